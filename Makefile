@@ -1,0 +1,51 @@
+# Makefile for safeguard (PGXS).
+#
+# Developer entry points (see README.md):
+#   make demo   set up a local cluster, load demo data, show the product
+#   make test   install what is missing, build, and run every test suite
+# The usual PGXS targets (all, install, installcheck, clean) work as well.
+
+.DEFAULT_GOAL := all
+
+EXTENSION = safeguard
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = safeguard
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+PG_CPPFLAGS += -Iinclude
+PG_CFLAGS += -Werror -Wall -Wmissing-prototypes
+
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+
+# pg_regress: sql/NN_name.sql against expected/NN_name.out, in reading order.
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+# Isolation specs: test/specs/*.spec against test/expected/*.out.
+ISOLATION = $(patsubst test/specs/%.spec,%,$(wildcard test/specs/*.spec))
+ISOLATION_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+
+EXTRA_CLEAN = results/ output_iso/ regression.diffs regression.out log/ tmp_check*/
+
+.PHONY: demo test unit
+
+demo:
+	bash scripts/demo
+
+test:
+	bash scripts/test
+
+unit:
+	$(MAKE) -C test/unit check
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+# A fresh machine without postgresql-server-dev-15: only demo and test work;
+# they install the packages first.
+all install installcheck:
+	@echo "PGXS not found ($(PG_CONFIG)); run 'make test' or 'make demo' to install the build dependencies" >&2
+	@exit 1
+endif

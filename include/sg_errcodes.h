@@ -1,0 +1,26 @@
+/*
+ * sg_errcodes.h
+ *		The domain SQLSTATEs of safeguard, all in class "SG".
+ *
+ * Class SG is implementation-defined space (SQL standard: classes starting
+ * with I-Z).  Tests assert these codes, never message text; the README's
+ * "SQLSTATEs" section lists every one.  Numbering: SG1xx calendar,
+ * SG2xx referral workflow, SG3xx provider enquiries, SG4xx audit,
+ * SG5xx deadlines.  A code, once released, keeps its meaning.
+ */
+#ifndef SAFEGUARD_SG_ERRCODES_H
+#define SAFEGUARD_SG_ERRCODES_H
+
+#include "utils/elog.h"
+
+/* Calendar engine */
+#define ERRCODE_SG_CALENDAR_NOT_COVERED		MAKE_SQLSTATE('S','G','1','0','1')
+#define ERRCODE_SG_UNKNOWN_DIVISION			MAKE_SQLSTATE('S','G','1','0','2')
+#define ERRCODE_SG_NULL_ARGUMENT			MAKE_SQLSTATE('S','G','1','0','3')
+#define ERRCODE_SG_INFINITE_DATE			MAKE_SQLSTATE('S','G','1','0','4')
+#define ERRCODE_SG_CALENDAR_OVERFLOW		MAKE_SQLSTATE('S','G','1','0','5')
+#define ERRCODE_SG_INVALID_HOLIDAY_DOCUMENT	MAKE_SQLSTATE('S','G','1','0','6')
+#define ERRCODE_SG_INVALID_TIME_ZONE		MAKE_SQLSTATE('S','G','1','0','7')
+#define ERRCODE_SG_INVALID_COVERAGE			MAKE_SQLSTATE('S','G','1','0','8')
+
+#endif							/* SAFEGUARD_SG_ERRCODES_H */
