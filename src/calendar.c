@@ -27,11 +27,13 @@
 #include "calendar.h"
 #include "sg_errcodes.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/inval.h"
@@ -229,12 +231,35 @@ load_calendar(void)
 	calendar_valid = (invalidations == start_invalidations);
 }
 
+/*
+ * Processes pending invalidations at the first calendar use of each
+ * statement.  A statement that touches no table takes no lock, so without
+ * this a session inside a long transaction would not hear of a committed
+ * holiday change until it next locked something.  Once per statement keeps
+ * every row of one statement on the same calendar.
+ */
+static void
+accept_invalidations_once_per_statement(void)
+{
+	static TimestampTz last_statement = 0;
+	static LocalTransactionId last_lxid = InvalidLocalTransactionId;
+	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+
+	if (stmt != last_statement || MyProc->lxid != last_lxid)
+	{
+		last_statement = stmt;
+		last_lxid = MyProc->lxid;
+		AcceptInvalidationMessages();
+	}
+}
+
 /* Finds a division by name (not NUL-terminated); raises SG102 if unknown. */
 static const SgDivision *
 lookup_division(const char *name, int len)
 {
 	StringInfoData known;
 
+	accept_invalidations_once_per_statement();
 	if (!calendar_valid)
 		load_calendar();
 	for (int i = 0; i < ndivisions; i++)
