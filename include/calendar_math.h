@@ -10,7 +10,12 @@
  * Invariants a caller must keep for an SgCalendar:
  *	- first_day <= last_day (the coverage, inclusive at both ends);
  *	- holidays[] is strictly increasing, holds only Monday-Friday days and
- *	  only days inside the coverage (sgcal_normalise() establishes this).
+ *	  only days inside the coverage (sgcal_normalise() establishes this);
+ *	  it may be NULL when nholidays is 0.
+ *
+ * Every computation returns a status; *result is written only on SGCAL_OK.
+ * When several days are outside the coverage, the status describes the
+ * first argument found outside it.
  */
 #ifndef SAFEGUARD_CALENDAR_MATH_H
 #define SAFEGUARD_CALENDAR_MATH_H
