@@ -39,6 +39,12 @@ extern DateADT sg_add_working_days(const SgDivision *div, DateADT start, int64 n
 /* Returns the working days in (a, b]; raises outside coverage. */
 extern int32 sg_working_days_between(const SgDivision *div, DateADT a, DateADT b);
 
+/* Returns the local date of an instant in the division's time zone. */
+extern DateADT sg_local_date(const SgDivision *div, TimestampTz t);
+
+/* Returns the instant local day d ends: the next day's local midnight. */
+extern TimestampTz sg_end_of_day(const SgDivision *div, DateADT d);
+
 /* Returns the instant the n-th working day after start's local date ends. */
 extern TimestampTz sg_working_deadline(const SgDivision *div, TimestampTz start,
 									   int64 n);

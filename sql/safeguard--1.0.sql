@@ -458,3 +458,1052 @@ INSERT INTO safeguard.bank_holiday (division, day, title, notes, bunting, shippe
     ('northern-ireland', '2028-08-28', 'Summer bank holiday', '', true, true),
     ('northern-ireland', '2028-12-25', 'Christmas Day', '', true, true),
     ('northern-ireland', '2028-12-26', 'Boxing Day', '', true, true);
+
+--------------------------------------------------------------------------
+-- Vocabularies.  Enum labels are part of the public interface; the SAC
+-- labels are exactly those of the Safeguarding Adults Collection.
+--------------------------------------------------------------------------
+CREATE TYPE safeguard.organisation_kind AS ENUM
+    ('regulator', 'local_authority', 'provider', 'provider_location', 'icb', 'police', 'other');
+COMMENT ON TYPE safeguard.organisation_kind IS 'Kinds of organisation: the regulator (CQC), local authorities, providers and their locations, ICBs, police, others.';
+CREATE TYPE safeguard.duty AS ENUM
+    ('admin', 'contact_centre', 'inspector', 'la_officer', 'sam', 'enquiry_officer',
+     'commissioner', 'provider', 'reader', 'auditor');
+COMMENT ON TYPE safeguard.duty IS 'Duties a login role can act under; each is also the NOLOGIN role safeguard_<duty>.';
+CREATE TYPE safeguard.concern_channel AS ENUM
+    ('phone', 'email', 'web_form', 'letter', 'in_person', 'inspection', 'other');
+COMMENT ON TYPE safeguard.concern_channel IS 'How a concern reached the organisation.';
+CREATE TYPE safeguard.concern_source AS ENUM
+    ('member_of_public', 'relative', 'professional', 'provider', 'whistleblower',
+     'regulator_staff', 'anonymous');
+COMMENT ON TYPE safeguard.concern_source IS 'Who raised a concern.';
+CREATE TYPE safeguard.sac_gender AS ENUM ('Male', 'Female', 'Not Known');
+COMMENT ON TYPE safeguard.sac_gender IS 'Gender as the Safeguarding Adults Collection records it.';
+CREATE TYPE safeguard.sac_risk_type AS ENUM
+    ('Physical Abuse', 'Sexual Abuse', 'Psychological Abuse', 'Financial or Material Abuse',
+     'Discriminatory Abuse', 'Organisational Abuse', 'Neglect and Acts of Omission',
+     'Domestic Abuse', 'Sexual Exploitation', 'Modern Slavery', 'Self-Neglect');
+COMMENT ON TYPE safeguard.sac_risk_type IS 'Type of risk (SAC vocabulary).';
+CREATE TYPE safeguard.sac_risk_location AS ENUM
+    ('Own Home', 'In the Community', 'Community Service', 'Care Home - Nursing',
+     'Care Home - Residential', 'Hospital - Acute', 'Hospital - Mental Health',
+     'Hospital - Community', 'Other');
+COMMENT ON TYPE safeguard.sac_risk_location IS 'Location of risk (SAC vocabulary).';
+CREATE TYPE safeguard.sac_source_of_risk AS ENUM
+    ('Service Provider', 'Other - Known to individual', 'Other - Unknown to individual');
+COMMENT ON TYPE safeguard.sac_source_of_risk IS 'Source of risk (SAC vocabulary).';
+CREATE TYPE safeguard.sac_action_result AS ENUM
+    ('Risk identified and action taken', 'Risk identified and no action taken',
+     'Risk Assessment inconclusive and action taken',
+     'Risk Assessment inconclusive and no action taken',
+     'No risk identified and action taken', 'No risk identified and no action taken',
+     'Enquiry ceased at individual''s request and no action taken');
+COMMENT ON TYPE safeguard.sac_action_result IS 'Action and result of an enquiry (SAC vocabulary).';
+CREATE TYPE safeguard.sac_risk_outcome AS ENUM ('Risk remained', 'Risk reduced', 'Risk removed');
+COMMENT ON TYPE safeguard.sac_risk_outcome IS 'Risk outcome of an enquiry (SAC vocabulary).';
+CREATE TYPE safeguard.triage_decision AS ENUM ('refer_to_la', 'no_referral', 'regulatory_action_only');
+COMMENT ON TYPE safeguard.triage_decision IS 'Triage decision on a concern: refer to the local authority, no referral, or regulatory action only.';
+CREATE TYPE safeguard.referral_state AS ENUM
+    ('awaiting_send', 'sent', 'acknowledged', 'decided', 'outcome_recorded', 'closed', 'withdrawn');
+COMMENT ON TYPE safeguard.referral_state IS 'States of a referral to a local authority; transitions are enforced in C (see the README).';
+CREATE TYPE safeguard.contact_method AS ENUM
+    ('secure_email', 'email', 'phone', 'portal', 'letter', 'in_person');
+COMMENT ON TYPE safeguard.contact_method IS 'How a referral was sent or feedback given.';
+CREATE TYPE safeguard.la_decision AS ENUM ('section_42_enquiry', 'other_enquiry', 'no_enquiry');
+COMMENT ON TYPE safeguard.la_decision IS 'The local authority''s decision on a referral.';
+CREATE TYPE safeguard.harm_finding AS ENUM ('harm', 'no_harm', 'inconclusive', 'not_determined');
+COMMENT ON TYPE safeguard.harm_finding IS 'Whether a late referral''s delay caused harm.';
+CREATE TYPE safeguard.case_state AS ENUM ('open', 'closed');
+COMMENT ON TYPE safeguard.case_state IS 'Whether a safeguarding case is open.';
+CREATE TYPE safeguard.deadline_unit AS ENUM ('working_days', 'clock_hours', 'calendar_days');
+COMMENT ON TYPE safeguard.deadline_unit IS 'Unit of a deadline rule: working days end at local midnight after the n-th working day; clock hours are elapsed time; calendar days end at local midnight.';
+CREATE TYPE safeguard.deadline_status AS ENUM ('open', 'met', 'breached', 'cancelled');
+COMMENT ON TYPE safeguard.deadline_status IS 'A deadline is open until the event it waits for happens (met or breached) or it no longer applies (cancelled).';
+
+--------------------------------------------------------------------------
+-- The clock.  Workflow times come from safeguard.now(): the transaction
+-- time, or an override that only a superuser can set (tests pin time).
+--------------------------------------------------------------------------
+CREATE FUNCTION safeguard.now() RETURNS timestamptz
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_now_sql';
+COMMENT ON FUNCTION safeguard.now() IS
+    'The time safeguard works to: the transaction start time, unless a superuser pinned the clock with set_clock() in this session.';
+CREATE FUNCTION safeguard.set_clock(at timestamptz) RETURNS timestamptz
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_set_clock';
+COMMENT ON FUNCTION safeguard.set_clock(timestamptz) IS
+    'Pins safeguard.now() for this session (NULL unpins). For tests and demos; EXECUTE is revoked from PUBLIC and granted to nobody.';
+REVOKE ALL ON FUNCTION safeguard.set_clock(timestamptz) FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- Organisations and duty grants
+--------------------------------------------------------------------------
+CREATE TABLE safeguard.organisation (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind                 safeguard.organisation_kind NOT NULL,
+    name                 text NOT NULL,
+    code                 text UNIQUE,
+    parent_id            bigint REFERENCES safeguard.organisation,
+    la_id                bigint REFERENCES safeguard.organisation,
+    division             text NOT NULL DEFAULT 'england-and-wales' REFERENCES safeguard.division,
+    senior_contact_name  text,
+    senior_contact_email text
+);
+COMMENT ON TABLE safeguard.organisation IS
+    'Organisations: the regulator, local authorities (with their bank-holiday division), providers and their locations (each in a local authority area), ICBs, police and others. safeguard_admin maintains them.';
+COMMENT ON COLUMN safeguard.organisation.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.organisation.kind IS 'Kind of organisation.';
+COMMENT ON COLUMN safeguard.organisation.name IS 'Name.';
+COMMENT ON COLUMN safeguard.organisation.code IS 'External code (e.g. CQC location ID, ONS local authority code); unique when given.';
+COMMENT ON COLUMN safeguard.organisation.parent_id IS 'For a provider location: its provider.';
+COMMENT ON COLUMN safeguard.organisation.la_id IS 'For a provider location: the local authority area it is in.';
+COMMENT ON COLUMN safeguard.organisation.division IS 'Bank-holiday division whose working days this organisation keeps.';
+COMMENT ON COLUMN safeguard.organisation.senior_contact_name IS 'Named senior contact to chase and escalate to.';
+COMMENT ON COLUMN safeguard.organisation.senior_contact_email IS 'E-mail of the named senior contact.';
+
+CREATE TABLE safeguard.duty_grant (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    role            regrole NOT NULL,
+    duty            safeguard.duty NOT NULL,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    granted_at      timestamptz NOT NULL,
+    granted_by      regrole NOT NULL,
+    revoked_at      timestamptz,
+    revoked_by      regrole
+);
+CREATE UNIQUE INDEX duty_grant_active ON safeguard.duty_grant (role, duty) WHERE revoked_at IS NULL;
+COMMENT ON TABLE safeguard.duty_grant IS
+    'Which login role acts under which duty for which organisation. Written only by grant_duty() and revoke_duty(); checked on every action, so a revocation stops the next call in every session.';
+COMMENT ON COLUMN safeguard.duty_grant.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.duty_grant.role IS 'The login (or SET ROLE) role that acts.';
+COMMENT ON COLUMN safeguard.duty_grant.duty IS 'The duty it acts under.';
+COMMENT ON COLUMN safeguard.duty_grant.organisation_id IS 'The organisation it acts for (one per role).';
+COMMENT ON COLUMN safeguard.duty_grant.granted_at IS 'When the grant was made.';
+COMMENT ON COLUMN safeguard.duty_grant.granted_by IS 'Who made the grant.';
+COMMENT ON COLUMN safeguard.duty_grant.revoked_at IS 'When the grant was revoked; NULL while active.';
+COMMENT ON COLUMN safeguard.duty_grant.revoked_by IS 'Who revoked it.';
+
+--------------------------------------------------------------------------
+-- Cases, concerns, triage, referrals
+--------------------------------------------------------------------------
+CREATE TABLE safeguard.safeguarding_case (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    la_id                bigint NOT NULL REFERENCES safeguard.organisation,
+    adult_key            text,
+    provider_location_id bigint REFERENCES safeguard.organisation,
+    state                safeguard.case_state NOT NULL DEFAULT 'open',
+    opened_at            timestamptz NOT NULL,
+    closed_at            timestamptz
+);
+CREATE INDEX safeguarding_case_open_adult ON safeguard.safeguarding_case (adult_key)
+    WHERE state OPERATOR(pg_catalog.=) 'open';
+CREATE INDEX safeguarding_case_open_location ON safeguard.safeguarding_case (provider_location_id)
+    WHERE state OPERATOR(pg_catalog.=) 'open';
+COMMENT ON TABLE safeguard.safeguarding_case IS
+    'A case groups the concerns about one adult (or, when the adult is unknown, one provider location) while it is open: a repeat concern joins the open case instead of starting an unconnected one. Created and closed by safeguard only.';
+COMMENT ON COLUMN safeguard.safeguarding_case.id IS 'Case number.';
+COMMENT ON COLUMN safeguard.safeguarding_case.la_id IS 'Local authority of the first concern.';
+COMMENT ON COLUMN safeguard.safeguarding_case.adult_key IS 'Identity key of the adult at risk (NHS number, or name and date of birth); NULL when unknown.';
+COMMENT ON COLUMN safeguard.safeguarding_case.provider_location_id IS 'Provider location of the first concern, if any.';
+COMMENT ON COLUMN safeguard.safeguarding_case.state IS 'open or closed; a case closes when every concern is triaged and every referral closed or withdrawn.';
+COMMENT ON COLUMN safeguard.safeguarding_case.opened_at IS 'When the first concern was logged.';
+COMMENT ON COLUMN safeguard.safeguarding_case.closed_at IS 'When the case closed.';
+
+CREATE TABLE safeguard.concern (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    received_at          timestamptz NOT NULL,
+    channel              safeguard.concern_channel NOT NULL,
+    source               safeguard.concern_source NOT NULL,
+    referrer_anonymous   boolean NOT NULL DEFAULT false,
+    referrer_name        text,
+    referrer_phone       text,
+    referrer_email       text,
+    referrer_address     text,
+    adult_nhs_number     text,
+    adult_name           text,
+    adult_date_of_birth  date,
+    adult_date_of_death  date,
+    adult_gender         safeguard.sac_gender NOT NULL DEFAULT 'Not Known',
+    adult_ethnicity      text,
+    adult_primary_support_reason text,
+    provider_location_id bigint REFERENCES safeguard.organisation,
+    la_id                bigint NOT NULL REFERENCES safeguard.organisation,
+    risk_types           safeguard.sac_risk_type[] NOT NULL,
+    risk_location        safeguard.sac_risk_location,
+    source_of_risk       safeguard.sac_source_of_risk,
+    immediate_risk       boolean NOT NULL DEFAULT false,
+    description          text NOT NULL,
+    case_id              bigint REFERENCES safeguard.safeguarding_case,
+    joined_open_case     boolean NOT NULL DEFAULT false,
+    logged_by            regrole,
+    logged_org_id        bigint REFERENCES safeguard.organisation,
+    logged_at            timestamptz
+);
+CREATE INDEX concern_case ON safeguard.concern (case_id);
+CREATE INDEX concern_la ON safeguard.concern (la_id);
+COMMENT ON TABLE safeguard.concern IS
+    'A safeguarding concern as received. Logged by the contact centre, an inspector or a local authority officer; never updated or deleted. safeguard links it to an open case about the same adult or provider location, or opens a case.';
+COMMENT ON COLUMN safeguard.concern.id IS 'Concern number.';
+COMMENT ON COLUMN safeguard.concern.received_at IS 'When the concern was received (day 0 of the triage deadline).';
+COMMENT ON COLUMN safeguard.concern.channel IS 'How it was received.';
+COMMENT ON COLUMN safeguard.concern.source IS 'Who raised it.';
+COMMENT ON COLUMN safeguard.concern.referrer_anonymous IS 'True when the referrer is anonymous; otherwise a name and at least one valid contact route are required.';
+COMMENT ON COLUMN safeguard.concern.referrer_name IS 'Name of the person who raised the concern (identifying).';
+COMMENT ON COLUMN safeguard.concern.referrer_phone IS 'Referrer telephone (identifying).';
+COMMENT ON COLUMN safeguard.concern.referrer_email IS 'Referrer e-mail (identifying).';
+COMMENT ON COLUMN safeguard.concern.referrer_address IS 'Referrer postal address (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_nhs_number IS 'NHS number of the adult at risk, validated by its check digit and stored as ten digits (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_name IS 'Name of the adult at risk (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_date_of_birth IS 'Date of birth of the adult at risk (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_date_of_death IS 'Date of death, for concerns about a person who has died (retrospective).';
+COMMENT ON COLUMN safeguard.concern.adult_gender IS 'Gender (SAC vocabulary).';
+COMMENT ON COLUMN safeguard.concern.adult_ethnicity IS 'Ethnicity as recorded for the SAC return.';
+COMMENT ON COLUMN safeguard.concern.adult_primary_support_reason IS 'Primary support reason as recorded for the SAC return.';
+COMMENT ON COLUMN safeguard.concern.provider_location_id IS 'Provider location concerned, if any.';
+COMMENT ON COLUMN safeguard.concern.la_id IS 'Local authority responsible; defaults to the provider location''s area.';
+COMMENT ON COLUMN safeguard.concern.risk_types IS 'Types of risk (SAC vocabulary); at least one.';
+COMMENT ON COLUMN safeguard.concern.risk_location IS 'Location of risk (SAC vocabulary).';
+COMMENT ON COLUMN safeguard.concern.source_of_risk IS 'Source of risk (SAC vocabulary).';
+COMMENT ON COLUMN safeguard.concern.immediate_risk IS 'True when the adult is at immediate risk: the referral must then be sent within 4 clock hours.';
+COMMENT ON COLUMN safeguard.concern.description IS 'What was reported.';
+COMMENT ON COLUMN safeguard.concern.case_id IS 'The case this concern belongs to (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.joined_open_case IS 'True when the concern joined a case that was already open: a repeat concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.logged_by IS 'Role that logged it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.logged_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.logged_at IS 'When it was logged (recorded by safeguard).';
+
+CREATE TABLE safeguard.triage (
+    concern_id             bigint PRIMARY KEY REFERENCES safeguard.concern,
+    decision               safeguard.triage_decision NOT NULL,
+    rationale              text NOT NULL,
+    care_and_support_needs boolean NOT NULL,
+    abuse_or_neglect       boolean NOT NULL,
+    unable_to_protect_self boolean NOT NULL,
+    la_id                  bigint REFERENCES safeguard.organisation,
+    case_id                bigint REFERENCES safeguard.safeguarding_case,
+    decided_by             regrole,
+    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_duty           safeguard.duty,
+    decided_at             timestamptz
+);
+COMMENT ON TABLE safeguard.triage IS
+    'The triage decision on a concern, with its rationale and the section 42(1) threshold questions answered. One per concern, never changed. refer_to_la creates a referral in awaiting_send.';
+COMMENT ON COLUMN safeguard.triage.concern_id IS 'The concern decided.';
+COMMENT ON COLUMN safeguard.triage.decision IS 'refer_to_la, no_referral or regulatory_action_only.';
+COMMENT ON COLUMN safeguard.triage.rationale IS 'Why: required, never blank.';
+COMMENT ON COLUMN safeguard.triage.care_and_support_needs IS 'Threshold s42(1)(a): the adult has needs for care and support.';
+COMMENT ON COLUMN safeguard.triage.abuse_or_neglect IS 'Threshold s42(1)(b): the adult is experiencing, or at risk of, abuse or neglect.';
+COMMENT ON COLUMN safeguard.triage.unable_to_protect_self IS 'Threshold s42(1)(c): as a result of those needs the adult is unable to protect themselves.';
+COMMENT ON COLUMN safeguard.triage.la_id IS 'Local authority of the concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.case_id IS 'Case of the concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_by IS 'Role that decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_org_id IS 'Organisation it acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_duty IS 'Duty it acted under (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.referral (
+    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    concern_id             bigint NOT NULL UNIQUE REFERENCES safeguard.concern,
+    case_id                bigint NOT NULL REFERENCES safeguard.safeguarding_case,
+    la_id                  bigint NOT NULL REFERENCES safeguard.organisation,
+    state                  safeguard.referral_state NOT NULL DEFAULT 'awaiting_send',
+    immediate_risk         boolean NOT NULL DEFAULT false,
+    created_at             timestamptz NOT NULL,
+    created_by             regrole NOT NULL,
+    sent_at                timestamptz,
+    sent_method            safeguard.contact_method,
+    la_contact             text,
+    sent_by                regrole,
+    sent_org_id            bigint REFERENCES safeguard.organisation,
+    sent_recorded_at       timestamptz,
+    acknowledged_at        timestamptz,
+    la_reference           text,
+    acknowledged_by        regrole,
+    acknowledged_org_id    bigint REFERENCES safeguard.organisation,
+    la_decision            safeguard.la_decision,
+    la_decision_rationale  text,
+    decided_by             regrole,
+    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_at             timestamptz,
+    action_result          safeguard.sac_action_result,
+    risk_outcome           safeguard.sac_risk_outcome,
+    harm_from_delay        safeguard.harm_finding,
+    outcome_by             regrole,
+    outcome_org_id         bigint REFERENCES safeguard.organisation,
+    outcome_at             timestamptz,
+    feedback_at            timestamptz,
+    feedback_method        safeguard.contact_method,
+    feedback_waived_reason text,
+    closed_by              regrole,
+    closed_org_id          bigint REFERENCES safeguard.organisation,
+    closed_at              timestamptz,
+    withdrawal_rationale   text,
+    withdrawn_by           regrole,
+    withdrawn_org_id       bigint REFERENCES safeguard.organisation,
+    withdrawn_at           timestamptz
+);
+CREATE INDEX referral_state ON safeguard.referral (state);
+CREATE INDEX referral_la ON safeguard.referral (la_id);
+CREATE INDEX referral_case ON safeguard.referral (case_id);
+COMMENT ON TABLE safeguard.referral IS
+    'A referral to a local authority. Created in awaiting_send by a refer_to_la triage decision; leaves the send queue only by being sent (contact centre of the regulator) or withdrawn (safeguard_admin, with a rationale). Every change is a transition checked in C; never deleted.';
+COMMENT ON COLUMN safeguard.referral.id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral.concern_id IS 'The concern referred.';
+COMMENT ON COLUMN safeguard.referral.case_id IS 'The case it belongs to.';
+COMMENT ON COLUMN safeguard.referral.la_id IS 'Recipient local authority (may be corrected when sending).';
+COMMENT ON COLUMN safeguard.referral.state IS 'awaiting_send, sent, acknowledged, decided, outcome_recorded, closed, or withdrawn.';
+COMMENT ON COLUMN safeguard.referral.immediate_risk IS 'Copied from the concern: sending is then due within 4 clock hours.';
+COMMENT ON COLUMN safeguard.referral.created_at IS 'When the refer_to_la decision created it.';
+COMMENT ON COLUMN safeguard.referral.created_by IS 'Who made that decision.';
+COMMENT ON COLUMN safeguard.referral.sent_at IS 'When it was actually sent (supplied when sending; not in the future).';
+COMMENT ON COLUMN safeguard.referral.sent_method IS 'How it was sent.';
+COMMENT ON COLUMN safeguard.referral.la_contact IS 'The local authority contact it was sent to, when known.';
+COMMENT ON COLUMN safeguard.referral.sent_by IS 'Who recorded the sending (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.sent_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.sent_recorded_at IS 'When the sending was recorded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.acknowledged_at IS 'When the local authority acknowledged it.';
+COMMENT ON COLUMN safeguard.referral.la_reference IS 'The local authority''s own reference.';
+COMMENT ON COLUMN safeguard.referral.acknowledged_by IS 'Who recorded the acknowledgement (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.acknowledged_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.la_decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
+COMMENT ON COLUMN safeguard.referral.la_decision_rationale IS 'Why: required, never blank.';
+COMMENT ON COLUMN safeguard.referral.decided_by IS 'Who decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.decided_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.action_result IS 'Action and result (SAC); required unless no enquiry was made.';
+COMMENT ON COLUMN safeguard.referral.risk_outcome IS 'Risk outcome (SAC); required when risk was identified or inconclusive and action taken.';
+COMMENT ON COLUMN safeguard.referral.harm_from_delay IS 'For a referral sent late: whether the delay caused harm (required then).';
+COMMENT ON COLUMN safeguard.referral.outcome_by IS 'Who recorded the outcome (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.outcome_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.outcome_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.feedback_at IS 'When feedback was given to the referrer.';
+COMMENT ON COLUMN safeguard.referral.feedback_method IS 'How feedback was given.';
+COMMENT ON COLUMN safeguard.referral.feedback_waived_reason IS 'Why no feedback was given (e.g. anonymous referrer).';
+COMMENT ON COLUMN safeguard.referral.closed_by IS 'Who closed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.closed_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.withdrawal_rationale IS 'Why it was withdrawn: required, never blank.';
+COMMENT ON COLUMN safeguard.referral.withdrawn_by IS 'Who withdrew it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.withdrawn_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.withdrawn_at IS 'When (recorded by safeguard).';
+
+--------------------------------------------------------------------------
+-- Deadline policies: per organisation, versioned by effective date; each
+-- rule an amount, a unit and (through its kind) an anchor event.
+--------------------------------------------------------------------------
+CREATE TABLE safeguard.deadline_kind (
+    kind         text PRIMARY KEY,
+    subject      text NOT NULL,
+    anchor_event text NOT NULL,
+    closing_event text NOT NULL,
+    description  text NOT NULL
+);
+COMMENT ON TABLE safeguard.deadline_kind IS 'The kinds of deadline safeguard keeps: what each is counted from (anchor) and what meets it.';
+COMMENT ON COLUMN safeguard.deadline_kind.kind IS 'Name of the deadline kind.';
+COMMENT ON COLUMN safeguard.deadline_kind.subject IS 'Table of the record the deadline belongs to.';
+COMMENT ON COLUMN safeguard.deadline_kind.anchor_event IS 'The event the deadline is counted from.';
+COMMENT ON COLUMN safeguard.deadline_kind.closing_event IS 'The event that meets it.';
+COMMENT ON COLUMN safeguard.deadline_kind.description IS 'What the deadline expects of whom.';
+INSERT INTO safeguard.deadline_kind VALUES
+    ('triage', 'concern', 'concern received (received_at)', 'triage decision recorded', 'The receiving organisation decides on a concern.'),
+    ('send', 'referral', 'refer_to_la decision', 'referral sent (sent_at)', 'The regulator''s contact centre sends a referral to the local authority.'),
+    ('send_immediate', 'referral', 'refer_to_la decision, adult at immediate risk', 'referral sent (sent_at)', 'As send, when the adult is at immediate risk.'),
+    ('la_acknowledgement', 'referral', 'referral sent (sent_at)', 'acknowledgement recorded (acknowledged_at)', 'The local authority acknowledges a referral.'),
+    ('la_outcome', 'referral', 'referral sent (sent_at)', 'outcome recorded', 'The local authority reports the outcome; chase when breached.'),
+    ('la_outcome_escalation', 'referral', 'referral sent (sent_at)', 'outcome recorded', 'When breached, escalate to the local authority''s named senior contact.'),
+    ('feedback', 'referral', 'outcome recorded', 'feedback given to the referrer (feedback_at)', 'The referrer hears back.');
+
+CREATE TABLE safeguard.deadline_policy (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organisation_id bigint REFERENCES safeguard.organisation,
+    effective_from  date NOT NULL,
+    description     text NOT NULL,
+    shipped         boolean NOT NULL DEFAULT false,
+    UNIQUE NULLS NOT DISTINCT (organisation_id, effective_from)
+);
+COMMENT ON TABLE safeguard.deadline_policy IS
+    'A version of an organisation''s deadline policy (organisation_id NULL: the default for every organisation), in force from effective_from until a later version. A version that a deadline uses cannot be changed.';
+COMMENT ON COLUMN safeguard.deadline_policy.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline_policy.organisation_id IS 'The organisation whose deadlines it sets (the one that must act); NULL for the default.';
+COMMENT ON COLUMN safeguard.deadline_policy.effective_from IS 'First local date (of the anchor) the version applies to.';
+COMMENT ON COLUMN safeguard.deadline_policy.description IS 'Where the timescales come from.';
+COMMENT ON COLUMN safeguard.deadline_policy.shipped IS 'True for the default installed by the extension.';
+
+CREATE TABLE safeguard.deadline_rule (
+    policy_id bigint NOT NULL REFERENCES safeguard.deadline_policy,
+    kind      text NOT NULL REFERENCES safeguard.deadline_kind,
+    amount    integer NOT NULL,
+    unit      safeguard.deadline_unit NOT NULL,
+    shipped   boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (policy_id, kind)
+);
+COMMENT ON TABLE safeguard.deadline_rule IS 'One timescale of a policy version: amount and unit for a kind of deadline.';
+COMMENT ON COLUMN safeguard.deadline_rule.policy_id IS 'The policy version.';
+COMMENT ON COLUMN safeguard.deadline_rule.kind IS 'The kind of deadline.';
+COMMENT ON COLUMN safeguard.deadline_rule.amount IS 'How many units after the anchor.';
+COMMENT ON COLUMN safeguard.deadline_rule.unit IS 'working_days, clock_hours or calendar_days.';
+COMMENT ON COLUMN safeguard.deadline_rule.shipped IS 'True for the default installed by the extension.';
+
+INSERT INTO safeguard.deadline_policy (organisation_id, effective_from, description, shipped)
+VALUES (NULL, '2000-01-01', 'safeguard defaults (see the README): local procedure timescales, configurable per organisation', true);
+INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
+SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
+FROM safeguard.deadline_policy p,
+     (VALUES ('triage', 1, 'working_days'), ('send', 1, 'working_days'),
+             ('send_immediate', 4, 'clock_hours'), ('la_acknowledgement', 2, 'working_days'),
+             ('la_outcome', 20, 'working_days'), ('la_outcome_escalation', 40, 'working_days'),
+             ('feedback', 5, 'working_days')) AS r(kind, amount, unit)
+WHERE p.shipped;
+
+CREATE TABLE safeguard.deadline (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind            text NOT NULL,
+    subject_table   text NOT NULL,
+    subject_id      bigint NOT NULL,
+    case_id         bigint REFERENCES safeguard.safeguarding_case,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    policy_id       bigint NOT NULL,
+    anchor_at       timestamptz NOT NULL,
+    division        text NOT NULL REFERENCES safeguard.division,
+    status          safeguard.deadline_status NOT NULL DEFAULT 'open',
+    closed_at       timestamptz,
+    due_at_close    timestamptz,
+    FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule,
+    UNIQUE (subject_table, subject_id, kind)
+);
+CREATE INDEX deadline_open ON safeguard.deadline (organisation_id)
+    WHERE status OPERATOR(pg_catalog.=) 'open';
+COMMENT ON TABLE safeguard.deadline IS
+    'Every expectation of an organisation, stored as its anchor and rule; the due instant is computed by the calendar engine (so open deadlines follow the bank holidays), and met or breached is recorded when the awaited event happens. Written only by safeguard.';
+COMMENT ON COLUMN safeguard.deadline.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline.kind IS 'Kind of deadline (safeguard.deadline_kind).';
+COMMENT ON COLUMN safeguard.deadline.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.deadline.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadline.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadline.policy_id IS 'The policy version whose rule applies.';
+COMMENT ON COLUMN safeguard.deadline.anchor_at IS 'The instant it is counted from.';
+COMMENT ON COLUMN safeguard.deadline.division IS 'The bank-holiday division its working days follow.';
+COMMENT ON COLUMN safeguard.deadline.status IS 'open, met, breached or cancelled.';
+COMMENT ON COLUMN safeguard.deadline.closed_at IS 'When the awaited event happened (or the deadline was cancelled).';
+COMMENT ON COLUMN safeguard.deadline.due_at_close IS 'The due instant it was judged against when it closed.';
+
+CREATE FUNCTION safeguard.deadline_due(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
+    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_deadline_due_sql';
+COMMENT ON FUNCTION safeguard.deadline_due(integer, safeguard.deadline_unit, timestamptz, text) IS
+    'The due instant of a rule: working days end at local midnight after the n-th working day (calendar engine), clock hours are elapsed time, calendar days end at local midnight.';
+
+--------------------------------------------------------------------------
+-- The audit trail
+--------------------------------------------------------------------------
+CREATE TABLE safeguard.audit_event (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    recorded_at      timestamptz NOT NULL,
+    business_time    timestamptz NOT NULL,
+    txid             xid8 NOT NULL,
+    login_role       text NOT NULL,
+    acting_role      text NOT NULL,
+    organisation_id  bigint,
+    duty             safeguard.duty,
+    table_name       text NOT NULL,
+    row_key          text NOT NULL,
+    case_id          bigint,
+    action           text NOT NULL,
+    from_state       text,
+    to_state         text,
+    changes          jsonb NOT NULL,
+    application_name text,
+    client_addr      inet
+);
+CREATE INDEX audit_event_case ON safeguard.audit_event (case_id);
+CREATE INDEX audit_event_row ON safeguard.audit_event (table_name, row_key);
+COMMENT ON TABLE safeguard.audit_event IS
+    'One row per insert or update of every workflow table, written in the same transaction by safeguard; append-only for everyone, the owner included.';
+COMMENT ON COLUMN safeguard.audit_event.id IS 'Sequence number.';
+COMMENT ON COLUMN safeguard.audit_event.recorded_at IS 'Clock time the change was made.';
+COMMENT ON COLUMN safeguard.audit_event.business_time IS 'safeguard.now() at the change (differs from recorded_at only when a test pinned the clock).';
+COMMENT ON COLUMN safeguard.audit_event.txid IS 'Transaction id.';
+COMMENT ON COLUMN safeguard.audit_event.login_role IS 'The session''s login role.';
+COMMENT ON COLUMN safeguard.audit_event.acting_role IS 'The role that acted (current role, e.g. after SET ROLE).';
+COMMENT ON COLUMN safeguard.audit_event.organisation_id IS 'Organisation it acted for.';
+COMMENT ON COLUMN safeguard.audit_event.duty IS 'Duty under which it acted.';
+COMMENT ON COLUMN safeguard.audit_event.table_name IS 'Table changed.';
+COMMENT ON COLUMN safeguard.audit_event.row_key IS 'Key of the row changed.';
+COMMENT ON COLUMN safeguard.audit_event.case_id IS 'Case the row belongs to, for case journeys.';
+COMMENT ON COLUMN safeguard.audit_event.action IS 'INSERT or UPDATE.';
+COMMENT ON COLUMN safeguard.audit_event.from_state IS 'State before (for tables with a state).';
+COMMENT ON COLUMN safeguard.audit_event.to_state IS 'State after.';
+COMMENT ON COLUMN safeguard.audit_event.changes IS 'Inserted values, or {"column": {"old": ..., "new": ...}} for changed columns, in canonical text (independent of session settings).';
+COMMENT ON COLUMN safeguard.audit_event.application_name IS 'Client application_name.';
+COMMENT ON COLUMN safeguard.audit_event.client_addr IS 'Client address (NULL for local socket connections).';
+
+--------------------------------------------------------------------------
+-- C functions of the workflow
+--------------------------------------------------------------------------
+CREATE FUNCTION safeguard.grant_duty(role regrole, duty safeguard.duty, organisation_id bigint)
+    RETURNS bigint LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_grant_duty';
+COMMENT ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint) IS
+    'Lets a login role act under a duty for an organisation (one organisation per role); also grants it the NOLOGIN role safeguard_<duty>. Superusers and safeguard_admin only. Returns the grant id.';
+CREATE FUNCTION safeguard.revoke_duty(role regrole, duty safeguard.duty)
+    RETURNS boolean LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_revoke_duty';
+COMMENT ON FUNCTION safeguard.revoke_duty(regrole, safeguard.duty) IS
+    'Ends a duty grant (kept as history) and the role membership; the next statement of every session sees it. Superusers and safeguard_admin only.';
+CREATE FUNCTION safeguard.current_organisation() RETURNS bigint
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_current_organisation';
+COMMENT ON FUNCTION safeguard.current_organisation() IS 'The organisation the current role acts for, or NULL.';
+CREATE FUNCTION safeguard.current_duties() RETURNS text[]
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_current_duties';
+COMMENT ON FUNCTION safeguard.current_duties() IS 'The duties the current role holds.';
+CREATE FUNCTION safeguard.may_see_la(la_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_see_la';
+COMMENT ON FUNCTION safeguard.may_see_la(bigint) IS
+    'Row-level security predicate: true when the current role may see casework of that local authority (the regulator''s staff: all; local authority staff: their own).';
+
+REVOKE ALL ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint),
+                       safeguard.revoke_duty(regrole, safeguard.duty) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint),
+                          safeguard.revoke_duty(regrole, safeguard.duty) TO safeguard_admin;
+
+-- Trigger functions (never called directly).
+CREATE FUNCTION safeguard.organisation_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_organisation_guard';
+CREATE FUNCTION safeguard.internal_only() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_internal_only';
+CREATE FUNCTION safeguard.policy_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_policy_guard';
+CREATE FUNCTION safeguard.concern_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_guard';
+CREATE FUNCTION safeguard.concern_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_after';
+CREATE FUNCTION safeguard.triage_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_triage_guard';
+CREATE FUNCTION safeguard.triage_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_triage_after';
+CREATE FUNCTION safeguard.referral_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_referral_guard';
+CREATE FUNCTION safeguard.referral_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_referral_after';
+CREATE FUNCTION safeguard.audit_row() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_audit_row';
+CREATE FUNCTION safeguard.audit_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_audit_guard';
+CREATE FUNCTION safeguard.refuse_truncate() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_refuse_truncate';
+COMMENT ON FUNCTION safeguard.organisation_guard() IS 'Trigger: organisations are maintained by administrators, locations lie in a provider and a local authority area, nothing is deleted.';
+COMMENT ON FUNCTION safeguard.internal_only() IS 'Trigger: tables written only by safeguard (cases, deadlines, duty grants).';
+COMMENT ON FUNCTION safeguard.policy_guard() IS 'Trigger: administrators maintain deadline policies; a version in use is frozen.';
+COMMENT ON FUNCTION safeguard.concern_guard() IS 'Trigger: who may log a concern, what it must record, and the case it joins.';
+COMMENT ON FUNCTION safeguard.concern_after() IS 'Trigger: opens the triage deadline of a concern.';
+COMMENT ON FUNCTION safeguard.triage_guard() IS 'Trigger: who may triage, with a rationale and the threshold answers; decisions are final.';
+COMMENT ON FUNCTION safeguard.triage_after() IS 'Trigger: closes the triage deadline; refer_to_la creates the referral and its send deadline.';
+COMMENT ON FUNCTION safeguard.referral_guard() IS 'Trigger: the referral state machine, enforced for every client path.';
+COMMENT ON FUNCTION safeguard.referral_after() IS 'Trigger: deadlines met, breached and opened by referral transitions.';
+COMMENT ON FUNCTION safeguard.audit_row() IS 'Trigger: writes the audit row of every insert and update.';
+COMMENT ON FUNCTION safeguard.audit_guard() IS 'Trigger: the audit trail is append-only and written only by safeguard.';
+COMMENT ON FUNCTION safeguard.refuse_truncate() IS 'Trigger: safeguard tables are never truncated.';
+REVOKE ALL ON FUNCTION safeguard.organisation_guard(), safeguard.internal_only(), safeguard.policy_guard(),
+    safeguard.concern_guard(), safeguard.concern_after(), safeguard.triage_guard(), safeguard.triage_after(),
+    safeguard.referral_guard(), safeguard.referral_after(), safeguard.audit_row(), safeguard.audit_guard(),
+    safeguard.refuse_truncate() FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- Triggers.  Guards run BEFORE (validate, stamp), audit and side effects
+-- AFTER (on the final row).  All fire ALWAYS, so session_replication_role
+-- = replica does not skip them.
+--------------------------------------------------------------------------
+CREATE TRIGGER organisation_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.organisation
+    FOR EACH ROW EXECUTE FUNCTION safeguard.organisation_guard();
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.duty_grant
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.safeguarding_case
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER policy_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_policy
+    FOR EACH ROW EXECUTE FUNCTION safeguard.policy_guard();
+CREATE TRIGGER policy_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_rule
+    FOR EACH ROW EXECUTE FUNCTION safeguard.policy_guard();
+CREATE TRIGGER concern_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.concern
+    FOR EACH ROW EXECUTE FUNCTION safeguard.concern_guard();
+CREATE TRIGGER concern_after AFTER INSERT ON safeguard.concern
+    FOR EACH ROW EXECUTE FUNCTION safeguard.concern_after();
+CREATE TRIGGER triage_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.triage
+    FOR EACH ROW EXECUTE FUNCTION safeguard.triage_guard();
+CREATE TRIGGER triage_after AFTER INSERT ON safeguard.triage
+    FOR EACH ROW EXECUTE FUNCTION safeguard.triage_after();
+CREATE TRIGGER referral_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.referral
+    FOR EACH ROW EXECUTE FUNCTION safeguard.referral_guard();
+CREATE TRIGGER referral_after AFTER UPDATE ON safeguard.referral
+    FOR EACH ROW EXECUTE FUNCTION safeguard.referral_after();
+CREATE TRIGGER audit_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.audit_event
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_guard();
+
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.organisation
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.duty_grant
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.safeguarding_case
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'id');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.concern
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.triage
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('concern_id', '', 'case_id');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.referral
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'case_id');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', 'status', 'case_id');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_policy
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_rule
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('policy_id', '', '');
+
+DO $triggers$
+DECLARE
+    t text;
+    g record;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
+        'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
+        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
+                                  'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);
+    END LOOP;
+    FOR g IN SELECT c.relname, tg.tgname
+             FROM pg_catalog.pg_trigger tg
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+             WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard' AND NOT tg.tgisinternal
+               AND tg.tgenabled OPERATOR(pg_catalog.<>) 'A'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', g.relname, g.tgname);
+    END LOOP;
+END
+$triggers$;
+
+--------------------------------------------------------------------------
+-- Privileges.  Table privileges open the doors a duty needs; the C guards
+-- decide every action; row-level security scopes what each role sees.
+--------------------------------------------------------------------------
+REVOKE ALL ON safeguard.organisation, safeguard.duty_grant, safeguard.safeguarding_case,
+    safeguard.concern, safeguard.triage, safeguard.referral, safeguard.deadline_kind,
+    safeguard.deadline_policy, safeguard.deadline_rule, safeguard.deadline,
+    safeguard.audit_event FROM PUBLIC;
+
+GRANT SELECT ON safeguard.organisation, safeguard.deadline_kind, safeguard.deadline_policy,
+    safeguard.deadline_rule TO PUBLIC;
+GRANT INSERT, UPDATE ON safeguard.organisation TO safeguard_admin;
+GRANT INSERT, UPDATE, DELETE ON safeguard.deadline_policy, safeguard.deadline_rule TO safeguard_admin;
+GRANT SELECT ON safeguard.duty_grant TO safeguard_admin, safeguard_auditor;
+GRANT SELECT ON safeguard.audit_event TO safeguard_admin, safeguard_auditor;
+
+GRANT SELECT ON safeguard.safeguarding_case, safeguard.concern, safeguard.triage, safeguard.referral
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
+GRANT INSERT ON safeguard.concern, safeguard.triage
+    TO safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
+GRANT UPDATE ON safeguard.referral
+    TO safeguard_admin, safeguard_contact_centre, safeguard_la_officer;
+GRANT SELECT ON safeguard.deadline
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+       safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+
+--------------------------------------------------------------------------
+-- Row-level security: casework of a local authority is visible to that
+-- authority's staff and to the regulator's; providers, readers and roles
+-- without a duty see none of it.
+--------------------------------------------------------------------------
+ALTER TABLE safeguard.safeguarding_case ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.concern ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.triage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.referral ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.safeguarding_case FORCE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.concern FORCE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.triage FORCE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.referral FORCE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.safeguarding_case
+    USING (safeguard.may_see_la(la_id));
+CREATE POLICY la_scope ON safeguard.concern
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY la_scope ON safeguard.triage
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY la_scope ON safeguard.referral
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY own_or_overseen ON safeguard.deadline
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+
+--------------------------------------------------------------------------
+-- Views (security_invoker: they show what the caller may see)
+--------------------------------------------------------------------------
+CREATE VIEW safeguard.open_deadlines WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id,
+       d.organisation_id, o.name AS organisation, o.senior_contact_name, o.senior_contact_email,
+       d.anchor_at, r.amount, r.unit,
+       safeguard.deadline_due(r.amount, r.unit, d.anchor_at, d.division) AS due_at,
+       safeguard.deadline_due(r.amount, r.unit, d.anchor_at, d.division)
+           OPERATOR(pg_catalog.<) safeguard.now() AS overdue
+FROM safeguard.deadline d
+JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
+                              AND r.kind OPERATOR(pg_catalog.=) d.kind
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id
+WHERE d.status OPERATOR(pg_catalog.=) 'open';
+COMMENT ON VIEW safeguard.open_deadlines IS 'Open deadlines the caller may see, with the due instant as the calendar computes it now and the named contact to chase.';
+COMMENT ON COLUMN safeguard.open_deadlines.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.open_deadlines.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.open_deadlines.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.open_deadlines.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.open_deadlines.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.open_deadlines.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.open_deadlines.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.open_deadlines.senior_contact_name IS 'Its named senior contact, to chase.';
+COMMENT ON COLUMN safeguard.open_deadlines.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.open_deadlines.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.open_deadlines.amount IS 'The rule''s amount.';
+COMMENT ON COLUMN safeguard.open_deadlines.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.open_deadlines.due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.open_deadlines.overdue IS 'True once due_at has passed (safeguard.now()).';
+
+CREATE VIEW safeguard.my_deadlines WITH (security_invoker = true) AS
+SELECT * FROM safeguard.open_deadlines
+WHERE organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation();
+COMMENT ON VIEW safeguard.my_deadlines IS 'Open deadlines the caller''s own organisation must meet: what is due and overdue.';
+COMMENT ON COLUMN safeguard.my_deadlines.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.my_deadlines.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.my_deadlines.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.my_deadlines.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.my_deadlines.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.my_deadlines.organisation_id IS 'The caller''s organisation.';
+COMMENT ON COLUMN safeguard.my_deadlines.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.my_deadlines.senior_contact_name IS 'Its named senior contact.';
+COMMENT ON COLUMN safeguard.my_deadlines.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.my_deadlines.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.my_deadlines.amount IS 'The rule''s amount.';
+COMMENT ON COLUMN safeguard.my_deadlines.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.my_deadlines.due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.my_deadlines.overdue IS 'True once due_at has passed.';
+
+CREATE VIEW safeguard.send_queue WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.concern_id, r.case_id, r.la_id, o.name AS local_authority,
+       r.immediate_risk, r.created_at, safeguard.now() OPERATOR(pg_catalog.-) r.created_at AS age,
+       d.due_at AS send_due_at, d.overdue
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.open_deadlines d ON d.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND d.subject_id OPERATOR(pg_catalog.=) r.id
+      AND d.kind OPERATOR(pg_catalog.=) ANY ('{send,send_immediate}'::text[])
+WHERE r.state OPERATOR(pg_catalog.=) 'awaiting_send';
+COMMENT ON VIEW safeguard.send_queue IS 'The contact centre''s send queue: referrals awaiting sending. A referral leaves it only by being sent or withdrawn.';
+COMMENT ON COLUMN safeguard.send_queue.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.send_queue.concern_id IS 'The concern.';
+COMMENT ON COLUMN safeguard.send_queue.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.send_queue.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.send_queue.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.send_queue.immediate_risk IS 'Adult at immediate risk: 4 clock hours to send.';
+COMMENT ON COLUMN safeguard.send_queue.created_at IS 'When the refer_to_la decision was made.';
+COMMENT ON COLUMN safeguard.send_queue.age IS 'How long it has waited.';
+COMMENT ON COLUMN safeguard.send_queue.send_due_at IS 'When it is due to be sent.';
+COMMENT ON COLUMN safeguard.send_queue.overdue IS 'True once overdue.';
+
+CREATE VIEW safeguard.case_overview WITH (security_invoker = true) AS
+SELECT c.id AS case_id, c.la_id, c.provider_location_id, c.state, c.opened_at, c.closed_at,
+       (SELECT pg_catalog.count(*) FROM safeguard.concern x
+         WHERE x.case_id OPERATOR(pg_catalog.=) c.id) AS concerns,
+       (SELECT pg_catalog.count(*) FROM safeguard.concern x
+         WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND x.joined_open_case) AS repeat_concerns,
+       (SELECT pg_catalog.count(*) FROM safeguard.referral r
+         WHERE r.case_id OPERATOR(pg_catalog.=) c.id) AS referrals
+FROM safeguard.safeguarding_case c;
+COMMENT ON VIEW safeguard.case_overview IS 'Cases with their concern counts: repeat concerns are those that joined the case while it was open.';
+COMMENT ON COLUMN safeguard.case_overview.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.case_overview.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.case_overview.provider_location_id IS 'Provider location, if any.';
+COMMENT ON COLUMN safeguard.case_overview.state IS 'open or closed.';
+COMMENT ON COLUMN safeguard.case_overview.opened_at IS 'When opened.';
+COMMENT ON COLUMN safeguard.case_overview.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.case_overview.concerns IS 'Concerns in the case.';
+COMMENT ON COLUMN safeguard.case_overview.repeat_concerns IS 'Concerns that joined it while open (repeats).';
+COMMENT ON COLUMN safeguard.case_overview.referrals IS 'Referrals made in the case.';
+
+GRANT SELECT ON safeguard.open_deadlines, safeguard.my_deadlines TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.send_queue, safeguard.case_overview TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
+
+-- Pseudonymised views for safeguard_reader: no names, contact details or
+-- NHS numbers; a stable keyed pseudonym per adult so repeats can be counted.
+CREATE TABLE safeguard.pseudonym_key (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    secret   bytea NOT NULL
+);
+COMMENT ON TABLE safeguard.pseudonym_key IS 'The secret that keys adult pseudonyms. Readable by the extension owner only.';
+COMMENT ON COLUMN safeguard.pseudonym_key.only_row IS 'There is one row.';
+COMMENT ON COLUMN safeguard.pseudonym_key.secret IS 'Random secret generated at installation.';
+INSERT INTO safeguard.pseudonym_key (secret)
+VALUES (pg_catalog.sha256(pg_catalog.convert_to(
+    pg_catalog.gen_random_uuid()::pg_catalog.text OPERATOR(pg_catalog.||)
+    pg_catalog.gen_random_uuid()::pg_catalog.text, 'UTF8')));
+REVOKE ALL ON safeguard.pseudonym_key FROM PUBLIC;
+
+CREATE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
+       CASE WHEN c.adult_key IS NULL THEN NULL ELSE
+         pg_catalog.encode(pg_catalog.sha256(k.secret OPERATOR(pg_catalog.||)
+           pg_catalog.convert_to(c.adult_key, 'UTF8')), 'hex') END AS adult_pseudonym,
+       x.source, x.channel, x.risk_types, x.risk_location, x.source_of_risk,
+       x.adult_gender, x.received_at,
+       r.created_at, r.sent_at, r.acknowledged_at, r.la_decision, r.decided_at,
+       r.action_result, r.risk_outcome, r.harm_from_delay, r.outcome_at,
+       r.feedback_at, r.closed_at, r.withdrawn_at
+FROM safeguard.referral r
+JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+JOIN safeguard.safeguarding_case c ON c.id OPERATOR(pg_catalog.=) r.case_id
+CROSS JOIN safeguard.pseudonym_key k;
+COMMENT ON VIEW safeguard.referral_pseudonymised IS 'Referrals for performance teams (safeguard_reader): no identifying columns; adult_pseudonym is a keyed hash, stable per adult.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.state IS 'Referral state.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.immediate_risk IS 'Adult at immediate risk.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_pseudonym IS 'Keyed hash of the adult''s identity (NULL when unknown).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.source IS 'Who raised the concern.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.channel IS 'How it was received.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_types IS 'Types of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_location IS 'Location of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.source_of_risk IS 'Source of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_gender IS 'Gender (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.received_at IS 'When the concern was received.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.created_at IS 'When the referral decision was made.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.sent_at IS 'When sent.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.acknowledged_at IS 'When acknowledged.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.la_decision IS 'The local authority''s decision.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.decided_at IS 'When decided.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.action_result IS 'Action and result (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_outcome IS 'Risk outcome (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.harm_from_delay IS 'Harm from delay, for late referrals.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.outcome_at IS 'When the outcome was recorded.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.feedback_at IS 'When the referrer heard back.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.withdrawn_at IS 'When withdrawn.';
+REVOKE ALL ON safeguard.referral_pseudonymised FROM PUBLIC;
+GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_admin;
+
+--------------------------------------------------------------------------
+-- Workflow functions: thin wrappers over INSERT and UPDATE.  They run with
+-- the caller's rights (SECURITY INVOKER): the C guards see the real actor
+-- and decide, exactly as for a raw statement.
+--------------------------------------------------------------------------
+CREATE FUNCTION safeguard.log_concern(
+    received_at timestamptz,
+    channel safeguard.concern_channel,
+    source safeguard.concern_source,
+    description text,
+    risk_types safeguard.sac_risk_type[],
+    la_id bigint DEFAULT NULL,
+    provider_location_id bigint DEFAULT NULL,
+    referrer_anonymous boolean DEFAULT false,
+    referrer_name text DEFAULT NULL,
+    referrer_phone text DEFAULT NULL,
+    referrer_email text DEFAULT NULL,
+    referrer_address text DEFAULT NULL,
+    adult_nhs_number text DEFAULT NULL,
+    adult_name text DEFAULT NULL,
+    adult_date_of_birth date DEFAULT NULL,
+    adult_date_of_death date DEFAULT NULL,
+    adult_gender safeguard.sac_gender DEFAULT 'Not Known',
+    risk_location safeguard.sac_risk_location DEFAULT NULL,
+    source_of_risk safeguard.sac_source_of_risk DEFAULT NULL,
+    immediate_risk boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id,
+        provider_location_id, referrer_anonymous, referrer_name, referrer_phone, referrer_email,
+        referrer_address, adult_nhs_number, adult_name, adult_date_of_birth, adult_date_of_death,
+        adult_gender, risk_location, source_of_risk, immediate_risk)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+    RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean) IS
+    'Logs a concern (contact centre, inspector, or an officer of its local authority); returns its id. The concern joins an open case about the same adult or location, or opens one.';
+
+CREATE FUNCTION safeguard.triage_concern(
+    concern_id bigint,
+    decision safeguard.triage_decision,
+    rationale text,
+    care_and_support_needs boolean,
+    abuse_or_neglect boolean,
+    unable_to_protect_self boolean)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.triage (concern_id, decision, rationale, care_and_support_needs,
+        abuse_or_neglect, unable_to_protect_self)
+    VALUES ($1, $2, $3, $4, $5, $6);
+    SELECT r.id FROM safeguard.referral r WHERE r.concern_id OPERATOR(pg_catalog.=) $1;
+$$;
+COMMENT ON FUNCTION safeguard.triage_concern(bigint, safeguard.triage_decision, text, boolean, boolean, boolean) IS
+    'Records the triage decision on a concern with its rationale and the s42(1) threshold answers; returns the referral created by refer_to_la, else NULL.';
+
+CREATE FUNCTION safeguard.referral_not_found(referral_id bigint) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_referral_not_found';
+COMMENT ON FUNCTION safeguard.referral_not_found(bigint) IS 'Raises SG208: the referral does not exist or is not visible to the caller.';
+
+CREATE FUNCTION safeguard.send_referral(referral_id bigint, method safeguard.contact_method,
+    sent_at timestamptz DEFAULT NULL, la_contact text DEFAULT NULL, la_id bigint DEFAULT NULL)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    UPDATE safeguard.referral r
+       SET state = 'sent', sent_method = send_referral.method,
+           sent_at = coalesce(send_referral.sent_at, safeguard.now()),
+           la_contact = coalesce(send_referral.la_contact, r.la_contact),
+           la_id = coalesce(send_referral.la_id, r.la_id)
+     WHERE r.id OPERATOR(pg_catalog.=) send_referral.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(send_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.send_referral(bigint, safeguard.contact_method, timestamptz, text, bigint) IS
+    'Records that a referral was actually sent (method, time sent: default now, the local authority contact when known, a corrected recipient). Only the contact centre acting for the regulator.';
+
+CREATE FUNCTION safeguard.acknowledge_referral(referral_id bigint,
+    acknowledged_at timestamptz DEFAULT NULL, la_reference text DEFAULT NULL)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    UPDATE safeguard.referral r
+       SET state = 'acknowledged',
+           acknowledged_at = coalesce(acknowledge_referral.acknowledged_at, safeguard.now()),
+           la_reference = coalesce(acknowledge_referral.la_reference, r.la_reference)
+     WHERE r.id OPERATOR(pg_catalog.=) acknowledge_referral.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(acknowledge_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.acknowledge_referral(bigint, timestamptz, text) IS
+    'Records the local authority''s acknowledgement (its officer, or the regulator''s contact centre).';
+
+CREATE FUNCTION safeguard.decide_referral(referral_id bigint, decision safeguard.la_decision, rationale text)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    UPDATE safeguard.referral r
+       SET state = 'decided', la_decision = decide_referral.decision,
+           la_decision_rationale = decide_referral.rationale
+     WHERE r.id OPERATOR(pg_catalog.=) decide_referral.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(decide_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.decide_referral(bigint, safeguard.la_decision, text) IS
+    'Records the recipient local authority''s decision (section 42 enquiry, other enquiry, no enquiry) with its rationale.';
+
+CREATE FUNCTION safeguard.record_referral_outcome(referral_id bigint,
+    action_result safeguard.sac_action_result DEFAULT NULL,
+    risk_outcome safeguard.sac_risk_outcome DEFAULT NULL,
+    harm_from_delay safeguard.harm_finding DEFAULT NULL)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    UPDATE safeguard.referral r
+       SET state = 'outcome_recorded', action_result = record_referral_outcome.action_result,
+           risk_outcome = record_referral_outcome.risk_outcome,
+           harm_from_delay = record_referral_outcome.harm_from_delay
+     WHERE r.id OPERATOR(pg_catalog.=) record_referral_outcome.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(record_referral_outcome.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.record_referral_outcome(bigint, safeguard.sac_action_result, safeguard.sac_risk_outcome, safeguard.harm_finding) IS
+    'Records the outcome (SAC action and result, risk outcome) and, for a referral sent late, whether the delay caused harm.';
+
+CREATE FUNCTION safeguard.close_referral(referral_id bigint,
+    feedback_at timestamptz DEFAULT NULL, feedback_method safeguard.contact_method DEFAULT NULL,
+    feedback_waived_reason text DEFAULT NULL)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    UPDATE safeguard.referral r
+       SET state = 'closed', feedback_at = close_referral.feedback_at,
+           feedback_method = close_referral.feedback_method,
+           feedback_waived_reason = close_referral.feedback_waived_reason
+     WHERE r.id OPERATOR(pg_catalog.=) close_referral.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(close_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.close_referral(bigint, timestamptz, safeguard.contact_method, text) IS
+    'Closes a referral once feedback to the referrer is recorded (date and method), or waived with a reason such as an anonymous referrer.';
+
+CREATE FUNCTION safeguard.withdraw_referral(referral_id bigint, rationale text)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    UPDATE safeguard.referral r
+       SET state = 'withdrawn', withdrawal_rationale = withdraw_referral.rationale
+     WHERE r.id OPERATOR(pg_catalog.=) withdraw_referral.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(withdraw_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.withdraw_referral(bigint, text) IS
+    'Withdraws a referral from the send queue: safeguard_admin only (a senior decision), with a rationale.';
+
+--------------------------------------------------------------------------
+-- pg_dump keeps the data (installed defaults excepted)
+--------------------------------------------------------------------------
+SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.concern', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.triage', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.referral', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_rule', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event', '');
+-- Identity sequences, so restored rows keep their numbers and new ones follow on.
+SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.referral_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event_id_seq', '');

@@ -364,6 +364,22 @@ sg_working_days_between(const SgDivision *div, DateADT a, DateADT b)
 	return (int32) result;
 }
 
+/* Returns the local date of an instant in the division's time zone. */
+DateADT
+sg_local_date(const SgDivision *div, TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+
+	if (TIMESTAMP_NOT_FINITE(t) ||
+		timestamp2tm(t, &tzoff, &tm, &fsec, NULL, div->tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
+				 errmsg("instant is out of range")));
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
 /*
  * Returns the instant the n-th working day after start ends: midnight at
  * the start of the following day, in the division's time zone.  The start's
@@ -373,36 +389,30 @@ sg_working_days_between(const SgDivision *div, DateADT a, DateADT b)
 TimestampTz
 sg_working_deadline(const SgDivision *div, TimestampTz start, int64 n)
 {
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int			tzoff;
-	DateADT		local_date;
-	DateADT		due;
-	TimestampTz result;
-
 	if (TIMESTAMP_NOT_FINITE(start))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_INFINITE_DATE),
 				 errmsg("the start instant must be finite"),
 				 errdetail("Working days cannot be counted from infinity."),
 				 errhint("Pass a real point in time.")));
-	if (timestamp2tm(start, &tzoff, &tm, &fsec, NULL, div->tz) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
-				 errmsg("start instant is out of range")));
-	local_date = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
-	due = sg_add_working_days(div, local_date, n);
+	return sg_end_of_day(div, sg_add_working_days(div, sg_local_date(div, start), n));
+}
 
-	/* The following day's local midnight, whatever its UTC offset. */
-	j2date(due + 1 + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	tm.tm_hour = 0;
-	tm.tm_min = 0;
-	tm.tm_sec = 0;
+/* Returns the instant local day d ends: the next day's local midnight. */
+TimestampTz
+sg_end_of_day(const SgDivision *div, DateADT d)
+{
+	struct pg_tm tm;
+	int			tzoff;
+	TimestampTz result;
+
+	memset(&tm, 0, sizeof(tm));
+	j2date(d + 1 + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	tzoff = DetermineTimeZoneOffset(&tm, div->tz);
 	if (tm2timestamp(&tm, 0, &tzoff, &result) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
-				 errmsg("deadline after %s is out of range", sg_iso_date(due))));
+				 errmsg("the end of %s is out of range", sg_iso_date(d))));
 	return result;
 }
 

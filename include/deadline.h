@@ -1,0 +1,41 @@
+/*
+ * deadline.h
+ *		Opening, closing and computing deadlines (deadline.c).
+ */
+#ifndef SAFEGUARD_DEADLINE_H
+#define SAFEGUARD_DEADLINE_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+
+typedef enum SgDeadlineOutcome
+{
+	SG_DEADLINE_NONE,			/* no open deadline of that kind */
+	SG_DEADLINE_MET,
+	SG_DEADLINE_BREACHED
+} SgDeadlineOutcome;
+
+/* Returns the due instant of a rule applied to an anchor in a division. */
+extern TimestampTz sg_deadline_due(int32 amount, const char *unit,
+								   TimestampTz anchor, const char *division);
+
+/* Opens the deadline of a kind for a subject; raises SG212 without a rule. */
+extern void sg_deadline_open(const char *kind, const char *subject_table,
+							 int64 subject_id, int64 case_id, int64 org_id,
+							 TimestampTz anchor);
+
+/* Closes an open deadline as met or breached by an event at `at`. */
+extern SgDeadlineOutcome sg_deadline_close(const char *subject_table,
+										   int64 subject_id, const char *kind,
+										   TimestampTz at);
+
+/* Cancels every open deadline of a subject. */
+extern void sg_deadline_cancel_all(const char *subject_table, int64 subject_id,
+								   TimestampTz at);
+
+/* Returns the status of a subject's deadline of a kind ("" when none). */
+extern char *sg_deadline_status(const char *subject_table, int64 subject_id,
+								const char *kind);
+
+#endif							/* SAFEGUARD_DEADLINE_H */

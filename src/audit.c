@@ -1,0 +1,293 @@
+/*
+ * audit.c
+ *		The audit trail: one row per insert or update of every workflow
+ *		table, written in the same transaction, and nothing else may touch it.
+ *
+ * Owns the triggers audit_row (AFTER INSERT OR UPDATE FOR EACH ROW on every
+ * workflow table), audit_guard (on audit_event itself) and refuse_truncate
+ * (BEFORE TRUNCATE on every safeguard table).
+ *
+ * Invariants:
+ *	- An audit row records the acting login role and current role, the
+ *	  organisation and duty, clock time and safeguard time, the transaction
+ *	  id, table, key, case, transition (from -> to), and old and new values
+ *	  of the changed columns in canonical text (canonical.c), plus
+ *	  application_name and client address.
+ *	- audit_event accepts INSERTs only from safeguard itself; UPDATE and
+ *	  DELETE are refused for everyone, the owner included, and TRUNCATE is
+ *	  refused by a statement trigger.  Superusers can still disable
+ *	  triggers: the later tamper-evidence layer detects that; this file
+ *	  keeps its column layout stable for it (hash columns are added, none
+ *	  changed).
+ *	- The audit row runs AFTER the row is final, so it records what was
+ *	  stored, not what a BEFORE trigger was given.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(sg_audit_row);
+PG_FUNCTION_INFO_V1(sg_audit_guard);
+PG_FUNCTION_INFO_V1(sg_refuse_truncate);
+
+/*
+ * Duties noted by guards for the rows they let through; the AFTER trigger
+ * of the same statement picks them up.  A small ring is enough: AFTER row
+ * triggers fire at the end of each statement, and a miss only means the
+ * audit row names the actor's duties instead of the one used.
+ */
+#define DUTY_NOTES 64
+typedef struct DutyNote
+{
+	LocalTransactionId lxid;
+	Oid			relid;
+	int64		key;
+	SgDuty		duty;
+} DutyNote;
+static DutyNote duty_notes[DUTY_NOTES];
+static int	next_note = 0;
+
+/* Records that duty d authorised the change to row key of relation relid. */
+void
+sg_audit_note_duty(Oid relid, int64 key, SgDuty d)
+{
+	DutyNote   *n = &duty_notes[next_note];
+
+	n->lxid = MyProc->lxid;
+	n->relid = relid;
+	n->key = key;
+	n->duty = d;
+	next_note = (next_note + 1) % DUTY_NOTES;
+}
+
+/* Returns the duty noted for a row, or the actor's first duty, or -1. */
+static int
+noted_duty(Oid relid, int64 key, const SgActor *a)
+{
+	for (int i = 0; i < DUTY_NOTES; i++)
+	{
+		DutyNote   *n = &duty_notes[i];
+
+		if (n->lxid == MyProc->lxid && n->relid == relid && n->key == key)
+			return n->duty;
+	}
+	for (int d = 0; d < SG_NDUTIES; d++)
+		if (a->duties & SG_DUTY_BIT(d))
+			return d;
+	return -1;
+}
+
+/* Appends key: value (canonical text or null) to a jsonb object being built. */
+static void
+push_value(JsonbParseState **state, const char *key, bool isnull, Datum v, Oid typid)
+{
+	JsonbValue	k,
+				val;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	pushJsonbValue(state, WJB_KEY, &k);
+	if (isnull)
+		val.type = jbvNull;
+	else
+	{
+		char	   *s = sg_canonical_text(v, typid);
+
+		val.type = jbvString;
+		val.val.string.val = s;
+		val.val.string.len = strlen(s);
+	}
+	pushJsonbValue(state, WJB_VALUE, &val);
+}
+
+/*
+ * Builds the changes document: for an insert, every non-null column; for an
+ * update, {"column": {"old": ..., "new": ...}} for each changed column.
+ */
+static Jsonb *
+changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		const char *name = NameStr(att->attname);
+		bool		newnull,
+					oldnull;
+		Datum		nv,
+					ov;
+
+		if (att->attisdropped)
+			continue;
+		nv = heap_getattr(newtup, i + 1, desc, &newnull);
+		if (oldtup == NULL)
+		{
+			if (!newnull)
+				push_value(&state, name, false, nv, att->atttypid);
+			continue;
+		}
+		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
+			continue;
+		ov = heap_getattr(oldtup, i + 1, desc, &oldnull);
+		{
+			JsonbValue	k;
+
+			k.type = jbvString;
+			k.val.string.val = (char *) name;
+			k.val.string.len = strlen(name);
+			pushJsonbValue(&state, WJB_KEY, &k);
+			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+			push_value(&state, "old", oldnull, ov, att->atttypid);
+			push_value(&state, "new", newnull, nv, att->atttypid);
+			pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		}
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+/*
+ * Trigger: audit_row(key_column, state_column, case_column), AFTER INSERT
+ * OR UPDATE FOR EACH ROW.  state_column and case_column may be ''.
+ */
+Datum
+sg_audit_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "audit_row", true, false);
+	Relation	rel = td->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	Trigger    *trig = td->tg_trigger;
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	HeapTuple	newtup = is_update ? td->tg_newtuple : td->tg_trigtuple;
+	HeapTuple	oldtup = is_update ? td->tg_trigtuple : NULL;
+	const SgActor *actor;
+	int			duty;
+	Oid			types[13] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+		INT8OID, TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[13];
+	char		nulls[13];
+	char	   *key;
+	char	   *from_state = NULL;
+	char	   *to_state = NULL;
+	int64		case_id = 0;
+	Jsonb	   *changes;
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !is_update)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_row: must be fired for INSERT or UPDATE")));
+	if (trig->tgnargs != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_row: expects (key_column, state_column, case_column)")));
+
+	changes = changes_document(desc, oldtup, newtup);
+	if (is_update && JB_ROOT_COUNT(changes) == 0)
+		return PointerGetDatum(NULL);	/* nothing changed: nothing to record */
+
+	key = sg_get_label(newtup, desc, trig->tgargs[0]);
+	if (trig->tgargs[1][0] != '\0')
+	{
+		to_state = sg_get_label(newtup, desc, trig->tgargs[1]);
+		from_state = oldtup ? sg_get_label(oldtup, desc, trig->tgargs[1]) : NULL;
+	}
+	if (trig->tgargs[2][0] != '\0')
+		case_id = sg_get_int64(newtup, desc, trig->tgargs[2]);
+
+	actor = sg_current_actor();
+	duty = noted_duty(RelationGetRelid(rel),
+					  strtoi64(key, NULL, 10), actor);
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = TimestampTzGetDatum(GetCurrentTimestamp());
+	values[1] = TimestampTzGetDatum(sg_now());
+	values[2] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	values[3] = CStringGetTextDatum(GetUserNameFromId(sg_acting_userid(), false));
+	values[4] = Int64GetDatum(actor->org_id);
+	if (actor->org_id == 0)
+		nulls[4] = 'n';
+	if (duty >= 0)
+		values[5] = CStringGetTextDatum(sg_duty_name((SgDuty) duty));
+	else
+		nulls[5] = 'n';
+	values[6] = CStringGetTextDatum(RelationGetRelationName(rel));
+	values[7] = CStringGetTextDatum(key);
+	values[8] = Int64GetDatum(case_id);
+	if (case_id == 0)
+		nulls[8] = 'n';
+	values[9] = CStringGetTextDatum(is_update ? "UPDATE" : "INSERT");
+	if (from_state)
+		values[10] = CStringGetTextDatum(from_state);
+	else
+		nulls[10] = 'n';
+	if (to_state)
+		values[11] = CStringGetTextDatum(to_state);
+	else
+		nulls[11] = 'n';
+	values[12] = JsonbPGetDatum(changes);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("INSERT INTO safeguard.audit_event (recorded_at, business_time, txid, "
+					 "login_role, acting_role, organisation_id, duty, table_name, row_key, "
+					 "case_id, action, from_state, to_state, changes, application_name, "
+					 "client_addr) VALUES ($1, $2, pg_catalog.pg_current_xact_id(), $3, $4, $5, "
+					 "$6::safeguard.duty, $7, $8, $9, $10, $11, $12, $13, "
+					 "pg_catalog.current_setting('application_name'), "
+					 "pg_catalog.inet_client_addr())",
+					 13, types, values, nulls);
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Trigger on audit_event: rows come only from safeguard (audit_row), and
+ * are never updated or deleted, by anyone.
+ */
+Datum
+sg_audit_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "audit_guard", true, true);
+
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && sg_internal_writing())
+		return PointerGetDatum(td->tg_trigtuple);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
+				 errmsg("audit rows are written only by safeguard"),
+				 errdetail("An audit row records a change safeguard saw happen; it cannot be inserted directly."),
+				 errhint("Make the change itself; its audit row follows.")));
+	sg_refuse_change("audit rows", TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "updated" : "deleted",
+					 "The audit trail is append-only.");
+	pg_unreachable();
+}
+
+/* Trigger: BEFORE TRUNCATE on every safeguard table refuses it. */
+Datum
+sg_refuse_truncate(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "refuse_truncate", false, true);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
+			 errmsg("%s cannot be truncated", RelationGetRelationName(td->tg_relation)),
+			 errdetail("safeguard's tables are a permanent record."),
+			 errhint("Nothing in safeguard is removed in bulk.")));
+	pg_unreachable();
+}

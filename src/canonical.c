@@ -1,0 +1,109 @@
+/*
+ * canonical.c
+ *		Canonical text for audited values: one spelling per value, whatever
+ *		the session's settings.
+ *
+ * The audit trail stores old and new values as text inside jsonb, and a
+ * later hash chain hashes them; a value must therefore read the same in a
+ * session with DateStyle 'SQL, DMY' and TimeZone Pacific/Kiritimati as in
+ * one with the defaults.  Types whose output functions depend on settings
+ * (date/time, float, interval, bytea) are formatted here; every other type
+ * used by safeguard's tables (integers, text, booleans, enums and arrays of
+ * them, numeric, jsonb, inet, regrole) has a setting-independent output
+ * function.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+/* Formats a timestamp as ISO 8601 (UTC when zoned), microseconds when nonzero. */
+static char *
+iso_timestamp(Timestamp ts, bool zoned)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_IS_NOBEGIN(ts))
+		return pstrdup("-infinity");
+	if (TIMESTAMP_IS_NOEND(ts))
+		return pstrdup("infinity");
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
+	if (fsec != 0)
+		return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06d%s",
+						tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour,
+						tm.tm_min, tm.tm_sec, (int) fsec, zoned ? "Z" : "");
+	return psprintf("%04d-%02d-%02dT%02d:%02d:%02d%s",
+					tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour,
+					tm.tm_min, tm.tm_sec, zoned ? "Z" : "");
+}
+
+/* Returns a value as canonical text. */
+char *
+sg_canonical_text(Datum value, Oid typid)
+{
+	Oid			typoutput;
+	bool		typisvarlena;
+
+	switch (typid)
+	{
+		case BOOLOID:
+			return pstrdup(DatumGetBool(value) ? "true" : "false");
+		case DATEOID:
+			{
+				DateADT		d = DatumGetDateADT(value);
+				int			y,
+							m,
+							day;
+
+				if (DATE_NOT_FINITE(d))
+					return pstrdup(DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
+				j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+				return psprintf("%04d-%02d-%02d", y, m, day);
+			}
+		case TIMESTAMPTZOID:
+			/* TimestampTz is UTC microseconds: decode without a zone */
+			return iso_timestamp(DatumGetTimestampTz(value), true);
+		case TIMESTAMPOID:
+			return iso_timestamp(DatumGetTimestamp(value), false);
+		case FLOAT4OID:
+			return psprintf("%.9g", (double) DatumGetFloat4(value));
+		case FLOAT8OID:
+			return psprintf("%.17g", DatumGetFloat8(value));
+		case INTERVALOID:
+			{
+				Interval   *iv = DatumGetIntervalP(value);
+
+				return psprintf("P%dM%dDT" INT64_FORMAT "U",
+								iv->month, iv->day, iv->time);
+			}
+		case BYTEAOID:
+			{
+				bytea	   *b = DatumGetByteaPP(value);
+				int			len = VARSIZE_ANY_EXHDR(b);
+				const unsigned char *p = (const unsigned char *) VARDATA_ANY(b);
+				char	   *out = palloc(len * 2 + 3);
+				static const char hex[] = "0123456789abcdef";
+
+				out[0] = '\\';
+				out[1] = 'x';
+				for (int i = 0; i < len; i++)
+				{
+					out[2 + 2 * i] = hex[p[i] >> 4];
+					out[3 + 2 * i] = hex[p[i] & 0xf];
+				}
+				out[2 + 2 * len] = '\0';
+				return out;
+			}
+		default:
+			getTypeOutputInfo(typid, &typoutput, &typisvarlena);
+			return OidOutputFunctionCall(typoutput, value);
+	}
+}

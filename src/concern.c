@@ -1,0 +1,548 @@
+/*
+ * concern.c
+ *		Concerns and their triage: what must be recorded when a concern is
+ *		received, how it joins an open case, and the decision that may turn
+ *		it into a referral.
+ *
+ * Owns the triggers concern_guard (BEFORE), concern_after (AFTER INSERT),
+ * triage_guard (BEFORE) and triage_after (AFTER INSERT), and the case
+ * bookkeeping they share with referral.c.
+ *
+ * Invariants:
+ *	- A concern is logged by the contact centre or an inspector acting for
+ *	  the regulator, or an officer of the concern's local authority; it is
+ *	  never updated or deleted.
+ *	- Its referrer is identified (a name and at least one plausible contact
+ *	  route) or explicitly anonymous; an NHS number passes its check digit
+ *	  and is stored as ten digits.
+ *	- safeguard, not the client, records who logged it, when, and which
+ *	  case it joined: a concern about an adult (NHS number, else name and
+ *	  date of birth) with an open case joins that case; a concern about an
+ *	  unknown adult at a provider location with an open case joins that
+ *	  location's case; otherwise a case is opened.  Concurrent concerns
+ *	  about the same adult or location are serialised by an advisory lock,
+ *	  so they cannot open two cases.
+ *	- A triage decision needs a rationale and the three s42(1) threshold
+ *	  answers; it is final.  refer_to_la creates the referral in
+ *	  awaiting_send and opens its send deadline.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+#include "deadline.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+#include "validate.h"
+
+#include "calendar.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/formatting.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(sg_concern_guard);
+PG_FUNCTION_INFO_V1(sg_concern_after);
+PG_FUNCTION_INFO_V1(sg_triage_guard);
+PG_FUNCTION_INFO_V1(sg_triage_after);
+
+/* Lock class for case linking: pg_advisory_xact_lock(SG_LOCK_CLASS, hash). */
+#define SG_LOCK_CLASS 0x5347	/* "SG" */
+
+/* Returns true when a text column is present (non-null, not blank). */
+static bool
+text_present(const char *s)
+{
+	return s != NULL && sg_text_present(s, strlen(s));
+}
+
+/* Raises SG202 for a missing field. */
+static void
+missing(const char *what, const char *column, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_REQUIRED_FIELD),
+			 errmsg("%s is required", what),
+			 errdetail("Column %s is empty.", column),
+			 errhint("%s", hint)));
+}
+
+/* Raises SG203 when a column safeguard records was supplied by the client. */
+static void
+refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
+{
+	bool		isnull;
+	Datum		v = sg_get(tup, desc, column, &isnull);
+	Form_pg_attribute att = TupleDescAttr(desc, sg_attnum(desc, column) - 1);
+
+	if (isnull)
+		return;
+	if (att->atttypid == BOOLOID && !DatumGetBool(v))
+		return;					/* false is the default of the flags */
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_FORGED_COLUMN),
+			 errmsg("column %s is recorded by safeguard", column),
+			 errdetail("The statement supplied a value for %s.", column),
+			 errhint("Leave it out; safeguard fills it in.")));
+}
+
+/* Takes the transaction-scoped advisory lock that serialises case linking for a key. */
+static void
+lock_case_key(const char *kind, const char *key)
+{
+	char	   *s = psprintf("%s:%s", kind, key);
+	uint32		h = hash_bytes((const unsigned char *) s, strlen(s));
+
+	DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(SG_LOCK_CLASS),
+						Int32GetDatum((int32) h));
+}
+
+/*
+ * Returns the open case to join for a concern, or opens one.  *joined is
+ * set when an existing case was found.
+ */
+static int64
+link_case(const char *adult_key, int64 location_id, int64 la_id,
+		  TimestampTz at, bool *joined)
+{
+	Oid			types[4] = {TEXTOID, INT8OID, INT8OID, TIMESTAMPTZOID};
+	Datum		values[4];
+	char		nulls[4] = "    ";
+	bool		isnull;
+	int64		case_id = 0;
+
+	if (adult_key)
+		lock_case_key("adult", adult_key);
+	else if (location_id)
+		lock_case_key("location", psprintf(INT64_FORMAT, location_id));
+
+	values[0] = adult_key ? CStringGetTextDatum(adult_key) : (Datum) 0;
+	if (!adult_key)
+		nulls[0] = 'n';
+	values[1] = Int64GetDatum(location_id);
+	if (!location_id)
+		nulls[1] = 'n';
+	values[2] = Int64GetDatum(la_id);
+	values[3] = TimestampTzGetDatum(at);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (adult_key)
+		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
+						 "WHERE adult_key OPERATOR(pg_catalog.=) $1 "
+						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
+						 1, types, values, nulls);
+	else if (location_id)
+		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
+						 "WHERE provider_location_id OPERATOR(pg_catalog.=) $2 "
+						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
+						 2, types, values, nulls);
+	*joined = (adult_key || location_id) && SPI_processed == 1;
+	if (*joined)
+		case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1, &isnull));
+	else
+	{
+		sg_exec_internal("INSERT INTO safeguard.safeguarding_case "
+						 "(adult_key, provider_location_id, la_id, opened_at) "
+						 "VALUES ($1, $2, $3, $4) RETURNING id",
+						 4, types, values, nulls);
+		case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	return case_id;
+}
+
+/* Closes a case when every concern is triaged and every referral is final. */
+void
+sg_case_close_if_done(int64 case_id, TimestampTz at)
+{
+	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2] = {Int64GetDatum(case_id), TimestampTzGetDatum(at)};
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("UPDATE safeguard.safeguarding_case c SET state = 'closed', closed_at = $2 "
+					 "WHERE c.id OPERATOR(pg_catalog.=) $1 AND c.state OPERATOR(pg_catalog.=) 'open' "
+					 "AND NOT EXISTS (SELECT 1 FROM safeguard.concern x "
+					 "  WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND NOT EXISTS "
+					 "  (SELECT 1 FROM safeguard.triage t WHERE t.concern_id OPERATOR(pg_catalog.=) x.id)) "
+					 "AND NOT EXISTS (SELECT 1 FROM safeguard.referral r "
+					 "  WHERE r.case_id OPERATOR(pg_catalog.=) c.id "
+					 "  AND r.state OPERATOR(pg_catalog.<>) ALL ('{closed,withdrawn}'::safeguard.referral_state[]))",
+					 2, types, values, NULL);
+	SPI_finish();
+}
+
+/* Validates the referrer's identity: named with a contact route, or anonymous. */
+static void
+check_referrer(HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	bool		anonymous = DatumGetBool(sg_get(tup, desc, "referrer_anonymous", &isnull));
+	char	   *source = sg_get_label(tup, desc, "source");
+	char	   *name = sg_get_cstring(tup, desc, "referrer_name");
+	char	   *phone = sg_get_cstring(tup, desc, "referrer_phone");
+	char	   *email = sg_get_cstring(tup, desc, "referrer_email");
+	char	   *address = sg_get_cstring(tup, desc, "referrer_address");
+
+	if (strcmp(source, "anonymous") == 0 && !anonymous)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_REFERRER),
+				 errmsg("an anonymous source needs referrer_anonymous set"),
+				 errhint("Set referrer_anonymous = true, or record who raised the concern.")));
+	if (email && !sg_email_plausible(email, strlen(email)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_REFERRER),
+				 errmsg("referrer e-mail address is not valid"),
+				 errdetail("referrer_email is \"%s\".", email),
+				 errhint("Check the address with the referrer; feedback will go there.")));
+	if (phone && !sg_phone_plausible(phone, strlen(phone)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_REFERRER),
+				 errmsg("referrer telephone number is not valid"),
+				 errdetail("referrer_phone is \"%s\".", phone),
+				 errhint("Use 7 to 15 digits, with an optional leading +.")));
+	if (anonymous)
+		return;
+	if (!text_present(name))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_REFERRER),
+				 errmsg("the referrer must be named or recorded as anonymous"),
+				 errdetail("referrer_name is empty and referrer_anonymous is false."),
+				 errhint("Record the referrer's name and a contact route, or set referrer_anonymous = true.")));
+	if (!text_present(phone) && !text_present(email) && !text_present(address))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_REFERRER),
+				 errmsg("the referrer needs at least one contact route"),
+				 errdetail("referrer_phone, referrer_email and referrer_address are all empty."),
+				 errhint("Without a contact route no feedback can reach the referrer; record one, or set referrer_anonymous = true.")));
+}
+
+/* Validates and normalises the adult's NHS number; returns the adult key or NULL. */
+static char *
+check_adult(HeapTuple *tup, TupleDesc desc)
+{
+	char	   *nhs = sg_get_cstring(*tup, desc, "adult_nhs_number");
+	char	   *name = sg_get_cstring(*tup, desc, "adult_name");
+	bool		dob_null,
+				dod_null;
+	Datum		dob = sg_get(*tup, desc, "adult_date_of_birth", &dob_null);
+	Datum		dod = sg_get(*tup, desc, "adult_date_of_death", &dod_null);
+	DateADT		today = DatumGetDateADT(DirectFunctionCall1(timestamptz_date,
+															TimestampTzGetDatum(sg_now())));
+
+	if (!dob_null && DatumGetDateADT(dob) > today)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_TIME),
+				 errmsg("the adult's date of birth is in the future"),
+				 errhint("Check the date of birth.")));
+	if (!dod_null && ((!dob_null && DatumGetDateADT(dod) < DatumGetDateADT(dob)) ||
+					  DatumGetDateADT(dod) > today))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_TIME),
+				 errmsg("the adult's date of death must lie between the date of birth and today"),
+				 errhint("Check the dates; concerns about a person who has died are recorded with the date of death.")));
+	if (nhs != NULL)
+	{
+		char		digits[11];
+		const char *col = "adult_nhs_number";
+		Datum		v;
+		bool		n = false;
+
+		if (!sg_nhs_number_valid(nhs, strlen(nhs), digits))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_NHS_NUMBER),
+					 errmsg("invalid NHS number"),
+					 errdetail("\"%s\" is not ten digits with a valid check digit.", nhs),
+					 errhint("Check the number with the referrer, or leave it empty if unknown.")));
+		v = CStringGetTextDatum(digits);
+		*tup = sg_set(*tup, desc, 1, &col, &v, &n);
+		return psprintf("nhs:%s", digits);
+	}
+	if (text_present(name) && !dob_null)
+	{
+		char	   *lower = str_tolower(name, strlen(name), DEFAULT_COLLATION_OID);
+
+		return psprintf("name:%s|%s", lower, sg_iso_date(DatumGetDateADT(dob)));
+	}
+	return NULL;
+}
+
+/* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON concern. */
+Datum
+sg_concern_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "concern_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	const SgActor *actor;
+	SgPermit	permits[3] = {{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
+	{SG_DUTY_INSPECTOR, SG_ACT_FOR_REGULATOR},
+	{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
+	SgDuty		duty;
+	int64		la_id;
+	int64		location_id;
+	bool		isnull;
+	Datum		received;
+	Datum		risks;
+	char	   *adult_key;
+	bool		joined;
+	int64		case_id;
+	const char *cols[6] = {"la_id", "case_id", "joined_open_case", "logged_by",
+	"logged_org_id", "logged_at"};
+	Datum		vals[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("concerns", "deleted", "A concern is a record of what was received; it is kept.");
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_refuse_change("concerns", "updated",
+						 "A concern is a record of what was received; log a further concern to add information.");
+
+	/* Columns safeguard records. */
+	for (int i = 1; i < 6; i++)
+		refuse_supplied(tup, desc, cols[i]);
+
+	location_id = sg_get_int64(tup, desc, "provider_location_id");
+	la_id = sg_get_int64(tup, desc, "la_id");
+	if (location_id != 0)
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(location_id)};
+		int64		location_la = 0;
+		bool		is_location = false;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		sg_exec_internal("SELECT la_id, kind OPERATOR(pg_catalog.=) 'provider_location' "
+						 "FROM safeguard.organisation WHERE id OPERATOR(pg_catalog.=) $1",
+						 1, types, values, NULL);
+		if (SPI_processed == 1)
+		{
+			Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+			location_la = isnull ? 0 : DatumGetInt64(v);
+			is_location = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+													 SPI_tuptable->tupdesc, 2, &isnull));
+		}
+		SPI_finish();
+		if (!is_location)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("organisation " INT64_FORMAT " is not a provider location", location_id),
+					 errhint("provider_location_id names a provider location from safeguard.organisation.")));
+		if (la_id == 0)
+			la_id = location_la;
+	}
+	if (la_id == 0)
+		missing("the local authority", "la_id",
+				"Name the local authority responsible, or the provider location (its area's authority is used).");
+	if (sg_organisation_kind(la_id) != SG_ORG_LOCAL_AUTHORITY)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("organisation " INT64_FORMAT " is not a local authority", la_id),
+				 errhint("la_id names a local authority from safeguard.organisation.")));
+
+	actor = sg_current_actor();
+	duty = sg_require_permit(actor, permits, 3, la_id, "log a concern");
+
+	received = sg_get(tup, desc, "received_at", &isnull);
+	if (isnull)
+		missing("the time the concern was received", "received_at", "Record when the concern arrived.");
+	if (DatumGetTimestampTz(received) > sg_now())
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_TIME),
+				 errmsg("a concern cannot be received in the future"),
+				 errdetail("received_at is later than now."),
+				 errhint("Record the time the concern actually arrived.")));
+	risks = sg_get(tup, desc, "risk_types", &isnull);
+	if (isnull || ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(risks)),
+								 ARR_DIMS(DatumGetArrayTypeP(risks))) == 0 ||
+		array_contains_nulls(DatumGetArrayTypeP(risks)))
+		missing("at least one type of risk", "risk_types",
+				"Record the types of risk in the SAC vocabulary, e.g. '{Neglect and Acts of Omission}'.");
+	if (!text_present(sg_get_cstring(tup, desc, "description")))
+		missing("a description of the concern", "description", "Record what was reported.");
+	check_referrer(tup, desc);
+	adult_key = check_adult(&tup, desc);
+
+	case_id = link_case(adult_key, location_id, la_id, sg_now(), &joined);
+	vals[0] = Int64GetDatum(la_id);
+	vals[1] = Int64GetDatum(case_id);
+	vals[2] = BoolGetDatum(joined);
+	vals[3] = ObjectIdGetDatum(actor->userid);
+	vals[4] = Int64GetDatum(actor->org_id);
+	vals[5] = TimestampTzGetDatum(sg_now());
+	tup = sg_set(tup, desc, 6, cols, vals, nulls);
+
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation),
+					   sg_get_int64(tup, desc, "id"), duty);
+	return PointerGetDatum(tup);
+}
+
+/* Trigger: AFTER INSERT ON concern opens the triage deadline. */
+Datum
+sg_concern_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "concern_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	bool		isnull;
+
+	sg_deadline_open("triage", "concern", sg_get_int64(tup, desc, "id"),
+					 sg_get_int64(tup, desc, "case_id"),
+					 sg_get_int64(tup, desc, "logged_org_id"),
+					 DatumGetTimestampTz(sg_get(tup, desc, "received_at", &isnull)));
+	return PointerGetDatum(NULL);
+}
+
+/* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON triage. */
+Datum
+sg_triage_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "triage_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	int64		concern_id;
+	int64		la_id = 0;
+	int64		case_id = 0;
+	bool		found;
+	bool		isnull;
+	char	   *decision;
+	SgPermit	regulator[2] = {{SG_DUTY_INSPECTOR, SG_ACT_FOR_REGULATOR},
+	{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR}};
+	SgPermit	any[3] = {{SG_DUTY_INSPECTOR, SG_ACT_FOR_REGULATOR},
+	{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
+	{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
+	const SgActor *actor;
+	SgDuty		duty;
+	const char *thresholds[3] = {"care_and_support_needs", "abuse_or_neglect",
+	"unable_to_protect_self"};
+	const char *cols[6] = {"la_id", "case_id", "decided_by", "decided_org_id",
+	"decided_duty", "decided_at"};
+	Datum		vals[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("triage decisions", "deleted", "A decision is kept with its rationale.");
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_refuse_change("triage decisions", "changed",
+						 "A triage decision is final; log a further concern if the picture changes.");
+	for (int i = 0; i < 6; i++)
+		refuse_supplied(tup, desc, cols[i]);
+
+	concern_id = sg_get_int64(tup, desc, "concern_id");
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(concern_id)};
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		sg_exec_internal("SELECT la_id, case_id FROM safeguard.concern "
+						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
+		found = SPI_processed == 1;
+		if (found)
+		{
+			la_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		}
+		SPI_finish();
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("concern " INT64_FORMAT " does not exist", concern_id),
+				 errhint("Triage a concern from safeguard.concern.")));
+
+	decision = sg_get_label(tup, desc, "decision");
+	if (decision == NULL)
+		missing("a triage decision", "decision",
+				"Decide refer_to_la, no_referral or regulatory_action_only.");
+	actor = sg_current_actor();
+	if (strcmp(decision, "no_referral") == 0)
+		duty = sg_require_permit(actor, any, 3, la_id, "triage a concern");
+	else
+		duty = sg_require_permit(actor, regulator, 2, la_id,
+								 psprintf("decide %s (a regulator's decision)", decision));
+
+	if (!text_present(sg_get_cstring(tup, desc, "rationale")))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+				 errmsg("a triage decision needs a rationale"),
+				 errdetail("rationale is empty."),
+				 errhint("Record why: the reviews found decisions without a recorded rationale could not be audited.")));
+	for (int i = 0; i < 3; i++)
+	{
+		(void) sg_get(tup, desc, thresholds[i], &isnull);
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+					 errmsg("every threshold question must be answered"),
+					 errdetail("%s is not answered.", thresholds[i]),
+					 errhint("Answer the three section 42(1) questions true or false.")));
+	}
+
+	vals[0] = Int64GetDatum(la_id);
+	vals[1] = Int64GetDatum(case_id);
+	vals[2] = ObjectIdGetDatum(actor->userid);
+	vals[3] = Int64GetDatum(actor->org_id);
+	vals[4] = DirectFunctionCall2(enum_in, CStringGetDatum(sg_duty_name(duty)),
+								  ObjectIdGetDatum(TupleDescAttr(desc, sg_attnum(desc, "decided_duty") - 1)->atttypid));
+	vals[5] = TimestampTzGetDatum(sg_now());
+	tup = sg_set(tup, desc, 6, cols, vals, nulls);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), concern_id, duty);
+	return PointerGetDatum(tup);
+}
+
+/*
+ * Trigger: AFTER INSERT ON triage: closes the triage deadline; refer_to_la
+ * creates the referral in awaiting_send and opens its send deadline (4 clock
+ * hours when the adult is at immediate risk).
+ */
+Datum
+sg_triage_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "triage_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	int64		concern_id = sg_get_int64(tup, desc, "concern_id");
+	int64		case_id = sg_get_int64(tup, desc, "case_id");
+	bool		isnull;
+	TimestampTz decided_at = DatumGetTimestampTz(sg_get(tup, desc, "decided_at", &isnull));
+	char	   *decision = sg_get_label(tup, desc, "decision");
+
+	sg_deadline_close("concern", concern_id, "triage", decided_at);
+	if (strcmp(decision, "refer_to_la") == 0)
+	{
+		Oid			types[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
+		Datum		values[3];
+		int64		referral_id;
+		bool		immediate;
+
+		values[0] = Int64GetDatum(concern_id);
+		values[1] = TimestampTzGetDatum(decided_at);
+		values[2] = ObjectIdGetDatum(sg_acting_userid());
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		sg_exec_internal("INSERT INTO safeguard.referral (concern_id, case_id, la_id, "
+						 "immediate_risk, created_at, created_by) "
+						 "SELECT c.id, c.case_id, c.la_id, c.immediate_risk, $2, $3::pg_catalog.regrole "
+						 "FROM safeguard.concern c WHERE c.id OPERATOR(pg_catalog.=) $1 "
+						 "RETURNING id, immediate_risk", 3, types, values, NULL);
+		referral_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		immediate = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		SPI_finish();
+		sg_deadline_open(immediate ? "send_immediate" : "send", "referral", referral_id,
+						 case_id, sg_get_int64(tup, desc, "decided_org_id"), decided_at);
+	}
+	else
+		sg_case_close_if_done(case_id, decided_at);
+	return PointerGetDatum(NULL);
+}

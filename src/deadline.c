@@ -1,0 +1,315 @@
+/*
+ * deadline.c
+ *		Deadlines: every expectation of another party has a due instant
+ *		computed from an anchor and a rule, and is recorded met or breached
+ *		when the event it waits for happens.
+ *
+ * Owns safeguard.deadline_due(), the guards policy_guard and internal_only,
+ * and the functions the workflow triggers call to open, close and cancel
+ * deadlines.
+ *
+ * Invariants:
+ *	- A deadline stores its anchor instant and the rule (policy, kind) that
+ *	  applied at the anchor; its due instant is always computed by the
+ *	  calendar engine, so an open deadline follows the bank holidays as they
+ *	  are now.  Closing stores the due instant it was judged against.
+ *	- The rule is the responsible organisation's latest policy version in
+ *	  force at the anchor's local date, else the default policy's.  Policies
+ *	  are versioned with effective dates; a version that a deadline uses can
+ *	  no longer be changed (add a new version instead).
+ *	- One deadline per (subject, kind); only safeguard writes deadlines.
+ */
+#include "postgres.h"
+
+#include "calendar.h"
+#include "deadline.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "common/int.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(sg_deadline_due_sql);
+PG_FUNCTION_INFO_V1(sg_policy_guard);
+PG_FUNCTION_INFO_V1(sg_internal_only);
+
+/* Returns the due instant of a rule applied to an anchor in a division. */
+TimestampTz
+sg_deadline_due(int32 amount, const char *unit, TimestampTz anchor,
+				const char *division)
+{
+	const SgDivision *div = sg_division_lookup(division);
+
+	if (strcmp(unit, "working_days") == 0)
+		return sg_working_deadline(div, anchor, amount);
+	if (strcmp(unit, "clock_hours") == 0)
+	{
+		TimestampTz due;
+
+		if (pg_add_s64_overflow(anchor, (int64) amount * USECS_PER_HOUR, &due))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
+					 errmsg("deadline is out of range")));
+		return due;
+	}
+	if (strcmp(unit, "calendar_days") == 0)
+		return sg_end_of_day(div, sg_local_date(div, anchor) + amount);
+	elog(ERROR, "safeguard: unknown deadline unit \"%s\"", unit);
+	pg_unreachable();
+}
+
+/* SQL: deadline_due(amount int, unit deadline_unit, anchor timestamptz, division text). */
+Datum
+sg_deadline_due_sql(PG_FUNCTION_ARGS)
+{
+	char	   *unit;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	unit = DatumGetCString(DirectFunctionCall1(enum_out, PG_GETARG_DATUM(1)));
+	PG_RETURN_TIMESTAMPTZ(sg_deadline_due(PG_GETARG_INT32(0), unit,
+										  PG_GETARG_TIMESTAMPTZ(2),
+										  text_to_cstring(PG_GETARG_TEXT_PP(3))));
+}
+
+/*
+ * Opens the deadline of a kind for a subject, to be met by organisation
+ * org_id, counted from anchor.  Raises SG212 when no policy has the rule.
+ */
+void
+sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
+				 int64 case_id, int64 org_id, TimestampTz anchor)
+{
+	char	   *division = sg_organisation_division(org_id);
+	const SgDivision *div = sg_division_lookup(division);
+	Oid			ptypes[3] = {TEXTOID, INT8OID, DATEOID};
+	Datum		pvalues[3];
+	Oid			types[8] = {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID,
+		TIMESTAMPTZOID, TEXTOID};
+	Datum		values[8];
+	char		nulls[8] = "        ";
+	int64		policy_id;
+	bool		isnull;
+
+	pvalues[0] = CStringGetTextDatum(kind);
+	pvalues[1] = Int64GetDatum(org_id);
+	pvalues[2] = DateADTGetDatum(sg_local_date(div, anchor));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT r.policy_id FROM safeguard.deadline_rule r "
+					 "JOIN safeguard.deadline_policy p ON p.id OPERATOR(pg_catalog.=) r.policy_id "
+					 "WHERE r.kind OPERATOR(pg_catalog.=) $1 "
+					 "AND (p.organisation_id OPERATOR(pg_catalog.=) $2 OR p.organisation_id IS NULL) "
+					 "AND p.effective_from OPERATOR(pg_catalog.<=) $3 "
+					 "ORDER BY p.organisation_id IS NULL, p.effective_from DESC LIMIT 1",
+					 3, ptypes, pvalues, NULL);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_POLICY),
+				 errmsg("no deadline policy has a rule for \"%s\"", kind),
+				 errdetail("Organisation " INT64_FORMAT ", anchor date %s.", org_id,
+						   sg_iso_date(DatumGetDateADT(pvalues[2]))),
+				 errhint("Add a rule of this kind to a policy in force on that date.")));
+	policy_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 1, &isnull));
+
+	values[0] = CStringGetTextDatum(kind);
+	values[1] = CStringGetTextDatum(subject_table);
+	values[2] = Int64GetDatum(subject_id);
+	values[3] = Int64GetDatum(case_id);
+	if (case_id == 0)
+		nulls[3] = 'n';
+	values[4] = Int64GetDatum(org_id);
+	values[5] = Int64GetDatum(policy_id);
+	values[6] = TimestampTzGetDatum(anchor);
+	values[7] = CStringGetTextDatum(division);
+	sg_exec_internal("INSERT INTO safeguard.deadline (kind, subject_table, subject_id, case_id, "
+					 "organisation_id, policy_id, anchor_at, division) "
+					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+					 "ON CONFLICT (subject_table, subject_id, kind) DO NOTHING",
+					 8, types, values, nulls);
+	SPI_finish();
+}
+
+/*
+ * Closes an open deadline as met or breached by an event at `at`; returns
+ * SG_DEADLINE_MET, SG_DEADLINE_BREACHED, or SG_DEADLINE_NONE when there is
+ * no open deadline of that kind.
+ */
+SgDeadlineOutcome
+sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
+				  TimestampTz at)
+{
+	Oid			types[5] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[5];
+	SgDeadlineOutcome outcome = SG_DEADLINE_NONE;
+
+	values[0] = CStringGetTextDatum(subject_table);
+	values[1] = Int64GetDatum(subject_id);
+	values[2] = CStringGetTextDatum(kind);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT r.amount, r.unit::pg_catalog.text, d.anchor_at, d.division "
+					 "FROM safeguard.deadline d JOIN safeguard.deadline_rule r "
+					 "ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+					 "AND r.kind OPERATOR(pg_catalog.=) d.kind "
+					 "WHERE d.subject_table OPERATOR(pg_catalog.=) $1 "
+					 "AND d.subject_id OPERATOR(pg_catalog.=) $2 "
+					 "AND d.kind OPERATOR(pg_catalog.=) $3 "
+					 "AND d.status OPERATOR(pg_catalog.=) 'open' FOR UPDATE OF d",
+					 3, types, values, NULL);
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int32		amount = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+		char	   *unit = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
+		TimestampTz anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+		char	   *division = TextDatumGetCString(SPI_getbinval(tup, desc, 4, &isnull));
+		TimestampTz due = sg_deadline_due(amount, unit, anchor, division);
+
+		outcome = at <= due ? SG_DEADLINE_MET : SG_DEADLINE_BREACHED;
+		values[3] = TimestampTzGetDatum(at);
+		values[4] = TimestampTzGetDatum(due);
+		sg_exec_internal(outcome == SG_DEADLINE_MET ?
+						 "UPDATE safeguard.deadline SET status = 'met', closed_at = $4, due_at_close = $5 "
+						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
+						 "AND kind OPERATOR(pg_catalog.=) $3" :
+						 "UPDATE safeguard.deadline SET status = 'breached', closed_at = $4, due_at_close = $5 "
+						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
+						 "AND kind OPERATOR(pg_catalog.=) $3",
+						 5, types, values, NULL);
+	}
+	SPI_finish();
+	return outcome;
+}
+
+/* Cancels every open deadline of a subject (it no longer applies). */
+void
+sg_deadline_cancel_all(const char *subject_table, int64 subject_id, TimestampTz at)
+{
+	Oid			types[3] = {TEXTOID, INT8OID, TIMESTAMPTZOID};
+	Datum		values[3];
+
+	values[0] = CStringGetTextDatum(subject_table);
+	values[1] = Int64GetDatum(subject_id);
+	values[2] = TimestampTzGetDatum(at);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("UPDATE safeguard.deadline SET status = 'cancelled', closed_at = $3 "
+					 "WHERE subject_table OPERATOR(pg_catalog.=) $1 "
+					 "AND subject_id OPERATOR(pg_catalog.=) $2 "
+					 "AND status OPERATOR(pg_catalog.=) 'open'",
+					 3, types, values, NULL);
+	SPI_finish();
+}
+
+/* Returns the status of a subject's deadline of a kind ("" when none). */
+char *
+sg_deadline_status(const char *subject_table, int64 subject_id, const char *kind)
+{
+	Oid			types[3] = {TEXTOID, INT8OID, TEXTOID};
+	Datum		values[3];
+	char	   *status = "";
+	MemoryContext caller = CurrentMemoryContext;
+
+	values[0] = CStringGetTextDatum(subject_table);
+	values[1] = Int64GetDatum(subject_id);
+	values[2] = CStringGetTextDatum(kind);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT status::pg_catalog.text FROM safeguard.deadline "
+					 "WHERE subject_table OPERATOR(pg_catalog.=) $1 "
+					 "AND subject_id OPERATOR(pg_catalog.=) $2 AND kind OPERATOR(pg_catalog.=) $3",
+					 3, types, values, NULL);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		status = TextDatumGetCString(v);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return status;
+}
+
+/*
+ * Trigger on deadline_policy and deadline_rule: administrators maintain
+ * policies; a policy version that a deadline already uses is frozen.
+ */
+Datum
+sg_policy_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "policy_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	bool		is_rule = strcmp(RelationGetRelationName(td->tg_relation), "deadline_rule") == 0;
+	static const SgPermit admin = {SG_DUTY_ADMIN, SG_ACT_FOR_ANY};
+
+	if (!superuser_arg(sg_acting_userid()))
+		sg_require_permit(sg_current_actor(), &admin, 1, 0, "maintain deadline policies");
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		int64		policy_id = sg_get_int64(td->tg_trigtuple, desc, is_rule ? "policy_id" : "id");
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(policy_id)};
+		uint64		used;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		used = sg_exec_internal("SELECT 1 FROM safeguard.deadline "
+								"WHERE policy_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
+								1, types, values, NULL);
+		SPI_finish();
+		if (used > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_POLICY),
+					 errmsg("deadline policy " INT64_FORMAT " is in use and cannot change", policy_id),
+					 errdetail("Deadlines were counted under this version; changing it would rewrite their history."),
+					 errhint("Add a new policy version with a later effective_from.")));
+	}
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		return PointerGetDatum(td->tg_trigtuple);
+	if (is_rule)
+	{
+		HeapTuple	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+		bool		isnull;
+		Datum		amount = sg_get(tup, desc, "amount", &isnull);
+
+		if (isnull || DatumGetInt32(amount) < 0 || DatumGetInt32(amount) > 10000)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_POLICY),
+					 errmsg("a deadline rule needs an amount between 0 and 10000"),
+					 errhint("The amount counts the rule's unit: working days, clock hours or calendar days.")));
+	}
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
+}
+
+/*
+ * Trigger for tables only safeguard writes (cases, deadlines, duty grants):
+ * client INSERT and UPDATE are refused; DELETE is refused for everyone.
+ */
+Datum
+sg_internal_only(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "internal_only", true, true);
+	const char *table = RelationGetRelationName(td->tg_relation);
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change(table, "deleted", "Rows of this table are kept as history.");
+	if (!sg_internal_writing())
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FORGED_COLUMN),
+				 errmsg("%s is written only by safeguard", table),
+				 errdetail("Its rows follow from workflow actions and cannot be written directly."),
+				 errhint("Use the workflow functions (see the README).")));
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
+}

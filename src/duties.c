@@ -1,0 +1,570 @@
+/*
+ * duties.c
+ *		Who may act: organisations, duty grants, and the acting role's
+ *		duties as every check sees them.
+ *
+ * Owns safeguard.grant_duty, revoke_duty, current_organisation,
+ * current_duties, may_see_la (the row-level security predicate) and the
+ * organisation_guard trigger.
+ *
+ * Invariants:
+ *	- The duty_grant table is the authority.  Membership of the NOLOGIN
+ *	  safeguard_* roles only opens table privileges; every rule check asks
+ *	  the grant table, once per statement, for the acting role (the current
+ *	  user, so applications that SET ROLE per user get the same checks).
+ *	  A revoked grant therefore stops the next statement in every session.
+ *	- A role acts for exactly one organisation; a duty is only granted for
+ *	  an organisation of a kind that can hold it.
+ *	- Roles are compared by OID, never by name strings.
+ */
+#include "postgres.h"
+
+#include "safeguard.h"
+#include "sg_errcodes.h"
+#include "validate.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(sg_grant_duty);
+PG_FUNCTION_INFO_V1(sg_revoke_duty);
+PG_FUNCTION_INFO_V1(sg_current_organisation);
+PG_FUNCTION_INFO_V1(sg_current_duties);
+PG_FUNCTION_INFO_V1(sg_may_see_la);
+PG_FUNCTION_INFO_V1(sg_organisation_guard);
+
+/* Which organisation kinds each duty may act for (bit per SgOrgKind). */
+#define KIND_BIT(k) ((uint32) 1 << (k))
+static const uint32 duty_org_kinds[SG_NDUTIES] = {
+	[SG_DUTY_ADMIN] = ~(uint32) 0,
+	[SG_DUTY_CONTACT_CENTRE] = KIND_BIT(SG_ORG_REGULATOR),
+	[SG_DUTY_INSPECTOR] = KIND_BIT(SG_ORG_REGULATOR),
+	[SG_DUTY_LA_OFFICER] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY),
+	[SG_DUTY_SAM] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY),
+	[SG_DUTY_ENQUIRY_OFFICER] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY),
+	[SG_DUTY_COMMISSIONER] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY) | KIND_BIT(SG_ORG_ICB),
+	[SG_DUTY_PROVIDER] = KIND_BIT(SG_ORG_PROVIDER),
+	[SG_DUTY_READER] = ~(uint32) 0,
+	[SG_DUTY_AUDITOR] = ~(uint32) 0,
+};
+
+/* Duties whose holders work the casework of their own local authority. */
+#define LA_CASEWORK_DUTIES (SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | SG_DUTY_BIT(SG_DUTY_SAM) | \
+							SG_DUTY_BIT(SG_DUTY_ENQUIRY_OFFICER) | SG_DUTY_BIT(SG_DUTY_COMMISSIONER))
+/* Duties whose holders at the regulator see every local authority's casework. */
+#define REGULATOR_CASEWORK_DUTIES (SG_DUTY_BIT(SG_DUTY_CONTACT_CENTRE) | \
+								   SG_DUTY_BIT(SG_DUTY_INSPECTOR) | SG_DUTY_BIT(SG_DUTY_ADMIN))
+
+/* Returns a role's name for messages. */
+static const char *
+role_name(Oid roleid)
+{
+	const char *name = GetUserNameFromId(roleid, true);
+
+	return name ? name : "(dropped role)";
+}
+
+/* Loads the active grants of a role into *a. */
+static void
+load_actor(Oid userid, SgActor *a)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(userid)};
+
+	memset(a, 0, sizeof(*a));
+	a->userid = userid;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT g.duty::pg_catalog.text, g.organisation_id, o.kind::pg_catalog.text "
+					 "FROM safeguard.duty_grant g "
+					 "JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) g.organisation_id "
+					 "WHERE g.role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+					 "AND g.revoked_at IS NULL",
+					 1, types, values, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *duty = TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull));
+		char	   *kind = TextDatumGetCString(SPI_getbinval(tup, desc, 3, &isnull));
+		SgDuty		d;
+		SgOrgKind	k;
+
+		if (!sg_duty_parse(duty, &d) || !sg_org_kind_parse(kind, &k))
+			elog(ERROR, "safeguard: unknown duty \"%s\" or kind \"%s\"", duty, kind);
+		a->duties |= SG_DUTY_BIT(d);
+		a->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		a->org_kind = k;
+	}
+	SPI_finish();
+}
+
+/* Returns the acting role's active grants, looked up once per statement. */
+const SgActor *
+sg_current_actor(void)
+{
+	static SgActor cached;
+	static Oid	cached_user = InvalidOid;
+	static TimestampTz cached_stmt = 0;
+	static LocalTransactionId cached_lxid = InvalidLocalTransactionId;
+	Oid			userid = sg_acting_userid();
+	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+
+	if (userid != cached_user || stmt != cached_stmt || MyProc->lxid != cached_lxid)
+	{
+		cached_user = InvalidOid;	/* stays invalid if loading fails */
+		load_actor(userid, &cached);
+		cached_user = userid;
+		cached_stmt = stmt;
+		cached_lxid = MyProc->lxid;
+	}
+	return &cached;
+}
+
+/* Returns true when the actor holds duty d. */
+bool
+sg_actor_has(const SgActor *a, SgDuty d)
+{
+	return (a->duties & SG_DUTY_BIT(d)) != 0;
+}
+
+/* Describes one permit for a message: "safeguard_x acting for the regulator". */
+static void
+describe_permit(StringInfo buf, const SgPermit *p)
+{
+	appendStringInfo(buf, "safeguard_%s acting for %s", sg_duty_name(p->duty),
+					 p->org == SG_ACT_FOR_REGULATOR ? "the regulator" :
+					 p->org == SG_ACT_FOR_RECIPIENT_LA ? "the recipient local authority" :
+					 "an organisation");
+}
+
+/* Describes what the actor holds: "inspector, contact_centre for organisation 3". */
+static void
+describe_actor(StringInfo buf, const SgActor *a)
+{
+	bool		any = false;
+
+	for (int d = 0; d < SG_NDUTIES; d++)
+	{
+		if (!(a->duties & SG_DUTY_BIT(d)))
+			continue;
+		appendStringInfo(buf, "%s%s", any ? ", " : "", sg_duty_name((SgDuty) d));
+		any = true;
+	}
+	if (any)
+		appendStringInfo(buf, " for organisation " INT64_FORMAT " (%s)",
+						 a->org_id, sg_org_kind_name(a->org_kind));
+	else
+		appendStringInfoString(buf, "no duty");
+}
+
+/* Raises 42501 unless the actor holds one of the permits; returns the duty used. */
+SgDuty
+sg_require_permit(const SgActor *a, const SgPermit *permits, int npermits,
+				  int64 la_id, const char *action)
+{
+	StringInfoData need;
+	StringInfoData held;
+
+	for (int i = 0; i < npermits; i++)
+	{
+		const SgPermit *p = &permits[i];
+		bool		org_ok;
+
+		if (!sg_actor_has(a, p->duty))
+			continue;
+		switch (p->org)
+		{
+			case SG_ACT_FOR_REGULATOR:
+				org_ok = a->org_kind == SG_ORG_REGULATOR;
+				break;
+			case SG_ACT_FOR_RECIPIENT_LA:
+				org_ok = a->org_id == la_id;
+				break;
+			default:
+				org_ok = a->org_id != 0;
+				break;
+		}
+		if (org_ok)
+			return p->duty;
+	}
+
+	initStringInfo(&need);
+	for (int i = 0; i < npermits; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&need, " or ");
+		describe_permit(&need, &permits[i]);
+	}
+	initStringInfo(&held);
+	describe_actor(&held, a);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s", action),
+			 errdetail("Requires duty %s; role \"%s\" holds %s.",
+					   need.data, role_name(a->userid), held.data),
+			 errhint("Only a role granted that duty with safeguard.grant_duty() may do this.")));
+	pg_unreachable();
+}
+
+/* Raises 42501 unless the caller is a superuser or holds the admin duty. */
+static void
+require_admin(const char *action)
+{
+	static const SgPermit admin = {SG_DUTY_ADMIN, SG_ACT_FOR_ANY};
+
+	if (superuser_arg(sg_acting_userid()))
+		return;
+	sg_require_permit(sg_current_actor(), &admin, 1, 0, action);
+}
+
+/* Returns an organisation's kind; raises SG210 when it does not exist. */
+SgOrgKind
+sg_organisation_kind(int64 org_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(org_id)};
+	SgOrgKind	k = SG_ORG_OTHER;
+	bool		found;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT kind::pg_catalog.text FROM safeguard.organisation "
+					 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		bool		isnull;
+		char	   *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0],
+															 SPI_tuptable->tupdesc, 1, &isnull));
+
+		sg_org_kind_parse(kind, &k);
+	}
+	SPI_finish();
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("organisation " INT64_FORMAT " does not exist", org_id),
+				 errhint("Organisations are rows of safeguard.organisation.")));
+	return k;
+}
+
+/* Returns an organisation's bank-holiday division (palloc'd in the caller's context). */
+char *
+sg_organisation_division(int64 org_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(org_id)};
+	char	   *result = NULL;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT division FROM safeguard.organisation "
+					 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		result = TextDatumGetCString(v);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	if (result == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("organisation " INT64_FORMAT " does not exist", org_id),
+				 errhint("Organisations are rows of safeguard.organisation.")));
+	return result;
+}
+
+/* Returns the duty named by an enum datum. */
+static SgDuty
+duty_from_datum(Datum v)
+{
+	char	   *name = DatumGetCString(DirectFunctionCall1(enum_out, v));
+	SgDuty		d;
+
+	if (!sg_duty_parse(name, &d))
+		elog(ERROR, "safeguard: unknown duty \"%s\"", name);
+	return d;
+}
+
+/*
+ * SQL: grant_duty(role regrole, duty safeguard.duty, organisation_id bigint)
+ * -> bigint.  Records the grant and makes the role a member of the duty's
+ * NOLOGIN role (which opens the table privileges that duty needs).
+ */
+Datum
+sg_grant_duty(PG_FUNCTION_ARGS)
+{
+	Oid			role;
+	SgDuty		duty;
+	int64		org_id;
+	SgOrgKind	kind;
+	Oid			types[5] = {OIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[5];
+	int64		grant_id;
+	int64		other_org = 0;
+	bool		isnull;
+	char	   *sql;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("role, duty and organisation are all required"),
+				 errhint("Call safeguard.grant_duty('login_role', 'inspector', organisation_id).")));
+	role = PG_GETARG_OID(0);
+	duty = duty_from_datum(PG_GETARG_DATUM(1));
+	org_id = PG_GETARG_INT64(2);
+
+	require_admin("grant duties");
+	kind = sg_organisation_kind(org_id);
+	if ((duty_org_kinds[duty] & KIND_BIT(kind)) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_DUTY_GRANT_CONFLICT),
+				 errmsg("duty %s cannot act for a %s", sg_duty_name(duty),
+						sg_org_kind_name(kind)),
+				 errdetail("Organisation " INT64_FORMAT " is a %s.", org_id,
+						   sg_org_kind_name(kind)),
+				 errhint("Contact centre and inspector duties act for the regulator; local authority duties for a local authority; the provider duty for a provider.")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	values[0] = ObjectIdGetDatum(role);
+	values[1] = CStringGetTextDatum(sg_duty_name(duty));
+	sg_exec_internal("SELECT organisation_id, duty::pg_catalog.text OPERATOR(pg_catalog.=) $2 "
+					 "FROM safeguard.duty_grant "
+					 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND revoked_at IS NULL",
+					 2, types, values, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int64		o = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+													SPI_tuptable->tupdesc, 1, &isnull));
+		bool		same_duty = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (o != org_id)
+			other_org = o;
+		else if (same_duty)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_DUTY_GRANT_CONFLICT),
+					 errmsg("role \"%s\" already holds duty %s for organisation " INT64_FORMAT,
+							role_name(role), sg_duty_name(duty), org_id),
+					 errhint("Nothing to do; revoke_duty() ends a grant.")));
+	}
+	if (other_org != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_DUTY_GRANT_CONFLICT),
+				 errmsg("role \"%s\" already acts for organisation " INT64_FORMAT,
+						role_name(role), other_org),
+				 errdetail("A role acts for one organisation; this grant is for organisation " INT64_FORMAT ".",
+						   org_id),
+				 errhint("Use a separate login role per organisation, or revoke the existing grants first.")));
+
+	values[2] = Int64GetDatum(org_id);
+	values[3] = TimestampTzGetDatum(sg_now());
+	values[4] = ObjectIdGetDatum(sg_acting_userid());
+	sg_exec_internal("INSERT INTO safeguard.duty_grant "
+					 "(role, duty, organisation_id, granted_at, granted_by) "
+					 "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole) "
+					 "RETURNING id", 5, types, values, NULL);
+	grant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+
+	sql = psprintf("GRANT %s TO %s",
+				   quote_identifier(psprintf("safeguard_%s", sg_duty_name(duty))),
+				   quote_identifier(role_name(role)));
+	{
+		SgInternalWrite iw;
+
+		sg_internal_begin(&iw);
+		PG_TRY();
+		{
+			if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+				elog(ERROR, "safeguard: %s failed", sql);
+		}
+		PG_FINALLY();
+		{
+			sg_internal_end(&iw);
+		}
+		PG_END_TRY();
+	}
+	SPI_finish();
+	PG_RETURN_INT64(grant_id);
+}
+
+/*
+ * SQL: revoke_duty(role regrole, duty safeguard.duty) -> boolean.  Ends the
+ * grant (the row stays as history) and the role membership.
+ */
+Datum
+sg_revoke_duty(PG_FUNCTION_ARGS)
+{
+	Oid			role;
+	SgDuty		duty;
+	Oid			types[4] = {OIDOID, TEXTOID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[4];
+	uint64		n;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("role and duty are required"),
+				 errhint("Call safeguard.revoke_duty('login_role', 'inspector').")));
+	role = PG_GETARG_OID(0);
+	duty = duty_from_datum(PG_GETARG_DATUM(1));
+	require_admin("revoke duties");
+
+	values[0] = ObjectIdGetDatum(role);
+	values[1] = CStringGetTextDatum(sg_duty_name(duty));
+	values[2] = TimestampTzGetDatum(sg_now());
+	values[3] = ObjectIdGetDatum(sg_acting_userid());
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	n = sg_exec_internal("UPDATE safeguard.duty_grant SET revoked_at = $3, "
+						 "revoked_by = $4::pg_catalog.regrole "
+						 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+						 "AND duty OPERATOR(pg_catalog.=) $2::safeguard.duty "
+						 "AND revoked_at IS NULL", 4, types, values, NULL);
+	if (n > 0)
+	{
+		char	   *sql = psprintf("REVOKE %s FROM %s",
+								   quote_identifier(psprintf("safeguard_%s", sg_duty_name(duty))),
+								   quote_identifier(role_name(role)));
+		SgInternalWrite iw;
+
+		sg_internal_begin(&iw);
+		PG_TRY();
+		{
+			if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+				elog(ERROR, "safeguard: %s failed", sql);
+		}
+		PG_FINALLY();
+		{
+			sg_internal_end(&iw);
+		}
+		PG_END_TRY();
+	}
+	SPI_finish();
+	PG_RETURN_BOOL(n > 0);
+}
+
+/* SQL: current_organisation() -> bigint: the organisation the current role acts for. */
+Datum
+sg_current_organisation(PG_FUNCTION_ARGS)
+{
+	const SgActor *a = sg_current_actor();
+
+	if (a->org_id == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(a->org_id);
+}
+
+/* SQL: current_duties() -> text[]: the duties the current role holds. */
+Datum
+sg_current_duties(PG_FUNCTION_ARGS)
+{
+	const SgActor *a = sg_current_actor();
+	Datum		elems[SG_NDUTIES];
+	int			n = 0;
+
+	for (int d = 0; d < SG_NDUTIES; d++)
+		if (a->duties & SG_DUTY_BIT(d))
+			elems[n++] = CStringGetTextDatum(sg_duty_name((SgDuty) d));
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * SQL: may_see_la(la_id bigint) -> boolean: the row-level security predicate
+ * for casework.  The regulator's contact centre, inspectors and
+ * administrators see every local authority's casework; local authority
+ * staff see their own authority's; everyone else (providers, readers,
+ * auditors, roles without a duty) sees none.
+ */
+Datum
+sg_may_see_la(PG_FUNCTION_ARGS)
+{
+	const SgActor *a = sg_current_actor();
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	if ((a->duties & REGULATOR_CASEWORK_DUTIES) &&
+		(a->org_kind == SG_ORG_REGULATOR || sg_actor_has(a, SG_DUTY_ADMIN)))
+		PG_RETURN_BOOL(true);
+	if ((a->duties & LA_CASEWORK_DUTIES) && a->org_kind == SG_ORG_LOCAL_AUTHORITY)
+		PG_RETURN_BOOL(a->org_id == PG_GETARG_INT64(0));
+	PG_RETURN_BOOL(false);
+}
+
+/*
+ * Trigger: organisations are maintained by administrators; a provider
+ * location belongs to a provider and lies in a local authority area; only
+ * locations have those links.  Organisations are never deleted (casework
+ * and audit refer to them).
+ */
+Datum
+sg_organisation_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "organisation_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup;
+	char	   *kind_name;
+	char	   *name;
+	SgOrgKind	kind;
+	int64		parent,
+				la;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("organisations", "deleted",
+						 "Keep the organisation; casework and the audit trail refer to it.");
+	if (sg_internal_writing())
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
+	require_admin("maintain organisations");
+
+	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	kind_name = sg_get_label(tup, desc, "kind");
+	name = sg_get_cstring(tup, desc, "name");
+	if (!sg_org_kind_parse(kind_name, &kind))
+		elog(ERROR, "safeguard: unknown organisation kind \"%s\"", kind_name);
+	if (name == NULL || !sg_text_present(name, strlen(name)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("an organisation needs a name"),
+				 errhint("Give the organisation's name as published.")));
+	parent = sg_get_int64(tup, desc, "parent_id");
+	la = sg_get_int64(tup, desc, "la_id");
+	if (kind == SG_ORG_PROVIDER_LOCATION)
+	{
+		if (parent == 0 || sg_organisation_kind(parent) != SG_ORG_PROVIDER)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("provider location \"%s\" must belong to a provider", name),
+					 errdetail("parent_id is " INT64_FORMAT ".", parent),
+					 errhint("Set parent_id to the provider's organisation id.")));
+		if (la == 0 || sg_organisation_kind(la) != SG_ORG_LOCAL_AUTHORITY)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("provider location \"%s\" must lie in a local authority area", name),
+					 errdetail("la_id is " INT64_FORMAT ".", la),
+					 errhint("Set la_id to the local authority's organisation id.")));
+	}
+	else if (parent != 0 || la != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("only a provider location has a parent provider and a local authority area"),
+				 errdetail("\"%s\" is a %s.", name, sg_org_kind_name(kind)),
+				 errhint("Leave parent_id and la_id empty.")));
+	return PointerGetDatum(tup);
+}

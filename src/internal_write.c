@@ -1,0 +1,190 @@
+/*
+ * internal_write.c
+ *		Protected writes: safeguard's own rows (audit, cases, referrals,
+ *		deadlines) are written as the extension owner, never with the
+ *		caller's privileges, while remembering who the caller was.
+ *
+ * Invariants:
+ *	- Client roles hold no INSERT privilege on these tables; the guard
+ *	  triggers accept an INSERT only while sg_internal_writing() is true, a
+ *	  flag in process memory that SQL cannot set (unlike a setting, which a
+ *	  client could SET).
+ *	- The caller is remembered before switching user, so the audit trail
+ *	  and the recorded "by" columns name the real actor, not the owner.
+ *	- An error anywhere in between restores both the user and the flag.
+ */
+#include "postgres.h"
+
+#include "safeguard.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+static int	internal_depth = 0;
+static Oid	acting_user = InvalidOid;
+static bool xact_callback_registered = false;
+
+/* Resets the flag when a transaction ends, whatever happened in it. */
+static void
+internal_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_COMMIT ||
+		event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PARALLEL_COMMIT)
+	{
+		internal_depth = 0;
+		acting_user = InvalidOid;
+	}
+}
+
+/* Returns the owner of the safeguard extension. */
+static Oid
+extension_owner(void)
+{
+	static Oid	cached_ext = InvalidOid;
+	static Oid	cached_owner = InvalidOid;
+	Oid			ext = get_extension_oid("safeguard", false);
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (ext == cached_ext)
+		return cached_owner;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "safeguard extension %u not found", ext);
+	cached_owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	cached_ext = ext;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return cached_owner;
+}
+
+/* Switches to the extension owner for a protected write; remembers the actor. */
+void
+sg_internal_begin(SgInternalWrite *iw)
+{
+	Oid			owner = extension_owner();
+
+	if (!xact_callback_registered)
+	{
+		RegisterXactCallback(internal_xact_callback, NULL);
+		xact_callback_registered = true;
+	}
+	GetUserIdAndSecContext(&iw->saved_userid, &iw->saved_sec_context);
+	if (internal_depth == 0)
+		acting_user = iw->saved_userid;
+	internal_depth++;
+	SetUserIdAndSecContext(owner,
+						   iw->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+/* Switches back to the caller. */
+void
+sg_internal_end(SgInternalWrite *iw)
+{
+	SetUserIdAndSecContext(iw->saved_userid, iw->saved_sec_context);
+	if (internal_depth > 0)
+		internal_depth--;
+	if (internal_depth == 0)
+		acting_user = InvalidOid;
+}
+
+/* Returns true while safeguard itself is writing. */
+bool
+sg_internal_writing(void)
+{
+	return internal_depth > 0;
+}
+
+/* Returns the role on whose behalf the current change is made. */
+Oid
+sg_acting_userid(void)
+{
+	return internal_depth > 0 ? acting_user : GetUserId();
+}
+
+/* A kept plan per statement text (the texts are string constants). */
+typedef struct PlanEntry
+{
+	const char *sql;			/* hash key: the constant's address */
+	SPIPlanPtr	plan;
+} PlanEntry;
+
+/* Returns a kept plan for a constant statement text. */
+static SPIPlanPtr
+kept_plan(const char *sql, int nargs, Oid *types)
+{
+	static HTAB *plans = NULL;
+	PlanEntry  *entry;
+	bool		found;
+
+	if (plans == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(const char *);
+		ctl.entrysize = sizeof(PlanEntry);
+		ctl.hcxt = TopMemoryContext;
+		plans = hash_create("safeguard internal plans", 64, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(plans, &sql, HASH_ENTER, &found);
+	if (!found || entry->plan == NULL)
+	{
+		SPIPlanPtr	plan;
+
+		entry->plan = NULL;
+		plan = SPI_prepare(sql, nargs, types);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed (%s): %s",
+				 SPI_result_code_string(SPI_result), sql);
+		SPI_keepplan(plan);
+		entry->plan = plan;
+	}
+	return entry->plan;
+}
+
+/*
+ * Runs a parameterised statement (sql must be a string constant) as the
+ * extension owner; returns SPI_processed.  Rows returned are left in
+ * SPI_tuptable only for the duration of the caller's own SPI connection,
+ * so callers that need results connect first and read before finishing.
+ */
+uint64
+sg_exec_internal(const char *sql, int nargs, Oid *types, Datum *values,
+				 const char *nulls)
+{
+	SgInternalWrite iw;
+	int			rc;
+
+	sg_internal_begin(&iw);
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(kept_plan(sql, nargs, types), values, nulls,
+							  false, 0);
+		if (rc < 0)
+			elog(ERROR, "internal statement failed (%s): %s",
+				 SPI_result_code_string(rc), sql);
+	}
+	PG_FINALLY();
+	{
+		sg_internal_end(&iw);
+	}
+	PG_END_TRY();
+	return SPI_processed;
+}
