@@ -41,6 +41,10 @@ extern Oid	sg_acting_userid(void);
 extern uint64 sg_exec_internal(const char *sql, int nargs, Oid *types,
 							   Datum *values, const char *nulls);
 
+/* As sg_exec_internal, read-only, against the latest committed state. */
+extern uint64 sg_query_internal_latest(const char *sql, int nargs, Oid *types,
+									   Datum *values, const char *nulls);
+
 /* duties.c: who is acting, for which organisation, under which duties. */
 typedef struct SgActor
 {

@@ -594,10 +594,12 @@ CREATE TABLE safeguard.safeguarding_case (
     opened_at            timestamptz NOT NULL,
     closed_at            timestamptz
 );
-CREATE INDEX safeguarding_case_open_adult ON safeguard.safeguarding_case (adult_key)
-    WHERE state OPERATOR(pg_catalog.=) 'open';
-CREATE INDEX safeguarding_case_open_location ON safeguard.safeguarding_case (provider_location_id)
-    WHERE state OPERATOR(pg_catalog.=) 'open';
+-- At most one open case per adult, and per location for unknown adults:
+-- the guard links concerns to them, these indexes make a fork impossible.
+CREATE UNIQUE INDEX safeguarding_case_open_adult ON safeguard.safeguarding_case (adult_key)
+    WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NOT NULL;
+CREATE UNIQUE INDEX safeguarding_case_open_location ON safeguard.safeguarding_case (provider_location_id)
+    WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NULL;
 COMMENT ON TABLE safeguard.safeguarding_case IS
     'A case groups the concerns about one adult (or, when the adult is unknown, one provider location) while it is open: a repeat concern joins the open case instead of starting an unconnected one. Created and closed by safeguard only.';
 COMMENT ON COLUMN safeguard.safeguarding_case.id IS 'Case number.';

@@ -35,6 +35,7 @@
 #include "validate.h"
 
 #include "calendar.h"
+#include "access/xact.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -143,6 +144,35 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
 						 2, types, values, nulls);
 	*joined = (adult_key || location_id) && SPI_processed == 1;
+
+	/*
+	 * Under REPEATABLE READ or SERIALIZABLE our snapshot may predate a case
+	 * that a concurrent concern opened and committed while we waited for the
+	 * lock.  Opening a second case would fork the adult's history, and
+	 * joining a case our snapshot cannot see is not possible: ask the client
+	 * to retry, as PostgreSQL does for any such conflict.
+	 */
+	if (!*joined && (adult_key || location_id) && IsolationUsesXactSnapshot())
+	{
+		uint64		seen;
+
+		if (adult_key)
+			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
+											"WHERE adult_key OPERATOR(pg_catalog.=) $1 "
+											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
+											1, types, values, nulls);
+		else
+			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
+											"WHERE provider_location_id OPERATOR(pg_catalog.=) $2 "
+											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
+											2, types, values, nulls);
+		if (seen > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access: a concurrent transaction opened a case for the same %s",
+							adult_key ? "adult" : "provider location"),
+					 errhint("Retry the transaction: the concern will join that case.")));
+	}
 	if (*joined)
 		case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											  SPI_tuptable->tupdesc, 1, &isnull));

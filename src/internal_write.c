@@ -28,6 +28,7 @@
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 static int	internal_depth = 0;
 static Oid	acting_user = InvalidOid;
@@ -179,6 +180,38 @@ sg_exec_internal(const char *sql, int nargs, Oid *types, Datum *values,
 							  false, 0);
 		if (rc < 0)
 			elog(ERROR, "internal statement failed (%s): %s",
+				 SPI_result_code_string(rc), sql);
+	}
+	PG_FINALLY();
+	{
+		sg_internal_end(&iw);
+	}
+	PG_END_TRY();
+	return SPI_processed;
+}
+
+/*
+ * Runs a read-only parameterised statement as the extension owner against
+ * the latest committed state rather than the transaction's snapshot; returns
+ * SPI_processed.  For checks that must see what concurrent transactions
+ * have committed even inside REPEATABLE READ (e.g. "is there already an open
+ * case for this adult?").
+ */
+uint64
+sg_query_internal_latest(const char *sql, int nargs, Oid *types, Datum *values,
+						 const char *nulls)
+{
+	SgInternalWrite iw;
+	int			rc;
+
+	sg_internal_begin(&iw);
+	PG_TRY();
+	{
+		rc = SPI_execute_snapshot(kept_plan(sql, nargs, types), values, nulls,
+								  GetLatestSnapshot(), InvalidSnapshot,
+								  true, false, 0);
+		if (rc < 0)
+			elog(ERROR, "internal query failed (%s): %s",
 				 SPI_result_code_string(rc), sql);
 	}
 	PG_FINALLY();
