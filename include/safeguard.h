@@ -68,6 +68,9 @@ extern bool sg_actor_has(const SgActor *a, SgDuty d);
 extern SgDuty sg_require_permit(const SgActor *a, const SgPermit *permits,
 								int npermits, int64 la_id, const char *action);
 
+/* Returns true when the actor may see casework of the local authority la_id. */
+extern bool sg_actor_may_see_la(const SgActor *a, int64 la_id);
+
 /* Returns an organisation's kind; raises SG210 when it does not exist. */
 extern SgOrgKind sg_organisation_kind(int64 org_id);
 

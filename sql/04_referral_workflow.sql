@@ -116,10 +116,9 @@ SELECT state, concerns, repeat_concerns, referrals
 FROM safeguard.case_overview WHERE case_id = :case_mary;
 
 -- A whistleblower reports short staffing at Meadow House, about no adult in
--- particular.  An unknown adult's concern joins the open case of the same
--- provider location; here that is Mary's case, which was opened at Meadow
--- House (the location match does not ask whether the case is about a known
--- adult).
+-- particular.  An unknown adult's concern joins the location's open case for
+-- unknown adults (at most one per location), never a named resident's case:
+-- here there is none yet, so it opens one.
 SELECT safeguard.log_concern(
     received_at => '2026-04-02 08:58+00', channel => 'phone', source => 'whistleblower',
     description => 'Night shifts at Meadow House run with one carer for 30 residents.',
@@ -143,6 +142,19 @@ SELECT safeguard.log_concern(
 SELECT case_id <> :case_mary AS own_case, joined_open_case
 FROM safeguard.concern WHERE id = :c4;
 SELECT case_id AS case_edith FROM safeguard.concern WHERE id = :c4 \gset
+
+-- A second care worker reports the same staffing problem at Meadow House:
+-- it joins the location's case (a repeat), not Edith's or Mary's.
+SELECT safeguard.log_concern(
+    received_at => '2026-04-02 08:59+00', channel => 'email', source => 'whistleblower',
+    description => 'Agency staff on nights have not been trained in moving and handling.',
+    risk_types => '{Organisational Abuse}', provider_location_id => :location,
+    referrer_name => 'Second care worker', referrer_email => 'worker2@example.org.uk',
+    source_of_risk => 'Service Provider') AS c7 \gset
+SELECT case_id = :case_edith AS joined_ediths_case, joined_open_case
+FROM safeguard.concern WHERE id = :c7;
+SELECT count(DISTINCT case_id) AS cases_of_the_two_location_concerns
+FROM safeguard.concern WHERE id IN (:c3, :c7);
 
 -- An anonymous caller reports financial abuse of a man living at home in
 -- Southshire.  Anonymity is recorded as such (it waives feedback later).
@@ -173,6 +185,7 @@ INSERT INTO w04_label VALUES
     ('C1 Mary, relative', 'concern', :c1), ('C2 Mary, GP, immediate', 'concern', :c2),
     ('C3 Meadow House staffing', 'concern', :c3), ('C4 Edith', 'concern', :c4),
     ('C5 John, anonymous', 'concern', :c5), ('C6 letter', 'concern', :c6),
+    ('C7 Meadow House training', 'concern', :c7),
     ('case Mary', 'case', :case_mary), ('case Edith', 'case', :case_edith),
     ('case John', 'case', :case_john), ('case letter', 'case', :case_letter);
 
@@ -210,12 +223,18 @@ SELECT t.decision, t.decided_by, t.decided_duty, t.rationale
 FROM safeguard.triage t WHERE t.concern_id = :c3;
 SELECT state, concerns, repeat_concerns, referrals
 FROM safeguard.case_overview WHERE case_id = :case_mary;
--- Edith's concern needs no referral either; her case had nothing else
--- in it, so with every concern triaged and no referral open it closes.
+-- The training concern needs no referral either.  Once every concern in a
+-- case is triaged and no referral is open, the case closes.
+SELECT safeguard.triage_concern(:c7, 'no_referral',
+    'Training gap passed to the inspection team for the next inspection.',
+    false, false, false) AS no_referral;
+SELECT o.state AS location_case, o.concerns, o.repeat_concerns
+FROM safeguard.case_overview o WHERE o.case_id = (SELECT case_id FROM safeguard.concern WHERE id = :c3);
+SELECT state AS ediths_case FROM safeguard.case_overview WHERE case_id = :case_edith;
 SELECT safeguard.triage_concern(:c4, 'no_referral',
     'Medication timing raised with the provider; no abuse or neglect indicated.',
     true, false, false) AS no_referral;
-SELECT state, closed_at, concerns, referrals
+SELECT state, closed_at, concerns, repeat_concerns, referrals
 FROM safeguard.case_overview WHERE case_id = :case_edith;
 -- The referrals wait in awaiting_send, created by the inspector's decision.
 SELECT CASE r.concern_id WHEN :c1 THEN 'R1 from C1' WHEN :c2 THEN 'R2 from C2' END AS referral,
@@ -450,9 +469,11 @@ SELECT (SELECT adult_pseudonym FROM safeguard.referral_pseudonymised WHERE refer
 SELECT l.label, p.state, p.source, p.risk_types, p.adult_gender, p.harm_from_delay
 FROM safeguard.referral_pseudonymised p
 JOIN w04_label l ON l.kind = 'referral' AND l.id = p.referral_id ORDER BY l.label;
-SELECT count(*) AS identifying_columns FROM information_schema.columns
-WHERE table_schema = 'safeguard' AND table_name = 'referral_pseudonymised'
-  AND (column_name ~ '(name|nhs|phone|email|address|birth|referrer|contact|reference)');
+SELECT count(*) AS columns,
+       count(*) FILTER (WHERE column_name ~ '(name|nhs|phone|email|address|birth|referrer|contact|reference)')
+           AS identifying_columns
+FROM information_schema.columns
+WHERE table_schema = 'safeguard' AND table_name = 'referral_pseudonymised';
 -- The identifying tables are closed to the reader (42501).
 SELECT count(*) FROM safeguard.concern;
 SELECT count(*) FROM safeguard.referral;

@@ -97,8 +97,11 @@ WITH ticked AS (
     UPDATE safeguard.referral SET state = 'sent', sent_at = '2026-05-11 10:00+00', sent_method = 'phone'
     WHERE id = :r RETURNING id)
 SELECT count(*) FROM ticked;
--- COPY into the table (refused before any data is read, so none follows).
-COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by) FROM STDIN;
+-- COPY into the table (refused before any row is read; psql skips the
+-- data up to the end marker).
+COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
+1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
+\.
 -- An updatable view over the referrals: not in the public schema (no
 -- CREATE there) ...
 CREATE VIEW public.w05_tick_box AS SELECT * FROM safeguard.referral;
@@ -180,11 +183,17 @@ ON CONFLICT (concern_id) DO UPDATE
    SET state = 'sent', sent_at = '2026-05-11 10:00+00', sent_method = 'phone';
 DELETE FROM safeguard.referral WHERE id = :r;
 TRUNCATE safeguard.referral;
--- COPY now starts and reads its row; the row trigger refuses it (SG203).
+-- COPY FROM into a table with row-level security is refused by
+-- PostgreSQL itself for every role subject to it (0A000).
 COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
 1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
 \.
 RESET ROLE;
+-- Only a role that bypasses row-level security gets as far as the rows;
+-- even the superuser's COPY then meets the row trigger (SG203).
+COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
+1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
+\.
 REVOKE ALL ON safeguard.referral FROM w05_inspector;
 
 --------------------------------------------------------------------------
@@ -205,11 +214,17 @@ SET ROLE w05_cc_gone;
 SELECT safeguard.send_referral(:r, 'secure_email');
 RESET ROLE;
 -- Even if a DBA gives the old role membership back by hand, the duty
--- grant table is what the trigger asks (42501).
+-- grant table is what counts: without an active grant the role sees no
+-- casework (row-level security asks the grants), so the referral is not
+-- found (SG208) and a raw UPDATE changes no row.
 GRANT safeguard_contact_centre TO w05_cc_gone;
 SET ROLE w05_cc_gone;
 SELECT count(*) AS sees_referral FROM safeguard.referral WHERE id = :r;
 SELECT safeguard.send_referral(:r, 'secure_email');
+WITH ticked AS (
+    UPDATE safeguard.referral SET state = 'sent', sent_at = '2026-05-11 10:00+00', sent_method = 'phone'
+    WHERE id = :r RETURNING id)
+SELECT count(*) AS updated FROM ticked;
 RESET ROLE;
 REVOKE safeguard_contact_centre FROM w05_cc_gone;
 
@@ -229,9 +244,9 @@ SELECT kind, status FROM safeguard.deadline WHERE subject_table = 'referral' AND
 --------------------------------------------------------------------------
 -- 5. The contact centre sends it
 --------------------------------------------------------------------------
--- 12:00 in London: the contact centre actually sends the referral, with
+-- 12:30 in London: the contact centre actually sends the referral, with
 -- how it went and to whom.
-SELECT safeguard.set_clock('2026-05-11 11:00+00');
+SELECT safeguard.set_clock('2026-05-11 11:30+00');
 SET ROLE w05_cc;
 SELECT safeguard.send_referral(:r, 'secure_email', la_contact => 'Eastshire safeguarding hub');
 SELECT state, sent_at, sent_method, la_contact, sent_by, sent_recorded_at
@@ -257,14 +272,19 @@ UPDATE safeguard.referral SET sent_at = '2026-05-11 10:00+00' WHERE id = :r;
 UPDATE safeguard.referral SET la_contact = 'Eastshire safeguarding hub (J. Okafor)' WHERE id = :r;
 SELECT state, la_contact, sent_by FROM safeguard.referral WHERE id = :r;
 RESET ROLE;
-SELECT acting_role, duty, action, from_state, to_state, changes
+-- The correction is audited as a change within the state, under the
+-- contact-centre duty, with the old and new value.
+SELECT acting_role, duty, action, from_state, to_state
 FROM safeguard.audit_event WHERE table_name = 'referral' AND row_key = :'r' ORDER BY id;
+SELECT changes FROM safeguard.audit_event
+WHERE table_name = 'referral' AND row_key = :'r' AND from_state = 'sent' AND to_state = 'sent';
 
 --------------------------------------------------------------------------
 -- Clean up
 --------------------------------------------------------------------------
 SELECT safeguard.set_clock(NULL) IS NOT NULL AS unpinned;
-DROP SCHEMA w05_inspector CASCADE;
+DROP VIEW w05_inspector.tick_box;
+DROP SCHEMA w05_inspector;
 SELECT safeguard.revoke_duty('w05_inspector', 'inspector') AND
        safeguard.revoke_duty('w05_cc', 'contact_centre') AND
        safeguard.revoke_duty('w05_officer', 'la_officer') AS revoked;

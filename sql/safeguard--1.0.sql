@@ -1047,29 +1047,6 @@ CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_policy
 CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_rule
     FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('policy_id', '', '');
 
-DO $triggers$
-DECLARE
-    t text;
-    g record;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
-        'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
-        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event']
-    LOOP
-        EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
-                                  'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);
-    END LOOP;
-    FOR g IN SELECT c.relname, tg.tgname
-             FROM pg_catalog.pg_trigger tg
-             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
-             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-             WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard' AND NOT tg.tgisinternal
-               AND tg.tgenabled OPERATOR(pg_catalog.<>) 'A'
-    LOOP
-        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', g.relname, g.tgname);
-    END LOOP;
-END
-$triggers$;
 
 --------------------------------------------------------------------------
 -- Privileges.  Table privileges open the doors a duty needs; the C guards
@@ -1486,6 +1463,33 @@ END
 $$;
 COMMENT ON FUNCTION safeguard.withdraw_referral(bigint, text) IS
     'Withdraws a referral from the send queue: safeguard_admin only (a senior decision), with a rationale.';
+
+--------------------------------------------------------------------------
+-- Every table refuses TRUNCATE; every trigger fires ALWAYS.
+--------------------------------------------------------------------------
+DO $triggers$
+DECLARE
+    t text;
+    g record;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
+        'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
+        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'pseudonym_key']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
+                                  'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);
+    END LOOP;
+    FOR g IN SELECT c.relname, tg.tgname
+             FROM pg_catalog.pg_trigger tg
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+             WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard' AND NOT tg.tgisinternal
+               AND tg.tgenabled OPERATOR(pg_catalog.<>) 'A'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', g.relname, g.tgname);
+    END LOOP;
+END
+$triggers$;
 
 --------------------------------------------------------------------------
 -- pg_dump keeps the data (installed defaults excepted)

@@ -72,17 +72,31 @@ sg_audit_note_duty(Oid relid, int64 key, SgDuty d)
 	next_note = (next_note + 1) % DUTY_NOTES;
 }
 
-/* Returns the duty noted for a row, or the actor's first duty, or -1. */
+/*
+ * Returns the duty noted for a row; else the duty of the latest action in
+ * this transaction (a row safeguard wrote as a consequence of it, such as
+ * the referral a triage decision creates); else the actor's first duty; or
+ * -1 when the actor holds none.
+ */
 static int
 noted_duty(Oid relid, int64 key, const SgActor *a)
 {
-	for (int i = 0; i < DUTY_NOTES; i++)
-	{
-		DutyNote   *n = &duty_notes[i];
+	int			latest = -1;
 
-		if (n->lxid == MyProc->lxid && n->relid == relid && n->key == key)
+	/* newest first: the same row may change twice in one transaction */
+	for (int k = 1; k <= DUTY_NOTES; k++)
+	{
+		DutyNote   *n = &duty_notes[(next_note - k + DUTY_NOTES) % DUTY_NOTES];
+
+		if (n->lxid != MyProc->lxid)
+			continue;
+		if (n->relid == relid && n->key == key)
 			return n->duty;
+		if (latest < 0)
+			latest = n->duty;
 	}
+	if (latest >= 0 && sg_internal_writing())
+		return latest;
 	for (int d = 0; d < SG_NDUTIES; d++)
 		if (a->duties & SG_DUTY_BIT(d))
 			return d;

@@ -18,8 +18,9 @@
  *	- safeguard, not the client, records who logged it, when, and which
  *	  case it joined: a concern about an adult (NHS number, else name and
  *	  date of birth) with an open case joins that case; a concern about an
- *	  unknown adult at a provider location with an open case joins that
- *	  location's case; otherwise a case is opened.  Concurrent concerns
+ *	  unknown adult at a provider location joins that location's open case
+ *	  for unknown adults (never a named resident's case); otherwise a case
+ *	  is opened.  Concurrent concerns
  *	  about the same adult or location are serialised by an advisory lock,
  *	  so they cannot open two cases.
  *	- A triage decision needs a rationale and the three s42(1) threshold
@@ -140,7 +141,7 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 						 1, types, values, nulls);
 	else if (location_id)
 		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
-						 "WHERE provider_location_id OPERATOR(pg_catalog.=) $2 "
+						 "WHERE provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
 						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
 						 2, types, values, nulls);
 	*joined = (adult_key || location_id) && SPI_processed == 1;
@@ -163,7 +164,7 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 											1, types, values, nulls);
 		else
 			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
-											"WHERE provider_location_id OPERATOR(pg_catalog.=) $2 "
+											"WHERE provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
 											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
 											2, types, values, nulls);
 		if (seen > 0)
@@ -485,17 +486,17 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 		}
 		SPI_finish();
 	}
-	if (!found)
+	actor = sg_current_actor();
+	if (!found || !sg_actor_may_see_la(actor, la_id))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_NOT_FOUND),
-				 errmsg("concern " INT64_FORMAT " does not exist", concern_id),
+				 errmsg("concern " INT64_FORMAT " does not exist or is not visible to you", concern_id),
 				 errhint("Triage a concern from safeguard.concern.")));
 
 	decision = sg_get_label(tup, desc, "decision");
 	if (decision == NULL)
 		missing("a triage decision", "decision",
 				"Decide refer_to_la, no_referral or regulatory_action_only.");
-	actor = sg_current_actor();
 	if (strcmp(decision, "no_referral") == 0)
 		duty = sg_require_permit(actor, any, 3, la_id, "triage a concern");
 	else

@@ -496,16 +496,21 @@ sg_current_duties(PG_FUNCTION_ARGS)
 Datum
 sg_may_see_la(PG_FUNCTION_ARGS)
 {
-	const SgActor *a = sg_current_actor();
-
 	if (PG_ARGISNULL(0))
 		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(sg_actor_may_see_la(sg_current_actor(), PG_GETARG_INT64(0)));
+}
+
+/* Returns true when the actor may see casework of the local authority la_id. */
+bool
+sg_actor_may_see_la(const SgActor *a, int64 la_id)
+{
 	if ((a->duties & REGULATOR_CASEWORK_DUTIES) &&
 		(a->org_kind == SG_ORG_REGULATOR || sg_actor_has(a, SG_DUTY_ADMIN)))
-		PG_RETURN_BOOL(true);
+		return true;
 	if ((a->duties & LA_CASEWORK_DUTIES) && a->org_kind == SG_ORG_LOCAL_AUTHORITY)
-		PG_RETURN_BOOL(a->org_id == PG_GETARG_INT64(0));
-	PG_RETURN_BOOL(false);
+		return a->org_id == la_id;
+	return false;
 }
 
 /*

@@ -323,9 +323,10 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 	check_changed_columns(oldtup, newtup, desc, t->supplied,
 						  psprintf("when a referral moves from %s to %s",
 								   sg_referral_state_name(from), sg_referral_state_name(to)));
+	/* rationales first: a missing one is SG205, like a blank one */
+	check_transition_rules(t, oldtup, newtup, desc, id);
 	for (int i = 0; i < SG_MAX_COLUMNS && t->required[i]; i++)
 		require_column(newtup, desc, t->required[i], to);
-	check_transition_rules(t, oldtup, newtup, desc, id);
 
 	/* Stamp who, for which organisation, and when: "*_by", "*_org_id", "*_at". */
 	for (int i = 0; i < SG_MAX_COLUMNS && t->stamped[i]; i++)
