@@ -24,16 +24,13 @@
  */
 #include "postgres.h"
 
-#include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
+#include "transition.h"
 #include "validate.h"
 
-#include "access/sysattr.h"
 #include "catalog/pg_type.h"
-#include "nodes/bitmapset.h"
-#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -42,106 +39,9 @@ PG_FUNCTION_INFO_V1(sg_referral_guard);
 PG_FUNCTION_INFO_V1(sg_referral_after);
 PG_FUNCTION_INFO_V1(sg_referral_not_found);
 
-/* Columns any update may correct without a transition, before a final state. */
-static const char *const corrections[] = {"la_contact", "la_reference", NULL};
-
-/* Returns the referral state of a tuple. */
-static SgReferralState
-row_state(HeapTuple tup, TupleDesc desc)
-{
-	char	   *label = sg_get_label(tup, desc, "state");
-	SgReferralState s;
-
-	if (label == NULL || !sg_referral_state_parse(label, &s))
-		elog(ERROR, "safeguard: unknown referral state \"%s\"", label ? label : "null");
-	return s;
-}
-
-/* Raises SG201 for a transition that does not exist. */
-static void
-refuse_transition(SgReferralState from, SgReferralState to, int64 id)
-{
-	SgReferralState next[SG_NREFSTATES];
-	int			n = sg_referral_next_states(from, next);
-	StringInfoData allowed;
-
-	initStringInfo(&allowed);
-	for (int i = 0; i < n; i++)
-		appendStringInfo(&allowed, "%s%s", i ? ", " : "", sg_referral_state_name(next[i]));
-	ereport(ERROR,
-			(errcode(ERRCODE_SG_INVALID_TRANSITION),
-			 errmsg("referral " INT64_FORMAT " cannot go from %s to %s", id,
-					sg_referral_state_name(from), sg_referral_state_name(to)),
-			 n > 0 ? errdetail("From %s a referral can go to: %s.",
-							   sg_referral_state_name(from), allowed.data)
-			 : errdetail("%s is a final state.", sg_referral_state_name(from)),
-			 errhint("A referral leaves the send queue only by being sent or withdrawn.")));
-}
-
-/* Returns a timestamptz column, or 0 when NULL (*isnull set). */
-static TimestampTz
-get_ts(HeapTuple tup, TupleDesc desc, const char *column, bool *isnull)
-{
-	Datum		v = sg_get(tup, desc, column, isnull);
-
-	return *isnull ? 0 : DatumGetTimestampTz(v);
-}
-
-/* Raises SG211 unless earliest <= t <= now (an event time a person supplied). */
-static void
-check_event_time(HeapTuple tup, TupleDesc desc, const char *column,
-				 TimestampTz earliest, const char *earliest_what)
-{
-	bool		isnull;
-	TimestampTz t = get_ts(tup, desc, column, &isnull);
-
-	if (isnull)
-		return;
-	if (t > sg_now())
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_INVALID_TIME),
-				 errmsg("%s cannot be in the future", column),
-				 errhint("Record when it actually happened.")));
-	if (t < earliest)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_INVALID_TIME),
-				 errmsg("%s cannot be earlier than %s", column, earliest_what),
-				 errhint("Record when it actually happened.")));
-}
-
-/* Raises SG205 unless a rationale column holds text. */
-static void
-require_rationale(HeapTuple tup, TupleDesc desc, const char *column, const char *what)
-{
-	char	   *s = sg_get_cstring(tup, desc, column);
-
-	if (s == NULL || !sg_text_present(s, strlen(s)))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-				 errmsg("%s needs a rationale", what),
-				 errdetail("%s is empty.", column),
-				 errhint("Record why; decisions without a recorded rationale cannot be audited.")));
-}
-
-/* Raises SG202 for a missing column. */
-static void
-require_column(HeapTuple tup, TupleDesc desc, const char *column,
-			   SgReferralState to)
-{
-	bool		isnull;
-
-	(void) sg_get(tup, desc, column, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("%s is required to move a referral to %s", column,
-						sg_referral_state_name(to)),
-				 errhint("Supply %s in the same statement.", column)));
-}
-
 /* State-specific rules beyond the table: outcome and feedback requirements. */
 static void
-check_transition_rules(const SgReferralTransition *t, HeapTuple oldtup,
+check_transition_rules(const SgTransition *t, HeapTuple oldtup,
 					   HeapTuple newtup, TupleDesc desc, int64 id)
 {
 	bool		isnull;
@@ -149,8 +49,8 @@ check_transition_rules(const SgReferralTransition *t, HeapTuple oldtup,
 	switch (t->to)
 	{
 		case SG_REF_SENT:
-			check_event_time(newtup, desc, "sent_at",
-							 get_ts(oldtup, desc, "created_at", &isnull),
+			sg_check_event_time(newtup, desc, "sent_at",
+							 sg_get_ts(oldtup, desc, "created_at", &isnull),
 							 "the referral's creation");
 			if (sg_organisation_kind(sg_get_int64(newtup, desc, "la_id")) != SG_ORG_LOCAL_AUTHORITY)
 				ereport(ERROR,
@@ -159,11 +59,11 @@ check_transition_rules(const SgReferralTransition *t, HeapTuple oldtup,
 						 errhint("la_id names a local authority from safeguard.organisation.")));
 			break;
 		case SG_REF_ACKNOWLEDGED:
-			check_event_time(newtup, desc, "acknowledged_at",
-							 get_ts(oldtup, desc, "sent_at", &isnull), "sent_at");
+			sg_check_event_time(newtup, desc, "acknowledged_at",
+							 sg_get_ts(oldtup, desc, "sent_at", &isnull), "sent_at");
 			break;
 		case SG_REF_DECIDED:
-			require_rationale(newtup, desc, "la_decision_rationale",
+			sg_require_rationale(newtup, desc, "la_decision_rationale",
 							  "the local authority's decision");
 			break;
 		case SG_REF_OUTCOME_RECORDED:
@@ -174,10 +74,10 @@ check_transition_rules(const SgReferralTransition *t, HeapTuple oldtup,
 				char	   *send_now = sg_deadline_status("referral", id, "send_immediate");
 
 				if (decision && strcmp(decision, "no_enquiry") != 0)
-					require_column(newtup, desc, "action_result", t->to);
+					sg_require_column(&sg_referral_machine, newtup, desc, "action_result", t->to);
 				if (result && (strcmp(result, "Risk identified and action taken") == 0 ||
 							   strcmp(result, "Risk Assessment inconclusive and action taken") == 0))
-					require_column(newtup, desc, "risk_outcome", t->to);
+					sg_require_column(&sg_referral_machine, newtup, desc, "risk_outcome", t->to);
 				if (strcmp(send, "breached") == 0 || strcmp(send_now, "breached") == 0)
 				{
 					(void) sg_get(newtup, desc, "harm_from_delay", &isnull);
@@ -205,44 +105,27 @@ check_transition_rules(const SgReferralTransition *t, HeapTuple oldtup,
 							 errmsg("closing referral " INT64_FORMAT " needs the feedback to the referrer", id),
 							 errdetail("Record feedback_at and feedback_method, or feedback_waived_reason (e.g. an anonymous referrer), not both."),
 							 errhint("Partners who raised a concern must hear back.")));
-				check_event_time(newtup, desc, "feedback_at",
-								 get_ts(oldtup, desc, "outcome_at", &isnull), "the outcome");
+				sg_check_event_time(newtup, desc, "feedback_at",
+								 sg_get_ts(oldtup, desc, "outcome_at", &isnull), "the outcome");
 				break;
 			}
 		case SG_REF_WITHDRAWN:
-			require_rationale(newtup, desc, "withdrawal_rationale", "a withdrawal");
+			sg_require_rationale(newtup, desc, "withdrawal_rationale", "a withdrawal");
 			break;
 		default:
 			break;
 	}
 }
 
-/*
- * Checks that only the given columns changed; raises SG203 naming the first
- * other column that did.
- */
-static void
-check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
-					  const char *const *allowed, const char *when)
-{
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		const char *name = NameStr(att->attname);
-
-		if (att->attisdropped || strcmp(name, "state") == 0)
-			continue;
-		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
-			continue;
-		if (allowed && sg_column_listed(allowed, name))
-			continue;
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_FORGED_COLUMN),
-				 errmsg("column %s cannot change %s", name, when),
-				 errdetail("Each transition changes only its own columns; who acted and when is recorded by safeguard."),
-				 errhint("Change the state and that transition's columns together, through the workflow functions (see the README).")));
-	}
-}
+/* How the referral guard applies its machine. */
+static const char *const corrections[] = {"la_contact", "la_reference", NULL};
+static const SgPermit correctors[] = {{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
+{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
+static const SgGuardSpec referral_spec = {
+	&sg_referral_machine, "state", corrections, correctors, 2,
+	check_transition_rules,
+	"A referral leaves the send queue only by being sent or withdrawn."
+};
 
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON referral. */
 Datum
@@ -251,17 +134,6 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "referral_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	oldtup = td->tg_trigtuple;
-	HeapTuple	newtup;
-	SgReferralState from,
-				to;
-	const SgReferralTransition *t;
-	const SgActor *actor;
-	SgDuty		duty;
-	int64		id;
-	Datum		vals[SG_MAX_COLUMNS];
-	bool		nulls[SG_MAX_COLUMNS];
-	const char *cols[SG_MAX_COLUMNS];
-	int			n = 0;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("referrals", "deleted",
@@ -274,79 +146,13 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 					 errmsg("referrals are created by a refer_to_la triage decision"),
 					 errdetail("A referral row cannot be inserted directly."),
 					 errhint("Record the decision with safeguard.triage_concern(); the referral follows in awaiting_send.")));
-		if (row_state(oldtup, desc) != SG_REF_AWAITING_SEND)
+		if (sg_row_state(&sg_referral_machine, oldtup, desc, "state") != SG_REF_AWAITING_SEND)
 			elog(ERROR, "safeguard: a referral starts in awaiting_send");
 		return PointerGetDatum(oldtup);
 	}
-
-	newtup = td->tg_newtuple;
-	id = sg_get_int64(oldtup, desc, "id");
-	from = row_state(oldtup, desc);
-	to = row_state(newtup, desc);
-	actor = sg_current_actor();
-
-	/* Setting the state to the state it has is an attempt at a transition. */
-	if (from == to && td->tg_updatedcols != NULL &&
-		bms_is_member(sg_attnum(desc, "state") - FirstLowInvalidHeapAttributeNumber,
-					  td->tg_updatedcols))
-		refuse_transition(from, to, id);
-
-	if (from == to)
-	{
-		static const SgPermit correctors[2] = {{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
-		{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
-		bool		any_change = false;
-
-		for (int i = 0; i < desc->natts && !any_change; i++)
-			any_change = !TupleDescAttr(desc, i)->attisdropped &&
-				!sg_column_unchanged(oldtup, newtup, desc, i + 1);
-		if (!any_change)
-			return PointerGetDatum(newtup);
-		if (sg_referral_state_is_final(from))
-			check_changed_columns(oldtup, newtup, desc, NULL,
-								  psprintf("once a referral is %s", sg_referral_state_name(from)));
-		check_changed_columns(oldtup, newtup, desc, (const char *const *) corrections,
-							  "without a transition");
-		duty = sg_require_permit(actor, correctors, 2, sg_get_int64(oldtup, desc, "la_id"),
-								 "correct a referral's local authority contact");
-		sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
-		return PointerGetDatum(newtup);
-	}
-
-	t = sg_referral_transition(from, to);
-	if (t == NULL)
-		refuse_transition(from, to, id);
-	duty = sg_require_permit(actor, t->permits, t->npermits,
-							 sg_get_int64(oldtup, desc, "la_id"),
-							 psprintf("move referral " INT64_FORMAT " from %s to %s", id,
-									  sg_referral_state_name(from), sg_referral_state_name(to)));
-	check_changed_columns(oldtup, newtup, desc, t->supplied,
-						  psprintf("when a referral moves from %s to %s",
-								   sg_referral_state_name(from), sg_referral_state_name(to)));
-	/* rationales first: a missing one is SG205, like a blank one */
-	check_transition_rules(t, oldtup, newtup, desc, id);
-	for (int i = 0; i < SG_MAX_COLUMNS && t->required[i]; i++)
-		require_column(newtup, desc, t->required[i], to);
-
-	/* Stamp who, for which organisation, and when: "*_by", "*_org_id", "*_at". */
-	for (int i = 0; i < SG_MAX_COLUMNS && t->stamped[i]; i++)
-	{
-		const char *c = t->stamped[i];
-		size_t		len = strlen(c);
-
-		cols[n] = c;
-		nulls[n] = false;
-		if (len > 3 && strcmp(c + len - 3, "_by") == 0)
-			vals[n] = ObjectIdGetDatum(actor->userid);
-		else if (len > 7 && strcmp(c + len - 7, "_org_id") == 0)
-			vals[n] = Int64GetDatum(actor->org_id);
-		else
-			vals[n] = TimestampTzGetDatum(sg_now());
-		n++;
-	}
-	newtup = sg_set(newtup, desc, n, cols, vals, nulls);
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
-	return PointerGetDatum(newtup);
+	return PointerGetDatum(sg_guard_update(td, &referral_spec,
+										   sg_get_int64(oldtup, desc, "id"),
+										   sg_get_int64(oldtup, desc, "la_id")));
 }
 
 /*
@@ -360,8 +166,8 @@ sg_referral_after(PG_FUNCTION_ARGS)
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	oldtup = td->tg_trigtuple;
 	HeapTuple	newtup = td->tg_newtuple;
-	SgReferralState from = row_state(oldtup, desc);
-	SgReferralState to = row_state(newtup, desc);
+	int			from = sg_row_state(&sg_referral_machine, oldtup, desc, "state");
+	int			to = sg_row_state(&sg_referral_machine, newtup, desc, "state");
 	int64		id = sg_get_int64(newtup, desc, "id");
 	int64		case_id = sg_get_int64(newtup, desc, "case_id");
 	int64		la_id = sg_get_int64(newtup, desc, "la_id");
@@ -373,7 +179,7 @@ sg_referral_after(PG_FUNCTION_ARGS)
 	{
 		case SG_REF_SENT:
 			{
-				TimestampTz sent = get_ts(newtup, desc, "sent_at", &isnull);
+				TimestampTz sent = sg_get_ts(newtup, desc, "sent_at", &isnull);
 
 				sg_deadline_close("referral", id, "send", sent);
 				sg_deadline_close("referral", id, "send_immediate", sent);
@@ -384,11 +190,11 @@ sg_referral_after(PG_FUNCTION_ARGS)
 			}
 		case SG_REF_ACKNOWLEDGED:
 			sg_deadline_close("referral", id, "la_acknowledgement",
-							  get_ts(newtup, desc, "acknowledged_at", &isnull));
+							  sg_get_ts(newtup, desc, "acknowledged_at", &isnull));
 			break;
 		case SG_REF_OUTCOME_RECORDED:
 			{
-				TimestampTz at = get_ts(newtup, desc, "outcome_at", &isnull);
+				TimestampTz at = sg_get_ts(newtup, desc, "outcome_at", &isnull);
 
 				/* an outcome before acknowledgement was recorded implies it */
 				sg_deadline_close("referral", id, "la_acknowledgement", at);
@@ -399,17 +205,17 @@ sg_referral_after(PG_FUNCTION_ARGS)
 			}
 		case SG_REF_CLOSED:
 			{
-				TimestampTz at = get_ts(newtup, desc, "feedback_at", &isnull);
+				TimestampTz at = sg_get_ts(newtup, desc, "feedback_at", &isnull);
 
 				if (isnull)
-					sg_deadline_cancel_all("referral", id, get_ts(newtup, desc, "closed_at", &isnull));
+					sg_deadline_cancel_all("referral", id, sg_get_ts(newtup, desc, "closed_at", &isnull));
 				else
 					sg_deadline_close("referral", id, "feedback", at);
 				sg_case_close_if_done(case_id, sg_now());
 				break;
 			}
 		case SG_REF_WITHDRAWN:
-			sg_deadline_cancel_all("referral", id, get_ts(newtup, desc, "withdrawn_at", &isnull));
+			sg_deadline_cancel_all("referral", id, sg_get_ts(newtup, desc, "withdrawn_at", &isnull));
 			sg_case_close_if_done(case_id, sg_now());
 			break;
 		default:

@@ -197,8 +197,8 @@ test_transition_set(void)
 			bool		want = want_transition(f, t) != NULL;
 
 			pair_label(f, t, label, sizeof(label));
-			if (!ok((tr != NULL) == want && (tr == NULL || (tr->from == (SgReferralState) f &&
-															   tr->to == (SgReferralState) t)),
+			if (!ok((tr != NULL) == want && (tr == NULL || (tr->from == (int) f &&
+															   tr->to == (int) t)),
 					"%s %s", label, want ? "exists" : "does not exist"))
 				diag("got %s", tr ? "a transition" : "NULL");
 			found += tr != NULL;

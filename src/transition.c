@@ -1,0 +1,250 @@
+/*
+ * transition.c
+ *		Applying a state machine to row updates: the one place that decides
+ *		whether an UPDATE of a workflow row is a permitted transition.
+ *
+ * Used by the guard triggers of every workflow (referral.c,
+ * provider_enquiry.c).  For an UPDATE it checks, in order:
+ *	- setting the state to the state it has is a refused transition (so two
+ *	  clerks making the same transition at once get one success, one error);
+ *	- an UPDATE that leaves the state alone may only correct the workflow's
+ *	  correction columns, by a duty allowed to, and never in a final state;
+ *	- the transition exists (SG201, naming both states and the next ones);
+ *	  transitions without permits follow only from other records, written
+ *	  by safeguard itself;
+ *	- the actor holds one of its permits (42501 naming the duty required);
+ *	- only the transition's own columns change (SG203), its workflow rules
+ *	  hold, and its required columns are present (SG202);
+ *	- then it stamps who (_by), for which organisation (_org_id) and when.
+ * Writes safeguard makes itself are trusted and pass unchanged.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+#include "transition.h"
+#include "validate.h"
+
+#include "access/sysattr.h"
+#include "lib/stringinfo.h"
+#include "nodes/bitmapset.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+/* Returns the state of a row under a machine. */
+int
+sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
+			 const char *state_column)
+{
+	char	   *label = sg_get_label(tup, desc, state_column);
+	int			s;
+
+	if (label == NULL || !sg_fsm_state_parse(m, label, &s))
+		elog(ERROR, "safeguard: unknown %s state \"%s\"", m->name,
+			 label ? label : "null");
+	return s;
+}
+
+/* Raises SG201 for a transition that does not exist (or is not the client's to make). */
+static void
+refuse_transition(const SgGuardSpec *spec, int from, int to, int64 id, bool internal_only)
+{
+	const SgMachine *m = spec->machine;
+	int		   *next = palloc(sizeof(int) * m->nstates);
+	int			n = sg_fsm_next_states(m, from, next);
+	StringInfoData allowed;
+
+	initStringInfo(&allowed);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&allowed, "%s%s", i ? ", " : "", sg_fsm_state_name(m, next[i]));
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_INVALID_TRANSITION),
+			 errmsg("%s " INT64_FORMAT " cannot go from %s to %s", m->name, id,
+					sg_fsm_state_name(m, from), sg_fsm_state_name(m, to)),
+			 internal_only ?
+			 errdetail("This transition follows from recording the event it stands for, not from an update.")
+			 : n > 0 ? errdetail("From %s a %s can go to: %s.",
+								 sg_fsm_state_name(m, from), m->name, allowed.data)
+			 : errdetail("%s is a final state.", sg_fsm_state_name(m, from)),
+			 errhint("%s", spec->hint)));
+}
+
+/* Returns a timestamptz column, or 0 when NULL (*isnull set). */
+TimestampTz
+sg_get_ts(HeapTuple tup, TupleDesc desc, const char *column, bool *isnull)
+{
+	Datum		v = sg_get(tup, desc, column, isnull);
+
+	return *isnull ? 0 : DatumGetTimestampTz(v);
+}
+
+/* Raises SG211 unless earliest <= the column's time <= now. */
+void
+sg_check_event_time(HeapTuple tup, TupleDesc desc, const char *column,
+					TimestampTz earliest, const char *earliest_what)
+{
+	bool		isnull;
+	TimestampTz t = sg_get_ts(tup, desc, column, &isnull);
+
+	if (isnull)
+		return;
+	if (t > sg_now())
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_TIME),
+				 errmsg("%s cannot be in the future", column),
+				 errhint("Record when it actually happened.")));
+	if (t < earliest)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_TIME),
+				 errmsg("%s cannot be earlier than %s", column, earliest_what),
+				 errhint("Record when it actually happened.")));
+}
+
+/* Raises SG205 unless a rationale column holds text. */
+void
+sg_require_rationale(HeapTuple tup, TupleDesc desc, const char *column, const char *what)
+{
+	char	   *s = sg_get_cstring(tup, desc, column);
+
+	if (s == NULL || !sg_text_present(s, strlen(s)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+				 errmsg("%s needs a rationale", what),
+				 errdetail("%s is empty.", column),
+				 errhint("Record why; decisions without a recorded rationale cannot be audited.")));
+}
+
+/* Raises SG202: a column required for moving to a state is missing. */
+void
+sg_require_column(const SgMachine *m, HeapTuple tup, TupleDesc desc,
+				  const char *column, int to)
+{
+	bool		isnull;
+
+	(void) sg_get(tup, desc, column, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("%s is required to move a %s to %s", column, m->name,
+						sg_fsm_state_name(m, to)),
+				 errhint("Supply %s in the same statement.", column)));
+}
+
+/* Raises SG203 naming the first column, other than the allowed ones, that changed. */
+static void
+check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
+					  const char *state_column, const char *const *allowed,
+					  const char *when)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		const char *name = NameStr(att->attname);
+
+		if (att->attisdropped || strcmp(name, state_column) == 0)
+			continue;
+		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
+			continue;
+		if (allowed && sg_column_listed(allowed, name))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FORGED_COLUMN),
+				 errmsg("column %s cannot change %s", name, when),
+				 errdetail("Each transition changes only its own columns; who acted and when is recorded by safeguard."),
+				 errhint("Change the state and that transition's columns together, through the workflow functions (see the README).")));
+	}
+}
+
+/* Returns true when any column differs between the tuples. */
+static bool
+any_change(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
+{
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped &&
+			!sg_column_unchanged(oldtup, newtup, desc, i + 1))
+			return true;
+	return false;
+}
+
+/* Validates an UPDATE against the machine; returns the tuple to store. */
+HeapTuple
+sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id)
+{
+	const SgMachine *m = spec->machine;
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	oldtup = td->tg_trigtuple;
+	HeapTuple	newtup = td->tg_newtuple;
+	int			from = sg_row_state(m, oldtup, desc, spec->state_column);
+	int			to = sg_row_state(m, newtup, desc, spec->state_column);
+	const SgTransition *t;
+	const SgActor *actor;
+	SgDuty		duty;
+	Datum		vals[SG_MAX_COLUMNS];
+	bool		nulls[SG_MAX_COLUMNS];
+	const char *cols[SG_MAX_COLUMNS];
+	int			n = 0;
+
+	if (sg_internal_writing())
+		return newtup;
+
+	/* Setting the state to the state it has is an attempt at a transition. */
+	if (from == to && td->tg_updatedcols != NULL &&
+		bms_is_member(sg_attnum(desc, spec->state_column) - FirstLowInvalidHeapAttributeNumber,
+					  td->tg_updatedcols))
+		refuse_transition(spec, from, to, id, false);
+
+	actor = sg_current_actor();
+	if (from == to)
+	{
+		int		   *next = palloc(sizeof(int) * m->nstates);
+
+		if (!any_change(oldtup, newtup, desc))
+			return newtup;
+		if (sg_fsm_next_states(m, from, next) == 0 || spec->corrections == NULL)
+			check_changed_columns(oldtup, newtup, desc, spec->state_column, NULL,
+								  psprintf("while a %s is %s", m->name, sg_fsm_state_name(m, from)));
+		check_changed_columns(oldtup, newtup, desc, spec->state_column, spec->corrections,
+							  "without a transition");
+		duty = sg_require_permit(actor, spec->correctors, spec->ncorrectors, org_id,
+								 psprintf("correct a %s", m->name));
+		sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
+		return newtup;
+	}
+
+	t = sg_fsm_transition(m, from, to);
+	if (t == NULL || t->npermits == 0)
+		refuse_transition(spec, from, to, id, t != NULL);
+	duty = sg_require_permit(actor, t->permits, t->npermits, org_id,
+							 psprintf("move %s " INT64_FORMAT " from %s to %s", m->name, id,
+									  sg_fsm_state_name(m, from), sg_fsm_state_name(m, to)));
+	check_changed_columns(oldtup, newtup, desc, spec->state_column, t->supplied,
+						  psprintf("when a %s moves from %s to %s", m->name,
+								   sg_fsm_state_name(m, from), sg_fsm_state_name(m, to)));
+	/* workflow rules first: a missing rationale is SG205, like a blank one */
+	if (spec->rules)
+		spec->rules(t, oldtup, newtup, desc, id);
+	for (int i = 0; i < SG_MAX_COLUMNS && t->required[i]; i++)
+		sg_require_column(m, newtup, desc, t->required[i], to);
+
+	/* Stamp who, for which organisation, and when: "*_by", "*_org_id", "*_at". */
+	for (int i = 0; i < SG_MAX_COLUMNS && t->stamped[i]; i++)
+	{
+		const char *c = t->stamped[i];
+		size_t		len = strlen(c);
+
+		cols[n] = c;
+		nulls[n] = false;
+		if (len > 3 && strcmp(c + len - 3, "_by") == 0)
+			vals[n] = ObjectIdGetDatum(actor->userid);
+		else if (len > 7 && strcmp(c + len - 7, "_org_id") == 0)
+			vals[n] = Int64GetDatum(actor->org_id);
+		else
+			vals[n] = TimestampTzGetDatum(sg_now());
+		n++;
+	}
+	newtup = sg_set(newtup, desc, n, cols, vals, nulls);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
+	return newtup;
+}
