@@ -25,6 +25,14 @@ extern void sg_deadline_open(const char *kind, const char *subject_table,
 							 int64 subject_id, int64 case_id, int64 org_id,
 							 TimestampTz anchor);
 
+/* As sg_deadline_open, with a timescale set for this subject (amount >= 0). */
+extern void sg_deadline_open_n(const char *kind, const char *subject_table,
+							   int64 subject_id, int64 case_id, int64 org_id,
+							   TimestampTz anchor, int32 amount);
+
+/* Returns the amount of the rule of a kind that applies to org_id at anchor. */
+extern int32 sg_deadline_rule_amount(const char *kind, int64 org_id, TimestampTz anchor);
+
 /* Closes an open deadline as met or breached by an event at `at`. */
 extern SgDeadlineOutcome sg_deadline_close(const char *subject_table,
 										   int64 subject_id, const char *kind,

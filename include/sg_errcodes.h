@@ -38,4 +38,11 @@
 #define ERRCODE_SG_INVALID_POLICY			MAKE_SQLSTATE('S','G','2','1','2')
 #define ERRCODE_SG_NO_DUTY					MAKE_SQLSTATE('S','G','2','1','3')
 
+/* Large-scale provider enquiries */
+#define ERRCODE_SG_TIMESCALE_TOO_LONG		MAKE_SQLSTATE('S','G','3','0','1')
+#define ERRCODE_SG_THRESHOLD_NOT_MET		MAKE_SQLSTATE('S','G','3','0','2')
+#define ERRCODE_SG_CLOSURE_INCOMPLETE		MAKE_SQLSTATE('S','G','3','0','3')
+#define ERRCODE_SG_APPOINTMENT				MAKE_SQLSTATE('S','G','3','0','4')
+#define ERRCODE_SG_ENQUIRY_STAGE			MAKE_SQLSTATE('S','G','3','0','5')
+
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

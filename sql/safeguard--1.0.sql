@@ -866,12 +866,15 @@ CREATE TABLE safeguard.deadline (
     policy_id       bigint NOT NULL,
     anchor_at       timestamptz NOT NULL,
     division        text NOT NULL REFERENCES safeguard.division,
+    amount          integer,
     status          safeguard.deadline_status NOT NULL DEFAULT 'open',
     closed_at       timestamptz,
     due_at_close    timestamptz,
-    FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule,
-    UNIQUE (subject_table, subject_id, kind)
+    FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule
 );
+CREATE UNIQUE INDEX deadline_one_open ON safeguard.deadline (subject_table, subject_id, kind)
+    WHERE status OPERATOR(pg_catalog.=) 'open';
+CREATE INDEX deadline_subject ON safeguard.deadline (subject_table, subject_id);
 CREATE INDEX deadline_open ON safeguard.deadline (organisation_id)
     WHERE status OPERATOR(pg_catalog.=) 'open';
 COMMENT ON TABLE safeguard.deadline IS
@@ -885,6 +888,7 @@ COMMENT ON COLUMN safeguard.deadline.organisation_id IS 'The organisation that m
 COMMENT ON COLUMN safeguard.deadline.policy_id IS 'The policy version whose rule applies.';
 COMMENT ON COLUMN safeguard.deadline.anchor_at IS 'The instant it is counted from.';
 COMMENT ON COLUMN safeguard.deadline.division IS 'The bank-holiday division its working days follow.';
+COMMENT ON COLUMN safeguard.deadline.amount IS 'A timescale set for this record (e.g. by a meeting), in the rule''s unit, within the rule''s amount; NULL: the rule''s amount.';
 COMMENT ON COLUMN safeguard.deadline.status IS 'open, met, breached or cancelled.';
 COMMENT ON COLUMN safeguard.deadline.closed_at IS 'When the awaited event happened (or the deadline was cancelled).';
 COMMENT ON COLUMN safeguard.deadline.due_at_close IS 'The due instant it was judged against when it closed.';
@@ -1108,9 +1112,9 @@ CREATE POLICY own_or_overseen ON safeguard.deadline
 CREATE VIEW safeguard.open_deadlines WITH (security_invoker = true) AS
 SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id,
        d.organisation_id, o.name AS organisation, o.senior_contact_name, o.senior_contact_email,
-       d.anchor_at, r.amount, r.unit,
-       safeguard.deadline_due(r.amount, r.unit, d.anchor_at, d.division) AS due_at,
-       safeguard.deadline_due(r.amount, r.unit, d.anchor_at, d.division)
+       d.anchor_at, coalesce(d.amount, r.amount) AS amount, r.unit,
+       safeguard.deadline_due(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) AS due_at,
+       safeguard.deadline_due(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division)
            OPERATOR(pg_catalog.<) safeguard.now() AS overdue
 FROM safeguard.deadline d
 JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
@@ -1128,7 +1132,7 @@ COMMENT ON COLUMN safeguard.open_deadlines.organisation IS 'Its name.';
 COMMENT ON COLUMN safeguard.open_deadlines.senior_contact_name IS 'Its named senior contact, to chase.';
 COMMENT ON COLUMN safeguard.open_deadlines.senior_contact_email IS 'The contact''s e-mail.';
 COMMENT ON COLUMN safeguard.open_deadlines.anchor_at IS 'What it is counted from.';
-COMMENT ON COLUMN safeguard.open_deadlines.amount IS 'The rule''s amount.';
+COMMENT ON COLUMN safeguard.open_deadlines.amount IS 'The timescale: the rule''s amount, or one set for this record.';
 COMMENT ON COLUMN safeguard.open_deadlines.unit IS 'The rule''s unit.';
 COMMENT ON COLUMN safeguard.open_deadlines.due_at IS 'When it is due.';
 COMMENT ON COLUMN safeguard.open_deadlines.overdue IS 'True once due_at has passed (safeguard.now()).';
@@ -1147,7 +1151,7 @@ COMMENT ON COLUMN safeguard.my_deadlines.organisation IS 'Its name.';
 COMMENT ON COLUMN safeguard.my_deadlines.senior_contact_name IS 'Its named senior contact.';
 COMMENT ON COLUMN safeguard.my_deadlines.senior_contact_email IS 'The contact''s e-mail.';
 COMMENT ON COLUMN safeguard.my_deadlines.anchor_at IS 'What it is counted from.';
-COMMENT ON COLUMN safeguard.my_deadlines.amount IS 'The rule''s amount.';
+COMMENT ON COLUMN safeguard.my_deadlines.amount IS 'The timescale: the rule''s amount, or one set for this record.';
 COMMENT ON COLUMN safeguard.my_deadlines.unit IS 'The rule''s unit.';
 COMMENT ON COLUMN safeguard.my_deadlines.due_at IS 'When it is due.';
 COMMENT ON COLUMN safeguard.my_deadlines.overdue IS 'True once due_at has passed.';
@@ -1465,6 +1469,454 @@ COMMENT ON FUNCTION safeguard.withdraw_referral(bigint, text) IS
     'Withdraws a referral from the send queue: safeguard_admin only (a senior decision), with a rationale.';
 
 --------------------------------------------------------------------------
+-- Large-scale provider enquiries: the Provider Concerns procedure, stages
+-- 1 to 6.  Stage changes and every record are checked in C
+-- (provider_enquiry.c, enquiry_fsm.c).
+--------------------------------------------------------------------------
+CREATE TYPE safeguard.enquiry_stage AS ENUM
+    ('proposed', 'not_invoked', 'invoked', 'fact_finding', 'improvement_plan',
+     'monitoring', 'quality_assurance', 'closed');
+COMMENT ON TYPE safeguard.enquiry_stage IS 'Stages of a large-scale provider enquiry (see the README''s stage diagram).';
+CREATE TYPE safeguard.risk_level AS ENUM ('major', 'moderate', 'minor');
+COMMENT ON TYPE safeguard.risk_level IS 'Risk matrix level of a provider enquiry.';
+CREATE TYPE safeguard.threshold_criterion AS ENUM
+    ('death', 'three_or_more_allegations', 'serious_abuse_or_neglect', 'professional_concerns',
+     'manager_concerns', 'enforcement_or_proceedings', 'immigration_issues', 'low_level_concerns');
+COMMENT ON TYPE safeguard.threshold_criterion IS 'The eight threshold criteria of the Provider Concerns procedure (stage 1).';
+CREATE TYPE safeguard.meeting_kind AS ENUM ('initial', 'outcomes', 'monitoring', 'other');
+COMMENT ON TYPE safeguard.meeting_kind IS 'Kinds of enquiry meeting: initial (stage 2), outcomes (stage 3), monitoring (stage 4), other.';
+CREATE TYPE safeguard.commissioning_action AS ENUM ('suspend_new_placements', 'place_with_caution', 'resume');
+COMMENT ON TYPE safeguard.commissioning_action IS 'Commissioning decisions about placements with a provider.';
+CREATE TYPE safeguard.plan_item_status AS ENUM ('open', 'in_progress', 'done', 'delayed');
+COMMENT ON TYPE safeguard.plan_item_status IS 'Progress of a Service Improvement Plan item.';
+CREATE TYPE safeguard.qa_outcome AS ENUM ('sustained', 'not_sustained');
+COMMENT ON TYPE safeguard.qa_outcome IS 'Quality assurance outcome: improvements sustained or not.';
+CREATE TYPE safeguard.notification_recipient AS ENUM ('provider', 'cqc');
+COMMENT ON TYPE safeguard.notification_recipient IS 'Who a closure notification is addressed to.';
+
+CREATE TABLE safeguard.provider_enquiry (
+    id                    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    provider_id           bigint NOT NULL REFERENCES safeguard.organisation,
+    la_id                 bigint NOT NULL REFERENCES safeguard.organisation,
+    stage                 safeguard.enquiry_stage NOT NULL DEFAULT 'proposed',
+    raised_by_regulator   boolean NOT NULL DEFAULT false,
+    proposed_by           regrole,
+    proposed_org_id       bigint REFERENCES safeguard.organisation,
+    proposed_at           timestamptz,
+    risk_level            safeguard.risk_level,
+    risk_actions          text[],
+    decision_rationale    text,
+    override_rationale    text,
+    alternative_action    text,
+    decided_by            regrole,
+    decided_org_id        bigint REFERENCES safeguard.organisation,
+    decided_at            timestamptz,
+    cqc_advised_at        timestamptz,
+    cqc_advised_method    safeguard.contact_method,
+    provider_informed_at  timestamptz,
+    provider_informed_method safeguard.contact_method,
+    meeting_required      boolean NOT NULL DEFAULT false,
+    monitoring_started_at timestamptz,
+    qa_strategy           text,
+    qa_started_at         timestamptz,
+    qa_outcome            safeguard.qa_outcome,
+    qa_completed_at       timestamptz,
+    lessons_learnt        text,
+    sab_report_at         timestamptz,
+    sab_report_reference  text,
+    closed_by             regrole,
+    closed_org_id         bigint REFERENCES safeguard.organisation,
+    closed_at             timestamptz
+);
+CREATE INDEX provider_enquiry_provider ON safeguard.provider_enquiry (provider_id);
+COMMENT ON TABLE safeguard.provider_enquiry IS
+    'A large-scale provider enquiry (Provider Concerns procedure), led by a local authority. Its stage changes are checked in C; it is never deleted, so a provider''s risk history stays readable after closure.';
+COMMENT ON COLUMN safeguard.provider_enquiry.id IS 'Enquiry number.';
+COMMENT ON COLUMN safeguard.provider_enquiry.provider_id IS 'The provider concerned.';
+COMMENT ON COLUMN safeguard.provider_enquiry.la_id IS 'The local authority leading the enquiry.';
+COMMENT ON COLUMN safeguard.provider_enquiry.stage IS 'proposed, not_invoked, invoked, fact_finding, improvement_plan, monitoring, quality_assurance, closed.';
+COMMENT ON COLUMN safeguard.provider_enquiry.raised_by_regulator IS 'True when the regulator (CQC) raised it: CQC need not then be formally advised.';
+COMMENT ON COLUMN safeguard.provider_enquiry.proposed_by IS 'Who proposed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.proposed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.proposed_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.risk_level IS 'Risk matrix level: major, moderate or minor (required to invoke).';
+COMMENT ON COLUMN safeguard.provider_enquiry.risk_actions IS 'Risk matrix actions taken (e.g. immediate suspension of new placements, increased monitoring).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decision_rationale IS 'Why the enquiry was or was not invoked (required).';
+COMMENT ON COLUMN safeguard.provider_enquiry.override_rationale IS 'Why it was invoked although no threshold criterion is met.';
+COMMENT ON COLUMN safeguard.provider_enquiry.alternative_action IS 'The action directed instead, when not invoked (required then).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decided_by IS 'Who decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decided_at IS 'When: the initial meeting is due within 5 working days (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.cqc_advised_at IS 'When CQC was formally advised (unless CQC raised it).';
+COMMENT ON COLUMN safeguard.provider_enquiry.cqc_advised_method IS 'How CQC was advised.';
+COMMENT ON COLUMN safeguard.provider_enquiry.provider_informed_at IS 'When the provider was informed.';
+COMMENT ON COLUMN safeguard.provider_enquiry.provider_informed_method IS 'How the provider was informed.';
+COMMENT ON COLUMN safeguard.provider_enquiry.meeting_required IS 'True when a serious delay on the plan forces a meeting (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.monitoring_started_at IS 'When monitoring (stage 4) began (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_strategy IS 'Quality assurance strategy (stage 5).';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_started_at IS 'When quality assurance began: at most 10 working days (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_outcome IS 'Improvements sustained or not.';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_completed_at IS 'When quality assurance concluded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.lessons_learnt IS 'The lessons-learnt record (required to close).';
+COMMENT ON COLUMN safeguard.provider_enquiry.sab_report_at IS 'When the report went to the Safeguarding Adults Board (required to close).';
+COMMENT ON COLUMN safeguard.provider_enquiry.sab_report_reference IS 'Reference of that report (required to close).';
+COMMENT ON COLUMN safeguard.provider_enquiry.closed_by IS 'Who closed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.closed_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.enquiry_location (
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    location_id bigint NOT NULL REFERENCES safeguard.organisation,
+    added_by    regrole,
+    added_at    timestamptz,
+    PRIMARY KEY (enquiry_id, location_id)
+);
+COMMENT ON TABLE safeguard.enquiry_location IS 'The provider''s locations an enquiry covers (one or more).';
+COMMENT ON COLUMN safeguard.enquiry_location.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_location.location_id IS 'A location of the enquiry''s provider.';
+COMMENT ON COLUMN safeguard.enquiry_location.added_by IS 'Who added it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_location.added_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.enquiry_criterion (
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    criterion   safeguard.threshold_criterion NOT NULL,
+    met         boolean NOT NULL,
+    evidence    text,
+    recorded_by regrole,
+    recorded_at timestamptz,
+    PRIMARY KEY (enquiry_id, criterion)
+);
+COMMENT ON TABLE safeguard.enquiry_criterion IS 'The threshold tool: each of the eight criteria answered yes or no with an evidence note, while the enquiry is proposed.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.criterion IS 'Which criterion.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.met IS 'Yes or no.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.evidence IS 'The evidence note (required).';
+COMMENT ON COLUMN safeguard.enquiry_criterion.recorded_by IS 'Who answered (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_criterion.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.enquiry_appointment (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    role        regrole NOT NULL,
+    duty        safeguard.duty NOT NULL CHECK (duty OPERATOR(pg_catalog.=) ANY ('{sam,enquiry_officer}'::safeguard.duty[])),
+    appointed_by regrole,
+    appointed_at timestamptz,
+    UNIQUE (enquiry_id, role, duty)
+);
+COMMENT ON TABLE safeguard.enquiry_appointment IS 'The SAM and enquiry officers appointed to an enquiry; each must hold that duty for the leading local authority.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.role IS 'The role appointed.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.duty IS 'sam or enquiry_officer.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.appointed_by IS 'Who appointed (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_appointment.appointed_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.enquiry_meeting (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id     bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    kind           safeguard.meeting_kind NOT NULL,
+    held_at        timestamptz NOT NULL,
+    agenda_covered text[] NOT NULL DEFAULT '{}',
+    decisions      text,
+    fact_finding_working_days integer,
+    recorded_by    regrole,
+    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_at    timestamptz
+);
+COMMENT ON TABLE safeguard.enquiry_meeting IS 'Enquiry meetings. The initial meeting (due within 5 working days of invocation) sets the fact-finding timescale (at most 20 working days); the outcomes meeting ends fact finding; a monitoring meeting answers a serious delay. A meeting recorded late is accepted and its deadline marked breached.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.kind IS 'initial, outcomes, monitoring or other.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.held_at IS 'When it was held.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.agenda_covered IS 'Agenda items covered.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.decisions IS 'Decisions made.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.fact_finding_working_days IS 'Initial meeting: the fact-finding timescale it sets, in working days after the meeting.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.meeting_attendee (
+    meeting_id      bigint NOT NULL REFERENCES safeguard.enquiry_meeting,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    role_title      text NOT NULL,
+    attendee_name   text,
+    PRIMARY KEY (meeting_id, organisation_id, role_title)
+);
+COMMENT ON TABLE safeguard.meeting_attendee IS 'Who attended an enquiry meeting, by organisation and role.';
+COMMENT ON COLUMN safeguard.meeting_attendee.meeting_id IS 'The meeting.';
+COMMENT ON COLUMN safeguard.meeting_attendee.organisation_id IS 'The organisation attending.';
+COMMENT ON COLUMN safeguard.meeting_attendee.role_title IS 'The attendee''s role, e.g. Safeguarding Adults Manager.';
+COMMENT ON COLUMN safeguard.meeting_attendee.attendee_name IS 'The attendee''s name.';
+
+CREATE TABLE safeguard.commissioning_decision (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id           bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    meeting_id           bigint REFERENCES safeguard.enquiry_meeting,
+    funding_authority_id bigint NOT NULL REFERENCES safeguard.organisation,
+    action               safeguard.commissioning_action NOT NULL,
+    rationale            text NOT NULL,
+    decided_by           regrole,
+    decided_org_id       bigint REFERENCES safeguard.organisation,
+    decided_at           timestamptz
+);
+COMMENT ON TABLE safeguard.commissioning_decision IS 'Commissioning decisions (suspend new placements, place with caution, resume) per funding authority, by its commissioner. The regulator abstains: no role acting for it may record one.';
+COMMENT ON COLUMN safeguard.commissioning_decision.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.commissioning_decision.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.commissioning_decision.meeting_id IS 'The meeting it was taken at, if any.';
+COMMENT ON COLUMN safeguard.commissioning_decision.funding_authority_id IS 'The funding authority (local authority or ICB) deciding.';
+COMMENT ON COLUMN safeguard.commissioning_decision.action IS 'suspend_new_placements, place_with_caution or resume.';
+COMMENT ON COLUMN safeguard.commissioning_decision.rationale IS 'Why (required).';
+COMMENT ON COLUMN safeguard.commissioning_decision.decided_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.commissioning_decision.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.commissioning_decision.decided_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.enquiry_finding (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    concern_id  bigint REFERENCES safeguard.concern,
+    finding     text NOT NULL,
+    recorded_by regrole,
+    recorded_at timestamptz
+);
+COMMENT ON TABLE safeguard.enquiry_finding IS 'Fact-finding by the enquiry''s appointed enquiry officers, recorded against the concerns.';
+COMMENT ON COLUMN safeguard.enquiry_finding.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_finding.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_finding.concern_id IS 'The concern the finding is about, if one.';
+COMMENT ON COLUMN safeguard.enquiry_finding.finding IS 'What was found.';
+COMMENT ON COLUMN safeguard.enquiry_finding.recorded_by IS 'The enquiry officer (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_finding.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.improvement_plan (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id        bigint NOT NULL UNIQUE REFERENCES safeguard.provider_enquiry,
+    provider_id       bigint REFERENCES safeguard.organisation,
+    la_id             bigint REFERENCES safeguard.organisation,
+    summary           text NOT NULL,
+    issued_by         regrole,
+    issued_org_id     bigint REFERENCES safeguard.organisation,
+    issued_at         timestamptz,
+    provider_response text,
+    responded_by      regrole,
+    responded_org_id  bigint REFERENCES safeguard.organisation,
+    responded_at      timestamptz
+);
+COMMENT ON TABLE safeguard.improvement_plan IS 'The Service Improvement Plan of an enquiry. Issuing it starts the provider''s 48 clock-hour response deadline; the provider (safeguard_provider of that provider only) reads it and records its response.';
+COMMENT ON COLUMN safeguard.improvement_plan.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.improvement_plan.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.improvement_plan.provider_id IS 'The provider (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.la_id IS 'The local authority leading the enquiry (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.summary IS 'What the plan requires.';
+COMMENT ON COLUMN safeguard.improvement_plan.issued_by IS 'Who issued it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.issued_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.issued_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.provider_response IS 'The provider''s response.';
+COMMENT ON COLUMN safeguard.improvement_plan.responded_by IS 'Who responded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.responded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.responded_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.plan_item (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plan_id       bigint NOT NULL REFERENCES safeguard.improvement_plan,
+    provider_id   bigint REFERENCES safeguard.organisation,
+    la_id         bigint REFERENCES safeguard.organisation,
+    description   text NOT NULL,
+    owner         text NOT NULL,
+    due_date      date NOT NULL,
+    status        safeguard.plan_item_status NOT NULL DEFAULT 'open',
+    progress_note text,
+    serious_delay boolean NOT NULL DEFAULT false,
+    referral_id   bigint REFERENCES safeguard.referral,
+    updated_by    regrole,
+    updated_at    timestamptz
+);
+COMMENT ON TABLE safeguard.plan_item IS 'Items of a Service Improvement Plan, with owner, due date and status. Flagging a serious delay forces a meeting. An individual safeguarding plan sits under the plan as an item linked to its referral.';
+COMMENT ON COLUMN safeguard.plan_item.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.plan_item.plan_id IS 'The plan.';
+COMMENT ON COLUMN safeguard.plan_item.provider_id IS 'The provider (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.plan_item.la_id IS 'The local authority leading the enquiry (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.plan_item.description IS 'What must improve.';
+COMMENT ON COLUMN safeguard.plan_item.owner IS 'Who owns the item.';
+COMMENT ON COLUMN safeguard.plan_item.due_date IS 'When it is due.';
+COMMENT ON COLUMN safeguard.plan_item.status IS 'open, in_progress, done or delayed.';
+COMMENT ON COLUMN safeguard.plan_item.progress_note IS 'Latest progress.';
+COMMENT ON COLUMN safeguard.plan_item.serious_delay IS 'A serious delay, flagged by the SAM or an enquiry officer: forces a meeting.';
+COMMENT ON COLUMN safeguard.plan_item.referral_id IS 'For an individual safeguarding plan: the referral it belongs to.';
+COMMENT ON COLUMN safeguard.plan_item.updated_by IS 'Who last changed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.plan_item.updated_at IS 'When (recorded by safeguard).';
+
+CREATE TABLE safeguard.qa_activity (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id    bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    activity      text NOT NULL,
+    carried_out_at timestamptz NOT NULL,
+    recorded_by   regrole,
+    recorded_at   timestamptz
+);
+COMMENT ON TABLE safeguard.qa_activity IS 'Quality assurance activities (stage 5).';
+COMMENT ON COLUMN safeguard.qa_activity.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.qa_activity.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.qa_activity.activity IS 'What was done (e.g. unannounced visit, file audit).';
+COMMENT ON COLUMN safeguard.qa_activity.carried_out_at IS 'When.';
+COMMENT ON COLUMN safeguard.qa_activity.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.qa_activity.recorded_at IS 'When it was recorded (recorded by safeguard).';
+
+CREATE TABLE safeguard.enquiry_notification (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    recipient   safeguard.notification_recipient NOT NULL,
+    sent_on     date NOT NULL,
+    method      safeguard.contact_method NOT NULL,
+    reference   text NOT NULL,
+    recorded_by regrole,
+    recorded_at timestamptz
+);
+COMMENT ON TABLE safeguard.enquiry_notification IS 'Written closure notifications to the provider and to CQC (both required before closure).';
+COMMENT ON COLUMN safeguard.enquiry_notification.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_notification.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_notification.recipient IS 'provider or cqc.';
+COMMENT ON COLUMN safeguard.enquiry_notification.sent_on IS 'Date of the letter.';
+COMMENT ON COLUMN safeguard.enquiry_notification.method IS 'How it was sent (letter, secure e-mail, ...).';
+COMMENT ON COLUMN safeguard.enquiry_notification.reference IS 'Reference of the letter.';
+COMMENT ON COLUMN safeguard.enquiry_notification.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_notification.recorded_at IS 'When (recorded by safeguard).';
+
+INSERT INTO safeguard.deadline_kind VALUES
+    ('initial_meeting', 'provider_enquiry', 'enquiry invoked (decided_at)', 'initial meeting held', 'The SAM convenes the initial enquiry meeting (stage 2).'),
+    ('initial_meeting_major', 'provider_enquiry', 'enquiry invoked at major risk', 'initial meeting held', 'As initial_meeting, when the risk is major: a policy may shorten it.'),
+    ('fact_finding', 'provider_enquiry', 'initial meeting held', 'outcomes meeting held or plan issued', 'Fact finding, within the timescale the initial meeting set (at most the rule''s amount).'),
+    ('provider_response', 'provider_enquiry', 'improvement plan issued', 'provider''s response recorded', 'The provider responds to the Service Improvement Plan.'),
+    ('quality_assurance', 'provider_enquiry', 'quality assurance started', 'quality assurance concluded', 'Quality assurance (stage 5).'),
+    ('delay_meeting', 'provider_enquiry', 'serious delay flagged on a plan item', 'monitoring meeting held', 'A serious delay on the plan forces a meeting.');
+INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
+SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
+FROM safeguard.deadline_policy p,
+     (VALUES ('initial_meeting', 5, 'working_days'), ('initial_meeting_major', 5, 'working_days'),
+             ('fact_finding', 20, 'working_days'), ('provider_response', 48, 'clock_hours'),
+             ('quality_assurance', 10, 'working_days'), ('delay_meeting', 5, 'working_days')) AS r(kind, amount, unit)
+WHERE p.shipped;
+
+CREATE FUNCTION safeguard.acts_for_provider(provider_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_acts_for_provider';
+COMMENT ON FUNCTION safeguard.acts_for_provider(bigint) IS
+    'Row-level security predicate: true when the current role holds the provider duty for that provider.';
+
+CREATE FUNCTION safeguard.enquiry_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_guard';
+CREATE FUNCTION safeguard.enquiry_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_after';
+CREATE FUNCTION safeguard.enquiry_record_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_record_guard';
+CREATE FUNCTION safeguard.enquiry_record_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_record_after';
+COMMENT ON FUNCTION safeguard.enquiry_guard() IS 'Trigger: proposing an enquiry and its stage changes, checked against the enquiry state machine.';
+COMMENT ON FUNCTION safeguard.enquiry_after() IS 'Trigger: deadlines opened and closed by enquiry stage changes.';
+COMMENT ON FUNCTION safeguard.enquiry_record_guard() IS 'Trigger: who may record each enquiry record (criteria, locations, appointments, meetings, decisions, findings, plan, items, QA, notifications), at which stage.';
+COMMENT ON FUNCTION safeguard.enquiry_record_after() IS 'Trigger: what an enquiry record moves on (stage, deadlines).';
+REVOKE ALL ON FUNCTION safeguard.enquiry_guard(), safeguard.enquiry_after(),
+    safeguard.enquiry_record_guard(), safeguard.enquiry_record_after() FROM PUBLIC;
+
+CREATE TRIGGER enquiry_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.provider_enquiry
+    FOR EACH ROW EXECUTE FUNCTION safeguard.enquiry_guard();
+CREATE TRIGGER enquiry_after AFTER UPDATE ON safeguard.provider_enquiry
+    FOR EACH ROW EXECUTE FUNCTION safeguard.enquiry_after();
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.provider_enquiry
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', 'stage', '');
+DO $records$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
+        'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
+        'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR UPDATE OR DELETE '
+            'ON safeguard.%I FOR EACH ROW EXECUTE FUNCTION safeguard.enquiry_record_guard()', t);
+        EXECUTE pg_catalog.format('CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE '
+            'ON safeguard.%I FOR EACH ROW EXECUTE FUNCTION safeguard.enquiry_record_after()', t);
+    END LOOP;
+END
+$records$;
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.enquiry_location
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('enquiry_id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.enquiry_criterion
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('enquiry_id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.meeting_attendee
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('meeting_id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.enquiry_appointment
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.enquiry_meeting
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.commissioning_decision
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.enquiry_finding
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.improvement_plan
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.plan_item
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', 'status', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.qa_activity
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.enquiry_notification
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+
+-- Privileges: the lead authority's staff work the enquiry; commissioners
+-- decide placements; the provider sees and answers only its own plan.
+REVOKE ALL ON safeguard.provider_enquiry, safeguard.enquiry_location, safeguard.enquiry_criterion,
+    safeguard.enquiry_appointment, safeguard.enquiry_meeting, safeguard.meeting_attendee,
+    safeguard.commissioning_decision, safeguard.enquiry_finding, safeguard.improvement_plan,
+    safeguard.plan_item, safeguard.qa_activity, safeguard.enquiry_notification FROM PUBLIC;
+GRANT SELECT ON safeguard.provider_enquiry, safeguard.enquiry_location, safeguard.enquiry_criterion,
+    safeguard.enquiry_appointment, safeguard.enquiry_meeting, safeguard.meeting_attendee,
+    safeguard.commissioning_decision, safeguard.enquiry_finding, safeguard.improvement_plan,
+    safeguard.plan_item, safeguard.qa_activity, safeguard.enquiry_notification
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+       safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
+GRANT INSERT ON safeguard.provider_enquiry, safeguard.enquiry_location, safeguard.enquiry_criterion
+    TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+GRANT UPDATE ON safeguard.provider_enquiry, safeguard.enquiry_criterion TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+GRANT INSERT ON safeguard.enquiry_appointment, safeguard.enquiry_meeting, safeguard.meeting_attendee,
+    safeguard.improvement_plan, safeguard.plan_item, safeguard.enquiry_notification
+    TO safeguard_admin, safeguard_sam;
+GRANT INSERT ON safeguard.commissioning_decision TO safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_finding TO safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.qa_activity TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
+GRANT SELECT, UPDATE ON safeguard.improvement_plan, safeguard.plan_item TO safeguard_provider;
+GRANT UPDATE ON safeguard.improvement_plan TO safeguard_admin, safeguard_sam;
+GRANT UPDATE ON safeguard.plan_item TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
+
+ALTER TABLE safeguard.provider_enquiry ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.provider_enquiry FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.provider_enquiry
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+DO $policies$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
+        'enquiry_meeting', 'enquiry_finding', 'qa_activity', 'enquiry_notification']
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE pg_catalog.format('CREATE POLICY lead_la ON safeguard.%I USING (EXISTS ('
+            'SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id))', t);
+    END LOOP;
+END
+$policies$;
+ALTER TABLE safeguard.meeting_attendee ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.meeting_attendee FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.meeting_attendee USING (EXISTS (
+    SELECT 1 FROM safeguard.enquiry_meeting m WHERE m.id OPERATOR(pg_catalog.=) meeting_id));
+ALTER TABLE safeguard.commissioning_decision ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.commissioning_decision FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la_or_funder ON safeguard.commissioning_decision USING (
+    funding_authority_id OPERATOR(pg_catalog.=) safeguard.current_organisation()
+    OR EXISTS (SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+ALTER TABLE safeguard.improvement_plan ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.improvement_plan FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la_or_provider ON safeguard.improvement_plan USING (
+    safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
+ALTER TABLE safeguard.plan_item ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.plan_item FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la_or_provider ON safeguard.plan_item USING (
+    safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
+
+--------------------------------------------------------------------------
 -- Every table refuses TRUNCATE; every trigger fires ALWAYS.
 --------------------------------------------------------------------------
 DO $triggers$
@@ -1474,7 +1926,10 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
         'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
-        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'pseudonym_key']
+        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'pseudonym_key',
+        'provider_enquiry', 'enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
+        'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
+        'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification']
     LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
                                   'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);

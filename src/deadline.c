@@ -17,7 +17,9 @@
  *	  force at the anchor's local date, else the default policy's.  Policies
  *	  are versioned with effective dates; a version that a deadline uses can
  *	  no longer be changed (add a new version instead).
- *	- One deadline per (subject, kind); only safeguard writes deadlines.
+ *	- At most one open deadline per (subject, kind); a kind may recur once
+ *	  the previous one closed (e.g. a second round of quality assurance).
+ *	  Only safeguard writes deadlines.
  */
 #include "postgres.h"
 
@@ -77,31 +79,23 @@ sg_deadline_due_sql(PG_FUNCTION_ARGS)
 }
 
 /*
- * Opens the deadline of a kind for a subject, to be met by organisation
- * org_id, counted from anchor.  Raises SG212 when no policy has the rule.
+ * Finds the rule of a kind for organisation org_id at the anchor's local
+ * date in the organisation's division; sets *policy_id and *amount.  Raises
+ * SG212 when no policy has the rule.  Runs inside the caller's SPI
+ * connection.
  */
-void
-sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
-				 int64 case_id, int64 org_id, TimestampTz anchor)
+static void
+find_rule(const char *kind, int64 org_id, TimestampTz anchor, const SgDivision *div,
+		  int64 *policy_id, int32 *amount)
 {
-	char	   *division = sg_organisation_division(org_id);
-	const SgDivision *div = sg_division_lookup(division);
 	Oid			ptypes[3] = {TEXTOID, INT8OID, DATEOID};
 	Datum		pvalues[3];
-	Oid			types[8] = {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID,
-		TIMESTAMPTZOID, TEXTOID};
-	Datum		values[8];
-	char		nulls[8] = "        ";
-	int64		policy_id;
 	bool		isnull;
 
 	pvalues[0] = CStringGetTextDatum(kind);
 	pvalues[1] = Int64GetDatum(org_id);
 	pvalues[2] = DateADTGetDatum(sg_local_date(div, anchor));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("SELECT r.policy_id FROM safeguard.deadline_rule r "
+	sg_exec_internal("SELECT r.policy_id, r.amount FROM safeguard.deadline_rule r "
 					 "JOIN safeguard.deadline_policy p ON p.id OPERATOR(pg_catalog.=) r.policy_id "
 					 "WHERE r.kind OPERATOR(pg_catalog.=) $1 "
 					 "AND (p.organisation_id OPERATOR(pg_catalog.=) $2 OR p.organisation_id IS NULL) "
@@ -115,8 +109,49 @@ sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
 				 errdetail("Organisation " INT64_FORMAT ", anchor date %s.", org_id,
 						   sg_iso_date(DatumGetDateADT(pvalues[2]))),
 				 errhint("Add a rule of this kind to a policy in force on that date.")));
-	policy_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											SPI_tuptable->tupdesc, 1, &isnull));
+	*policy_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 1, &isnull));
+	*amount = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 2, &isnull));
+}
+
+/* Returns the amount of the rule of a kind that applies to org_id at anchor. */
+int32
+sg_deadline_rule_amount(const char *kind, int64 org_id, TimestampTz anchor)
+{
+	const SgDivision *div = sg_division_lookup(sg_organisation_division(org_id));
+	int64		policy_id;
+	int32		amount;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	find_rule(kind, org_id, anchor, div, &policy_id, &amount);
+	SPI_finish();
+	return amount;
+}
+
+/*
+ * Opens the deadline of a kind for a subject, to be met by organisation
+ * org_id, counted from anchor.  amount, when >= 0, is a timescale set for
+ * this subject (e.g. by a meeting) in the rule's unit, replacing the rule's
+ * own amount.  Raises SG212 when no policy has the rule.
+ */
+void
+sg_deadline_open_n(const char *kind, const char *subject_table, int64 subject_id,
+				   int64 case_id, int64 org_id, TimestampTz anchor, int32 amount)
+{
+	char	   *division = sg_organisation_division(org_id);
+	const SgDivision *div = sg_division_lookup(division);
+	Oid			types[9] = {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID,
+		TIMESTAMPTZOID, TEXTOID, INT4OID};
+	Datum		values[9];
+	char		nulls[9] = "         ";
+	int64		policy_id;
+	int32		rule_amount;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	find_rule(kind, org_id, anchor, div, &policy_id, &rule_amount);
 
 	values[0] = CStringGetTextDatum(kind);
 	values[1] = CStringGetTextDatum(subject_table);
@@ -128,12 +163,24 @@ sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
 	values[5] = Int64GetDatum(policy_id);
 	values[6] = TimestampTzGetDatum(anchor);
 	values[7] = CStringGetTextDatum(division);
+	values[8] = Int32GetDatum(amount);
+	if (amount < 0)
+		nulls[8] = 'n';
 	sg_exec_internal("INSERT INTO safeguard.deadline (kind, subject_table, subject_id, case_id, "
-					 "organisation_id, policy_id, anchor_at, division) "
-					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-					 "ON CONFLICT (subject_table, subject_id, kind) DO NOTHING",
-					 8, types, values, nulls);
+					 "organisation_id, policy_id, anchor_at, division, amount) "
+					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+					 "ON CONFLICT (subject_table, subject_id, kind) "
+					 "WHERE status OPERATOR(pg_catalog.=) 'open' DO NOTHING",
+					 9, types, values, nulls);
 	SPI_finish();
+}
+
+/* Opens the deadline of a kind for a subject with the rule's own amount. */
+void
+sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
+				 int64 case_id, int64 org_id, TimestampTz anchor)
+{
+	sg_deadline_open_n(kind, subject_table, subject_id, case_id, org_id, anchor, -1);
 }
 
 /*
@@ -154,7 +201,7 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 	values[2] = CStringGetTextDatum(kind);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("SELECT r.amount, r.unit::pg_catalog.text, d.anchor_at, d.division "
+	sg_exec_internal("SELECT coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division "
 					 "FROM safeguard.deadline d JOIN safeguard.deadline_rule r "
 					 "ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
 					 "AND r.kind OPERATOR(pg_catalog.=) d.kind "
@@ -180,10 +227,10 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 		sg_exec_internal(outcome == SG_DEADLINE_MET ?
 						 "UPDATE safeguard.deadline SET status = 'met', closed_at = $4, due_at_close = $5 "
 						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
-						 "AND kind OPERATOR(pg_catalog.=) $3" :
+						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open'" :
 						 "UPDATE safeguard.deadline SET status = 'breached', closed_at = $4, due_at_close = $5 "
 						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
-						 "AND kind OPERATOR(pg_catalog.=) $3",
+						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open'",
 						 5, types, values, NULL);
 	}
 	SPI_finish();
@@ -226,7 +273,8 @@ sg_deadline_status(const char *subject_table, int64 subject_id, const char *kind
 		elog(ERROR, "SPI_connect failed");
 	sg_exec_internal("SELECT status::pg_catalog.text FROM safeguard.deadline "
 					 "WHERE subject_table OPERATOR(pg_catalog.=) $1 "
-					 "AND subject_id OPERATOR(pg_catalog.=) $2 AND kind OPERATOR(pg_catalog.=) $3",
+					 "AND subject_id OPERATOR(pg_catalog.=) $2 AND kind OPERATOR(pg_catalog.=) $3 "
+					 "ORDER BY id DESC LIMIT 1",
 					 3, types, values, NULL);
 	if (SPI_processed == 1)
 	{

@@ -1,0 +1,930 @@
+/*
+ * provider_enquiry.c
+ *		Large-scale provider enquiries (the Provider Concerns procedure,
+ *		stages 1 to 6): the stage machine of enquiry_fsm.c applied to
+ *		provider_enquiry, and the rules of every record an enquiry gathers.
+ *
+ * Owns the triggers enquiry_guard / enquiry_after (provider_enquiry) and
+ * enquiry_record_guard / enquiry_record_after (locations, threshold
+ * criteria, appointments, meetings, attendees, commissioning decisions,
+ * findings, the Service Improvement Plan and its items, QA activities,
+ * closure notifications), and safeguard.acts_for_provider().
+ *
+ * Invariants:
+ *	- Work is done by the leading local authority's staff: a SAM (or an
+ *	  administrator acting as DSAM) decides, convenes, issues and closes;
+ *	  only appointed enquiry officers record fact finding; commissioners
+ *	  record placement decisions for their own funding authority, and no
+ *	  role acting for the regulator can (it abstains); the provider sees
+ *	  and answers only its own plan.
+ *	- Stages move only as the procedure does: invoked needs a criterion met
+ *	  or an override rationale; the initial meeting moves it to fact
+ *	  finding and sets a timescale no longer than the policy allows (20
+ *	  working days by default, SG301); issuing the plan after an outcomes
+ *	  meeting moves it to improvement_plan; closing needs QA sustained, the
+ *	  written notifications to the provider and CQC, lessons learnt and the
+ *	  SAB report (SG303).
+ *	- Every deadline (initial meeting, fact finding, provider response, QA,
+ *	  delay meeting) is kept through the deadline policies.  A meeting or
+ *	  response recorded late is accepted and its deadline marked breached:
+ *	  the record matches what happened.
+ *	- Nothing is deleted: a provider's risk history stays readable.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+#include "deadline.h"
+#include "enquiry_fsm.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+#include "transition.h"
+#include "validate.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(sg_enquiry_guard);
+PG_FUNCTION_INFO_V1(sg_enquiry_after);
+PG_FUNCTION_INFO_V1(sg_enquiry_record_guard);
+PG_FUNCTION_INFO_V1(sg_enquiry_record_after);
+PG_FUNCTION_INFO_V1(sg_acts_for_provider);
+
+/* What a record needs to know about its enquiry. */
+typedef struct Enquiry
+{
+	int64		id;
+	int64		la_id;
+	int64		provider_id;
+	int			stage;
+	bool		meeting_required;
+	TimestampTz decided_at;
+} Enquiry;
+
+#define STAGE_BIT(s) (1u << (s))
+#define ACTIVE_STAGES (STAGE_BIT(SG_ENQ_INVOKED) | STAGE_BIT(SG_ENQ_FACT_FINDING) | \
+					   STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) | \
+					   STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))
+
+static const SgPermit sam_or_dsam[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
+{SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+static const SgPermit la_staff[] = {{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA},
+{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+static const SgPermit sam_or_officer[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
+{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+
+/* Returns true when a text value holds more than white space. */
+static bool
+present(const char *s)
+{
+	return s != NULL && sg_text_present(s, strlen(s));
+}
+
+/* Raises SG202 for a missing value. */
+static void
+missing(const char *what, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_REQUIRED_FIELD),
+			 errmsg("%s is required", what),
+			 errhint("%s", hint)));
+}
+
+/* Raises SG305: the record does not belong at the enquiry's stage. */
+static void
+wrong_stage(const Enquiry *e, const char *what, const char *when)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_ENQUIRY_STAGE),
+			 errmsg("cannot %s: provider enquiry " INT64_FORMAT " is %s", what, e->id,
+					sg_fsm_state_name(&sg_enquiry_machine, e->stage)),
+			 errdetail("This is done %s.", when),
+			 errhint("Follow the stages of the Provider Concerns procedure (see the README).")));
+}
+
+/* Loads an enquiry as the owner; raises SG208 when absent or not visible to the actor. */
+static void
+load_enquiry(int64 id, Enquiry *e, bool check_visible)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+	bool		found;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT la_id, provider_id, stage::pg_catalog.text, meeting_required, decided_at "
+					 "FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
+					 1, types, values, NULL);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *stage = TextDatumGetCString(SPI_getbinval(tup, desc, 3, &isnull));
+		Datum		d;
+
+		e->id = id;
+		e->la_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		e->provider_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		if (!sg_fsm_state_parse(&sg_enquiry_machine, stage, &e->stage))
+			elog(ERROR, "safeguard: unknown enquiry stage \"%s\"", stage);
+		e->meeting_required = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
+		d = SPI_getbinval(tup, desc, 5, &isnull);
+		e->decided_at = isnull ? 0 : DatumGetTimestampTz(d);
+	}
+	SPI_finish();
+	if (!found || (check_visible && !sg_actor_may_see_la(sg_current_actor(), e->la_id)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("provider enquiry " INT64_FORMAT " does not exist or is not visible to you", id),
+				 errhint("Enquiries are worked by the leading local authority's staff.")));
+}
+
+/* Runs a one-row, one-column int8/bool/count query as the owner; returns the value as int64. */
+static int64
+query_int(const char *sql, int nargs, Oid *types, Datum *values)
+{
+	int64		result = 0;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal(sql, nargs, types, values, NULL);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			result = TupleDescAttr(SPI_tuptable->tupdesc, 0)->atttypid == BOOLOID ?
+				(int64) DatumGetBool(v) : DatumGetInt64(v);
+	}
+	SPI_finish();
+	return result;
+}
+
+/* Runs an internal statement with int8 parameters (no result wanted). */
+static void
+exec_int8(const char *sql, int nargs, int64 a, int64 b)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(a), Int64GetDatum(b)};
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal(sql, nargs, types, values, NULL);
+	SPI_finish();
+}
+
+/* Raises SG203 unless every column not listed keeps its default (NULL, false, '{}'). */
+static void
+refuse_other_columns(HeapTuple tup, TupleDesc desc, const char *const *client)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		const char *name = NameStr(att->attname);
+		bool		isnull;
+		Datum		v;
+
+		if (att->attisdropped || sg_column_listed(client, name) || strcmp(name, "id") == 0)
+			continue;
+		v = heap_getattr(tup, i + 1, desc, &isnull);
+		if (isnull || (att->atttypid == BOOLOID && !DatumGetBool(v)))
+			continue;
+		if (strcmp(name, "stage") == 0 &&
+			strcmp(sg_get_label(tup, desc, "stage"), "proposed") == 0)
+			continue;
+		if (strcmp(name, "status") == 0 &&
+			strcmp(sg_get_label(tup, desc, "status"), "open") == 0)
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FORGED_COLUMN),
+				 errmsg("column %s cannot be supplied when the record is created", name),
+				 errdetail("It is recorded by safeguard or belongs to a later stage."),
+				 errhint("Leave it out.")));
+	}
+}
+
+/* Returns the tuple with the named columns stamped: *_by actor, *_org_id organisation, *_at now. */
+static HeapTuple
+stamp(HeapTuple tup, TupleDesc desc, const char **cols, int n)
+{
+	const SgActor *a = sg_current_actor();
+	Datum		vals[8];
+	bool		nulls[8];
+
+	for (int i = 0; i < n; i++)
+	{
+		size_t		len = strlen(cols[i]);
+
+		nulls[i] = false;
+		if (len > 3 && strcmp(cols[i] + len - 3, "_by") == 0)
+			vals[i] = ObjectIdGetDatum(a->userid);
+		else if (len > 7 && strcmp(cols[i] + len - 7, "_org_id") == 0)
+			vals[i] = Int64GetDatum(a->org_id);
+		else
+			vals[i] = TimestampTzGetDatum(sg_now());
+	}
+	return sg_set(tup, desc, n, cols, vals, nulls);
+}
+
+/* Workflow rules of enquiry stage changes beyond the transition table. */
+static void
+enquiry_rules(const SgTransition *t, HeapTuple oldtup, HeapTuple newtup,
+			  TupleDesc desc, int64 id)
+{
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		values[2] = {Int64GetDatum(id), (Datum) 0};
+
+	switch (t->to)
+	{
+		case SG_ENQ_INVOKED:
+			sg_require_rationale(newtup, desc, "decision_rationale", "invoking a provider enquiry");
+			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_criterion "
+						  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 AND met", 1, types, values) == 0 &&
+				!present(sg_get_cstring(newtup, desc, "override_rationale")))
+				ereport(ERROR,
+						(errcode(ERRCODE_SG_THRESHOLD_NOT_MET),
+						 errmsg("provider enquiry " INT64_FORMAT " meets no threshold criterion", id),
+						 errdetail("None of the eight criteria is recorded as met."),
+						 errhint("Record the criteria met with their evidence, or give override_rationale: the list is not exhaustive.")));
+			break;
+		case SG_ENQ_NOT_INVOKED:
+			sg_require_rationale(newtup, desc, "decision_rationale", "deciding not to invoke");
+			sg_require_rationale(newtup, desc, "alternative_action", "deciding not to invoke (the alternative action)");
+			break;
+		case SG_ENQ_MONITORING:
+			if (t->from == SG_ENQ_QUALITY_ASSURANCE &&
+				strcmp(sg_get_label(newtup, desc, "qa_outcome") ? sg_get_label(newtup, desc, "qa_outcome") : "",
+					   "not_sustained") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_SG_CLOSURE_INCOMPLETE),
+						 errmsg("quality assurance returns to monitoring only when improvements were not sustained"),
+						 errhint("Set qa_outcome = 'not_sustained', or close the enquiry if they were sustained.")));
+			break;
+		case SG_ENQ_CLOSED:
+			{
+				bool		isnull;
+				bool		by_regulator = DatumGetBool(sg_get(oldtup, desc, "raised_by_regulator", &isnull));
+				char	   *outcome = sg_get_label(newtup, desc, "qa_outcome");
+
+				if (outcome == NULL || strcmp(outcome, "sustained") != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_SG_CLOSURE_INCOMPLETE),
+							 errmsg("provider enquiry " INT64_FORMAT " closes only after quality assurance found improvements sustained", id),
+							 errhint("Set qa_outcome = 'sustained'; if they were not, return to monitoring.")));
+				sg_require_rationale(newtup, desc, "lessons_learnt", "closing a provider enquiry (lessons learnt)");
+				for (int r = 0; r < 2; r++)
+				{
+					const char *recipient = r == 0 ? "provider" : "cqc";
+
+					values[1] = CStringGetTextDatum(recipient);
+					if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_notification "
+								  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 "
+								  "AND recipient::pg_catalog.text OPERATOR(pg_catalog.=) $2",
+								  2, types, values) == 0)
+						ereport(ERROR,
+								(errcode(ERRCODE_SG_CLOSURE_INCOMPLETE),
+								 errmsg("provider enquiry " INT64_FORMAT " cannot close without the written notification to %s",
+										id, r == 0 ? "the provider" : "CQC"),
+								 errhint("Record the letter (date, method, reference) with safeguard.record_enquiry_notification().")));
+				}
+				(void) sg_get(oldtup, desc, "cqc_advised_at", &isnull);
+				if (isnull && !by_regulator)
+					missing("the record that CQC was formally advised (cqc_advised_at)",
+							"The SAM formally advises CQC unless CQC raised the concern; record when.");
+				(void) sg_get(oldtup, desc, "provider_informed_at", &isnull);
+				if (isnull)
+					missing("the record that the provider was informed (provider_informed_at)",
+							"Record when the provider was informed of the enquiry.");
+				sg_check_event_time(newtup, desc, "sab_report_at",
+									sg_get_ts(oldtup, desc, "qa_started_at", &isnull), "quality assurance");
+				break;
+			}
+		default:
+			break;
+	}
+}
+
+static const char *const enquiry_corrections[] = {
+	"risk_actions", "cqc_advised_at", "cqc_advised_method", "provider_informed_at",
+	"provider_informed_method", NULL
+};
+static const SgGuardSpec enquiry_spec = {
+	&sg_enquiry_machine, "stage", enquiry_corrections, sam_or_dsam, 2,
+	enquiry_rules,
+	"An enquiry moves through the stages of the Provider Concerns procedure (see the README)."
+};
+
+/* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON provider_enquiry. */
+Datum
+sg_enquiry_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	static const char *const client[] = {"provider_id", "la_id", "raised_by_regulator", NULL};
+	const char *stamped[3] = {"proposed_by", "proposed_org_id", "proposed_at"};
+	int64		la_id;
+	SgDuty		duty;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("provider enquiries", "deleted",
+						 "A provider's risk history is kept after the risks are resolved.");
+	la_id = sg_get_int64(tup, desc, "la_id");
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		return PointerGetDatum(sg_guard_update(td, &enquiry_spec,
+											   sg_get_int64(tup, desc, "id"), la_id));
+	if (sg_internal_writing())
+		return PointerGetDatum(tup);
+
+	refuse_other_columns(tup, desc, client);
+	if (sg_organisation_kind(la_id) != SG_ORG_LOCAL_AUTHORITY)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("a provider enquiry is led by a local authority"),
+				 errhint("la_id names a local authority from safeguard.organisation.")));
+	if (sg_organisation_kind(sg_get_int64(tup, desc, "provider_id")) != SG_ORG_PROVIDER)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("a provider enquiry is about a provider"),
+				 errhint("provider_id names a provider from safeguard.organisation (its locations are added with add_enquiry_location).")));
+	duty = sg_require_permit(sg_current_actor(), la_staff, 3, la_id, "propose a provider enquiry");
+	tup = stamp(tup, desc, stamped, 3);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
+	return PointerGetDatum(tup);
+}
+
+/* Trigger: AFTER UPDATE ON provider_enquiry: deadlines of stage changes. */
+Datum
+sg_enquiry_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	oldtup = td->tg_trigtuple;
+	HeapTuple	newtup = td->tg_newtuple;
+	int			from = sg_row_state(&sg_enquiry_machine, oldtup, desc, "stage");
+	int			to = sg_row_state(&sg_enquiry_machine, newtup, desc, "stage");
+	int64		id = sg_get_int64(newtup, desc, "id");
+	int64		la_id = sg_get_int64(newtup, desc, "la_id");
+	bool		isnull;
+
+	if (from == to)
+		return PointerGetDatum(NULL);
+	switch (to)
+	{
+		case SG_ENQ_INVOKED:
+			{
+				char	   *risk = sg_get_label(newtup, desc, "risk_level");
+
+				sg_deadline_open(strcmp(risk, "major") == 0 ? "initial_meeting_major" : "initial_meeting",
+								 "provider_enquiry", id, 0, la_id,
+								 sg_get_ts(newtup, desc, "decided_at", &isnull));
+				break;
+			}
+		case SG_ENQ_QUALITY_ASSURANCE:
+			sg_deadline_open("quality_assurance", "provider_enquiry", id, 0, la_id,
+							 sg_get_ts(newtup, desc, "qa_started_at", &isnull));
+			break;
+		case SG_ENQ_MONITORING:
+			if (from == SG_ENQ_QUALITY_ASSURANCE)
+			{
+				/* QA found improvements not sustained: this round ends; a new one may start */
+				sg_deadline_close("provider_enquiry", id, "quality_assurance",
+								  sg_get_ts(newtup, desc, "qa_completed_at", &isnull));
+			}
+			break;
+		case SG_ENQ_CLOSED:
+			sg_deadline_close("provider_enquiry", id, "quality_assurance",
+							  sg_get_ts(newtup, desc, "qa_completed_at", &isnull));
+			sg_deadline_cancel_all("provider_enquiry", id, sg_now());
+			break;
+		default:
+			break;
+	}
+	return PointerGetDatum(NULL);
+}
+
+/* Raises 42501 unless the actor is an enquiry officer appointed to the enquiry. */
+static SgDuty
+require_appointed_officer(const Enquiry *e)
+{
+	static const SgPermit officer[] = {{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
+	const SgActor *a = sg_current_actor();
+	Oid			types[2] = {INT8OID, OIDOID};
+	Datum		values[2] = {Int64GetDatum(e->id), ObjectIdGetDatum(a->userid)};
+	SgDuty		duty = sg_require_permit(a, officer, 1, e->la_id, "record fact finding");
+
+	if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_appointment "
+				  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 "
+				  "AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2 "
+				  "AND duty OPERATOR(pg_catalog.=) 'enquiry_officer'", 2, types, values) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to record fact finding for provider enquiry " INT64_FORMAT, e->id),
+				 errdetail("Only enquiry officers appointed to this enquiry record its fact finding."),
+				 errhint("The SAM appoints enquiry officers with safeguard.appoint_to_enquiry().")));
+	return duty;
+}
+
+/* Checks an appointment: the appointee holds the duty for the leading authority. */
+static void
+check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	Oid			role = DatumGetObjectId(sg_get(tup, desc, "role", &isnull));
+	char	   *duty = sg_get_label(tup, desc, "duty");
+	Oid			types[3] = {OIDOID, TEXTOID, INT8OID};
+	Datum		values[3] = {ObjectIdGetDatum(role), CStringGetTextDatum(duty),
+	Int64GetDatum(e->la_id)};
+
+	if (query_int("SELECT pg_catalog.count(*) FROM safeguard.duty_grant "
+				  "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+				  "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) $2 "
+				  "AND organisation_id OPERATOR(pg_catalog.=) $3 AND revoked_at IS NULL",
+				  3, types, values) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_APPOINTMENT),
+				 errmsg("the appointee does not hold the %s duty for the leading local authority", duty),
+				 errdetail("Appointing role %u to provider enquiry " INT64_FORMAT ".", role, e->id),
+				 errhint("Grant the duty first with safeguard.grant_duty().")));
+}
+
+/* Checks a meeting against the stage and, for the initial meeting, the fact-finding timescale. */
+static void
+check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	char	   *kind = sg_get_label(tup, desc, "kind");
+	bool		isnull;
+	Datum		days = sg_get(tup, desc, "fact_finding_working_days", &isnull);
+	TimestampTz held = sg_get_ts(tup, desc, "held_at", &isnull);
+
+	sg_check_event_time(tup, desc, "held_at", e->decided_at, "the decision to invoke");
+	if (strcmp(kind, "initial") == 0)
+	{
+		int32		max;
+
+		if (e->stage != SG_ENQ_INVOKED)
+			wrong_stage(e, "record the initial meeting", "once, after the enquiry is invoked");
+		(void) sg_get(tup, desc, "fact_finding_working_days", &isnull);
+		if (isnull)
+			missing("the fact-finding timescale (fact_finding_working_days)",
+					"The initial meeting sets how many working days fact finding may take.");
+		max = sg_deadline_rule_amount("fact_finding", e->la_id, held);
+		if (DatumGetInt32(days) < 1 || DatumGetInt32(days) > max)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_TIMESCALE_TOO_LONG),
+					 errmsg("fact finding cannot take %d working days", DatumGetInt32(days)),
+					 errdetail("The timescale shall not exceed %d working days after the initial meeting.", max),
+					 errhint("Set fact_finding_working_days between 1 and %d.", max)));
+		return;
+	}
+	if (!isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FORGED_COLUMN),
+				 errmsg("only the initial meeting sets the fact-finding timescale"),
+				 errhint("Leave fact_finding_working_days empty.")));
+	if (strcmp(kind, "outcomes") == 0 && e->stage != SG_ENQ_FACT_FINDING)
+		wrong_stage(e, "record the outcomes meeting", "at the end of fact finding");
+	if (strcmp(kind, "monitoring") == 0 &&
+		!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
+								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
+		wrong_stage(e, "record a monitoring meeting", "once the improvement plan is issued");
+	if (!(STAGE_BIT(e->stage) & ACTIVE_STAGES))
+		wrong_stage(e, "record a meeting", "while the enquiry is active");
+}
+
+/* Returns the enquiry id a child record belongs to (through its meeting or plan). */
+static int64
+record_enquiry_id(const char *table, HeapTuple tup, TupleDesc desc)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+
+	if (strcmp(table, "meeting_attendee") == 0)
+	{
+		values[0] = Int64GetDatum(sg_get_int64(tup, desc, "meeting_id"));
+		return query_int("SELECT enquiry_id FROM safeguard.enquiry_meeting "
+						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values);
+	}
+	if (strcmp(table, "plan_item") == 0)
+	{
+		values[0] = Int64GetDatum(sg_get_int64(tup, desc, "plan_id"));
+		return query_int("SELECT enquiry_id FROM safeguard.improvement_plan "
+						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values);
+	}
+	return sg_get_int64(tup, desc, "enquiry_id");
+}
+
+/* Validates the provider's response to its plan; returns the stamped tuple. */
+static HeapTuple
+plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
+{
+	static const SgPermit provider[] = {{SG_DUTY_PROVIDER, SG_ACT_FOR_RECIPIENT_LA}};
+	static const char *const allowed[] = {"provider_response", NULL};
+	const char *stamped[3] = {"responded_by", "responded_org_id", "responded_at"};
+	HeapTuple	oldtup = td->tg_trigtuple;
+	HeapTuple	newtup = td->tg_newtuple;
+	bool		isnull;
+	SgDuty		duty;
+
+	duty = sg_require_permit(sg_current_actor(), provider, 1, e->provider_id,
+							 "respond to an improvement plan (the provider's own)");
+	(void) sg_get(oldtup, desc, "responded_at", &isnull);
+	if (!isnull)
+		sg_refuse_change("a provider's response", "changed",
+						 "The response is on record; further progress goes on the plan items.");
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && !sg_column_unchanged(oldtup, newtup, desc, i + 1) &&
+			!sg_column_listed(allowed, NameStr(att->attname)))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_FORGED_COLUMN),
+					 errmsg("column %s of an improvement plan cannot change", NameStr(att->attname)),
+					 errhint("The provider records provider_response; safeguard records who and when.")));
+	}
+	if (!present(sg_get_cstring(newtup, desc, "provider_response")))
+		missing("the provider's response", "Write the response to the plan.");
+	newtup = stamp(newtup, desc, stamped, 3);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
+	return newtup;
+}
+
+/* Validates progress on a plan item; returns the stamped tuple. */
+static HeapTuple
+plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
+{
+	static const SgPermit progressors[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
+	{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+	static const SgPermit provider[] = {{SG_DUTY_PROVIDER, SG_ACT_FOR_RECIPIENT_LA}};
+	static const char *const allowed[] = {"status", "progress_note", "serious_delay", NULL};
+	const char *stamped[2] = {"updated_by", "updated_at"};
+	HeapTuple	oldtup = td->tg_trigtuple;
+	HeapTuple	newtup = td->tg_newtuple;
+	const SgActor *a = sg_current_actor();
+	SgDuty		duty;
+	bool		delay_changed = !sg_column_unchanged(oldtup, newtup, desc,
+													 sg_attnum(desc, "serious_delay"));
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && !sg_column_unchanged(oldtup, newtup, desc, i + 1) &&
+			!sg_column_listed(allowed, NameStr(att->attname)))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_FORGED_COLUMN),
+					 errmsg("column %s of a plan item cannot change", NameStr(att->attname)),
+					 errhint("Progress changes status, progress_note and serious_delay.")));
+	}
+	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
+								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
+		wrong_stage(e, "record progress on the plan", "while the plan is being monitored");
+	if (sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_id == e->provider_id && !delay_changed)
+		duty = sg_require_permit(a, provider, 1, e->provider_id, "record progress on a plan item");
+	else
+		duty = sg_require_permit(a, progressors, 3, e->la_id,
+								 delay_changed ? "flag a serious delay on the plan"
+								 : "record progress on a plan item");
+	newtup = stamp(newtup, desc, stamped, 2);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
+	return newtup;
+}
+
+/*
+ * Trigger: BEFORE INSERT OR UPDATE OR DELETE on every enquiry record.  Who
+ * may record it, at which stage, with what; then stamps who and when.
+ */
+Datum
+sg_enquiry_record_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_record_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	const char *table = RelationGetRelationName(td->tg_relation);
+	HeapTuple	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	const SgActor *actor;
+	Enquiry		e;
+	SgDuty		duty;
+	const char *stamped[8];
+	int			nstamped = 0;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change(table, "deleted", "Enquiry records are kept as the enquiry's history.");
+	if (sg_internal_writing())
+		return PointerGetDatum(tup);
+
+	actor = sg_current_actor();
+	/* commissioners of other funders and providers are not the lead LA's staff */
+	load_enquiry(record_enquiry_id(table, td->tg_trigtuple, desc), &e,
+				 strcmp(table, "commissioning_decision") != 0 &&
+				 !(sg_actor_has(actor, SG_DUTY_PROVIDER) &&
+				   (strcmp(table, "improvement_plan") == 0 || strcmp(table, "plan_item") == 0)));
+
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		if (strcmp(table, "improvement_plan") == 0)
+			return PointerGetDatum(plan_response(td, &e, desc));
+		if (strcmp(table, "plan_item") == 0)
+			return PointerGetDatum(plan_item_progress(td, &e, desc));
+		if (strcmp(table, "enquiry_criterion") != 0)
+			sg_refuse_change(table, "changed", "Enquiry records are kept as recorded; add a further record.");
+		if (e.stage != SG_ENQ_PROPOSED)
+			wrong_stage(&e, "change the threshold tool", "while the enquiry is proposed");
+		if (!sg_column_unchanged(td->tg_trigtuple, tup, desc, sg_attnum(desc, "criterion")))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_FORGED_COLUMN),
+					 errmsg("a threshold answer cannot change criterion"),
+					 errhint("Answer the other criterion in its own row.")));
+	}
+
+	if (strcmp(table, "enquiry_location") == 0)
+	{
+		Oid			types[2] = {INT8OID, INT8OID};
+		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "location_id")),
+		Int64GetDatum(e.provider_id)};
+
+		duty = sg_require_permit(actor, la_staff, 3, e.la_id, "add a location to a provider enquiry");
+		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
+			wrong_stage(&e, "add a location", "before the enquiry ends");
+		if (!query_int("SELECT kind OPERATOR(pg_catalog.=) 'provider_location' "
+					   "AND parent_id OPERATOR(pg_catalog.=) $2 FROM safeguard.organisation "
+					   "WHERE id OPERATOR(pg_catalog.=) $1", 2, types, values))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("organisation " INT64_FORMAT " is not a location of the enquiry's provider",
+							DatumGetInt64(values[0])),
+					 errhint("Add the provider's own locations.")));
+		stamped[nstamped++] = "added_by";
+		stamped[nstamped++] = "added_at";
+	}
+	else if (strcmp(table, "enquiry_criterion") == 0)
+	{
+		duty = sg_require_permit(actor, la_staff, 3, e.la_id, "answer the threshold tool");
+		if (e.stage != SG_ENQ_PROPOSED)
+			wrong_stage(&e, "answer the threshold tool", "while the enquiry is proposed");
+		if (!present(sg_get_cstring(tup, desc, "evidence")))
+			missing("an evidence note", "Each criterion is answered yes or no with the evidence behind the answer.");
+		stamped[nstamped++] = "recorded_by";
+		stamped[nstamped++] = "recorded_at";
+	}
+	else if (strcmp(table, "enquiry_appointment") == 0)
+	{
+		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "appoint to a provider enquiry");
+		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
+			wrong_stage(&e, "appoint", "before the enquiry ends");
+		check_appointee(&e, tup, desc);
+		stamped[nstamped++] = "appointed_by";
+		stamped[nstamped++] = "appointed_at";
+	}
+	else if (strcmp(table, "enquiry_meeting") == 0)
+	{
+		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record an enquiry meeting");
+		check_meeting(&e, tup, desc);
+		stamped[nstamped++] = "recorded_by";
+		stamped[nstamped++] = "recorded_org_id";
+		stamped[nstamped++] = "recorded_at";
+	}
+	else if (strcmp(table, "meeting_attendee") == 0)
+	{
+		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record who attended a meeting");
+		if (!present(sg_get_cstring(tup, desc, "role_title")))
+			missing("the attendee's role", "Record attendees by organisation and role.");
+	}
+	else if (strcmp(table, "commissioning_decision") == 0)
+	{
+		static const SgPermit commissioner[] = {{SG_DUTY_COMMISSIONER, SG_ACT_FOR_RECIPIENT_LA}};
+		int64		funder = sg_get_int64(tup, desc, "funding_authority_id");
+		SgOrgKind	kind;
+
+		if (actor->org_kind == SG_ORG_REGULATOR && actor->org_id != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to record a commissioning decision: the regulator abstains"),
+					 errdetail("Role \"%s\" acts for the regulator, which takes no part in decisions on placements.",
+							   GetUserNameFromId(actor->userid, false)),
+					 errhint("Commissioning decisions are recorded by the funding authorities' commissioners.")));
+		kind = sg_organisation_kind(funder);
+		if (kind != SG_ORG_LOCAL_AUTHORITY && kind != SG_ORG_ICB)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("organisation " INT64_FORMAT " is not a funding authority", funder),
+					 errhint("A funding authority is a local authority or an ICB.")));
+		duty = sg_require_permit(actor, commissioner, 1, funder,
+								 "record a commissioning decision for this funding authority");
+		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
+			wrong_stage(&e, "record a commissioning decision", "while the enquiry is active");
+		if (!present(sg_get_cstring(tup, desc, "rationale")))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+					 errmsg("a commissioning decision needs a rationale"),
+					 errhint("Record why placements are suspended, placed with caution or resumed.")));
+		stamped[nstamped++] = "decided_by";
+		stamped[nstamped++] = "decided_org_id";
+		stamped[nstamped++] = "decided_at";
+	}
+	else if (strcmp(table, "enquiry_finding") == 0)
+	{
+		duty = require_appointed_officer(&e);
+		if (e.stage != SG_ENQ_FACT_FINDING)
+			wrong_stage(&e, "record a finding", "during fact finding");
+		if (!present(sg_get_cstring(tup, desc, "finding")))
+			missing("the finding", "Record what was found.");
+		stamped[nstamped++] = "recorded_by";
+		stamped[nstamped++] = "recorded_at";
+	}
+	else if (strcmp(table, "improvement_plan") == 0)
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(e.id)};
+		static const char *const client[] = {"enquiry_id", "summary", NULL};
+		const char *links[2] = {"provider_id", "la_id"};
+		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
+		bool		ln[2] = {false, false};
+
+		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "issue an improvement plan");
+		refuse_other_columns(tup, desc, client);
+		if (e.stage != SG_ENQ_FACT_FINDING ||
+			query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
+					  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 AND kind OPERATOR(pg_catalog.=) 'outcomes'",
+					  1, types, values) == 0)
+			wrong_stage(&e, "issue the improvement plan", "at the outcomes meeting, after fact finding");
+		if (!present(sg_get_cstring(tup, desc, "summary")))
+			missing("the plan's summary", "Say what the plan requires of the provider.");
+		tup = sg_set(tup, desc, 2, links, lv, ln);
+		stamped[nstamped++] = "issued_by";
+		stamped[nstamped++] = "issued_org_id";
+		stamped[nstamped++] = "issued_at";
+	}
+	else if (strcmp(table, "plan_item") == 0)
+	{
+		static const char *const client[] = {"plan_id", "description", "owner", "due_date",
+		"status", "progress_note", "referral_id", NULL};
+		const char *links[2] = {"provider_id", "la_id"};
+		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
+		bool		ln[2] = {false, false};
+
+		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "add an item to an improvement plan");
+		refuse_other_columns(tup, desc, client);
+		if (!(STAGE_BIT(e.stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING))))
+			wrong_stage(&e, "add a plan item", "while the plan is issued or monitored");
+		if (!present(sg_get_cstring(tup, desc, "description")) ||
+			!present(sg_get_cstring(tup, desc, "owner")))
+			missing("the item's description and owner", "Each item has what must improve, an owner and a due date.");
+		tup = sg_set(tup, desc, 2, links, lv, ln);
+		stamped[nstamped++] = "updated_by";
+		stamped[nstamped++] = "updated_at";
+	}
+	else if (strcmp(table, "qa_activity") == 0)
+	{
+		duty = sg_require_permit(actor, sam_or_officer, 3, e.la_id, "record a quality assurance activity");
+		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
+			wrong_stage(&e, "record a quality assurance activity", "during quality assurance");
+		sg_check_event_time(tup, desc, "carried_out_at", e.decided_at, "the decision to invoke");
+		stamped[nstamped++] = "recorded_by";
+		stamped[nstamped++] = "recorded_at";
+	}
+	else if (strcmp(table, "enquiry_notification") == 0)
+	{
+		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record a closure notification");
+		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
+			wrong_stage(&e, "record a closure notification", "when quality assurance has found improvements sustained, before closing");
+		if (!present(sg_get_cstring(tup, desc, "reference")))
+			missing("the letter's reference", "Record the date, method and reference of the written notification.");
+		stamped[nstamped++] = "recorded_by";
+		stamped[nstamped++] = "recorded_at";
+	}
+	else
+		elog(ERROR, "enquiry_record_guard: unexpected table %s", table);
+
+	if (nstamped > 0)
+		tup = stamp(tup, desc, stamped, nstamped);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation),
+					   sg_get_int64(tup, desc, strcmp(table, "meeting_attendee") == 0 ? "meeting_id" :
+									(strcmp(table, "enquiry_location") == 0 ||
+									 strcmp(table, "enquiry_criterion") == 0) ? "enquiry_id" : "id"),
+					   duty);
+	return PointerGetDatum(tup);
+}
+
+/* Moves an enquiry to a stage, as safeguard (a consequence of a record). */
+static void
+advance_stage(int64 id, const char *stage_sql)
+{
+	exec_int8(stage_sql, 1, id, 0);
+}
+
+/* Trigger: AFTER INSERT OR UPDATE on enquiry records: stages and deadlines they move on. */
+Datum
+sg_enquiry_record_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_record_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	const char *table = RelationGetRelationName(td->tg_relation);
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	HeapTuple	tup = is_update ? td->tg_newtuple : td->tg_trigtuple;
+	bool		isnull;
+	Enquiry		e;
+
+	if (strcmp(table, "enquiry_meeting") == 0 && !is_update)
+	{
+		char	   *kind = sg_get_label(tup, desc, "kind");
+		TimestampTz held = sg_get_ts(tup, desc, "held_at", &isnull);
+
+		load_enquiry(sg_get_int64(tup, desc, "enquiry_id"), &e, false);
+		if (strcmp(kind, "initial") == 0)
+		{
+			sg_deadline_close("provider_enquiry", e.id, "initial_meeting", held);
+			sg_deadline_close("provider_enquiry", e.id, "initial_meeting_major", held);
+			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'fact_finding' "
+						  "WHERE id OPERATOR(pg_catalog.=) $1");
+			sg_deadline_open_n("fact_finding", "provider_enquiry", e.id, 0, e.la_id, held,
+							   DatumGetInt32(sg_get(tup, desc, "fact_finding_working_days", &isnull)));
+		}
+		else if (strcmp(kind, "outcomes") == 0)
+			sg_deadline_close("provider_enquiry", e.id, "fact_finding", held);
+		else if (strcmp(kind, "monitoring") == 0 && e.meeting_required)
+		{
+			Oid			types[1] = {INT8OID};
+			Datum		values[1] = {Int64GetDatum(e.id)};
+			int64	   *items;
+			int			n;
+
+			/* the forced meeting happened: close every open delay deadline */
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "SPI_connect failed");
+			sg_exec_internal("SELECT d.subject_id FROM safeguard.deadline d "
+							 "JOIN safeguard.plan_item i ON i.id OPERATOR(pg_catalog.=) d.subject_id "
+							 "JOIN safeguard.improvement_plan p ON p.id OPERATOR(pg_catalog.=) i.plan_id "
+							 "WHERE d.subject_table OPERATOR(pg_catalog.=) 'plan_item' "
+							 "AND d.kind OPERATOR(pg_catalog.=) 'delay_meeting' "
+							 "AND d.status OPERATOR(pg_catalog.=) 'open' "
+							 "AND p.enquiry_id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
+			n = (int) SPI_processed;
+			items = palloc(sizeof(int64) * Max(n, 1));
+			for (int i = 0; i < n; i++)
+				items[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+													   SPI_tuptable->tupdesc, 1, &isnull));
+			SPI_finish();
+			for (int i = 0; i < n; i++)
+				sg_deadline_close("plan_item", items[i], "delay_meeting", held);
+			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = false "
+						  "WHERE id OPERATOR(pg_catalog.=) $1");
+		}
+	}
+	else if (strcmp(table, "improvement_plan") == 0)
+	{
+		load_enquiry(sg_get_int64(tup, desc, "enquiry_id"), &e, false);
+		if (!is_update)
+		{
+			TimestampTz issued = sg_get_ts(tup, desc, "issued_at", &isnull);
+
+			sg_deadline_close("provider_enquiry", e.id, "fact_finding", issued);
+			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'improvement_plan' "
+						  "WHERE id OPERATOR(pg_catalog.=) $1");
+			sg_deadline_open("provider_response", "provider_enquiry", e.id, 0, e.provider_id, issued);
+		}
+		else
+		{
+			sg_deadline_close("provider_enquiry", e.id, "provider_response",
+							  sg_get_ts(tup, desc, "responded_at", &isnull));
+			if (e.stage == SG_ENQ_IMPROVEMENT_PLAN)
+				advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'monitoring', "
+							  "monitoring_started_at = safeguard.now() WHERE id OPERATOR(pg_catalog.=) $1");
+		}
+	}
+	else if (strcmp(table, "plan_item") == 0 && is_update)
+	{
+		bool		was = DatumGetBool(sg_get(td->tg_trigtuple, desc, "serious_delay", &isnull));
+		bool		now = DatumGetBool(sg_get(tup, desc, "serious_delay", &isnull));
+
+		if (now && !was)
+		{
+			int64		enquiry_id = record_enquiry_id(table, tup, desc);
+
+			load_enquiry(enquiry_id, &e, false);
+			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = true "
+						  "WHERE id OPERATOR(pg_catalog.=) $1");
+			sg_deadline_open("delay_meeting", "plan_item", sg_get_int64(tup, desc, "id"), 0,
+							 e.la_id, sg_now());
+		}
+	}
+	return PointerGetDatum(NULL);
+}
+
+/* SQL: acts_for_provider(provider_id) -> boolean (row-level security). */
+Datum
+sg_acts_for_provider(PG_FUNCTION_ARGS)
+{
+	const SgActor *a = sg_current_actor();
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_kind == SG_ORG_PROVIDER &&
+				   a->org_id == PG_GETARG_INT64(0));
+}
