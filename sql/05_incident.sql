@@ -182,6 +182,8 @@ VALUES (:concern, :case_id, :la, '2026-05-11 09:00+00', 'w05_inspector')
 ON CONFLICT (concern_id) DO UPDATE
    SET state = 'sent', sent_at = '2026-05-11 10:00+00', sent_method = 'phone';
 DELETE FROM safeguard.referral WHERE id = :r;
+-- TRUNCATE: PostgreSQL refuses first, because plan items reference
+-- referrals (0A000); a table nothing references meets refuse_truncate.
 TRUNCATE safeguard.referral;
 -- COPY FROM into a table with row-level security is refused by
 -- PostgreSQL itself for every role subject to it (0A000).

@@ -1916,6 +1916,304 @@ ALTER TABLE safeguard.plan_item FORCE ROW LEVEL SECURITY;
 CREATE POLICY lead_la_or_provider ON safeguard.plan_item USING (
     safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
 
+
+-- Views of provider enquiries (security_invoker: what the caller may see).
+CREATE VIEW safeguard.provider_enquiry_overview WITH (security_invoker = true) AS
+SELECT e.id AS enquiry_id, e.provider_id, p.name AS provider, e.la_id, l.name AS local_authority,
+       e.stage, e.risk_level, e.meeting_required, e.proposed_at, e.decided_at, e.closed_at,
+       (SELECT d.kind FROM safeguard.open_deadlines d
+         WHERE d.subject_table OPERATOR(pg_catalog.=) 'provider_enquiry'
+           AND d.subject_id OPERATOR(pg_catalog.=) e.id
+         ORDER BY d.due_at LIMIT 1) AS next_deadline,
+       (SELECT d.due_at FROM safeguard.open_deadlines d
+         WHERE d.subject_table OPERATOR(pg_catalog.=) 'provider_enquiry'
+           AND d.subject_id OPERATOR(pg_catalog.=) e.id
+         ORDER BY d.due_at LIMIT 1) AS next_due_at,
+       (SELECT pg_catalog.string_agg(f.name OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||)
+                                     c.action::pg_catalog.text, '; ' ORDER BY f.name)
+          FROM (SELECT DISTINCT ON (cd.funding_authority_id) cd.funding_authority_id, cd.action
+                  FROM safeguard.commissioning_decision cd
+                 WHERE cd.enquiry_id OPERATOR(pg_catalog.=) e.id
+                 ORDER BY cd.funding_authority_id, cd.decided_at DESC, cd.id DESC) c
+          JOIN safeguard.organisation f ON f.id OPERATOR(pg_catalog.=) c.funding_authority_id) AS placements
+FROM safeguard.provider_enquiry e
+JOIN safeguard.organisation p ON p.id OPERATOR(pg_catalog.=) e.provider_id
+JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) e.la_id;
+COMMENT ON VIEW safeguard.provider_enquiry_overview IS 'Provider enquiries the caller may see: stage, risk level, next deadline and the latest placement decision of each funding authority. Closed enquiries stay listed (risk history).';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.enquiry_id IS 'Enquiry number.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.provider_id IS 'The provider.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.provider IS 'Its name.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.la_id IS 'The leading local authority.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.stage IS 'The stage.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.risk_level IS 'Risk matrix level.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.meeting_required IS 'A serious delay forces a meeting.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.proposed_at IS 'When proposed.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.decided_at IS 'When invoked (or not).';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.next_deadline IS 'The next open deadline''s kind.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.next_due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.placements IS 'Latest commissioning decision per funding authority (suspension status).';
+
+CREATE VIEW safeguard.enquiry_casework WITH (security_invoker = true) AS
+SELECT el.enquiry_id, c.id AS concern_id, c.case_id, r.id AS referral_id, r.state AS referral_state,
+       c.provider_location_id, c.received_at
+FROM safeguard.enquiry_location el
+JOIN safeguard.concern c ON c.provider_location_id OPERATOR(pg_catalog.=) el.location_id
+LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) c.id;
+COMMENT ON VIEW safeguard.enquiry_casework IS 'Individual concerns and referrals about an enquiry''s locations: the casework the large-scale enquiry links to.';
+COMMENT ON COLUMN safeguard.enquiry_casework.enquiry_id IS 'The provider enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_casework.concern_id IS 'A concern about one of its locations.';
+COMMENT ON COLUMN safeguard.enquiry_casework.case_id IS 'The concern''s case.';
+COMMENT ON COLUMN safeguard.enquiry_casework.referral_id IS 'Its referral, if any.';
+COMMENT ON COLUMN safeguard.enquiry_casework.referral_state IS 'The referral''s state.';
+COMMENT ON COLUMN safeguard.enquiry_casework.provider_location_id IS 'The location.';
+COMMENT ON COLUMN safeguard.enquiry_casework.received_at IS 'When the concern was received.';
+
+GRANT SELECT ON safeguard.provider_enquiry_overview, safeguard.enquiry_casework
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+       safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
+
+-- Workflow functions of provider enquiries (SECURITY INVOKER wrappers).
+CREATE FUNCTION safeguard.raise_not_found(what text, id bigint) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_raise_not_found';
+COMMENT ON FUNCTION safeguard.raise_not_found(text, bigint) IS 'Raises SG208: the record does not exist or is not visible to the caller.';
+
+CREATE FUNCTION safeguard.propose_provider_enquiry(provider_id bigint, la_id bigint,
+    location_ids bigint[] DEFAULT '{}', raised_by_regulator boolean DEFAULT false)
+RETURNS bigint LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id bigint;
+    loc bigint;
+BEGIN
+    INSERT INTO safeguard.provider_enquiry (provider_id, la_id, raised_by_regulator)
+    VALUES (propose_provider_enquiry.provider_id, propose_provider_enquiry.la_id,
+            propose_provider_enquiry.raised_by_regulator)
+    RETURNING id INTO new_id;
+    FOREACH loc IN ARRAY coalesce(location_ids, '{}') LOOP
+        INSERT INTO safeguard.enquiry_location (enquiry_id, location_id) VALUES (new_id, loc);
+    END LOOP;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION safeguard.propose_provider_enquiry(bigint, bigint, bigint[], boolean) IS
+    'Stage 1: proposes a large-scale enquiry about a provider (some of its locations), led by a local authority; returns its id.';
+
+CREATE FUNCTION safeguard.record_threshold(enquiry_id bigint, criterion safeguard.threshold_criterion,
+    met boolean, evidence text)
+RETURNS void LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.enquiry_criterion (enquiry_id, criterion, met, evidence)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT ON CONSTRAINT enquiry_criterion_pkey
+    DO UPDATE SET met = EXCLUDED.met, evidence = EXCLUDED.evidence;
+$$;
+COMMENT ON FUNCTION safeguard.record_threshold(bigint, safeguard.threshold_criterion, boolean, text) IS
+    'Stage 1 threshold tool: answers one of the eight criteria yes or no with an evidence note.';
+
+CREATE FUNCTION safeguard.enquiry_set_stage(enquiry_id bigint, stage safeguard.enquiry_stage,
+    risk_level safeguard.risk_level DEFAULT NULL, risk_actions text[] DEFAULT NULL,
+    decision_rationale text DEFAULT NULL, override_rationale text DEFAULT NULL,
+    alternative_action text DEFAULT NULL, qa_strategy text DEFAULT NULL,
+    qa_outcome safeguard.qa_outcome DEFAULT NULL, lessons_learnt text DEFAULT NULL,
+    sab_report_at timestamptz DEFAULT NULL, sab_report_reference text DEFAULT NULL)
+RETURNS safeguard.enquiry_stage LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.enquiry_stage;
+BEGIN
+    UPDATE safeguard.provider_enquiry e
+       SET stage = enquiry_set_stage.stage,
+           risk_level = coalesce(enquiry_set_stage.risk_level, e.risk_level),
+           risk_actions = coalesce(enquiry_set_stage.risk_actions, e.risk_actions),
+           decision_rationale = coalesce(enquiry_set_stage.decision_rationale, e.decision_rationale),
+           override_rationale = coalesce(enquiry_set_stage.override_rationale, e.override_rationale),
+           alternative_action = coalesce(enquiry_set_stage.alternative_action, e.alternative_action),
+           qa_strategy = coalesce(enquiry_set_stage.qa_strategy, e.qa_strategy),
+           qa_outcome = coalesce(enquiry_set_stage.qa_outcome, e.qa_outcome),
+           lessons_learnt = coalesce(enquiry_set_stage.lessons_learnt, e.lessons_learnt),
+           sab_report_at = coalesce(enquiry_set_stage.sab_report_at, e.sab_report_at),
+           sab_report_reference = coalesce(enquiry_set_stage.sab_report_reference, e.sab_report_reference)
+     WHERE e.id OPERATOR(pg_catalog.=) enquiry_set_stage.enquiry_id
+    RETURNING e.stage INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('provider enquiry', enquiry_set_stage.enquiry_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.enquiry_set_stage(bigint, safeguard.enquiry_stage, safeguard.risk_level, text[], text, text, text, text, safeguard.qa_outcome, text, timestamptz, text) IS
+    'Moves a provider enquiry to a stage with that stage''s columns; the C guard decides. The named wrappers below call it.';
+
+CREATE FUNCTION safeguard.invoke_provider_enquiry(enquiry_id bigint, risk_level safeguard.risk_level,
+    rationale text, risk_actions text[] DEFAULT NULL, override_rationale text DEFAULT NULL)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'invoked', risk_level => $2, decision_rationale => $3,
+                                         risk_actions => $4, override_rationale => $5) $$;
+COMMENT ON FUNCTION safeguard.invoke_provider_enquiry(bigint, safeguard.risk_level, text, text[], text) IS
+    'Stage 1 decision to invoke (SAM, or safeguard_admin acting as DSAM): needs a criterion met or an override rationale; the initial meeting is then due within 5 working days.';
+
+CREATE FUNCTION safeguard.decline_provider_enquiry(enquiry_id bigint, alternative_action text, rationale text)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'not_invoked', alternative_action => $2, decision_rationale => $3) $$;
+COMMENT ON FUNCTION safeguard.decline_provider_enquiry(bigint, text, text) IS
+    'Stage 1 decision not to invoke, with the alternative action directed and the rationale.';
+
+CREATE FUNCTION safeguard.record_enquiry_contacts(enquiry_id bigint,
+    cqc_advised_at timestamptz DEFAULT NULL, cqc_advised_method safeguard.contact_method DEFAULT NULL,
+    provider_informed_at timestamptz DEFAULT NULL, provider_informed_method safeguard.contact_method DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE safeguard.provider_enquiry e
+       SET cqc_advised_at = coalesce(record_enquiry_contacts.cqc_advised_at, e.cqc_advised_at),
+           cqc_advised_method = coalesce(record_enquiry_contacts.cqc_advised_method, e.cqc_advised_method),
+           provider_informed_at = coalesce(record_enquiry_contacts.provider_informed_at, e.provider_informed_at),
+           provider_informed_method = coalesce(record_enquiry_contacts.provider_informed_method, e.provider_informed_method)
+     WHERE e.id OPERATOR(pg_catalog.=) record_enquiry_contacts.enquiry_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('provider enquiry', record_enquiry_contacts.enquiry_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION safeguard.record_enquiry_contacts(bigint, timestamptz, safeguard.contact_method, timestamptz, safeguard.contact_method) IS
+    'Records that CQC was formally advised and that the provider was informed (SAM).';
+
+CREATE FUNCTION safeguard.appoint_to_enquiry(enquiry_id bigint, role regrole, duty safeguard.duty)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ INSERT INTO safeguard.enquiry_appointment (enquiry_id, role, duty) VALUES ($1, $2, $3) RETURNING id $$;
+COMMENT ON FUNCTION safeguard.appoint_to_enquiry(bigint, regrole, safeguard.duty) IS
+    'Appoints a SAM or an enquiry officer (who must hold that duty for the leading local authority).';
+
+CREATE FUNCTION safeguard.record_enquiry_meeting(enquiry_id bigint, kind safeguard.meeting_kind,
+    held_at timestamptz, agenda_covered text[] DEFAULT '{}', decisions text DEFAULT NULL,
+    fact_finding_working_days integer DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.enquiry_meeting (enquiry_id, kind, held_at, agenda_covered, decisions,
+        fact_finding_working_days)
+    VALUES ($1, $2, $3, coalesce($4, '{}'), $5, $6) RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.record_enquiry_meeting(bigint, safeguard.meeting_kind, timestamptz, text[], text, integer) IS
+    'Records an enquiry meeting. The initial meeting sets the fact-finding timescale (at most 20 working days) and moves the enquiry to fact finding; a late meeting is accepted and its deadline marked breached.';
+
+CREATE FUNCTION safeguard.add_meeting_attendee(meeting_id bigint, organisation_id bigint,
+    role_title text, attendee_name text DEFAULT NULL)
+RETURNS void LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ INSERT INTO safeguard.meeting_attendee VALUES ($1, $2, $3, $4) $$;
+COMMENT ON FUNCTION safeguard.add_meeting_attendee(bigint, bigint, text, text) IS
+    'Records who attended a meeting, by organisation and role.';
+
+CREATE FUNCTION safeguard.record_commissioning_decision(enquiry_id bigint, funding_authority_id bigint,
+    action safeguard.commissioning_action, rationale text, meeting_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.commissioning_decision (enquiry_id, funding_authority_id, action, rationale, meeting_id)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.record_commissioning_decision(bigint, bigint, safeguard.commissioning_action, text, bigint) IS
+    'A funding authority''s commissioner records a placement decision; the regulator abstains.';
+
+CREATE FUNCTION safeguard.record_finding(enquiry_id bigint, finding text, concern_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ INSERT INTO safeguard.enquiry_finding (enquiry_id, finding, concern_id) VALUES ($1, $2, $3) RETURNING id $$;
+COMMENT ON FUNCTION safeguard.record_finding(bigint, text, bigint) IS
+    'Fact finding: an appointed enquiry officer records a finding, against a concern when it is about one.';
+
+CREATE FUNCTION safeguard.issue_improvement_plan(enquiry_id bigint, summary text)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ INSERT INTO safeguard.improvement_plan (enquiry_id, summary) VALUES ($1, $2) RETURNING id $$;
+COMMENT ON FUNCTION safeguard.issue_improvement_plan(bigint, text) IS
+    'Stage 3: issues the Service Improvement Plan after the outcomes meeting; the provider has 48 clock hours to respond.';
+
+CREATE FUNCTION safeguard.add_plan_item(plan_id bigint, description text, owner text, due_date date,
+    referral_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.plan_item (plan_id, description, owner, due_date, referral_id)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.add_plan_item(bigint, text, text, date, bigint) IS
+    'Adds an item (owner, due date) to a plan; an individual safeguarding plan is an item linked to its referral.';
+
+CREATE FUNCTION safeguard.respond_to_plan(plan_id bigint, response text)
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE safeguard.improvement_plan p SET provider_response = respond_to_plan.response
+     WHERE p.id OPERATOR(pg_catalog.=) respond_to_plan.plan_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('improvement plan', respond_to_plan.plan_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION safeguard.respond_to_plan(bigint, text) IS
+    'The provider (safeguard_provider of that provider only) records its response to its plan; a late response is accepted and marked breached.';
+
+CREATE FUNCTION safeguard.update_plan_item(item_id bigint, status safeguard.plan_item_status DEFAULT NULL,
+    progress_note text DEFAULT NULL, serious_delay boolean DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE safeguard.plan_item i
+       SET status = coalesce(update_plan_item.status, i.status),
+           progress_note = coalesce(update_plan_item.progress_note, i.progress_note),
+           serious_delay = coalesce(update_plan_item.serious_delay, i.serious_delay)
+     WHERE i.id OPERATOR(pg_catalog.=) update_plan_item.item_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('plan item', update_plan_item.item_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION safeguard.update_plan_item(bigint, safeguard.plan_item_status, text, boolean) IS
+    'Records progress on a plan item (SAM, enquiry officer, or the provider for status and notes); flagging a serious delay (SAM or enquiry officer) forces a meeting.';
+
+CREATE FUNCTION safeguard.start_quality_assurance(enquiry_id bigint, strategy text)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'quality_assurance', qa_strategy => $2) $$;
+COMMENT ON FUNCTION safeguard.start_quality_assurance(bigint, text) IS
+    'Stage 5: starts quality assurance with its strategy; at most 10 working days.';
+
+CREATE FUNCTION safeguard.record_qa_activity(enquiry_id bigint, activity text,
+    carried_out_at timestamptz DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.qa_activity (enquiry_id, activity, carried_out_at)
+    VALUES ($1, $2, coalesce($3, safeguard.now())) RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.record_qa_activity(bigint, text, timestamptz) IS 'Records a quality assurance activity.';
+
+CREATE FUNCTION safeguard.record_enquiry_notification(enquiry_id bigint,
+    recipient safeguard.notification_recipient, sent_on date, method safeguard.contact_method, reference text)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.enquiry_notification (enquiry_id, recipient, sent_on, method, reference)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.record_enquiry_notification(bigint, safeguard.notification_recipient, date, safeguard.contact_method, text) IS
+    'Stage 6: records the written notification of closure to the provider or to CQC (both required to close).';
+
+CREATE FUNCTION safeguard.close_provider_enquiry(enquiry_id bigint, lessons_learnt text,
+    sab_report_at timestamptz, sab_report_reference text)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'closed', qa_outcome => 'sustained', lessons_learnt => $2,
+                                         sab_report_at => $3, sab_report_reference => $4) $$;
+COMMENT ON FUNCTION safeguard.close_provider_enquiry(bigint, text, timestamptz, text) IS
+    'Stage 6: closes the enquiry once QA found improvements sustained, with both written notifications, lessons learnt and the report to the Safeguarding Adults Board.';
+
+CREATE FUNCTION safeguard.qa_not_sustained(enquiry_id bigint)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'monitoring', qa_outcome => 'not_sustained') $$;
+COMMENT ON FUNCTION safeguard.qa_not_sustained(bigint) IS 'Stage 5 outcome: improvements not sustained; the enquiry returns to monitoring.';
+
+CREATE FUNCTION safeguard.move_to_monitoring(enquiry_id bigint)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'monitoring') $$;
+COMMENT ON FUNCTION safeguard.move_to_monitoring(bigint) IS
+    'Stage 4: the SAM starts monitoring the plan without waiting for the provider''s response (which stays due).';
+
 --------------------------------------------------------------------------
 -- Every table refuses TRUNCATE; every trigger fires ALWAYS.
 --------------------------------------------------------------------------

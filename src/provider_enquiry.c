@@ -52,6 +52,7 @@ PG_FUNCTION_INFO_V1(sg_enquiry_after);
 PG_FUNCTION_INFO_V1(sg_enquiry_record_guard);
 PG_FUNCTION_INFO_V1(sg_enquiry_record_after);
 PG_FUNCTION_INFO_V1(sg_acts_for_provider);
+PG_FUNCTION_INFO_V1(sg_raise_not_found);
 
 /* What a record needs to know about its enquiry. */
 typedef struct Enquiry
@@ -460,8 +461,9 @@ check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 {
 	char	   *kind = sg_get_label(tup, desc, "kind");
 	bool		isnull;
+	bool		held_null;
 	Datum		days = sg_get(tup, desc, "fact_finding_working_days", &isnull);
-	TimestampTz held = sg_get_ts(tup, desc, "held_at", &isnull);
+	TimestampTz held = sg_get_ts(tup, desc, "held_at", &held_null);
 
 	sg_check_event_time(tup, desc, "held_at", e->decided_at, "the decision to invoke");
 	if (strcmp(kind, "initial") == 0)
@@ -470,7 +472,6 @@ check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 
 		if (e->stage != SG_ENQ_INVOKED)
 			wrong_stage(e, "record the initial meeting", "once, after the enquiry is invoked");
-		(void) sg_get(tup, desc, "fact_finding_working_days", &isnull);
 		if (isnull)
 			missing("the fact-finding timescale (fact_finding_working_days)",
 					"The initial meeting sets how many working days fact finding may take.");
@@ -850,12 +851,12 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 			sg_deadline_close("provider_enquiry", e.id, "fact_finding", held);
 		else if (strcmp(kind, "monitoring") == 0 && e.meeting_required)
 		{
-			Oid			types[1] = {INT8OID};
-			Datum		values[1] = {Int64GetDatum(e.id)};
+			Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
+			Datum		values[2] = {Int64GetDatum(e.id), TimestampTzGetDatum(held)};
 			int64	   *items;
 			int			n;
 
-			/* the forced meeting happened: close every open delay deadline */
+			/* the forced meeting happened: close the delay deadlines it answers */
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
 			sg_exec_internal("SELECT d.subject_id FROM safeguard.deadline d "
@@ -864,7 +865,8 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 							 "WHERE d.subject_table OPERATOR(pg_catalog.=) 'plan_item' "
 							 "AND d.kind OPERATOR(pg_catalog.=) 'delay_meeting' "
 							 "AND d.status OPERATOR(pg_catalog.=) 'open' "
-							 "AND p.enquiry_id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
+							 "AND d.anchor_at OPERATOR(pg_catalog.<=) $2 "
+							 "AND p.enquiry_id OPERATOR(pg_catalog.=) $1", 2, types, values, NULL);
 			n = (int) SPI_processed;
 			items = palloc(sizeof(int64) * Max(n, 1));
 			for (int i = 0; i < n; i++)
@@ -873,8 +875,16 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 			SPI_finish();
 			for (int i = 0; i < n; i++)
 				sg_deadline_close("plan_item", items[i], "delay_meeting", held);
-			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = false "
-						  "WHERE id OPERATOR(pg_catalog.=) $1");
+			/* a delay flagged after this meeting still wants its own meeting */
+			advance_stage(e.id, "UPDATE safeguard.provider_enquiry e SET meeting_required = false "
+						  "WHERE e.id OPERATOR(pg_catalog.=) $1 AND NOT EXISTS ("
+						  "SELECT 1 FROM safeguard.deadline d "
+						  "JOIN safeguard.plan_item i ON i.id OPERATOR(pg_catalog.=) d.subject_id "
+						  "JOIN safeguard.improvement_plan p ON p.id OPERATOR(pg_catalog.=) i.plan_id "
+						  "WHERE d.subject_table OPERATOR(pg_catalog.=) 'plan_item' "
+						  "AND d.kind OPERATOR(pg_catalog.=) 'delay_meeting' "
+						  "AND d.status OPERATOR(pg_catalog.=) 'open' "
+						  "AND p.enquiry_id OPERATOR(pg_catalog.=) e.id)");
 		}
 	}
 	else if (strcmp(table, "improvement_plan") == 0)
@@ -927,4 +937,18 @@ sg_acts_for_provider(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_kind == SG_ORG_PROVIDER &&
 				   a->org_id == PG_GETARG_INT64(0));
+}
+
+/* SQL: raise_not_found(what, id) raises SG208 (used by the workflow wrappers). */
+Datum
+sg_raise_not_found(PG_FUNCTION_ARGS)
+{
+	char	   *what = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_NOT_FOUND),
+			 errmsg("%s " INT64_FORMAT " does not exist or is not visible to you",
+					what, PG_GETARG_INT64(1)),
+			 errhint("Check the number; each organisation sees only its own work.")));
+	PG_RETURN_VOID();
 }
