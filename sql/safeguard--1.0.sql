@@ -1069,7 +1069,8 @@ GRANT SELECT ON safeguard.duty_grant TO safeguard_admin, safeguard_auditor;
 GRANT SELECT ON safeguard.audit_event TO safeguard_admin, safeguard_auditor;
 
 GRANT SELECT ON safeguard.safeguarding_case, safeguard.concern, safeguard.triage, safeguard.referral
-    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+       safeguard_sam, safeguard_enquiry_officer;
 GRANT INSERT ON safeguard.concern, safeguard.triage
     TO safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
 GRANT UPDATE ON safeguard.referral
