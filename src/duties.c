@@ -386,6 +386,7 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	sql = psprintf("GRANT %s TO %s",
 				   quote_identifier(psprintf("safeguard_%s", sg_duty_name(duty))),
 				   quote_identifier(role_name(role)));
+	if (!is_member_of_role_nosuper(role, get_role_oid(psprintf("safeguard_%s", sg_duty_name(duty)), false)))
 	{
 		SgInternalWrite iw;
 
