@@ -17,6 +17,15 @@
  */
 extern char *sg_canonical_text(Datum value, Oid typid);
 
+/* The number of hashed fields of an audit row (audit_chain.c). */
+#define SG_AUDIT_NFIELDS 18
+
+/*
+ * Appends an audit row to its hash chain; values/nulls hold the first 16
+ * fields (recorded_at .. client_addr), room for 18.  Inside an SPI connection.
+ */
+extern void sg_audit_append(Datum *values, bool *nulls);
+
 /* Records that duty d authorised the change to row key of relation relid. */
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);
 

@@ -45,4 +45,9 @@
 #define ERRCODE_SG_APPOINTMENT				MAKE_SQLSTATE('S','G','3','0','4')
 #define ERRCODE_SG_ENQUIRY_STAGE			MAKE_SQLSTATE('S','G','3','0','5')
 
+/* Audit trail */
+#define ERRCODE_SG_AUDIT_TAMPERED			MAKE_SQLSTATE('S','G','4','0','1')
+#define ERRCODE_SG_INVALID_DIGEST			MAKE_SQLSTATE('S','G','4','0','2')
+#define ERRCODE_SG_PROTECTED_OBJECT			MAKE_SQLSTATE('S','G','4','0','3')
+
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

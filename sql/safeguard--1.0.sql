@@ -2,6 +2,31 @@
 
 \echo Use "CREATE EXTENSION safeguard" to load this file. \quit
 
+-- Refuse a schema someone else prepared: its owner could replace or drop
+-- what this script creates.
+DO $schema$
+BEGIN
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_namespace n
+            JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+            WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+       OR EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n
+                  ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+                  WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+       OR EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n
+                  ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+                  WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+       OR EXISTS (SELECT FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n
+                  ON n.oid OPERATOR(pg_catalog.=) t.typnamespace
+                  WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+    THEN
+        RAISE EXCEPTION 'schema "safeguard" already exists and was not created for this extension'
+            USING ERRCODE = 'SG403',
+                  DETAIL = 'It is owned by a role that is not a superuser, or already holds objects: either could replace or drop safeguard''s own.',
+                  HINT = 'Drop or rename that schema, then CREATE EXTENSION safeguard.';
+    END IF;
+END
+$schema$;
+
 --------------------------------------------------------------------------
 -- Duty roles.  Cluster-wide NOLOGIN roles, created when absent; a login
 -- role acts under a duty by being granted it (later issues bind duties to
@@ -919,7 +944,12 @@ CREATE TABLE safeguard.audit_event (
     to_state         text,
     changes          jsonb NOT NULL,
     application_name text,
-    client_addr      inet
+    client_addr      inet,
+    chain_key        text NOT NULL,
+    chain_seq        bigint NOT NULL,
+    prev_hash        bytea NOT NULL,
+    row_hash         bytea NOT NULL,
+    UNIQUE (chain_key, chain_seq)
 );
 CREATE INDEX audit_event_case ON safeguard.audit_event (case_id);
 CREATE INDEX audit_event_row ON safeguard.audit_event (table_name, row_key);
@@ -942,6 +972,34 @@ COMMENT ON COLUMN safeguard.audit_event.to_state IS 'State after.';
 COMMENT ON COLUMN safeguard.audit_event.changes IS 'Inserted values, or {"column": {"old": ..., "new": ...}} for changed columns, in canonical text (independent of session settings).';
 COMMENT ON COLUMN safeguard.audit_event.application_name IS 'Client application_name.';
 COMMENT ON COLUMN safeguard.audit_event.client_addr IS 'Client address (NULL for local socket connections).';
+COMMENT ON COLUMN safeguard.audit_event.chain_key IS 'The hash chain the row belongs to: case:<id>, or table:<name> for rows outside a case.';
+COMMENT ON COLUMN safeguard.audit_event.chain_seq IS 'Position in its chain, from 1, without gaps.';
+COMMENT ON COLUMN safeguard.audit_event.prev_hash IS 'row_hash of the previous row of the chain (32 zero bytes for the first).';
+COMMENT ON COLUMN safeguard.audit_event.row_hash IS 'SHA-256 over prev_hash and the canonical encoding of the row: the same in every session.';
+
+CREATE TABLE safeguard.audit_seal (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sealed_at   timestamptz NOT NULL,
+    prev_digest bytea NOT NULL,
+    digest      bytea NOT NULL
+);
+COMMENT ON TABLE safeguard.audit_seal IS 'Seals made by audit_digest(): each folds every chain head, and the previous seal, into a digest to keep outside the database.';
+COMMENT ON COLUMN safeguard.audit_seal.id IS 'Seal number (the digest names it).';
+COMMENT ON COLUMN safeguard.audit_seal.sealed_at IS 'When the seal was made.';
+COMMENT ON COLUMN safeguard.audit_seal.prev_digest IS 'The previous seal''s digest (zeros for the first).';
+COMMENT ON COLUMN safeguard.audit_seal.digest IS 'SHA-256 over prev_digest and the sealed chain heads.';
+CREATE TABLE safeguard.audit_seal_head (
+    seal_id   bigint NOT NULL REFERENCES safeguard.audit_seal,
+    chain_key text NOT NULL,
+    chain_seq bigint NOT NULL,
+    row_hash  bytea NOT NULL,
+    PRIMARY KEY (seal_id, chain_key)
+);
+COMMENT ON TABLE safeguard.audit_seal_head IS 'The head of every chain at a seal.';
+COMMENT ON COLUMN safeguard.audit_seal_head.seal_id IS 'The seal.';
+COMMENT ON COLUMN safeguard.audit_seal_head.chain_key IS 'The chain.';
+COMMENT ON COLUMN safeguard.audit_seal_head.chain_seq IS 'Its last sequence number at the seal.';
+COMMENT ON COLUMN safeguard.audit_seal_head.row_hash IS 'The hash of that row.';
 
 --------------------------------------------------------------------------
 -- C functions of the workflow
@@ -1013,6 +1071,10 @@ CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.safe
     FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
 CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline
     FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.audit_seal
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.audit_seal_head
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
 CREATE TRIGGER policy_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_policy
     FOR EACH ROW EXECUTE FUNCTION safeguard.policy_guard();
 CREATE TRIGGER policy_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_rule
@@ -1059,14 +1121,15 @@ CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_rule
 REVOKE ALL ON safeguard.organisation, safeguard.duty_grant, safeguard.safeguarding_case,
     safeguard.concern, safeguard.triage, safeguard.referral, safeguard.deadline_kind,
     safeguard.deadline_policy, safeguard.deadline_rule, safeguard.deadline,
-    safeguard.audit_event FROM PUBLIC;
+    safeguard.audit_event, safeguard.audit_seal, safeguard.audit_seal_head FROM PUBLIC;
 
 GRANT SELECT ON safeguard.organisation, safeguard.deadline_kind, safeguard.deadline_policy,
     safeguard.deadline_rule TO PUBLIC;
 GRANT INSERT, UPDATE ON safeguard.organisation TO safeguard_admin;
 GRANT INSERT, UPDATE, DELETE ON safeguard.deadline_policy, safeguard.deadline_rule TO safeguard_admin;
 GRANT SELECT ON safeguard.duty_grant TO safeguard_admin, safeguard_auditor;
-GRANT SELECT ON safeguard.audit_event TO safeguard_admin, safeguard_auditor;
+GRANT SELECT ON safeguard.audit_event, safeguard.audit_seal, safeguard.audit_seal_head
+    TO safeguard_admin, safeguard_auditor;
 
 GRANT SELECT ON safeguard.safeguarding_case, safeguard.concern, safeguard.triage, safeguard.referral
     TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
@@ -2216,6 +2279,134 @@ COMMENT ON FUNCTION safeguard.move_to_monitoring(bigint) IS
     'Stage 4: the SAM starts monitoring the plan without waiting for the provider''s response (which stays due).';
 
 --------------------------------------------------------------------------
+-- Tamper evidence: verification, digests, case journeys
+--------------------------------------------------------------------------
+CREATE FUNCTION safeguard.verify_audit()
+    RETURNS TABLE (audit_id bigint, chain_key text, chain_seq bigint, problem text)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_audit';
+COMMENT ON FUNCTION safeguard.verify_audit() IS
+    'Recomputes every hash chain; returns the first broken row (altered, missing before it, out of order, unlinked) or no row. Read-only.';
+CREATE FUNCTION safeguard.verify_audit(digest text)
+    RETURNS TABLE (audit_id bigint, chain_key text, chain_seq bigint, problem text)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_audit_digest';
+COMMENT ON FUNCTION safeguard.verify_audit(text) IS
+    'As verify_audit(), and also checks a digest kept from audit_digest(): detects deleted newest rows and rebuilt chains. Read-only.';
+CREATE FUNCTION safeguard.verify_audit_strict(digest text DEFAULT NULL) RETURNS boolean
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_audit_strict';
+COMMENT ON FUNCTION safeguard.verify_audit_strict(text) IS
+    'Returns true when the audit trail (and the digest, when given) verifies; raises SG401 naming the first bad row otherwise.';
+CREATE FUNCTION safeguard.audit_digest() RETURNS text
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_audit_digest';
+COMMENT ON FUNCTION safeguard.audit_digest() IS
+    'Seals every chain''s current head and returns sg1:<seal>:<sha256 hex>. Keep it outside the database (see the README); verify_audit(digest) checks against it.';
+REVOKE ALL ON FUNCTION safeguard.verify_audit(), safeguard.verify_audit(text),
+    safeguard.verify_audit_strict(text), safeguard.audit_digest() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_audit(), safeguard.verify_audit(text),
+    safeguard.verify_audit_strict(text), safeguard.audit_digest() TO safeguard_auditor, safeguard_admin;
+
+CREATE FUNCTION safeguard.case_journey(case_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM safeguard.audit_event a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    WHERE a.case_id OPERATOR(pg_catalog.=) $1
+    ORDER BY a.id
+$$;
+COMMENT ON FUNCTION safeguard.case_journey(bigint) IS
+    'A case''s full chronological timeline from the audit trail: every concern, triage, referral and deadline change, with actor, duty, organisation and what changed (CQC case tracking).';
+
+CREATE FUNCTION safeguard.referral_journey(referral_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM safeguard.audit_event a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    WHERE (a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) $1::pg_catalog.text)
+       OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (
+            SELECT d.id::pg_catalog.text FROM safeguard.deadline d
+            WHERE d.subject_table OPERATOR(pg_catalog.=) 'referral' AND d.subject_id OPERATOR(pg_catalog.=) $1))
+       OR (a.table_name OPERATOR(pg_catalog.=) ANY ('{concern,triage}'::text[]) AND a.row_key OPERATOR(pg_catalog.=) (
+            SELECT r.concern_id::pg_catalog.text FROM safeguard.referral r WHERE r.id OPERATOR(pg_catalog.=) $1))
+    ORDER BY a.id
+$$;
+COMMENT ON FUNCTION safeguard.referral_journey(bigint) IS
+    'A referral''s chronological timeline from the audit trail: its concern, triage, every transition and deadline.';
+
+CREATE FUNCTION safeguard.enquiry_journey(enquiry_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM safeguard.audit_event a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    WHERE (a.table_name OPERATOR(pg_catalog.=) 'provider_enquiry' AND a.row_key OPERATOR(pg_catalog.=) $1::pg_catalog.text)
+       OR (a.changes OPERATOR(pg_catalog.->>) 'enquiry_id') OPERATOR(pg_catalog.=) $1::pg_catalog.text
+       OR (a.table_name OPERATOR(pg_catalog.=) 'plan_item' AND a.row_key OPERATOR(pg_catalog.=) ANY (
+            SELECT i.id::pg_catalog.text FROM safeguard.plan_item i
+            JOIN safeguard.improvement_plan p ON p.id OPERATOR(pg_catalog.=) i.plan_id
+            WHERE p.enquiry_id OPERATOR(pg_catalog.=) $1))
+       OR (a.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND a.row_key OPERATOR(pg_catalog.=) ANY (
+            SELECT p.id::pg_catalog.text FROM safeguard.improvement_plan p
+            WHERE p.enquiry_id OPERATOR(pg_catalog.=) $1))
+       OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (
+            SELECT d.id::pg_catalog.text FROM safeguard.deadline d
+            WHERE d.subject_table OPERATOR(pg_catalog.=) 'provider_enquiry' AND d.subject_id OPERATOR(pg_catalog.=) $1))
+    ORDER BY a.id
+$$;
+COMMENT ON FUNCTION safeguard.enquiry_journey(bigint) IS
+    'A provider enquiry''s chronological timeline from the audit trail: stages, records, plan and deadlines.';
+REVOKE ALL ON FUNCTION safeguard.case_journey(bigint), safeguard.referral_journey(bigint),
+    safeguard.enquiry_journey(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.case_journey(bigint), safeguard.referral_journey(bigint),
+    safeguard.enquiry_journey(bigint) TO safeguard_auditor, safeguard_admin;
+
+--------------------------------------------------------------------------
+-- DDL on safeguard's objects: refused outside extension scripts for every
+-- role that is not a superuser; a superuser's DDL is recorded in the audit
+-- chain (detected, since it cannot be prevented).
+--------------------------------------------------------------------------
+CREATE FUNCTION safeguard.guard_ddl() RETURNS event_trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_guard_ddl';
+COMMENT ON FUNCTION safeguard.guard_ddl() IS
+    'Event trigger: DDL on safeguard objects outside extension scripts is refused (SG403), or recorded in the audit chain when a superuser runs it.';
+REVOKE ALL ON FUNCTION safeguard.guard_ddl() FROM PUBLIC;
+CREATE EVENT TRIGGER safeguard_guard_ddl ON ddl_command_end EXECUTE FUNCTION safeguard.guard_ddl();
+CREATE EVENT TRIGGER safeguard_guard_drop ON sql_drop EXECUTE FUNCTION safeguard.guard_ddl();
+
+-- Tables belong to a NOLOGIN role nobody can log in as or is a member of:
+-- no login role is the "owner" that could alter them.
+DO $owner$
+DECLARE
+    t record;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'safeguard_owner') THEN
+        CREATE ROLE safeguard_owner NOLOGIN;
+    END IF;
+    FOR t IN SELECT c.relname FROM pg_catalog.pg_class c
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+             WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard' AND c.relkind OPERATOR(pg_catalog.=) 'r'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I OWNER TO safeguard_owner', t.relname);
+    END LOOP;
+END
+$owner$;
+
+--------------------------------------------------------------------------
 -- Every table refuses TRUNCATE; every trigger fires ALWAYS.
 --------------------------------------------------------------------------
 DO $triggers$
@@ -2225,7 +2416,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
         'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
-        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'pseudonym_key',
+        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'audit_seal', 'audit_seal_head', 'pseudonym_key',
         'provider_enquiry', 'enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
         'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
         'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification']

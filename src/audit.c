@@ -29,6 +29,8 @@
 #include "sg_errcodes.h"
 
 #include "access/htup_details.h"
+#include "access/transam.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
@@ -36,7 +38,9 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
+#include "utils/xid8.h"
 
 PG_FUNCTION_INFO_V1(sg_audit_row);
 PG_FUNCTION_INFO_V1(sg_audit_guard);
@@ -192,10 +196,8 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	HeapTuple	oldtup = is_update ? td->tg_trigtuple : NULL;
 	const SgActor *actor;
 	int			duty;
-	Oid			types[13] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
-		INT8OID, TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
-	Datum		values[13];
-	char		nulls[13];
+	Datum		values[SG_AUDIT_NFIELDS];
+	bool		nulls[SG_AUDIT_NFIELDS];
 	char	   *key;
 	char	   *from_state = NULL;
 	char	   *to_state = NULL;
@@ -228,44 +230,38 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	duty = noted_duty(RelationGetRelid(rel),
 					  strtoi64(key, NULL, 10), actor);
 
-	memset(nulls, ' ', sizeof(nulls));
+	memset(nulls, 0, sizeof(nulls));
 	values[0] = TimestampTzGetDatum(GetCurrentTimestamp());
 	values[1] = TimestampTzGetDatum(sg_now());
-	values[2] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
-	values[3] = CStringGetTextDatum(GetUserNameFromId(sg_acting_userid(), false));
-	values[4] = Int64GetDatum(actor->org_id);
-	if (actor->org_id == 0)
-		nulls[4] = 'n';
-	if (duty >= 0)
-		values[5] = CStringGetTextDatum(sg_duty_name((SgDuty) duty));
-	else
-		nulls[5] = 'n';
-	values[6] = CStringGetTextDatum(RelationGetRelationName(rel));
-	values[7] = CStringGetTextDatum(key);
-	values[8] = Int64GetDatum(case_id);
-	if (case_id == 0)
-		nulls[8] = 'n';
-	values[9] = CStringGetTextDatum(is_update ? "UPDATE" : "INSERT");
-	if (from_state)
-		values[10] = CStringGetTextDatum(from_state);
-	else
-		nulls[10] = 'n';
-	if (to_state)
-		values[11] = CStringGetTextDatum(to_state);
-	else
-		nulls[11] = 'n';
-	values[12] = JsonbPGetDatum(changes);
+	values[2] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+	values[3] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	values[4] = CStringGetTextDatum(GetUserNameFromId(sg_acting_userid(), false));
+	values[5] = Int64GetDatum(actor->org_id);
+	nulls[5] = actor->org_id == 0;
+	values[6] = duty >= 0 ? CStringGetTextDatum(sg_duty_name((SgDuty) duty)) : (Datum) 0;
+	nulls[6] = duty < 0;
+	values[7] = CStringGetTextDatum(RelationGetRelationName(rel));
+	values[8] = CStringGetTextDatum(key);
+	values[9] = Int64GetDatum(case_id);
+	nulls[9] = case_id == 0;
+	values[10] = CStringGetTextDatum(is_update ? "UPDATE" : "INSERT");
+	values[11] = from_state ? CStringGetTextDatum(from_state) : (Datum) 0;
+	nulls[11] = from_state == NULL;
+	values[12] = to_state ? CStringGetTextDatum(to_state) : (Datum) 0;
+	nulls[12] = to_state == NULL;
+	values[13] = JsonbPGetDatum(changes);
+	values[14] = CStringGetTextDatum(application_name ? application_name : "");
+	{
+		LOCAL_FCINFO(fc, 0);
+
+		InitFunctionCallInfoData(*fc, NULL, 0, InvalidOid, NULL, NULL);
+		values[15] = inet_client_addr(fc);
+		nulls[15] = fc->isnull;
+	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("INSERT INTO safeguard.audit_event (recorded_at, business_time, txid, "
-					 "login_role, acting_role, organisation_id, duty, table_name, row_key, "
-					 "case_id, action, from_state, to_state, changes, application_name, "
-					 "client_addr) VALUES ($1, $2, pg_catalog.pg_current_xact_id(), $3, $4, $5, "
-					 "$6::safeguard.duty, $7, $8, $9, $10, $11, $12, $13, "
-					 "pg_catalog.current_setting('application_name'), "
-					 "pg_catalog.inet_client_addr())",
-					 13, types, values, nulls);
+	sg_audit_append(values, nulls);
 	SPI_finish();
 	return PointerGetDatum(NULL);
 }

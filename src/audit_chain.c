@@ -1,0 +1,607 @@
+/*
+ * audit_chain.c
+ *		Tamper evidence for the audit trail: per-chain SHA-256 hash chains,
+ *		seals that fold every chain head into a digest kept off the
+ *		database, and verification.
+ *
+ * Owns sg_audit_append() (called by audit.c for every audit row),
+ * safeguard.verify_audit(), verify_audit(digest), verify_audit_strict(),
+ * audit_digest().
+ *
+ * Design:
+ *	- Chains are per case ("case:<id>"), or per table for rows outside a
+ *	  case ("table:<name>").  A writer takes a transaction-scoped advisory
+ *	  lock on its chain only and reads the chain head with the latest
+ *	  committed snapshot, so writers of different cases never wait for each
+ *	  other and no isolation level forks a chain: READ COMMITTED, REPEATABLE
+ *	  READ and SERIALIZABLE writers of the same chain queue on the lock and
+ *	  each sees the previous head once it commits.  (chain_key, chain_seq)
+ *	  is unique, so a fork could not be stored anyway.
+ *	- row_hash = SHA-256(prev_hash || canonical encoding of the row), the
+ *	  encoding built from canonical text (canonical.c, audit_encoding.c):
+ *	  the same row hashes the same in every session.
+ *	- audit_digest() seals: it records every chain's head and a digest over
+ *	  them and the previous seal's digest.  Kept outside the database, a
+ *	  digest later proves that no sealed row was deleted (the newest rows
+ *	  included) and that no chain was rebuilt, even by a superuser.
+ *	- Every transaction that writes an audit row commits synchronously,
+ *	  whatever synchronous_commit the client set.
+ * Superusers can still alter rows: that is detected, not prevented.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+#include "audit_encoding.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+PG_FUNCTION_INFO_V1(sg_verify_audit);
+PG_FUNCTION_INFO_V1(sg_verify_audit_digest);
+PG_FUNCTION_INFO_V1(sg_verify_audit_strict);
+PG_FUNCTION_INFO_V1(sg_audit_digest);
+
+/* Lock class for chain appends: pg_advisory_xact_lock(SG_CHAIN_LOCK, hash(chain_key)). */
+#define SG_CHAIN_LOCK 0x5343	/* "SC" */
+
+/* The hashed fields of an audit row, in field-number order (number = index + 1). */
+static const struct
+{
+	const char *column;
+	Oid			type;
+}			audit_fields[SG_AUDIT_NFIELDS] = {
+	{"recorded_at", TIMESTAMPTZOID},
+	{"business_time", TIMESTAMPTZOID},
+	{"txid", XID8OID},
+	{"login_role", TEXTOID},
+	{"acting_role", TEXTOID},
+	{"organisation_id", INT8OID},
+	{"duty", TEXTOID},
+	{"table_name", TEXTOID},
+	{"row_key", TEXTOID},
+	{"case_id", INT8OID},
+	{"action", TEXTOID},
+	{"from_state", TEXTOID},
+	{"to_state", TEXTOID},
+	{"changes", JSONBOID},
+	{"application_name", TEXTOID},
+	{"client_addr", INETOID},
+	{"chain_key", TEXTOID},
+	{"chain_seq", INT8OID},
+};
+
+static const unsigned char genesis[SG_HASH_LEN] = {0};
+
+/* Feeds bytes to a hash, raising on failure. */
+static void
+hash_update(pg_cryptohash_ctx *ctx, const unsigned char *data, size_t len)
+{
+	if (pg_cryptohash_update(ctx, data, len) < 0)
+		elog(ERROR, "SHA-256 update failed: %s", pg_cryptohash_error(ctx));
+}
+
+/* Feeds one encoded field to a hash. */
+static void
+hash_field(pg_cryptohash_ctx *ctx, uint16 field, const char *value, bool isnull)
+{
+	uint32		len = isnull ? 0 : (uint32) strlen(value);
+	unsigned char *buf = palloc(sg_encode_field(NULL, field, value, len, isnull));
+	size_t		n = sg_encode_field(buf, field, value, len, isnull);
+
+	hash_update(ctx, buf, n);
+	pfree(buf);
+}
+
+/* Starts a SHA-256 computation. */
+static pg_cryptohash_ctx *
+hash_begin(void)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
+		elog(ERROR, "could not start SHA-256");
+	return ctx;
+}
+
+/* Finishes a SHA-256 computation into out. */
+static void
+hash_end(pg_cryptohash_ctx *ctx, unsigned char out[SG_HASH_LEN])
+{
+	if (pg_cryptohash_final(ctx, out, SG_HASH_LEN) < 0)
+		elog(ERROR, "SHA-256 final failed: %s", pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+}
+
+/* Computes an audit row's hash from the previous hash and its field values. */
+static void
+row_hash(const unsigned char *prev, const Datum *values, const bool *nulls,
+		 unsigned char out[SG_HASH_LEN])
+{
+	pg_cryptohash_ctx *ctx = hash_begin();
+
+	hash_update(ctx, prev, SG_HASH_LEN);
+	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
+		hash_field(ctx, (uint16) (i + 1),
+				   nulls[i] ? NULL : sg_canonical_text(values[i], audit_fields[i].type),
+				   nulls[i]);
+	hash_end(ctx, out);
+}
+
+/* Returns a bytea datum holding a hash. */
+static Datum
+hash_datum(const unsigned char *hash)
+{
+	bytea	   *b = palloc(VARHDRSZ + SG_HASH_LEN);
+
+	SET_VARSIZE(b, VARHDRSZ + SG_HASH_LEN);
+	memcpy(VARDATA(b), hash, SG_HASH_LEN);
+	return PointerGetDatum(b);
+}
+
+/* Copies a bytea hash datum into out; returns false when it is not a hash. */
+static bool
+hash_from_datum(Datum d, unsigned char out[SG_HASH_LEN])
+{
+	bytea	   *b = DatumGetByteaPP(d);
+
+	if (VARSIZE_ANY_EXHDR(b) != SG_HASH_LEN)
+		return false;
+	memcpy(out, VARDATA_ANY(b), SG_HASH_LEN);
+	return true;
+}
+
+/* Returns a hash as lower-case hex. */
+static char *
+hex(const unsigned char *hash)
+{
+	char	   *s = palloc(SG_HASH_LEN * 2 + 1);
+
+	for (int i = 0; i < SG_HASH_LEN; i++)
+		sprintf(s + 2 * i, "%02x", hash[i]);
+	return s;
+}
+
+/*
+ * Appends an audit row to its chain: values/nulls hold the first 16 fields
+ * (up to client_addr); the chain key, sequence and hashes are set here.
+ * Runs inside the caller's SPI connection.
+ */
+void
+sg_audit_append(Datum *values, bool *nulls)
+{
+	char	   *chain_key;
+	Oid			htypes[1] = {TEXTOID};
+	Datum		hvalues[1];
+	unsigned char prev[SG_HASH_LEN];
+	unsigned char hash[SG_HASH_LEN];
+	int64		seq = 1;
+	Oid			types[SG_AUDIT_NFIELDS + 2];
+	Datum		ivalues[SG_AUDIT_NFIELDS + 2];
+	char		inulls[SG_AUDIT_NFIELDS + 2];
+
+	chain_key = nulls[9] ? psprintf("table:%s", TextDatumGetCString(values[7]))
+		: psprintf("case:" INT64_FORMAT, DatumGetInt64(values[9]));
+
+	/* Only writers of this chain queue here, until this transaction ends. */
+	DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(SG_CHAIN_LOCK),
+						Int32GetDatum((int32) hash_bytes((const unsigned char *) chain_key,
+														 strlen(chain_key))));
+	hvalues[0] = CStringGetTextDatum(chain_key);
+	memcpy(prev, genesis, SG_HASH_LEN);
+	if (sg_query_internal_latest("SELECT chain_seq, row_hash FROM safeguard.audit_event "
+								 "WHERE chain_key OPERATOR(pg_catalog.=) $1 "
+								 "ORDER BY chain_seq DESC LIMIT 1", 1, htypes, hvalues, NULL) == 1)
+	{
+		bool		isnull;
+
+		seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) + 1;
+		if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull), prev))
+			elog(ERROR, "safeguard: chain %s has a malformed head hash", chain_key);
+	}
+	values[16] = hvalues[0];
+	nulls[16] = false;
+	values[17] = Int64GetDatum(seq);
+	nulls[17] = false;
+	row_hash(prev, values, nulls, hash);
+
+	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
+	{
+		types[i] = audit_fields[i].type;
+		ivalues[i] = values[i];
+		inulls[i] = nulls[i] ? 'n' : ' ';
+	}
+	types[SG_AUDIT_NFIELDS] = BYTEAOID;
+	ivalues[SG_AUDIT_NFIELDS] = hash_datum(prev);
+	inulls[SG_AUDIT_NFIELDS] = ' ';
+	types[SG_AUDIT_NFIELDS + 1] = BYTEAOID;
+	ivalues[SG_AUDIT_NFIELDS + 1] = hash_datum(hash);
+	inulls[SG_AUDIT_NFIELDS + 1] = ' ';
+	sg_exec_internal("INSERT INTO safeguard.audit_event (recorded_at, business_time, txid, "
+					 "login_role, acting_role, organisation_id, duty, table_name, row_key, "
+					 "case_id, action, from_state, to_state, changes, application_name, "
+					 "client_addr, chain_key, chain_seq, prev_hash, row_hash) "
+					 "VALUES ($1, $2, $3, $4, $5, $6, $7::safeguard.duty, $8, $9, $10, $11, "
+					 "$12, $13, $14, $15, $16, $17, $18, $19, $20)",
+					 SG_AUDIT_NFIELDS + 2, types, ivalues, inulls);
+
+	/* The record of a change must survive a crash whatever the client asked. */
+	ForceSyncCommit();
+}
+
+/* One problem found by verification. */
+typedef struct Problem
+{
+	bool		found;
+	int64		id;
+	char	   *chain_key;
+	int64		chain_seq;
+	char	   *problem;
+} Problem;
+
+/* Records the first problem only. */
+static void
+report(Problem *p, int64 id, const char *chain_key, int64 seq, const char *problem)
+{
+	if (p->found)
+		return;
+	p->found = true;
+	p->id = id;
+	p->chain_key = pstrdup(chain_key);
+	p->chain_seq = seq;
+	p->problem = pstrdup(problem);
+}
+
+/* Walks every chain in order, recomputing each hash; records the first broken row. */
+static void
+verify_chains(Problem *p)
+{
+	StringInfoData sql;
+	Portal		portal;
+	SPIPlanPtr	plan;
+	char	   *current = NULL;
+	int64		expected = 1;
+	unsigned char prev[SG_HASH_LEN];
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT id");
+	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
+		appendStringInfo(&sql, ", %s%s", audit_fields[i].column,
+						 strcmp(audit_fields[i].column, "duty") == 0 ? "::pg_catalog.text" : "");
+	appendStringInfoString(&sql, ", prev_hash, row_hash FROM safeguard.audit_event "
+						   "ORDER BY chain_key, chain_seq");
+	plan = SPI_prepare(sql.data, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "verify_audit: SPI_prepare failed");
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	while (!p->found)
+	{
+		SPI_cursor_fetch(portal, true, 1000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed && !p->found; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			Datum		values[SG_AUDIT_NFIELDS];
+			bool		nulls[SG_AUDIT_NFIELDS];
+			bool		isnull;
+			int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+			unsigned char stored_prev[SG_HASH_LEN];
+			unsigned char stored[SG_HASH_LEN];
+			unsigned char computed[SG_HASH_LEN];
+			char	   *key;
+			int64		seq;
+
+			for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
+				values[i] = SPI_getbinval(tup, desc, i + 2, &nulls[i]);
+			if (nulls[16] || nulls[17])
+			{
+				report(p, id, "", 0, "row has no chain position");
+				break;
+			}
+			key = TextDatumGetCString(values[16]);
+			seq = DatumGetInt64(values[17]);
+			if (current == NULL || strcmp(current, key) != 0)
+			{
+				current = MemoryContextStrdup(TopTransactionContext, key);
+				expected = 1;
+				memcpy(prev, genesis, SG_HASH_LEN);
+			}
+			if (!hash_from_datum(SPI_getbinval(tup, desc, SG_AUDIT_NFIELDS + 2, &isnull), stored_prev) ||
+				!hash_from_datum(SPI_getbinval(tup, desc, SG_AUDIT_NFIELDS + 3, &isnull), stored))
+			{
+				report(p, id, key, seq, "row's hashes are malformed");
+				break;
+			}
+			if (seq != expected)
+				report(p, id, key, seq,
+					   seq > expected ? psprintf("rows before it are missing (expected sequence " INT64_FORMAT ")", expected)
+					   : psprintf("sequence out of order (expected " INT64_FORMAT ")", expected));
+			else if (memcmp(stored_prev, prev, SG_HASH_LEN) != 0)
+				report(p, id, key, seq, "does not link to the previous row of its chain");
+			else
+			{
+				row_hash(prev, values, nulls, computed);
+				if (memcmp(computed, stored, SG_HASH_LEN) != 0)
+					report(p, id, key, seq, "contents do not match its hash (altered)");
+			}
+			memcpy(prev, stored, SG_HASH_LEN);
+			expected = seq + 1;
+		}
+	}
+	SPI_cursor_close(portal);
+}
+
+/* Parses "sg1:<seal id>:<64 hex>"; raises SG402 when malformed. */
+static void
+parse_digest(const char *digest, int64 *seal_id, unsigned char out[SG_HASH_LEN])
+{
+	char	   *end;
+	const char *hexpart;
+
+	if (strncmp(digest, "sg1:", 4) != 0)
+		goto bad;
+	*seal_id = strtoi64(digest + 4, &end, 10);
+	if (end == digest + 4 || *end != ':')
+		goto bad;
+	hexpart = end + 1;
+	if (strlen(hexpart) != SG_HASH_LEN * 2)
+		goto bad;
+	for (int i = 0; i < SG_HASH_LEN; i++)
+	{
+		unsigned int b;
+
+		if (sscanf(hexpart + 2 * i, "%2x", &b) != 1 ||
+			!isxdigit((unsigned char) hexpart[2 * i]) || !isxdigit((unsigned char) hexpart[2 * i + 1]))
+			goto bad;
+		out[i] = (unsigned char) b;
+	}
+	return;
+bad:
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_INVALID_DIGEST),
+			 errmsg("malformed audit digest"),
+			 errdetail("Expected sg1:<seal number>:<64 hex digits>, got \"%s\".", digest),
+			 errhint("Pass a digest exactly as safeguard.audit_digest() returned it.")));
+}
+
+/* Computes a seal's digest from its previous digest and its chain heads (in SPI_tuptable). */
+static void
+seal_digest(const unsigned char *prev, uint64 nheads, unsigned char out[SG_HASH_LEN])
+{
+	pg_cryptohash_ctx *ctx = hash_begin();
+
+	hash_update(ctx, prev, SG_HASH_LEN);
+	for (uint64 i = 0; i < nheads; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		unsigned char h[SG_HASH_LEN];
+
+		hash_field(ctx, 1, TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull)), false);
+		hash_field(ctx, 2, psprintf(INT64_FORMAT, DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull))), false);
+		if (!hash_from_datum(SPI_getbinval(tup, desc, 3, &isnull), h))
+			memset(h, 0xff, SG_HASH_LEN);
+		hash_field(ctx, 3, hex(h), false);
+	}
+	hash_end(ctx, out);
+}
+
+/* Checks a digest against its seal and the chains; records the first problem. */
+static void
+verify_digest(const char *digest, Problem *p)
+{
+	int64		seal_id;
+	unsigned char given[SG_HASH_LEN];
+	unsigned char prev[SG_HASH_LEN];
+	unsigned char computed[SG_HASH_LEN];
+	Oid			types[3] = {INT8OID, TEXTOID, INT8OID};
+	Datum		values[3];
+	bool		isnull;
+	uint64		nheads;
+	char	  **keys;
+	int64	   *seqs;
+	unsigned char (*hashes)[SG_HASH_LEN];
+
+	parse_digest(digest, &seal_id, given);
+	values[0] = Int64GetDatum(seal_id);
+	if (SPI_execute_with_args("SELECT prev_digest FROM safeguard.audit_seal "
+							  "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values,
+							  NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "verify_audit: seal query failed");
+	if (SPI_processed != 1)
+	{
+		report(p, 0, "", 0, psprintf("seal " INT64_FORMAT " is missing (the seal table was altered)", seal_id));
+		return;
+	}
+	if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull), prev))
+		memset(prev, 0xff, SG_HASH_LEN);
+	if (SPI_execute_with_args("SELECT chain_key, chain_seq, row_hash FROM safeguard.audit_seal_head "
+							  "WHERE seal_id OPERATOR(pg_catalog.=) $1 ORDER BY chain_key COLLATE \"C\"",
+							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "verify_audit: seal head query failed");
+	nheads = SPI_processed;
+	seal_digest(prev, nheads, computed);
+	if (memcmp(computed, given, SG_HASH_LEN) != 0)
+	{
+		report(p, 0, "", 0, "the digest does not match the sealed chain heads (the seal was altered)");
+		return;
+	}
+
+	/* Copy the heads out before running further queries. */
+	keys = palloc(sizeof(char *) * Max(nheads, 1));
+	seqs = palloc(sizeof(int64) * Max(nheads, 1));
+	hashes = palloc(SG_HASH_LEN * Max(nheads, 1));
+	for (uint64 i = 0; i < nheads; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		keys[i] = TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull));
+		seqs[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		if (!hash_from_datum(SPI_getbinval(tup, desc, 3, &isnull), hashes[i]))
+			memset(hashes[i], 0xff, SG_HASH_LEN);
+	}
+	for (uint64 i = 0; i < nheads && !p->found; i++)
+	{
+		unsigned char h[SG_HASH_LEN];
+
+		values[1] = CStringGetTextDatum(keys[i]);
+		values[2] = Int64GetDatum(seqs[i]);
+		if (SPI_execute_with_args("SELECT id, row_hash FROM safeguard.audit_event "
+								  "WHERE chain_key OPERATOR(pg_catalog.=) $2 "
+								  "AND chain_seq OPERATOR(pg_catalog.=) $3",
+								  3, types, values, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "verify_audit: head query failed");
+		if (SPI_processed == 0)
+			report(p, 0, keys[i], seqs[i], "a sealed row is missing (rows were deleted after the seal)");
+		else if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull), h) ||
+				 memcmp(h, hashes[i], SG_HASH_LEN) != 0)
+			report(p, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+				   keys[i], seqs[i], "the chain was rewritten after the seal (its sealed head changed)");
+	}
+}
+
+/* Returns the verification result as at most one row. */
+static Datum
+verification_result(FunctionCallInfo fcinfo, Problem *p)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (p->found)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {p->id == 0, p->chain_key[0] == '\0', p->chain_seq == 0, false};
+
+		values[0] = Int64GetDatum(p->id);
+		values[1] = CStringGetTextDatum(p->chain_key);
+		values[2] = Int64GetDatum(p->chain_seq);
+		values[3] = CStringGetTextDatum(p->problem);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* SQL: verify_audit() -> the first broken row, or none. */
+Datum
+sg_verify_audit(PG_FUNCTION_ARGS)
+{
+	Problem		p = {0};
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	verify_chains(&p);
+	SPI_finish();
+	return verification_result(fcinfo, &p);
+}
+
+/* SQL: verify_audit(digest) -> the first problem against a kept digest, or none. */
+Datum
+sg_verify_audit_digest(PG_FUNCTION_ARGS)
+{
+	Problem		p = {0};
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_DIGEST),
+				 errmsg("audit digest must not be null"),
+				 errhint("Pass a digest kept from safeguard.audit_digest().")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	verify_digest(text_to_cstring(PG_GETARG_TEXT_PP(0)), &p);
+	if (!p.found)
+		verify_chains(&p);
+	SPI_finish();
+	return verification_result(fcinfo, &p);
+}
+
+/* SQL: verify_audit_strict(digest text DEFAULT NULL) raises SG401 on any problem. */
+Datum
+sg_verify_audit_strict(PG_FUNCTION_ARGS)
+{
+	Problem		p = {0};
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (!PG_ARGISNULL(0))
+		verify_digest(text_to_cstring(PG_GETARG_TEXT_PP(0)), &p);
+	if (!p.found)
+		verify_chains(&p);
+	SPI_finish();
+	if (p.found)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_AUDIT_TAMPERED),
+				 errmsg("the audit trail fails verification"),
+				 errdetail("Audit row " INT64_FORMAT " (chain %s, sequence " INT64_FORMAT "): %s.",
+						   p.id, p.chain_key, p.chain_seq, p.problem),
+				 errhint("Treat the audit trail as tampered with: compare with a backup and the digests kept off-host.")));
+	PG_RETURN_BOOL(true);
+}
+
+/*
+ * SQL: audit_digest() -> text.  Seals every chain's current head and
+ * returns "sg1:<seal>:<hex digest>" to keep outside the database.
+ */
+Datum
+sg_audit_digest(PG_FUNCTION_ARGS)
+{
+	Oid			types[2] = {BYTEAOID, BYTEAOID};
+	Datum		values[2];
+	unsigned char prev[SG_HASH_LEN];
+	unsigned char digest[SG_HASH_LEN];
+	int64		seal_id;
+	bool		isnull;
+	uint64		nheads;
+	char	   *result;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* one sealer at a time, so seals form a chain too */
+	DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(SG_CHAIN_LOCK), Int32GetDatum(0));
+	memcpy(prev, genesis, SG_HASH_LEN);
+	if (sg_query_internal_latest("SELECT digest FROM safeguard.audit_seal ORDER BY id DESC LIMIT 1",
+								 0, types, values, NULL) == 1)
+		(void) hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull), prev);
+	/* Record the heads first, then digest exactly what was recorded. */
+	values[0] = hash_datum(prev);
+	values[1] = hash_datum(prev);
+	types[1] = BYTEAOID;
+	sg_exec_internal("INSERT INTO safeguard.audit_seal (sealed_at, prev_digest, digest) "
+					 "VALUES (pg_catalog.clock_timestamp(), $1, $2) RETURNING id",
+					 2, types, values, NULL);
+	seal_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(seal_id);
+	sg_exec_internal("INSERT INTO safeguard.audit_seal_head (seal_id, chain_key, chain_seq, row_hash) "
+					 "SELECT $1, h.chain_key, h.chain_seq, h.row_hash FROM "
+					 "(SELECT DISTINCT ON (chain_key) chain_key, chain_seq, row_hash "
+					 " FROM safeguard.audit_event ORDER BY chain_key, chain_seq DESC) h",
+					 1, types, values, NULL);
+	nheads = sg_exec_internal("SELECT chain_key, chain_seq, row_hash FROM safeguard.audit_seal_head "
+							  "WHERE seal_id OPERATOR(pg_catalog.=) $1 ORDER BY chain_key COLLATE \"C\"",
+							  1, types, values, NULL);
+	seal_digest(prev, nheads, digest);
+	types[1] = BYTEAOID;
+	values[1] = hash_datum(digest);
+	sg_exec_internal("UPDATE safeguard.audit_seal SET digest = $2 WHERE id OPERATOR(pg_catalog.=) $1",
+					 2, types, values, NULL);
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		result = psprintf("sg1:" INT64_FORMAT ":%s", seal_id, hex(digest));
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	ForceSyncCommit();
+	PG_RETURN_TEXT_P(cstring_to_text(result));
+}
