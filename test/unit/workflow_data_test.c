@@ -1,0 +1,190 @@
+/*
+ * workflow_data_test.c
+ *		Unit tests of the pure workflow data: the provider enquiry state
+ *		machine (enquiry_fsm.c, on fsm.c) and the canonical audit encoding
+ *		(audit_encoding.c).  TAP output; non-zero exit on any failure.
+ */
+#include "audit_encoding.h"
+#include "enquiry_fsm.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int	tests_run;
+static int	tests_failed;
+
+/* Prints one TAP result line; returns pass. */
+static int
+ok(int pass, const char *fmt,...)
+{
+	va_list		ap;
+
+	tests_run++;
+	if (!pass)
+		tests_failed++;
+	printf("%sok %d - ", pass ? "" : "not ", tests_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return pass;
+}
+
+/* Returns whether the machine allows from -> to. */
+static int
+allowed(int from, int to)
+{
+	return sg_fsm_transition(&sg_enquiry_machine, from, to) != NULL;
+}
+
+/* The procedure's stage changes exist, and no others. */
+static void
+test_enquiry_transitions(void)
+{
+	static const int want[][2] = {
+		{SG_ENQ_PROPOSED, SG_ENQ_INVOKED}, {SG_ENQ_PROPOSED, SG_ENQ_NOT_INVOKED},
+		{SG_ENQ_INVOKED, SG_ENQ_FACT_FINDING}, {SG_ENQ_FACT_FINDING, SG_ENQ_IMPROVEMENT_PLAN},
+		{SG_ENQ_IMPROVEMENT_PLAN, SG_ENQ_MONITORING}, {SG_ENQ_MONITORING, SG_ENQ_QUALITY_ASSURANCE},
+		{SG_ENQ_QUALITY_ASSURANCE, SG_ENQ_MONITORING}, {SG_ENQ_QUALITY_ASSURANCE, SG_ENQ_CLOSED},
+	};
+	int			n = (int) (sizeof(want) / sizeof(want[0]));
+	int			count = 0;
+
+	for (int f = 0; f < SG_NENQSTAGES; f++)
+		for (int t = 0; t < SG_NENQSTAGES; t++)
+		{
+			int			expected = 0;
+
+			for (int i = 0; i < n; i++)
+				if (want[i][0] == f && want[i][1] == t)
+					expected = 1;
+			if (allowed(f, t) != expected)
+				ok(0, "%s -> %s %s", sg_fsm_state_name(&sg_enquiry_machine, f),
+				   sg_fsm_state_name(&sg_enquiry_machine, t), expected ? "missing" : "unexpected");
+			count += allowed(f, t);
+		}
+	ok(count == n, "exactly the %d stage changes of the procedure exist (found %d)", n, count);
+
+	/* Stages moved by recording an event have no permit: no client may set them. */
+	ok(sg_fsm_transition(&sg_enquiry_machine, SG_ENQ_INVOKED, SG_ENQ_FACT_FINDING)->npermits == 0,
+	   "invoked -> fact_finding follows only from the initial meeting");
+	ok(sg_fsm_transition(&sg_enquiry_machine, SG_ENQ_FACT_FINDING, SG_ENQ_IMPROVEMENT_PLAN)->npermits == 0,
+	   "fact_finding -> improvement_plan follows only from issuing the plan");
+
+	/* Final stages. */
+	{
+		int			next[SG_NENQSTAGES];
+
+		ok(sg_fsm_next_states(&sg_enquiry_machine, SG_ENQ_CLOSED, next) == 0, "closed is final");
+		ok(sg_fsm_next_states(&sg_enquiry_machine, SG_ENQ_NOT_INVOKED, next) == 0, "not_invoked is final");
+	}
+
+	/* Who decides: the SAM of the leading authority, or an administrator as DSAM. */
+	{
+		const SgTransition *inv = sg_fsm_transition(&sg_enquiry_machine, SG_ENQ_PROPOSED, SG_ENQ_INVOKED);
+		const SgTransition *close = sg_fsm_transition(&sg_enquiry_machine, SG_ENQ_QUALITY_ASSURANCE, SG_ENQ_CLOSED);
+		int			sam = 0,
+					admin = 0,
+					other = 0;
+
+		for (int i = 0; i < inv->npermits; i++)
+		{
+			if (inv->permits[i].duty == SG_DUTY_SAM && inv->permits[i].org == SG_ACT_FOR_RECIPIENT_LA)
+				sam = 1;
+			else if (inv->permits[i].duty == SG_DUTY_ADMIN)
+				admin = 1;
+			else
+				other = 1;
+		}
+		ok(sam && admin && !other, "invoking: the SAM of the leading authority or an administrator (DSAM), nobody else");
+		ok(sg_column_listed(close->required, "lessons_learnt") &&
+		   sg_column_listed(close->required, "sab_report_at") &&
+		   sg_column_listed(close->required, "sab_report_reference") &&
+		   sg_column_listed(close->required, "qa_outcome"),
+		   "closing requires QA outcome, lessons learnt and the SAB report");
+		ok(sg_column_listed(inv->required, "risk_level"), "invoking requires the risk level");
+	}
+
+	/* Every required column is supplied; no stamped column is supplied. */
+	for (int i = 0; i < sg_enquiry_machine.ntransitions; i++)
+	{
+		const SgTransition *t = &sg_enquiry_machine.transitions[i];
+		int			good = 1;
+
+		for (int c = 0; c < SG_MAX_COLUMNS && t->required[c]; c++)
+			good &= sg_column_listed(t->supplied, t->required[c]);
+		for (int c = 0; c < SG_MAX_COLUMNS && t->stamped[c]; c++)
+			good &= !sg_column_listed(t->supplied, t->stamped[c]);
+		ok(good, "%s -> %s: required columns are supplied, stamped ones are not",
+		   sg_fsm_state_name(&sg_enquiry_machine, t->from), sg_fsm_state_name(&sg_enquiry_machine, t->to));
+	}
+
+	/* Names round-trip; others are refused. */
+	for (int s = 0; s < SG_NENQSTAGES; s++)
+	{
+		int			back = -1;
+
+		ok(sg_fsm_state_parse(&sg_enquiry_machine, sg_fsm_state_name(&sg_enquiry_machine, s), &back) && back == s,
+		   "stage %s round-trips", sg_fsm_state_name(&sg_enquiry_machine, s));
+	}
+	{
+		int			s = -1;
+
+		ok(!sg_fsm_state_parse(&sg_enquiry_machine, "Closed", &s) &&
+		   !sg_fsm_state_parse(&sg_enquiry_machine, "", &s) && s == -1,
+		   "unknown stage names are refused");
+		ok(strcmp(sg_fsm_state_name(&sg_enquiry_machine, 99), "?") == 0, "out-of-range stage prints ?");
+	}
+}
+
+/* The audit encoding is length-prefixed, numbered and unambiguous. */
+static void
+test_audit_encoding(void)
+{
+	unsigned char a[64],
+				b[64];
+	size_t		na,
+				nb;
+
+	na = sg_encode_field(a, 258, "abc", 3, false);
+	ok(na == SG_FIELD_HEADER + 3 && a[0] == 1 && a[1] == 2 && a[2] == 0 &&
+	   a[3] == 0 && a[4] == 0 && a[5] == 0 && a[6] == 3 && memcmp(a + 7, "abc", 3) == 0,
+	   "a field is number (2 bytes BE), null flag, length (4 bytes BE), bytes");
+	ok(sg_encode_field(NULL, 1, "abc", 3, false) == na, "a NULL buffer only measures");
+	na = sg_encode_field(a, 1, "x", 1, true);
+	ok(na == SG_FIELD_HEADER && a[2] == 1 && a[6] == 0, "NULL is flagged and has no bytes");
+	nb = sg_encode_field(b, 1, "", 0, false);
+	ok(nb == na && memcmp(a, b, na) != 0, "NULL and the empty string encode differently");
+
+	/* "ab"+"c" and "a"+"bc" must not collide once encoded. */
+	na = sg_encode_field(a, 1, "ab", 2, false);
+	na += sg_encode_field(a + na, 2, "c", 1, false);
+	nb = sg_encode_field(b, 1, "a", 1, false);
+	nb += sg_encode_field(b + nb, 2, "bc", 2, false);
+	ok(na == nb && memcmp(a, b, na) != 0, "moving a byte between fields changes the encoding");
+	na = sg_encode_field(a, 1, "v", 1, false);
+	nb = sg_encode_field(b, 2, "v", 1, false);
+	ok(memcmp(a, b, na) != 0, "the same value in another field encodes differently");
+	{
+		char		big[300];
+
+		memset(big, 'z', sizeof(big));
+		na = sg_encode_field(a, 3, big, 40, false);
+		ok(na == SG_FIELD_HEADER + 40 && a[6] == 40, "lengths are exact");
+		ok(sg_encode_field(NULL, 3, big, 300, false) == SG_FIELD_HEADER + 300 &&
+		   (sg_encode_field(a, 3, big, 0x1234, true), a[5] == 0 && a[6] == 0),
+		   "a NULL's length is 0 whatever length is passed");
+	}
+}
+
+int
+main(void)
+{
+	test_enquiry_transitions();
+	test_audit_encoding();
+	printf("1..%d\n", tests_run);
+	if (tests_failed)
+		fprintf(stderr, "# failed %d of %d tests\n", tests_failed, tests_run);
+	return tests_failed ? 1 : 0;
+}
