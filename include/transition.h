@@ -35,6 +35,9 @@ typedef struct SgGuardSpec
 extern HeapTuple sg_guard_update(TriggerData *td, const SgGuardSpec *spec,
 								 int64 id, int64 org_id);
 
+/* Returns the tuple with *_by, *_org_id and *_at columns stamped for the actor, now. */
+extern HeapTuple sg_stamp(HeapTuple tup, TupleDesc desc, const char *const *cols, int n);
+
 /* Returns the state of a row under a machine. */
 extern int	sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 						 const char *state_column);

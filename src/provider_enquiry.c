@@ -210,29 +210,6 @@ refuse_other_columns(HeapTuple tup, TupleDesc desc, const char *const *client)
 	}
 }
 
-/* Returns the tuple with the named columns stamped: *_by actor, *_org_id organisation, *_at now. */
-static HeapTuple
-stamp(HeapTuple tup, TupleDesc desc, const char **cols, int n)
-{
-	const SgActor *a = sg_current_actor();
-	Datum		vals[8];
-	bool		nulls[8];
-
-	for (int i = 0; i < n; i++)
-	{
-		size_t		len = strlen(cols[i]);
-
-		nulls[i] = false;
-		if (len > 3 && strcmp(cols[i] + len - 3, "_by") == 0)
-			vals[i] = ObjectIdGetDatum(a->userid);
-		else if (len > 7 && strcmp(cols[i] + len - 7, "_org_id") == 0)
-			vals[i] = Int64GetDatum(a->org_id);
-		else
-			vals[i] = TimestampTzGetDatum(sg_now());
-	}
-	return sg_set(tup, desc, n, cols, vals, nulls);
-}
-
 /* Workflow rules of enquiry stage changes beyond the transition table. */
 static void
 enquiry_rules(const SgTransition *t, HeapTuple oldtup, HeapTuple newtup,
@@ -355,7 +332,7 @@ sg_enquiry_guard(PG_FUNCTION_ARGS)
 				 errmsg("a provider enquiry is about a provider"),
 				 errhint("provider_id names a provider from safeguard.organisation (its locations are added with add_enquiry_location).")));
 	duty = sg_require_permit(sg_current_actor(), la_staff, 3, la_id, "propose a provider enquiry");
-	tup = stamp(tup, desc, stamped, 3);
+	tup = sg_stamp(tup, desc, stamped, 3);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
 	return PointerGetDatum(tup);
 }
@@ -552,7 +529,7 @@ plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 	}
 	if (!present(sg_get_cstring(newtup, desc, "provider_response")))
 		missing("the provider's response", "Write the response to the plan.");
-	newtup = stamp(newtup, desc, stamped, 3);
+	newtup = sg_stamp(newtup, desc, stamped, 3);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
 	return newtup;
 }
@@ -593,7 +570,7 @@ plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 		duty = sg_require_permit(a, progressors, 3, e->la_id,
 								 delay_changed ? "flag a serious delay on the plan"
 								 : "record progress on a plan item");
-	newtup = stamp(newtup, desc, stamped, 2);
+	newtup = sg_stamp(newtup, desc, stamped, 2);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
 	return newtup;
 }
@@ -804,7 +781,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 		elog(ERROR, "enquiry_record_guard: unexpected table %s", table);
 
 	if (nstamped > 0)
-		tup = stamp(tup, desc, stamped, nstamped);
+		tup = sg_stamp(tup, desc, stamped, nstamped);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation),
 					   sg_get_int64(tup, desc, strcmp(table, "meeting_attendee") == 0 ? "meeting_id" :
 									(strcmp(table, "enquiry_location") == 0 ||

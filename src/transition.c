@@ -181,9 +181,6 @@ sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id
 	const SgTransition *t;
 	const SgActor *actor;
 	SgDuty		duty;
-	Datum		vals[SG_MAX_COLUMNS];
-	bool		nulls[SG_MAX_COLUMNS];
-	const char *cols[SG_MAX_COLUMNS];
 	int			n = 0;
 
 	if (sg_internal_writing())
@@ -228,23 +225,35 @@ sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id
 	for (int i = 0; i < SG_MAX_COLUMNS && t->required[i]; i++)
 		sg_require_column(m, newtup, desc, t->required[i], to);
 
-	/* Stamp who, for which organisation, and when: "*_by", "*_org_id", "*_at". */
-	for (int i = 0; i < SG_MAX_COLUMNS && t->stamped[i]; i++)
-	{
-		const char *c = t->stamped[i];
-		size_t		len = strlen(c);
-
-		cols[n] = c;
-		nulls[n] = false;
-		if (len > 3 && strcmp(c + len - 3, "_by") == 0)
-			vals[n] = ObjectIdGetDatum(actor->userid);
-		else if (len > 7 && strcmp(c + len - 7, "_org_id") == 0)
-			vals[n] = Int64GetDatum(actor->org_id);
-		else
-			vals[n] = TimestampTzGetDatum(sg_now());
+	while (n < SG_MAX_COLUMNS && t->stamped[n])
 		n++;
-	}
-	newtup = sg_set(newtup, desc, n, cols, vals, nulls);
+	newtup = sg_stamp(newtup, desc, t->stamped, n);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
 	return newtup;
+}
+
+/*
+ * Returns the tuple with the named columns stamped by convention: "*_by"
+ * the acting role, "*_org_id" its organisation, anything else (the "*_at"
+ * columns) safeguard's time.
+ */
+HeapTuple
+sg_stamp(HeapTuple tup, TupleDesc desc, const char *const *cols, int n)
+{
+	const SgActor *actor = sg_current_actor();
+	Datum	   *vals = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc0(sizeof(bool) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		size_t		len = strlen(cols[i]);
+
+		if (len > 3 && strcmp(cols[i] + len - 3, "_by") == 0)
+			vals[i] = ObjectIdGetDatum(actor->userid);
+		else if (len > 7 && strcmp(cols[i] + len - 7, "_org_id") == 0)
+			vals[i] = Int64GetDatum(actor->org_id);
+		else
+			vals[i] = TimestampTzGetDatum(sg_now());
+	}
+	return sg_set(tup, desc, n, (const char **) cols, vals, nulls);
 }
