@@ -596,6 +596,9 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 		sg_refuse_change(table, "deleted", "Enquiry records are kept as the enquiry's history.");
 	if (sg_internal_writing())
 		return PointerGetDatum(tup);
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) && strcmp(table, "improvement_plan") != 0 &&
+		strcmp(table, "plan_item") != 0 && strcmp(table, "enquiry_criterion") != 0)
+		sg_refuse_change(table, "changed", "Enquiry records are kept as recorded; add a further record.");
 
 	actor = sg_current_actor();
 	/* commissioners of other funders and providers are not the lead LA's staff */
@@ -610,8 +613,6 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 			return PointerGetDatum(plan_response(td, &e, desc));
 		if (strcmp(table, "plan_item") == 0)
 			return PointerGetDatum(plan_item_progress(td, &e, desc));
-		if (strcmp(table, "enquiry_criterion") != 0)
-			sg_refuse_change(table, "changed", "Enquiry records are kept as recorded; add a further record.");
 		if (e.stage != SG_ENQ_PROPOSED)
 			wrong_stage(&e, "change the threshold tool", "while the enquiry is proposed");
 		if (!sg_column_unchanged(td->tg_trigtuple, tup, desc, sg_attnum(desc, "criterion")))
