@@ -1941,7 +1941,6 @@ GRANT INSERT ON safeguard.commissioning_decision TO safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_finding TO safeguard_enquiry_officer;
 GRANT INSERT ON safeguard.qa_activity TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
 GRANT SELECT, UPDATE ON safeguard.improvement_plan, safeguard.plan_item TO safeguard_provider;
-GRANT UPDATE ON safeguard.improvement_plan TO safeguard_admin, safeguard_sam;
 GRANT UPDATE ON safeguard.plan_item TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
 
 ALTER TABLE safeguard.provider_enquiry ENABLE ROW LEVEL SECURITY;

@@ -33,6 +33,7 @@
 #include "postgres.h"
 
 #include "audit.h"
+#include "calendar.h"
 #include "deadline.h"
 #include "enquiry_fsm.h"
 #include "safeguard.h"
@@ -516,6 +517,9 @@ plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 	if (!isnull)
 		sg_refuse_change("a provider's response", "changed",
 						 "The response is on record; further progress goes on the plan items.");
+	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
+								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
+		wrong_stage(e, "respond to the improvement plan", "while the plan is issued or monitored");
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
@@ -672,6 +676,8 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	else if (strcmp(table, "meeting_attendee") == 0)
 	{
 		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record who attended a meeting");
+		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
+			wrong_stage(&e, "record who attended a meeting", "while the enquiry is active");
 		if (!present(sg_get_cstring(tup, desc, "role_title")))
 			missing("the attendee's role", "Record attendees by organisation and role.");
 	}
@@ -696,6 +702,21 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 					 errhint("A funding authority is a local authority or an ICB.")));
 		duty = sg_require_permit(actor, commissioner, 1, funder,
 								 "record a commissioning decision for this funding authority");
+		if (sg_get_int64(tup, desc, "meeting_id") != 0)
+		{
+			Oid			types[2] = {INT8OID, INT8OID};
+			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "meeting_id")),
+			Int64GetDatum(e.id)};
+
+			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
+						  "WHERE id OPERATOR(pg_catalog.=) $1 AND enquiry_id OPERATOR(pg_catalog.=) $2",
+						  2, types, values) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_SG_NOT_FOUND),
+						 errmsg("meeting " INT64_FORMAT " is not a meeting of provider enquiry " INT64_FORMAT,
+								DatumGetInt64(values[0]), e.id),
+						 errhint("Name a meeting of the same enquiry, or none.")));
+		}
 		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
 			wrong_stage(&e, "record a commissioning decision", "while the enquiry is active");
 		if (!present(sg_get_cstring(tup, desc, "rationale")))
@@ -775,6 +796,16 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 			wrong_stage(&e, "record a closure notification", "when quality assurance has found improvements sustained, before closing");
 		if (!present(sg_get_cstring(tup, desc, "reference")))
 			missing("the letter's reference", "Record the date, method and reference of the written notification.");
+		{
+			bool		isnull;
+			const SgDivision *div = sg_division_lookup(sg_organisation_division(e.la_id));
+
+			if (DatumGetDateADT(sg_get(tup, desc, "sent_on", &isnull)) > sg_local_date(div, sg_now()))
+				ereport(ERROR,
+						(errcode(ERRCODE_SG_INVALID_TIME),
+						 errmsg("a closure notification cannot be dated in the future"),
+						 errhint("Record the date the letter was actually sent.")));
+		}
 		stamped[nstamped++] = "recorded_by";
 		stamped[nstamped++] = "recorded_at";
 	}
