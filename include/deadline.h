@@ -38,6 +38,10 @@ extern SgDeadlineOutcome sg_deadline_close(const char *subject_table,
 										   int64 subject_id, const char *kind,
 										   TimestampTz at);
 
+/* Closes an open deadline counted from before `at`; returns true when one was. */
+extern bool sg_deadline_close_if_anchored_before(const char *subject_table, int64 subject_id,
+												 const char *kind, TimestampTz at);
+
 /* Cancels every open deadline of a subject. */
 extern void sg_deadline_cancel_all(const char *subject_table, int64 subject_id,
 								   TimestampTz at);

@@ -237,6 +237,32 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 	return outcome;
 }
 
+/*
+ * Closes an open deadline that was counted from before `at` (an event can
+ * only meet a deadline it follows); returns true when one was closed.
+ */
+bool
+sg_deadline_close_if_anchored_before(const char *subject_table, int64 subject_id,
+									 const char *kind, TimestampTz at)
+{
+	Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[4];
+	uint64		n;
+
+	values[0] = CStringGetTextDatum(subject_table);
+	values[1] = Int64GetDatum(subject_id);
+	values[2] = CStringGetTextDatum(kind);
+	values[3] = TimestampTzGetDatum(at);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	n = sg_exec_internal("SELECT 1 FROM safeguard.deadline "
+						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
+						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open' "
+						 "AND anchor_at OPERATOR(pg_catalog.<=) $4", 4, types, values, NULL);
+	SPI_finish();
+	return n > 0 && sg_deadline_close(subject_table, subject_id, kind, at) != SG_DEADLINE_NONE;
+}
+
 /* Cancels every open deadline of a subject (it no longer applies). */
 void
 sg_deadline_cancel_all(const char *subject_table, int64 subject_id, TimestampTz at)

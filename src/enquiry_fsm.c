@@ -18,7 +18,8 @@ static const char *const stage_names[SG_NENQSTAGES] = {
 	"monitoring", "quality_assurance", "closed"
 };
 
-#define SAM_OR_DSAM 2, {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}}
+/* the DSAM is an administrator of the leading authority itself */
+#define SAM_OR_DSAM 2, {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}}
 #define SAM_ONLY 1, {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}}
 
 static const SgTransition transitions[] = {

@@ -71,12 +71,13 @@ typedef struct Enquiry
 					   STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) | \
 					   STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))
 
+/* The DSAM is an administrator of the leading authority itself. */
 static const SgPermit sam_or_dsam[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
-{SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+{SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
 static const SgPermit la_staff[] = {{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA},
-{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
 static const SgPermit sam_or_officer[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
-{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
 
 /* Returns true when a text value holds more than white space. */
 static bool
@@ -256,6 +257,11 @@ enquiry_rules(const SgTransition *t, HeapTuple oldtup, HeapTuple newtup,
 							(errcode(ERRCODE_SG_CLOSURE_INCOMPLETE),
 							 errmsg("provider enquiry " INT64_FORMAT " closes only after quality assurance found improvements sustained", id),
 							 errhint("Set qa_outcome = 'sustained'; if they were not, return to monitoring.")));
+				if (DatumGetBool(sg_get(oldtup, desc, "meeting_required", &isnull)))
+					ereport(ERROR,
+							(errcode(ERRCODE_SG_CLOSURE_INCOMPLETE),
+							 errmsg("provider enquiry " INT64_FORMAT " cannot close while a meeting forced by a serious delay is pending", id),
+							 errhint("Hold and record the monitoring meeting first.")));
 				sg_require_rationale(newtup, desc, "lessons_learnt", "closing a provider enquiry (lessons learnt)");
 				for (int r = 0; r < 2; r++)
 				{
@@ -316,8 +322,29 @@ sg_enquiry_guard(PG_FUNCTION_ARGS)
 						 "A provider's risk history is kept after the risks are resolved.");
 	la_id = sg_get_int64(tup, desc, "la_id");
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-		return PointerGetDatum(sg_guard_update(td, &enquiry_spec,
-											   sg_get_int64(tup, desc, "id"), la_id));
+	{
+		HeapTuple	newtup;
+		bool		isnull;
+		TimestampTz proposed = sg_get_ts(tup, desc, "proposed_at", &isnull);
+
+		if (!sg_internal_writing())
+		{
+			sg_check_event_time(td->tg_newtuple, desc, "cqc_advised_at", proposed, "the proposal");
+			sg_check_event_time(td->tg_newtuple, desc, "provider_informed_at", proposed, "the proposal");
+		}
+		newtup = sg_guard_update(td, &enquiry_spec, sg_get_int64(tup, desc, "id"), la_id);
+		if (sg_row_state(&sg_enquiry_machine, tup, desc, "stage") == SG_ENQ_MONITORING &&
+			sg_row_state(&sg_enquiry_machine, newtup, desc, "stage") == SG_ENQ_QUALITY_ASSURANCE)
+		{
+			/* a new round of quality assurance starts without the last round's outcome */
+			const char *cols[2] = {"qa_outcome", "qa_completed_at"};
+			Datum		vals[2] = {0, 0};
+			bool		nulls[2] = {true, true};
+
+			newtup = sg_set(newtup, desc, 2, cols, vals, nulls);
+		}
+		return PointerGetDatum(newtup);
+	}
 	if (sg_internal_writing())
 		return PointerGetDatum(tup);
 
@@ -543,7 +570,7 @@ static HeapTuple
 plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 {
 	static const SgPermit progressors[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
-	{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+	{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
 	static const SgPermit provider[] = {{SG_DUTY_PROVIDER, SG_ACT_FOR_RECIPIENT_LA}};
 	static const char *const allowed[] = {"status", "progress_note", "serious_delay", NULL};
 	const char *stamped[2] = {"updated_by", "updated_at"};
@@ -735,6 +762,22 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 			wrong_stage(&e, "record a finding", "during fact finding");
 		if (!present(sg_get_cstring(tup, desc, "finding")))
 			missing("the finding", "Record what was found.");
+		if (sg_get_int64(tup, desc, "concern_id") != 0)
+		{
+			Oid			types[2] = {INT8OID, INT8OID};
+			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "concern_id")),
+			Int64GetDatum(e.id)};
+
+			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.concern c "
+						  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
+						  "WHERE c.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
+						  2, types, values) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+						 errmsg("concern " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
+								DatumGetInt64(values[0]), e.id),
+						 errhint("Record findings against concerns about the enquiry's locations (see safeguard.enquiry_casework).")));
+		}
 		stamped[nstamped++] = "recorded_by";
 		stamped[nstamped++] = "recorded_at";
 	}
@@ -776,6 +819,23 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 		if (!present(sg_get_cstring(tup, desc, "description")) ||
 			!present(sg_get_cstring(tup, desc, "owner")))
 			missing("the item's description and owner", "Each item has what must improve, an owner and a due date.");
+		if (sg_get_int64(tup, desc, "referral_id") != 0)
+		{
+			Oid			types[2] = {INT8OID, INT8OID};
+			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "referral_id")),
+			Int64GetDatum(e.id)};
+
+			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.referral r "
+						  "JOIN safeguard.concern c ON c.id OPERATOR(pg_catalog.=) r.concern_id "
+						  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
+						  "WHERE r.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
+						  2, types, values) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+						 errmsg("referral " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
+								DatumGetInt64(values[0]), e.id),
+						 errhint("An individual safeguarding plan sits under the plan of the enquiry about its location.")));
+		}
 		tup = sg_set(tup, desc, 2, links, lv, ln);
 		stamped[nstamped++] = "updated_by";
 		stamped[nstamped++] = "updated_at";
@@ -860,40 +920,10 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 			sg_deadline_close("provider_enquiry", e.id, "fact_finding", held);
 		else if (strcmp(kind, "monitoring") == 0 && e.meeting_required)
 		{
-			Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
-			Datum		values[2] = {Int64GetDatum(e.id), TimestampTzGetDatum(held)};
-			int64	   *items;
-			int			n;
-
-			/* the forced meeting happened: close the delay deadlines it answers */
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			sg_exec_internal("SELECT d.subject_id FROM safeguard.deadline d "
-							 "JOIN safeguard.plan_item i ON i.id OPERATOR(pg_catalog.=) d.subject_id "
-							 "JOIN safeguard.improvement_plan p ON p.id OPERATOR(pg_catalog.=) i.plan_id "
-							 "WHERE d.subject_table OPERATOR(pg_catalog.=) 'plan_item' "
-							 "AND d.kind OPERATOR(pg_catalog.=) 'delay_meeting' "
-							 "AND d.status OPERATOR(pg_catalog.=) 'open' "
-							 "AND d.anchor_at OPERATOR(pg_catalog.<=) $2 "
-							 "AND p.enquiry_id OPERATOR(pg_catalog.=) $1", 2, types, values, NULL);
-			n = (int) SPI_processed;
-			items = palloc(sizeof(int64) * Max(n, 1));
-			for (int i = 0; i < n; i++)
-				items[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-													   SPI_tuptable->tupdesc, 1, &isnull));
-			SPI_finish();
-			for (int i = 0; i < n; i++)
-				sg_deadline_close("plan_item", items[i], "delay_meeting", held);
-			/* a delay flagged after this meeting still wants its own meeting */
-			advance_stage(e.id, "UPDATE safeguard.provider_enquiry e SET meeting_required = false "
-						  "WHERE e.id OPERATOR(pg_catalog.=) $1 AND NOT EXISTS ("
-						  "SELECT 1 FROM safeguard.deadline d "
-						  "JOIN safeguard.plan_item i ON i.id OPERATOR(pg_catalog.=) d.subject_id "
-						  "JOIN safeguard.improvement_plan p ON p.id OPERATOR(pg_catalog.=) i.plan_id "
-						  "WHERE d.subject_table OPERATOR(pg_catalog.=) 'plan_item' "
-						  "AND d.kind OPERATOR(pg_catalog.=) 'delay_meeting' "
-						  "AND d.status OPERATOR(pg_catalog.=) 'open' "
-						  "AND p.enquiry_id OPERATOR(pg_catalog.=) e.id)");
+			/* the forced meeting happened (if after the delay was flagged) */
+			if (sg_deadline_close_if_anchored_before("provider_enquiry", e.id, "delay_meeting", held))
+				advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = false "
+							  "WHERE id OPERATOR(pg_catalog.=) $1");
 		}
 	}
 	else if (strcmp(table, "improvement_plan") == 0)
@@ -929,8 +959,8 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 			load_enquiry(enquiry_id, &e, false);
 			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = true "
 						  "WHERE id OPERATOR(pg_catalog.=) $1");
-			sg_deadline_open("delay_meeting", "plan_item", sg_get_int64(tup, desc, "id"), 0,
-							 e.la_id, sg_now());
+			/* one forced meeting answers every delay flagged before it */
+			sg_deadline_open("delay_meeting", "provider_enquiry", e.id, 0, e.la_id, sg_now());
 		}
 	}
 	return PointerGetDatum(NULL);

@@ -199,7 +199,10 @@ sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id
 
 		if (!any_change(oldtup, newtup, desc))
 			return newtup;
-		if (sg_fsm_next_states(m, from, next) == 0 || spec->corrections == NULL)
+		if (sg_fsm_next_states(m, from, next) == 0)
+			sg_refuse_change(psprintf("a %s that is %s", m->name, sg_fsm_state_name(m, from)),
+							 "changed", "A record in a final state is kept as it is.");
+		if (spec->corrections == NULL)
 			check_changed_columns(oldtup, newtup, desc, spec->state_column, NULL,
 								  psprintf("while a %s is %s", m->name, sg_fsm_state_name(m, from)));
 		check_changed_columns(oldtup, newtup, desc, spec->state_column, spec->corrections,
