@@ -327,12 +327,12 @@ sg_enquiry_guard(PG_FUNCTION_ARGS)
 		bool		isnull;
 		TimestampTz proposed = sg_get_ts(tup, desc, "proposed_at", &isnull);
 
+		newtup = sg_guard_update(td, &enquiry_spec, sg_get_int64(tup, desc, "id"), la_id);
 		if (!sg_internal_writing())
 		{
-			sg_check_event_time(td->tg_newtuple, desc, "cqc_advised_at", proposed, "the proposal");
-			sg_check_event_time(td->tg_newtuple, desc, "provider_informed_at", proposed, "the proposal");
+			sg_check_event_time(newtup, desc, "cqc_advised_at", proposed, "the proposal");
+			sg_check_event_time(newtup, desc, "provider_informed_at", proposed, "the proposal");
 		}
-		newtup = sg_guard_update(td, &enquiry_spec, sg_get_int64(tup, desc, "id"), la_id);
 		if (sg_row_state(&sg_enquiry_machine, tup, desc, "stage") == SG_ENQ_MONITORING &&
 			sg_row_state(&sg_enquiry_machine, newtup, desc, "stage") == SG_ENQ_QUALITY_ASSURANCE)
 		{

@@ -260,7 +260,7 @@ SET ROLE sg04_la_a;
 SELECT throws_ok(format('UPDATE safeguard.referral SET la_id = %s WHERE id = %s', :lab, :r_s42),
                  'SG203', NULL, 'moving a referral to another authority without a transition: SG203');
 SELECT throws_ok(format($$UPDATE safeguard.referral SET la_reference = 'late edit' WHERE id = %s$$, :r_closed),
-                 'SG203', NULL, 'correcting a closed referral: SG203');
+                 'SG204', NULL, 'correcting a closed referral: SG204');
 RESET ROLE;
 -- Even the owner cannot write safeguard's own tables directly.
 SELECT throws_ok(format($$INSERT INTO safeguard.safeguarding_case (la_id, opened_at) VALUES (%s, now())$$, :laa),
