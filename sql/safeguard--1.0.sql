@@ -928,7 +928,7 @@ COMMENT ON FUNCTION safeguard.deadline_due(integer, safeguard.deadline_unit, tim
 -- The audit trail
 --------------------------------------------------------------------------
 CREATE TABLE safeguard.audit_event (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id               bigint GENERATED ALWAYS AS IDENTITY,
     recorded_at      timestamptz NOT NULL,
     business_time    timestamptz NOT NULL,
     txid             xid8 NOT NULL,
@@ -949,13 +949,17 @@ CREATE TABLE safeguard.audit_event (
     chain_seq        bigint NOT NULL,
     prev_hash        bytea NOT NULL,
     row_hash         bytea NOT NULL,
-    UNIQUE (chain_key, chain_seq)
+    PRIMARY KEY (chain_key, chain_seq)
 );
+-- id orders rows for reading; the chain position is the key.  It is not
+-- unique on purpose: a role allowed to write all data can wind the
+-- sequence back, and that must not stop audited work.
+CREATE INDEX audit_event_id ON safeguard.audit_event (id);
 CREATE INDEX audit_event_case ON safeguard.audit_event (case_id);
 CREATE INDEX audit_event_row ON safeguard.audit_event (table_name, row_key);
 COMMENT ON TABLE safeguard.audit_event IS
     'One row per insert or update of every workflow table, written in the same transaction by safeguard; append-only for everyone, the owner included.';
-COMMENT ON COLUMN safeguard.audit_event.id IS 'Sequence number.';
+COMMENT ON COLUMN safeguard.audit_event.id IS 'Order of writing (for reading in order; the chain position is the key).';
 COMMENT ON COLUMN safeguard.audit_event.recorded_at IS 'Clock time the change was made.';
 COMMENT ON COLUMN safeguard.audit_event.business_time IS 'safeguard.now() at the change (differs from recorded_at only when a test pinned the clock).';
 COMMENT ON COLUMN safeguard.audit_event.txid IS 'Transaction id.';
@@ -1282,6 +1286,8 @@ VALUES (pg_catalog.sha256(pg_catalog.convert_to(
     pg_catalog.gen_random_uuid()::pg_catalog.text OPERATOR(pg_catalog.||)
     pg_catalog.gen_random_uuid()::pg_catalog.text, 'UTF8')));
 REVOKE ALL ON safeguard.pseudonym_key FROM PUBLIC;
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.pseudonym_key
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
 
 CREATE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true) AS
 SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
@@ -2386,6 +2392,9 @@ COMMENT ON FUNCTION safeguard.guard_ddl() IS
 REVOKE ALL ON FUNCTION safeguard.guard_ddl() FROM PUBLIC;
 CREATE EVENT TRIGGER safeguard_guard_ddl ON ddl_command_end EXECUTE FUNCTION safeguard.guard_ddl();
 CREATE EVENT TRIGGER safeguard_guard_drop ON sql_drop EXECUTE FUNCTION safeguard.guard_ddl();
+-- Fire even under session_replication_role = replica.
+ALTER EVENT TRIGGER safeguard_guard_ddl ENABLE ALWAYS;
+ALTER EVENT TRIGGER safeguard_guard_drop ENABLE ALWAYS;
 
 -- Tables belong to a NOLOGIN role nobody can log in as or is a member of:
 -- no login role is the "owner" that could alter them.
@@ -2448,6 +2457,9 @@ SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy', 'WHERE N
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_rule', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_head', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_id_seq', '');
 -- Identity sequences, so restored rows keep their numbers and new ones follow on.
 SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant_id_seq', '');

@@ -238,6 +238,7 @@ sg_audit_append(Datum *values, bool *nulls)
 /* One problem found by verification. */
 typedef struct Problem
 {
+	MemoryContext cxt;			/* where the report lives (outside SPI) */
 	bool		found;
 	int64		id;
 	char	   *chain_key;
@@ -253,9 +254,9 @@ report(Problem *p, int64 id, const char *chain_key, int64 seq, const char *probl
 		return;
 	p->found = true;
 	p->id = id;
-	p->chain_key = pstrdup(chain_key);
+	p->chain_key = MemoryContextStrdup(p->cxt, chain_key);
 	p->chain_seq = seq;
-	p->problem = pstrdup(problem);
+	p->problem = MemoryContextStrdup(p->cxt, problem);
 }
 
 /* Walks every chain in order, recomputing each hash; records the first broken row. */
@@ -402,6 +403,7 @@ verify_digest(const char *digest, Problem *p)
 	int64		seal_id;
 	unsigned char given[SG_HASH_LEN];
 	unsigned char prev[SG_HASH_LEN];
+	unsigned char stored[SG_HASH_LEN];
 	unsigned char computed[SG_HASH_LEN];
 	Oid			types[3] = {INT8OID, TEXTOID, INT8OID};
 	Datum		values[3];
@@ -413,17 +415,38 @@ verify_digest(const char *digest, Problem *p)
 
 	parse_digest(digest, &seal_id, given);
 	values[0] = Int64GetDatum(seal_id);
-	if (SPI_execute_with_args("SELECT prev_digest FROM safeguard.audit_seal "
-							  "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values,
-							  NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args("SELECT s.prev_digest, s.digest, "
+							  "(SELECT q.digest FROM safeguard.audit_seal q "
+							  " WHERE q.id OPERATOR(pg_catalog.<) s.id ORDER BY q.id DESC LIMIT 1) "
+							  "FROM safeguard.audit_seal s WHERE s.id OPERATOR(pg_catalog.=) $1",
+							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "verify_audit: seal query failed");
 	if (SPI_processed != 1)
 	{
 		report(p, 0, "", 0, psprintf("seal " INT64_FORMAT " is missing (the seal table was altered)", seal_id));
 		return;
 	}
-	if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull), prev))
-		memset(prev, 0xff, SG_HASH_LEN);
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		unsigned char before[SG_HASH_LEN];
+		Datum		d;
+
+		if (!hash_from_datum(SPI_getbinval(tup, desc, 1, &isnull), prev))
+			memset(prev, 0xff, SG_HASH_LEN);
+		if (!hash_from_datum(SPI_getbinval(tup, desc, 2, &isnull), stored))
+			memset(stored, 0xff, SG_HASH_LEN);
+		d = SPI_getbinval(tup, desc, 3, &isnull);
+		if (isnull)
+			memcpy(before, genesis, SG_HASH_LEN);
+		else if (!hash_from_datum(d, before))
+			memset(before, 0xff, SG_HASH_LEN);
+		if (memcmp(before, prev, SG_HASH_LEN) != 0)
+		{
+			report(p, 0, "", 0, "the seal does not link to the previous seal (the seal table was altered)");
+			return;
+		}
+	}
 	if (SPI_execute_with_args("SELECT chain_key, chain_seq, row_hash FROM safeguard.audit_seal_head "
 							  "WHERE seal_id OPERATOR(pg_catalog.=) $1 ORDER BY chain_key COLLATE \"C\"",
 							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
@@ -433,6 +456,11 @@ verify_digest(const char *digest, Problem *p)
 	if (memcmp(computed, given, SG_HASH_LEN) != 0)
 	{
 		report(p, 0, "", 0, "the digest does not match the sealed chain heads (the seal was altered)");
+		return;
+	}
+	if (memcmp(stored, given, SG_HASH_LEN) != 0)
+	{
+		report(p, 0, "", 0, "the seal's stored digest was altered");
 		return;
 	}
 
@@ -495,7 +523,7 @@ verification_result(FunctionCallInfo fcinfo, Problem *p)
 Datum
 sg_verify_audit(PG_FUNCTION_ARGS)
 {
-	Problem		p = {0};
+	Problem		p = {CurrentMemoryContext};
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -508,7 +536,7 @@ sg_verify_audit(PG_FUNCTION_ARGS)
 Datum
 sg_verify_audit_digest(PG_FUNCTION_ARGS)
 {
-	Problem		p = {0};
+	Problem		p = {CurrentMemoryContext};
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -528,7 +556,7 @@ sg_verify_audit_digest(PG_FUNCTION_ARGS)
 Datum
 sg_verify_audit_strict(PG_FUNCTION_ARGS)
 {
-	Problem		p = {0};
+	Problem		p = {CurrentMemoryContext};
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

@@ -25,7 +25,12 @@
 
 #include "access/xact.h"
 #include "commands/event_trigger.h"
+#include "catalog/namespace.h"
 #include "commands/extension.h"
+#include "nodes/pg_list.h"
+#include "tcop/deparse_utility.h"
+#include "utils/aclchk_internal.h"
+#include "utils/lsyscache.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -86,6 +91,56 @@ record_ddl(const char *tag, const char *type, const char *identity)
 	sg_audit_append(values, nulls);
 }
 
+/*
+ * Returns true when a GRANT or REVOKE being reported names an object in
+ * schema safeguard (the command lists objects by OID, not by schema).
+ */
+static bool
+grant_touches_safeguard(void)
+{
+	Oid			nsp = get_namespace_oid("safeguard", true);
+	bool		touches = false;
+
+	if (SPI_execute("SELECT command FROM pg_catalog.pg_event_trigger_ddl_commands()", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "guard_ddl: could not list the commands");
+	for (uint64 i = 0; i < SPI_processed && !touches; i++)
+	{
+		bool		isnull;
+		CollectedCommand *cmd = (CollectedCommand *)
+			DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		ListCell   *lc;
+
+		if (isnull || cmd == NULL || cmd->type != SCT_Grant)
+			continue;
+		foreach(lc, cmd->d.grant.istmt->objects)
+		{
+			Oid			objid = lfirst_oid(lc);
+			Oid			objnsp = InvalidOid;
+
+			switch (cmd->d.grant.istmt->objtype)
+			{
+				case OBJECT_TABLE:
+				case OBJECT_SEQUENCE:
+					objnsp = get_rel_namespace(objid);
+					break;
+				case OBJECT_FUNCTION:
+				case OBJECT_PROCEDURE:
+				case OBJECT_ROUTINE:
+					objnsp = get_func_namespace(objid);
+					break;
+				case OBJECT_SCHEMA:
+					objnsp = objid;
+					break;
+				default:
+					break;
+			}
+			if (OidIsValid(objnsp) && objnsp == nsp)
+				touches = true;
+		}
+	}
+	return touches;
+}
+
 /* Event trigger: refuses, or records, DDL on safeguard's objects. */
 Datum
 sg_guard_ddl(PG_FUNCTION_ARGS)
@@ -112,9 +167,20 @@ sg_guard_ddl(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute(drop ?
 					"SELECT object_type, object_identity FROM pg_catalog.pg_event_trigger_dropped_objects() "
-					"WHERE schema_name OPERATOR(pg_catalog.=) 'safeguard'" :
-					"SELECT object_type, object_identity FROM pg_catalog.pg_event_trigger_ddl_commands() "
-					"WHERE schema_name OPERATOR(pg_catalog.=) 'safeguard'",
+					"WHERE schema_name OPERATOR(pg_catalog.=) 'safeguard' "
+					"OR object_identity OPERATOR(pg_catalog.~~) '% on safeguard.%'" :
+					"SELECT c.object_type, c.object_identity FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+					"WHERE c.schema_name OPERATOR(pg_catalog.=) 'safeguard' "
+					"OR c.object_identity OPERATOR(pg_catalog.~~) '% on safeguard.%' "
+					"OR (c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass AND EXISTS ("
+					"  SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) t.tgrelid "
+					"  WHERE t.oid OPERATOR(pg_catalog.=) c.objid AND r.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace)) "
+					"OR (c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_policy'::pg_catalog.regclass AND EXISTS ("
+					"  SELECT 1 FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) p.polrelid "
+					"  WHERE p.oid OPERATOR(pg_catalog.=) c.objid AND r.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace)) "
+					"OR (c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND EXISTS ("
+					"  SELECT 1 FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) w.ev_class "
+					"  WHERE w.oid OPERATOR(pg_catalog.=) c.objid AND r.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace))",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "guard_ddl: could not list the objects");
 	n = SPI_processed;
@@ -124,6 +190,13 @@ sg_guard_ddl(PG_FUNCTION_ARGS)
 	{
 		types[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 		identities[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+	}
+	if (n == 0 && !drop && (strcmp(tag, "GRANT") == 0 || strcmp(tag, "REVOKE") == 0) &&
+		grant_touches_safeguard())
+	{
+		n = 1;
+		types[0] = "privileges";
+		identities[0] = "on a safeguard object";
 	}
 	if (n > 0 && !superuser())
 		ereport(ERROR,
