@@ -15,6 +15,7 @@
  * Output is TAP; the exit status is non-zero when any test fails.
  */
 #include "calendar_math.h"
+#include "tap.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -52,39 +53,6 @@ typedef struct Tally
 	long		failures;
 } Tally;
 
-static int	tests_run;
-static int	tests_failed;
-
-/* Prints one TAP result line and records a failure. */
-static bool
-ok(bool pass, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!pass)
-		tests_failed++;
-	printf("%sok %d - ", pass ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return pass;
-}
-
-/* Prints a TAP diagnostic line on stderr, where prove always shows it. */
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	fflush(stdout);
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* Aborts the whole run the TAP way. */
 static void

@@ -19,6 +19,7 @@
  * fails.
  */
 #include "referral_fsm.h"
+#include "tap.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -28,39 +29,6 @@
 
 #define NAME_MAX_LEN 64
 
-static int	tests_run;
-static int	tests_failed;
-
-/* Prints one TAP result line and records a failure. */
-static bool
-ok(bool pass, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!pass)
-		tests_failed++;
-	printf("%sok %d - ", pass ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return pass;
-}
-
-/* Prints a TAP diagnostic line on stderr, where prove always shows it. */
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	fflush(stdout);
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* The public names, written out from the interface (they never change). */
 static const char *const want_duty[SG_NDUTIES] = {

@@ -22,6 +22,7 @@
  * exit status is non-zero when any test fails.
  */
 #include "validate.h"
+#include "tap.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -42,39 +43,6 @@ typedef struct Tally
 	long		failures;
 } Tally;
 
-static int	tests_run;
-static int	tests_failed;
-
-/* Prints one TAP result line and records a failure. */
-static bool
-ok(bool pass, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!pass)
-		tests_failed++;
-	printf("%sok %d - ", pass ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return pass;
-}
-
-/* Prints a TAP diagnostic line on stderr, where prove always shows it. */
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	fflush(stdout);
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* Records one exhaustive-check failure, printing the first few. */
 static void

@@ -6,30 +6,12 @@
  */
 #include "audit_encoding.h"
 #include "enquiry_fsm.h"
+#include "tap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static int	tests_run;
-static int	tests_failed;
-
-/* Prints one TAP result line; returns pass. */
-static int
-ok(int pass, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!pass)
-		tests_failed++;
-	printf("%sok %d - ", pass ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return pass;
-}
 
 /* Returns whether the machine allows from -> to. */
 static int
