@@ -6,4 +6,4 @@ INSERT INTO safeguard_bench.bare_concern (received_at, channel, source, descript
     risk_types, la_id, referrer_name, referrer_phone, adult_nhs_number)
 VALUES (now(), 'phone', 'relative', 'Bench: a concern about an adult with no open case.',
     '{Neglect and Acts of Omission}', :la, 'Bench Referrer', '07700 900123',
-    safeguard_bench.nhs_number(nextval('safeguard_bench.bare_seq')));
+    safeguard_bench.nhs_number(nextval('safeguard_bench.bare_seq') % 10000000));

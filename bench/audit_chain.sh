@@ -24,7 +24,8 @@
 #
 # Server: the one named by PGHOST/PGPORT/PGDATABASE when any of them is set (the extension
 # must be installed there; superuser needed for CREATE EXTENSION, CREATE ROLE and CHECKPOINT);
-# otherwise the script re-runs itself inside `pg_virtualenv -v 15`, a throwaway cluster.  It
+# otherwise the script re-runs itself inside `pg_virtualenv -v 15`, a throwaway cluster (with
+# fsync = on unless SAFEGUARD_BENCH_FSYNC=off, so that commits wait for the disk).  It
 # first runs `make -s install` in the repository root (skip with SAFEGUARD_BENCH_SKIP_INSTALL=1).
 # The benchmark writes audit rows, which cannot be deleted, so it works only in a scratch
 # database it creates (it refuses one that exists) and drops it at the end, with its role
@@ -32,7 +33,9 @@
 #
 # Environment (all optional):
 #   SAFEGUARD_BENCH_REPS=3               repetitions; the medians are over these
-#   SAFEGUARD_BENCH_SECONDS=8            duration of each pgbench run
+#   SAFEGUARD_BENCH_SECONDS=7            duration of each pgbench run
+#   SAFEGUARD_BENCH_FSYNC=on             fsync of the pg_virtualenv cluster (pg_virtualenv's own
+#                                        default is off: fast, but then no commit waits for the disk)
 #   SAFEGUARD_BENCH_CLIENTS=8            clients of the concurrent runs (A, B and C alike)
 #   SAFEGUARD_BENCH_DB=safeguard_bench_audit   scratch database (must not exist)
 #   SAFEGUARD_BENCH_KEEP=1               keep the scratch database and role afterwards
@@ -46,7 +49,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 
 REPS=${SAFEGUARD_BENCH_REPS:-3}
-DURATION=${SAFEGUARD_BENCH_SECONDS:-8}
+DURATION=${SAFEGUARD_BENCH_SECONDS:-7}
+FSYNC=${SAFEGUARD_BENCH_FSYNC:-on}
 CLIENTS=${SAFEGUARD_BENCH_CLIENTS:-8}
 DB=${SAFEGUARD_BENCH_DB:-safeguard_bench_audit}
 ROLE=${DB}_inspector
@@ -91,6 +95,7 @@ check_config() {
 	((CLIENTS >= 2)) || die "SAFEGUARD_BENCH_CLIENTS must be at least 2 (it is compared with 1 client), got '$CLIENTS'"
 	[[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || die "SAFEGUARD_BENCH_DB must be a plain lower-case name, got '$DB'"
 	((${#ROLE} <= 63)) || die "SAFEGUARD_BENCH_DB is too long for the role name $ROLE"
+	[[ "$FSYNC" == on || "$FSYNC" == off ]] || die "SAFEGUARD_BENCH_FSYNC must be on or off, got '$FSYNC'"
 }
 
 # Finds pgbench: on PATH, else next to the PostgreSQL 15 server.
@@ -373,17 +378,19 @@ report() {
 			printf "  %d concurrent writers are not reduced to one at a time (A%d/A1 >= %s): %.2f  %s   (one shared chain, like a global head: B%d/B1 %.2f)\n", n, n, target, an / a1, verdict(an / a1 >= target), n, bn / b1
 			print ""
 			print "reading it:"
-			printf "  An audited transaction is mostly CPU work in its backend (validation, case linking,\n"
-			printf "  a working-day deadline, SHA-256 over 2-3 audit rows) plus a WAL flush of ~4 kB at\n"
-			printf "  commit.  On %d CPUs, which also run pgbench, %d clients can do at most about %dx the\n", cpus, n, cpus
-			printf "  CPU work of 1; beyond that only overlapping waits help (round trips, WAL flushes\n"
-			printf "  shared by group commit), as in the bare insert (C%d/C1).  A, one chain per writer,\n", n
-			printf "  should approach %dx; B cannot beat one writer at a time, because each writer holds\n", cpus
-			printf "  the chain'"'"'s lock (and the adult'"'"'s case-linking lock) until its commit is on disk:\n"
-			printf "  B%d/B1 is what a single global chain head costs.  A opens a case per transaction\n", n
-			printf "  (3 audit rows), B joins one (2 rows), so B1 is cheaper than A1.  When the disk'"'"'s\n"
-			printf "  flush latency is high (shared virtual disks), A%d waits on WAL flushes, not on\n", n
-			printf "  chains, and its ratio drops with it: compare the per-repetition ratios.\n"
+			printf "  An audited transaction is CPU work in its backend (validation, case linking, a\n"
+			printf "  working-day deadline, SHA-256 over 2-3 audit rows) and a commit that waits for a\n"
+			printf "  WAL flush of about 4 kB.  %d clients can do at most about %dx the CPU work of 1 on\n", n, cpus
+			printf "  these %d CPUs (which also run pgbench); they get more only where 1 client leaves\n", cpus
+			printf "  the CPUs idle, waiting on round trips and flushes that %d clients overlap and share\n", n
+			printf "  (group commit), as the bare insert shows (C%d/C1).  A, one chain per writer, should\n", n
+			printf "  reach that: about %dx or more.  B cannot beat one writer at a time, because each\n", cpus
+			printf "  writer holds the chain'"'"'s lock (and the adult'"'"'s case-linking lock) until its commit\n"
+			printf "  is on disk: B%d/B1 near 1 is what a single global chain head costs.  A opens a case\n", n
+			printf "  per transaction (3 audit rows), B joins one (2 rows), so B1 is a little cheaper than\n"
+			printf "  A1.  C is a bare insert, not the workflow without its chain: A%d/C%d prices the whole\n", n, n
+			printf "  workflow, not the chain.  On a shared virtual disk whose flush latency jumps, A%d\n", n
+			printf "  waits on flushes rather than on chains: compare the per-repetition ratios.\n"
 		}' "$WORK/results"
 }
 
@@ -407,7 +414,7 @@ main() {
 		command -v pg_virtualenv >/dev/null 2>&1 ||
 			die "no server named (PGHOST/PGPORT/PGDATABASE unset) and pg_virtualenv not found (postgresql-common)"
 		# pg_virtualenv sets the PG* variables, so the inner run takes the other branch.
-		SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -v 15 bash "${BASH_SOURCE[0]}" "$@"
+		SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -v 15 -o "fsync=$FSYNC" bash "${BASH_SOURCE[0]}" "$@"
 	fi
 
 	local start=$SECONDS
