@@ -2396,6 +2396,200 @@ CREATE EVENT TRIGGER safeguard_guard_drop ON sql_drop EXECUTE FUNCTION safeguard
 ALTER EVENT TRIGGER safeguard_guard_ddl ENABLE ALWAYS;
 ALTER EVENT TRIGGER safeguard_guard_drop ENABLE ALWAYS;
 
+
+--------------------------------------------------------------------------
+-- Deadlines that act on their own: an escalation ladder per rule, each
+-- rung fired exactly once by safeguard.sweep() (from the background worker
+-- or pg_cron), an outbox and a NOTIFY in the same transaction.
+--------------------------------------------------------------------------
+CREATE TYPE safeguard.alert_rung AS ENUM ('due_soon', 'breach', 'escalate');
+COMMENT ON TYPE safeguard.alert_rung IS 'Rungs of an escalation ladder, in firing order: due_soon (warning), breach (the due instant passed), escalate (to the organisation''s named senior contact).';
+
+CREATE TABLE safeguard.escalation_rung (
+    policy_id     bigint NOT NULL,
+    kind          text NOT NULL,
+    rung          safeguard.alert_rung NOT NULL,
+    offset_amount integer NOT NULL,
+    offset_unit   safeguard.deadline_unit NOT NULL,
+    shipped       boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (policy_id, kind, rung),
+    FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule ON DELETE CASCADE
+);
+COMMENT ON TABLE safeguard.escalation_rung IS 'The escalation ladder of a deadline rule: when each rung fires, relative to the due instant (e.g. warn 2 working days before, breach at due, escalate 5 working days after).';
+COMMENT ON COLUMN safeguard.escalation_rung.policy_id IS 'The policy version.';
+COMMENT ON COLUMN safeguard.escalation_rung.kind IS 'The kind of deadline.';
+COMMENT ON COLUMN safeguard.escalation_rung.rung IS 'due_soon, breach or escalate.';
+COMMENT ON COLUMN safeguard.escalation_rung.offset_amount IS 'How far from the due instant the rung fires (negative: before), in offset_unit. Working days count whole days: -2 fires when two working days remain.';
+COMMENT ON COLUMN safeguard.escalation_rung.offset_unit IS 'working_days, clock_hours or calendar_days.';
+COMMENT ON COLUMN safeguard.escalation_rung.shipped IS 'True for the defaults installed by the extension.';
+INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit, shipped)
+SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung,
+       CASE WHEN r.unit OPERATOR(pg_catalog.=) 'clock_hours' THEN x.hours ELSE x.days END,
+       r.unit, true
+FROM safeguard.deadline_rule r,
+     (VALUES ('due_soon', -2, -1), ('breach', 0, 0), ('escalate', 5, 24)) AS x(rung, days, hours)
+WHERE r.shipped;
+
+CREATE TABLE safeguard.deadline_alert (
+    deadline_id     bigint NOT NULL REFERENCES safeguard.deadline,
+    rung            safeguard.alert_rung NOT NULL,
+    case_id         bigint,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    kind            text NOT NULL,
+    subject_table   text NOT NULL,
+    subject_id      bigint NOT NULL,
+    due_at          timestamptz NOT NULL,
+    fire_at         timestamptz NOT NULL,
+    fired_at        timestamptz NOT NULL,
+    contact_name    text,
+    contact_email   text,
+    PRIMARY KEY (deadline_id, rung)
+);
+COMMENT ON TABLE safeguard.deadline_alert IS 'Rungs fired: one row per deadline and rung, claimed by the primary key, so each fires exactly once whoever sweeps and however often.';
+COMMENT ON COLUMN safeguard.deadline_alert.deadline_id IS 'The deadline.';
+COMMENT ON COLUMN safeguard.deadline_alert.rung IS 'Which rung fired.';
+COMMENT ON COLUMN safeguard.deadline_alert.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline_alert.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadline_alert.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.deadline_alert.subject_table IS 'Table of the record the deadline belongs to.';
+COMMENT ON COLUMN safeguard.deadline_alert.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadline_alert.due_at IS 'The due instant when the rung fired.';
+COMMENT ON COLUMN safeguard.deadline_alert.fire_at IS 'When the rung was due to fire.';
+COMMENT ON COLUMN safeguard.deadline_alert.fired_at IS 'When a sweep fired it.';
+COMMENT ON COLUMN safeguard.deadline_alert.contact_name IS 'The named senior contact to chase (escalations).';
+COMMENT ON COLUMN safeguard.deadline_alert.contact_email IS 'That contact''s e-mail.';
+
+CREATE TABLE safeguard.outbox (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    channel      text NOT NULL,
+    payload      jsonb NOT NULL,
+    created_at   timestamptz NOT NULL,
+    delivered_at timestamptz,
+    delivered_by text
+);
+CREATE INDEX outbox_undelivered ON safeguard.outbox (id) WHERE delivered_at IS NULL;
+COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them. Consume with SELECT ... WHERE delivered_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED, deliver, then safeguard.outbox_mark_delivered(ids) in the same transaction.';
+COMMENT ON COLUMN safeguard.outbox.id IS 'Order of writing.';
+COMMENT ON COLUMN safeguard.outbox.channel IS 'The NOTIFY channel it was also announced on (safeguard_deadline).';
+COMMENT ON COLUMN safeguard.outbox.payload IS 'The notification (see the README).';
+COMMENT ON COLUMN safeguard.outbox.created_at IS 'When it was written.';
+COMMENT ON COLUMN safeguard.outbox.delivered_at IS 'When a consumer marked it delivered; NULL until then.';
+COMMENT ON COLUMN safeguard.outbox.delivered_by IS 'The role that marked it delivered.';
+
+CREATE FUNCTION safeguard.sweep(max_rungs integer DEFAULT 1000) RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_sweep';
+COMMENT ON FUNCTION safeguard.sweep(integer) IS
+    'Fires the due rungs of open deadlines (due_soon, breach, escalate, in order), at most max_rungs per call, each exactly once, with an outbox row and a NOTIFY on channel safeguard_deadline in the same transaction; returns how many fired. Called by the background worker, or by pg_cron.';
+CREATE FUNCTION safeguard.outbox_mark_delivered(ids bigint[]) RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_outbox_mark_delivered';
+COMMENT ON FUNCTION safeguard.outbox_mark_delivered(bigint[]) IS
+    'Marks outbox rows delivered (once); returns how many were marked.';
+CREATE FUNCTION safeguard.outbox_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_outbox_guard';
+COMMENT ON FUNCTION safeguard.outbox_guard() IS 'Trigger: outbox rows come only from safeguard; only their delivery is recorded, once; none is deleted.';
+REVOKE ALL ON FUNCTION safeguard.sweep(integer), safeguard.outbox_mark_delivered(bigint[]),
+    safeguard.outbox_guard() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sweep(integer), safeguard.outbox_mark_delivered(bigint[]) TO safeguard_admin;
+
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_alert
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER outbox_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.outbox
+    FOR EACH ROW EXECUTE FUNCTION safeguard.outbox_guard();
+CREATE TRIGGER policy_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.escalation_rung
+    FOR EACH ROW EXECUTE FUNCTION safeguard.policy_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_alert
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('deadline_id', 'rung', 'case_id');
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.escalation_rung
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('policy_id', '', '');
+
+REVOKE ALL ON safeguard.escalation_rung, safeguard.deadline_alert, safeguard.outbox FROM PUBLIC;
+GRANT SELECT ON safeguard.escalation_rung TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON safeguard.escalation_rung TO safeguard_admin;
+GRANT SELECT ON safeguard.deadline_alert
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+       safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT, UPDATE ON safeguard.outbox TO safeguard_admin;
+ALTER TABLE safeguard.deadline_alert ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_alert FORCE ROW LEVEL SECURITY;
+CREATE POLICY own_or_overseen ON safeguard.deadline_alert
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+
+-- What the caller's own organisation must act on, with the contact to chase.
+CREATE VIEW safeguard.deadlines_due_today WITH (security_invoker = true) AS
+SELECT d.* FROM safeguard.my_deadlines d
+WHERE (d.due_at OPERATOR(pg_catalog.-) interval '1 microsecond') AT TIME ZONE 'Europe/London'
+      OPERATOR(pg_catalog.<) ((safeguard.now() AT TIME ZONE 'Europe/London')::date OPERATOR(pg_catalog.+) 1)
+  AND NOT d.overdue;
+COMMENT ON VIEW safeguard.deadlines_due_today IS 'The caller''s organisation''s open deadlines that fall due by the end of today (Europe/London) and are not yet overdue.';
+CREATE VIEW safeguard.deadlines_due_soon WITH (security_invoker = true) AS
+SELECT d.* FROM safeguard.my_deadlines d
+WHERE NOT d.overdue AND EXISTS (SELECT 1 FROM safeguard.deadline_alert a
+    WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) 'due_soon');
+COMMENT ON VIEW safeguard.deadlines_due_soon IS 'The caller''s organisation''s open deadlines whose due-soon warning has fired and that are not yet overdue.';
+CREATE VIEW safeguard.deadlines_overdue WITH (security_invoker = true) AS
+SELECT d.* FROM safeguard.my_deadlines d WHERE d.overdue;
+COMMENT ON VIEW safeguard.deadlines_overdue IS 'The caller''s organisation''s open deadlines past their due instant, with the named senior contact.';
+CREATE VIEW safeguard.deadlines_escalated WITH (security_invoker = true) AS
+SELECT d.*, a.fired_at AS escalated_at FROM safeguard.open_deadlines d
+JOIN safeguard.deadline_alert a ON a.deadline_id OPERATOR(pg_catalog.=) d.id
+                               AND a.rung OPERATOR(pg_catalog.=) 'escalate';
+COMMENT ON VIEW safeguard.deadlines_escalated IS 'Open deadlines the caller may see that have been escalated to the named senior contact: the chase list.';
+GRANT SELECT ON safeguard.deadlines_due_today, safeguard.deadlines_due_soon,
+    safeguard.deadlines_overdue, safeguard.deadlines_escalated TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+COMMENT ON COLUMN safeguard.deadlines_escalated.escalated_at IS 'When the escalation fired.';
+DO $comments$
+DECLARE
+    v text;
+    c record;
+BEGIN
+    FOREACH v IN ARRAY ARRAY['deadlines_due_today', 'deadlines_due_soon', 'deadlines_overdue', 'deadlines_escalated']
+    LOOP
+        FOR c IN SELECT a.attname, pg_catalog.col_description('safeguard.open_deadlines'::pg_catalog.regclass, b.attnum) AS d
+                 FROM pg_catalog.pg_attribute a
+                 JOIN pg_catalog.pg_attribute b ON b.attrelid OPERATOR(pg_catalog.=) 'safeguard.open_deadlines'::pg_catalog.regclass
+                                               AND b.attname OPERATOR(pg_catalog.=) a.attname
+                 WHERE a.attrelid OPERATOR(pg_catalog.=) pg_catalog.format('safeguard.%I', v)::pg_catalog.regclass
+                   AND a.attnum OPERATOR(pg_catalog.>) 0
+        LOOP
+            EXECUTE pg_catalog.format('COMMENT ON COLUMN safeguard.%I.%I IS %L', v, c.attname, c.d);
+        END LOOP;
+    END LOOP;
+END
+$comments$;
+
+--------------------------------------------------------------------------
+-- Every table refuses TRUNCATE; every trigger fires ALWAYS.
+--------------------------------------------------------------------------
+DO $triggers$
+DECLARE
+    t text;
+    g record;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
+        'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
+        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'audit_seal', 'audit_seal_head', 'pseudonym_key',
+        'provider_enquiry', 'enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
+        'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
+        'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification',
+        'escalation_rung', 'deadline_alert', 'outbox']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
+                                  'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);
+    END LOOP;
+    FOR g IN SELECT c.relname, tg.tgname
+             FROM pg_catalog.pg_trigger tg
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+             WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard' AND NOT tg.tgisinternal
+               AND tg.tgenabled OPERATOR(pg_catalog.<>) 'A'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', g.relname, g.tgname);
+    END LOOP;
+END
+$triggers$;
+
 -- Tables belong to a NOLOGIN role nobody can log in as or is a member of:
 -- no login role is the "owner" that could alter them.
 DO $owner$
@@ -2415,36 +2609,6 @@ END
 $owner$;
 
 --------------------------------------------------------------------------
--- Every table refuses TRUNCATE; every trigger fires ALWAYS.
---------------------------------------------------------------------------
-DO $triggers$
-DECLARE
-    t text;
-    g record;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['division', 'bank_holiday', 'organisation', 'duty_grant',
-        'safeguarding_case', 'concern', 'triage', 'referral', 'deadline_kind',
-        'deadline_policy', 'deadline_rule', 'deadline', 'audit_event', 'audit_seal', 'audit_seal_head', 'pseudonym_key',
-        'provider_enquiry', 'enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
-        'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
-        'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification']
-    LOOP
-        EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
-                                  'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);
-    END LOOP;
-    FOR g IN SELECT c.relname, tg.tgname
-             FROM pg_catalog.pg_trigger tg
-             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
-             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-             WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard' AND NOT tg.tgisinternal
-               AND tg.tgenabled OPERATOR(pg_catalog.<>) 'A'
-    LOOP
-        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', g.relname, g.tgname);
-    END LOOP;
-END
-$triggers$;
-
---------------------------------------------------------------------------
 -- pg_dump keeps the data (installed defaults excepted)
 --------------------------------------------------------------------------
 SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation', '');
@@ -2457,6 +2621,10 @@ SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy', 'WHERE N
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_rule', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.escalation_rung', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_alert', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_head', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_id_seq', '');

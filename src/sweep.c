@@ -1,0 +1,289 @@
+/*
+ * sweep.c
+ *		Deadlines that act on their own: safeguard.sweep() fires the rungs of
+ *		each open deadline's escalation ladder, exactly once each, with an
+ *		outbox row and a NOTIFY in the same transaction.
+ *
+ * Owns safeguard.sweep(), outbox_mark_delivered() and the outbox_guard
+ * trigger.  The background worker (worker.c) and pg_cron call sweep().
+ *
+ * Invariants:
+ *	- A rung fires when safeguard.now() reaches its instant: the due instant
+ *	  (computed now, from the anchor and rule, so a newly announced bank
+ *	  holiday moves it) shifted by the rung's offset.  Rungs of one deadline
+ *	  fire in ladder order, several in one sweep if it ran late.
+ *	- The primary key (deadline_id, rung) claims each rung: the worker and
+ *	  a manual sweep, or a sweep rerun after a crash, can never fire one
+ *	  twice (ON CONFLICT DO NOTHING; the loser waits, then does nothing).
+ *	- The alert, its audit row, its outbox row and the NOTIFY commit or
+ *	  vanish together.  Only open deadlines are read, through the partial
+ *	  index on open deadlines: the cost grows with open work, not history.
+ */
+#include "postgres.h"
+
+#include "audit.h"
+#include "calendar.h"
+#include "deadline.h"
+#include "safeguard.h"
+#include "sg_errcodes.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(sg_sweep);
+PG_FUNCTION_INFO_V1(sg_outbox_mark_delivered);
+PG_FUNCTION_INFO_V1(sg_outbox_guard);
+
+/* One rung waiting to fire. */
+typedef struct Pending
+{
+	int64		deadline_id;
+	int64		case_id;
+	int64		org_id;
+	char	   *kind;
+	char	   *subject_table;
+	int64		subject_id;
+	char	   *rung;
+	TimestampTz due;
+	TimestampTz fire;
+	char	   *contact_name;
+	char	   *contact_email;
+} Pending;
+
+/* Returns the instant a rung fires: the due instant shifted by its offset. */
+static TimestampTz
+rung_instant(TimestampTz due, int32 offset, const char *unit, const char *division)
+{
+	const SgDivision *div;
+	DateADT		due_day;
+
+	if (offset == 0)
+		return due;
+	if (strcmp(unit, "clock_hours") == 0)
+		return due + (int64) offset * USECS_PER_HOUR;
+	div = sg_division_lookup(division);
+	due_day = sg_local_date(div, due - 1);	/* the day whose end is due */
+	if (strcmp(unit, "calendar_days") == 0)
+		return sg_end_of_day(div, due_day + offset);
+	return sg_end_of_day(div, sg_add_working_days(div, due_day, offset));
+}
+
+/* Returns a text column of the current SPI row, or NULL (copied to cxt). */
+static char *
+spi_text(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		v = SPI_getbinval(tup, desc, col, &isnull);
+	MemoryContext old;
+	char	   *s;
+
+	if (isnull)
+		return NULL;
+	old = MemoryContextSwitchTo(cxt);
+	s = TextDatumGetCString(v);
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+/* Builds the notification payload of a fired rung. */
+static char *
+payload(const Pending *p)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"deadline_id\": " INT64_FORMAT ", \"rung\": \"%s\", \"kind\": \"%s\", "
+					 "\"subject_table\": \"%s\", \"subject_id\": " INT64_FORMAT ", "
+					 "\"organisation_id\": " INT64_FORMAT ", \"due_at\": \"%s\"",
+					 p->deadline_id, p->rung, p->kind, p->subject_table, p->subject_id,
+					 p->org_id, sg_canonical_text(TimestampTzGetDatum(p->due), TIMESTAMPTZOID));
+	if (p->case_id != 0)
+		appendStringInfo(&buf, ", \"case_id\": " INT64_FORMAT, p->case_id);
+	if (strcmp(p->rung, "escalate") == 0 && p->contact_name)
+	{
+		appendStringInfoString(&buf, ", \"contact_name\": ");
+		escape_json(&buf, p->contact_name);
+		if (p->contact_email)
+		{
+			appendStringInfoString(&buf, ", \"contact_email\": ");
+			escape_json(&buf, p->contact_email);
+		}
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/* SQL: sweep(max_rungs integer) -> integer: fires due rungs; returns how many. */
+Datum
+sg_sweep(PG_FUNCTION_ARGS)
+{
+	int32		max_rungs = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
+	TimestampTz now = sg_now();
+	MemoryContext cxt = CurrentMemoryContext;
+	Pending    *pending;
+	int			npending = 0;
+	int			fired = 0;
+
+	if (max_rungs < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_rungs must be at least 1"),
+				 errhint("Pass how many rungs one call may fire, e.g. 1000.")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT d.id, d.case_id, d.organisation_id, d.kind, d.subject_table, d.subject_id, "
+					 "coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
+					 "e.rung::pg_catalog.text, e.offset_amount, e.offset_unit::pg_catalog.text, "
+					 "o.senior_contact_name, o.senior_contact_email "
+					 "FROM safeguard.deadline d "
+					 "JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+					 "  AND r.kind OPERATOR(pg_catalog.=) d.kind "
+					 "JOIN safeguard.escalation_rung e ON e.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+					 "  AND e.kind OPERATOR(pg_catalog.=) d.kind "
+					 "JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id "
+					 "WHERE d.status OPERATOR(pg_catalog.=) 'open' AND NOT EXISTS ("
+					 "  SELECT 1 FROM safeguard.deadline_alert a "
+					 "  WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) e.rung) "
+					 "ORDER BY d.id, e.rung", 0, NULL, NULL, NULL);
+	pending = MemoryContextAlloc(cxt, sizeof(Pending) * Max(SPI_processed, 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Pending    *p = &pending[npending];
+		Datum		v;
+		char	   *unit = spi_text(tup, desc, 8, cxt);
+		char	   *division = spi_text(tup, desc, 10, cxt);
+		char	   *offset_unit = spi_text(tup, desc, 13, cxt);
+		int32		amount = DatumGetInt32(SPI_getbinval(tup, desc, 7, &isnull));
+		TimestampTz anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 9, &isnull));
+		int32		offset = DatumGetInt32(SPI_getbinval(tup, desc, 12, &isnull));
+
+		p->deadline_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		v = SPI_getbinval(tup, desc, 2, &isnull);
+		p->case_id = isnull ? 0 : DatumGetInt64(v);
+		p->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+		p->kind = spi_text(tup, desc, 4, cxt);
+		p->subject_table = spi_text(tup, desc, 5, cxt);
+		p->subject_id = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
+		p->rung = spi_text(tup, desc, 11, cxt);
+		p->contact_name = spi_text(tup, desc, 14, cxt);
+		p->contact_email = spi_text(tup, desc, 15, cxt);
+		p->due = sg_deadline_due(amount, unit, anchor, division);
+		p->fire = rung_instant(p->due, offset, offset_unit, division);
+		if (p->fire <= now)
+			npending++;
+	}
+
+	for (int i = 0; i < npending && fired < max_rungs; i++)
+	{
+		Pending    *p = &pending[i];
+		Oid			types[12] = {INT8OID, TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, INT8OID,
+			TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
+		Datum		values[12];
+		char		nulls[12] = "            ";
+		Oid			otypes[2] = {TEXTOID, TIMESTAMPTZOID};
+		Datum		ovalues[2];
+		char	   *doc;
+
+		values[0] = Int64GetDatum(p->deadline_id);
+		values[1] = CStringGetTextDatum(p->rung);
+		values[2] = Int64GetDatum(p->case_id);
+		nulls[2] = p->case_id ? ' ' : 'n';
+		values[3] = Int64GetDatum(p->org_id);
+		values[4] = CStringGetTextDatum(p->kind);
+		values[5] = CStringGetTextDatum(p->subject_table);
+		values[6] = Int64GetDatum(p->subject_id);
+		values[7] = TimestampTzGetDatum(p->due);
+		values[8] = TimestampTzGetDatum(p->fire);
+		values[9] = TimestampTzGetDatum(now);
+		values[10] = p->contact_name ? CStringGetTextDatum(p->contact_name) : (Datum) 0;
+		nulls[10] = p->contact_name ? ' ' : 'n';
+		values[11] = p->contact_email ? CStringGetTextDatum(p->contact_email) : (Datum) 0;
+		nulls[11] = p->contact_email ? ' ' : 'n';
+		if (sg_exec_internal("INSERT INTO safeguard.deadline_alert (deadline_id, rung, case_id, "
+							 "organisation_id, kind, subject_table, subject_id, due_at, fire_at, fired_at, "
+							 "contact_name, contact_email) "
+							 "VALUES ($1, $2::safeguard.alert_rung, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+							 "ON CONFLICT DO NOTHING", 12, types, values, nulls) == 0)
+			continue;			/* another sweep fired it */
+		doc = payload(p);
+		ovalues[0] = CStringGetTextDatum(doc);
+		ovalues[1] = TimestampTzGetDatum(now);
+		sg_exec_internal("INSERT INTO safeguard.outbox (channel, payload, created_at) "
+						 "VALUES ('safeguard_deadline', $1::pg_catalog.jsonb, $2)", 2, otypes, ovalues, NULL);
+		sg_exec_internal("SELECT pg_catalog.pg_notify('safeguard_deadline', $1)", 1, otypes, ovalues, NULL);
+		fired++;
+	}
+	SPI_finish();
+	PG_RETURN_INT32(fired);
+}
+
+/* SQL: outbox_mark_delivered(ids bigint[]) -> integer. */
+Datum
+sg_outbox_mark_delivered(PG_FUNCTION_ARGS)
+{
+	Oid			types[2] = {INT8ARRAYOID, TEXTOID};
+	Datum		values[2];
+	uint64		n;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(0);
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* as the caller: the row locks a consumer took with SKIP LOCKED are its own */
+	if (SPI_execute_with_args("UPDATE safeguard.outbox SET delivered_at = pg_catalog.clock_timestamp(), "
+							  "delivered_by = $2 WHERE id OPERATOR(pg_catalog.=) ANY ($1) "
+							  "AND delivered_at IS NULL", 2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "outbox_mark_delivered: update failed");
+	n = SPI_processed;
+	SPI_finish();
+	PG_RETURN_INT32((int32) n);
+}
+
+/*
+ * Trigger on outbox: rows come only from safeguard; an update may only
+ * record delivery, once; nothing is deleted.
+ */
+Datum
+sg_outbox_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "outbox_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	bool		isnull;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("outbox rows", "deleted", "Mark them delivered with safeguard.outbox_mark_delivered().");
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		if (!sg_internal_writing())
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_FORGED_COLUMN),
+					 errmsg("outbox rows are written only by safeguard"),
+					 errhint("Notifications follow from deadlines; they cannot be inserted.")));
+		return PointerGetDatum(td->tg_trigtuple);
+	}
+	(void) sg_get(td->tg_trigtuple, desc, "delivered_at", &isnull);
+	if (!isnull)
+		sg_refuse_change("a delivered outbox row", "changed", "It was delivered already.");
+	for (int i = 0; i < desc->natts; i++)
+	{
+		const char *name = NameStr(TupleDescAttr(desc, i)->attname);
+
+		if (strcmp(name, "delivered_at") != 0 && strcmp(name, "delivered_by") != 0 &&
+			!sg_column_unchanged(td->tg_trigtuple, td->tg_newtuple, desc, i + 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_FORGED_COLUMN),
+					 errmsg("column %s of an outbox row cannot change", name),
+					 errhint("Only delivery is recorded.")));
+	}
+	return PointerGetDatum(td->tg_newtuple);
+}
