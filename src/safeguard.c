@@ -12,6 +12,7 @@
 
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -21,9 +22,12 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	/* The deadline sweeper and its settings (only when preloaded). */
+	sg_worker_init();
+
 	/*
-	 * No setting exists yet; reserving the prefix already turns a typo or a
-	 * spoofed "SET safeguard.x" into an error rather than a silent
+	 * Last, after every setting is defined: reserving the prefix turns a
+	 * typo or a spoofed "SET safeguard.x" into an error rather than a silent
 	 * placeholder that some code might later trust.
 	 */
 	MarkGUCPrefixReserved("safeguard");

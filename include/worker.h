@@ -1,0 +1,17 @@
+/*
+ * worker.h
+ *		The deadline sweeper: a background worker that calls
+ *		safeguard.sweep() on a fixed cadence.  Implemented in worker.c.
+ */
+#ifndef SAFEGUARD_WORKER_H
+#define SAFEGUARD_WORKER_H
+
+#include "postgres.h"
+
+/* When preloaded, defines the worker's settings and registers the worker. */
+extern void sg_worker_init(void);
+
+/* Runs the sweeper: connects, then sweeps every safeguard.sweep_interval. */
+extern PGDLLEXPORT void sg_worker_main(Datum main_arg) pg_attribute_noreturn();
+
+#endif							/* SAFEGUARD_WORKER_H */
