@@ -50,4 +50,9 @@
 #define ERRCODE_SG_INVALID_DIGEST			MAKE_SQLSTATE('S','G','4','0','2')
 #define ERRCODE_SG_PROTECTED_OBJECT			MAKE_SQLSTATE('S','G','4','0','3')
 
+/* Deadlines */
+#define ERRCODE_SG_DEADLINE_STATE			MAKE_SQLSTATE('S','G','5','0','1')
+#define ERRCODE_SG_ALREADY_EXTENDED			MAKE_SQLSTATE('S','G','5','0','2')
+#define ERRCODE_SG_APPROVER					MAKE_SQLSTATE('S','G','5','0','3')
+
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

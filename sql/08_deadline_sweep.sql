@@ -127,6 +127,43 @@ WHERE table_name = 'deadline_alert' AND changes->>'subject_table' = 'concern'
   AND (changes->>'subject_id')::bigint = :concern;
 SELECT count(*) AS broken FROM safeguard.verify_audit();
 
+-- Clock-stop.  A second concern, Thursday 2 April 11:00: triage due at the
+-- end of Tuesday 7 April.  At 12:00 the inspector stops the clock while
+-- awaiting police advice; nothing fires while it is stopped.
+SELECT safeguard.set_clock('2026-04-02 10:00+00');
+SET ROLE s08_inspector;
+SELECT safeguard.log_concern('2026-04-02 10:00+00', 'email', 'professional',
+    'Police attended; awaiting their advice.', '{Psychological Abuse}', la_id => :la,
+    referrer_name => 'PC Example', referrer_email => 'pc.example@police.example') AS concern2 \gset
+RESET ROLE;
+SELECT id AS d2 FROM safeguard.deadline WHERE subject_table = 'concern' AND subject_id = :concern2 \gset
+SELECT safeguard.set_clock('2026-04-02 11:00+00');
+SET ROLE s08_officer;
+SELECT safeguard.pause_deadline(:d2, 'Awaiting police advice.');
+RESET ROLE;
+SET ROLE s08_inspector;
+SELECT safeguard.pause_deadline(:d2, '  ');
+SELECT safeguard.pause_deadline(:d2, 'Awaiting police advice.') IS NOT NULL AS paused;
+SELECT safeguard.pause_deadline(:d2, 'Again.');
+SELECT kind, due_at, overdue, paused_at FROM safeguard.open_deadlines WHERE id = :d2;
+RESET ROLE;
+SELECT safeguard.set_clock('2026-04-08 08:00+00');
+SELECT safeguard.sweep() IS NOT NULL AS swept_while_paused;
+SELECT count(*) AS alerts_while_paused FROM safeguard.deadline_alert WHERE deadline_id = :d2;
+-- Wednesday 8 April: the clock restarts.  One working day remained when it
+-- stopped (Tuesday 7 April, after Thursday 2 April), so triage is now due by
+-- the end of the next working day: Thursday 9 April.
+SET ROLE s08_inspector;
+SELECT safeguard.resume_deadline(:d2) AS new_due;
+SELECT safeguard.resume_deadline(:d2);
+SELECT reason, resumed_at IS NOT NULL AS resumed, remaining FROM safeguard.deadline_pause WHERE deadline_id = :d2;
+-- One extension, by 2 working days, approved by another senior role.
+SELECT safeguard.extend_deadline(:d2, 2, 'Translator needed for the interview.', 's08_inspector');
+SELECT safeguard.extend_deadline(:d2, 2, 'Translator needed for the interview.', 's08_admin') AS extended_due;
+SELECT safeguard.extend_deadline(:d2, 1, 'More time.', 's08_admin');
+SELECT kind, due_at, amount, unit FROM safeguard.open_deadlines WHERE id = :d2;
+RESET ROLE;
+
 SELECT safeguard.set_clock(NULL) IS NOT NULL AS unpinned;
 SELECT safeguard.revoke_duty('s08_inspector', 'inspector'), safeguard.revoke_duty('s08_admin', 'admin'),
        safeguard.revoke_duty('s08_officer', 'la_officer');

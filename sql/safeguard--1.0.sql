@@ -895,6 +895,10 @@ CREATE TABLE safeguard.deadline (
     status          safeguard.deadline_status NOT NULL DEFAULT 'open',
     closed_at       timestamptz,
     due_at_close    timestamptz,
+    paused_at       timestamptz,
+    extended_by     integer,
+    extension_reason text,
+    extension_approver regrole,
     FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule
 );
 CREATE UNIQUE INDEX deadline_one_open ON safeguard.deadline (subject_table, subject_id, kind)
@@ -917,6 +921,10 @@ COMMENT ON COLUMN safeguard.deadline.amount IS 'A timescale set for this record 
 COMMENT ON COLUMN safeguard.deadline.status IS 'open, met, breached or cancelled.';
 COMMENT ON COLUMN safeguard.deadline.closed_at IS 'When the awaited event happened (or the deadline was cancelled).';
 COMMENT ON COLUMN safeguard.deadline.due_at_close IS 'The due instant it was judged against when it closed.';
+COMMENT ON COLUMN safeguard.deadline.paused_at IS 'When its clock was stopped (pause_deadline); NULL while it runs.';
+COMMENT ON COLUMN safeguard.deadline.extended_by IS 'The one extension granted, in the rule''s unit (extend_deadline).';
+COMMENT ON COLUMN safeguard.deadline.extension_reason IS 'Why it was extended.';
+COMMENT ON COLUMN safeguard.deadline.extension_approver IS 'The senior role (admin or SAM duty) who approved the extension.';
 
 CREATE FUNCTION safeguard.deadline_due(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
     RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE
@@ -1181,9 +1189,12 @@ CREATE VIEW safeguard.open_deadlines WITH (security_invoker = true) AS
 SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id,
        d.organisation_id, o.name AS organisation, o.senior_contact_name, o.senior_contact_email,
        d.anchor_at, coalesce(d.amount, r.amount) AS amount, r.unit,
-       safeguard.deadline_due(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) AS due_at,
-       safeguard.deadline_due(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division)
-           OPERATOR(pg_catalog.<) safeguard.now() AS overdue
+       CASE WHEN d.paused_at IS NULL THEN
+         safeguard.deadline_due(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) END AS due_at,
+       coalesce(d.paused_at IS NULL AND
+         safeguard.deadline_due(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division)
+           OPERATOR(pg_catalog.<) safeguard.now(), false) AS overdue,
+       d.paused_at
 FROM safeguard.deadline d
 JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
                               AND r.kind OPERATOR(pg_catalog.=) d.kind
@@ -1203,7 +1214,8 @@ COMMENT ON COLUMN safeguard.open_deadlines.anchor_at IS 'What it is counted from
 COMMENT ON COLUMN safeguard.open_deadlines.amount IS 'The timescale: the rule''s amount, or one set for this record.';
 COMMENT ON COLUMN safeguard.open_deadlines.unit IS 'The rule''s unit.';
 COMMENT ON COLUMN safeguard.open_deadlines.due_at IS 'When it is due.';
-COMMENT ON COLUMN safeguard.open_deadlines.overdue IS 'True once due_at has passed (safeguard.now()).';
+COMMENT ON COLUMN safeguard.open_deadlines.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
+COMMENT ON COLUMN safeguard.open_deadlines.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
 
 CREATE VIEW safeguard.my_deadlines WITH (security_invoker = true) AS
 SELECT * FROM safeguard.open_deadlines
@@ -1223,6 +1235,7 @@ COMMENT ON COLUMN safeguard.my_deadlines.amount IS 'The timescale: the rule''s a
 COMMENT ON COLUMN safeguard.my_deadlines.unit IS 'The rule''s unit.';
 COMMENT ON COLUMN safeguard.my_deadlines.due_at IS 'When it is due.';
 COMMENT ON COLUMN safeguard.my_deadlines.overdue IS 'True once due_at has passed.';
+COMMENT ON COLUMN safeguard.my_deadlines.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
 
 CREATE VIEW safeguard.send_queue WITH (security_invoker = true) AS
 SELECT r.id AS referral_id, r.concern_id, r.case_id, r.la_id, o.name AS local_authority,
@@ -2514,6 +2527,57 @@ CREATE POLICY own_or_overseen ON safeguard.deadline_alert
     USING (safeguard.may_see_la(organisation_id)
            OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
 
+-- Clock-stop and extension
+CREATE TABLE safeguard.deadline_pause (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deadline_id     bigint NOT NULL REFERENCES safeguard.deadline,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    case_id         bigint,
+    paused_at       timestamptz NOT NULL,
+    paused_by       regrole NOT NULL,
+    reason          text NOT NULL,
+    resumed_at      timestamptz,
+    resumed_by      regrole,
+    remaining       text
+);
+COMMENT ON TABLE safeguard.deadline_pause IS 'Each stop of a deadline''s clock (e.g. awaiting police advice), with its reason and what remained when it restarted.';
+COMMENT ON COLUMN safeguard.deadline_pause.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline_pause.deadline_id IS 'The deadline.';
+COMMENT ON COLUMN safeguard.deadline_pause.organisation_id IS 'The organisation that must meet it.';
+COMMENT ON COLUMN safeguard.deadline_pause.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline_pause.paused_at IS 'When the clock stopped.';
+COMMENT ON COLUMN safeguard.deadline_pause.paused_by IS 'Who stopped it.';
+COMMENT ON COLUMN safeguard.deadline_pause.reason IS 'Why.';
+COMMENT ON COLUMN safeguard.deadline_pause.resumed_at IS 'When it restarted; NULL while paused.';
+COMMENT ON COLUMN safeguard.deadline_pause.resumed_by IS 'Who restarted it.';
+COMMENT ON COLUMN safeguard.deadline_pause.remaining IS 'The time that remained, in the deadline''s own unit, counted again from the restart.';
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_pause
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_pause
+    FOR EACH ROW EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id');
+REVOKE ALL ON safeguard.deadline_pause FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_pause
+    TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+       safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+ALTER TABLE safeguard.deadline_pause ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_pause FORCE ROW LEVEL SECURITY;
+CREATE POLICY own_or_overseen ON safeguard.deadline_pause
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+
+CREATE FUNCTION safeguard.pause_deadline(deadline_id bigint, reason text) RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_pause_deadline';
+COMMENT ON FUNCTION safeguard.pause_deadline(bigint, text) IS
+    'Stops a deadline''s clock with a reason (the organisation that must meet it, or an administrator); no rung fires while paused. Returns the pause id.';
+CREATE FUNCTION safeguard.resume_deadline(deadline_id bigint) RETURNS timestamptz
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_resume_deadline';
+COMMENT ON FUNCTION safeguard.resume_deadline(bigint) IS
+    'Restarts a paused deadline''s clock, keeping the time that remained in its own unit (working days stay working days); returns the new due instant.';
+CREATE FUNCTION safeguard.extend_deadline(deadline_id bigint, amount integer, reason text, approver regrole)
+    RETURNS timestamptz LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_extend_deadline';
+COMMENT ON FUNCTION safeguard.extend_deadline(bigint, integer, text, regrole) IS
+    'Extends a deadline once, by an amount in its own unit, with a reason and an approver (another role holding the admin or SAM duty); returns the new due instant.';
+
 -- What the caller's own organisation must act on, with the contact to chase.
 CREATE VIEW safeguard.deadlines_due_today WITH (security_invoker = true) AS
 SELECT d.* FROM safeguard.my_deadlines d
@@ -2573,7 +2637,7 @@ BEGIN
         'provider_enquiry', 'enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
         'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
         'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification',
-        'escalation_rung', 'deadline_alert', 'outbox']
+        'escalation_rung', 'deadline_alert', 'outbox', 'deadline_pause']
     LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
                                   'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);
@@ -2624,6 +2688,8 @@ SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.escalation_rung', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_alert', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_pause', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_pause_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_head', '');

@@ -201,7 +201,8 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 	values[2] = CStringGetTextDatum(kind);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("SELECT coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division "
+	sg_exec_internal("SELECT coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
+					 "d.paused_at IS NOT NULL "
 					 "FROM safeguard.deadline d JOIN safeguard.deadline_rule r "
 					 "ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
 					 "AND r.kind OPERATOR(pg_catalog.=) d.kind "
@@ -219,9 +220,11 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 		char	   *unit = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
 		TimestampTz anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
 		char	   *division = TextDatumGetCString(SPI_getbinval(tup, desc, 4, &isnull));
+		bool		paused = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
 		TimestampTz due = sg_deadline_due(amount, unit, anchor, division);
 
-		outcome = at <= due ? SG_DEADLINE_MET : SG_DEADLINE_BREACHED;
+		/* while its clock is stopped a deadline cannot run late */
+		outcome = (paused || at <= due) ? SG_DEADLINE_MET : SG_DEADLINE_BREACHED;
 		values[3] = TimestampTzGetDatum(at);
 		values[4] = TimestampTzGetDatum(due);
 		sg_exec_internal(outcome == SG_DEADLINE_MET ?

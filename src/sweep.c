@@ -146,7 +146,7 @@ sg_sweep(PG_FUNCTION_ARGS)
 					 "JOIN safeguard.escalation_rung e ON e.policy_id OPERATOR(pg_catalog.=) d.policy_id "
 					 "  AND e.kind OPERATOR(pg_catalog.=) d.kind "
 					 "JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id "
-					 "WHERE d.status OPERATOR(pg_catalog.=) 'open' AND NOT EXISTS ("
+					 "WHERE d.status OPERATOR(pg_catalog.=) 'open' AND d.paused_at IS NULL AND NOT EXISTS ("
 					 "  SELECT 1 FROM safeguard.deadline_alert a "
 					 "  WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) e.rung) "
 					 "ORDER BY d.id, e.rung", 0, NULL, NULL, NULL);
