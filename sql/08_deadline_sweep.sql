@@ -87,6 +87,16 @@ SELECT payload->>'rung' AS rung, payload->>'kind' AS kind, payload->>'due_at' AS
 FROM safeguard.outbox WHERE (payload->>'subject_id')::bigint = :concern
   AND payload->>'subject_table' = 'concern' ORDER BY id;
 
+-- A consumer that dies mid-batch loses nothing: its claim is rolled back
+-- with it and the rows are still there for the next consumer.
+BEGIN;
+SELECT count(*) >= 3 AS claimed_then_died FROM (
+    SELECT id FROM safeguard.outbox WHERE delivered_at IS NULL ORDER BY id
+    FOR UPDATE SKIP LOCKED) c;
+ROLLBACK;
+SELECT count(*) AS still_undelivered FROM safeguard.outbox
+WHERE delivered_at IS NULL AND (payload->>'subject_id')::bigint = :concern;
+
 -- A consumer claims undelivered rows with SKIP LOCKED, delivers, marks them.
 BEGIN;
 SELECT count(*) >= 3 AS claimed FROM (
