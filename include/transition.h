@@ -38,6 +38,11 @@ extern HeapTuple sg_guard_update(TriggerData *td, const SgGuardSpec *spec,
 /* Returns the tuple with *_by, *_org_id and *_at columns stamped for the actor, now. */
 extern HeapTuple sg_stamp(HeapTuple tup, TupleDesc desc, const char *const *cols, int n);
 
+/* Raises SG203 naming the first column, other than the allowed ones, that changed. */
+extern void sg_check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
+									 const char *state_column, const char *const *allowed,
+									 const char *when);
+
 /* Returns the state of a row under a machine. */
 extern int	sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 						 const char *state_column);

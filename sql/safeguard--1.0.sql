@@ -1408,8 +1408,16 @@ CREATE FUNCTION safeguard.referral_not_found(referral_id bigint) RETURNS void
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_referral_not_found';
 COMMENT ON FUNCTION safeguard.referral_not_found(bigint) IS 'Raises SG208: the referral does not exist or is not visible to the caller.';
 
-CREATE FUNCTION safeguard.send_referral(referral_id bigint, method safeguard.contact_method,
-    sent_at timestamptz DEFAULT NULL, la_contact text DEFAULT NULL, la_id bigint DEFAULT NULL)
+CREATE FUNCTION safeguard.referral_set_state(referral_id bigint, state safeguard.referral_state,
+    sent_at timestamptz DEFAULT NULL, sent_method safeguard.contact_method DEFAULT NULL,
+    la_contact text DEFAULT NULL, la_id bigint DEFAULT NULL,
+    acknowledged_at timestamptz DEFAULT NULL, la_reference text DEFAULT NULL,
+    la_decision safeguard.la_decision DEFAULT NULL, la_decision_rationale text DEFAULT NULL,
+    action_result safeguard.sac_action_result DEFAULT NULL,
+    risk_outcome safeguard.sac_risk_outcome DEFAULT NULL,
+    harm_from_delay safeguard.harm_finding DEFAULT NULL,
+    feedback_at timestamptz DEFAULT NULL, feedback_method safeguard.contact_method DEFAULT NULL,
+    feedback_waived_reason text DEFAULT NULL, withdrawal_rationale text DEFAULT NULL)
 RETURNS safeguard.referral_state
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -1418,64 +1426,52 @@ DECLARE
     result safeguard.referral_state;
 BEGIN
     UPDATE safeguard.referral r
-       SET state = 'sent', sent_method = send_referral.method,
-           sent_at = coalesce(send_referral.sent_at, safeguard.now()),
-           la_contact = coalesce(send_referral.la_contact, r.la_contact),
-           la_id = coalesce(send_referral.la_id, r.la_id)
-     WHERE r.id OPERATOR(pg_catalog.=) send_referral.referral_id
+       SET state = referral_set_state.state,
+           sent_at = coalesce(referral_set_state.sent_at, r.sent_at),
+           sent_method = coalesce(referral_set_state.sent_method, r.sent_method),
+           la_contact = coalesce(referral_set_state.la_contact, r.la_contact),
+           la_id = coalesce(referral_set_state.la_id, r.la_id),
+           acknowledged_at = coalesce(referral_set_state.acknowledged_at, r.acknowledged_at),
+           la_reference = coalesce(referral_set_state.la_reference, r.la_reference),
+           la_decision = coalesce(referral_set_state.la_decision, r.la_decision),
+           la_decision_rationale = coalesce(referral_set_state.la_decision_rationale, r.la_decision_rationale),
+           action_result = coalesce(referral_set_state.action_result, r.action_result),
+           risk_outcome = coalesce(referral_set_state.risk_outcome, r.risk_outcome),
+           harm_from_delay = coalesce(referral_set_state.harm_from_delay, r.harm_from_delay),
+           feedback_at = coalesce(referral_set_state.feedback_at, r.feedback_at),
+           feedback_method = coalesce(referral_set_state.feedback_method, r.feedback_method),
+           feedback_waived_reason = coalesce(referral_set_state.feedback_waived_reason, r.feedback_waived_reason),
+           withdrawal_rationale = coalesce(referral_set_state.withdrawal_rationale, r.withdrawal_rationale)
+     WHERE r.id OPERATOR(pg_catalog.=) referral_set_state.referral_id
     RETURNING r.state INTO result;
     IF NOT FOUND THEN
-        PERFORM safeguard.referral_not_found(send_referral.referral_id);
+        PERFORM safeguard.referral_not_found(referral_set_state.referral_id);
     END IF;
     RETURN result;
 END
 $$;
+COMMENT ON FUNCTION safeguard.referral_set_state(bigint, safeguard.referral_state, timestamptz, safeguard.contact_method, text, bigint, timestamptz, text, safeguard.la_decision, text, safeguard.sac_action_result, safeguard.sac_risk_outcome, safeguard.harm_finding, timestamptz, safeguard.contact_method, text, text) IS
+    'Moves a referral to a state with that transition''s columns (others keep their values); the C guard decides. The named functions below call it.';
+
+CREATE FUNCTION safeguard.send_referral(referral_id bigint, method safeguard.contact_method,
+    sent_at timestamptz DEFAULT NULL, la_contact text DEFAULT NULL, la_id bigint DEFAULT NULL)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'sent', sent_method => $2,
+          sent_at => coalesce($3, safeguard.now()), la_contact => $4, la_id => $5) $$;
 COMMENT ON FUNCTION safeguard.send_referral(bigint, safeguard.contact_method, timestamptz, text, bigint) IS
     'Records that a referral was actually sent (method, time sent: default now, the local authority contact when known, a corrected recipient). Only the contact centre acting for the regulator.';
 
 CREATE FUNCTION safeguard.acknowledge_referral(referral_id bigint,
     acknowledged_at timestamptz DEFAULT NULL, la_reference text DEFAULT NULL)
-RETURNS safeguard.referral_state
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    result safeguard.referral_state;
-BEGIN
-    UPDATE safeguard.referral r
-       SET state = 'acknowledged',
-           acknowledged_at = coalesce(acknowledge_referral.acknowledged_at, safeguard.now()),
-           la_reference = coalesce(acknowledge_referral.la_reference, r.la_reference)
-     WHERE r.id OPERATOR(pg_catalog.=) acknowledge_referral.referral_id
-    RETURNING r.state INTO result;
-    IF NOT FOUND THEN
-        PERFORM safeguard.referral_not_found(acknowledge_referral.referral_id);
-    END IF;
-    RETURN result;
-END
-$$;
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'acknowledged',
+          acknowledged_at => coalesce($2, safeguard.now()), la_reference => $3) $$;
 COMMENT ON FUNCTION safeguard.acknowledge_referral(bigint, timestamptz, text) IS
     'Records the local authority''s acknowledgement (its officer, or the regulator''s contact centre).';
 
 CREATE FUNCTION safeguard.decide_referral(referral_id bigint, decision safeguard.la_decision, rationale text)
-RETURNS safeguard.referral_state
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    result safeguard.referral_state;
-BEGIN
-    UPDATE safeguard.referral r
-       SET state = 'decided', la_decision = decide_referral.decision,
-           la_decision_rationale = decide_referral.rationale
-     WHERE r.id OPERATOR(pg_catalog.=) decide_referral.referral_id
-    RETURNING r.state INTO result;
-    IF NOT FOUND THEN
-        PERFORM safeguard.referral_not_found(decide_referral.referral_id);
-    END IF;
-    RETURN result;
-END
-$$;
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'decided', la_decision => $2, la_decision_rationale => $3) $$;
 COMMENT ON FUNCTION safeguard.decide_referral(bigint, safeguard.la_decision, text) IS
     'Records the recipient local authority''s decision (section 42 enquiry, other enquiry, no enquiry) with its rationale.';
 
@@ -1483,71 +1479,24 @@ CREATE FUNCTION safeguard.record_referral_outcome(referral_id bigint,
     action_result safeguard.sac_action_result DEFAULT NULL,
     risk_outcome safeguard.sac_risk_outcome DEFAULT NULL,
     harm_from_delay safeguard.harm_finding DEFAULT NULL)
-RETURNS safeguard.referral_state
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    result safeguard.referral_state;
-BEGIN
-    UPDATE safeguard.referral r
-       SET state = 'outcome_recorded', action_result = record_referral_outcome.action_result,
-           risk_outcome = record_referral_outcome.risk_outcome,
-           harm_from_delay = record_referral_outcome.harm_from_delay
-     WHERE r.id OPERATOR(pg_catalog.=) record_referral_outcome.referral_id
-    RETURNING r.state INTO result;
-    IF NOT FOUND THEN
-        PERFORM safeguard.referral_not_found(record_referral_outcome.referral_id);
-    END IF;
-    RETURN result;
-END
-$$;
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'outcome_recorded', action_result => $2,
+          risk_outcome => $3, harm_from_delay => $4) $$;
 COMMENT ON FUNCTION safeguard.record_referral_outcome(bigint, safeguard.sac_action_result, safeguard.sac_risk_outcome, safeguard.harm_finding) IS
     'Records the outcome (SAC action and result, risk outcome) and, for a referral sent late, whether the delay caused harm.';
 
 CREATE FUNCTION safeguard.close_referral(referral_id bigint,
     feedback_at timestamptz DEFAULT NULL, feedback_method safeguard.contact_method DEFAULT NULL,
     feedback_waived_reason text DEFAULT NULL)
-RETURNS safeguard.referral_state
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    result safeguard.referral_state;
-BEGIN
-    UPDATE safeguard.referral r
-       SET state = 'closed', feedback_at = close_referral.feedback_at,
-           feedback_method = close_referral.feedback_method,
-           feedback_waived_reason = close_referral.feedback_waived_reason
-     WHERE r.id OPERATOR(pg_catalog.=) close_referral.referral_id
-    RETURNING r.state INTO result;
-    IF NOT FOUND THEN
-        PERFORM safeguard.referral_not_found(close_referral.referral_id);
-    END IF;
-    RETURN result;
-END
-$$;
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'closed', feedback_at => $2, feedback_method => $3,
+          feedback_waived_reason => $4) $$;
 COMMENT ON FUNCTION safeguard.close_referral(bigint, timestamptz, safeguard.contact_method, text) IS
     'Closes a referral once feedback to the referrer is recorded (date and method), or waived with a reason such as an anonymous referrer.';
 
 CREATE FUNCTION safeguard.withdraw_referral(referral_id bigint, rationale text)
-RETURNS safeguard.referral_state
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    result safeguard.referral_state;
-BEGIN
-    UPDATE safeguard.referral r
-       SET state = 'withdrawn', withdrawal_rationale = withdraw_referral.rationale
-     WHERE r.id OPERATOR(pg_catalog.=) withdraw_referral.referral_id
-    RETURNING r.state INTO result;
-    IF NOT FOUND THEN
-        PERFORM safeguard.referral_not_found(withdraw_referral.referral_id);
-    END IF;
-    RETURN result;
-END
-$$;
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'withdrawn', withdrawal_rationale => $2) $$;
 COMMENT ON FUNCTION safeguard.withdraw_referral(bigint, text) IS
     'Withdraws a referral from the send queue: safeguard_admin only (a senior decision), with a rationale.';
 

@@ -547,17 +547,8 @@ plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
 								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
 		wrong_stage(e, "respond to the improvement plan", "while the plan is issued or monitored");
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && !sg_column_unchanged(oldtup, newtup, desc, i + 1) &&
-			!sg_column_listed(allowed, NameStr(att->attname)))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_FORGED_COLUMN),
-					 errmsg("column %s of an improvement plan cannot change", NameStr(att->attname)),
-					 errhint("The provider records provider_response; safeguard records who and when.")));
-	}
+	sg_check_changed_columns(oldtup, newtup, desc, NULL, allowed,
+							 "in an improvement plan (the provider records only its response)");
 	if (!present(sg_get_cstring(newtup, desc, "provider_response")))
 		missing("the provider's response", "Write the response to the plan.");
 	newtup = sg_stamp(newtup, desc, stamped, 3);
@@ -581,17 +572,8 @@ plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 	bool		delay_changed = !sg_column_unchanged(oldtup, newtup, desc,
 													 sg_attnum(desc, "serious_delay"));
 
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && !sg_column_unchanged(oldtup, newtup, desc, i + 1) &&
-			!sg_column_listed(allowed, NameStr(att->attname)))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_FORGED_COLUMN),
-					 errmsg("column %s of a plan item cannot change", NameStr(att->attname)),
-					 errhint("Progress changes status, progress_note and serious_delay.")));
-	}
+	sg_check_changed_columns(oldtup, newtup, desc, NULL, allowed,
+							 "in a plan item (progress changes status, progress_note and serious_delay)");
 	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
 								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
 		wrong_stage(e, "record progress on the plan", "while the plan is being monitored");

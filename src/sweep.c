@@ -26,6 +26,7 @@
 #include "deadline.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
+#include "transition.h"
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -274,16 +275,11 @@ sg_outbox_guard(PG_FUNCTION_ARGS)
 	(void) sg_get(td->tg_trigtuple, desc, "delivered_at", &isnull);
 	if (!isnull)
 		sg_refuse_change("a delivered outbox row", "changed", "It was delivered already.");
-	for (int i = 0; i < desc->natts; i++)
 	{
-		const char *name = NameStr(TupleDescAttr(desc, i)->attname);
+		static const char *const delivery[] = {"delivered_at", "delivered_by", NULL};
 
-		if (strcmp(name, "delivered_at") != 0 && strcmp(name, "delivered_by") != 0 &&
-			!sg_column_unchanged(td->tg_trigtuple, td->tg_newtuple, desc, i + 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_FORGED_COLUMN),
-					 errmsg("column %s of an outbox row cannot change", name),
-					 errhint("Only delivery is recorded.")));
+		sg_check_changed_columns(td->tg_trigtuple, td->tg_newtuple, desc, NULL, delivery,
+								 "in an outbox row (only its delivery is recorded)");
 	}
 	return PointerGetDatum(td->tg_newtuple);
 }

@@ -132,18 +132,21 @@ sg_require_column(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 				 errhint("Supply %s in the same statement.", column)));
 }
 
-/* Raises SG203 naming the first column, other than the allowed ones, that changed. */
-static void
-check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
-					  const char *state_column, const char *const *allowed,
-					  const char *when)
+/*
+ * Raises SG203 naming the first column, other than the allowed ones (and
+ * state_column, when given), that changed.
+ */
+void
+sg_check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
+						 const char *state_column, const char *const *allowed,
+						 const char *when)
 {
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *name = NameStr(att->attname);
 
-		if (att->attisdropped || strcmp(name, state_column) == 0)
+		if (att->attisdropped || (state_column && strcmp(name, state_column) == 0))
 			continue;
 		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
 			continue;
@@ -203,9 +206,9 @@ sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id
 			sg_refuse_change(psprintf("a %s that is %s", m->name, sg_fsm_state_name(m, from)),
 							 "changed", "A record in a final state is kept as it is.");
 		if (spec->corrections == NULL)
-			check_changed_columns(oldtup, newtup, desc, spec->state_column, NULL,
+			sg_check_changed_columns(oldtup, newtup, desc, spec->state_column, NULL,
 								  psprintf("while a %s is %s", m->name, sg_fsm_state_name(m, from)));
-		check_changed_columns(oldtup, newtup, desc, spec->state_column, spec->corrections,
+		sg_check_changed_columns(oldtup, newtup, desc, spec->state_column, spec->corrections,
 							  "without a transition");
 		duty = sg_require_permit(actor, spec->correctors, spec->ncorrectors, org_id,
 								 psprintf("correct a %s", m->name));
@@ -219,7 +222,7 @@ sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id
 	duty = sg_require_permit(actor, t->permits, t->npermits, org_id,
 							 psprintf("move %s " INT64_FORMAT " from %s to %s", m->name, id,
 									  sg_fsm_state_name(m, from), sg_fsm_state_name(m, to)));
-	check_changed_columns(oldtup, newtup, desc, spec->state_column, t->supplied,
+	sg_check_changed_columns(oldtup, newtup, desc, spec->state_column, t->supplied,
 						  psprintf("when a %s moves from %s to %s", m->name,
 								   sg_fsm_state_name(m, from), sg_fsm_state_name(m, to)));
 	/* workflow rules first: a missing rationale is SG205, like a blank one */
