@@ -41,6 +41,9 @@ extern Oid	sg_acting_userid(void);
 extern uint64 sg_exec_internal(const char *sql, int nargs, Oid *types,
 							   Datum *values, const char *nulls);
 
+/* Serialises transactions on a key until they end (a row lock only safeguard can take). */
+extern void sg_serial_lock(const char *key);
+
 /* As sg_exec_internal, read-only, against the latest committed state. */
 extern uint64 sg_query_internal_latest(const char *sql, int nargs, Oid *types,
 									   Datum *values, const char *nulls);

@@ -989,6 +989,12 @@ COMMENT ON COLUMN safeguard.audit_event.chain_seq IS 'Position in its chain, fro
 COMMENT ON COLUMN safeguard.audit_event.prev_hash IS 'row_hash of the previous row of the chain (32 zero bytes for the first).';
 COMMENT ON COLUMN safeguard.audit_event.row_hash IS 'SHA-256 over prev_hash and the canonical encoding of the row: the same in every session.';
 
+CREATE TABLE safeguard.serial_lock (
+    key text PRIMARY KEY
+);
+COMMENT ON TABLE safeguard.serial_lock IS 'One row per key safeguard serialises on (an audit chain, case linking for an adult): its row lock, which only safeguard can take, queues the writers of that key. Holds no data.';
+COMMENT ON COLUMN safeguard.serial_lock.key IS 'The key, e.g. case:42 or link:adult:nhs:9434765919.';
+
 CREATE TABLE safeguard.audit_seal (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     sealed_at   timestamptz NOT NULL,
@@ -1085,6 +1091,8 @@ CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.dead
     FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
 CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.audit_seal
     FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.serial_lock
+    FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
 CREATE TRIGGER internal_only BEFORE INSERT OR UPDATE OR DELETE ON safeguard.audit_seal_head
     FOR EACH ROW EXECUTE FUNCTION safeguard.internal_only();
 CREATE TRIGGER policy_guard BEFORE INSERT OR UPDATE OR DELETE ON safeguard.deadline_policy
@@ -1133,7 +1141,8 @@ CREATE TRIGGER audit_row AFTER INSERT OR UPDATE ON safeguard.deadline_rule
 REVOKE ALL ON safeguard.organisation, safeguard.duty_grant, safeguard.safeguarding_case,
     safeguard.concern, safeguard.triage, safeguard.referral, safeguard.deadline_kind,
     safeguard.deadline_policy, safeguard.deadline_rule, safeguard.deadline,
-    safeguard.audit_event, safeguard.audit_seal, safeguard.audit_seal_head FROM PUBLIC;
+    safeguard.audit_event, safeguard.audit_seal, safeguard.audit_seal_head,
+    safeguard.serial_lock FROM PUBLIC;
 
 GRANT SELECT ON safeguard.organisation, safeguard.deadline_kind, safeguard.deadline_policy,
     safeguard.deadline_rule TO PUBLIC;
@@ -2586,7 +2595,7 @@ BEGIN
         'provider_enquiry', 'enquiry_location', 'enquiry_criterion', 'enquiry_appointment',
         'enquiry_meeting', 'meeting_attendee', 'commissioning_decision', 'enquiry_finding',
         'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification',
-        'escalation_rung', 'deadline_alert', 'outbox', 'deadline_pause']
+        'escalation_rung', 'deadline_alert', 'outbox', 'deadline_pause', 'serial_lock']
     LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.%I '
                                   'FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate()', t);

@@ -10,8 +10,8 @@
  *
  * Design:
  *	- Chains are per case ("case:<id>"), or per table for rows outside a
- *	  case ("table:<name>").  A writer takes a transaction-scoped advisory
- *	  lock on its chain only and reads the chain head with the latest
+ *	  case ("table:<name>").  A writer takes a transaction-scoped lock on
+ *	  its chain only (sg_serial_lock) and reads the chain head with the latest
  *	  committed snapshot, so writers of different cases never wait for each
  *	  other and no isolation level forks a chain: READ COMMITTED, REPEATABLE
  *	  READ and SERIALIZABLE writers of the same chain queue on the lock and
@@ -38,7 +38,6 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
-#include "common/hashfn.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -47,9 +46,6 @@ PG_FUNCTION_INFO_V1(sg_verify_audit);
 PG_FUNCTION_INFO_V1(sg_verify_audit_digest);
 PG_FUNCTION_INFO_V1(sg_verify_audit_strict);
 PG_FUNCTION_INFO_V1(sg_audit_digest);
-
-/* Lock class for chain appends: pg_advisory_xact_lock(SG_CHAIN_LOCK, hash(chain_key)). */
-#define SG_CHAIN_LOCK 0x5343	/* "SC" */
 
 /* The hashed fields of an audit row, in field-number order (number = index + 1). */
 static const struct
@@ -190,9 +186,7 @@ sg_audit_append(Datum *values, bool *nulls)
 		: psprintf("case:" INT64_FORMAT, DatumGetInt64(values[9]));
 
 	/* Only writers of this chain queue here, until this transaction ends. */
-	DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(SG_CHAIN_LOCK),
-						Int32GetDatum((int32) hash_bytes((const unsigned char *) chain_key,
-														 strlen(chain_key))));
+	sg_serial_lock(chain_key);
 	hvalues[0] = CStringGetTextDatum(chain_key);
 	memcpy(prev, genesis, SG_HASH_LEN);
 	if (sg_query_internal_latest("SELECT chain_seq, row_hash FROM safeguard.audit_event "
@@ -595,7 +589,7 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	/* one sealer at a time, so seals form a chain too */
-	DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(SG_CHAIN_LOCK), Int32GetDatum(0));
+	sg_serial_lock("seal");
 	memcpy(prev, genesis, SG_HASH_LEN);
 	if (sg_query_internal_latest("SELECT digest FROM safeguard.audit_seal ORDER BY id DESC LIMIT 1",
 								 0, types, values, NULL) == 1)

@@ -21,7 +21,7 @@
  *	  unknown adult at a provider location joins that location's open case
  *	  for unknown adults (never a named resident's case); otherwise a case
  *	  is opened.  Concurrent concerns
- *	  about the same adult or location are serialised by an advisory lock,
+ *	  about the same adult or location are serialised by a lock,
  *	  so they cannot open two cases.
  *	- A triage decision needs a rationale and the three s42(1) threshold
  *	  answers; it is final.  refer_to_la creates the referral in
@@ -39,7 +39,6 @@
 #include "access/xact.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -52,9 +51,6 @@ PG_FUNCTION_INFO_V1(sg_concern_guard);
 PG_FUNCTION_INFO_V1(sg_concern_after);
 PG_FUNCTION_INFO_V1(sg_triage_guard);
 PG_FUNCTION_INFO_V1(sg_triage_after);
-
-/* Lock class for case linking: pg_advisory_xact_lock(SG_LOCK_CLASS, hash). */
-#define SG_LOCK_CLASS 0x5347	/* "SG" */
 
 /* Returns true when a text column is present (non-null, not blank). */
 static bool
@@ -93,15 +89,14 @@ refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
 			 errhint("Leave it out; safeguard fills it in.")));
 }
 
-/* Takes the transaction-scoped advisory lock that serialises case linking for a key. */
+/* Serialises case linking for one adult or location until the transaction ends. */
 static void
 lock_case_key(const char *kind, const char *key)
 {
-	char	   *s = psprintf("%s:%s", kind, key);
-	uint32		h = hash_bytes((const unsigned char *) s, strlen(s));
-
-	DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(SG_LOCK_CLASS),
-						Int32GetDatum((int32) h));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_serial_lock(psprintf("link:%s:%s", kind, key));
+	SPI_finish();
 }
 
 /*
