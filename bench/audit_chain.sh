@@ -2,7 +2,7 @@
 # bench/audit_chain.sh: throughput of audited workflow writes under concurrency, with pgbench.
 #
 # Every workflow write appends audit rows to a per-case SHA-256 hash chain under a per-chain
-# advisory lock.  The design goal: 8 concurrent writers are not reduced to one at a time (a
+# row lock (safeguard.serial_lock).  The design goal: 8 concurrent writers are not reduced to one at a time (a
 # single global chain head would serialise them all).  In one run this times, each for a fixed
 # duration, one write per transaction:
 #   A  distinct chains  safeguard.log_concern about a new adult each time: a new case, so a new
