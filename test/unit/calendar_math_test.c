@@ -8,13 +8,14 @@
  * and edge cases (coverage boundaries, int32/int64 extremes, empty holiday
  * lists, sgcal_normalise filtering, days before the 2000-01-01 epoch).
  *
- * Independence: dates, days of week and the oracle are computed here
- * without calling the library; day of week comes from the anchor
- * 2018-01-01 = Monday.  No PostgreSQL headers; usage:
+ * Independence: dates, days of week and the oracle (calendar_oracle.h,
+ * shared with the fuzz test) are computed without calling the library;
+ * day of week comes from the anchor 2018-01-01 = Monday.  No PostgreSQL headers; usage:
  *		calendar_math_test path/to/uk_bank_holidays_2018_2028.csv
  * Output is TAP; the exit status is non-zero when any test fails.
  */
 #include "calendar_math.h"
+#include "calendar_oracle.h"
 #include "tap.h"
 
 #include <inttypes.h>
@@ -36,14 +37,6 @@ typedef struct Division
 	int32_t		ndays;
 	int32_t		cap;
 } Division;
-
-/* The brute-force model of a calendar: one flag per covered day. */
-typedef struct Oracle
-{
-	int32_t		first;
-	int32_t		last;
-	bool	   *working;		/* working[d - first] */
-} Oracle;
 
 /* Pass/fail tally of one exhaustive check, printed as a single TAP line. */
 typedef struct Tally
@@ -140,16 +133,6 @@ D(const char *iso)
 	if (!parse_iso(iso, &day))
 		bail_out("bad date literal in test", iso);
 	return day;
-}
-
-/* Returns the day of week (0 = Monday) from the anchor 2018-01-01 = Monday. */
-static int
-oracle_dow(int64_t day)
-{
-	int64_t		anchor = days_from_civil(2018, 1, 1);
-	int64_t		r = (day - anchor) % 7;
-
-	return (int) (r < 0 ? r + 7 : r);
 }
 
 /* Returns the library status as text for diagnostics. */
@@ -348,67 +331,6 @@ oracle_build(int32_t first, int32_t last, const int32_t *hols, int32_t nhols)
 	return o;
 }
 
-/* Returns the coverage status of a day in the model. */
-static SgCalStatus
-oracle_check(const Oracle *o, int64_t day)
-{
-	if (day < o->first)
-		return SGCAL_BEFORE_COVERAGE;
-	if (day > o->last)
-		return SGCAL_AFTER_COVERAGE;
-	return SGCAL_OK;
-}
-
-/* Walks day by day to the n-th working day after day 0 (see the header). */
-static SgCalStatus
-oracle_add(const Oracle *o, int32_t start, int64_t n, int32_t *result)
-{
-	int			step = n >= 0 ? 1 : -1;
-	SgCalStatus off = n >= 0 ? SGCAL_AFTER_COVERAGE : SGCAL_BEFORE_COVERAGE;
-	uint64_t	left = n >= 0 ? (uint64_t) n : -(uint64_t) n;
-	int64_t		d = start;
-	SgCalStatus st = oracle_check(o, d);
-
-	if (st != SGCAL_OK)
-		return st;
-	while (!o->working[d - o->first])
-	{
-		d += step;
-		if (oracle_check(o, d) != SGCAL_OK)
-			return off;
-	}
-	for (; left > 0; left--)
-	{
-		do
-		{
-			d += step;
-			if (oracle_check(o, d) != SGCAL_OK)
-				return off;
-		} while (!o->working[d - o->first]);
-	}
-	*result = (int32_t) d;
-	return SGCAL_OK;
-}
-
-/* Counts working days in (a, b] by walking, negated when b < a. */
-static SgCalStatus
-oracle_between(const Oracle *o, int32_t a, int32_t b, int64_t *result)
-{
-	SgCalStatus st = oracle_check(o, a);
-	int64_t		lo = a < b ? a : b;
-	int64_t		hi = a < b ? b : a;
-	int64_t		count = 0;
-
-	if (st == SGCAL_OK)
-		st = oracle_check(o, b);
-	if (st != SGCAL_OK)
-		return st;
-	for (int64_t d = lo + 1; d <= hi; d++)
-		count += o->working[d - o->first];
-	*result = b < a ? -count : count;
-	return SGCAL_OK;
-}
-
 /* Records one exhaustive-check failure, printing the first few. */
 static void
 tally_fail(Tally *t, const char *fmt,...)
@@ -463,9 +385,9 @@ check_exhaustive(const char *label, const SgCalendar *cal, const Oracle *o,
 	for (int64_t s = o->first; s <= o->last; s++)
 		for (int n = nmin; n <= nmax; n++)
 		{
-			int32_t		want = 0,
-						got = 0;
-			SgCalStatus wst = oracle_add(o, (int32_t) s, n, &want);
+			int64_t		want = 0;
+			int32_t		got = 0;
+			SgCalStatus wst = oracle_add(o, s, n, &want);
 			SgCalStatus gst = sgcal_add_working_days(cal, (int32_t) s, n, &got);
 
 			ta.cases++;
@@ -486,7 +408,7 @@ check_exhaustive(const char *label, const SgCalendar *cal, const Oracle *o,
 
 			if (b < o->first || b > o->last)
 				continue;
-			wst = oracle_between(o, (int32_t) a, (int32_t) b, &want);
+			wst = oracle_between(o, a, b, &want);
 			gst = sgcal_working_days_between(cal, (int32_t) a, (int32_t) b, &got);
 			tb.cases++;
 			if (gst != wst || got != want)

@@ -23,6 +23,7 @@
  *	then queries while bytes remain: start (2), b (2), n kind (1), n (1-8).
  */
 #include "calendar_math.h"
+#include "calendar_oracle.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,7 +34,6 @@
 #define MAX_ENTRIES 48			/* holiday runs per calendar */
 #define MAX_RUN 8				/* days per holiday run */
 #define MAX_QUERIES 64
-#define ANCHOR_MONDAY 6575		/* 2018-01-01, a Monday, as a day number */
 
 /* The unread part of the fuzz input. */
 typedef struct Input
@@ -41,14 +41,6 @@ typedef struct Input
 	const uint8_t *p;
 	size_t		left;
 } Input;
-
-/* The brute-force model of a calendar: one flag per covered day. */
-typedef struct Oracle
-{
-	int64_t		first;
-	int64_t		last;
-	bool		working[MAX_SPAN + 1];
-} Oracle;
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,70 +62,6 @@ take(Input *in, int nbytes)
 		v |= byte << (8 * i);
 	}
 	return v;
-}
-
-/* Returns the day of week (0 = Monday) from the 2018-01-01 anchor. */
-static int
-oracle_dow(int64_t day)
-{
-	int64_t		r = (day - ANCHOR_MONDAY) % 7;
-
-	return (int) (r < 0 ? r + 7 : r);
-}
-
-/* Returns the coverage status of a day in the model. */
-static SgCalStatus
-oracle_check(const Oracle *o, int64_t day)
-{
-	if (day < o->first)
-		return SGCAL_BEFORE_COVERAGE;
-	if (day > o->last)
-		return SGCAL_AFTER_COVERAGE;
-	return SGCAL_OK;
-}
-
-/* Walks day by day to the n-th working day after day 0 (see the header). */
-static SgCalStatus
-oracle_add(const Oracle *o, int64_t start, int64_t n, int64_t *result)
-{
-	int			step = n >= 0 ? 1 : -1;
-	SgCalStatus off = n >= 0 ? SGCAL_AFTER_COVERAGE : SGCAL_BEFORE_COVERAGE;
-	uint64_t	left = n >= 0 ? (uint64_t) n : -(uint64_t) n;
-	int64_t		d = start;
-	SgCalStatus st = oracle_check(o, d);
-
-	if (st != SGCAL_OK)
-		return st;
-	while (!o->working[d - o->first])
-	{
-		d += step;
-		if (oracle_check(o, d) != SGCAL_OK)
-			return off;
-	}
-	for (; left > 0; left--)
-	{
-		do
-		{
-			d += step;
-			if (oracle_check(o, d) != SGCAL_OK)
-				return off;
-		} while (!o->working[d - o->first]);
-	}
-	*result = d;
-	return SGCAL_OK;
-}
-
-/* Counts working days in (a, b] by walking, negated when b < a. */
-static int64_t
-oracle_between(const Oracle *o, int64_t a, int64_t b)
-{
-	int64_t		lo = a < b ? a : b;
-	int64_t		hi = a < b ? b : a;
-	int64_t		count = 0;
-
-	for (int64_t d = lo + 1; d <= hi; d++)
-		count += o->working[d - o->first];
-	return b < a ? -count : count;
 }
 
 /* Prints the failed property and the calendar, then aborts; statuses show as -code. */
@@ -184,12 +112,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	Input		in = {data, size};
-	Oracle		o;
+	bool		working[MAX_SPAN + 1];
+	Oracle		o = {0, 0, working};
 	bool		listed[MAX_SPAN + 1] = {false};
 	int32_t		hols[MAX_ENTRIES * MAX_RUN];
 	int32_t		nraw = 0;
 	int32_t		nlisted = 0;
-	int64_t		total;
+	int64_t		total = 0;
 	unsigned	mode = (unsigned) take(&in, 1) % 4;
 	int64_t		span = (int64_t) (take(&in, 2) % MAX_SPAN);
 	unsigned	entries;
@@ -201,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			o.first = (int16_t) take(&in, 2);
 			break;
 		case 1:
-			o.first = ANCHOR_MONDAY + (int64_t) (take(&in, 2) % 4018);
+			o.first = ORACLE_ANCHOR_MONDAY + (int64_t) (take(&in, 2) % 4018);
 			break;
 		case 2:
 			o.first = (int64_t) INT32_MIN + (int64_t) take(&in, 1);
@@ -244,7 +173,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (int64_t d = o.first; d <= o.last; d++)
 		o.working[d - o.first] = oracle_dow(d) < 5 && !listed[d - o.first];
-	total = oracle_between(&o, o.first, o.last);
+	oracle_between(&o, o.first, o.last, &total);
 
 	for (int64_t d = o.first - 1; d <= o.last + 1; d++)
 	{
@@ -285,7 +214,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wst = oracle_check(&o, a) != SGCAL_OK ? oracle_check(&o, a) : oracle_check(&o, b);
 		gst = sgcal_working_days_between(&cal, (int32_t) a, (int32_t) b, &got64);
 		if (wst == SGCAL_OK)
-			want = oracle_between(&o, a, b);
+			oracle_between(&o, a, b, &want);
 		/* with both ends outside, the header does not say which end wins */
 		if (oracle_check(&o, a) != SGCAL_OK && oracle_check(&o, b) != SGCAL_OK)
 			bad = gst == SGCAL_OK;
