@@ -16,6 +16,7 @@
  */
 #include "calendar_math.h"
 #include "calendar_oracle.h"
+#include "prng.h"
 #include "tap.h"
 
 #include <inttypes.h>
@@ -749,17 +750,6 @@ test_empty_calendars(void)
 	expect_add(&mon, "one-day coverage, a Monday", mon.first_day, -1, SGCAL_BEFORE_COVERAGE, 0);
 	expect_add(&mon, "one-day coverage, a Monday", mon.first_day, 1, SGCAL_AFTER_COVERAGE, 0);
 	expect_add(&mon, "one-day coverage, a Monday", mon.first_day, INT64_MIN, SGCAL_BEFORE_COVERAGE, 0);
-}
-
-/* Returns the next value of a splitmix64 generator. */
-static uint64_t
-splitmix64(uint64_t *state)
-{
-	uint64_t	z = (*state += 0x9E3779B97F4A7C15u);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
 }
 
 /* Returns the n-th weekday after day 0 in closed form (no holidays), int64. */

@@ -24,6 +24,7 @@
  */
 #include "calendar_math.h"
 #include "calendar_oracle.h"
+#include "prng.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -228,17 +229,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef SG_FUZZ_SMOKE
-/* Returns the next value of a splitmix64 generator. */
-static uint64_t
-splitmix64(uint64_t *state)
-{
-	uint64_t	z = (*state += 0x9E3779B97F4A7C15u);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
-}
-
 /* Feeds seeded random inputs to the harness; usage: [iterations [seed]]. */
 int
 main(int argc, char **argv)

@@ -22,6 +22,7 @@
  * exit status is non-zero when any test fails.
  */
 #include "validate.h"
+#include "prng.h"
 #include "tap.h"
 
 #include <stdarg.h>
@@ -66,17 +67,6 @@ tally_report(const Tally *t, const char *label)
 {
 	ok(t->failures == 0, "%s: %s agrees with the oracle (%ld cases, %ld valid, %ld mismatches)",
 	   label, t->what, t->cases, t->accepted, t->failures);
-}
-
-/* Returns the next value of a splitmix64 generator. */
-static uint64_t
-splitmix64(uint64_t *state)
-{
-	uint64_t	z = (*state += 0x9E3779B97F4A7C15u);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
 }
 
 /*
