@@ -72,6 +72,39 @@ role_name(Oid roleid)
 	return name ? name : "(dropped role)";
 }
 
+/* Returns the name of the group role that carries a duty's privileges. */
+static const char *
+duty_role_name(SgDuty duty)
+{
+	return psprintf("safeguard_%s", sg_duty_name(duty));
+}
+
+/*
+ * Grants (or revokes) a duty's group role to (from) a role, as the
+ * extension owner, which administers the duty roles.  Inside an SPI
+ * connection.
+ */
+static void
+set_duty_membership(bool grant, SgDuty duty, Oid role)
+{
+	char	   *sql = psprintf(grant ? "GRANT %s TO %s" : "REVOKE %s FROM %s",
+							   quote_identifier(duty_role_name(duty)),
+							   quote_identifier(role_name(role)));
+	SgInternalWrite iw;
+
+	sg_internal_begin(&iw);
+	PG_TRY();
+	{
+		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "safeguard: %s failed", sql);
+	}
+	PG_FINALLY();
+	{
+		sg_internal_end(&iw);
+	}
+	PG_END_TRY();
+}
+
 /* Loads the active grants of a role into *a. */
 static void
 load_actor(Oid userid, SgActor *a)
@@ -318,7 +351,6 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	int64		grant_id;
 	int64		other_org = 0;
 	bool		isnull;
-	char	   *sql;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -383,25 +415,8 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	grant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1, &isnull));
 
-	sql = psprintf("GRANT %s TO %s",
-				   quote_identifier(psprintf("safeguard_%s", sg_duty_name(duty))),
-				   quote_identifier(role_name(role)));
-	if (!is_member_of_role_nosuper(role, get_role_oid(psprintf("safeguard_%s", sg_duty_name(duty)), false)))
-	{
-		SgInternalWrite iw;
-
-		sg_internal_begin(&iw);
-		PG_TRY();
-		{
-			if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "safeguard: %s failed", sql);
-		}
-		PG_FINALLY();
-		{
-			sg_internal_end(&iw);
-		}
-		PG_END_TRY();
-	}
+	if (!is_member_of_role_nosuper(role, get_role_oid(duty_role_name(duty), false)))
+		set_duty_membership(true, duty, role);
 	SPI_finish();
 	PG_RETURN_INT64(grant_id);
 }
@@ -440,24 +455,7 @@ sg_revoke_duty(PG_FUNCTION_ARGS)
 						 "AND duty OPERATOR(pg_catalog.=) $2::safeguard.duty "
 						 "AND revoked_at IS NULL", 4, types, values, NULL);
 	if (n > 0)
-	{
-		char	   *sql = psprintf("REVOKE %s FROM %s",
-								   quote_identifier(psprintf("safeguard_%s", sg_duty_name(duty))),
-								   quote_identifier(role_name(role)));
-		SgInternalWrite iw;
-
-		sg_internal_begin(&iw);
-		PG_TRY();
-		{
-			if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "safeguard: %s failed", sql);
-		}
-		PG_FINALLY();
-		{
-			sg_internal_end(&iw);
-		}
-		PG_END_TRY();
-	}
+		set_duty_membership(false, duty, role);
 	SPI_finish();
 	PG_RETURN_BOOL(n > 0);
 }
