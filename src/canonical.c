@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "audit.h"
+#include "calendar.h"
 
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
@@ -57,17 +58,7 @@ sg_canonical_text(Datum value, Oid typid)
 		case BOOLOID:
 			return pstrdup(DatumGetBool(value) ? "true" : "false");
 		case DATEOID:
-			{
-				DateADT		d = DatumGetDateADT(value);
-				int			y,
-							m,
-							day;
-
-				if (DATE_NOT_FINITE(d))
-					return pstrdup(DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
-				j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
-				return psprintf("%04d-%02d-%02d", y, m, day);
-			}
+			return sg_iso_date(DatumGetDateADT(value));
 		case TIMESTAMPTZOID:
 			/* TimestampTz is UTC microseconds: decode without a zone */
 			return iso_timestamp(DatumGetTimestampTz(value), true);
