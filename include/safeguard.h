@@ -71,8 +71,20 @@ extern bool sg_actor_has(const SgActor *a, SgDuty d);
 extern SgDuty sg_require_permit(const SgActor *a, const SgPermit *permits,
 								int npermits, int64 la_id, const char *action);
 
+/* Raises 42501 unless the caller is a superuser or holds the admin duty. */
+extern void sg_require_admin(const char *action);
+
 /* Returns true when the actor may see casework of the local authority la_id. */
 extern bool sg_actor_may_see_la(const SgActor *a, int64 la_id);
+
+/* Returns true when the actor may see reports on the local authority la_id. */
+extern bool sg_actor_may_report_on(const SgActor *a, int64 la_id);
+
+/* Returns the team of a role's active grant of a duty (palloc'd), or NULL. */
+extern char *sg_role_team(Oid role, SgDuty duty);
+
+/* Returns true when a role holds one of the duties (SG_DUTY_BIT mask) for an organisation. */
+extern bool sg_role_holds_duty_for(Oid role, uint32 duties, int64 org_id);
 
 /* Returns an organisation's kind; raises SG210 when it does not exist. */
 extern SgOrgKind sg_organisation_kind(int64 org_id);
@@ -86,6 +98,9 @@ extern void sg_case_close_if_done(int64 case_id, TimestampTz at);
 /* trigger_util.c: trigger preamble and tuple access by column name. */
 extern TriggerData *sg_trigger_data(FunctionCallInfo fcinfo, const char *name,
 									bool row, bool before);
+
+/* Returns true when the table has the column (added by a later version). */
+extern bool sg_has_column(TupleDesc desc, const char *name);
 
 /* Returns the attribute number of a column; errors if absent. */
 extern int	sg_attnum(TupleDesc desc, const char *name);

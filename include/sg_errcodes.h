@@ -6,7 +6,8 @@
  * with I-Z).  Tests assert these codes, never message text; the README's
  * "SQLSTATEs" section lists every one.  Numbering: SG1xx calendar,
  * SG2xx referral workflow, SG3xx provider enquiries, SG4xx audit,
- * SG5xx deadlines.  A code, once released, keeps its meaning.
+ * SG5xx deadlines,
+ * SG6xx reporting.  A code, once released, keeps its meaning.
  */
 #ifndef SAFEGUARD_SG_ERRCODES_H
 #define SAFEGUARD_SG_ERRCODES_H
@@ -54,5 +55,11 @@
 #define ERRCODE_SG_DEADLINE_STATE			MAKE_SQLSTATE('S','G','5','0','1')
 #define ERRCODE_SG_ALREADY_EXTENDED			MAKE_SQLSTATE('S','G','5','0','2')
 #define ERRCODE_SG_APPROVER					MAKE_SQLSTATE('S','G','5','0','3')
+
+/* Reporting, allocation and pseudonyms */
+#define ERRCODE_SG_INVALID_PERIOD			MAKE_SQLSTATE('S','G','6','0','1')
+#define ERRCODE_SG_ALLOCATION				MAKE_SQLSTATE('S','G','6','0','2')
+#define ERRCODE_SG_WEAK_SECRET				MAKE_SQLSTATE('S','G','6','0','3')
+#define ERRCODE_SG_INCONSISTENT_ANSWERS		MAKE_SQLSTATE('S','G','6','0','4')
 
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

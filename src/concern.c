@@ -463,6 +463,8 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 						 "A triage decision is final; log a further concern if the picture changes.");
 	for (int i = 0; i < 6; i++)
 		refuse_supplied(tup, desc, cols[i]);
+	if (sg_has_column(desc, "decided_team"))
+		refuse_supplied(tup, desc, "decided_team");
 
 	concern_id = sg_get_int64(tup, desc, "concern_id");
 	{
@@ -523,6 +525,16 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 								  ObjectIdGetDatum(TupleDescAttr(desc, sg_attnum(desc, "decided_duty") - 1)->atttypid));
 	vals[5] = TimestampTzGetDatum(sg_now());
 	tup = sg_set(tup, desc, 6, cols, vals, nulls);
+	/* from version 1.1: the team of the grant that decided, for the indicators */
+	if (sg_has_column(desc, "decided_team"))
+	{
+		const char *team_col[1] = {"decided_team"};
+		char	   *team = sg_role_team(actor->userid, duty);
+		Datum		team_val = team ? CStringGetTextDatum(team) : (Datum) 0;
+		bool		team_null = team == NULL;
+
+		tup = sg_set(tup, desc, 1, team_col, &team_val, &team_null);
+	}
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), concern_id, duty);
 	return PointerGetDatum(tup);
 }

@@ -39,6 +39,7 @@ PG_FUNCTION_INFO_V1(sg_revoke_duty);
 PG_FUNCTION_INFO_V1(sg_current_organisation);
 PG_FUNCTION_INFO_V1(sg_current_duties);
 PG_FUNCTION_INFO_V1(sg_may_see_la);
+PG_FUNCTION_INFO_V1(sg_may_report_on);
 PG_FUNCTION_INFO_V1(sg_organisation_guard);
 
 /* Which organisation kinds each duty may act for (bit per SgOrgKind). */
@@ -250,8 +251,8 @@ sg_require_permit(const SgActor *a, const SgPermit *permits, int npermits,
 }
 
 /* Raises 42501 unless the caller is a superuser or holds the admin duty. */
-static void
-require_admin(const char *action)
+void
+sg_require_admin(const char *action)
 {
 	static const SgPermit admin = {SG_DUTY_ADMIN, SG_ACT_FOR_ANY};
 
@@ -346,8 +347,10 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	SgDuty		duty;
 	int64		org_id;
 	SgOrgKind	kind;
-	Oid			types[5] = {OIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, OIDOID};
-	Datum		values[5];
+	Oid			types[6] = {OIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, OIDOID, TEXTOID};
+	Datum		values[6];
+	char		nulls[6] = "      ";
+	char	   *team = NULL;
 	int64		grant_id;
 	int64		other_org = 0;
 	bool		isnull;
@@ -360,8 +363,18 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	role = PG_GETARG_OID(0);
 	duty = duty_from_datum(PG_GETARG_DATUM(1));
 	org_id = PG_GETARG_INT64(2);
+	/* grant_duty(role, duty, organisation, team): from version 1.1 */
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		team = text_to_cstring(PG_GETARG_TEXT_PP(3));
+		if (!sg_text_present(team, strlen(team)))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_REQUIRED_FIELD),
+					 errmsg("a team name cannot be blank"),
+					 errhint("Give the team's name, or leave team out (NULL).")));
+	}
 
-	require_admin("grant duties");
+	sg_require_admin("grant duties");
 	kind = sg_organisation_kind(org_id);
 	if ((duty_org_kinds[duty] & KIND_BIT(kind)) == 0)
 		ereport(ERROR,
@@ -408,10 +421,20 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	values[2] = Int64GetDatum(org_id);
 	values[3] = TimestampTzGetDatum(sg_now());
 	values[4] = ObjectIdGetDatum(sg_acting_userid());
-	sg_exec_internal("INSERT INTO safeguard.duty_grant "
-					 "(role, duty, organisation_id, granted_at, granted_by) "
-					 "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole) "
-					 "RETURNING id", 5, types, values, NULL);
+	if (PG_NARGS() > 3)
+	{
+		values[5] = team ? CStringGetTextDatum(team) : (Datum) 0;
+		nulls[5] = team ? ' ' : 'n';
+		sg_exec_internal("INSERT INTO safeguard.duty_grant "
+						 "(role, duty, organisation_id, granted_at, granted_by, team) "
+						 "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole, $6) "
+						 "RETURNING id", 6, types, values, nulls);
+	}
+	else
+		sg_exec_internal("INSERT INTO safeguard.duty_grant "
+						 "(role, duty, organisation_id, granted_at, granted_by) "
+						 "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole) "
+						 "RETURNING id", 5, types, values, NULL);
 	grant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1, &isnull));
 
@@ -441,7 +464,7 @@ sg_revoke_duty(PG_FUNCTION_ARGS)
 				 errhint("Call safeguard.revoke_duty('login_role', 'inspector').")));
 	role = PG_GETARG_OID(0);
 	duty = duty_from_datum(PG_GETARG_DATUM(1));
-	require_admin("revoke duties");
+	sg_require_admin("revoke duties");
 
 	values[0] = ObjectIdGetDatum(role);
 	values[1] = CStringGetTextDatum(sg_duty_name(duty));
@@ -513,6 +536,91 @@ sg_actor_may_see_la(const SgActor *a, int64 la_id)
 }
 
 /*
+ * SQL: may_report_on(la_id bigint) -> boolean: the row-level security
+ * predicate of the reporting duty.  A reader sees what its organisation
+ * oversees: at the regulator every local authority, at a local authority
+ * its own.  Column privileges keep identifying columns from readers; this
+ * predicate only scopes rows.
+ */
+Datum
+sg_may_report_on(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(sg_actor_may_report_on(sg_current_actor(), PG_GETARG_INT64(0)));
+}
+
+/* Returns true when the actor may see reports on the local authority la_id. */
+bool
+sg_actor_may_report_on(const SgActor *a, int64 la_id)
+{
+	if (sg_actor_may_see_la(a, la_id))
+		return true;
+	if (!sg_actor_has(a, SG_DUTY_READER))
+		return false;
+	if (a->org_kind == SG_ORG_REGULATOR)
+		return true;
+	return a->org_kind == SG_ORG_LOCAL_AUTHORITY && a->org_id == la_id;
+}
+
+/*
+ * Returns true when a role holds, now, one of the duties in the mask for the
+ * organisation (read as the extension owner, latest committed grants).
+ */
+bool
+sg_role_holds_duty_for(Oid role, uint32 duties, int64 org_id)
+{
+	Oid			types[3] = {OIDOID, INT8OID, TEXTARRAYOID};
+	Datum		values[3];
+	Datum	   *names = palloc(sizeof(Datum) * SG_NDUTIES);
+	int			n = 0;
+	bool		found;
+
+	for (int d = 0; d < SG_NDUTIES; d++)
+		if (duties & SG_DUTY_BIT(d))
+			names[n++] = CStringGetTextDatum(sg_duty_name((SgDuty) d));
+	values[0] = ObjectIdGetDatum(role);
+	values[1] = Int64GetDatum(org_id);
+	values[2] = PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_query_internal_latest("SELECT 1 FROM safeguard.duty_grant "
+							 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+							 "AND organisation_id OPERATOR(pg_catalog.=) $2 "
+							 "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($3) "
+							 "AND revoked_at IS NULL", 3, types, values, NULL);
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
+/* Returns the team of a role's active grant of a duty (palloc'd), or NULL. */
+char *
+sg_role_team(Oid role, SgDuty duty)
+{
+	Oid			types[2] = {OIDOID, TEXTOID};
+	Datum		values[2] = {ObjectIdGetDatum(role), CStringGetTextDatum(sg_duty_name(duty))};
+	char	   *team = NULL;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_exec_internal("SELECT team FROM safeguard.duty_grant "
+					 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+					 "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) $2 AND revoked_at IS NULL",
+					 2, types, values, NULL);
+	if (SPI_processed == 1)
+	{
+		char	   *t = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		if (t)
+			team = MemoryContextStrdup(caller, t);
+	}
+	SPI_finish();
+	return team;
+}
+
+/*
  * Trigger: organisations are maintained by administrators; a provider
  * location belongs to a provider and lies in a local authority area; only
  * locations have those links.  Organisations are never deleted (casework
@@ -535,7 +643,7 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 						 "Keep the organisation; casework and the audit trail refer to it.");
 	if (sg_internal_writing())
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
-	require_admin("maintain organisations");
+	sg_require_admin("maintain organisations");
 
 	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	kind_name = sg_get_label(tup, desc, "kind");

@@ -19,11 +19,20 @@
  *	  cannot be inserted already sent, and who sent it cannot be edited.
  *	- Deadlines are closed met or breached, and the next ones opened, by
  *	  the AFTER trigger once the row is final.
+ *	- The outcome's Safeguarding Adults Collection answers (capacity,
+ *	  advocacy, Making Safeguarding Personal) are consistent: none without
+ *	  an enquiry, advocacy only for an adult who lacked capacity, an
+ *	  achievement exactly when outcomes were expressed.
+ *	- Allocation to a named worker (the way out of the "virtual worker"
+ *	  caseload) is made by the recipient local authority's officers or
+ *	  managers, to one of their own, while the referral is with them; who
+ *	  allocated and when are stamped.
  * The checks run in the trigger, so raw UPDATE, INSERT ... ON CONFLICT,
  * MERGE, writable CTEs, COPY and updatable views all meet them.
  */
 #include "postgres.h"
 
+#include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
@@ -38,6 +47,73 @@
 PG_FUNCTION_INFO_V1(sg_referral_guard);
 PG_FUNCTION_INFO_V1(sg_referral_after);
 PG_FUNCTION_INFO_V1(sg_referral_not_found);
+
+/* The SAC label of an expressed-outcomes answer, which asks for an achievement. */
+#define MSP_OUTCOMES_EXPRESSED "Yes, they were asked and outcomes were expressed"
+#define CAPACITY_LACKED "Yes, they lacked capacity"
+
+/* Raises SG604: an answer given that the other answers rule out. */
+static void
+refuse_answer(int64 id, const char *column, const char *why, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_INCONSISTENT_ANSWERS),
+			 errmsg("referral " INT64_FORMAT ": %s cannot be recorded", id, column),
+			 errdetail("%s", why),
+			 errhint("%s", hint)));
+}
+
+/*
+ * The outcome's Safeguarding Adults Collection answers must agree with each
+ * other and with the decision.  Absent answers are allowed (the return
+ * counts them as not recorded; report_data_quality lists them).  Columns
+ * added in version 1.1 are skipped on an older schema.
+ */
+static void
+check_sac_answers(HeapTuple tup, TupleDesc desc, const char *decision, int64 id)
+{
+	static const char *const answers[] = {"lacked_capacity", "advocate_supported",
+	"msp_asked", "msp_achieved"};
+	char	   *capacity;
+	char	   *asked;
+	bool		advocate_null,
+				achieved_null;
+
+	if (!sg_has_column(desc, "msp_achieved"))
+		return;
+	if (decision && strcmp(decision, "no_enquiry") == 0)
+	{
+		for (int i = 0; i < lengthof(answers); i++)
+		{
+			bool		isnull;
+
+			(void) sg_get(tup, desc, answers[i], &isnull);
+			if (!isnull)
+				refuse_answer(id, answers[i],
+							  "The local authority decided to make no enquiry.",
+							  "Capacity, advocacy and Making Safeguarding Personal are recorded for enquiries only.");
+		}
+		return;
+	}
+	capacity = sg_get_label(tup, desc, "lacked_capacity");
+	asked = sg_get_label(tup, desc, "msp_asked");
+	(void) sg_get(tup, desc, "advocate_supported", &advocate_null);
+	(void) sg_get(tup, desc, "msp_achieved", &achieved_null);
+	if (!advocate_null && (capacity == NULL || strcmp(capacity, CAPACITY_LACKED) != 0))
+		refuse_answer(id, "advocate_supported",
+					  psprintf("lacked_capacity is %s.", capacity ? capacity : "not recorded"),
+					  "Advocacy support is recorded for an adult who lacked capacity; set lacked_capacity first.");
+	if (asked && strcmp(asked, MSP_OUTCOMES_EXPRESSED) == 0 && achieved_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("referral " INT64_FORMAT ": msp_achieved is required", id),
+				 errdetail("msp_asked is \"%s\".", asked),
+				 errhint("Record whether the outcomes the adult expressed were fully, partially or not achieved.")));
+	if (!achieved_null && (asked == NULL || strcmp(asked, MSP_OUTCOMES_EXPRESSED) != 0))
+		refuse_answer(id, "msp_achieved",
+					  psprintf("msp_asked is %s.", asked ? asked : "not recorded"),
+					  "An achievement is recorded only when the adult was asked and expressed outcomes.");
+}
 
 /* State-specific rules beyond the table: outcome and feedback requirements. */
 static void
@@ -75,6 +151,7 @@ check_transition_rules(const SgTransition *t, HeapTuple oldtup,
 
 				if (decision && strcmp(decision, "no_enquiry") != 0)
 					sg_require_column(&sg_referral_machine, newtup, desc, "action_result", t->to);
+				check_sac_answers(newtup, desc, decision, id);
 				if (result && (strcmp(result, "Risk identified and action taken") == 0 ||
 							   strcmp(result, "Risk Assessment inconclusive and action taken") == 0))
 					sg_require_column(&sg_referral_machine, newtup, desc, "risk_outcome", t->to);
@@ -127,6 +204,47 @@ static const SgGuardSpec referral_spec = {
 	"A referral leaves the send queue only by being sent or withdrawn."
 };
 
+/*
+ * An update that changes allocated_to and nothing else (of the client's
+ * columns): allocation to a named worker of the recipient local authority,
+ * or back to the unallocated queue (NULL).  Returns the stamped tuple.
+ */
+static HeapTuple
+allocate(TriggerData *td, int64 id, int64 la_id)
+{
+	static const SgPermit allocators[] = {{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA},
+	{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}};
+	static const char *const allowed[] = {"allocated_to", NULL};
+	static const char *const stamped[] = {"allocated_by", "allocated_at"};
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	newtup = td->tg_newtuple;
+	int			state = sg_row_state(&sg_referral_machine, newtup, desc, "state");
+	bool		isnull;
+	Oid			to;
+	SgDuty		duty;
+
+	duty = sg_require_permit(sg_current_actor(), allocators, lengthof(allocators), la_id,
+							 psprintf("allocate referral " INT64_FORMAT, id));
+	sg_check_changed_columns(td->tg_trigtuple, newtup, desc, "state", allowed,
+							 "when a referral is allocated");
+	if (state == SG_REF_AWAITING_SEND || sg_referral_state_is_final((SgReferralState) state))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ALLOCATION),
+				 errmsg("referral " INT64_FORMAT " is not with the local authority", id),
+				 errdetail("It is %s.", sg_referral_state_name((SgReferralState) state)),
+				 errhint("A referral is allocated between being sent and being closed.")));
+	to = DatumGetObjectId(sg_get(newtup, desc, "allocated_to", &isnull));
+	if (!isnull &&
+		!sg_role_holds_duty_for(to, SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | SG_DUTY_BIT(SG_DUTY_SAM), la_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ALLOCATION),
+				 errmsg("role %u cannot be allocated referral " INT64_FORMAT, to, id),
+				 errdetail("The role holds no la_officer or sam duty for local authority " INT64_FORMAT ".", la_id),
+				 errhint("Allocate to an officer or manager of the recipient local authority (safeguard.grant_duty).")));
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
+	return sg_stamp(newtup, desc, stamped, lengthof(stamped));
+}
+
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON referral. */
 Datum
 sg_referral_guard(PG_FUNCTION_ARGS)
@@ -150,6 +268,12 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 			elog(ERROR, "safeguard: a referral starts in awaiting_send");
 		return PointerGetDatum(oldtup);
 	}
+	if (!sg_internal_writing() && sg_has_column(desc, "allocated_to") &&
+		sg_row_state(&sg_referral_machine, oldtup, desc, "state") ==
+		sg_row_state(&sg_referral_machine, td->tg_newtuple, desc, "state") &&
+		!sg_column_unchanged(oldtup, td->tg_newtuple, desc, sg_attnum(desc, "allocated_to")))
+		return PointerGetDatum(allocate(td, sg_get_int64(oldtup, desc, "id"),
+										sg_get_int64(oldtup, desc, "la_id")));
 	return PointerGetDatum(sg_guard_update(td, &referral_spec,
 										   sg_get_int64(oldtup, desc, "id"),
 										   sg_get_int64(oldtup, desc, "la_id")));

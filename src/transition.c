@@ -146,7 +146,9 @@ sg_check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *name = NameStr(att->attname);
 
-		if (att->attisdropped || (state_column && strcmp(name, state_column) == 0))
+		/* generated columns follow their inputs; no client can write them */
+		if (att->attisdropped || att->attgenerated ||
+			(state_column && strcmp(name, state_column) == 0))
 			continue;
 		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
 			continue;
@@ -165,7 +167,7 @@ static bool
 any_change(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
 {
 	for (int i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped &&
+		if (!TupleDescAttr(desc, i)->attisdropped && !TupleDescAttr(desc, i)->attgenerated &&
 			!sg_column_unchanged(oldtup, newtup, desc, i + 1))
 			return true;
 	return false;

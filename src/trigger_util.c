@@ -37,6 +37,23 @@ sg_trigger_data(FunctionCallInfo fcinfo, const char *name, bool row, bool before
 	return trigdata;
 }
 
+/*
+ * Returns true when the table has the column.  For columns added by a later
+ * extension version: the library may meet a schema not yet updated.
+ */
+bool
+sg_has_column(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Returns the attribute number of a column; errors if absent. */
 int
 sg_attnum(TupleDesc desc, const char *name)
