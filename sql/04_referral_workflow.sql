@@ -474,9 +474,10 @@ SELECT count(*) AS columns,
            AS identifying_columns
 FROM information_schema.columns
 WHERE table_schema = 'safeguard' AND table_name = 'referral_pseudonymised';
--- The identifying tables are closed to the reader (42501).
-SELECT count(*) FROM safeguard.concern;
-SELECT count(*) FROM safeguard.referral;
+-- The identifying columns are closed to the reader (42501).
+SELECT adult_name FROM safeguard.concern;
+SELECT referrer_phone FROM safeguard.concern;
+SELECT la_decision_rationale FROM safeguard.referral;
 RESET ROLE;
 
 --------------------------------------------------------------------------

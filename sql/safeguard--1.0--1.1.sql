@@ -217,6 +217,49 @@ AS $$ SELECT safeguard.referral_set_state($1, 'outcome_recorded', action_result 
 COMMENT ON FUNCTION safeguard.record_referral_outcome(bigint, safeguard.sac_action_result, safeguard.sac_risk_outcome, safeguard.harm_finding, safeguard.sac_capacity, boolean, safeguard.sac_msp_asked, safeguard.sac_msp_achieved) IS
     'Records the outcome (SAC action and result, risk outcome, capacity and advocacy, Making Safeguarding Personal) and, for a referral sent late, whether the delay caused harm. The answers must agree (SG604); an expressed outcome needs msp_achieved (SG202).';
 
+-- log_concern takes the adult's ethnicity and primary support reason (SAC SG1).
+DROP FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source,
+    text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date,
+    date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean);
+CREATE FUNCTION safeguard.log_concern(
+    received_at timestamptz,
+    channel safeguard.concern_channel,
+    source safeguard.concern_source,
+    description text,
+    risk_types safeguard.sac_risk_type[],
+    la_id bigint DEFAULT NULL,
+    provider_location_id bigint DEFAULT NULL,
+    referrer_anonymous boolean DEFAULT false,
+    referrer_name text DEFAULT NULL,
+    referrer_phone text DEFAULT NULL,
+    referrer_email text DEFAULT NULL,
+    referrer_address text DEFAULT NULL,
+    adult_nhs_number text DEFAULT NULL,
+    adult_name text DEFAULT NULL,
+    adult_date_of_birth date DEFAULT NULL,
+    adult_date_of_death date DEFAULT NULL,
+    adult_gender safeguard.sac_gender DEFAULT 'Not Known',
+    risk_location safeguard.sac_risk_location DEFAULT NULL,
+    source_of_risk safeguard.sac_source_of_risk DEFAULT NULL,
+    immediate_risk boolean DEFAULT false,
+    adult_ethnicity text DEFAULT NULL,
+    adult_primary_support_reason text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id,
+        provider_location_id, referrer_anonymous, referrer_name, referrer_phone, referrer_email,
+        referrer_address, adult_nhs_number, adult_name, adult_date_of_birth, adult_date_of_death,
+        adult_gender, risk_location, source_of_risk, immediate_risk, adult_ethnicity,
+        adult_primary_support_reason)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22)
+    RETURNING id
+$$;
+COMMENT ON FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean, text, text) IS
+    'Logs a concern (contact centre, inspector, or an officer of its local authority), with the adult''s SAC ethnicity and primary support reason when known; returns its id. The concern joins an open case about the same adult or location, or opens one.';
+
 CREATE FUNCTION safeguard.allocate_referral(referral_id bigint, officer regrole)
 RETURNS regrole
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
@@ -236,6 +279,9 @@ END
 $$;
 COMMENT ON FUNCTION safeguard.allocate_referral(bigint, regrole) IS
     'Allocates a referral to a named officer or manager of its local authority (NULL: back to the unallocated caseload). The recipient authority''s officers and managers only, while the referral is with them (SG602).';
+
+-- Managers allocate; that is the only column of a referral they may update.
+GRANT UPDATE (allocated_to) ON safeguard.referral TO safeguard_sam;
 
 --------------------------------------------------------------------------
 -- What a reader may see: rows of the local authorities it reports on
@@ -647,11 +693,11 @@ WITH checks AS (
         ('referral: decision without rationale', true, NOT r.decision_rationale_recorded),
         ('referral: withdrawal without rationale', true, NOT r.withdrawal_rationale_recorded),
         ('enquiry concluded: capacity not recorded', false,
-            r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
-            AND r.lacked_capacity IS NULL),
+            CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                 THEN r.lacked_capacity IS NULL END),
         ('enquiry concluded: Making Safeguarding Personal not recorded', false,
-            r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
-            AND r.msp_asked IS NULL)
+            CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                 THEN r.msp_asked IS NULL END)
     ) AS q(check_name, must_be_zero, failing)
     WHERE q.failing IS NOT NULL
 )

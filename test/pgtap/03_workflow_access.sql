@@ -3,7 +3,7 @@
 -- authority (revocation, pooled connections, grant refusals, the audit of
 -- who acted).  Every check runs under SET ROLE to the role concerned.
 BEGIN;
-SELECT plan(134);
+SELECT plan(135);
 
 --------------------------------------------------------------------------
 -- 1. Privilege inventory
@@ -52,8 +52,14 @@ SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
 SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
                   JOIN pg_catalog.pg_language l ON l.oid = p.prolang
                   WHERE p.pronamespace = 'safeguard'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+                    AND p.prosqlbody IS NULL
                     AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)$$,
-                'every SQL and PL/pgSQL function in safeguard pins search_path too');
+                'every SQL and PL/pgSQL function with a string body in safeguard pins search_path too');
+SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
+                WHERE p.pronamespace = 'safeguard'::regnamespace AND p.prosqlbody IS NOT NULL$$,
+              ARRAY['safeguard.local_date(timestamp with time zone)',
+                    'safeguard.working_days_since(timestamp with time zone,text)'],
+              'only the two inlinable helpers have SQL-standard bodies (bound at creation, no search_path to pin)');
 
 SELECT is_empty($$SELECT c.relname, t.tgname, t.tgenabled FROM pg_catalog.pg_trigger t
                   JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
@@ -78,10 +84,10 @@ SELECT results_eq($$SELECT c.relname::text COLLATE "default", c.relrowsecurity, 
                   $$VALUES ('concern', true, true), ('deadline', true, true), ('referral', true, true),
                            ('safeguarding_case', true, true), ('triage', true, true)$$,
                   'row-level security is enabled and forced on the five casework tables');
-SELECT policies_are('safeguard', 'concern', ARRAY['la_scope'], 'concern: la_scope only');
-SELECT policies_are('safeguard', 'triage', ARRAY['la_scope'], 'triage: la_scope only');
-SELECT policies_are('safeguard', 'referral', ARRAY['la_scope'], 'referral: la_scope only');
-SELECT policies_are('safeguard', 'safeguarding_case', ARRAY['la_scope'], 'safeguarding_case: la_scope only');
+SELECT policies_are('safeguard', 'concern', ARRAY['la_scope', 'reader_scope'], 'concern: la_scope, and reader_scope for safeguard_reader');
+SELECT policies_are('safeguard', 'triage', ARRAY['la_scope', 'reader_scope'], 'triage: la_scope, and reader_scope for safeguard_reader');
+SELECT policies_are('safeguard', 'referral', ARRAY['la_scope', 'reader_scope'], 'referral: la_scope, and reader_scope for safeguard_reader');
+SELECT policies_are('safeguard', 'safeguarding_case', ARRAY['la_scope', 'reader_scope'], 'safeguarding_case: la_scope, and reader_scope for safeguard_reader');
 SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen'], 'deadline: own_or_overseen only');
 
 --------------------------------------------------------------------------
@@ -288,8 +294,8 @@ SELECT is((SELECT count(*)::int FROM information_schema.columns
 SELECT cmp_ok((SELECT count(*)::int FROM information_schema.columns
                WHERE table_schema = 'safeguard' AND table_name = 'referral_pseudonymised'),
               '>', 20, 'the reader does see the view''s columns (the check above is not vacuous)');
-SELECT throws_ok('SELECT 1 FROM safeguard.concern', '42501', NULL, 'the reader is refused safeguard.concern');
-SELECT throws_ok('SELECT 1 FROM safeguard.referral', '42501', NULL, 'the reader is refused safeguard.referral');
+SELECT throws_ok('SELECT adult_name FROM safeguard.concern', '42501', NULL, 'the reader is refused identifying columns of safeguard.concern');
+SELECT throws_ok('SELECT la_decision_rationale FROM safeguard.referral', '42501', NULL, 'the reader is refused free-text columns of safeguard.referral');
 SELECT throws_ok('SELECT 1 FROM safeguard.pseudonym_key', '42501', NULL, 'the reader is refused the pseudonym key');
 RESET ROLE;
 SELECT is((SELECT count(*)::int FROM pg_catalog.pg_attribute

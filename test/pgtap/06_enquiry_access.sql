@@ -58,15 +58,18 @@ SELECT is_empty(format($$SELECT t FROM unnest(%L::text[]) AS t
                          JOIN pg_catalog.pg_class c ON c.oid = ('safeguard.' || t)::regclass
                          WHERE NOT (c.relrowsecurity AND c.relforcerowsecurity)$$, :'enquiry_tables'),
                 'row-level security is enabled and forced on all twelve enquiry tables');
+-- (provider_enquiry also has reader_scope: safeguard_reader's rows for the reports)
 SELECT policies_are('safeguard', t,
-                    ARRAY[CASE t WHEN 'commissioning_decision' THEN 'lead_la_or_funder'
-                                 WHEN 'improvement_plan' THEN 'lead_la_or_provider'
-                                 WHEN 'plan_item' THEN 'lead_la_or_provider'
-                                 ELSE 'lead_la' END]::name[],
+                    (ARRAY[CASE t WHEN 'commissioning_decision' THEN 'lead_la_or_funder'
+                                  WHEN 'improvement_plan' THEN 'lead_la_or_provider'
+                                  WHEN 'plan_item' THEN 'lead_la_or_provider'
+                                  ELSE 'lead_la' END]
+                     || CASE t WHEN 'provider_enquiry' THEN ARRAY['reader_scope'] ELSE ARRAY[]::text[] END)::name[],
                     format('safeguard.%s: %s only', t,
                            CASE t WHEN 'commissioning_decision' THEN 'lead_la_or_funder'
                                   WHEN 'improvement_plan' THEN 'lead_la_or_provider'
                                   WHEN 'plan_item' THEN 'lead_la_or_provider'
+                                  WHEN 'provider_enquiry' THEN 'lead_la and reader_scope'
                                   ELSE 'lead_la' END))
 FROM unnest(:'enquiry_tables'::text[]) AS t;
 
