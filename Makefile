@@ -3,7 +3,9 @@
 # Developer entry points (see README.md):
 #   make demo   set up a local cluster, load demo data, show the product
 #   make test   install what is missing, build, and run every test suite
-# The usual PGXS targets (all, install, installcheck, clean) work as well.
+# The usual PGXS targets (all, install, installcheck, clean) work as well; all,
+# install, uninstall and clean also build, install or clean the command-line
+# tool in cli/ (safeguard-cli).
 
 .DEFAULT_GOAL := all
 
@@ -42,6 +44,16 @@ PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+
+# The command-line tool safeguard-cli (cli/, its own PGXS PROGRAM) is built,
+# installed and cleaned with the extension.
+all: cli-all
+install: cli-install
+uninstall: cli-uninstall
+clean: cli-clean
+.PHONY: cli-all cli-install cli-uninstall cli-clean
+cli-all cli-install cli-uninstall cli-clean: cli-%:
+	$(MAKE) -C cli $* PG_CONFIG='$(PG_CONFIG)'
 else
 # A fresh machine without postgresql-server-dev-15: only demo and test work;
 # they install the packages first.
