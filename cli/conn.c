@@ -134,7 +134,7 @@ cli_connect(const CliOptions *opts, int *exit_code)
 	return conn;
 }
 
-/* The installed safeguard version (after cli_connect), or "?". */
+/* Returns the installed safeguard version (after cli_connect), or "?". */
 const char *
 cli_extension_version(void)
 {

@@ -72,7 +72,7 @@ end_progress_line(void)
 	progress_line_open = false;
 }
 
-/* Monotonic nanoseconds. */
+/* Returns monotonic nanoseconds. */
 static int64_t
 now_ns(void)
 {

@@ -171,7 +171,7 @@ dash_account(Dash *d, DashStatus status)
 	return status != DASH_FAILED;
 }
 
-/* The header line: where, as whom, when. */
+/* Prints the header line: where, as whom, when. */
 static bool
 dash_header(Dash *d)
 {
@@ -190,7 +190,7 @@ dash_header(Dash *d)
 	return true;
 }
 
-/* Send queue: waiting, overdue, oldest. */
+/* Prints the send queue section: waiting, overdue, oldest. */
 static bool
 dash_send_queue(Dash *d)
 {
@@ -216,7 +216,7 @@ dash_send_queue(Dash *d)
 	return dash_account(d, status);
 }
 
-/* A deadline section: a count, then the most overdue rows. */
+/* Prints a deadline section: a count, then the most overdue rows. */
 static bool
 dash_deadlines(Dash *d, const char *title, const char *count_sql, const char *rows_sql)
 {
@@ -250,7 +250,7 @@ dash_deadlines(Dash *d, const char *title, const char *count_sql, const char *ro
 	return dash_account(d, status);
 }
 
-/* Indicators from safeguard.report_kpi, when that view exists. */
+/* Prints the indicators from safeguard.report_kpi, when that view exists. */
 static bool
 dash_indicators(Dash *d)
 {
@@ -289,7 +289,7 @@ want_color(void)
 	return isatty(fileno(stdout));
 }
 
-/* dashboard */
+/* Runs dashboard: parses its options, then prints every section. */
 static int
 dashboard_run(CliOptions *opts, int argc, char **argv)
 {

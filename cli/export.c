@@ -69,7 +69,7 @@ export_help(FILE *out)
 	cli_print_exit_codes(out);
 }
 
-/* export --list */
+/* Lists the report views with their comments (export --list). */
 static int
 list_views(PGconn *conn)
 {
@@ -123,7 +123,7 @@ check_view(PGconn *conn, const char *view)
 	return CLI_EXIT_OK;
 }
 
-/* export VIEW [-o FILE] | export --list */
+/* Runs export VIEW [-o FILE] or export --list. */
 static int
 export_run(CliOptions *opts, int argc, char **argv)
 {

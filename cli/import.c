@@ -155,7 +155,7 @@ read_document(const char *path, const char *name, char **doc_out, size_t *len_ou
 	return CLI_EXIT_OK;
 }
 
-/* import-holidays FILE */
+/* Runs import-holidays FILE: reads the file, then imports it in one statement. */
 static int
 import_run(CliOptions *opts, int argc, char **argv)
 {

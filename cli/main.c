@@ -159,7 +159,7 @@ find_command(const char *name)
 	return NULL;
 }
 
-/* "help [COMMAND]": the program's or a command's help. */
+/* Runs "help [COMMAND]": prints the program's or a command's help. */
 static int
 run_help(int argc, char **argv)
 {

@@ -115,7 +115,7 @@ parse_id(const char *s)
 	return id > 0 ? id : -1;
 }
 
-/* sac YEAR [--disclosure-control] [-o FILE] */
+/* Runs sac YEAR [--disclosure-control] [--la ID] [-o FILE]. */
 static int
 sac_run(CliOptions *opts, int argc, char **argv)
 {

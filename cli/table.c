@@ -23,7 +23,7 @@
 #define FLOAT8OID 701
 #define NUMERICOID 1700
 
-/* The number of characters in a UTF-8 string. */
+/* Returns the number of characters in a UTF-8 string. */
 int
 cli_display_width(const char *s)
 {
@@ -35,7 +35,7 @@ cli_display_width(const char *s)
 	return n;
 }
 
-/* The number of bytes of s that hold its first n characters. */
+/* Returns the number of bytes of s that hold its first n characters. */
 static size_t
 prefix_bytes(const char *s, int n)
 {
@@ -59,7 +59,7 @@ is_numeric_type(Oid type)
 		type == FLOAT4OID || type == FLOAT8OID || type == NUMERICOID;
 }
 
-/* The text shown for a cell. */
+/* Returns the text shown for a cell. */
 static const char *
 cell_text(const PGresult *res, int row, int col)
 {

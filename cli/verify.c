@@ -44,7 +44,7 @@ verify_help(FILE *out)
 	cli_print_exit_codes(out);
 }
 
-/* "s" unless the count (as text) is 1. */
+/* Returns "s" unless the count (as text) is 1. */
 static const char *
 plural(const char *count)
 {
@@ -61,7 +61,7 @@ count_rows(PGconn *conn, const CliErrorSpec *spec, PGresult **res)
 	return cli_expect(conn, *res, PGRES_TUPLES_OK, spec);
 }
 
-/* verify [--digest DIGEST] */
+/* Runs verify [--digest DIGEST]: the counts and the verification in one snapshot. */
 static int
 verify_run(CliOptions *opts, int argc, char **argv)
 {
