@@ -297,6 +297,14 @@ CREATE POLICY reader_scope ON safeguard.referral FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 CREATE POLICY reader_scope ON safeguard.deadline FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(organisation_id));
+-- A deadline on a concern or referral is visible with its record: a local
+-- authority's staff and readers see how the regulator's triage and sending
+-- went on their own authority's concerns.
+CREATE POLICY subject_scope ON safeguard.deadline FOR SELECT
+    USING ((subject_table OPERATOR(pg_catalog.=) 'concern' AND EXISTS (
+                SELECT 1 FROM safeguard.concern x WHERE x.id OPERATOR(pg_catalog.=) subject_id))
+        OR (subject_table OPERATOR(pg_catalog.=) 'referral' AND EXISTS (
+                SELECT 1 FROM safeguard.referral r WHERE r.id OPERATOR(pg_catalog.=) subject_id)));
 CREATE POLICY reader_scope ON safeguard.deadline_alert FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(organisation_id));
 CREATE POLICY reader_scope ON safeguard.provider_enquiry FOR SELECT TO safeguard_reader
