@@ -1,0 +1,432 @@
+# ALTER EXTENSION safeguard UPDATE from 1.0 to 1.1 over live casework.
+#
+# Database "upgraded": the extension is created at version 1.0 (run by the
+# installed, newer shared library) and casework is done through the 1.0
+# workflow: duties granted, concerns logged and triaged, referrals sent,
+# acknowledged, decided, an outcome recorded with the 1.0 signature and a
+# referral closed.  Then the update.  Every row written before it is still
+# there, unchanged in its 1.0 columns, the audit trail verifies (also against
+# a digest sealed before the update), every case about a known adult has a
+# pseudonym, and the workflow and the 1.1 reporting layer work on the old
+# rows and new ones.
+#
+# Database "fresh", on the same node: CREATE EXTENSION safeguard at 1.1.  The
+# two schemas must be the same object for object: relations, columns (as
+# sets: a column added by ALTER TABLE may sit at another attnum), functions
+# (whole definitions), triggers, policies, constraints, indexes, views,
+# privileges (tables, columns, functions, types, schema), comments, enum
+# labels, event triggers, extension membership and configuration, and the
+# rows the extension ships.  Differences are printed.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('upgrade');
+$node->init;
+$node->start;
+
+# Every session pins the clock to a Monday inside the calendar's coverage.
+my $clock = q{SELECT safeguard.set_clock('2025-06-02 10:00+00') IS NOT NULL AS pinned \gset
+SET client_min_messages = warning;
+};
+
+# Returns the rows of a query in database $db as a list of lines.
+sub lines
+{
+	my ($db, $sql) = @_;
+	my $out = $node->safe_psql($db, $sql);
+	return $out eq '' ? () : split(/\n/, $out);
+}
+
+#--------------------------------------------------------------------------
+# 1. Version 1.0 and its casework
+#--------------------------------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE upgraded');
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('upgraded', q{
+SET client_min_messages = warning;
+CREATE EXTENSION safeguard VERSION '1.0';
+});
+is($node->safe_psql('upgraded', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}),
+	'1.0', 'the extension is created at version 1.0');
+
+$node->safe_psql('upgraded', $clock . q{
+INSERT INTO safeguard.organisation (kind, name, code) VALUES
+    ('regulator', 'T06 Regulator', 'T06-CQC'),
+    ('local_authority', 'T06 Council', 'T06-LA'),
+    ('provider', 'T06 Provider', 'T06-PROV');
+INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
+SELECT 'provider_location', 'T06 Home', 'T06-LOC', p.id, l.id
+FROM safeguard.organisation p, safeguard.organisation l
+WHERE p.code = 'T06-PROV' AND l.code = 'T06-LA';
+CREATE ROLE t06_admin LOGIN;
+CREATE ROLE t06_cc LOGIN;
+CREATE ROLE t06_insp LOGIN;
+CREATE ROLE t06_la LOGIN;
+CREATE ROLE t06_la2 LOGIN;
+CREATE ROLE t06_reader LOGIN;
+CREATE ROLE t06_auditor LOGIN;
+SELECT id AS cqc FROM safeguard.organisation WHERE code = 'T06-CQC' \gset
+SELECT id AS la FROM safeguard.organisation WHERE code = 'T06-LA' \gset
+SELECT id AS loc FROM safeguard.organisation WHERE code = 'T06-LOC' \gset
+SELECT safeguard.grant_duty('t06_admin', 'admin', :cqc) AS g1,
+       safeguard.grant_duty('t06_cc', 'contact_centre', :cqc) AS g2,
+       safeguard.grant_duty('t06_insp', 'inspector', :cqc) AS g3,
+       safeguard.grant_duty('t06_la', 'la_officer', :la) AS g4,
+       safeguard.grant_duty('t06_la2', 'la_officer', :la) AS g5,
+       safeguard.grant_duty('t06_reader', 'reader', :cqc) AS g6,
+       safeguard.grant_duty('t06_auditor', 'auditor', :cqc) AS g7 \gset
+
+SET ROLE t06_insp;
+-- c1: a named adult, referred, closed by the end; c2: the same adult's
+-- repeat, joining the open case; c3: an unknown adult at the home, referred
+-- and left sent; c4: another adult (name and date of birth), decided and
+-- left awaiting its outcome; c5: not referred.
+SELECT safeguard.log_concern('2025-06-02 09:00+00', 'phone', 'relative', 'T06 bruising.',
+    '{Physical Abuse}', provider_location_id => :loc, referrer_name => 'Ann Jones',
+    referrer_phone => '07700 900123', adult_nhs_number => '943 476 5919', adult_name => 'Mary Jones',
+    adult_date_of_birth => '1938-05-14', adult_gender => 'Female') AS c1 \gset
+SELECT safeguard.log_concern('2025-06-02 09:30+00', 'email', 'professional', 'T06 bruising again.',
+    '{Physical Abuse}', la_id => :la, referrer_name => 'Dr Patel',
+    referrer_email => 'patel@t06.example', adult_nhs_number => '9434765919') AS c2 \gset
+SELECT safeguard.log_concern('2025-06-02 09:00+00', 'phone', 'whistleblower', 'T06 short staffing.',
+    '{Organisational Abuse}', provider_location_id => :loc, referrer_anonymous => true) AS c3 \gset
+SELECT safeguard.log_concern('2025-06-02 09:00+00', 'letter', 'member_of_public', 'T06 money taken.',
+    '{Financial or Material Abuse}', la_id => :la, referrer_name => 'Bo Bell',
+    referrer_address => '1 High Street', adult_name => 'John Smith',
+    adult_date_of_birth => '1945-02-02') AS c4 \gset
+SELECT safeguard.log_concern('2025-06-02 09:00+00', 'phone', 'anonymous', 'T06 not referred.',
+    '{Self-Neglect}', la_id => :la, referrer_anonymous => true) AS c5 \gset
+SELECT safeguard.triage_concern(:c1, 'refer_to_la', 'Needs the council.', true, true, true) AS r1 \gset
+SELECT safeguard.triage_concern(:c2, 'no_referral', 'Part of the same referral.', true, true, false) AS none \gset
+SELECT safeguard.triage_concern(:c3, 'refer_to_la', 'Needs the council.', true, true, true) AS r3 \gset
+SELECT safeguard.triage_concern(:c4, 'refer_to_la', 'Needs the council.', true, true, true) AS r4 \gset
+SELECT safeguard.triage_concern(:c5, 'regulatory_action_only', 'A matter for inspection.', false, false, false) AS none \gset
+RESET ROLE;
+SET ROLE t06_cc;
+SELECT safeguard.send_referral(:r1, 'secure_email') AS s1, safeguard.send_referral(:r3, 'phone') AS s3,
+       safeguard.send_referral(:r4, 'email') AS s4 \gset
+RESET ROLE;
+SET ROLE t06_la;
+SELECT safeguard.acknowledge_referral(:r1, la_reference => 'LA-1') AS a1,
+       safeguard.acknowledge_referral(:r4) AS a4 \gset
+SELECT safeguard.decide_referral(:r1, 'section_42_enquiry', 'All three criteria met.') AS d1,
+       safeguard.decide_referral(:r4, 'other_enquiry', 'Finances to look into.') AS d4 \gset
+SELECT safeguard.record_referral_outcome(:r1, 'Risk identified and action taken', 'Risk reduced') AS o1 \gset
+SELECT safeguard.close_referral(:r1, feedback_at => safeguard.now(), feedback_method => 'letter') AS x1 \gset
+RESET ROLE;
+});
+
+my %ids = map { split /=/ } lines('upgraded', q{
+SELECT 'c1=' || min(id) FROM safeguard.concern WHERE description = 'T06 bruising.'
+UNION ALL SELECT 'c4=' || min(id) FROM safeguard.concern WHERE description = 'T06 money taken.'
+UNION ALL SELECT 'r1=' || r.id FROM safeguard.referral r JOIN safeguard.concern c ON c.id = r.concern_id
+          WHERE c.description = 'T06 bruising.'
+UNION ALL SELECT 'r3=' || r.id FROM safeguard.referral r JOIN safeguard.concern c ON c.id = r.concern_id
+          WHERE c.description = 'T06 short staffing.'
+UNION ALL SELECT 'r4=' || r.id FROM safeguard.referral r JOIN safeguard.concern c ON c.id = r.concern_id
+          WHERE c.description = 'T06 money taken.'
+UNION ALL SELECT 'la=' || id FROM safeguard.organisation WHERE code = 'T06-LA'});
+is( $node->safe_psql('upgraded', qq{
+SELECT string_agg(state::text, ',' ORDER BY id) FROM safeguard.referral
+WHERE id IN ($ids{r1}, $ids{r3}, $ids{r4})}),
+	'closed,sent,decided',
+	'1.0 workflow under the new library: one referral closed, one sent, one decided');
+is( $node->safe_psql('upgraded', qq{
+SELECT state FROM safeguard.safeguarding_case
+WHERE id = (SELECT case_id FROM safeguard.concern WHERE id = $ids{c1})}),
+	'closed', 'the closed referral closed its case (both concerns triaged)');
+
+#--------------------------------------------------------------------------
+# 2. What must survive the update: every row's 1.0 columns, as text, and a
+#    digest sealing the audit trail (sealed first: a seal is a row too)
+#--------------------------------------------------------------------------
+my $digest = $node->safe_psql('upgraded', 'SELECT safeguard.audit_digest()');
+like($digest, qr/^sg1:\d+:[0-9a-f]{64}$/, 'an audit digest is sealed before the update');
+$node->safe_psql('upgraded', q{
+CREATE SCHEMA t06_before;
+CREATE TABLE t06_before.row_text (tbl text, row_text text);
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.relname,
+                    string_agg(format('x.%I', a.attname), ', ' ORDER BY a.attnum) AS cols
+             FROM pg_catalog.pg_class c
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r'
+             GROUP BY c.relname
+    LOOP
+        EXECUTE format('INSERT INTO t06_before.row_text SELECT %L, ROW(%s)::text FROM safeguard.%I x',
+                       t.relname, t.cols, t.relname);
+    END LOOP;
+END
+$$;
+CREATE TABLE t06_before.columns AS
+SELECT c.relname, a.attname FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r';
+});
+my $audit_before = $node->safe_psql('upgraded', 'SELECT max(id) FROM safeguard.audit_event');
+my %rows_before = map { split /\|/ } lines('upgraded',
+	'SELECT tbl, count(*) FROM t06_before.row_text GROUP BY tbl');
+cmp_ok($rows_before{concern}, '==', 5, 'before: five concerns');
+cmp_ok($rows_before{audit_event}, '>', 30, "before: $rows_before{audit_event} audit rows");
+
+#--------------------------------------------------------------------------
+# 3. The update
+#--------------------------------------------------------------------------
+my ($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
+is($ret, 0, 'ALTER EXTENSION safeguard UPDATE succeeds') or diag($stderr);
+is($node->safe_psql('upgraded', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}),
+	'1.1', 'the extension is at version 1.1');
+
+# Every row written before the update is there, with its 1.0 columns as they were.
+$node->safe_psql('upgraded', q{
+CREATE TABLE t06_before.row_text_after (tbl text, row_text text);
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT b.relname, string_agg(format('x.%I', b.attname), ', ' ORDER BY a.attnum) AS cols
+             FROM t06_before.columns b
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = format('safeguard.%I', b.relname)::regclass
+                                           AND a.attname = b.attname
+             GROUP BY b.relname
+    LOOP
+        EXECUTE format('INSERT INTO t06_before.row_text_after SELECT %L, ROW(%s)::text FROM safeguard.%I x',
+                       t.relname, t.cols, t.relname);
+    END LOOP;
+END
+$$;
+});
+is( $node->safe_psql('upgraded', q{
+SELECT coalesce(string_agg(tbl || ': ' || row_text, E'\n' ORDER BY tbl, row_text), '')
+FROM (SELECT tbl, row_text FROM t06_before.row_text WHERE tbl <> 'pseudonym_key'
+      EXCEPT ALL
+      SELECT tbl, row_text FROM t06_before.row_text_after) missing}),
+	'', 'every row of every table (but the pseudonym secret) is still there with its 1.0 columns unchanged');
+is( $node->safe_psql('upgraded', q{
+SELECT coalesce(string_agg(tbl || ': ' || row_text, E'\n' ORDER BY tbl, row_text), '')
+FROM (SELECT tbl, row_text FROM t06_before.row_text_after
+      EXCEPT ALL
+      SELECT tbl, row_text FROM t06_before.row_text) added
+WHERE tbl NOT IN ('audit_event', 'serial_lock', 'pseudonym_key')}),
+	'', 'the update added rows to no table but the audit trail (and its locks)');
+is( $node->safe_psql('upgraded', q{SELECT count(*) FROM safeguard.pseudonym_key}),
+	'1', 'the pseudonym secret is one row, as before');
+is( $node->safe_psql('upgraded', q{
+SELECT string_agg(DISTINCT b.relname || '.' || b.attname, ', ')
+FROM t06_before.columns b
+WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                  WHERE a.attrelid = format('safeguard.%I', b.relname)::regclass
+                    AND a.attname = b.attname AND NOT a.attisdropped)}),
+	'', 'no column of 1.0 was dropped');
+is( $node->safe_psql('upgraded', qq{
+SELECT count(*) FROM safeguard.audit_event WHERE id <= $audit_before}),
+	$rows_before{audit_event}, 'the audit rows from before the update are all there');
+is( $node->safe_psql('upgraded', q{SELECT count(*) FROM safeguard.verify_audit()}),
+	'0', 'verify_audit() finds no problem after the update');
+is( $node->safe_psql('upgraded', qq{SELECT count(*) FROM safeguard.verify_audit('$digest')}),
+	'0', 'the digest sealed before the update verifies: no row removed, no chain rebuilt');
+is($node->safe_psql('upgraded', 'SELECT safeguard.verify_audit_strict()'), 't',
+	'verify_audit_strict() is true');
+
+# Pseudonyms: the update keyed every case about a known adult.
+is( $node->safe_psql('upgraded', q{
+SELECT count(*) FILTER (WHERE adult_key IS NOT NULL AND adult_pseudonym ~ '^[0-9a-f]{64}$') || '/' ||
+       count(*) FILTER (WHERE adult_key IS NOT NULL) || ' ' ||
+       count(*) FILTER (WHERE adult_key IS NULL AND adult_pseudonym IS NULL) || '/' ||
+       count(*) FILTER (WHERE adult_key IS NULL)
+FROM safeguard.safeguarding_case}),
+	'2/2 2/2',
+	'every case with an adult key has a 64-hex pseudonym; the two cases of unknown adults have none');
+is( $node->safe_psql('upgraded', q{
+SELECT count(DISTINCT adult_pseudonym) FROM safeguard.safeguarding_case WHERE adult_key IS NOT NULL}),
+	'2', 'two adults, two pseudonyms');
+
+# The new columns on old rows: generated ones computed, recorded ones empty.
+is( $node->safe_psql('upgraded', qq{
+SELECT concat_ws(' ', x.adult_identified_by, x.adult_age_band, x.referrer_identified,
+                 t.rationale_recorded, t.decided_team IS NULL, r.decision_rationale_recorded,
+                 r.lacked_capacity IS NULL, r.allocated_to IS NULL)
+FROM safeguard.concern x JOIN safeguard.triage t ON t.concern_id = x.id
+JOIN safeguard.referral r ON r.concern_id = x.id WHERE x.id = $ids{c1}}),
+	'nhs_number 85-94 t t t t t t',
+	'old rows: generated columns computed (identified by NHS number, age band 85-94, ...), SAC answers and allocation empty');
+is( $node->safe_psql('upgraded', q{
+SELECT count(*) FROM safeguard.report_data_quality WHERE must_be_zero AND failing <> 0}),
+	'0', 'report_data_quality: every must_be_zero check is zero on the upgraded rows');
+
+#--------------------------------------------------------------------------
+# 4. The workflow after the update, on old rows and new
+#--------------------------------------------------------------------------
+my $after = $node->safe_psql('upgraded', $clock . qq{
+SET ROLE t06_insp;
+SELECT safeguard.log_concern('2025-06-02 09:45+00', 'phone', 'relative', 'T06 after the update.',
+    '{Physical Abuse}', la_id => $ids{la}, referrer_name => 'Ann Jones',
+    referrer_phone => '07700 900123', adult_nhs_number => '9434765919') AS c6 \\gset
+SELECT safeguard.triage_concern(:c6, 'refer_to_la', 'Needs the council again.', true, true, true) AS r6 \\gset
+RESET ROLE;
+SET ROLE t06_cc;
+SELECT safeguard.send_referral(:r6, 'secure_email') AS s6 \\gset
+RESET ROLE;
+SET ROLE t06_la;
+SELECT safeguard.allocate_referral($ids{r3}, 't06_la2') AS allocated \\gset
+SELECT safeguard.record_referral_outcome($ids{r4}, 'Risk identified and action taken', 'Risk removed',
+    lacked_capacity => 'No, they did not lack capacity',
+    msp_asked => 'Yes, they were asked and outcomes were expressed', msp_achieved => 'Partially Achieved') AS o4 \\gset
+RESET ROLE;
+SELECT concat_ws(' ', (SELECT joined_open_case FROM safeguard.concern WHERE id = :c6),
+    (SELECT state FROM safeguard.referral WHERE id = :r6), :'allocated', :'o4',
+    (SELECT n.adult_pseudonym = o.adult_pseudonym
+     FROM safeguard.safeguarding_case n, safeguard.safeguarding_case o
+     WHERE n.id = (SELECT case_id FROM safeguard.concern WHERE id = :c6)
+       AND o.id = (SELECT case_id FROM safeguard.concern WHERE id = $ids{c1})));
+});
+is($after, 'f sent t06_la2 outcome_recorded t',
+	'after the update: a concern about the closed case\'s adult opens a new case with the same pseudonym, '
+	  . 'is referred and sent; a 1.0 referral is allocated; another records its outcome with SAC answers');
+($ret, $stdout, $stderr) = $node->psql('upgraded', qq{
+\\set VERBOSITY verbose
+SET ROLE t06_la;
+SELECT safeguard.allocate_referral($ids{r1}, 't06_la2');
+});
+like($stderr, qr/ERROR:  SG602/, 'a closed 1.0 referral cannot be allocated (SG602)');
+is( $node->safe_psql('upgraded', $clock . q{
+SET ROLE t06_reader;
+SELECT "VALUE" FROM safeguard.sac_return(2025)
+WHERE "TABLE_REFERENCE" = 'SG3' AND "ENQUIRY_TYPE" = 'Section 42' AND "SUBCATEGORY" = ''
+  AND "COLUMN_NAME" = 'Not recorded'}),
+	'1', 'sac_return: the outcome recorded under 1.0 counts its capacity as Not recorded');
+is($node->safe_psql('upgraded', 'SELECT count(*) FROM safeguard.verify_audit()'),
+	'0', 'verify_audit() finds no problem after the work done since the update');
+
+#--------------------------------------------------------------------------
+# 5. The upgraded schema is the schema of a fresh 1.1
+#--------------------------------------------------------------------------
+$node->safe_psql('fresh', q{
+SET client_min_messages = warning;
+CREATE EXTENSION safeguard;
+});
+is($node->safe_psql('fresh', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}),
+	'1.1', 'a fresh CREATE EXTENSION gives 1.1');
+
+# One text line per catalog fact; white space in definitions is folded.
+my $ns = q{'safeguard'::regnamespace};
+my $ext = q{(SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'safeguard')};
+my $fold = sub { "regexp_replace(($_[0])::text, '\\s+', ' ', 'g')" };
+my %catalog = (
+	'relations' => qq{
+SELECT concat_ws(' | ', c.relname, c.relkind, c.relpersistence, c.relowner::regrole, c.relrowsecurity,
+                 c.relforcerowsecurity, c.reloptions::text, c.relreplident)
+FROM pg_catalog.pg_class c WHERE c.relnamespace = $ns},
+	'columns' => qq{
+SELECT concat_ws(' | ', c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+                 a.attnotnull, a.attidentity, a.attgenerated, a.attcollation::regcollation,
+                } . $fold->('pg_catalog.pg_get_expr(d.adbin, d.adrelid)') . qq{)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+WHERE c.relnamespace = $ns},
+	'functions' => qq{
+SELECT concat_ws(' | ', p.oid::regprocedure, pg_catalog.pg_get_function_result(p.oid), p.provolatile,
+                 p.prosecdef, p.proisstrict, p.proleakproof, p.proparallel, p.proconfig::text,
+                 p.proowner::regrole, }
+	  . $fold->(q{CASE WHEN p.prokind IN ('f', 'p') THEN pg_catalog.pg_get_functiondef(p.oid) ELSE p.prosrc END})
+	  . qq{)
+FROM pg_catalog.pg_proc p WHERE p.pronamespace = $ns},
+	'triggers' => qq{
+SELECT concat_ws(' | ', c.relname, t.tgname, t.tgenabled, t.tgfoid::regprocedure, pg_catalog.pg_get_triggerdef(t.oid))
+FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+WHERE c.relnamespace = $ns AND NOT t.tgisinternal},
+	'policies' => q{
+SELECT concat_ws(' | ', tablename, policyname, permissive, roles::text, cmd, }
+	  . $fold->('qual') . ', ' . $fold->('with_check') . q{)
+FROM pg_catalog.pg_policies WHERE schemaname = 'safeguard'},
+	'constraints' => qq{
+SELECT concat_ws(' | ', c.relname, k.conname, k.contype, k.condeferrable, k.convalidated,
+                 pg_catalog.pg_get_constraintdef(k.oid))
+FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+WHERE c.relnamespace = $ns},
+	'indexes' => q{
+SELECT concat_ws(' | ', tablename, indexname, indexdef) FROM pg_catalog.pg_indexes WHERE schemaname = 'safeguard'},
+	'views' => qq{
+SELECT concat_ws(' | ', c.relname, } . $fold->('pg_catalog.pg_get_viewdef(c.oid)') . qq{)
+FROM pg_catalog.pg_class c WHERE c.relnamespace = $ns AND c.relkind IN ('v', 'm')},
+	'table privileges' => qq{
+SELECT concat_ws(' | ', c.relname, a.grantor::regrole, CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                 a.privilege_type, a.is_grantable)
+FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a WHERE c.relnamespace = $ns},
+	'column privileges' => qq{
+SELECT concat_ws(' | ', c.relname, t.attname, x.grantor::regrole, CASE x.grantee WHEN 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END,
+                 x.privilege_type, x.is_grantable)
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute t ON t.attrelid = c.oid,
+     pg_catalog.aclexplode(t.attacl) x WHERE c.relnamespace = $ns},
+	'column privileges (information_schema)' => q{
+SELECT concat_ws(' | ', table_name, column_name, grantee, privilege_type, is_grantable)
+FROM information_schema.column_privileges
+WHERE table_schema = 'safeguard' AND grantee LIKE 'safeguard\_%'},
+	'function privileges' => qq{
+SELECT concat_ws(' | ', p.oid::regprocedure, CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                 a.privilege_type, a.is_grantable)
+FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
+WHERE p.pronamespace = $ns},
+	'type privileges and enum labels' => qq{
+SELECT concat_ws(' | ', t.typname, t.typtype, t.typacl::text,
+                 (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                  FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid))
+FROM pg_catalog.pg_type t WHERE t.typnamespace = $ns},
+	'schema' => q{
+SELECT concat_ws(' | ', n.nspname, n.nspowner::regrole, n.nspacl::text)
+FROM pg_catalog.pg_namespace n WHERE n.nspname = 'safeguard'},
+	'comments' => qq{
+SELECT concat_ws(' | ', pg_catalog.pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description)
+FROM pg_catalog.pg_description d
+WHERE (d.classoid, d.objoid) IN (SELECT classid, objid FROM pg_catalog.pg_depend
+                                 WHERE refclassid = 'pg_catalog.pg_extension'::regclass
+                                   AND refobjid = $ext AND deptype = 'e')
+   OR (d.classoid = 'pg_catalog.pg_class'::regclass
+       AND d.objoid IN (SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = $ns))},
+	'extension members' => qq{
+SELECT pg_catalog.pg_describe_object(classid, objid, objsubid) FROM pg_catalog.pg_depend
+WHERE refclassid = 'pg_catalog.pg_extension'::regclass AND refobjid = $ext AND deptype = 'e'},
+	'extension configuration' => qq{
+SELECT concat_ws(' | ', c.relname, x.cond)
+FROM pg_catalog.pg_extension e
+CROSS JOIN LATERAL unnest(e.extconfig, e.extcondition) AS x(tbl, cond)
+JOIN pg_catalog.pg_class c ON c.oid = x.tbl
+WHERE e.oid = $ext},
+	'event triggers' => q{
+SELECT concat_ws(' | ', evtname, evtevent, evtenabled, evtfoid::regprocedure, evttags::text)
+FROM pg_catalog.pg_event_trigger},
+	'shipped rows' => q{
+SELECT 'division | ' || x::text FROM safeguard.division x WHERE shipped
+UNION ALL SELECT 'bank_holiday | ' || x::text FROM safeguard.bank_holiday x WHERE shipped
+UNION ALL SELECT 'deadline_kind | ' || x::text FROM safeguard.deadline_kind x
+UNION ALL SELECT 'deadline_policy | ' || x::text FROM safeguard.deadline_policy x WHERE shipped
+UNION ALL SELECT 'deadline_rule | ' || x::text FROM safeguard.deadline_rule x WHERE shipped
+UNION ALL SELECT 'escalation_rung | ' || x::text FROM safeguard.escalation_rung x WHERE shipped
+UNION ALL SELECT 'pseudonym_key | rows ' || count(*) FROM safeguard.pseudonym_key},
+);
+
+foreach my $what (sort keys %catalog)
+{
+	my @upgraded = sort(lines('upgraded', $catalog{$what}));
+	my @fresh = sort(lines('fresh', $catalog{$what}));
+	my (%in_upgraded, %in_fresh);
+	$in_upgraded{$_}++ foreach @upgraded;
+	$in_fresh{$_}++ foreach @fresh;
+	my @only_upgraded = grep { ($in_upgraded{$_} // 0) > ($in_fresh{$_} // 0) } sort keys %in_upgraded;
+	my @only_fresh = grep { ($in_fresh{$_} // 0) > ($in_upgraded{$_} // 0) } sort keys %in_fresh;
+	ok(@fresh > 0, "$what: the fresh schema has some (" . scalar(@fresh) . ')');
+	ok(!@only_upgraded && !@only_fresh, "$what: upgraded and fresh are the same")
+	  or diag(join("\n", (map { "only upgraded: $_" } @only_upgraded),
+			(map { "only fresh:    $_" } @only_fresh)));
+}
+
+$node->stop;
+done_testing();
