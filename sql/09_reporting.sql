@@ -373,7 +373,7 @@ SET ROLE gen_reader_la1;
 SELECT count(*) AS la1_events_seen FROM safeguard.report_indicator_events;
 RESET ROLE;
 SET ROLE gen_reader_cqc;
-SELECT count(DISTINCT la_id) AS authorities_seen_by_regulator_reader FROM safeguard.report_indicator_events;
+SELECT count(DISTINCT la_id) AS authorities_seen_by_regulator_reader FROM safeguard.report_indicator_events WHERE r09.gen(la_id);
 RESET ROLE;
 
 -- Clean up the generator's schemas (the casework stays, as everywhere).

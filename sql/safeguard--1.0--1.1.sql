@@ -295,13 +295,11 @@ CREATE POLICY reader_scope ON safeguard.triage FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 CREATE POLICY reader_scope ON safeguard.referral FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
+-- A reader sees the deadlines of the authorities it reports on, and those on
+-- their concerns and referrals (how the regulator's triage and sending went).
 CREATE POLICY reader_scope ON safeguard.deadline FOR SELECT TO safeguard_reader
-    USING (safeguard.may_report_on(organisation_id));
--- A deadline on a concern or referral is visible with its record: a local
--- authority's staff and readers see how the regulator's triage and sending
--- went on their own authority's concerns.
-CREATE POLICY subject_scope ON safeguard.deadline FOR SELECT
-    USING ((subject_table OPERATOR(pg_catalog.=) 'concern' AND EXISTS (
+    USING (safeguard.may_report_on(organisation_id)
+        OR (subject_table OPERATOR(pg_catalog.=) 'concern' AND EXISTS (
                 SELECT 1 FROM safeguard.concern x WHERE x.id OPERATOR(pg_catalog.=) subject_id))
         OR (subject_table OPERATOR(pg_catalog.=) 'referral' AND EXISTS (
                 SELECT 1 FROM safeguard.referral r WHERE r.id OPERATOR(pg_catalog.=) subject_id)));

@@ -88,7 +88,7 @@ SELECT policies_are('safeguard', 'concern', ARRAY['la_scope', 'reader_scope'], '
 SELECT policies_are('safeguard', 'triage', ARRAY['la_scope', 'reader_scope'], 'triage: la_scope, and reader_scope for safeguard_reader');
 SELECT policies_are('safeguard', 'referral', ARRAY['la_scope', 'reader_scope'], 'referral: la_scope, and reader_scope for safeguard_reader');
 SELECT policies_are('safeguard', 'safeguarding_case', ARRAY['la_scope', 'reader_scope'], 'safeguarding_case: la_scope, and reader_scope for safeguard_reader');
-SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen', 'reader_scope', 'subject_scope'], 'deadline: own_or_overseen, reader_scope for safeguard_reader, subject_scope (with its concern or referral)');
+SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen', 'reader_scope'], 'deadline: own_or_overseen, and reader_scope for safeguard_reader');
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, local authorities A and B, a provider with a
