@@ -554,7 +554,6 @@ RESET ROLE;
 CREATE ROLE t08_prov LOGIN;
 SELECT safeguard.grant_duty('t08_prov', 'provider', :prov) AS g12 \gset
 SET ROLE t08_comm_a;
-SELECT todo('policy subject_scope on safeguard.deadline (1.1, no TO clause) reads safeguard.concern and safeguard.referral, which commissioners and providers may not select', 2);
 SELECT lives_ok('SELECT * FROM safeguard.my_deadlines', 'A''s commissioner can read its deadlines (my_deadlines)');
 RESET ROLE;
 SET ROLE t08_prov;
