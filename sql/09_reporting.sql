@@ -376,6 +376,9 @@ SET ROLE gen_reader_cqc;
 SELECT count(DISTINCT la_id) AS authorities_seen_by_regulator_reader FROM safeguard.report_indicator_events WHERE r09.gen(la_id);
 RESET ROLE;
 
--- Clean up the generator's schemas (the casework stays, as everywhere).
+-- Clean up the generator's schemas (the casework stays, as everywhere) and
+-- this test's login role (the generator's are reused by a second run).
 DROP SCHEMA r09 CASCADE;
 DROP SCHEMA sg_gen CASCADE;
+SELECT safeguard.revoke_duty('r09_commissioner', 'commissioner');
+DROP ROLE r09_commissioner;

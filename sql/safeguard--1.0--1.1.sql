@@ -130,7 +130,9 @@ SELECT safeguard.set_pseudonym_secret(pg_catalog.encode(pg_catalog.sha256(pg_cat
     pg_catalog.gen_random_uuid()::pg_catalog.text, 'UTF8')), 'hex'));
 
 -- referral_pseudonymised reads the stored pseudonym (one keyed hash for every report).
-CREATE OR REPLACE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true) AS
+-- It runs as its caller from 1.1 (security_invoker): row-level security scopes
+-- it like every report, and the reader's column privileges cover what it shows.
+CREATE OR REPLACE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true, security_invoker = true) AS
 SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
        c.adult_pseudonym,
        x.source, x.channel, x.risk_types, x.risk_location, x.source_of_risk,
@@ -334,6 +336,17 @@ GRANT SELECT (id, provider_id, la_id, stage, raised_by_regulator, proposed_org_i
 GRANT SELECT (id, enquiry_id, meeting_id, funding_authority_id, action, decided_org_id, decided_at)
     ON safeguard.commissioning_decision TO safeguard_reader;
 GRANT SELECT ON safeguard.open_deadlines, safeguard.send_queue TO safeguard_reader;
+GRANT SELECT ON safeguard.send_queue TO safeguard_sam;
+
+-- A referral sent to another authority than its concern's (a corrected
+-- recipient) takes its concern and case along into the recipient's view:
+-- whoever sees the referral sees what it is about.
+CREATE POLICY referred_scope ON safeguard.concern FOR SELECT
+    USING (EXISTS (SELECT 1 FROM safeguard.referral r
+                   WHERE r.concern_id OPERATOR(pg_catalog.=) concern.id));
+CREATE POLICY referred_scope ON safeguard.safeguarding_case FOR SELECT
+    USING (EXISTS (SELECT 1 FROM safeguard.referral r
+                   WHERE r.case_id OPERATOR(pg_catalog.=) safeguarding_case.id));
 
 --------------------------------------------------------------------------
 -- Report views.  Stable names (report_*), security_invoker: each caller
@@ -744,7 +757,8 @@ concerns AS (
     FROM safeguard.concern x
     LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
     CROSS JOIN period
-    WHERE (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
+    WHERE safeguard.may_report_on(coalesce(r.la_id, x.la_id))
+      AND (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
       AND CASE WHEN x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
                THEN safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
                ELSE r.sent_at IS NOT NULL AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p END
@@ -768,6 +782,7 @@ enquiries AS (
     JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
     CROSS JOIN period
     WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      AND safeguard.may_report_on(r.la_id)
       AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
 ),
 facts AS (

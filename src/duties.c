@@ -539,15 +539,21 @@ sg_actor_may_see_la(const SgActor *a, int64 la_id)
  * SQL: may_report_on(la_id bigint) -> boolean: the row-level security
  * predicate of the reporting duty.  A reader sees what its organisation
  * oversees: at the regulator every local authority, at a local authority
- * its own.  Column privileges keep identifying columns from readers; this
+ * its own.  sac_return() filters by it too, so (as for row-level security)
+ * superusers and BYPASSRLS roles see every authority.  Column privileges keep identifying columns from readers; this
  * predicate only scopes rows.
  */
 Datum
 sg_may_report_on(PG_FUNCTION_ARGS)
 {
+	const SgActor *a = sg_current_actor();
+
 	if (PG_ARGISNULL(0))
 		PG_RETURN_BOOL(false);
-	PG_RETURN_BOOL(sg_actor_may_report_on(sg_current_actor(), PG_GETARG_INT64(0)));
+	/* as row-level security does: roles that bypass it see every authority */
+	if (superuser_arg(a->userid) || has_bypassrls_privilege(a->userid))
+		PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(sg_actor_may_report_on(a, PG_GETARG_INT64(0)));
 }
 
 /* Returns true when the actor may see reports on the local authority la_id. */

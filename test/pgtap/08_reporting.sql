@@ -4,8 +4,6 @@
 -- quality, and the report layer refused to roles without a duty.  Errors are
 -- asserted by SQLSTATE only.  What a role may see or do is checked under SET
 -- ROLE to that role; the clock is pinned by the superuser, between roles.
--- Assertions marked TODO fail because of defects of the extension (named in
--- each TODO), not of the test.
 BEGIN;
 SELECT plan(208);
 
@@ -540,13 +538,11 @@ SELECT is((SELECT measured FROM safeguard.report_kpi WHERE indicator = 'received
           'a reader for the regulator: report_kpi counts every concern');
 RESET ROLE;
 SET ROLE t08_reader_a;
-SELECT todo('referral_pseudonymised is neither security_invoker nor filtered by may_report_on: it runs as its owner and shows every local authority to a reader scoped to one', 1);
 SELECT set_eq('SELECT la_id, count(*) FROM safeguard.referral_pseudonymised GROUP BY 1',
               format('VALUES (%s::bigint, 5::bigint)', :laa),
               'a reader for A sees only A''s five referrals in referral_pseudonymised');
 RESET ROLE;
 SET ROLE t08_sam_a;
-SELECT todo('safeguard_sam is granted the report views but not safeguard.send_queue, which report_send_queue reads (security_invoker)', 1);
 SELECT lives_ok('SELECT * FROM safeguard.report_send_queue', 'A''s SAM can read report_send_queue');
 RESET ROLE;
 -- The deadline policies of 1.1 must not lock out the duties that read
@@ -707,7 +703,6 @@ SELECT is(safeguard.acknowledge_referral(:r_x), 'acknowledged'::safeguard.referr
           'B''s officer acknowledges it');
 SELECT is((SELECT sum(with_la)::int FROM safeguard.report_unallocated), 3,
           'report_unallocated counts it with B');
-SELECT todo('the report views join the concern and case, whose row-level security follows the concern''s local authority (A), not the referral''s (B)', 3);
 SELECT ok(EXISTS (SELECT FROM safeguard.report_la_outcomes_outstanding WHERE referral_id = :r_x),
           'B''s officer sees it in report_la_outcomes_outstanding (its chase list)');
 SELECT ok(EXISTS (SELECT FROM safeguard.report_indicator_events WHERE referral_id = :r_x),
