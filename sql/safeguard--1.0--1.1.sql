@@ -340,11 +340,15 @@ GRANT SELECT ON safeguard.send_queue TO safeguard_sam;
 
 -- A referral sent to another authority than its concern's (a corrected
 -- recipient) takes its concern and case along into the recipient's view:
--- whoever sees the referral sees what it is about.
+-- whoever sees the referral sees what it is about.  Only for local authority
+-- staff and readers: the regulator's staff see every concern already, and a
+-- policy reading referral would add serialization conflicts to their work.
 CREATE POLICY referred_scope ON safeguard.concern FOR SELECT
+    TO safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_reader
     USING (EXISTS (SELECT 1 FROM safeguard.referral r
                    WHERE r.concern_id OPERATOR(pg_catalog.=) concern.id));
 CREATE POLICY referred_scope ON safeguard.safeguarding_case FOR SELECT
+    TO safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_reader
     USING (EXISTS (SELECT 1 FROM safeguard.referral r
                    WHERE r.case_id OPERATOR(pg_catalog.=) safeguarding_case.id));
 

@@ -285,6 +285,8 @@ DECLARE
     late boolean;
     loc_id bigint;
     new_id bigint;
+    hub text;                           -- the authority's hub officer and manager
+    sam text;
 BEGIN
     FOR e IN
         SELECT * FROM (
@@ -302,6 +304,8 @@ BEGIN
     LOOP
         SELECT * INTO p FROM sg_gen.plan WHERE n = e.n;
         SELECT o.id INTO la_id FROM sg_gen.org o WHERE o.code = p.la_code;
+        hub := format('gen_la%s_hub', substr(p.la_code, 7));
+        sam := format('gen_la%s_sam', substr(p.la_code, 7));
         PERFORM safeguard.set_clock(e.at);
         CASE e.step
         WHEN 1 THEN
@@ -334,28 +338,28 @@ BEGIN
                                             la_contact => 'Duty desk ' || p.la_code);
             RESET ROLE;
         WHEN 4 THEN
-            EXECUTE format('SET ROLE %I', format('gen_la%s_hub', substr(p.la_code, 7)));
+            EXECUTE format('SET ROLE %I', hub);
             PERFORM safeguard.acknowledge_referral(p.referral_id, p.ack_at, 'REF-' || p.n);
             RESET ROLE;
         WHEN 5 THEN
-            EXECUTE format('SET ROLE %I', format('gen_la%s_sam', substr(p.la_code, 7)));
+            EXECUTE format('SET ROLE %I', sam);
             PERFORM safeguard.allocate_referral(p.referral_id, p.allocate_to::regrole);
             RESET ROLE;
         WHEN 6 THEN
-            EXECUTE format('SET ROLE %I', format('gen_la%s_hub', substr(p.la_code, 7)));
+            EXECUTE format('SET ROLE %I', hub);
             PERFORM safeguard.decide_referral(p.referral_id, p.la_decision, 'Generated decision ' || p.n);
             RESET ROLE;
         WHEN 7 THEN
             SELECT d.status = 'breached' INTO late FROM safeguard.deadline d
              WHERE d.subject_table = 'referral' AND d.subject_id = p.referral_id
                AND d.kind IN ('send', 'send_immediate') ORDER BY d.status DESC LIMIT 1;
-            EXECUTE format('SET ROLE %I', format('gen_la%s_hub', substr(p.la_code, 7)));
+            EXECUTE format('SET ROLE %I', hub);
             PERFORM safeguard.record_referral_outcome(p.referral_id, p.action_result, p.risk_outcome,
                 CASE WHEN late THEN 'no_harm'::safeguard.harm_finding END,
                 p.lacked_capacity, p.advocate, p.msp_asked, p.msp_achieved);
             RESET ROLE;
         WHEN 8 THEN
-            EXECUTE format('SET ROLE %I', format('gen_la%s_hub', substr(p.la_code, 7)));
+            EXECUTE format('SET ROLE %I', hub);
             IF p.anonymous THEN
                 PERFORM safeguard.close_referral(p.referral_id, feedback_waived_reason => 'Anonymous referrer');
             ELSE
