@@ -9,7 +9,9 @@
  * Invariants:
  *	- safeguarding_case.adult_pseudonym is HMAC-SHA256(secret, adult_key) in
  *	  hex, or NULL when the adult is unknown.  The trigger computes it on
- *	  every insert and update, so no writer can supply or keep a stale one.
+ *	  insert and on any update that touches the key or the pseudonym, so no
+ *	  writer can supply one; an update touching neither keeps the stored one,
+ *	  which only a re-key (which touches every pseudonym) makes stale.
  *	- The secret lives in pseudonym_key, readable by the extension owner
  *	  only.  Administrators set it and never read it back.
  *	- Setting a secret re-keys every case in the same transaction, and the
@@ -74,6 +76,15 @@ sg_case_pseudonym(PG_FUNCTION_ARGS)
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return PointerGetDatum(td->tg_trigtuple);	/* internal_only refuses it */
+	/*
+	 * An update touching neither key nor pseudonym (closing a case) keeps a
+	 * pseudonym already computed: no query per case update.
+	 */
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) &&
+		sg_column_unchanged(td->tg_trigtuple, tup, desc, sg_attnum(desc, "adult_key")) &&
+		sg_column_unchanged(td->tg_trigtuple, tup, desc, sg_attnum(desc, "adult_pseudonym")) &&
+		(key == NULL) == (sg_get_cstring(tup, desc, "adult_pseudonym") == NULL))
+		return PointerGetDatum(tup);
 	isnull = key == NULL;
 	if (!isnull)
 	{
