@@ -444,15 +444,11 @@ check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 	bool		isnull;
 	Oid			role = DatumGetObjectId(sg_get(tup, desc, "role", &isnull));
 	char	   *duty = sg_get_label(tup, desc, "duty");
-	Oid			types[3] = {OIDOID, TEXTOID, INT8OID};
-	Datum		values[3] = {ObjectIdGetDatum(role), CStringGetTextDatum(duty),
-	Int64GetDatum(e->la_id)};
+	SgDuty		d;
 
-	if (query_int("SELECT pg_catalog.count(*) FROM safeguard.duty_grant "
-				  "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
-				  "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) $2 "
-				  "AND organisation_id OPERATOR(pg_catalog.=) $3 AND revoked_at IS NULL",
-				  3, types, values) == 0)
+	if (!sg_duty_parse(duty, &d))
+		elog(ERROR, "safeguard: unknown duty \"%s\"", duty);
+	if (!sg_role_holds_duty_for(role, SG_DUTY_BIT(d), e->la_id))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_APPOINTMENT),
 				 errmsg("the appointee does not hold the %s duty for the leading local authority", duty),
