@@ -62,4 +62,7 @@
 #define ERRCODE_SG_WEAK_SECRET				MAKE_SQLSTATE('S','G','6','0','3')
 #define ERRCODE_SG_INCONSISTENT_ANSWERS		MAKE_SQLSTATE('S','G','6','0','4')
 
+/* Backup and restore (SG7xx; docs/backup.md) */
+#define ERRCODE_SG_RESTORE_PROCEDURE		MAKE_SQLSTATE('S','G','7','0','1')
+
 #endif							/* SAFEGUARD_SG_ERRCODES_H */
