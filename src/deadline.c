@@ -319,8 +319,9 @@ sg_deadline_status(const char *subject_table, int64 subject_id, const char *kind
 }
 
 /*
- * Trigger on deadline_policy and deadline_rule: administrators maintain
- * policies; a policy version that a deadline already uses is frozen.
+ * Trigger on deadline_policy, deadline_rule and escalation_rung:
+ * administrators maintain policies; a policy version that a deadline already
+ * uses is frozen.
  */
 Datum
 sg_policy_guard(PG_FUNCTION_ARGS)
@@ -328,6 +329,8 @@ sg_policy_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "policy_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	bool		is_rule = strcmp(RelationGetRelationName(td->tg_relation), "deadline_rule") == 0;
+	/* deadline_policy is keyed by id; its rules and escalation ladders by policy_id */
+	bool		is_policy = strcmp(RelationGetRelationName(td->tg_relation), "deadline_policy") == 0;
 	static const SgPermit admin = {SG_DUTY_ADMIN, SG_ACT_FOR_ANY};
 
 	/*
@@ -343,7 +346,7 @@ sg_policy_guard(PG_FUNCTION_ARGS)
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{
-		int64		policy_id = sg_get_int64(td->tg_trigtuple, desc, is_rule ? "policy_id" : "id");
+		int64		policy_id = sg_get_int64(td->tg_trigtuple, desc, is_policy ? "id" : "policy_id");
 		Oid			types[1] = {INT8OID};
 		Datum		values[1] = {Int64GetDatum(policy_id)};
 		uint64		used;

@@ -1,0 +1,101 @@
+-- Findings of bench/sqlsmith.sh (SQLsmith as an unprivileged role per duty), each reduced to
+-- its smallest statement, asserted by SQLSTATE, never by message text.
+--
+-- 1. UPDATE or DELETE of safeguard.escalation_rung raised XX000 (an internal error:
+--    "column id not found") instead of the policy guard's answer: the guard read the policy id
+--    of every table but deadline_rule from a column "id", which escalation_rung (keyed by
+--    policy_id) does not have.  Found as the admin duty with
+--        DELETE FROM safeguard.escalation_rung WHERE kind IS NOT NULL RETURNING offset_unit;
+--    Now a ladder of a policy version in use is frozen like its rules (SG212) and one of an
+--    unused version can be changed and deleted by an administrator.
+BEGIN;
+SELECT plan(17);
+
+--------------------------------------------------------------------------
+-- Fixture: the regulator, a local authority, an administrator, an
+-- inspector; one concern logged, so the shipped policy is in use.
+--------------------------------------------------------------------------
+SELECT safeguard.set_clock('2026-03-03 10:00+00') IS NOT NULL AS pinned \gset
+INSERT INTO safeguard.organisation (kind, name, code) VALUES
+    ('regulator', 'TAP09 Regulator', 'TAP09-CQC'),
+    ('local_authority', 'TAP09 Council', 'TAP09-LA');
+SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP09-CQC' \gset
+SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP09-LA' \gset
+SELECT id AS shipped_policy FROM safeguard.deadline_policy WHERE shipped \gset
+CREATE ROLE sg09_admin LOGIN;
+CREATE ROLE sg09_insp LOGIN;
+SELECT safeguard.grant_duty('sg09_admin', 'admin', :cqc) AS g1,
+       safeguard.grant_duty('sg09_insp', 'inspector', :cqc) AS g2 \gset
+
+SET ROLE sg09_insp;
+SELECT safeguard.log_concern('2026-03-03 09:00+00', 'phone', 'anonymous', 'Missed visits.',
+    '{Neglect and Acts of Omission}', la_id => :la, referrer_anonymous => true) AS c1 \gset
+RESET ROLE;
+SELECT ok((SELECT count(*) FROM safeguard.deadline WHERE policy_id = :shipped_policy) > 0,
+          'precondition: a deadline uses the shipped policy');
+SELECT (SELECT count(*) FROM safeguard.escalation_rung WHERE policy_id = :shipped_policy) AS shipped_rungs,
+       (SELECT string_agg(format('%s/%s/%s/%s', kind, rung, offset_amount, offset_unit), ',' ORDER BY kind, rung)
+          FROM safeguard.escalation_rung WHERE policy_id = :shipped_policy) AS shipped_ladder \gset
+SELECT ok(:shipped_rungs > 0, 'precondition: the shipped policy has an escalation ladder');
+
+--------------------------------------------------------------------------
+-- 1. The ladder of a policy version in use is frozen: SG212, never XX000
+--------------------------------------------------------------------------
+SET ROLE sg09_admin;
+SELECT throws_ok('DELETE FROM safeguard.escalation_rung WHERE kind IS NOT NULL RETURNING offset_unit',
+                 'SG212', NULL, 'sqlsmith''s statement (admin): deleting rungs of a policy in use is SG212');
+SELECT throws_ok(format($$DELETE FROM safeguard.escalation_rung WHERE policy_id = %s AND kind = 'triage'
+                          AND rung = 'breach'$$, :shipped_policy),
+                 'SG212', NULL, 'deleting one rung of a policy version in use: SG212');
+SELECT throws_ok(format($$UPDATE safeguard.escalation_rung SET offset_amount = offset_amount + 1
+                          WHERE policy_id = %s AND kind = 'triage' AND rung = 'escalate'$$, :shipped_policy),
+                 'SG212', NULL, 'changing a rung of a policy version in use: SG212');
+RESET ROLE;
+SELECT throws_ok(format($$UPDATE safeguard.escalation_rung SET offset_amount = 1
+                          WHERE policy_id = %s$$, :shipped_policy),
+                 'SG212', NULL, 'a superuser changing a rung of a policy version in use: SG212 too');
+SET ROLE sg09_insp;
+SELECT throws_ok('DELETE FROM safeguard.escalation_rung', '42501', NULL,
+                 'an inspector deleting rungs: 42501');
+RESET ROLE;
+SELECT is((SELECT string_agg(format('%s/%s/%s/%s', kind, rung, offset_amount, offset_unit), ',' ORDER BY kind, rung)
+             FROM safeguard.escalation_rung WHERE policy_id = :shipped_policy),
+          :'shipped_ladder', 'the refused statements left the shipped ladder as it was');
+
+--------------------------------------------------------------------------
+-- 2. The ladder of an unused policy version: an administrator changes and
+--    deletes its rungs
+--------------------------------------------------------------------------
+SET ROLE sg09_admin;
+SELECT lives_ok(format($$INSERT INTO safeguard.deadline_policy (organisation_id, effective_from, description)
+                         VALUES (%s, '2031-01-01', 'TAP09 future timescales')$$, :la),
+                'an administrator adds a policy version');
+SELECT id AS new_policy FROM safeguard.deadline_policy WHERE organisation_id = :la \gset
+SELECT lives_ok(format($$INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit)
+                         VALUES (%s, 'triage', 2, 'working_days')$$, :new_policy),
+                'and a rule');
+SELECT lives_ok(format($$INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit)
+                         VALUES (%s, 'triage', 'due_soon', -1, 'working_days'),
+                                (%s, 'triage', 'breach', 0, 'working_days')$$, :new_policy, :new_policy),
+                'and its ladder');
+SELECT lives_ok(format($$UPDATE safeguard.escalation_rung SET offset_amount = -2
+                         WHERE policy_id = %s AND rung = 'due_soon'$$, :new_policy),
+                'an administrator changes a rung of an unused policy version');
+SELECT is((SELECT offset_amount FROM safeguard.escalation_rung
+            WHERE policy_id = :new_policy AND kind = 'triage' AND rung = 'due_soon'), -2,
+          'the rung is changed');
+SELECT lives_ok(format($$DELETE FROM safeguard.escalation_rung WHERE policy_id = %s AND rung = 'breach'$$,
+                       :new_policy),
+                'an administrator deletes a rung of an unused policy version');
+SELECT is((SELECT count(*)::int FROM safeguard.escalation_rung WHERE policy_id = :new_policy), 1,
+          'one rung is left');
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- The audit trail verifies after all of it
+--------------------------------------------------------------------------
+SELECT is_empty('SELECT * FROM safeguard.verify_audit()', 'verify_audit() finds no broken row');
+SELECT ok(safeguard.verify_audit_strict(), 'verify_audit_strict() is true');
+
+SELECT * FROM finish();
+ROLLBACK;
