@@ -15,11 +15,13 @@
  *	- A superuser cannot be prevented; their DDL on safeguard's objects is
  *	  written into the audit chain (chain "table:ddl") in the same
  *	  transaction, so verification and journeys show it.
- *	- DROP EXTENSION safeguard is left alone.
+ *	- DROP EXTENSION safeguard is left alone, and so are the GRANTs and
+ *	  REVOKEs a superuser's restore replays (restore.c, docs/backup.md).
  */
 #include "postgres.h"
 
 #include "audit.h"
+#include "restore.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
 
@@ -160,6 +162,9 @@ sg_guard_ddl(PG_FUNCTION_ARGS)
 	tag = GetCommandTagName(trigdata->tag);
 	if (creating_extension || strcmp(tag, "DROP EXTENSION") == 0 ||
 		strcmp(tag, "ALTER EXTENSION") == 0)
+		PG_RETURN_NULL();
+	/* pg_restore re-applies the dumped privileges: the restored chains hold the history */
+	if (sg_restoring() && (strcmp(tag, "GRANT") == 0 || strcmp(tag, "REVOKE") == 0))
 		PG_RETURN_NULL();
 	drop = strcmp(trigdata->event, "sql_drop") == 0;
 
