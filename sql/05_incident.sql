@@ -192,7 +192,8 @@ COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_
 \.
 RESET ROLE;
 -- Only a role that bypasses row-level security gets as far as the rows;
--- even the superuser's COPY then meets the row trigger (SG203).
+-- a superuser's COPY FROM is a restore, refused outside the restore
+-- procedure before any row reaches the guards (SG701, docs/backup.md).
 COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
 1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
 \.
