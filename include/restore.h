@@ -9,8 +9,14 @@
 #include "postgres.h"
 
 /*
- * Returns true when the session is restoring a dump: session_replication_role
+ * Returns true when the session is set up as a restore: session_replication_role
  * is replica and both the session user and the current user are superusers.
+ */
+extern bool sg_restore_session(void);
+
+/*
+ * Returns true while a restore session runs a COPY FROM or CREATE EXTENSION
+ * (the statements pg_restore loads safeguard with): it is restoring a dump.
  */
 extern bool sg_restoring(void);
 

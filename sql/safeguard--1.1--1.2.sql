@@ -17,7 +17,7 @@
 CREATE FUNCTION safeguard.restoring() RETURNS boolean
     LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_restoring_sql';
 COMMENT ON FUNCTION safeguard.restoring() IS
-    'True while the session restores a dump by the procedure of docs/backup.md: session_replication_role = replica and both the session and the current user are superusers. Every row trigger on safeguard''s tables stands aside then.';
+    'True while the session restores a dump by the procedure of docs/backup.md: a COPY FROM or CREATE EXTENSION run with session_replication_role = replica by a session whose session and current user are superusers. Every row trigger on safeguard''s tables stands aside then.';
 -- Trigger WHEN clauses run with the privileges of whichever role writes
 -- (client roles, safeguard_owner for safeguard's own writes): every writer
 -- needs EXECUTE.  It tells a session only whether it is itself a superuser

@@ -164,7 +164,7 @@ sg_guard_ddl(PG_FUNCTION_ARGS)
 		strcmp(tag, "ALTER EXTENSION") == 0)
 		PG_RETURN_NULL();
 	/* pg_restore re-applies the dumped privileges: the restored chains hold the history */
-	if (sg_restoring() && (strcmp(tag, "GRANT") == 0 || strcmp(tag, "REVOKE") == 0))
+	if (sg_restore_session() && (strcmp(tag, "GRANT") == 0 || strcmp(tag, "REVOKE") == 0))
 		PG_RETURN_NULL();
 	drop = strcmp(trigdata->event, "sql_drop") == 0;
 

@@ -8,18 +8,24 @@
  * INSERT FOR EACH ROW on every table pg_dump keeps).
  *
  * Invariants:
- *	- A session is restoring only when session_replication_role is replica
- *	  and both its session user and its current user are superusers.  A
- *	  superuser can disable triggers anyway; no other role gains anything:
- *	  setting session_replication_role needs a superuser or a GRANT SET ON
- *	  PARAMETER, and such a grantee still fails the superuser test.  Writes
- *	  safeguard makes itself run as safeguard_owner, never a superuser.
+ *	- A session is restoring only while it runs a COPY FROM or a CREATE
+ *	  EXTENSION (what pg_restore loads safeguard with), with
+ *	  session_replication_role = replica, and both its session user and its
+ *	  current user are superusers.  A superuser can disable triggers anyway;
+ *	  no other role gains anything: setting session_replication_role needs a
+ *	  superuser or a GRANT SET ON PARAMETER, and such a grantee still fails
+ *	  the superuser test.  Writes safeguard makes itself run as
+ *	  safeguard_owner, never a superuser.  Under replica, UPDATE, DELETE and
+ *	  INSERT statements meet the guards as ever: a restore only adds rows.
  *	- While restoring, the guard and audit triggers do not fire, so a
  *	  restored row is stored exactly as dumped: actors, times, states,
  *	  pseudonyms and hashes.  _restore_guard replaces a row CREATE EXTENSION
  *	  installed with the dumped row of the same key (the divisions, with any
  *	  coverage an import added; the pseudonym secret); nothing else is
  *	  changed.
+ *	- The privileges pg_restore replays after the data (GRANT and REVOKE
+ *	  in a restore session) are not recorded again by the DDL guard: the
+ *	  restored chains already hold the history, and must stay as dumped.
  *	- Outside a restore, a superuser's COPY FROM into a dumped table is
  *	  refused (SG701) before any other trigger sees a row: it is a restore
  *	  without the procedure, whose rows the guards would refuse or stamp
@@ -47,29 +53,22 @@
 PG_FUNCTION_INFO_V1(sg_restoring_sql);
 PG_FUNCTION_INFO_V1(sg_restore_guard);
 
-/* Returns true when the session is restoring a dump (see the banner). */
-bool
-sg_restoring(void)
-{
-	return SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA &&
-		superuser_arg(GetSessionUserId()) && superuser_arg(GetUserId());
-}
-
-/* SQL: safeguard.restoring(). */
-Datum
-sg_restoring_sql(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(sg_restoring());
-}
-
-/* Returns true when the statement the client is running is a COPY FROM. */
+/*
+ * Returns true when the statement the client is running is a COPY FROM, or
+ * (with_create) a CREATE EXTENSION: the statements pg_restore loads safeguard
+ * with.
+ */
 static bool
-copy_from_running(void)
+restore_statement_running(bool with_create)
 {
 	Portal		portal = ActivePortal;
 	ListCell   *lc;
 
-	if (portal == NULL || portal->commandTag != CMDTAG_COPY)
+	if (portal == NULL)
+		return false;
+	if (with_create && portal->commandTag == CMDTAG_CREATE_EXTENSION)
+		return true;
+	if (portal->commandTag != CMDTAG_COPY)
 		return false;
 	foreach(lc, portal->stmts)
 	{
@@ -81,6 +80,28 @@ copy_from_running(void)
 			return true;
 	}
 	return false;
+}
+
+/* Returns true when the session is set up as a restore: superusers under replica. */
+bool
+sg_restore_session(void)
+{
+	return SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA &&
+		superuser_arg(GetSessionUserId()) && superuser_arg(GetUserId());
+}
+
+/* Returns true when the session is restoring a dump (see the banner). */
+bool
+sg_restoring(void)
+{
+	return sg_restore_session() && restore_statement_running(true);
+}
+
+/* SQL: safeguard.restoring(). */
+Datum
+sg_restoring_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sg_restoring());
 }
 
 /*
@@ -143,7 +164,7 @@ sg_restore_guard(PG_FUNCTION_ARGS)
 		if (trigdata->tg_trigger->tgnargs > 0)
 			replace_installed_row(rel, trigdata->tg_trigger, trigdata->tg_trigtuple);
 	}
-	else if (!sg_internal_writing() && superuser() && copy_from_running())
+	else if (!sg_internal_writing() && superuser() && restore_statement_running(false))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_RESTORE_PROCEDURE),
 				 errmsg("COPY into safeguard.%s outside the restore procedure",
