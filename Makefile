@@ -23,9 +23,12 @@ DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-# Isolation specs: test/specs/*.spec against test/expected/*.out.
+# Isolation specs: test/specs/*.spec against test/expected/*.out.  scripts/test
+# runs them once per default_transaction_isolation, each time from a directory
+# of its own holding that level's expected output (ISOLATION_INPUTDIR).
 ISOLATION = $(patsubst test/specs/%.spec,%,$(wildcard test/specs/*.spec))
-ISOLATION_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+ISOLATION_INPUTDIR = test
+ISOLATION_OPTS = --inputdir=$(ISOLATION_INPUTDIR) --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = results/ output_iso/ regression.diffs regression.out log/ tmp_check*/
 
