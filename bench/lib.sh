@@ -12,7 +12,7 @@
 #
 # Server.  bench_init runs `make -s install` in the repository root (skip with
 # SAFEGUARD_BENCH_SKIP_INSTALL=1).  When none of PGHOST, PGPORT, PGDATABASE is set it then
-# runs the calling script again inside `pg_virtualenv -v 15 -o fsync=on` (a throwaway cluster;
+# runs the calling script again inside `pg_virtualenv -t -v 15 -o fsync=on` (a throwaway cluster;
 # fsync on so that a synchronous commit waits for the disk, as in production; pg_virtualenv's
 # own default is off).  Otherwise it uses the named server: the extension must be installed
 # there and the role must be a superuser (CREATE EXTENSION, CREATE ROLE, CHECKPOINT).
@@ -133,7 +133,9 @@ bench_init() {
 		command -v pg_virtualenv >/dev/null 2>&1 ||
 			die "no server named (PGHOST/PGPORT/PGDATABASE unset) and pg_virtualenv not found (postgresql-common)"
 		# pg_virtualenv sets the PG* variables, so the inner run takes the other branch.
-		SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -v 15 -o "fsync=$BENCH_FSYNC" \
+		# -t: a cluster in a temporary directory even as root, so that runs of several
+		# benchmarks (or test suites) at once do not collide on the cluster name.
+		SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -t -v 15 -o "fsync=$BENCH_FSYNC" \
 			bash "$script" "$@"
 	fi
 	if command -v pgbench >/dev/null 2>&1; then

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# bench/w1.sh: W1, a valid referral transition through safeguard against three comparators,
+# all four in the same pgbench runs on identically loaded tables.
+#
+# Each transaction is one UPDATE moving one acknowledged referral to decided (the recipient
+# local authority's officer records its decision and rationale), on four tables holding the
+# same pool of referrals (bench/w1/setup.sql, bench/w1/comparators.sql):
+#   safeguard  safeguard.referral: the C guard, stamps, hash-chained audit row (w1/safeguard.sql)
+#   bare       a plain copy, no trigger: the bare UPDATE (w1/bare.sql)
+#   floor      a plain copy plus an explicit audit INSERT in the same statement, no checks,
+#              no hash (w1/floor.sql)
+#   plpgsql    a copy whose PL/pgSQL triggers implement the same rules and the same
+#              hash-chained audit (w1/plpgsql.sql)
+# One pgbench run per (clients, synchronous_commit) cell runs the four scripts together
+# (-f script@1 each: every client picks one at random per transaction), so they share the
+# machine's state, noise included; pgbench reports each script's own latency.  Cells: clients
+# 1, 2, 8 x synchronous_commit on, off; R repetitions in rotating order.  Reported: the median
+# over repetitions of each script's average latency, and the median of the per-run ratios
+# safeguard / comparator (same run, so paired).  Targets (issue 8): with synchronous_commit
+# off, safeguard <= 1.05 x floor and <= 0.9 x plpgsql; with it on, <= 1.05 x bare.
+#
+# The sessions act as the officer role (PGOPTIONS -c role=...).  Each transaction takes the
+# next referral of its own table's sequence; the pool grows (through the real workflow)
+# between runs whenever it might run short.  After the runs it checks that every committed
+# transaction decided exactly one referral and that safeguard.verify_audit() finds nothing.
+#
+# Environment (see also bench/lib.sh: SAFEGUARD_BENCH_REPS, _SECONDS, _QUICK, _FSYNC, ...):
+#   SAFEGUARD_BENCH_W1_CLIENTS="1 2 8"   client counts
+#   SAFEGUARD_BENCH_W1_SYNCS="on off"    synchronous_commit settings
+#   SAFEGUARD_BENCH_W1_POOL=4000         referrals made before the first run (grown as needed)
+#
+# Exit status: 0 benchmark ran (targets met or not), 2 wrong results, 1 other error.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CLIENTS=${SAFEGUARD_BENCH_W1_CLIENTS:-"1 2 8"}
+SYNCS=${SAFEGUARD_BENCH_W1_SYNCS:-"on off"}
+if ((BENCH_QUICK)); then POOL=${SAFEGUARD_BENCH_W1_POOL:-1500}; else POOL=${SAFEGUARD_BENCH_W1_POOL:-4000}; fi
+WARMUP=2
+SCRIPTS=(safeguard bare floor plpgsql)
+SEQS=(next_sg next_bare next_floor next_pl)
+
+bench_init "$@"
+bench_require_int SAFEGUARD_BENCH_W1_POOL "$POOL"
+bench_db_create w1
+CC=${BENCH_DB}_cc
+INSP=${BENCH_DB}_insp
+OFFICER=${BENCH_DB}_officer
+for r in "$CC" "$INSP" "$OFFICER"; do
+	bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
+	bench_drop_role_at_exit "$r"
+done
+bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved=100 \
+	-f "$BENCH_DIR/w1/setup.sql" -f "$BENCH_DIR/w1/comparators.sql" >/dev/null
+NEED=$POOL	# referrals each sequence must have left before a run; raised from what runs use
+
+# Grows the pool until every sequence has at least NEED referrals left.
+ensure_pool() {
+	local left
+	left=$(bench_psql -At -c "SELECT min(safeguard_bench.left_in_pool(s)) FROM unnest('{safeguard_bench.next_sg,safeguard_bench.next_bare,safeguard_bench.next_floor,safeguard_bench.next_pl}'::regclass[]) s" 2>/dev/null || echo 0)
+	[[ -n "$left" ]] || left=0
+	if ((left < NEED)); then
+		bench_log "W1: growing the pool by $((NEED - left + 100)) referrals ($left left, $NEED wanted)"
+		bench_psql -c "CALL safeguard_bench.grow_pool($((NEED - left + 100)))"
+		bench_psql -c "VACUUM ANALYZE safeguard.referral, safeguard.audit_event, safeguard_bench.bare_referral, safeguard_bench.floor_referral, safeguard_bench.pl_referral, safeguard_bench.floor_audit, safeguard_bench.pl_audit" >/dev/null
+	fi
+}
+
+# One pgbench run of the four scripts: $1 repetition (0 = warm-up), $2 clients, $3 sync, $4 s.
+run_cell() {
+	local rep=$1 clients=$2 sync=$3 secs=$4 out args=() s maxn=0
+	for s in "${SCRIPTS[@]}"; do args+=(-f "$BENCH_DIR/w1/$s.sql@1"); done
+	ensure_pool
+	out=$(BENCH_ROLE=$OFFICER bench_pgbench "$clients" "$sync" "$secs" "${args[@]}")
+	while read -r path tps lat p99 n _; do
+		s=$(basename "$path" .sql)
+		echo "$rep $clients $sync $s $lat $tps $p99 $n" >>"$BENCH_WORK/w1.results"
+		((n > maxn)) && maxn=$n
+	done <<<"$out"
+	# the next run may use half as much again as the busiest script of this one
+	((maxn * 3 / 2 > NEED)) && NEED=$((maxn * 3 / 2))
+	if ((rep > 0)); then
+		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
+			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \
+			"$BENCH_WORK/w1.results" | tail -n 4 >&2
+	fi
+}
+
+: >"$BENCH_WORK/w1.results"
+cells=()
+for c in $CLIENTS; do for y in $SYNCS; do cells+=("$c $y"); done; done
+bench_log "W1: warm-up (${WARMUP} s, not reported)"
+run_cell 0 2 on "$WARMUP"
+for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+	bench_log "W1: repetition $rep/$BENCH_REPS"
+	for ((i = 0; i < ${#cells[@]}; i++)); do
+		# shellcheck disable=SC2086 # "clients sync"
+		run_cell "$rep" ${cells[$(((i + rep - 1) % ${#cells[@]}))]} "$BENCH_SECONDS"
+	done
+done
+
+# Correctness: each table decided exactly as many referrals as its script committed.
+for ((k = 0; k < ${#SCRIPTS[@]}; k++)); do
+	s=${SCRIPTS[$k]}
+	committed=$(awk -v s="$s" '$4 == s { n += $8 } END { print n + 0 }' "$BENCH_WORK/w1.results")
+	case $s in
+	safeguard) tbl=safeguard.referral ;;
+	bare) tbl=safeguard_bench.bare_referral ;;
+	floor) tbl=safeguard_bench.floor_referral ;;
+	plpgsql) tbl=safeguard_bench.pl_referral ;;
+	esac
+	decided=$(bench_psql -At -c "SELECT count(*) FROM $tbl WHERE state = 'decided'")
+	if [[ "$decided" != "$committed" ]]; then
+		echo "bench: WRONG: W1 $s committed $committed transactions but $tbl holds $decided decided referrals" >&2
+		exit 2
+	fi
+done
+bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.referral WHERE state = 'decided' AND (decided_by::text <> '$OFFICER' OR decided_at IS NULL)")
+[[ "$bad" == 0 ]] || { echo "bench: WRONG: $bad decided referrals without the officer's stamps" >&2; exit 2; }
+problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguard.verify_audit() LIMIT 5')
+[[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
+bench_log "W1: correctness OK (decided rows match committed transactions; audit verified)"
+
+# Report: medians and per-run ratios.
+echo "## W1: a valid referral transition (acknowledged -> decided), latency per transaction"
+echo
+echo "$BENCH_REPS repetitions x ${BENCH_SECONDS} s per cell, the four scripts in the same pgbench run;" \
+	"median of each script's average latency; ratio = median over runs of safeguard / comparator (same run)."
+echo
+bench_header
+for c in $CLIENTS; do
+	for y in $SYNCS; do
+		for s in "${SCRIPTS[@]}"; do
+			lats=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s { print $5 }' "$BENCH_WORK/w1.results")
+			# shellcheck disable=SC2086
+			med=$(bench_median $lats)
+			if [[ $s == safeguard ]]; then
+				bench_row W1 "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
+				continue
+			fi
+			ratios=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
+				END { for (r in reps) if (lat[r, s] > 0) printf "%.6f\n", lat[r, "safeguard"] / lat[r, s] }' "$BENCH_WORK/w1.results")
+			# shellcheck disable=SC2086
+			ratio=$(printf '%.2f' "$(bench_median $ratios)")
+			target=- met=-
+			if [[ $y == off && $s == floor ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
+			if [[ $y == off && $s == plpgsql ]]; then target="<= 0.9"; met=$(bench_verdict "$ratio" '<=' 0.9); fi
+			if [[ $y == on && $s == bare ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
+			bench_row W1 "$c" "$y" "$s" "$(printf '%.3f ms' "$med")" "$ratio" "$target" "$met"
+		done
+	done
+done
+echo
+echo "p99 latency (ms, median over repetitions, from pgbench --log):"
+for c in $CLIENTS; do
+	for y in $SYNCS; do
+		line="  $c clients, sync $y:"
+		for s in "${SCRIPTS[@]}"; do
+			# shellcheck disable=SC2046
+			line+=" $s $(bench_median $(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s { print $7 }' "$BENCH_WORK/w1.results"))"
+		done
+		echo "$line"
+	done
+done
