@@ -1,25 +1,37 @@
-# ALTER EXTENSION safeguard UPDATE from 1.0 to 1.1 over live casework.
+# ALTER EXTENSION safeguard UPDATE over live casework: 1.0 -> 1.1, 1.1 -> 1.2
+# and 1.0 -> 1.2, each compared with a fresh install.
+#
+# Released scripts never change: the sha256 of safeguard--1.0.sql and
+# safeguard--1.0--1.1.sql (in the tree and as installed) is fixed here, so
+# an edit to a released script fails the suite.
 #
 # Database "upgraded": the extension is created at version 1.0 (run by the
 # installed, newer shared library) and casework is done through the 1.0
 # workflow: duties granted, concerns logged and triaged, referrals sent,
 # acknowledged, decided, an outcome recorded with the 1.0 signature and a
-# referral closed.  Then the update.  Every row written before it is still
-# there, unchanged in its 1.0 columns, the audit trail verifies (also against
-# a digest sealed before the update), every case about a known adult has a
-# pseudonym, and the workflow and the 1.1 reporting layer work on the old
-# rows and new ones.
+# referral closed.  Then the update to 1.1.  Every row written before it is
+# still there, unchanged in its 1.0 columns, the audit trail verifies (also
+# against a digest sealed before the update), every case about a known adult
+# has a pseudonym, and the workflow and the 1.1 reporting layer work on the
+# old rows and new ones.  Then the update to 1.2 over that 1.1 casework: every
+# row unchanged, chains and both digests verify, work goes on.
 #
-# Database "fresh", on the same node: CREATE EXTENSION safeguard at 1.1.  The
-# two schemas must be the same object for object: relations, columns (as
-# sets: a column added by ALTER TABLE may sit at another attnum), functions
-# (whole definitions), triggers, policies, constraints, indexes, views,
-# privileges (tables, columns, functions, types, schema), comments, enum
-# labels, event triggers, extension membership and configuration, and the
-# rows the extension ships.  Differences are printed.
+# Database "at11": created at 1.1 with the seeded generator's casework, then
+# updated to 1.2.  Database "direct": 1.0 with casework, updated straight to
+# 1.2 (both scripts in one ALTER EXTENSION).
+#
+# Databases "fresh11" and "fresh12", on the same node: CREATE EXTENSION at
+# 1.1 and at the default version 1.2.  Each updated schema must be the schema
+# of the fresh install of its version, object for object: relations, columns
+# (as sets: a column added by ALTER TABLE may sit at another attnum),
+# functions (whole definitions), triggers, policies, constraints, indexes,
+# views, privileges (tables, columns, functions, types, schema), comments,
+# enum labels, event triggers, extension membership and configuration, and
+# the rows the extension ships.  Differences are printed.
 use strict;
 use warnings;
 
+use Digest::SHA qw(sha256_hex);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -42,10 +54,114 @@ sub lines
 }
 
 #--------------------------------------------------------------------------
+# 0. Released scripts are never edited
+#--------------------------------------------------------------------------
+my %released = (
+	'safeguard--1.0.sql' => '7a5f3b7fc2e9b99276c17eff4fb33484179329af911f9b3bfef50737f77645dd',
+	'safeguard--1.0--1.1.sql' => '1376debfe92b6c091413b931edf2f5c3e0a66ef05a2646578736cac6c13bd0ce',
+);
+my $sharedir = $node->config_data('--sharedir');
+foreach my $script (sort keys %released)
+{
+	my $in_tree = ($ENV{TESTDIR} // '.') . "/sql/$script";
+	is(sha256_hex(slurp_file($in_tree)), $released{$script}, "released $script is unchanged in the tree");
+	is(sha256_hex(slurp_file("$sharedir/extension/$script")), $released{$script},
+		"released $script is unchanged as installed");
+}
+
+# Keeps every row of every safeguard table, as text over its columns now,
+# in schema $snap of database $db.
+sub snapshot_rows
+{
+	my ($db, $snap) = @_;
+	$node->safe_psql($db, qq{
+CREATE SCHEMA $snap;
+CREATE TABLE $snap.row_text (tbl text, row_text text);
+DO \$\$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.relname,
+                    string_agg(format('x.%I', a.attname), ', ' ORDER BY a.attnum) AS cols
+             FROM pg_catalog.pg_class c
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r'
+             GROUP BY c.relname
+    LOOP
+        EXECUTE format('INSERT INTO $snap.row_text SELECT %L, ROW(%s)::text FROM safeguard.%I x',
+                       t.relname, t.cols, t.relname);
+    END LOOP;
+END
+\$\$;
+CREATE TABLE $snap.columns AS
+SELECT c.relname, a.attname FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r';
+});
+	return;
+}
+
+# After an update: the rows kept in $snap, over the columns they had then.
+# Every row is still there unchanged (but in tables listed in $changed),
+# rows were added to no table (but those in $added), no column was dropped.
+sub rows_kept
+{
+	my ($db, $snap, $what, $changed, $added) = @_;
+	my $list = sub { join(', ', map { "'$_'" } ('-', @{ $_[0] })) };
+	$node->safe_psql($db, qq{
+CREATE TABLE $snap.row_text_after (tbl text, row_text text);
+DO \$\$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT b.relname, string_agg(format('x.%I', b.attname), ', ' ORDER BY a.attnum) AS cols
+             FROM $snap.columns b
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = format('safeguard.%I', b.relname)::regclass
+                                           AND a.attname = b.attname
+             GROUP BY b.relname
+    LOOP
+        EXECUTE format('INSERT INTO $snap.row_text_after SELECT %L, ROW(%s)::text FROM safeguard.%I x',
+                       t.relname, t.cols, t.relname);
+    END LOOP;
+END
+\$\$;
+});
+	is( $node->safe_psql($db, qq{
+SELECT coalesce(string_agg(tbl || ': ' || row_text, E'\n' ORDER BY tbl, row_text), '')
+FROM (SELECT tbl, row_text FROM $snap.row_text WHERE tbl NOT IN (} . $list->($changed) . qq{)
+      EXCEPT ALL
+      SELECT tbl, row_text FROM $snap.row_text_after) missing}),
+		'', "$what: every row of every table is still there with its columns unchanged"
+		  . (@$changed ? ' (but ' . join(', ', @$changed) . ')' : ''));
+	is( $node->safe_psql($db, qq{
+SELECT coalesce(string_agg(tbl || ': ' || row_text, E'\n' ORDER BY tbl, row_text), '')
+FROM (SELECT tbl, row_text FROM $snap.row_text_after
+      EXCEPT ALL
+      SELECT tbl, row_text FROM $snap.row_text) added
+WHERE tbl NOT IN (} . $list->([ @$changed, @$added ]) . qq{)}),
+		'', "$what: the update added rows to no table"
+		  . (@$added ? ' but ' . join(', ', @$added) : ''));
+	is( $node->safe_psql($db, qq{
+SELECT string_agg(DISTINCT b.relname || '.' || b.attname, ', ')
+FROM $snap.columns b
+WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                  WHERE a.attrelid = format('safeguard.%I', b.relname)::regclass
+                    AND a.attname = b.attname AND NOT a.attisdropped)}),
+		'', "$what: no column was dropped");
+	return;
+}
+
+# The version of the extension in a database.
+sub version_of
+{
+	return $node->safe_psql($_[0], q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'});
+}
+
+#--------------------------------------------------------------------------
 # 1. Version 1.0 and its casework
 #--------------------------------------------------------------------------
 $node->safe_psql('postgres', 'CREATE DATABASE upgraded');
-$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('postgres', 'CREATE DATABASE fresh11');
 $node->safe_psql('upgraded', q{
 SET client_min_messages = warning;
 CREATE EXTENSION safeguard VERSION '1.0';
@@ -53,7 +169,8 @@ CREATE EXTENSION safeguard VERSION '1.0';
 is($node->safe_psql('upgraded', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}),
 	'1.0', 'the extension is created at version 1.0');
 
-$node->safe_psql('upgraded', $clock . q{
+# The 1.0 workflow (roles are cluster-wide: created once, granted per database).
+my $casework_10 = $clock . q{
 INSERT INTO safeguard.organisation (kind, name, code) VALUES
     ('regulator', 'T06 Regulator', 'T06-CQC'),
     ('local_authority', 'T06 Council', 'T06-LA'),
@@ -62,13 +179,18 @@ INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
 SELECT 'provider_location', 'T06 Home', 'T06-LOC', p.id, l.id
 FROM safeguard.organisation p, safeguard.organisation l
 WHERE p.code = 'T06-PROV' AND l.code = 'T06-LA';
-CREATE ROLE t06_admin LOGIN;
-CREATE ROLE t06_cc LOGIN;
-CREATE ROLE t06_insp LOGIN;
-CREATE ROLE t06_la LOGIN;
-CREATE ROLE t06_la2 LOGIN;
-CREATE ROLE t06_reader LOGIN;
-CREATE ROLE t06_auditor LOGIN;
+DO $$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['t06_admin', 't06_cc', 't06_insp', 't06_la', 't06_la2', 't06_reader', 't06_auditor']
+    LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+            EXECUTE format('CREATE ROLE %I LOGIN', r);
+        END IF;
+    END LOOP;
+END
+$$;
 SELECT id AS cqc FROM safeguard.organisation WHERE code = 'T06-CQC' \gset
 SELECT id AS la FROM safeguard.organisation WHERE code = 'T06-LA' \gset
 SELECT id AS loc FROM safeguard.organisation WHERE code = 'T06-LOC' \gset
@@ -118,7 +240,8 @@ SELECT safeguard.decide_referral(:r1, 'section_42_enquiry', 'All three criteria 
 SELECT safeguard.record_referral_outcome(:r1, 'Risk identified and action taken', 'Risk reduced') AS o1 \gset
 SELECT safeguard.close_referral(:r1, feedback_at => safeguard.now(), feedback_method => 'letter') AS x1 \gset
 RESET ROLE;
-});
+};
+$node->safe_psql('upgraded', $casework_10);
 
 my %ids = map { split /=/ } lines('upgraded', q{
 SELECT 'c1=' || min(id) FROM safeguard.concern WHERE description = 'T06 bruising.'
@@ -146,30 +269,7 @@ WHERE id = (SELECT case_id FROM safeguard.concern WHERE id = $ids{c1})}),
 #--------------------------------------------------------------------------
 my $digest = $node->safe_psql('upgraded', 'SELECT safeguard.audit_digest()');
 like($digest, qr/^sg1:\d+:[0-9a-f]{64}$/, 'an audit digest is sealed before the update');
-$node->safe_psql('upgraded', q{
-CREATE SCHEMA t06_before;
-CREATE TABLE t06_before.row_text (tbl text, row_text text);
-DO $$
-DECLARE
-    t record;
-BEGIN
-    FOR t IN SELECT c.relname,
-                    string_agg(format('x.%I', a.attname), ', ' ORDER BY a.attnum) AS cols
-             FROM pg_catalog.pg_class c
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-             WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r'
-             GROUP BY c.relname
-    LOOP
-        EXECUTE format('INSERT INTO t06_before.row_text SELECT %L, ROW(%s)::text FROM safeguard.%I x',
-                       t.relname, t.cols, t.relname);
-    END LOOP;
-END
-$$;
-CREATE TABLE t06_before.columns AS
-SELECT c.relname, a.attname FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r';
-});
+snapshot_rows('upgraded', 't06_before');
 my $audit_before = $node->safe_psql('upgraded', 'SELECT max(id) FROM safeguard.audit_event');
 my %rows_before = map { split /\|/ } lines('upgraded',
 	'SELECT tbl, count(*) FROM t06_before.row_text GROUP BY tbl');
@@ -179,52 +279,14 @@ cmp_ok($rows_before{audit_event}, '>', 30, "before: $rows_before{audit_event} au
 #--------------------------------------------------------------------------
 # 3. The update
 #--------------------------------------------------------------------------
-my ($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
-is($ret, 0, 'ALTER EXTENSION safeguard UPDATE succeeds') or diag($stderr);
-is($node->safe_psql('upgraded', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}),
-	'1.1', 'the extension is at version 1.1');
+my ($ret, $stdout, $stderr) = $node->psql('upgraded', "ALTER EXTENSION safeguard UPDATE TO '1.1'");
+is($ret, 0, "ALTER EXTENSION safeguard UPDATE TO '1.1' succeeds") or diag($stderr);
+is(version_of('upgraded'), '1.1', 'the extension is at version 1.1');
 
 # Every row written before the update is there, with its 1.0 columns as they were.
-$node->safe_psql('upgraded', q{
-CREATE TABLE t06_before.row_text_after (tbl text, row_text text);
-DO $$
-DECLARE
-    t record;
-BEGIN
-    FOR t IN SELECT b.relname, string_agg(format('x.%I', b.attname), ', ' ORDER BY a.attnum) AS cols
-             FROM t06_before.columns b
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = format('safeguard.%I', b.relname)::regclass
-                                           AND a.attname = b.attname
-             GROUP BY b.relname
-    LOOP
-        EXECUTE format('INSERT INTO t06_before.row_text_after SELECT %L, ROW(%s)::text FROM safeguard.%I x',
-                       t.relname, t.cols, t.relname);
-    END LOOP;
-END
-$$;
-});
-is( $node->safe_psql('upgraded', q{
-SELECT coalesce(string_agg(tbl || ': ' || row_text, E'\n' ORDER BY tbl, row_text), '')
-FROM (SELECT tbl, row_text FROM t06_before.row_text WHERE tbl <> 'pseudonym_key'
-      EXCEPT ALL
-      SELECT tbl, row_text FROM t06_before.row_text_after) missing}),
-	'', 'every row of every table (but the pseudonym secret) is still there with its 1.0 columns unchanged');
-is( $node->safe_psql('upgraded', q{
-SELECT coalesce(string_agg(tbl || ': ' || row_text, E'\n' ORDER BY tbl, row_text), '')
-FROM (SELECT tbl, row_text FROM t06_before.row_text_after
-      EXCEPT ALL
-      SELECT tbl, row_text FROM t06_before.row_text) added
-WHERE tbl NOT IN ('audit_event', 'serial_lock', 'pseudonym_key')}),
-	'', 'the update added rows to no table but the audit trail (and its locks)');
+rows_kept('upgraded', 't06_before', '1.0 -> 1.1', ['pseudonym_key'], [ 'audit_event', 'serial_lock' ]);
 is( $node->safe_psql('upgraded', q{SELECT count(*) FROM safeguard.pseudonym_key}),
 	'1', 'the pseudonym secret is one row, as before');
-is( $node->safe_psql('upgraded', q{
-SELECT string_agg(DISTINCT b.relname || '.' || b.attname, ', ')
-FROM t06_before.columns b
-WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
-                  WHERE a.attrelid = format('safeguard.%I', b.relname)::regclass
-                    AND a.attname = b.attname AND NOT a.attisdropped)}),
-	'', 'no column of 1.0 was dropped');
 is( $node->safe_psql('upgraded', qq{
 SELECT count(*) FROM safeguard.audit_event WHERE id <= $audit_before}),
 	$rows_before{audit_event}, 'the audit rows from before the update are all there');
@@ -308,12 +370,11 @@ is($node->safe_psql('upgraded', 'SELECT count(*) FROM safeguard.verify_audit()')
 #--------------------------------------------------------------------------
 # 5. The upgraded schema is the schema of a fresh 1.1
 #--------------------------------------------------------------------------
-$node->safe_psql('fresh', q{
+$node->safe_psql('fresh11', q{
 SET client_min_messages = warning;
-CREATE EXTENSION safeguard;
+CREATE EXTENSION safeguard VERSION '1.1';
 });
-is($node->safe_psql('fresh', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}),
-	'1.1', 'a fresh CREATE EXTENSION gives 1.1');
+is(version_of('fresh11'), '1.1', "a fresh CREATE EXTENSION ... VERSION '1.1' gives 1.1");
 
 # One text line per catalog fact; white space in definitions is folded.
 my $ns = q{'safeguard'::regnamespace};
@@ -413,20 +474,125 @@ UNION ALL SELECT 'escalation_rung | ' || x::text FROM safeguard.escalation_rung 
 UNION ALL SELECT 'pseudonym_key | rows ' || count(*) FROM safeguard.pseudonym_key},
 );
 
-foreach my $what (sort keys %catalog)
+# Compares the schema of an updated database with a fresh install, catalog fact by fact.
+sub compare_catalogs
 {
-	my @upgraded = sort(lines('upgraded', $catalog{$what}));
-	my @fresh = sort(lines('fresh', $catalog{$what}));
-	my (%in_upgraded, %in_fresh);
-	$in_upgraded{$_}++ foreach @upgraded;
-	$in_fresh{$_}++ foreach @fresh;
-	my @only_upgraded = grep { ($in_upgraded{$_} // 0) > ($in_fresh{$_} // 0) } sort keys %in_upgraded;
-	my @only_fresh = grep { ($in_fresh{$_} // 0) > ($in_upgraded{$_} // 0) } sort keys %in_fresh;
-	ok(@fresh > 0, "$what: the fresh schema has some (" . scalar(@fresh) . ')');
-	ok(!@only_upgraded && !@only_fresh, "$what: upgraded and fresh are the same")
-	  or diag(join("\n", (map { "only upgraded: $_" } @only_upgraded),
-			(map { "only fresh:    $_" } @only_fresh)));
+	my ($upgraded_db, $fresh_db, $path) = @_;
+	foreach my $what (sort keys %catalog)
+	{
+		my @upgraded = sort(lines($upgraded_db, $catalog{$what}));
+		my @fresh = sort(lines($fresh_db, $catalog{$what}));
+		my (%in_upgraded, %in_fresh);
+		$in_upgraded{$_}++ foreach @upgraded;
+		$in_fresh{$_}++ foreach @fresh;
+		my @only_upgraded = grep { ($in_upgraded{$_} // 0) > ($in_fresh{$_} // 0) } sort keys %in_upgraded;
+		my @only_fresh = grep { ($in_fresh{$_} // 0) > ($in_upgraded{$_} // 0) } sort keys %in_fresh;
+		ok(@fresh > 0, "$path, $what: the fresh schema has some (" . scalar(@fresh) . ')');
+		ok(!@only_upgraded && !@only_fresh, "$path, $what: upgraded and fresh are the same")
+		  or diag(join("\n", (map { "only upgraded: $_" } @only_upgraded),
+				(map { "only fresh:    $_" } @only_fresh)));
+	}
+	return;
 }
+
+compare_catalogs('upgraded', 'fresh11', '1.0 -> 1.1');
+
+#--------------------------------------------------------------------------
+# 6. 1.1 -> 1.2 over the casework updated from 1.0
+#--------------------------------------------------------------------------
+my $digest11 = $node->safe_psql('upgraded', 'SELECT safeguard.audit_digest()');
+like($digest11, qr/^sg1:\d+:[0-9a-f]{64}$/, 'a second digest is sealed at 1.1');
+snapshot_rows('upgraded', 't06_before12');
+($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
+is($ret, 0, 'ALTER EXTENSION safeguard UPDATE (1.1 -> 1.2) succeeds') or diag($stderr);
+is(version_of('upgraded'), '1.2', 'the extension is at version 1.2');
+rows_kept('upgraded', 't06_before12', '1.1 -> 1.2', [], []);
+is( $node->safe_psql('upgraded', qq{
+SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest')
+UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest11')}),
+	"0\n0\n0", '1.1 -> 1.2: the chains verify, and so do the digests sealed at 1.0 and at 1.1');
+is( $node->safe_psql('upgraded', $clock . qq{
+SET ROLE t06_insp;
+SELECT safeguard.log_concern('2025-06-02 09:50+00', 'phone', 'relative', 'T06 after 1.2.',
+    '{Physical Abuse}', la_id => $ids{la}, referrer_anonymous => true, adult_nhs_number => '9434765919') AS c7 \\gset
+SELECT safeguard.triage_concern(:c7, 'no_referral', 'Already with the council.', true, true, false) AS none \\gset
+RESET ROLE;
+SELECT concat_ws(' ', x.joined_open_case,
+    k.adult_pseudonym = (SELECT adult_pseudonym FROM safeguard.safeguarding_case
+                         WHERE id = (SELECT case_id FROM safeguard.concern WHERE id = $ids{c1})),
+    (SELECT count(*) FROM safeguard.verify_audit()))
+FROM safeguard.concern x JOIN safeguard.safeguarding_case k ON k.id = x.case_id WHERE x.id = :c7;
+}), 't t 0', '1.2: a repeat concern joins the adult\'s open case, same pseudonym, and the chains verify');
+
+#--------------------------------------------------------------------------
+# 7. 1.1 with the generator's casework -> 1.2
+#--------------------------------------------------------------------------
+my $generator = ($ENV{TESTDIR} // '.') . '/test/generator/generator.sql';
+$node->safe_psql('postgres', 'CREATE DATABASE at11');
+$node->safe_psql('at11', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard VERSION '1.1';\n\\i $generator\n");
+$node->safe_psql('at11', q{
+SET client_min_messages = warning;
+SELECT sg_gen.setup();
+SELECT sg_gen.plan(20250, 60, '2025-10-01', '2026-01-10') AS planned \gset
+SELECT sg_gen.execute('2026-01-15 12:00+00') AS steps \gset
+SELECT safeguard.set_clock('2026-02-20 12:00+00') IS NOT NULL AS pinned \gset
+SELECT safeguard.sweep(100000) AS fired \gset
+});
+is(version_of('at11'), '1.1', 'at11: created at 1.1');
+my $digest_at11 = $node->safe_psql('at11', 'SELECT safeguard.audit_digest()');
+cmp_ok($node->safe_psql('at11', 'SELECT count(*) FROM safeguard.concern'), '==', 60,
+	'at11: the generator logged its 60 concerns at 1.1');
+snapshot_rows('at11', 't06_before12');
+($ret, $stdout, $stderr) = $node->psql('at11', 'ALTER EXTENSION safeguard UPDATE');
+is($ret, 0, 'at11: ALTER EXTENSION safeguard UPDATE succeeds') or diag($stderr);
+is(version_of('at11'), '1.2', 'at11: the extension is at version 1.2');
+rows_kept('at11', 't06_before12', 'at11 1.1 -> 1.2', [], []);
+is( $node->safe_psql('at11', qq{
+SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_at11')}),
+	"0\n0", 'at11: the chains and the digest sealed at 1.1 verify at 1.2');
+is( $node->safe_psql('at11', q{
+SELECT safeguard.set_clock('2026-02-23 10:00+00') IS NOT NULL AS pinned \gset
+SET ROLE gen_insp_north;
+SELECT safeguard.log_concern('2026-02-23 09:00+00', 'phone', 'relative', 'T06 at11 after 1.2.',
+    '{Neglect and Acts of Omission}', la_id => (SELECT id FROM safeguard.organisation WHERE code = 'GEN-LA1'),
+    referrer_anonymous => true) AS c \gset
+SELECT safeguard.triage_concern(:c, 'refer_to_la', 'Needs the council.', true, true, true) AS r \gset
+RESET ROLE;
+SET ROLE gen_cc;
+SELECT safeguard.send_referral(:r, 'phone') AS sent \gset
+RESET ROLE;
+SELECT :'sent' || ' ' || (SELECT count(*) FROM safeguard.verify_audit());
+}), 'sent 0', 'at11: the workflow goes on at 1.2 and the chains verify');
+
+#--------------------------------------------------------------------------
+# 8. 1.0 with casework -> 1.2 in one update
+#--------------------------------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE direct');
+$node->safe_psql('direct', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard VERSION '1.0';");
+$node->safe_psql('direct', $casework_10);
+my $digest_direct = $node->safe_psql('direct', 'SELECT safeguard.audit_digest()');
+snapshot_rows('direct', 't06_before');
+($ret, $stdout, $stderr) = $node->psql('direct', 'ALTER EXTENSION safeguard UPDATE');
+is($ret, 0, 'direct: ALTER EXTENSION safeguard UPDATE from 1.0 succeeds') or diag($stderr);
+is(version_of('direct'), '1.2', 'direct: the extension is at version 1.2');
+rows_kept('direct', 't06_before', 'direct 1.0 -> 1.2', ['pseudonym_key'], [ 'audit_event', 'serial_lock' ]);
+is( $node->safe_psql('direct', qq{
+SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_direct')}),
+	"0\n0", 'direct: the chains and the digest sealed at 1.0 verify at 1.2');
+is( $node->safe_psql('direct', q{
+SELECT count(*) FILTER (WHERE adult_pseudonym ~ '^[0-9a-f]{64}$') || '/' || count(*)
+FROM safeguard.safeguarding_case WHERE adult_key IS NOT NULL}),
+	'2/2', 'direct: every case about a known adult has its pseudonym');
+
+#--------------------------------------------------------------------------
+# 9. Every updated schema is the schema of a fresh 1.2
+#--------------------------------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE fresh12');
+$node->safe_psql('fresh12', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard;");
+is(version_of('fresh12'), '1.2', 'a fresh CREATE EXTENSION gives 1.2');
+compare_catalogs('upgraded', 'fresh12', '1.0 -> 1.1 -> 1.2');
+compare_catalogs('at11', 'fresh12', '1.1 -> 1.2');
+compare_catalogs('direct', 'fresh12', '1.0 -> 1.2');
 
 $node->stop;
 done_testing();
