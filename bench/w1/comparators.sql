@@ -288,7 +288,9 @@ CREATE FUNCTION safeguard_bench.pl_audit_append(acting regrole, tbl text, row_ke
     action text, from_state text, to_state text, changes jsonb, duty text, org_id bigint) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
-    chain text := CASE WHEN case_id IS NULL THEN 'table:' || tbl ELSE 'case:' || case_id END;
+    -- COLLATE "default": the trigger passes TG_TABLE_NAME (type name, collation C), which
+    -- would otherwise give the variable collation C and keep the chain head query off the index
+    chain text COLLATE "default" := CASE WHEN case_id IS NULL THEN 'table:' || tbl ELSE 'case:' || case_id END;
     seq bigint := 1;
     prev bytea := pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex');
     f text[];
