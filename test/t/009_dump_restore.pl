@@ -16,7 +16,7 @@
 # and the same work done afterwards on both clusters gives the same ids,
 # the same chain positions and the same pseudonyms.
 #
-# A restore without the procedure fails loudly (SG701, a hint naming
+# The same with a plain dump through psql.  A restore without the procedure fails loudly (SG701, a hint naming
 # docs/backup.md) and leaves no row behind; a role that is not a superuser
 # gains nothing from session_replication_role = replica, even when allowed
 # to set it and made a member of the tables' owner.
@@ -186,6 +186,21 @@ SELECT safeguard.working_days_between('2028-12-29', '2029-01-02') || ' ' ||
            JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
            WHERE c.relnamespace = 'safeguard'::regnamespace AND NOT t.tgisinternal GROUP BY tgenabled), ',')}),
 	'1 A', 'the imported year counts after the restore; every trigger still fires ALWAYS');
+
+# The same procedure with a plain SQL script through psql (pg_dump -Fp).
+$src->command_ok([ 'pg_dump', '-Fp', '-f', "$tmp/casework_plain.sql", '-d', 'casework' ], 'pg_dump -Fp');
+$dst->safe_psql('postgres', 'CREATE DATABASE casework_plain TEMPLATE template0');
+{
+	local $ENV{PGOPTIONS} = '-c session_replication_role=replica';
+	$dst->command_ok(
+		[ 'psql', '-X', '-q', '--single-transaction', '-v', 'ON_ERROR_STOP=1',
+		  '-f', "$tmp/casework_plain.sql", '-d', 'casework_plain' ],
+		'psql -1 of the plain dump, as a superuser with session_replication_role = replica');
+}
+my %plain = map { /^(\S+) (.*)$/ } lines($dst, 'casework_plain', $fingerprint);
+is_deeply(\%plain, \%before, 'from the plain dump: every table and sequence identical too');
+is($dst->safe_psql('casework_plain', qq{SELECT count(*) FROM safeguard.verify_audit('$digest')}), '0',
+	'from the plain dump: the audit trail and the kept digest verify');
 
 #--------------------------------------------------------------------------
 # 3. The same work afterwards on both: ids, chains and pseudonyms continue
