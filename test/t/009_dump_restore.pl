@@ -14,9 +14,10 @@
 # hashes included), every sequence has the same last_value and is_called,
 # the audit trail verifies (also against the digest kept on the source),
 # and the same work done afterwards on both clusters gives the same ids,
-# the same chain positions and the same pseudonyms.
+# the same chain positions and the same pseudonyms.  The same procedure with
+# a plain dump through psql gives the same tables.
 #
-# The same with a plain dump through psql.  A restore without the procedure fails loudly (SG701, a hint naming
+# A restore without the procedure fails loudly (SG701, a hint naming
 # docs/backup.md) and leaves no row behind; a role that is not a superuser
 # gains nothing from session_replication_role = replica, even when allowed
 # to set it and made a member of the tables' owner.
