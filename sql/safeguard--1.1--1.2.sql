@@ -10,9 +10,11 @@
 -- already; without the secret the adults of new cases would get pseudonyms
 -- unrelated to their earlier ones), the chain locks, and every division
 -- (an import extends a shipped division's coverage).  A restore runs as a
--- superuser with session_replication_role = replica: every row trigger then
--- stands aside (WHEN NOT safeguard.restoring()) and rows are stored exactly
--- as dumped; any other superuser COPY FROM into these tables is refused
+-- superuser with session_replication_role = replica: while it runs CREATE
+-- EXTENSION and COPY FROM, every row trigger stands aside (WHEN NOT
+-- safeguard.restoring()) and rows are stored exactly as dumped; its other
+-- statements, and every statement of any other session, meet the guards as
+-- before.  Any other superuser COPY FROM into these tables is refused
 -- (SG701) before a guard could refuse or re-stamp its rows.
 CREATE FUNCTION safeguard.restoring() RETURNS boolean
     LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_restoring_sql';
