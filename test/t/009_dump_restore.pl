@@ -333,6 +333,12 @@ VALUES ('2026-02-23 09:00+00', 'phone', 'relative', 'T09 forged.', '{Neglect and
 is( sqlstate_of($dst, 'casework', $as_mallory . q{
 UPDATE safeguard.referral SET state = 'closed' WHERE state = 'sent';
 }), 'SG201', 'a referral ticked closed under replica meets the referral guard (SG201)');
+# A superuser under replica: only the restore's COPY FROM and CREATE EXTENSION stand the guards aside.
+is( sqlstate_of($dst, 'casework', q{
+SET session_replication_role = replica;
+INSERT INTO safeguard.duty_grant (role, duty, organisation_id, granted_at, granted_by)
+VALUES ('t09_mallory', 'admin', (SELECT id FROM safeguard.organisation WHERE code = 'GEN-CQC'), now(), 'postgres');
+}), 'SG203', 'a superuser\'s INSERT under replica still meets the guards (SG203)');
 is( $dst->safe_psql('casework', q{
 SELECT (SELECT count(*) FROM safeguard.concern) || ' ' || (SELECT count(*) FROM safeguard.audit_event)}),
 	$rows_before, 'no row was added');
