@@ -541,7 +541,10 @@ sg_division_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("division_guard: must be fired for INSERT or UPDATE")));
 
-	name = TextDatumGetCString(heap_getattr(tup, 1, desc, &isnull));
+	v = heap_getattr(tup, 1, desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(tup);	/* the primary key refuses it (23502) */
+	name = TextDatumGetCString(v);
 	v = heap_getattr(tup, 2, desc, &isnull);
 	if (isnull || pg_tzset(TextDatumGetCString(v)) == NULL)
 		ereport(ERROR,

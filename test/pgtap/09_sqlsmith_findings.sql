@@ -8,8 +8,14 @@
 --        DELETE FROM safeguard.escalation_rung WHERE kind IS NOT NULL RETURNING offset_unit;
 --    Now a ladder of a policy version in use is frozen like its rules (SG212) and one of an
 --    unused version can be changed and deleted by an administrator.
+-- 2. INSERT or UPDATE of safeguard.division with a NULL division crashed the server (SIGSEGV):
+--    the BEFORE trigger division_guard read the name without checking for NULL.  Found as the
+--    admin duty with
+--        INSERT INTO safeguard.division VALUES (NULL, NULL, NULL, DEFAULT, false);
+--    Now the primary key refuses the row (23502), and the guard's own checks still apply to a
+--    named division.
 BEGIN;
-SELECT plan(17);
+SELECT plan(24);
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, a local authority, an administrator, an
@@ -90,6 +96,32 @@ SELECT lives_ok(format($$DELETE FROM safeguard.escalation_rung WHERE policy_id =
 SELECT is((SELECT count(*)::int FROM safeguard.escalation_rung WHERE policy_id = :new_policy), 1,
           'one rung is left');
 RESET ROLE;
+
+--------------------------------------------------------------------------
+-- 3. A division without a name: refused by the primary key, no crash
+--------------------------------------------------------------------------
+SELECT string_agg(format('%s/%s/%s/%s', division, time_zone, covered_from, covered_to), ',' ORDER BY division)
+       AS divisions FROM safeguard.division \gset
+SET ROLE sg09_admin;
+SELECT throws_ok('INSERT INTO safeguard.division VALUES (NULL, NULL, NULL, DEFAULT, false)',
+                 '23502', NULL, 'sqlsmith''s statement (admin): a division with every column NULL is 23502');
+SELECT throws_ok($$INSERT INTO safeguard.division (division, time_zone, covered_from, covered_to)
+                   VALUES (NULL, 'Europe/London', '2020-01-01', '2020-12-31')$$,
+                 '23502', NULL, 'a division without a name: 23502');
+SELECT throws_ok($$UPDATE safeguard.division SET division = NULL WHERE division = 'scotland'$$,
+                 '23502', NULL, 'renaming a division to NULL: 23502');
+SELECT throws_ok($$INSERT INTO safeguard.division (division, time_zone, covered_from, covered_to)
+                   VALUES ('tap09-test', NULL, '2020-01-01', '2020-12-31')$$,
+                 'SG107', NULL, 'a named division without a time zone: still SG107');
+SELECT throws_ok($$INSERT INTO safeguard.division (division, time_zone, covered_from, covered_to)
+                   VALUES ('tap09-test', 'Europe/London', '2021-01-01', '2020-12-31')$$,
+                 'SG108', NULL, 'a named division with its coverage reversed: still SG108');
+RESET ROLE;
+SELECT throws_ok('INSERT INTO safeguard.division VALUES (NULL, NULL, NULL, DEFAULT, false)',
+                 '23502', NULL, 'the same statement as a superuser: 23502');
+SELECT is((SELECT string_agg(format('%s/%s/%s/%s', division, time_zone, covered_from, covered_to), ',' ORDER BY division)
+             FROM safeguard.division), :'divisions',
+          'the refused statements left the divisions as they were (and the server up)');
 
 --------------------------------------------------------------------------
 -- The audit trail verifies after all of it
