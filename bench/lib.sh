@@ -133,9 +133,16 @@ bench_init() {
 		command -v pg_virtualenv >/dev/null 2>&1 ||
 			die "no server named (PGHOST/PGPORT/PGDATABASE unset) and pg_virtualenv not found (postgresql-common)"
 		# pg_virtualenv sets the PG* variables, so the inner run takes the other branch.
-		# -t: a cluster in a temporary directory even as root, so that runs of several
-		# benchmarks (or test suites) at once do not collide on the cluster name.
-		SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -t -v 15 -o "fsync=$BENCH_FSYNC" \
+		# -t: a cluster in a temporary directory even as root, and a port of its own (a
+		# random free one, which pg_virtualenv takes from PGPORT), so that runs of several
+		# benchmarks (or test suites) at once collide neither on the cluster nor the port.
+		local port tries=0
+		while :; do
+			port=$((55000 + RANDOM % 5000))
+			[[ ! -e /var/run/postgresql/.s.PGSQL.$port ]] && ! (ss -ltnH 2>/dev/null | grep -q ":$port ") && break
+			((++tries < 50)) || die "no free port found for pg_virtualenv"
+		done
+		PGPORT=$port SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -t -v 15 -o "fsync=$BENCH_FSYNC" \
 			bash "$script" "$@"
 	fi
 	if command -v pgbench >/dev/null 2>&1; then
