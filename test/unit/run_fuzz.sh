@@ -40,14 +40,17 @@ probe() {
 tap() {
 	local fuzzer=$1 seconds=$2 seed=$3 seeds=$4 artifacts=$5
 	local name work log rc=0 execs rate cov ft corp artifact
+	local -a dirs
 	name=$(basename "$fuzzer")
 	work=$(mktemp -d "${TMPDIR:-/tmp}/sg-$name.XXXXXX")
 	log="$work/log"
 	mkdir -p "$work/corpus" "$artifacts"
 	echo "1..1"
 	# The throwaway corpus comes first: libFuzzer writes new inputs only there.
+	dirs=("$work/corpus")
+	if [[ -d "$seeds" ]]; then dirs+=("$seeds"); fi
 	"$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
-		-artifact_prefix="$artifacts/$name-" "$work/corpus" "$seeds" >"$log" 2>&1 || rc=$?
+		-artifact_prefix="$artifacts/$name-" "${dirs[@]}" >"$log" 2>&1 || rc=$?
 	execs=$(final_stat "$log" number_of_executed_units)
 	rate=$(final_stat "$log" average_exec_per_sec)
 	cov=$(status_field "$log" cov)
@@ -69,8 +72,9 @@ long() {
 	local fuzzer=$1 seconds=$2 corpus=$3 seeds=$4 artifacts=$5 name
 	name=$(basename "$fuzzer")
 	mkdir -p "$corpus" "$artifacts"
+	if [[ ! -d "$seeds" ]]; then seeds=""; fi
 	"$fuzzer" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
-		-artifact_prefix="$artifacts/$name-" "$corpus" "$seeds"
+		-artifact_prefix="$artifacts/$name-" "$corpus" ${seeds:+"$seeds"}
 }
 
 case "${1:-}" in
