@@ -28,7 +28,9 @@
  * Input layout (reads past the end yield zero bytes):
  *	mode (1 byte): where the coverage lies: near the epoch, in 2018-2028,
  *		at INT32_MIN, at INT32_MAX, or starting up to 40 days before a
- *		1 January of 1970-2099 (so it spans a year end);
+ *		1 January of 1970-2099 (so it spans a year end); or a wide
+ *		calendar (fuzz_wide(): ends (4 + 4), entries with 4-byte offsets,
+ *		division, queries with 4-byte days; properties only, no day walk);
  *	span (2), base (1-2): coverage [first, first + span], span < MAX_SPAN;
  *	entries (1), then per entry offset (2) and run (1): runs of listed
  *		holidays, which may fall on weekends, repeat or lie up to 8 days
@@ -330,13 +332,22 @@ take_n(Input *in, int64_t total)
 
 	switch (kind)
 	{
-		case 4:
-			return (int16_t) take(in, 2);
-		case 5:					/* around the coverage's working-day count */
+		case 3:					/* any fraction of the working-day count */
 			{
-				int64_t		m = (int64_t) (take(in, 2) % (uint64_t) (total + 3));
+				int64_t		m = total * (int64_t) take(in, 2) / 65536;
 
 				return (take(in, 1) & 1) ? -m : m;
+			}
+		case 4:
+			return (int16_t) take(in, 2);
+		case 5:					/* near 0 or near the coverage's working-day count */
+			{
+				int64_t		m = (int64_t) (take(in, 2) % (uint64_t) (total + 3));
+				unsigned	bits = (unsigned) take(in, 1);
+
+				if (bits & 2)
+					m = total + 2 - m;
+				return (bits & 1) ? -m : m;
 			}
 		case 6:
 			return extremes[take(in, 1) % (sizeof(extremes) / sizeof(extremes[0]))];
@@ -344,6 +355,88 @@ take_n(Input *in, int64_t total)
 			return (int64_t) take(in, 8);
 		default:
 			return (int8_t) take(in, 1);
+	}
+}
+
+/*
+ * Sets sub to a second division of cal's coverage keeping holiday i of cal
+ * unless bit i % 8 of keep is set; subhols is its storage.
+ */
+static void
+make_subset(const SgCalendar *cal, unsigned keep, SgCalendar *sub, int32_t *subhols)
+{
+	sub->first_day = cal->first_day;
+	sub->last_day = cal->last_day;
+	sub->nholidays = 0;
+	sub->holidays = subhols;
+	for (int32_t i = 0; i < cal->nholidays; i++)
+		if (((keep >> (i % 8)) & 1) == 0)
+			subhols[sub->nholidays++] = cal->holidays[i];
+}
+
+/*
+ * Checks the properties on a wide calendar, up to the whole int32 range,
+ * where no day walk is affordable: holidays anywhere in it, counts n up to
+ * its full working-day count (about 1.5 billion), and its ends.
+ */
+static void
+fuzz_wide(Input *in)
+{
+	int32_t		hols[MAX_ENTRIES * MAX_RUN];
+	int32_t		subhols[MAX_ENTRIES * MAX_RUN];
+	int32_t		nraw = 0;
+	int64_t		x = (int32_t) take(in, 4);
+	int64_t		y = (int32_t) take(in, 4);
+	int64_t		first = x < y ? x : y;
+	int64_t		last = x < y ? y : x;
+	uint64_t	span = (uint64_t) (last - first);
+	unsigned	entries = (unsigned) take(in, 1) % (MAX_ENTRIES + 1);
+	int64_t		total;
+	SgCalendar	cal;
+	SgCalendar	sub;
+
+	for (unsigned e = 0; e < entries; e++)
+	{
+		int64_t		d = first - 8 + (int64_t) (take(in, 4) % (span + 17));
+		unsigned	run = 1 + (unsigned) take(in, 1) % MAX_RUN;
+
+		for (unsigned r = 0; r < run; r++, d++)
+			if (d >= INT32_MIN && d <= INT32_MAX)
+				hols[nraw++] = (int32_t) d;
+	}
+	cal.first_day = (int32_t) first;
+	cal.last_day = (int32_t) last;
+	cal.nholidays = sgcal_normalise(hols, nraw, cal.first_day, cal.last_day);
+	cal.holidays = hols;
+	for (int32_t i = 0; i < cal.nholidays; i++)
+		if (hols[i] < first || hols[i] > last || oracle_dow(hols[i]) >= 5 ||
+			(i > 0 && hols[i] <= hols[i - 1]))
+			fail(&cal, "sgcal_normalise entry (wide)", i, 0, hols[i], 0);
+	make_subset(&cal, (unsigned) take(in, 1), &sub, subhols);
+	total = between(&cal, first, last) + working(&cal, first);
+
+	for (int q = 0; q < MAX_QUERIES && in->left > 0; q++)
+	{
+		int64_t		a = first - 2 + (int64_t) (take(in, 4) % (span + 5));
+		int64_t		b = first - 2 + (int64_t) (take(in, 4) % (span + 5));
+		int64_t		n = take_n(in, total);
+		int64_t		n2 = take_n(in, total);
+
+		if (a < INT32_MIN || a > INT32_MAX || b < INT32_MIN || b > INT32_MAX)
+			continue;
+		check_outside(&cal, a, b, n);
+		if (side(&cal, a) != SGCAL_OK)
+			continue;
+		check_deadline(&cal, a, n);
+		check_deadline(&cal, a, n2);
+		check_deadline(&sub, a, n2);
+		check_monotone_n(&cal, a, n, n2);
+		if (n != INT64_MAX)
+			check_monotone_n(&cal, a, n, n + 1);
+		if (side(&cal, b) != SGCAL_OK)
+			continue;
+		check_start_and_inverse(&cal, a, b, n);
+		check_divisions(&cal, &sub, a, b, n);
 	}
 }
 
@@ -360,13 +453,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int32_t		nraw = 0;
 	int32_t		nlisted = 0;
 	int64_t		total = 0;
-	unsigned	mode = (unsigned) take(&in, 1) % 5;
+	unsigned	mode = (unsigned) take(&in, 1) % 6;
 	int64_t		span = (int64_t) (take(&in, 2) % MAX_SPAN);
 	unsigned	entries;
-	unsigned	keep;
 	SgCalendar	cal;
 	SgCalendar	sub;
 
+	if (mode == 5)
+	{
+		fuzz_wide(&in);
+		return 0;
+	}
 	switch (mode)
 	{
 		case 0:
@@ -411,15 +508,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cal.last_day = (int32_t) o.last;
 	cal.nholidays = sgcal_normalise(hols, nraw, cal.first_day, cal.last_day);
 	cal.holidays = hols;
-	/* the second division keeps holiday i unless bit i % 8 of keep is set */
-	keep = (unsigned) take(&in, 1);
-	sub.first_day = cal.first_day;
-	sub.last_day = cal.last_day;
-	sub.nholidays = 0;
-	sub.holidays = subhols;
-	for (int32_t i = 0; i < cal.nholidays; i++)
-		if (((keep >> (i % 8)) & 1) == 0)
-			subhols[sub.nholidays++] = hols[i];
+	make_subset(&cal, (unsigned) take(&in, 1), &sub, subhols);
 	if (cal.nholidays != nlisted)
 		fail(&cal, "sgcal_normalise length", nraw, 0, cal.nholidays, nlisted);
 	for (int32_t i = 0; i < cal.nholidays; i++)
