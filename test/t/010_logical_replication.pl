@@ -66,6 +66,8 @@ my $roles = $pub->safe_psql('casework',
 	q{SELECT string_agg(format('CREATE ROLE %I LOGIN;', rolname), ' ' ORDER BY rolname)
 	  FROM pg_roles WHERE rolname LIKE 'gen\_%'});
 ok($roles =~ /gen_cc/, 'the generator created its login roles');
+note('safeguard version: '
+	  . $pub->safe_psql('casework', q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'}));
 
 my $published = join(', ', map { "safeguard.$_" } @tables);
 $pub->safe_psql('casework', "CREATE PUBLICATION warehouse FOR TABLE $published");
