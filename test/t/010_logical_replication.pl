@@ -17,7 +17,8 @@
 # equal row for row, the audit trail verifying on the warehouse (chains and
 # a digest taken on the publisher), every report view and the SAC return
 # equal, for a superuser and for a local authority's reader, local guards
-# still refusing writes on the warehouse, and tampering still detected.
+# still refusing writes on the warehouse, tampering still detected, and a
+# row naming a role the warehouse lacks holding the apply up until it exists.
 # Beside it, a warehouse database with the extension left as installed
 # shows why the preparation is needed: its ALWAYS triggers fire under the
 # apply worker and refuse the replicated rows.
@@ -282,6 +283,23 @@ ROLLBACK;
 }),
 	qr/altered/,
 	'warehouse: a forged audit row fails verification');
+
+# A regrole travels as the role's name: a row naming a role the warehouse
+# lacks stops the apply (undefined object) until the role is created there.
+my $offset = -s $wh->logfile;
+$pub->safe_psql('casework',
+	"CREATE ROLE t010_late LOGIN; SELECT safeguard.grant_duty('t010_late', 'reader', $la_id{1})");
+$wh->poll_query_until('warehouse',
+	q{SELECT apply_error_count > 0 FROM pg_stat_subscription_stats WHERE subname = 'warehouse'})
+  or die 'the apply never stopped on the unknown role';
+like(slurp_file($wh->logfile, $offset), qr/\] 42704 ERROR/,
+	'warehouse: a duty grant naming a role it lacks stops the apply (42704)');
+$wh->safe_psql('postgres', 'CREATE ROLE t010_late LOGIN');
+$pub->wait_for_catchup('warehouse');
+is( $wh->safe_psql('warehouse',
+		q{SELECT count(*) FROM safeguard.duty_grant WHERE role = 't010_late'::regrole AND duty = 'reader'}),
+	'1',
+	'warehouse: the grant arrives once the role exists');
 
 # The extension left as installed: its ALWAYS triggers fire under the apply
 # worker, so the initial copy is refused and nothing arrives.
