@@ -84,8 +84,10 @@ DO $$
 DECLARE
     t record;
 BEGIN
-    FOR t IN SELECT c.relname, CASE c.relname WHEN 'division' THEN '''division'''
-                                              WHEN 'pseudonym_key' THEN '''only_row''' ELSE '' END AS args
+    FOR t IN SELECT c.relname,
+                    CASE WHEN c.relname OPERATOR(pg_catalog.=) 'division' THEN '''division'''
+                         WHEN c.relname OPERATOR(pg_catalog.=) 'pseudonym_key' THEN '''only_row'''
+                         ELSE '' END AS args
              FROM pg_catalog.pg_extension e
              CROSS JOIN LATERAL pg_catalog.unnest(e.extconfig) AS x(tbl)
              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) x.tbl

@@ -176,6 +176,22 @@ WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind IN ('r', 'S')
   AND c.relname <> 'deadline_kind'
   AND c.oid <> ALL ((SELECT extconfig FROM pg_catalog.pg_extension WHERE extname = 'safeguard')::oid[])}),
 	'', 'every table and sequence but the fixed deadline kinds is in the dump (pg_extension_config_dump)');
+# What makes the procedure work, kept for every table and trigger a later version adds.
+is( $dst->safe_psql('casework', q{
+SELECT coalesce(string_agg(c.relname || '.' || t.tgname, ', ' ORDER BY c.relname, t.tgname), '')
+FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+WHERE c.relnamespace = 'safeguard'::regnamespace AND NOT t.tgisinternal
+  AND (t.tgtype::int & 1) = 1 AND t.tgname <> '_restore_guard'
+  AND pg_catalog.pg_get_triggerdef(t.oid) NOT LIKE '% FOR EACH ROW WHEN ((NOT safeguard.restoring())) EXECUTE %'}),
+	'', 'every row trigger on safeguard\'s tables stands aside while restoring (WHEN NOT restoring())');
+is( $dst->safe_psql('casework', q{
+SELECT coalesce(string_agg(c.relname, ', ' ORDER BY c.relname), '')
+FROM pg_catalog.pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) AS x(tbl)
+JOIN pg_catalog.pg_class c ON c.oid = x.tbl
+WHERE e.extname = 'safeguard' AND c.relkind = 'r'
+  AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = '_restore_guard'
+                  AND t.tgenabled = 'A')}),
+	'', 'every dumped table has _restore_guard, firing ALWAYS');
 is($dst->safe_psql('casework', 'SELECT count(*) FROM safeguard.verify_audit()'), '0',
 	'verify_audit() passes on the restored database');
 is($dst->safe_psql('casework', qq{SELECT count(*) FROM safeguard.verify_audit('$digest')}), '0',
