@@ -21,15 +21,16 @@
 # After each restart: every transaction acknowledged so far committed, with
 # its rows in the state it left them and its audit rows under the acting
 # role; nothing is half-done anywhere (each workflow row's current version
-# was written by the transaction of its newest audit row, every audit row has
-# its row, every referral's audit trail is exactly its path to its state, deadlines and case
-# states agree with the rows); the audit chains verify; and the workflow goes
-# on from where each client was cut off.  A control client inserts unaudited
-# rows with synchronous_commit = off: what it loses is reported, never
-# asserted (the commit record of the last few can be lost, and sometimes is).
-# The cluster runs with fsync = off, as every TAP node: an immediate stop
-# kills the processes, not the kernel, so what was written to the WAL files
-# survives and what was only in shared memory is lost.
+# was written by the transaction of its newest audit row, every audit row
+# has its row, every referral's audit trail is exactly its path to its
+# state, deadlines and case states agree with the rows); the audit chains
+# verify; and the workflow goes on from where each client was cut off.  A
+# control client inserts unaudited rows with synchronous_commit = off: what
+# it loses is reported, never asserted (the commit record of the last few
+# can be lost, and sometimes is).  The cluster runs with fsync = off, as
+# every TAP node: an immediate stop kills the processes, not the kernel, so
+# what was written to the WAL files survives and what was only in shared
+# memory is lost.
 use strict;
 use warnings;
 
