@@ -304,7 +304,7 @@ for my $round (1 .. $rounds)
 is( $primary->safe_psql('postgres',
 		q{SELECT count(*) FROM pg_stat_activity WHERE application_name = 't08_writer'}),
 	'1',
-	'the writer was still writing after the reads');
+	'the writer was still connected after the reads');
 
 # A standby session that has the calendar cached: the day after 2027-06-14.
 my $session = $standby->background_psql('postgres', on_error_stop => 1);
@@ -316,15 +316,18 @@ is($session->query_safe(q{SELECT safeguard.add_working_days('2027-06-14', 1)}),
 $writer->signal('TERM');
 $writer->finish;
 my $writer_err = slurp_file("$tmp/writer.err");
-like($writer_err, qr/^$|terminat|connection/i, 'the writer made no error before it was stopped')
-  or diag($writer_err);
-is($writer_err =~ /ERROR/ ? 1 : 0, 0, 'no workflow write on the primary failed');
+unlike($writer_err, qr/ERROR/, 'no workflow write on the primary failed');
 
 ######################################################################
 # A holiday announced on the primary reaches the cached standby session.
 ######################################################################
-$primary->safe_psql('postgres',
-	q{INSERT INTO safeguard.bank_holiday (division, day, title) VALUES ('england-and-wales', '2027-06-15', 'T08 announced holiday')});
+# (And a concern left awaiting triage, whose deadline's rungs are not yet due.)
+$primary->safe_psql(
+	'postgres', qq{
+INSERT INTO safeguard.bank_holiday (division, day, title) VALUES ('england-and-wales', '2027-06-15', 'T08 announced holiday');
+SET ROLE gen_cc;
+SELECT safeguard.log_concern(now(), 'email', 'professional', 'T08 awaiting triage', '{Physical Abuse}',
+    la_id => $la{1}, referrer_name => 'Pat Nurse', referrer_phone => '01234 567890');});
 $primary->wait_for_catchup($standby, 'replay', $primary->lsn('insert'));
 is($session->query_safe(q{SELECT safeguard.add_working_days('2027-06-14', 1)}),
 	'2027-06-16', 'the same standby session skips the holiday once it is replayed');
@@ -333,24 +336,28 @@ $session->quit;
 ######################################################################
 # After catch-up the standby answers exactly as the primary does.
 ######################################################################
-# The sweeper may still write on the primary: the primary is read before and
-# after the standby, and the comparison is kept only when the two agree.
-my ($p1, $s, $p2, $fail_p, $fail_s);
+# The sweeper may still write on the primary: the comparison is kept only
+# when no transaction id was assigned on the primary (nothing was written)
+# from before the primary was read until after the standby was.
+my $next_xid = 'SELECT pg_snapshot_xmax(pg_current_snapshot())';
+my ($p1, $s, $fail_p, $fail_s);
 for my $attempt (1 .. 5)
 {
+	my $x0 = $primary->safe_psql('postgres', $next_xid);
 	($fail_p, $p1) = read_all($primary);
 	$primary->wait_for_catchup($standby, 'replay', $primary->lsn('insert'));
 	($fail_s, $s) = read_all($standby);
-	(undef, $p2) = read_all($primary);
-	last if join(',', map { "$_=$p1->{$_}" } sort keys %$p1) eq join(',', map { "$_=$p2->{$_}" } sort keys %$p2);
-	note "attempt $attempt: the primary changed while the standby was read; again";
+	my $x1 = $primary->safe_psql('postgres', $next_xid);
+	last if $x0 eq $x1;
+	note "attempt $attempt: the primary wrote while the nodes were read (next xid $x0 -> $x1); again";
 }
 is_deeply($fail_p, [], 'every read succeeds on the primary');
 is_deeply($fail_s, [], 'every read succeeds on the standby after catch-up');
 my @labels = sort keys %$p1;
 my @differ = grep { ($s->{$_} // 'missing') ne $p1->{$_} } @labels;
 is_deeply(\@differ, [], 'after catch-up the standby gives the primary\'s answer to each of '
-	  . scalar(@labels) . ' queries');
+	  . scalar(@labels) . ' queries')
+  or diag(join("\n", map { "$_: primary $p1->{$_}, standby " . ($s->{$_} // 'missing') } @differ));
 for my $role (@readers)
 {
 	my $n = grep { /^\Q${\who($role)}\E / } @labels;
@@ -402,11 +409,10 @@ SKIP:
 ######################################################################
 # Writes on the standby fail as writes on a read-only server: 25006.
 ######################################################################
-# A concern of the first authority awaiting triage, and one of its referrals
-# between sending and its outcome, with the step that would move it on.
+# The concern awaiting triage, and a referral of the first authority between
+# sending and its outcome, with the step that would move it on.
 my $untriaged = $primary->safe_psql('postgres',
-	qq{SELECT min(c.id) FROM safeguard.concern c WHERE c.la_id = $la{1}
-	  AND NOT EXISTS (SELECT FROM safeguard.triage t WHERE t.concern_id = c.id)});
+	q{SELECT id FROM safeguard.concern WHERE description = 'T08 awaiting triage'});
 my ($referral, $state) = split /\|/, $primary->safe_psql('postgres',
 	qq{SELECT id, state FROM safeguard.referral WHERE la_id = $la{1}
 	  AND state IN ('sent', 'acknowledged', 'decided') ORDER BY id LIMIT 1});
@@ -424,7 +430,8 @@ my @writes = (
 	[ 'gen_la1_sam', 'allocate a referral', "SELECT safeguard.allocate_referral($referral, 'gen_la1_locality')" ],
 	[ 'gen_admin', 'set the pseudonym secret', "SELECT safeguard.set_pseudonym_secret(repeat('k', 40))" ],
 	[ 'gen_admin', 'seal the audit (audit_digest)', 'SELECT safeguard.audit_digest()' ],
-	# With nothing due a sweep only reads; at a clock two years on, rungs are due.
+	# With nothing due a sweep only reads; at a clock two years on, the rungs
+	# of the triage deadline of the concern awaiting triage are due.
 	[ '', 'sweep due deadlines',
 		"SELECT safeguard.set_clock(now() + interval '2 years') IS NOT NULL AS pinned \\gset\nSELECT safeguard.sweep()" ],
 	[ '', 'announce a bank holiday',
@@ -445,7 +452,22 @@ is($standby->safe_psql('postgres', $sweeper), '0', 'no sweeper runs on the stand
 ok(!$standby->log_contains(qr/safeguard.*(sweep|worker).*(ERROR|failed)|ERROR:.*sweep/i),
 	'the standby\'s log shows no sweeper failing');
 
+######################################################################
+# Promoted, the standby starts its sweeper and takes the workflow's writes.
+######################################################################
+$primary->stop;
+$standby->promote;
+ok($standby->poll_query_until('postgres', "SELECT ($sweeper) = 1"), 'promoted, the standby runs the sweeper');
+is( $standby->safe_psql(
+		'postgres', qq{SET ROLE gen_cc;
+SELECT safeguard.send_referral(safeguard.triage_concern(safeguard.log_concern(now(), 'phone', 'relative',
+    'T08 after promotion', '{Physical Abuse}', la_id => $la{2}, referrer_name => 'Ann Relative',
+    referrer_phone => '07700 900456'), 'refer_to_la', 'T08 rationale', true, true, true), 'secure_email')}),
+	'sent',
+	'and takes workflow writes: a concern logged, triaged and its referral sent');
+is($standby->safe_psql('postgres', 'SELECT count(*) FROM safeguard.verify_audit()'),
+	'0', 'the audit chains verify on the promoted standby');
+
 note sprintf('test ran %.1f s', time - $start);
 $standby->stop;
-$primary->stop;
 done_testing();
