@@ -3,10 +3,11 @@
 #
 # The primary runs as in production (library preloaded, the deadline sweeper
 # sweeping every second) and holds the seeded generator's casework.  A
-# standby is made from a base backup and streams from it.  While a client
-# drives the referral workflow on the primary (each step as the role holding
-# its duty), the standby answers, as a superuser, two readers (the
-# regulator's and a local authority's) and a Safeguarding Adults Manager:
+# standby (hot_standby_feedback on) is made from a base backup and streams
+# from it.  While a client drives the referral workflow on the primary (each
+# step as the role holding its duty), the standby answers, twice, a
+# superuser, two readers (the regulator's and a local authority's), a
+# Safeguarding Adults Manager and an administrator:
 #   - every view of the safeguard schema the role may read (found in the
 #     catalog, so a new view is covered without touching this test);
 #   - sac_return() for two years, with and without disclosure control, for
@@ -14,15 +15,16 @@
 #   - every calendar function (found in the catalog: those named or
 #     described as working-day, calendar or bank-holiday functions), called
 #     over a grid of valid arguments built from their argument types;
-#   - verify_audit() and the journeys (superuser and administrator);
-#   - safeguard-cli's dashboard, export, sac and verify.
+#   - verify_audit() and the journeys (superuser and administrator).
 # None may fail (a read-only transaction error, 25006, would be a reading
 # path that writes).  Then the writes stop, the standby catches up, and every
-# answer (pinned to the same safeguard clock) equals the primary's.  A holiday
-# announced on the primary reaches a standby session that had the calendar
-# cached; every kind of write on the standby fails with SQLSTATE 25006, the
-# volatile calendar function (the import) among them; and the sweeper does
-# not run on the standby.
+# answer (pinned to the same safeguard clock) equals the primary's.
+# safeguard-cli's dashboard, exports, SAC return and verification run
+# against the standby.  A holiday announced on the primary reaches a standby
+# session that had the calendar cached; every kind of write on the standby
+# fails with SQLSTATE 25006, the volatile calendar function (the import)
+# among them; the sweeper does not run on the standby, and once the standby
+# is promoted it does, and the workflow writes there.
 use strict;
 use warnings;
 
