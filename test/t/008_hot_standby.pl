@@ -373,9 +373,11 @@ is($s->{'gen_admin verify_audit()'}, '0 -', '... as the administrator too');
 ######################################################################
 # safeguard-cli against the standby.
 ######################################################################
-my $cli = `pg_config --bindir`;
+my $pg_config = $ENV{PG_CONFIG} // 'pg_config';
+my $cli = `$pg_config --bindir`;
 chomp $cli;
 $cli .= '/safeguard-cli';
+ok(-x $cli, "safeguard-cli is installed ($cli)");
 # Runs the tool on a node as a role; returns (exit status, stdout, stderr).
 sub run_cli
 {
@@ -389,7 +391,7 @@ sub run_cli
 }
 SKIP:
 {
-	skip "safeguard-cli is not installed ($cli)", 6 unless -x $cli;
+	skip 'no safeguard-cli: make install first', 6 unless -x $cli;
 	my ($rc, $out, $err) = run_cli($standby, 'gen_la1_sam', 'dashboard');
 	is($rc, 0, 'safeguard-cli dashboard runs on the standby (SAM)') or diag($err);
 	like($out, qr/Send queue/, '... and prints the dashboard');
