@@ -218,6 +218,9 @@ check_referrer(HeapTuple tup, TupleDesc desc)
 	char	   *email = sg_get_cstring(tup, desc, "referrer_email");
 	char	   *address = sg_get_cstring(tup, desc, "referrer_address");
 
+	if (source == NULL)
+		missing("the source of the concern", "source",
+				"Say who raised it, e.g. relative, professional or anonymous.");
 	if (strcmp(source, "anonymous") == 0 && !anonymous)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_INVALID_REFERRER),

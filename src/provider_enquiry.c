@@ -446,6 +446,8 @@ check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 	char	   *duty = sg_get_label(tup, desc, "duty");
 	SgDuty		d;
 
+	if (duty == NULL)
+		missing("the appointee's duty", "Appoint as sam or enquiry_officer.");
 	if (!sg_duty_parse(duty, &d))
 		elog(ERROR, "safeguard: unknown duty \"%s\"", duty);
 	if (!sg_role_holds_duty_for(role, SG_DUTY_BIT(d), e->la_id))
@@ -466,6 +468,8 @@ check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 	Datum		days = sg_get(tup, desc, "fact_finding_working_days", &isnull);
 	TimestampTz held = sg_get_ts(tup, desc, "held_at", &held_null);
 
+	if (kind == NULL)
+		missing("the kind of meeting", "Say which meeting: initial, outcomes, monitoring or other.");
 	sg_check_event_time(tup, desc, "held_at", e->decided_at, "the decision to invoke");
 	if (strcmp(kind, "initial") == 0)
 	{

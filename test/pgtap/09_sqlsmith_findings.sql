@@ -14,8 +14,13 @@
 --        INSERT INTO safeguard.division VALUES (NULL, NULL, NULL, DEFAULT, false);
 --    Now the primary key refuses the row (23502), and the guard's own checks still apply to a
 --    named division.
+-- 3. More crashes of the same kind (a BEFORE trigger reading an enum column without checking
+--    for NULL: NOT NULL constraints are checked after BEFORE triggers), the first found by
+--    sqlsmith as admin (INSERT INTO safeguard.organisation with kind NULL), the others by
+--    reading every trigger that parses an enum label: an enquiry appointment without a duty,
+--    an enquiry meeting without a kind, a concern without a source.  Each is now SG202.
 BEGIN;
-SELECT plan(24);
+SELECT plan(31);
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, a local authority, an administrator, an
@@ -28,10 +33,23 @@ INSERT INTO safeguard.organisation (kind, name, code) VALUES
 SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP09-CQC' \gset
 SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP09-LA' \gset
 SELECT id AS shipped_policy FROM safeguard.deadline_policy WHERE shipped \gset
+INSERT INTO safeguard.organisation (kind, name, code) VALUES ('provider', 'TAP09 Provider', 'TAP09-P');
+SELECT id AS prov FROM safeguard.organisation WHERE code = 'TAP09-P' \gset
+INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
+VALUES ('provider_location', 'TAP09 Home', 'TAP09-H', :prov, :la);
+SELECT id AS home FROM safeguard.organisation WHERE code = 'TAP09-H' \gset
 CREATE ROLE sg09_admin LOGIN;
 CREATE ROLE sg09_insp LOGIN;
+CREATE ROLE sg09_la LOGIN;
+CREATE ROLE sg09_la_admin LOGIN;
+CREATE ROLE sg09_sam LOGIN;
+CREATE ROLE sg09_eo LOGIN;
 SELECT safeguard.grant_duty('sg09_admin', 'admin', :cqc) AS g1,
-       safeguard.grant_duty('sg09_insp', 'inspector', :cqc) AS g2 \gset
+       safeguard.grant_duty('sg09_insp', 'inspector', :cqc) AS g2,
+       safeguard.grant_duty('sg09_la', 'la_officer', :la) AS g3,
+       safeguard.grant_duty('sg09_la_admin', 'admin', :la) AS g4,
+       safeguard.grant_duty('sg09_sam', 'sam', :la) AS g5,
+       safeguard.grant_duty('sg09_eo', 'enquiry_officer', :la) AS g6 \gset
 
 SET ROLE sg09_insp;
 SELECT safeguard.log_concern('2026-03-03 09:00+00', 'phone', 'anonymous', 'Missed visits.',
@@ -122,6 +140,39 @@ SELECT throws_ok('INSERT INTO safeguard.division VALUES (NULL, NULL, NULL, DEFAU
 SELECT is((SELECT string_agg(format('%s/%s/%s/%s', division, time_zone, covered_from, covered_to), ',' ORDER BY division)
              FROM safeguard.division), :'divisions',
           'the refused statements left the divisions as they were (and the server up)');
+
+--------------------------------------------------------------------------
+-- 4. Enum columns left NULL: SG202, no crash
+--------------------------------------------------------------------------
+SET ROLE sg09_admin;
+SELECT throws_ok($$INSERT INTO safeguard.organisation (kind, name) VALUES (NULL, 'TAP09 No kind')$$,
+                 'SG202', NULL, 'sqlsmith''s statement (admin): an organisation without a kind is SG202');
+SELECT throws_ok($$UPDATE safeguard.organisation SET kind = NULL WHERE code = 'TAP09-P'$$,
+                 'SG202', NULL, 'an organisation''s kind set to NULL: SG202');
+RESET ROLE;
+SET ROLE sg09_la;
+SELECT safeguard.propose_provider_enquiry(:prov, :la, ARRAY[:home]) AS enquiry \gset
+SELECT safeguard.record_threshold(:enquiry, 'death', true, 'TAP09: a death linked to neglect.');
+RESET ROLE;
+SET ROLE sg09_la_admin;
+SELECT throws_ok(format($$INSERT INTO safeguard.enquiry_appointment (enquiry_id, role, duty)
+                          VALUES (%s, 'sg09_eo', NULL)$$, :enquiry),
+                 'SG202', NULL, 'an enquiry appointment without a duty: SG202');
+SELECT lives_ok(format($$SELECT safeguard.appoint_to_enquiry(%s, 'sg09_eo', 'enquiry_officer')$$, :enquiry),
+                'the same appointment with its duty is made');
+RESET ROLE;
+SET ROLE sg09_sam;
+SELECT lives_ok(format($$SELECT safeguard.invoke_provider_enquiry(%s, 'moderate', 'TAP09: threshold met.')$$,
+                       :enquiry), 'the SAM invokes the enquiry');
+SELECT throws_ok(format($$INSERT INTO safeguard.enquiry_meeting (enquiry_id, kind, held_at)
+                          VALUES (%s, NULL, safeguard.now())$$, :enquiry),
+                 'SG202', NULL, 'an enquiry meeting without a kind: SG202');
+RESET ROLE;
+SET ROLE sg09_insp;
+SELECT throws_ok(format($$SELECT safeguard.log_concern(safeguard.now() - interval '1 hour', 'phone', NULL,
+                            'No source.', '{Self-Neglect}', la_id => %s, referrer_anonymous => true)$$, :la),
+                 'SG202', NULL, 'a concern without a source: SG202');
+RESET ROLE;
 
 --------------------------------------------------------------------------
 -- The audit trail verifies after all of it
