@@ -430,6 +430,12 @@ sub check_after_crash
 	return;
 }
 
+# Clients met on shared cases: concerns of more than one client in one case.
+my $shared = count_of(
+	q{SELECT count(*) FROM (SELECT case_id FROM safeguard.concern WHERE description LIKE 'T07 concern %'
+	GROUP BY case_id HAVING count(DISTINCT split_part(description, '/', 1)) > 1) s});
+cmp_ok($shared, '>', 0, "$shared cases hold concerns logged by different clients");
+
 # 5. The workflow goes on: each client's case cut off by the crash moves one
 # step further (a concern awaiting triage is triaged, a referral goes to its
 # next state), as the role holding the duty, and a new concern goes from
