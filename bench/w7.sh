@@ -76,8 +76,10 @@ problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguar
 [[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
 committed=$(awk '$4 == "chained" { n += $8 } END { print n + 0 }' "$BENCH_WORK/w7.results")
 appended=$(bench_psql -At -c "SELECT count(*) FROM safeguard.audit_event WHERE table_name = 'referral' AND changes ? 'la_contact' AND from_state = 'acknowledged' AND to_state = 'acknowledged'")
-[[ "$appended" == "$committed" ]] ||
-	{ echo "bench: WRONG: $committed chained transactions committed, $appended audit rows appended" >&2; exit 2; }
+# give or take the transactions in flight when a run's time was up (at most one per client)
+inflight=$(awk '$4 == "chained" { n += $2 } END { print n + 0 }' "$BENCH_WORK/w7.results")
+((appended >= committed && appended <= committed + inflight)) ||
+	{ echo "bench: WRONG: $committed chained transactions committed (up to $inflight more in flight), $appended audit rows appended" >&2; exit 2; }
 bench_log "W7: correctness OK ($appended chained appends, audit verified)"
 
 echo "## W7: audit appends, chained (safeguard) vs unchained, synchronous_commit on"
