@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench/w5.sh: W5, the overdue views and the indicator views at 10% and at 100% of the closed
+# history, on one database.
+#
+# Data: bench/volume (seeded, deterministic): 150 local authorities, 5,000 providers and, at
+# SCALE 1.0, a decade of casework (1.6M cases, 2M concerns, ~1.2M referrals, every deadline and
+# audit row the workflow writes).  First the newest 10% of the cases is loaded (the last year:
+# all the open work and a year of closed history), the views are timed; then the older 90% is
+# added (closed history only: the open work is the same) and they are timed again.
+#
+# Views, each as the role a user would have (sessions SET ROLE to the generator's roles):
+#   deadlines_overdue (LA)      a local authority officer's overdue deadlines (vol_la1_hub)
+#   deadlines_overdue (CQC)     the contact centre's overdue deadlines (vol_cc1)
+#   report_send_queue           the send queue, every authority (vol_cc1)
+#   report_la_outcomes_outstanding   the chase list, every authority (vol_cc1)
+#   report_kpi                  the dashboard's 12-month headline (vol_reader: the regulator's
+#                               performance team, reads every authority)
+#   report_indicators (12 months)        WHERE month >= this month - 11 months, as a BI tool asks
+#   report_indicator_events (12 months)  the same restriction on the drill-down view
+# Each query runs once to warm up, then SAFEGUARD_BENCH_REPS times (at least 3); reported: the
+# median time at 10% and at 100%, ratio t100 / t10, target <= 1.5 (the issue: "time grows at
+# most 1.5x when closed history grows 10x").  The plans (EXPLAIN ANALYZE, BUFFERS) of both
+# phases are written to the work directory (kept with SAFEGUARD_BENCH_KEEP=1) and, when
+# SAFEGUARD_BENCH_W5_PLANS names a directory, copied there.
+#
+# Environment (see also bench/lib.sh):
+#   SAFEGUARD_BENCH_W5_SCALE=0.1    volume scale (1.0 = the issue's size; QUICK: 0.01)
+#   SAFEGUARD_BENCH_W5_SEED=1       generator seed
+#   SAFEGUARD_BENCH_W5_VERIFY=0     1: also time safeguard.verify_audit() over the whole trail
+#   SAFEGUARD_BENCH_W5_PLANS=       a directory to copy the plans to
+#
+# Exit status: 0 benchmark ran (targets met or not), 2 wrong results (a broken audit chain),
+# 1 other error.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if ((BENCH_QUICK)); then SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.01}; else SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.1}; fi
+SEED=${SAFEGUARD_BENCH_W5_SEED:-1}
+VERIFY=${SAFEGUARD_BENCH_W5_VERIFY:-0}
+REPS=$BENCH_REPS
+((REPS >= 3)) || REPS=3
+((BENCH_QUICK)) && REPS=1
+
+bench_init "$@"
+bench_require_int SAFEGUARD_BENCH_W5_SEED "$SEED"
+bench_db_create w5
+AS_OF="$(date -u +%Y-%m-%d) 00:00+00"
+
+# name | role | query
+QUERIES=(
+	"deadlines_overdue (LA)|vol_la1_hub|SELECT * FROM safeguard.deadlines_overdue"
+	"deadlines_overdue (CQC)|vol_cc1|SELECT * FROM safeguard.deadlines_overdue"
+	"report_send_queue|vol_cc1|SELECT * FROM safeguard.report_send_queue"
+	"report_la_outcomes_outstanding|vol_cc1|SELECT * FROM safeguard.report_la_outcomes_outstanding"
+	"report_kpi|vol_reader|SELECT * FROM safeguard.report_kpi"
+	"report_indicators (12 months)|vol_reader|SELECT * FROM safeguard.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
+	"report_indicator_events (12 months)|vol_reader|SELECT * FROM safeguard.report_indicator_events WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
+)
+
+# Loads a part of the volume (recent, rest), logging its time.
+load_part() {
+	PGDATABASE=$BENCH_DB VOLUME_SCALE=$SCALE VOLUME_SEED=$SEED VOLUME_AS_OF=$AS_OF \
+		"$BENCH_DIR/volume/load.sh" --part "$1" 2>&1 | grep '^volume:' | sed 's/^/bench: W5 /' >&2
+}
+
+# Times every query: $1 the phase (10 or 100).  Appends "<phase> <index> <ms>" to w5.times
+# and writes the plans to w5_plans_<phase>.txt.
+measure() {
+	local phase=$1 i name role sql k
+	for ((i = 0; i < ${#QUERIES[@]}; i++)); do
+		IFS='|' read -r name role sql <<<"${QUERIES[$i]}"
+		{
+			echo "SET ROLE $role;"
+			echo '\o /dev/null'
+			echo '\timing on'
+			for ((k = 0; k <= REPS; k++)); do echo "$sql;"; done
+		} | bench_psql 2>&1 | awk '/^Time: / { print $2 }' | tail -n "$REPS" |
+			sed "s/^/$phase $i /" >>"$BENCH_WORK/w5.times"
+		{
+			echo "== $name ($role), ${phase}% of the history"
+			bench_psql -c "SET ROLE $role" -c "EXPLAIN (ANALYZE, BUFFERS) $sql"
+			echo
+		} >>"$BENCH_WORK/w5_plans_$phase.txt" 2>&1
+		bench_log "W5 ${phase}%: $name: median $(median_of "$phase" "$i") ms"
+	done
+}
+
+# Prints the median time in ms of query $2 in phase $1.
+median_of() {
+	# shellcheck disable=SC2046
+	bench_median $(awk -v p="$1" -v q="$2" '$1 == p && $2 == q { print $3 }' "$BENCH_WORK/w5.times")
+}
+
+# Prints a time in ms with a unit that suits it.
+fmt_ms() {
+	awk -v m="$1" 'BEGIN { if (m >= 1000) printf "%.2f s\n", m / 1000; else printf "%.1f ms\n", m }'
+}
+
+# Prints the closed and open cases, referrals and audit rows now loaded.
+census() {
+	bench_psql -At -F ' ' -c "SELECT
+		(SELECT count(*) FROM safeguard.safeguarding_case WHERE state = 'closed'),
+		(SELECT count(*) FROM safeguard.safeguarding_case WHERE state = 'open'),
+		(SELECT count(*) FROM safeguard.referral),
+		(SELECT count(*) FROM safeguard.deadline WHERE status = 'open'),
+		(SELECT count(*) FROM safeguard.audit_event),
+		pg_size_pretty(pg_database_size(current_database()))"
+}
+
+: >"$BENCH_WORK/w5.times"
+bench_admin_psql -At -c "SELECT rolname FROM pg_roles" >"$BENCH_WORK/roles.before"
+bench_log "W5: scale $SCALE, seed $SEED, history up to $AS_OF; loading the newest 10% of the cases"
+t=$SECONDS
+load_part recent
+read -r closed10 open10 ref10 dl10 audit10 size10 < <(census)
+bench_log "W5: 10%: $closed10 closed cases, $open10 open, $ref10 referrals, $dl10 open deadlines, $audit10 audit rows, $size10 ($((SECONDS - t)) s)"
+# the generator's roles are the cluster's: those this run created are dropped at exit
+while read -r r; do
+	grep -qxF "$r" "$BENCH_WORK/roles.before" || bench_drop_role_at_exit "$r"
+done < <(bench_psql -At -c "SELECT role FROM sg_vol.actor")
+measure 10
+
+bench_log "W5: adding the older 90% of the cases"
+t=$SECONDS
+load_part rest
+read -r closed100 open100 ref100 dl100 audit100 size100 < <(census)
+bench_log "W5: 100%: $closed100 closed cases, $open100 open, $ref100 referrals, $dl100 open deadlines, $audit100 audit rows, $size100 ($((SECONDS - t)) s)"
+[[ "$open10" == "$open100" && "$dl10" == "$dl100" ]] ||
+	bench_log "W5: warning: the open work changed between the phases ($open10/$open100 cases, $dl10/$dl100 deadlines)"
+measure 100
+
+status=0
+if ((VERIFY)); then
+	t=$SECONDS
+	bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.verify_audit()")
+	bench_log "W5: verify_audit() over $audit100 audit rows: $((SECONDS - t)) s, $([[ $bad == 0 ]] && echo 'every chain intact' || echo BROKEN)"
+	[[ "$bad" == 0 ]] || status=2
+fi
+if [[ -n "${SAFEGUARD_BENCH_W5_PLANS:-}" ]]; then
+	mkdir -p "$SAFEGUARD_BENCH_W5_PLANS"
+	cp "$BENCH_WORK"/w5_plans_*.txt "$SAFEGUARD_BENCH_W5_PLANS"/
+fi
+
+bench_log "W5: closed cases $closed10 -> $closed100 ($(bench_ratio "$closed100" "$closed10")x); results:"
+for ((i = 0; i < ${#QUERIES[@]}; i++)); do
+	IFS='|' read -r name _ _ <<<"${QUERIES[$i]}"
+	m10=$(median_of 10 "$i")
+	m100=$(median_of 100 "$i")
+	ratio=$(bench_ratio "$m100" "$m10")
+	bench_row "W5 $name" 1 - "safeguard, 100% history" "$(fmt_ms "$m100")" - - -
+	bench_row "W5 $name" 1 - "10% history" "$(fmt_ms "$m10")" "$ratio" "<= 1.5" "$(bench_verdict "$ratio" '<=' 1.5)"
+done
+exit "$status"
