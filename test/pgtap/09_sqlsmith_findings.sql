@@ -19,8 +19,10 @@
 --    sqlsmith as admin (INSERT INTO safeguard.organisation with kind NULL), the others by
 --    reading every trigger that parses an enum label: an enquiry appointment without a duty,
 --    an enquiry meeting without a kind, a concern without a source.  Each is now SG202.
+-- 4. Setting a referral's state or an enquiry's stage to NULL raised XX000 (found by a
+--    NULL into every column each duty may write): now SG202.
 BEGIN;
-SELECT plan(31);
+SELECT plan(34);
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, a local authority, an administrator, an
@@ -172,7 +174,18 @@ SET ROLE sg09_insp;
 SELECT throws_ok(format($$SELECT safeguard.log_concern(safeguard.now() - interval '1 hour', 'phone', NULL,
                             'No source.', '{Self-Neglect}', la_id => %s, referrer_anonymous => true)$$, :la),
                  'SG202', NULL, 'a concern without a source: SG202');
+SELECT safeguard.triage_concern(:c1, 'refer_to_la', 'TAP09: refer.', true, true, true) AS r1 \gset
 RESET ROLE;
+SET ROLE sg09_admin;
+SELECT throws_ok(format('UPDATE safeguard.referral SET state = NULL WHERE id = %s', :r1),
+                 'SG202', NULL, 'a referral''s state set to NULL: SG202, not XX000');
+RESET ROLE;
+SET ROLE sg09_sam;
+SELECT throws_ok(format('UPDATE safeguard.provider_enquiry SET stage = NULL WHERE id = %s', :enquiry),
+                 'SG202', NULL, 'an enquiry''s stage set to NULL: SG202, not XX000');
+RESET ROLE;
+SELECT is((SELECT state::text FROM safeguard.referral WHERE id = :r1), 'awaiting_send',
+          'the referral is still awaiting its send');
 
 --------------------------------------------------------------------------
 -- The audit trail verifies after all of it
