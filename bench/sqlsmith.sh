@@ -128,8 +128,10 @@ SERVER_LOG=
 PASSWORD=
 declare -A QUERIES OK ERRS TIMEOUTS SQLSMITH_LOST SECS TOPS XX_SG XX_KNOWN XX_NEW CRASHES FATALS RC
 XX_ALL=0
-# What the postmaster logs when a backend crashes, and PANIC.
-CRASH_PATTERN='server process \(PID [0-9]+\) (was terminated|exited with exit code)|terminating any other active server processes|all server processes terminated; reinitializing|PANIC:'
+# What the postmaster logs when a backend crashes (one line per crash), and PANIC.
+CRASH_PATTERN='server process \(PID [0-9]+\) (was terminated|exited with exit code)|PANIC:'
+# The same, with what follows a crash (kept in findings.txt, not counted).
+CRASH_CONTEXT='server process \(PID [0-9]+\)|Failed process was running|terminating any other active server processes|all server processes terminated; reinitializing|PANIC:'
 
 # Runs psql as the cluster's superuser on the scratch database: no psqlrc, stop at the first error.
 su_psql() {
@@ -295,7 +297,7 @@ analyse_log() {
 	CRASHES[$duty]=$(grep -cE "$CRASH_PATTERN" "$file" || true)
 	# The log entries of the internal errors and crashes, statements included, for reproducing:
 	# an entry is a time-stamped line and its tab-indented continuation lines.
-	awk -v crash="$CRASH_PATTERN" '
+	awk -v crash="$CRASH_CONTEXT" '
 		/^[0-9][0-9][0-9][0-9]-/ { keep = ($0 ~ / XX[0-9A-Z][0-9A-Z][0-9A-Z] / || $0 ~ crash) }
 		keep' "$file" >>"$OUT/findings.txt"
 }
@@ -305,12 +307,12 @@ analyse_log() {
 report() {
 	local verify_rows=$1 verify_digest_rows=$2 strict=$3 facts_before=$4 facts_after=$5 total_secs=$6
 	local d status=0 crashes=0 sg=0 known=0 new=0 lost=0 short=0 queries=0
-	echo "| duty | queries | ok | errors | of which 57014 (timeout) | top SQLSTATEs of the errors | FATAL | crashes | XX in safeguard | XX in PostgreSQL, unknown | XX in PostgreSQL, known | seconds |"
-	echo "|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|"
+	echo "| duty | queries | ok | errors | of which 57014 (timeout) | top SQLSTATEs of the errors | FATAL | crashes | connections lost | XX in safeguard | XX in PostgreSQL, unknown | XX in PostgreSQL, known | seconds |"
+	echo "|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|"
 	for d in $SAFEGUARD_SQLSMITH_DUTIES; do
-		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "${QUERIES[$d]}" "${OK[$d]}" \
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "${QUERIES[$d]}" "${OK[$d]}" \
 			"${ERRS[$d]}" "${TIMEOUTS[$d]}" "${TOPS[$d]:--}" "${FATALS[$d]}" \
-			"$((CRASHES[$d] + SQLSMITH_LOST[$d]))" "${XX_SG[$d]}" "${XX_NEW[$d]}" "${XX_KNOWN[$d]}" "${SECS[$d]}"
+			"${CRASHES[$d]}" "${SQLSMITH_LOST[$d]}" "${XX_SG[$d]}" "${XX_NEW[$d]}" "${XX_KNOWN[$d]}" "${SECS[$d]}"
 		queries=$((queries + QUERIES[$d]))
 		crashes=$((crashes + CRASHES[$d]))
 		lost=$((lost + SQLSMITH_LOST[$d]))
@@ -326,7 +328,7 @@ report() {
 	echo "queries: $queries in all"
 	echo "data before (concerns referrals deadlines alerts provider_enquiries audit_rows): $facts_before"
 	echo "data after  (concerns referrals deadlines alerts provider_enquiries audit_rows): $facts_after"
-	echo "crashes: $crashes in the server log (a backend killed or exiting abnormally, PANIC, reinitialisation), $lost connections sqlsmith lost"
+	echo "crashes: $crashes in the server log (a backend killed by a signal or exiting abnormally, or PANIC); sqlsmith lost its connection $lost times"
 	echo "internal errors (SQLSTATE class XX): $sg in safeguard's C code; $new in PostgreSQL at a location not known;" \
 		"$known in PostgreSQL at a known location (bench/sqlsmith/known_core_xx.txt)"
 	echo "verify_audit() as ${PREFIX}auditor: $verify_rows broken rows; verify_audit(digest sealed before fuzzing): $verify_digest_rows rows; verify_audit_strict(digest): $strict"
