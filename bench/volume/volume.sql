@@ -494,6 +494,45 @@ BEGIN
            status::safeguard.deadline_status, closed_at, due
     FROM dl;
 
+    -- the rungs the sweeper fired while each deadline was open (as sweep.c computes their
+    -- instants), 30 s after they fell due (the worker's default interval is 60 s), or at the
+    -- first sweep after the deadline opened; none for a backlog (a sweep has yet to see it)
+    DROP TABLE IF EXISTS pg_temp.al;
+    CREATE TEMP TABLE al AS
+    SELECT d.c, d.cid, d.id AS deadline_id, e.rung, d.org, d.kind, d.subject_table, du.due, f.fire,
+           greatest(f.fire, d.opened_at) + interval '30 seconds' AS fired_at,
+           o.senior_contact_name, o.senior_contact_email,
+           array_position(enum_range(NULL::safeguard.alert_rung), e.rung) AS rung_no
+    FROM dl d
+    JOIN safeguard.deadline_rule r ON r.policy_id = d.policy_id AND r.kind = d.kind
+    JOIN safeguard.escalation_rung e ON e.policy_id = d.policy_id AND e.kind = d.kind
+    JOIN safeguard.organisation o ON o.id = d.org
+    CROSS JOIN LATERAL (SELECT safeguard.deadline_due(r.amount, r.unit, d.anchor, 'england-and-wales') AS due) du
+    CROSS JOIN LATERAL (SELECT CASE WHEN e.offset_amount = 0 THEN du.due
+                                    WHEN e.offset_unit = 'clock_hours' THEN du.due + make_interval(hours => e.offset_amount)
+                                    ELSE (safeguard.add_working_days(((du.due - interval '1 microsecond') AT TIME ZONE 'Europe/London')::date,
+                                                                     e.offset_amount, 'england-and-wales') + 1)::timestamp
+                                         AT TIME ZONE 'Europe/London' END AS fire) f
+    CROSS JOIN sg_vol.conf cf
+    WHERE d.c <= cf.n_cases
+      AND greatest(f.fire, d.opened_at) + interval '30 seconds' < cf.as_of
+      AND (d.closed_rec IS NULL OR greatest(f.fire, d.opened_at) + interval '30 seconds' < d.closed_rec);
+    INSERT INTO safeguard.deadline_alert (deadline_id, rung, case_id, organisation_id, kind, subject_table, subject_id,
+        due_at, fire_at, fired_at, contact_name, contact_email)
+    SELECT deadline_id, rung, c, org, kind, subject_table, cid, due, fire, fired_at, senior_contact_name, senior_contact_email
+    FROM al;
+    -- their notifications, delivered a few seconds later
+    INSERT INTO safeguard.outbox (id, channel, payload, created_at, delivered_at, delivered_by)
+    OVERRIDING SYSTEM VALUE
+    SELECT deadline_id * 4 + rung_no, 'safeguard_deadline',
+           jsonb_strip_nulls(jsonb_build_object('deadline_id', deadline_id, 'rung', rung::text, 'kind', kind,
+               'subject_table', subject_table, 'subject_id', cid, 'organisation_id', org, 'due_at', sg_vol.ct(due),
+               'case_id', c,
+               'contact_name', CASE WHEN rung = 'escalate' THEN senior_contact_name END,
+               'contact_email', CASE WHEN rung = 'escalate' THEN senior_contact_email END)),
+           fired_at, fired_at + interval '5 seconds', 'notifier'
+    FROM al;
+
     -- the audit rows the workflow writes, in the order it writes them
     RAISE DEBUG 'sg_vol % ms: %', round(extract(epoch FROM clock_timestamp() - t0) * 1000), 'DROP TABLE IF EXISTS pg_temp.ev;';
     DROP TABLE IF EXISTS pg_temp.ev;
@@ -618,6 +657,16 @@ BEGIN
                'feedback_waived_reason', CASE WHEN r.feedback_waived_reason IS NOT NULL THEN sg_vol.chg(r.feedback_waived_reason) END))
     FROM rv r WHERE r.closed_at IS NOT NULL
     UNION ALL
+    -- each rung fired, as the sweeper (a superuser without duties) wrote it
+    SELECT a.c, a.fired_at, a.cid * 100 + 90 + a.rung_no, 'deadline_alert', a.deadline_id::text, 'INSERT', NULL, a.rung::text,
+           current_user::text,
+           jsonb_strip_nulls(jsonb_build_object('deadline_id', a.deadline_id::text, 'rung', a.rung::text,
+               'case_id', a.c::text, 'organisation_id', a.org::text, 'kind', a.kind, 'subject_table', a.subject_table,
+               'subject_id', a.cid::text, 'due_at', sg_vol.ct(a.due), 'fire_at', sg_vol.ct(a.fire),
+               'fired_at', sg_vol.ct(a.fired_at), 'contact_name', a.senior_contact_name,
+               'contact_email', a.senior_contact_email))
+    FROM al a
+    UNION ALL
     -- the case closes with the step that ends its last open work
     SELECT k.c, k.closed_at, k.cid * 100 + k.step * 10 + 9, 'safeguarding_case', k.c::text, 'UPDATE', 'open', 'closed', k.actor,
            jsonb_build_object('state', jsonb_build_object('new', 'closed', 'old', 'open'),
@@ -639,8 +688,8 @@ BEGIN
         SELECT ev.*, a.org_id, a.duty, 'case:' || ev.case_id AS chain_key,
                -- one transaction per step: the concern and the step name it
                ((ev.ord / 10) * 10)::text::xid8 AS txid,
-               row_number() OVER (PARTITION BY ev.case_id ORDER BY ev.at, ev.ord) AS seq
-        FROM ev JOIN sg_vol.actor a ON a.role = ev.actor) q;
+               row_number() OVER (PARTITION BY ev.case_id ORDER BY ev.at, ev.ord, ev.row_key) AS seq
+        FROM ev LEFT JOIN sg_vol.actor a ON a.role = ev.actor) q;
     CREATE INDEX ON au (case_id, seq);
     ANALYZE au;
     RAISE DEBUG 'sg_vol % ms: %', round(extract(epoch FROM clock_timestamp() - t0) * 1000), 'hashes';
@@ -679,7 +728,8 @@ BEGIN
     IF NOT enable THEN
         ALTER EVENT TRIGGER safeguard_guard_ddl DISABLE;
         ALTER EVENT TRIGGER safeguard_guard_drop DISABLE;
-        FOREACH t IN ARRAY ARRAY['safeguarding_case', 'concern', 'triage', 'referral', 'deadline', 'audit_event'] LOOP
+        FOREACH t IN ARRAY ARRAY['safeguarding_case', 'concern', 'triage', 'referral', 'deadline', 'audit_event',
+                                 'deadline_alert', 'outbox'] LOOP
             EXECUTE format('ALTER TABLE safeguard.%I DISABLE TRIGGER USER', t);
         END LOOP;
     ELSE
@@ -736,7 +786,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['safeguarding_case', 'concern', 'referral', 'deadline', 'audit_event'] LOOP
+    FOREACH t IN ARRAY ARRAY['safeguarding_case', 'concern', 'referral', 'deadline', 'audit_event', 'outbox'] LOOP
         EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), greatest((SELECT max(id) FROM safeguard.%I), 1))',
                        'safeguard.' || t, t);
     END LOOP;
