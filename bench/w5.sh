@@ -28,6 +28,11 @@
 #   SAFEGUARD_BENCH_W5_SEED=1       generator seed
 #   SAFEGUARD_BENCH_W5_VERIFY=0     1: also time safeguard.verify_audit() over the whole trail
 #   SAFEGUARD_BENCH_W5_PLANS=       a directory to copy the plans to
+#   SAFEGUARD_BENCH_W5_PROPOSED=0   1: measure the indicator views as bench/w5/proposed_views.sql
+#                                   redefines them (applied before loading; the events query
+#                                   then filters on received_at, which that change adds)
+#   SAFEGUARD_BENCH_W5_SQL=         more SQL files to run (as a superuser) before loading, e.g. to
+#                                   try an index on an installed version that lacks it
 #
 # Exit status: 0 benchmark ran (targets met or not), 2 wrong results (a broken audit chain),
 # 1 other error.
@@ -38,6 +43,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if ((BENCH_QUICK)); then SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.01}; else SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.1}; fi
 SEED=${SAFEGUARD_BENCH_W5_SEED:-1}
 VERIFY=${SAFEGUARD_BENCH_W5_VERIFY:-0}
+PROPOSED=${SAFEGUARD_BENCH_W5_PROPOSED:-0}
 REPS=$BENCH_REPS
 ((REPS >= 3)) || REPS=3
 ((BENCH_QUICK)) && REPS=1
@@ -46,6 +52,16 @@ bench_init "$@"
 bench_require_int SAFEGUARD_BENCH_W5_SEED "$SEED"
 bench_db_create w5
 AS_OF="$(date -u +%Y-%m-%d) 00:00+00"
+for f in ${SAFEGUARD_BENCH_W5_SQL:-}; do
+	bench_log "W5: running $f"
+	bench_psql -f "$f" >/dev/null
+done
+EVENTS_FILTER="month >= (date_trunc('month', current_date) - interval '11 months')::date"
+if [[ "$PROPOSED" == 1 ]]; then
+	bench_log "W5: the indicator views as bench/w5/proposed_views.sql redefines them"
+	bench_psql -f "$BENCH_DIR/w5/proposed_views.sql" >/dev/null
+	EVENTS_FILTER="received_at >= (date_trunc('month', current_date) - interval '11 months')::date::timestamptz"
+fi
 
 # name | role | query
 QUERIES=(
@@ -55,7 +71,7 @@ QUERIES=(
 	"report_la_outcomes_outstanding|vol_cc1|SELECT * FROM safeguard.report_la_outcomes_outstanding"
 	"report_kpi|vol_reader|SELECT * FROM safeguard.report_kpi"
 	"report_indicators (12 months)|vol_reader|SELECT * FROM safeguard.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
-	"report_indicator_events (12 months)|vol_reader|SELECT * FROM safeguard.report_indicator_events WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
+	"report_indicator_events (12 months)|vol_reader|SELECT * FROM safeguard.report_indicator_events WHERE $EVENTS_FILTER"
 )
 
 # Loads a part of the volume (recent, rest), logging its time.

@@ -1,0 +1,84 @@
+-- bench/w5/proposed_views.sql: the change W5 proposes to the indicator views (the lead's call:
+-- view definitions), applied by bench/w5.sh to a scratch database when
+-- SAFEGUARD_BENCH_W5_PROPOSED=1, to measure it.
+--
+-- Why.  Every reader of the report views is subject to row-level security, and PostgreSQL
+-- then evaluates a query's own conditions only after the policies, unless the condition is
+-- leakproof; a condition that cannot go first cannot be an index condition.  report_kpi's
+-- 12-month filter (and a BI tool's "month >= ...") compares month, an expression of
+-- concern.received_at through date_trunc and AT TIME ZONE, neither leakproof: every concern
+-- ever received is read, filtered, for every dashboard refresh.  A comparison of the stored
+-- column received_at with a value computed once (timestamptz >= is leakproof) can be an index
+-- condition.  So:
+--   report_indicator_events gains a last column received_at (BI tools can filter on it);
+--   report_kpi filters received_at >= the first instant of the month 11 months ago
+--     (Europe/London): the same concerns as month >= that month;
+--   index concern_received_at on concern (received_at).
+-- Measured by W5 (bench/README.md): see H7's report for the figures.
+
+CREATE OR REPLACE VIEW safeguard.report_indicator_events WITH (security_invoker = true) AS
+WITH base AS (
+    SELECT x.id AS concern_id, r.id AS referral_id, coalesce(r.la_id, x.la_id) AS la_id,
+           coalesce(t.decided_team, 'No team recorded') AS team, x.source, x.received_at,
+           t.decided_at AS triaged_at, r.sent_at, r.decided_at AS la_decided_at, r.outcome_at,
+           CASE WHEN r.feedback_at IS NOT NULL OR r.state OPERATOR(pg_catalog.=) 'closed' THEN r.closed_at END AS closed_at
+    FROM safeguard.concern x
+    LEFT JOIN safeguard.triage t ON t.concern_id OPERATOR(pg_catalog.=) x.id
+    LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
+)
+SELECT b.concern_id, b.referral_id,
+       pg_catalog.date_trunc('month', safeguard.local_date(b.received_at))::date AS month,
+       b.la_id, o.name AS local_authority, b.team, b.source,
+       s.stage, s.stage_order, s.reached_at,
+       safeguard.working_days_between(safeguard.local_date(b.received_at),
+                                      safeguard.local_date(s.reached_at), o.division) AS working_days,
+       s.in_time,
+       b.received_at
+FROM base b
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) b.la_id
+LEFT JOIN LATERAL (
+    SELECT pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'triage') AS triage,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) ANY ('{send,send_immediate}'::text[])) AS send,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'la_outcome') AS outcome,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'feedback') AS feedback
+    FROM safeguard.deadline d
+    WHERE d.status OPERATOR(pg_catalog.=) ANY ('{met,breached}'::safeguard.deadline_status[])
+      AND ((d.subject_table OPERATOR(pg_catalog.=) 'concern' AND d.subject_id OPERATOR(pg_catalog.=) b.concern_id)
+        OR (d.subject_table OPERATOR(pg_catalog.=) 'referral' AND d.subject_id OPERATOR(pg_catalog.=) b.referral_id))
+) dl ON true
+CROSS JOIN LATERAL (VALUES
+    ('received', 0, b.received_at, NULL::boolean),
+    ('triage', 1, b.triaged_at, dl.triage),
+    ('referral_sent', 2, b.sent_at, dl.send),
+    ('la_decision', 3, b.la_decided_at, NULL::boolean),
+    ('outcome', 4, b.outcome_at, dl.outcome),
+    ('closure', 5, b.closed_at, dl.feedback)
+) AS s(stage, stage_order, reached_at, in_time)
+WHERE s.reached_at IS NOT NULL;
+
+CREATE OR REPLACE VIEW safeguard.report_kpi WITH (security_invoker = true) AS
+SELECT e.stage AS indicator,
+       pg_catalog.count(*) AS measured,
+       pg_catalog.count(*) FILTER (WHERE e.in_time) AS in_time,
+       pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE e.in_time)
+           OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(e.in_time), 0), 1) AS in_time_pct,
+       pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY e.working_days::double precision)::numeric
+           AS median_working_days
+FROM safeguard.report_indicator_events e
+-- the first instant of the month 11 months ago, Europe/London: the same concerns as
+-- month >= that month, compared on the stored column so that an index serves it
+WHERE e.received_at OPERATOR(pg_catalog.>=)
+      ((pg_catalog.date_trunc('month', safeguard.local_date(safeguard.now())::timestamp)
+        OPERATOR(pg_catalog.-) '11 months'::interval) AT TIME ZONE 'Europe/London')
+GROUP BY e.stage, e.stage_order
+ORDER BY e.stage_order;
+
+CREATE INDEX IF NOT EXISTS concern_received_at ON safeguard.concern (received_at);
+COMMENT ON INDEX safeguard.concern_received_at IS
+    'Concerns by time received: the 12-month window of report_kpi and BI filters on report_indicator_events.received_at.';
+COMMENT ON COLUMN safeguard.report_indicator_events.received_at IS
+    'When the concern was received (filter on it, rather than month, to read only the months asked for).';
