@@ -200,12 +200,12 @@ BEGIN
     ELSIF TG_OP = 'INSERT' THEN
         RAISE EXCEPTION 'referrals are created by a refer_to_la triage decision' USING ERRCODE = 'SG203';
     END IF;
-    o := pg_catalog.to_jsonb(OLD);
-    n := pg_catalog.to_jsonb(NEW);
-    SELECT coalesce(pg_catalog.array_agg(e.key), '{}') INTO changed
-      FROM pg_catalog.jsonb_each(n) e
-     WHERE e.value IS DISTINCT FROM o -> e.key AND e.key <> ALL (skip);
     IF NEW.state = OLD.state THEN
+        o := pg_catalog.to_jsonb(OLD);
+        n := pg_catalog.to_jsonb(NEW);
+        SELECT coalesce(pg_catalog.array_agg(e.key), '{}') INTO changed
+          FROM pg_catalog.jsonb_each(n) e
+         WHERE e.value IS DISTINCT FROM o -> e.key AND e.key <> ALL (skip);
         IF changed = '{}' THEN
             RETURN NEW;
         END IF;
@@ -231,6 +231,12 @@ BEGIN
     END IF;
     duty := safeguard_bench.pl_require_permit(t.permits, OLD.la_id,
                 format('move referral %s from %s to %s', OLD.id, OLD.state, NEW.state));
+    -- the columns this update changes (after the cheap refusals, as the C does)
+    o := pg_catalog.to_jsonb(OLD);
+    n := pg_catalog.to_jsonb(NEW);
+    SELECT coalesce(pg_catalog.array_agg(e.key), '{}') INTO changed
+      FROM pg_catalog.jsonb_each(n) e
+     WHERE e.value IS DISTINCT FROM o -> e.key AND e.key <> ALL (skip);
     SELECT x INTO bad FROM pg_catalog.unnest(changed) x WHERE x <> ALL (t.supplied) LIMIT 1;
     IF bad IS NOT NULL THEN
         RAISE EXCEPTION 'column % cannot change when a referral moves from % to %', bad, OLD.state, NEW.state
