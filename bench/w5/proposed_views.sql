@@ -14,7 +14,15 @@
 --   report_kpi filters received_at >= the first instant of the month 11 months ago
 --     (Europe/London): the same concerns as month >= that month;
 --   index concern_received_at on concern (received_at).
--- Measured by W5 (bench/README.md): see H7's report for the figures.
+--
+-- The queue views.  report_send_queue and report_la_outcomes_outstanding join
+-- safeguarding_case for one column, adult_pseudonym.  Under row-level security the planner
+-- may not read the statistics of referral.state (enum = is not leakproof), so it guesses that
+-- a seventh of all referrals are awaiting sending and hash-joins them with every case ever
+-- opened: a sequential scan of the whole case history per call.  A scalar subquery fetches the
+-- pseudonym of each listed referral's case by its key instead: the work follows the queue.
+-- (Same rows for every caller who may see the referral's case; a caller who sees a referral
+-- but not its case gets the row with a NULL pseudonym instead of no row.)
 
 CREATE OR REPLACE VIEW safeguard.report_indicator_events WITH (security_invoker = true) AS
 WITH base AS (
@@ -82,3 +90,45 @@ COMMENT ON INDEX safeguard.concern_received_at IS
     'Concerns by time received: the 12-month window of report_kpi and BI filters on report_indicator_events.received_at.';
 COMMENT ON COLUMN safeguard.report_indicator_events.received_at IS
     'When the concern was received (filter on it, rather than month, to read only the months asked for).';
+
+-- the queue views: the case's pseudonym by key, not a join with every case
+CREATE OR REPLACE VIEW safeguard.report_send_queue WITH (security_invoker = true) AS
+SELECT q.referral_id, q.case_id, q.la_id, q.local_authority,
+       (SELECT c.adult_pseudonym FROM safeguard.safeguarding_case c
+         WHERE c.id OPERATOR(pg_catalog.=) q.case_id) AS adult_pseudonym,
+       q.immediate_risk, q.created_at, q.age,
+       safeguard.working_days_since(q.created_at, o.division) AS age_working_days,
+       q.send_due_at, coalesce(q.overdue, false) AS overdue
+FROM safeguard.send_queue q
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) q.la_id;
+
+CREATE OR REPLACE VIEW safeguard.report_la_outcomes_outstanding WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, o.name AS local_authority,
+       (SELECT c.adult_pseudonym FROM safeguard.safeguarding_case c
+         WHERE c.id OPERATOR(pg_catalog.=) r.case_id) AS adult_pseudonym,
+       r.state, r.sent_at, safeguard.working_days_since(r.sent_at, o.division) AS age_working_days,
+       od.due_at AS outcome_due_at, coalesce(od.overdue, false) AS outcome_overdue,
+       ed.due_at AS escalation_due_at, coalesce(ed.overdue, false) AS escalation_overdue,
+       al.chases, al.last_alert_at,
+       CASE WHEN coalesce(ed.overdue, false) OR al.escalations OPERATOR(pg_catalog.>) 0 THEN 'escalated'
+            WHEN coalesce(od.overdue, false) OR al.chases OPERATOR(pg_catalog.>) 0 THEN 'chase'
+            ELSE 'awaiting' END AS chase_state,
+       r.la_contact AS named_contact, r.la_reference,
+       o.senior_contact_name, o.senior_contact_email
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.open_deadlines od ON od.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND od.subject_id OPERATOR(pg_catalog.=) r.id AND od.kind OPERATOR(pg_catalog.=) 'la_outcome'
+LEFT JOIN safeguard.open_deadlines ed ON ed.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND ed.subject_id OPERATOR(pg_catalog.=) r.id AND ed.kind OPERATOR(pg_catalog.=) 'la_outcome_escalation'
+CROSS JOIN LATERAL (
+    SELECT pg_catalog.count(*) FILTER (WHERE a.rung OPERATOR(pg_catalog.=) 'breach') AS chases,
+           pg_catalog.count(*) FILTER (WHERE a.rung OPERATOR(pg_catalog.=) 'escalate'
+                                        OR (a.rung OPERATOR(pg_catalog.=) 'breach'
+                                            AND a.kind OPERATOR(pg_catalog.=) 'la_outcome_escalation')) AS escalations,
+           pg_catalog.max(a.fired_at) AS last_alert_at
+    FROM safeguard.deadline_alert a
+    WHERE a.subject_table OPERATOR(pg_catalog.=) 'referral' AND a.subject_id OPERATOR(pg_catalog.=) r.id
+      AND a.kind OPERATOR(pg_catalog.=) ANY ('{la_outcome,la_outcome_escalation}'::text[])
+) al
+WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided}'::safeguard.referral_state[]);
