@@ -25,6 +25,7 @@
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
@@ -47,20 +48,33 @@ internal_xact_callback(XactEvent event, void *arg)
 	}
 }
 
-/* Returns the owner of the safeguard extension. */
+/*
+ * Returns the owner of the safeguard extension, looked up once per
+ * transaction: every internal statement asks, and get_extension_oid() is a
+ * catalog index scan (pg_extension has no syscache).  Within one
+ * transaction the extension cannot be replaced under running safeguard
+ * code, so the first answer holds until the transaction ends.
+ */
 static Oid
 extension_owner(void)
 {
 	static Oid	cached_ext = InvalidOid;
 	static Oid	cached_owner = InvalidOid;
-	Oid			ext = get_extension_oid("safeguard", false);
+	static LocalTransactionId cached_lxid = InvalidLocalTransactionId;
+	Oid			ext;
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
 
-	if (ext == cached_ext)
+	if (OidIsValid(cached_owner) && cached_lxid == MyProc->lxid)
 		return cached_owner;
+	ext = get_extension_oid("safeguard", false);
+	if (ext == cached_ext)
+	{
+		cached_lxid = MyProc->lxid;
+		return cached_owner;
+	}
 
 	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
@@ -71,6 +85,7 @@ extension_owner(void)
 		elog(ERROR, "safeguard extension %u not found", ext);
 	cached_owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
 	cached_ext = ext;
+	cached_lxid = MyProc->lxid;
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return cached_owner;
