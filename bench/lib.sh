@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: shared scaffolding of the workload benchmarks (bench/w*.sh, bench/run).
 # Source it, do not run it:
 #

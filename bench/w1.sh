@@ -39,7 +39,6 @@ SYNCS=${SAFEGUARD_BENCH_W1_SYNCS:-"on off"}
 if ((BENCH_QUICK)); then POOL=${SAFEGUARD_BENCH_W1_POOL:-1500}; else POOL=${SAFEGUARD_BENCH_W1_POOL:-4000}; fi
 WARMUP=2
 SCRIPTS=(safeguard bare floor plpgsql)
-SEQS=(next_sg next_bare next_floor next_pl)
 
 bench_init "$@"
 bench_require_int SAFEGUARD_BENCH_W1_POOL "$POOL"
@@ -78,8 +77,10 @@ run_cell() {
 		echo "$rep $clients $sync $s $lat $tps $p99 $n" >>"$BENCH_WORK/w1.results"
 		((n > maxn)) && maxn=$n
 	done <<<"$out"
-	# the next run may use half as much again as the busiest script of this one
-	((maxn * 3 / 2 > NEED)) && NEED=$((maxn * 3 / 2))
+	# the next run (perhaps with more clients, on a quieter machine) may take referrals twice as
+	# fast as the busiest script of this one did
+	local want=$((maxn * 2 * BENCH_SECONDS / secs + 100))
+	((want > NEED)) && NEED=$want
 	if ((rep > 0)); then
 		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
 			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \

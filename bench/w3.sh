@@ -73,7 +73,7 @@ SQL
 : >"$BENCH_WORK/w3.results"
 n=${#COMPARATORS[@]}
 for ((rep = 0; rep <= BENCH_REPS; rep++)); do
-	((rep == 0)) && bench_log "W3: warm-up round (not reported)" || bench_log "W3: repetition $rep/$BENCH_REPS"
+	if ((rep == 0)); then bench_log "W3: warm-up round (not reported)"; else bench_log "W3: repetition $rep/$BENCH_REPS"; fi
 	for ((i = 0; i < n; i++)); do
 		s=${COMPARATORS[$(((i + rep) % n))]}
 		bench_psql -c 'VACUUM safeguard.referral, safeguard.audit_event, safeguard_bench.bare_referral, safeguard_bench.floor_referral, safeguard_bench.floor_audit, safeguard_bench.pl_referral, safeguard_bench.pl_audit' -c CHECKPOINT >/dev/null

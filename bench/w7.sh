@@ -62,7 +62,7 @@ run_cell() {
 }
 
 : >"$BENCH_WORK/w7.results"
-cells=($CLIENTS)
+read -r -a cells <<<"$CLIENTS"
 bench_log "W7: warm-up (${WARMUP} s, not reported)"
 run_cell 0 2 "$WARMUP"
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
