@@ -88,8 +88,8 @@ measure() {
 		IFS='|' read -r name role sql <<<"${QUERIES[$i]}"
 		{
 			echo "SET ROLE $role;"
-			echo '\o /dev/null'
-			echo '\timing on'
+			printf '%s\n' '\o /dev/null'
+			printf '%s\n' '\timing on'
 			for ((k = 0; k <= REPS; k++)); do echo "$sql;"; done
 		} | bench_psql 2>&1 | awk '/^Time: / { print $2 }' | tail -n "$REPS" |
 			sed "s/^/$phase $i /" >>"$BENCH_WORK/w5.times"

@@ -95,24 +95,34 @@ breaches() {
 	bench_psql -At -c "SELECT count(*) FROM safeguard.deadline_alert WHERE rung = 'breach'"
 }
 
-# One W1 run; prints "<tps> <p99 ms> <transactions>" and raises NEED for the next run.
+# One W1 run of $1 seconds (the pool grown first); prints "<tps> <p99 ms> <transactions>".
 w1_run() {
 	local s tps lat p99 n f
 	ensure_pool
-	read -r s tps lat p99 n f < <(BENCH_ROLE=$OFFICER bench_pgbench "$CLIENTS" on "$BENCH_SECONDS" -f "$BENCH_DIR/w1/safeguard.sql")
-	((n * 3 / 2 > NEED)) && NEED=$((n * 3 / 2))
+	read -r s tps lat p99 n f < <(BENCH_ROLE=$OFFICER bench_pgbench "$CLIENTS" on "$1" -f "$BENCH_DIR/w1/safeguard.sql")
 	echo "$tps $p99 $n"
+}
+
+# Raises NEED to twice what a SECONDS-long run would use at the rate of a run of $2 s that
+# made $1 transactions (the fastest run so far sizes the pool, so that a quiet machine does not
+# run it dry).
+need_for() {
+	local need=$(($1 * BENCH_SECONDS * 2 / $2))
+	((need > NEED)) && NEED=$need
+	return 0
 }
 
 read -r n secs < <(drain)
 bench_log "W6: swept the history's due rungs first: $n in $secs s"
 bench_log "W6: warm-up run of W1 (not reported)"
 ensure_pool
-BENCH_SECONDS=2 w1_run >/dev/null
+read -r _ _ n < <(w1_run 2)
+need_for "$n" 2
 
 : >"$BENCH_WORK/w6.results"
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-	read -r tps p99 n < <(w1_run)
+	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
+	need_for "$n" "$BENCH_SECONDS"
 	echo "$rep alone $tps $p99 $n" >>"$BENCH_WORK/w6.results"
 	bench_log "W6: rep $rep: W1 alone: p99 $p99 ms, $tps tps"
 
@@ -136,7 +146,8 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	) &
 	loop=$!
 	sleep 1
-	read -r tps p99 n < <(w1_run)
+	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
+	need_for "$n" "$BENCH_SECONDS"
 	touch "$stop"
 	wait "$loop"
 	read -r calls swept_secs <"$BENCH_WORK/sweep.$rep"
