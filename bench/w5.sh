@@ -3,7 +3,7 @@
 # history, on one database.
 #
 # Data: bench/volume (seeded, deterministic): 150 local authorities, 5,000 providers and, at
-# SCALE 1.0, a decade of casework (1.6M cases, 2M concerns, ~1.2M referrals, every deadline and
+# SCALE 1.0, a decade of casework (1.6M cases, 2M concerns, ~960,000 referrals, every deadline and
 # audit row the workflow writes).  First the newest 10% of the cases is loaded (the last year:
 # all the open work and a year of closed history), the views are timed; then the older 90% is
 # added (closed history only: the open work is the same) and they are timed again.

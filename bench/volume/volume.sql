@@ -1,7 +1,7 @@
 -- bench/volume/volume.sql: a seeded generator of realistic casework volume, bulk-loaded.
 --
 -- A decade of history for 150 local authorities and 5,000 providers: at SCALE 1.0,
--- 1.6M cases, 2M concerns, ~1M referrals in every state, ~6M deadlines met, breached,
+-- 1.6M cases, 2M concerns, ~960,000 referrals in every state, ~6.7M deadlines met, breached,
 -- cancelled or open, and every audit row the workflow would have written (~17 per
 -- concern), hash-chained per case so that safeguard.verify_audit() passes.
 --
