@@ -43,7 +43,8 @@
 #   bench_admin_psql ARGS...    the same on the maintenance database
 #   bench_median V...           median of numbers (mean of the middle two for an even count)
 #   bench_pgbench CLIENTS SYNC SECONDS PGBENCH-ARGS...
-#                               one pgbench run (-n -M prepared, synchronous_commit = SYNC in
+#                               one pgbench run of SECONDS (or "tN": N transactions per client)
+#                               (-n -M prepared, synchronous_commit = SYNC in
 #                               every session, role $BENCH_ROLE when set, CHECKPOINT first);
 #                               prints one line per -f script, in order:
 #                                 <script> <tps> <latency avg ms> <p99 ms> <transactions> <failed>
@@ -213,8 +214,13 @@ bench_p99() {
 #   <script> <tps> <latency average ms> <p99 ms> <transactions> <failed>
 # Dies when pgbench fails, a client aborted, or a transaction failed.
 bench_pgbench() {
-	local clients=$1 sync=$2 secs=$3 threads out rc=0 opts logp
+	local clients=$1 sync=$2 secs=$3 threads out rc=0 opts logp length=()
 	shift 3
+	if [[ "$secs" =~ ^t([1-9][0-9]*)$ ]]; then
+		length=(-t "${BASH_REMATCH[1]}")
+	else
+		length=(-T "$secs")
+	fi
 	threads=$(nproc)
 	((threads <= clients)) || threads=$clients
 	opts="-c synchronous_commit=$sync"
@@ -222,7 +228,7 @@ bench_pgbench() {
 	logp=$BENCH_WORK/pgbench_log.$$.$RANDOM
 	bench_psql -c CHECKPOINT
 	out=$(cd "$BENCH_WORK" && PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }$opts" \
-		"$PGBENCH" -n -M prepared -T "$secs" -c "$clients" -j "$threads" \
+		"$PGBENCH" -n -M prepared "${length[@]}" -c "$clients" -j "$threads" \
 		--log --log-prefix="$logp" "$@" "$BENCH_DB" 2>&1) || rc=$?
 	if ((rc != 0)) || grep -q 'aborted' <<<"$out"; then
 		echo "$out" >&2
