@@ -132,3 +132,10 @@ CROSS JOIN LATERAL (
       AND a.kind OPERATOR(pg_catalog.=) ANY ('{la_outcome,la_outcome_escalation}'::text[])
 ) al
 WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided}'::safeguard.referral_state[]);
+
+-- The policy order.  Permissive policies are ORed last-named first, so for a reader the
+-- planner builds referred_scope's EXISTS over every referral (a hashed subplan: a scan of all
+-- referrals per query) before it tries the cheap may_report_on(la_id), which is true for every
+-- concern a regulator's reader sees.  Named to sort first, the policy is evaluated last and,
+-- for those readers, never.  (Same rows: OR is commutative.)
+ALTER POLICY referred_scope ON safeguard.concern RENAME TO a_referred_scope;
