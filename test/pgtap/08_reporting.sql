@@ -5,7 +5,7 @@
 -- asserted by SQLSTATE only.  What a role may see or do is checked under SET
 -- ROLE to that role; the clock is pinned by the superuser, between roles.
 BEGIN;
-SELECT plan(208);
+SELECT plan(209);
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, local authorities A and B, a provider; one role
@@ -705,6 +705,9 @@ SELECT is((SELECT sum(with_la)::int FROM safeguard.report_unallocated), 3,
           'report_unallocated counts it with B');
 SELECT ok(EXISTS (SELECT FROM safeguard.report_la_outcomes_outstanding WHERE referral_id = :r_x),
           'B''s officer sees it in report_la_outcomes_outstanding (its chase list)');
+SELECT matches((SELECT adult_pseudonym FROM safeguard.report_la_outcomes_outstanding WHERE referral_id = :r_x),
+               '^[0-9a-f]{64}$',
+               '... with the adult''s pseudonym: the case (A''s) comes with its referral (referred_scope), not NULL');
 SELECT ok(EXISTS (SELECT FROM safeguard.report_indicator_events WHERE referral_id = :r_x),
           'B''s officer sees its stages in report_indicator_events');
 SELECT results_eq($$SELECT "VALUE" FROM safeguard.sac_return(2025)
