@@ -23,7 +23,7 @@
 #      (summary.txt, server.log, sqlsmith-<duty>.log); bench/results/ is not committed.
 #
 # Usage:
-#   bench/sqlsmith.sh            20,000 queries per duty (about 70 minutes on 2 busy shared cores)
+#   bench/sqlsmith.sh            20,000 queries per duty (20 to 50 minutes on 2 shared cores, by their load)
 #   bench/sqlsmith.sh --quick    500 queries per duty, a smaller data set (a smoke run, ~2 min)
 #   bench/sqlsmith.sh --help
 #
