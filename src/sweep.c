@@ -18,6 +18,10 @@
  *	- The alert, its audit row, its outbox row and the NOTIFY commit or
  *	  vanish together.  Only open deadlines are read, through the partial
  *	  index on open deadlines: the cost grows with open work, not history.
+ *	- One sweep fires at most max_rungs, oldest anchor first (then deadline
+ *	  id, then ladder order), and stops reading once it has: the candidates
+ *	  come through a cursor, so a backlog costs each call about what it
+ *	  fires, and repeated calls drain it oldest first without starving any.
  */
 #include "postgres.h"
 
@@ -33,6 +37,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
@@ -119,15 +124,183 @@ payload(const Pending *p)
 	return buf.data;
 }
 
-/* SQL: sweep(max_rungs integer) -> integer: fires due rungs; returns how many. */
+/*
+ * The rungs not yet fired of open, unpaused deadlines, oldest anchor first
+ * (then deadline id, then ladder order): a deterministic order in which a
+ * backlog drains oldest first, so nothing starves behind newer work.  The
+ * inner query picks and sorts only the deadlines that still have a rung to
+ * fire (narrow rows, read through the partial index on open deadlines);
+ * everything else (the rule, the ladder, the contact, which rungs already
+ * fired) is joined row by row as the cursor is read, so a sweep that stops
+ * after max_rungs pays for the rows it read, not for every pending rung.
+ */
+static const char *const candidates_sql =
+"SELECT d.id, d.case_id, d.organisation_id, d.kind, d.subject_table, d.subject_id, "
+"coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
+"e.rung::pg_catalog.text, e.offset_amount, e.offset_unit::pg_catalog.text, "
+"o.senior_contact_name, o.senior_contact_email "
+"FROM (SELECT w.id, w.anchor_at FROM safeguard.deadline w "
+"  WHERE w.status OPERATOR(pg_catalog.=) 'open' AND w.paused_at IS NULL AND EXISTS ("
+"    SELECT 1 FROM safeguard.escalation_rung x "
+"    WHERE x.policy_id OPERATOR(pg_catalog.=) w.policy_id AND x.kind OPERATOR(pg_catalog.=) w.kind "
+"      AND NOT EXISTS (SELECT 1 FROM safeguard.deadline_alert y "
+"        WHERE y.deadline_id OPERATOR(pg_catalog.=) w.id AND y.rung OPERATOR(pg_catalog.=) x.rung)) "
+"  ORDER BY w.anchor_at, w.id) c "
+"JOIN safeguard.deadline d ON d.id OPERATOR(pg_catalog.=) c.id "
+"JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+"  AND r.kind OPERATOR(pg_catalog.=) d.kind "
+"JOIN safeguard.escalation_rung e ON e.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+"  AND e.kind OPERATOR(pg_catalog.=) d.kind "
+"JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id "
+"WHERE NOT EXISTS ("
+"  SELECT 1 FROM safeguard.deadline_alert a "
+"  WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) e.rung) "
+"ORDER BY c.anchor_at, c.id, e.rung";
+
+/* Most candidate rungs one cursor fetch reads. */
+#define SWEEP_FETCH_MAX 1000
+/* Fewest: a small budget still reads past rungs that are not due yet. */
+#define SWEEP_FETCH_MIN 100
+
+/*
+ * Opens the candidate cursor as the extension owner, with a fast-start plan
+ * made for this call: a plan kept from a sweep when deadline_alert was
+ * nearly empty would probe it by sequential scan for every candidate.
+ */
+static Portal
+open_candidates(void)
+{
+	SgInternalWrite iw;
+	Portal		portal;
+
+	sg_internal_begin(&iw);
+	PG_TRY();
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(candidates_sql, 0, NULL,
+											  CURSOR_OPT_NO_SCROLL | CURSOR_OPT_FAST_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "sweep: SPI_prepare_cursor failed: %s",
+				 SPI_result_code_string(SPI_result));
+		portal = SPI_cursor_open(NULL, plan, NULL, NULL, false);
+	}
+	PG_FINALLY();
+	{
+		sg_internal_end(&iw);
+	}
+	PG_END_TRY();
+	return portal;
+}
+
+/* Reads the next rows of the candidate cursor as the extension owner. */
+static void
+fetch_candidates(Portal portal, long count)
+{
+	SgInternalWrite iw;
+
+	sg_internal_begin(&iw);
+	PG_TRY();
+	{
+		SPI_cursor_fetch(portal, true, count);
+	}
+	PG_FINALLY();
+	{
+		sg_internal_end(&iw);
+	}
+	PG_END_TRY();
+}
+
+/* Reads one candidate row into p (strings copied to cxt), with its due and fire instants. */
+static void
+read_candidate(HeapTuple tup, TupleDesc desc, MemoryContext cxt, Pending *p)
+{
+	bool		isnull;
+	Datum		v;
+	char	   *unit = spi_text(tup, desc, 8, cxt);
+	char	   *division = spi_text(tup, desc, 10, cxt);
+	char	   *offset_unit = spi_text(tup, desc, 13, cxt);
+	int32		amount = DatumGetInt32(SPI_getbinval(tup, desc, 7, &isnull));
+	TimestampTz anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 9, &isnull));
+	int32		offset = DatumGetInt32(SPI_getbinval(tup, desc, 12, &isnull));
+
+	p->deadline_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+	v = SPI_getbinval(tup, desc, 2, &isnull);
+	p->case_id = isnull ? 0 : DatumGetInt64(v);
+	p->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+	p->kind = spi_text(tup, desc, 4, cxt);
+	p->subject_table = spi_text(tup, desc, 5, cxt);
+	p->subject_id = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
+	p->rung = spi_text(tup, desc, 11, cxt);
+	p->contact_name = spi_text(tup, desc, 14, cxt);
+	p->contact_email = spi_text(tup, desc, 15, cxt);
+	p->due = sg_deadline_due(amount, unit, anchor, division);
+	p->fire = rung_instant(p->due, offset, offset_unit, division);
+}
+
+/*
+ * Fires one due rung: claims it, then writes its outbox row and NOTIFY.
+ * Returns false when another sweep holds the claim (it fired the rung).
+ * Allocates in cxt.
+ */
+static bool
+fire_rung(const Pending *p, TimestampTz now, MemoryContext cxt)
+{
+	Oid			types[12] = {INT8OID, TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, INT8OID,
+		TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
+	Datum		values[12];
+	char		nulls[12] = "            ";
+	Oid			otypes[2] = {TEXTOID, TIMESTAMPTZOID};
+	Datum		ovalues[2];
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	uint64		claimed;
+
+	values[0] = Int64GetDatum(p->deadline_id);
+	values[1] = CStringGetTextDatum(p->rung);
+	values[2] = Int64GetDatum(p->case_id);
+	nulls[2] = p->case_id ? ' ' : 'n';
+	values[3] = Int64GetDatum(p->org_id);
+	values[4] = CStringGetTextDatum(p->kind);
+	values[5] = CStringGetTextDatum(p->subject_table);
+	values[6] = Int64GetDatum(p->subject_id);
+	values[7] = TimestampTzGetDatum(p->due);
+	values[8] = TimestampTzGetDatum(p->fire);
+	values[9] = TimestampTzGetDatum(now);
+	values[10] = p->contact_name ? CStringGetTextDatum(p->contact_name) : (Datum) 0;
+	nulls[10] = p->contact_name ? ' ' : 'n';
+	values[11] = p->contact_email ? CStringGetTextDatum(p->contact_email) : (Datum) 0;
+	nulls[11] = p->contact_email ? ' ' : 'n';
+	ovalues[0] = CStringGetTextDatum(payload(p));
+	ovalues[1] = TimestampTzGetDatum(now);
+	MemoryContextSwitchTo(old);
+
+	claimed = sg_exec_internal("INSERT INTO safeguard.deadline_alert (deadline_id, rung, case_id, "
+							   "organisation_id, kind, subject_table, subject_id, due_at, fire_at, fired_at, "
+							   "contact_name, contact_email) "
+							   "VALUES ($1, $2::safeguard.alert_rung, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+							   "ON CONFLICT DO NOTHING", 12, types, values, nulls);
+	if (claimed == 0)
+		return false;			/* another sweep fired it */
+	sg_exec_internal("INSERT INTO safeguard.outbox (channel, payload, created_at) "
+					 "VALUES ('safeguard_deadline', $1::pg_catalog.jsonb, $2)", 2, otypes, ovalues, NULL);
+	sg_exec_internal("SELECT pg_catalog.pg_notify('safeguard_deadline', $1)", 1, otypes, ovalues, NULL);
+	SPI_freetuptable(SPI_tuptable);
+	return true;
+}
+
+/*
+ * SQL: sweep(max_rungs integer) -> integer: fires due rungs; returns how many.
+ *
+ * Reads the candidates through a cursor, a batch at a time, and stops as
+ * soon as max_rungs have fired: a large backlog costs each call about what
+ * it fires, and successive calls drain it oldest first.
+ */
 Datum
 sg_sweep(PG_FUNCTION_ARGS)
 {
 	int32		max_rungs = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
 	TimestampTz now = sg_now();
-	MemoryContext cxt = CurrentMemoryContext;
-	Pending    *pending;
-	int			npending = 0;
+	MemoryContext batch;
+	Portal		portal;
 	int			fired = 0;
 
 	if (max_rungs < 1)
@@ -135,94 +308,35 @@ sg_sweep(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_rungs must be at least 1"),
 				 errhint("Pass how many rungs one call may fire, e.g. 1000.")));
+	batch = AllocSetContextCreate(CurrentMemoryContext, "safeguard sweep batch",
+								  ALLOCSET_DEFAULT_SIZES);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("SELECT d.id, d.case_id, d.organisation_id, d.kind, d.subject_table, d.subject_id, "
-					 "coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
-					 "e.rung::pg_catalog.text, e.offset_amount, e.offset_unit::pg_catalog.text, "
-					 "o.senior_contact_name, o.senior_contact_email "
-					 "FROM safeguard.deadline d "
-					 "JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
-					 "  AND r.kind OPERATOR(pg_catalog.=) d.kind "
-					 "JOIN safeguard.escalation_rung e ON e.policy_id OPERATOR(pg_catalog.=) d.policy_id "
-					 "  AND e.kind OPERATOR(pg_catalog.=) d.kind "
-					 "JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id "
-					 "WHERE d.status OPERATOR(pg_catalog.=) 'open' AND d.paused_at IS NULL AND NOT EXISTS ("
-					 "  SELECT 1 FROM safeguard.deadline_alert a "
-					 "  WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) e.rung) "
-					 "ORDER BY d.id, e.rung", 0, NULL, NULL, NULL);
-	pending = MemoryContextAlloc(cxt, sizeof(Pending) * Max(SPI_processed, 1));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	portal = open_candidates();
+	while (fired < max_rungs)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Pending    *p = &pending[npending];
-		Datum		v;
-		char	   *unit = spi_text(tup, desc, 8, cxt);
-		char	   *division = spi_text(tup, desc, 10, cxt);
-		char	   *offset_unit = spi_text(tup, desc, 13, cxt);
-		int32		amount = DatumGetInt32(SPI_getbinval(tup, desc, 7, &isnull));
-		TimestampTz anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 9, &isnull));
-		int32		offset = DatumGetInt32(SPI_getbinval(tup, desc, 12, &isnull));
+		SPITupleTable *rows;
+		uint64		nrows;
 
-		p->deadline_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		v = SPI_getbinval(tup, desc, 2, &isnull);
-		p->case_id = isnull ? 0 : DatumGetInt64(v);
-		p->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
-		p->kind = spi_text(tup, desc, 4, cxt);
-		p->subject_table = spi_text(tup, desc, 5, cxt);
-		p->subject_id = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
-		p->rung = spi_text(tup, desc, 11, cxt);
-		p->contact_name = spi_text(tup, desc, 14, cxt);
-		p->contact_email = spi_text(tup, desc, 15, cxt);
-		p->due = sg_deadline_due(amount, unit, anchor, division);
-		p->fire = rung_instant(p->due, offset, offset_unit, division);
-		if (p->fire <= now)
-			npending++;
+		fetch_candidates(portal, Min(Max(max_rungs - fired, SWEEP_FETCH_MIN), SWEEP_FETCH_MAX));
+		rows = SPI_tuptable;
+		nrows = SPI_processed;
+		if (nrows == 0)
+			break;
+		for (uint64 i = 0; i < nrows && fired < max_rungs; i++)
+		{
+			Pending		p;
+
+			read_candidate(rows->vals[i], rows->tupdesc, batch, &p);
+			if (p.fire <= now && fire_rung(&p, now, batch))
+				fired++;
+		}
+		SPI_freetuptable(rows);
+		MemoryContextReset(batch);
 	}
-
-	for (int i = 0; i < npending && fired < max_rungs; i++)
-	{
-		Pending    *p = &pending[i];
-		Oid			types[12] = {INT8OID, TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, INT8OID,
-			TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
-		Datum		values[12];
-		char		nulls[12] = "            ";
-		Oid			otypes[2] = {TEXTOID, TIMESTAMPTZOID};
-		Datum		ovalues[2];
-		char	   *doc;
-
-		values[0] = Int64GetDatum(p->deadline_id);
-		values[1] = CStringGetTextDatum(p->rung);
-		values[2] = Int64GetDatum(p->case_id);
-		nulls[2] = p->case_id ? ' ' : 'n';
-		values[3] = Int64GetDatum(p->org_id);
-		values[4] = CStringGetTextDatum(p->kind);
-		values[5] = CStringGetTextDatum(p->subject_table);
-		values[6] = Int64GetDatum(p->subject_id);
-		values[7] = TimestampTzGetDatum(p->due);
-		values[8] = TimestampTzGetDatum(p->fire);
-		values[9] = TimestampTzGetDatum(now);
-		values[10] = p->contact_name ? CStringGetTextDatum(p->contact_name) : (Datum) 0;
-		nulls[10] = p->contact_name ? ' ' : 'n';
-		values[11] = p->contact_email ? CStringGetTextDatum(p->contact_email) : (Datum) 0;
-		nulls[11] = p->contact_email ? ' ' : 'n';
-		if (sg_exec_internal("INSERT INTO safeguard.deadline_alert (deadline_id, rung, case_id, "
-							 "organisation_id, kind, subject_table, subject_id, due_at, fire_at, fired_at, "
-							 "contact_name, contact_email) "
-							 "VALUES ($1, $2::safeguard.alert_rung, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-							 "ON CONFLICT DO NOTHING", 12, types, values, nulls) == 0)
-			continue;			/* another sweep fired it */
-		doc = payload(p);
-		ovalues[0] = CStringGetTextDatum(doc);
-		ovalues[1] = TimestampTzGetDatum(now);
-		sg_exec_internal("INSERT INTO safeguard.outbox (channel, payload, created_at) "
-						 "VALUES ('safeguard_deadline', $1::pg_catalog.jsonb, $2)", 2, otypes, ovalues, NULL);
-		sg_exec_internal("SELECT pg_catalog.pg_notify('safeguard_deadline', $1)", 1, otypes, ovalues, NULL);
-		fired++;
-	}
+	SPI_cursor_close(portal);
 	SPI_finish();
+	MemoryContextDelete(batch);
 	PG_RETURN_INT32(fired);
 }
 
