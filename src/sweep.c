@@ -36,6 +36,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -165,20 +166,28 @@ static const char *const candidates_sql =
 /*
  * Opens the candidate cursor as the extension owner, with a fast-start plan
  * made for this call: a plan kept from a sweep when deadline_alert was
- * nearly empty would probe it by sequential scan for every candidate.
+ * nearly empty would probe it by sequential scan for every candidate.  The
+ * plan is made with jit off: its estimated cost passes jit_above_cost once
+ * many alerts exist, and compiling it cost more than reading the rows
+ * (measured: sweep(1000) 0.52 s with JIT, 0.17 s without).
  */
 static Portal
 open_candidates(void)
 {
 	SgInternalWrite iw;
 	Portal		portal;
+	int			nestlevel;
 
 	sg_internal_begin(&iw);
+	nestlevel = NewGUCNestLevel();
 	PG_TRY();
 	{
-		SPIPlanPtr	plan = SPI_prepare_cursor(candidates_sql, 0, NULL,
-											  CURSOR_OPT_NO_SCROLL | CURSOR_OPT_FAST_PLAN);
+		SPIPlanPtr	plan;
 
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		plan = SPI_prepare_cursor(candidates_sql, 0, NULL,
+								  CURSOR_OPT_NO_SCROLL | CURSOR_OPT_FAST_PLAN);
 		if (plan == NULL)
 			elog(ERROR, "sweep: SPI_prepare_cursor failed: %s",
 				 SPI_result_code_string(SPI_result));
@@ -189,6 +198,7 @@ open_candidates(void)
 		sg_internal_end(&iw);
 	}
 	PG_END_TRY();
+	AtEOXact_GUC(true, nestlevel);
 	return portal;
 }
 

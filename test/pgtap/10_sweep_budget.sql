@@ -9,7 +9,7 @@
 -- on Monday 2 March 2026 is due at the end of Tuesday 3 March: due_soon fires at once,
 -- breach at the end of 3 March, escalate at the end of Tuesday 10 March.
 BEGIN;
-SELECT plan(32);
+SELECT plan(33);
 
 SET LOCAL TimeZone = 'UTC';
 
@@ -173,6 +173,10 @@ SELECT is((SELECT count(*) FROM safeguard.audit_event e JOIN tap10_backlog b
            WHERE e.table_name = 'deadline_alert' AND e.action = 'INSERT')::integer, 1200,
     'and one audit row each');
 
+-- sweep() plans its cursor with jit off; the caller's setting is left as it was.
+SET LOCAL jit = on;
+SELECT safeguard.sweep(1) IS NOT NULL AS swept \gset
+SELECT is(current_setting('jit'), 'on', 'the caller''s jit setting is kept');
 SELECT throws_ok('SELECT safeguard.sweep(0)', '22023', NULL, 'a budget below 1 is refused');
 SELECT is_empty('SELECT * FROM safeguard.verify_audit()', 'verify_audit() finds no broken row');
 
