@@ -590,44 +590,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef SG_FUZZ_SMOKE
+#include "fuzz_smoke.h"
+
 /* Feeds seeded random inputs to the harness; usage: [iterations [seed]]. */
 int
 main(int argc, char **argv)
 {
 	long		iterations = 200000;
 	uint64_t	seed = 0x5AFE6A4Du;
-	uint64_t	state;
-	uint8_t		buf[320];
-	char	   *end = NULL;
 
-	if (argc > 1)
-		iterations = strtol(argv[1], &end, 10);
-	if (argc > 3 || (argc > 1 && (*end != '\0' || iterations <= 0)))
-	{
-		fprintf(stderr, "usage: %s [iterations [seed]]\n", argv[0]);
+	if (!fuzz_smoke_args(argc, argv, &iterations, &seed))
 		return 2;
-	}
-	if (argc > 2)
-		seed = strtoull(argv[2], &end, 0);
-	if (argc > 2 && *end != '\0')
-	{
-		fprintf(stderr, "usage: %s [iterations [seed]]\n", argv[0]);
-		return 2;
-	}
-	state = seed;
 	smoke_seed = seed;
 
 	printf("1..1\n");
 	fflush(stdout);
-	for (long i = 0; i < iterations; i++)
-	{
-		smoke_iteration = i;
-		size_t		len = (size_t) (splitmix64(&state) % (sizeof(buf) + 1));
-
-		for (size_t j = 0; j < len; j++)
-			buf[j] = (uint8_t) splitmix64(&state);
-		LLVMFuzzerTestOneInput(buf, len);
-	}
+	fuzz_smoke_run(iterations, seed, 320, &smoke_iteration);
 	printf("ok 1 - %ld random calendars: queries agree with the day walk, "
 		   "deadline properties hold (seed 0x%" PRIx64 ")\n",
 		   iterations, seed);

@@ -700,6 +700,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef SG_FUZZ_SMOKE
 #include "tap.h"
+#include "fuzz_smoke.h"
 
 /* Feeds seeded random inputs to the harness; usage: [iterations [seed]]. */
 int
@@ -707,38 +708,14 @@ main(int argc, char **argv)
 {
 	long		iterations = 200000;
 	uint64_t	seed = 0xA0D17C0DEu;
-	uint64_t	state;
-	uint8_t		buf[1200];
-	char	   *end = NULL;
 
-	if (argc > 1)
-		iterations = strtol(argv[1], &end, 10);
-	if (argc > 3 || (argc > 1 && (*end != '\0' || iterations <= 0)))
-	{
-		fprintf(stderr, "usage: %s [iterations [seed]]\n", argv[0]);
+	if (!fuzz_smoke_args(argc, argv, &iterations, &seed))
 		return 2;
-	}
-	if (argc > 2)
-		seed = strtoull(argv[2], &end, 0);
-	if (argc > 2 && *end != '\0')
-	{
-		fprintf(stderr, "usage: %s [iterations [seed]]\n", argv[0]);
-		return 2;
-	}
-	state = seed;
 	smoke_seed = seed;
 
 	printf("1..%d\n", NLAYOUTS);
 	fflush(stdout);
-	for (long i = 0; i < iterations; i++)
-	{
-		size_t		len = (size_t) (splitmix64(&state) % (sizeof(buf) + 1));
-
-		smoke_iteration = i;
-		for (size_t j = 0; j < len; j++)
-			buf[j] = (uint8_t) splitmix64(&state);
-		LLVMFuzzerTestOneInput(buf, len);
-	}
+	fuzz_smoke_run(iterations, seed, 1200, &smoke_iteration);
 	/* a layout that never met both outcomes would prove nothing */
 	for (int l = 0; l < NLAYOUTS; l++)
 		ok(same_bytes[l] > 0 && near_misses[l] > 0,
