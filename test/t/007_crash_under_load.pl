@@ -40,6 +40,10 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
 
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(valid_nhs_number);
+
 my $clients = 4;        # workflow clients in the first crash (even ones: synchronous_commit = off)
 my $cases = 2000;       # cases scripted per client: far more than run before the crash
 my $crash_after = 6000; # audit rows written by the load before the first stop (half before the second)
@@ -91,17 +95,7 @@ my $audit_before = $node->safe_psql('postgres', 'SELECT count(*) FROM safeguard.
 sub nhs_number
 {
 	my ($person) = @_;
-	my $base = 500000000 + $person * 7;
-	while (1)
-	{
-		my @d = split //, sprintf('%09d', $base);
-		my $s = 0;
-		$s += $d[$_] * (10 - $_) for 0 .. 8;
-		my $c = 11 - $s % 11;
-		$c = 0 if $c == 11;
-		return join('', @d) . $c if $c != 10;
-		$base++;
-	}
+	return valid_nhs_number(500000000 + $person * 7);
 }
 
 # One transaction of a client script: BEGIN, act as $role, run $select

@@ -34,6 +34,10 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
 
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(valid_nhs_number);
+
 my $as_of = '2026-01-15 12:00+00';    # the generator's as-of instant; reports are read at it
 my $clock = "SELECT safeguard.set_clock('$as_of') IS NOT NULL AS pinned \\gset\n";
 my $start = time;
@@ -235,17 +239,7 @@ sub read_all
 sub nhs_number
 {
 	my ($person) = @_;
-	my $base = 600000000 + $person * 7;
-	while (1)
-	{
-		my @d = split //, sprintf('%09d', $base);
-		my $s = 0;
-		$s += $d[$_] * (10 - $_) for 0 .. 8;
-		my $c = 11 - $s % 11;
-		$c = 0 if $c == 11;
-		return join('', @d) . $c if $c != 10;
-		$base++;
-	}
+	return valid_nhs_number(600000000 + $person * 7);
 }
 
 # The writer: case after case through the whole referral workflow, each step
