@@ -103,11 +103,12 @@ w1_run() {
 	echo "$tps $p99 $n"
 }
 
-# Raises NEED to twice what a SECONDS-long run would use at the rate of a run of $2 s that
-# made $1 transactions (the fastest run so far sizes the pool, so that a quiet machine does not
-# run it dry).
+# Raises NEED to twice what a SECONDS-long run would use at the rate $1 (transactions per
+# second, as pgbench reports it) of a run so far: the fastest run sizes the pool, so that a
+# quiet machine does not run it dry.
 need_for() {
-	local need=$(($1 * BENCH_SECONDS * 2 / $2))
+	local need
+	need=$(awk -v r="$1" -v s="$BENCH_SECONDS" 'BEGIN { printf "%d", r * s * 2 + 1 }')
 	((need > NEED)) && NEED=$need
 	return 0
 }
@@ -116,13 +117,14 @@ read -r n secs < <(drain)
 bench_log "W6: swept the history's due rungs first: $n in $secs s"
 bench_log "W6: warm-up run of W1 (not reported)"
 ensure_pool
-read -r _ _ n < <(w1_run 2)
-need_for "$n" 2
+# A fixed number of transactions (1000 per client, within the first pool), whatever the rate.
+read -r tps _ _ < <(w1_run t1000)
+need_for "$tps"
 
 : >"$BENCH_WORK/w6.results"
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
-	need_for "$n" "$BENCH_SECONDS"
+	need_for "$tps"
 	echo "$rep alone $tps $p99 $n" >>"$BENCH_WORK/w6.results"
 	bench_log "W6: rep $rep: W1 alone: p99 $p99 ms, $tps tps"
 
@@ -147,7 +149,7 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	loop=$!
 	sleep 1
 	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
-	need_for "$n" "$BENCH_SECONDS"
+	need_for "$tps"
 	touch "$stop"
 	wait "$loop"
 	read -r calls swept_secs <"$BENCH_WORK/sweep.$rep"
