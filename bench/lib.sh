@@ -39,6 +39,9 @@
 #   bench_init "$@"             --help (prints the calling script's header), install, re-exec
 #   bench_db_create NAME        creates database safeguard_bench_NAME with the extension,
 #                               dropped at exit; sets BENCH_DB
+#   bench_w1_setup RESERVED [no-comparators]
+#                               W1's referral pool (bench/w1/setup.sql) and comparators
+#                               (bench/w1/comparators.sql) in BENCH_DB; sets CC, INSP, OFFICER
 #   bench_psql ARGS...          psql on BENCH_DB: -X -q, ON_ERROR_STOP=1
 #   bench_admin_psql ARGS...    the same on the maintenance database
 #   bench_median V...           median of numbers (mean of the middle two for an even count)
@@ -177,6 +180,25 @@ bench_db_create() {
 	bench_admin_psql -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
 	BENCH_CREATED_DB=1
 	bench_psql -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION safeguard' >/dev/null
+}
+
+# Sets up W1's referral pool in BENCH_DB (bench/w1/setup.sql, with $1 referrals reserved at
+# its start) and, unless $2 is "no-comparators", the comparators (bench/w1/comparators.sql).
+# Sets CC, INSP and OFFICER to the roles setup.sql creates (<database>_cc, _insp, _officer),
+# dropping leftovers of an earlier run first and these at exit.
+bench_w1_setup() {
+	local reserved=$1 with=${2:-comparators} r
+	local -a files=(-f "$BENCH_DIR/w1/setup.sql")
+	CC=${BENCH_DB}_cc
+	INSP=${BENCH_DB}_insp
+	OFFICER=${BENCH_DB}_officer
+	for r in "$CC" "$INSP" "$OFFICER"; do
+		bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
+		bench_drop_role_at_exit "$r"
+	done
+	[[ "$with" == no-comparators ]] || files+=(-f "$BENCH_DIR/w1/comparators.sql")
+	bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved="$reserved" \
+		"${files[@]}" >/dev/null
 }
 
 # Registers role $1 to be dropped at exit (after the database; the caller creates it).

@@ -43,15 +43,7 @@ SCRIPTS=(safeguard bare floor plpgsql)
 bench_init "$@"
 bench_require_int SAFEGUARD_BENCH_W1_POOL "$POOL"
 bench_db_create w1
-CC=${BENCH_DB}_cc
-INSP=${BENCH_DB}_insp
-OFFICER=${BENCH_DB}_officer
-for r in "$CC" "$INSP" "$OFFICER"; do
-	bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
-	bench_drop_role_at_exit "$r"
-done
-bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved=100 \
-	-f "$BENCH_DIR/w1/setup.sql" -f "$BENCH_DIR/w1/comparators.sql" >/dev/null
+bench_w1_setup 100
 NEED=$POOL	# referrals each sequence must have left before a run; raised from what runs use
 
 # Grows the pool until every sequence has at least NEED referrals left.

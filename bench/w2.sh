@@ -27,15 +27,7 @@ WARMUP=2
 
 bench_init "$@"
 bench_db_create w2
-CC=${BENCH_DB}_cc
-INSP=${BENCH_DB}_insp
-OFFICER=${BENCH_DB}_officer
-for r in "$CC" "$INSP" "$OFFICER"; do
-	bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
-	bench_drop_role_at_exit "$r"
-done
-bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved=$RESERVED \
-	-f "$BENCH_DIR/w1/setup.sql" -f "$BENCH_DIR/w1/comparators.sql" >/dev/null
+bench_w1_setup "$RESERVED"
 bench_log "W2: making $((RESERVED + 2)) referrals through the workflow"
 bench_psql -c "CALL safeguard_bench.grow_pool($((RESERVED + 2)))"
 bench_psql -c 'VACUUM ANALYZE' >/dev/null

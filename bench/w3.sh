@@ -33,15 +33,7 @@ bench_init "$@"
 bench_require_int SAFEGUARD_BENCH_W3_ROWS "$ROWS"
 bench_require_int SAFEGUARD_BENCH_W3_CASES "$CASES"
 bench_db_create w3
-CC=${BENCH_DB}_cc
-INSP=${BENCH_DB}_insp
-OFFICER=${BENCH_DB}_officer
-for r in "$CC" "$INSP" "$OFFICER"; do
-	bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
-	bench_drop_role_at_exit "$r"
-done
-bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved=1 \
-	-f "$BENCH_DIR/w1/setup.sql" -f "$BENCH_DIR/w1/comparators.sql" >/dev/null
+bench_w1_setup 1
 bench_log "W3: making $CASES referrals through the workflow, then $ROWS clones of them"
 bench_psql -c "CALL safeguard_bench.grow_pool($CASES)"
 read -r _ LO HI < <(bench_psql -At -v rows="$ROWS" -f "$BENCH_DIR/w3/clone.sql" | grep '^w3_range ')

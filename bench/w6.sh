@@ -60,14 +60,7 @@ while read -r r; do
 	grep -qxF "$r" "$BENCH_WORK/roles.before" || bench_drop_role_at_exit "$r"
 done < <(bench_psql -At -c "SELECT role FROM sg_vol.actor")
 
-CC=${BENCH_DB}_cc
-INSP=${BENCH_DB}_insp
-OFFICER=${BENCH_DB}_officer
-for r in "$CC" "$INSP" "$OFFICER"; do
-	bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
-	bench_drop_role_at_exit "$r"
-done
-bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved=0 -f "$BENCH_DIR/w1/setup.sql" >/dev/null
+bench_w1_setup 0 no-comparators
 NEED=3000
 
 # Grows W1's pool until at least NEED referrals are left.

@@ -35,15 +35,7 @@ maxc=1
 for c in $CLIENTS; do bench_require_int SAFEGUARD_BENCH_W7_CLIENTS "$c"; ((c > maxc)) && maxc=$c; done
 NEEDED=$((maxc * PER))
 bench_db_create w7
-CC=${BENCH_DB}_cc
-INSP=${BENCH_DB}_insp
-OFFICER=${BENCH_DB}_officer
-for r in "$CC" "$INSP" "$OFFICER"; do
-	bench_admin_psql -c "DROP ROLE IF EXISTS $r" >/dev/null
-	bench_drop_role_at_exit "$r"
-done
-bench_psql -v cc="$CC" -v insp="$INSP" -v officer="$OFFICER" -v reserved=$NEEDED \
-	-f "$BENCH_DIR/w1/setup.sql" -f "$BENCH_DIR/w1/comparators.sql" >/dev/null
+bench_w1_setup "$NEEDED"
 bench_log "W7: making $((NEEDED + 2)) referrals through the workflow"
 bench_psql -c "CALL safeguard_bench.grow_pool($((NEEDED + 2)))"
 bench_psql -c 'VACUUM ANALYZE' >/dev/null
