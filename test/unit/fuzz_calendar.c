@@ -42,6 +42,7 @@
  */
 #include "calendar_math.h"
 #include "calendar_oracle.h"
+#include "fuzz_input.h"
 #include "prng.h"
 
 #include <inttypes.h>
@@ -54,39 +55,6 @@
 #define MAX_RUN 8				/* days per holiday run */
 #define MAX_QUERIES 64
 
-/* The unread part of the fuzz input. */
-typedef struct Input
-{
-	const uint8_t *p;
-	size_t		left;
-} Input;
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#ifdef SG_FUZZ_SMOKE
-static long smoke_iteration;	/* which seeded input is running */
-static uint64_t smoke_seed;
-#endif
-
-/* Returns the next nbytes of input, little-endian, zero past the end. */
-static uint64_t
-take(Input *in, int nbytes)
-{
-	uint64_t	v = 0;
-
-	for (int i = 0; i < nbytes; i++)
-	{
-		uint64_t	byte = 0;
-
-		if (in->left > 0)
-		{
-			byte = *in->p++;
-			in->left--;
-		}
-		v |= byte << (8 * i);
-	}
-	return v;
-}
 
 /* Prints the failed property and the calendar, then aborts; statuses show as -code. */
 static void

@@ -50,6 +50,7 @@
  *	then edits (1) and per edit kind (1) and its parameters.
  */
 #include "audit_encoding.h"
+#include "fuzz_input.h"
 #include "prng.h"
 
 #include <inttypes.h>
@@ -101,12 +102,6 @@ typedef struct Message
 	unsigned char bytes[SG_HASH_LEN + MAX_FIELDS * (SG_FIELD_HEADER + MAX_VALUE)];
 } Message;
 
-/* The unread part of the fuzz input. */
-typedef struct Input
-{
-	const uint8_t *p;
-	size_t		left;
-} Input;
 
 /* Per-layout counts, reported by the smoke build. */
 static long pairs[NLAYOUTS];
@@ -125,33 +120,6 @@ static const char *const tokens[] = {
 	"\x01\x01\x01\x01\x01\x01\x01", "\xff\xff\xff\xff",
 };
 #define NTOKENS ((int) (sizeof(tokens) / sizeof(tokens[0])))
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#ifdef SG_FUZZ_SMOKE
-static long smoke_iteration;	/* which seeded input is running */
-static uint64_t smoke_seed;
-#endif
-
-/* Returns the next nbytes of input, little-endian, zero past the end. */
-static uint64_t
-take(Input *in, int nbytes)
-{
-	uint64_t	v = 0;
-
-	for (int i = 0; i < nbytes; i++)
-	{
-		uint64_t	byte = 0;
-
-		if (in->left > 0)
-		{
-			byte = *in->p++;
-			in->left--;
-		}
-		v |= byte << (8 * i);
-	}
-	return v;
-}
 
 /* Prints bytes as hex on stderr, at most 400 of them. */
 static void

@@ -16,9 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_input.h"
 #include "prng.h"
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * Reads [iterations [seed]] from the command line into *iterations and
