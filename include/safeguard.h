@@ -114,6 +114,10 @@ extern char *sg_get_cstring(HeapTuple tup, TupleDesc desc, const char *name);
 /* Returns an enum or text column's label as a C string, or NULL. */
 extern char *sg_get_label(HeapTuple tup, TupleDesc desc, const char *name);
 
+/* Returns a column's label; raises SG202 (what is required, hint) when it is NULL. */
+extern char *sg_require_label(HeapTuple tup, TupleDesc desc, const char *name,
+							  const char *what, const char *hint);
+
 /* Returns an int8 column, or 0 when NULL. */
 extern int64 sg_get_int64(HeapTuple tup, TupleDesc desc, const char *name);
 

@@ -212,15 +212,13 @@ check_referrer(HeapTuple tup, TupleDesc desc)
 {
 	bool		isnull;
 	bool		anonymous = DatumGetBool(sg_get(tup, desc, "referrer_anonymous", &isnull));
-	char	   *source = sg_get_label(tup, desc, "source");
+	char	   *source = sg_require_label(tup, desc, "source", "the source of the concern",
+										"Say who raised it, e.g. relative, professional or anonymous.");
 	char	   *name = sg_get_cstring(tup, desc, "referrer_name");
 	char	   *phone = sg_get_cstring(tup, desc, "referrer_phone");
 	char	   *email = sg_get_cstring(tup, desc, "referrer_email");
 	char	   *address = sg_get_cstring(tup, desc, "referrer_address");
 
-	if (source == NULL)
-		missing("the source of the concern", "source",
-				"Say who raised it, e.g. relative, professional or anonymous.");
 	if (strcmp(source, "anonymous") == 0 && !anonymous)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_INVALID_REFERRER),

@@ -652,14 +652,9 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 	sg_require_admin("maintain organisations");
 
 	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
-	kind_name = sg_get_label(tup, desc, "kind");
+	kind_name = sg_require_label(tup, desc, "kind", "an organisation's kind",
+								 "Say what the organisation is, e.g. local_authority or provider.");
 	name = sg_get_cstring(tup, desc, "name");
-	if (kind_name == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("an organisation needs a kind"),
-				 errdetail("Column kind is empty."),
-				 errhint("Say what the organisation is, e.g. local_authority or provider.")));
 	if (!sg_org_kind_parse(kind_name, &kind))
 		elog(ERROR, "safeguard: unknown organisation kind \"%s\"", kind_name);
 	if (name == NULL || !sg_text_present(name, strlen(name)))

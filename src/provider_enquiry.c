@@ -443,11 +443,10 @@ check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 {
 	bool		isnull;
 	Oid			role = DatumGetObjectId(sg_get(tup, desc, "role", &isnull));
-	char	   *duty = sg_get_label(tup, desc, "duty");
+	char	   *duty = sg_require_label(tup, desc, "duty", "the appointee's duty",
+									  "Appoint as sam or enquiry_officer.");
 	SgDuty		d;
 
-	if (duty == NULL)
-		missing("the appointee's duty", "Appoint as sam or enquiry_officer.");
 	if (!sg_duty_parse(duty, &d))
 		elog(ERROR, "safeguard: unknown duty \"%s\"", duty);
 	if (!sg_role_holds_duty_for(role, SG_DUTY_BIT(d), e->la_id))
@@ -462,14 +461,13 @@ check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 static void
 check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 {
-	char	   *kind = sg_get_label(tup, desc, "kind");
+	char	   *kind = sg_require_label(tup, desc, "kind", "the kind of meeting",
+										"Say which meeting: initial, outcomes, monitoring or other.");
 	bool		isnull;
 	bool		held_null;
 	Datum		days = sg_get(tup, desc, "fact_finding_working_days", &isnull);
 	TimestampTz held = sg_get_ts(tup, desc, "held_at", &held_null);
 
-	if (kind == NULL)
-		missing("the kind of meeting", "Say which meeting: initial, outcomes, monitoring or other.");
 	sg_check_event_time(tup, desc, "held_at", e->decided_at, "the decision to invoke");
 	if (strcmp(kind, "initial") == 0)
 	{

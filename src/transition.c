@@ -38,15 +38,10 @@ int
 sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 			 const char *state_column)
 {
-	char	   *label = sg_get_label(tup, desc, state_column);
+	char	   *label = sg_require_label(tup, desc, state_column, psprintf("the %s state", m->name),
+											 "Move a record between states with the workflow functions (see the README).");
 	int			s;
 
-	if (label == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("the %s state is required", m->name),
-				 errdetail("Column %s is empty.", state_column),
-				 errhint("Move a record between states with the workflow functions (see the README).")));
 	if (!sg_fsm_state_parse(m, label, &s))
 		elog(ERROR, "safeguard: unknown %s state \"%s\"", m->name, label);
 	return s;

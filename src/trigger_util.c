@@ -103,6 +103,26 @@ sg_get_label(HeapTuple tup, TupleDesc desc, const char *name)
 	return OidOutputFunctionCall(typoutput, v);
 }
 
+/*
+ * Returns a column's label as sg_get_label does, raising SG202 when it is
+ * NULL: what names the value for the message ("the kind of meeting"), hint
+ * says what to supply.
+ */
+char *
+sg_require_label(HeapTuple tup, TupleDesc desc, const char *name, const char *what,
+				 const char *hint)
+{
+	char	   *label = sg_get_label(tup, desc, name);
+
+	if (label == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("%s is required", what),
+				 errdetail("Column %s is empty.", name),
+				 errhint("%s", hint)));
+	return label;
+}
+
 /* Returns an int8 column, or 0 when NULL. */
 int64
 sg_get_int64(HeapTuple tup, TupleDesc desc, const char *name)
