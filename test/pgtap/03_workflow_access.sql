@@ -84,10 +84,10 @@ SELECT results_eq($$SELECT c.relname::text COLLATE "default", c.relrowsecurity, 
                   $$VALUES ('concern', true, true), ('deadline', true, true), ('referral', true, true),
                            ('safeguarding_case', true, true), ('triage', true, true)$$,
                   'row-level security is enabled and forced on the five casework tables');
-SELECT policies_are('safeguard', 'concern', ARRAY['la_scope', 'reader_scope', 'referred_scope'], 'concern: la_scope, reader_scope for safeguard_reader, referred_scope (seen with its referral)');
+SELECT policies_are('safeguard', 'concern', ARRAY['la_scope', 'reader_scope', 'by_referral'], 'concern: la_scope, reader_scope for safeguard_reader, by_referral (seen with its referral)');
 SELECT policies_are('safeguard', 'triage', ARRAY['la_scope', 'reader_scope'], 'triage: la_scope, and reader_scope for safeguard_reader');
 SELECT policies_are('safeguard', 'referral', ARRAY['la_scope', 'reader_scope'], 'referral: la_scope, and reader_scope for safeguard_reader');
-SELECT policies_are('safeguard', 'safeguarding_case', ARRAY['la_scope', 'reader_scope', 'referred_scope'], 'safeguarding_case: la_scope, reader_scope for safeguard_reader, referred_scope (seen with its referral)');
+SELECT policies_are('safeguard', 'safeguarding_case', ARRAY['la_scope', 'reader_scope', 'by_referral'], 'safeguarding_case: la_scope, reader_scope for safeguard_reader, by_referral (seen with its referral)');
 SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen', 'reader_scope'], 'deadline: own_or_overseen, and reader_scope for safeguard_reader');
 
 --------------------------------------------------------------------------

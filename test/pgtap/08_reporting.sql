@@ -707,7 +707,7 @@ SELECT ok(EXISTS (SELECT FROM safeguard.report_la_outcomes_outstanding WHERE ref
           'B''s officer sees it in report_la_outcomes_outstanding (its chase list)');
 SELECT matches((SELECT adult_pseudonym FROM safeguard.report_la_outcomes_outstanding WHERE referral_id = :r_x),
                '^[0-9a-f]{64}$',
-               '... with the adult''s pseudonym: the case (A''s) comes with its referral (referred_scope), not NULL');
+               '... with the adult''s pseudonym: the case (A''s) comes with its referral (by_referral), not NULL');
 SELECT ok(EXISTS (SELECT FROM safeguard.report_indicator_events WHERE referral_id = :r_x),
           'B''s officer sees its stages in report_indicator_events');
 SELECT results_eq($$SELECT "VALUE" FROM safeguard.sac_return(2025)

@@ -1,9 +1,10 @@
-# ALTER EXTENSION safeguard UPDATE over live casework: 1.0 -> 1.1, 1.1 -> 1.2
-# and 1.0 -> 1.2, each compared with a fresh install.
+# ALTER EXTENSION safeguard UPDATE over live casework: 1.0 -> 1.1, then on
+# to the default version (safeguard.control), and 1.1, 1.2 and 1.0 straight
+# to it, each compared with a fresh install.
 #
-# Released scripts never change: the sha256 of safeguard--1.0.sql and
-# safeguard--1.0--1.1.sql (in the tree and as installed) is fixed here, so
-# an edit to a released script fails the suite.
+# Released scripts never change: the sha256 of safeguard--1.0.sql,
+# safeguard--1.0--1.1.sql and safeguard--1.1--1.2.sql (in the tree and as
+# installed) is fixed here, so an edit to a released script fails the suite.
 #
 # Database "upgraded": the extension is created at version 1.0 (run by the
 # installed, newer shared library) and casework is done through the 1.0
@@ -13,15 +14,17 @@
 # still there, unchanged in its 1.0 columns, the audit trail verifies (also
 # against a digest sealed before the update), every case about a known adult
 # has a pseudonym, and the workflow and the 1.1 reporting layer work on the
-# old rows and new ones.  Then the update to 1.2 over that 1.1 casework: every
-# row unchanged, chains and both digests verify, work goes on.
+# old rows and new ones.  Then the update to the default version over that
+# 1.1 casework: every row unchanged, chains and both digests verify, work
+# goes on.
 #
-# Database "at11": created at 1.1 with the seeded generator's casework, then
-# updated to 1.2.  Database "direct": 1.0 with casework, updated straight to
-# 1.2 (both scripts in one ALTER EXTENSION).
+# Databases "at11" and "at12": created at 1.1 and at 1.2 with the seeded
+# generator's casework, then updated to the default version.  Database
+# "direct": 1.0 with casework, updated straight to the default version (every
+# script in one ALTER EXTENSION).
 #
-# Databases "fresh11" and "fresh12", on the same node: CREATE EXTENSION at
-# 1.1 and at the default version 1.2.  Each updated schema must be the schema
+# Databases "fresh11" and "fresh": CREATE EXTENSION at 1.1 and at the default
+# version.  Each updated schema must be the schema
 # of the fresh install of its version, object for object: relations, columns
 # (as sets: a column added by ALTER TABLE may sit at another attnum),
 # functions (whole definitions), triggers, policies, constraints, indexes,
@@ -35,6 +38,10 @@ use Digest::SHA qw(sha256_hex);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+
+# The version CREATE EXTENSION installs, which every update ends at.
+my ($current) = slurp_file(($ENV{TESTDIR} // '.') . '/safeguard.control') =~ /^default_version = '([^']+)'/m;
+ok(defined $current, "safeguard.control names the default version") or BAIL_OUT('no default_version');
 
 my $node = PostgreSQL::Test::Cluster->new('upgrade');
 $node->init;
@@ -59,6 +66,7 @@ sub lines
 my %released = (
 	'safeguard--1.0.sql' => '7a5f3b7fc2e9b99276c17eff4fb33484179329af911f9b3bfef50737f77645dd',
 	'safeguard--1.0--1.1.sql' => '1376debfe92b6c091413b931edf2f5c3e0a66ef05a2646578736cac6c13bd0ce',
+	'safeguard--1.1--1.2.sql' => '6da0886d9dde87256882f17aede4902ce8e026586d04542c10def1fad449b09e',
 );
 my $sharedir = $node->config_data('--sharedir');
 foreach my $script (sort keys %released)
@@ -498,22 +506,22 @@ sub compare_catalogs
 compare_catalogs('upgraded', 'fresh11', '1.0 -> 1.1');
 
 #--------------------------------------------------------------------------
-# 6. 1.1 -> 1.2 over the casework updated from 1.0
+# 6. 1.1 -> the default version over the casework updated from 1.0
 #--------------------------------------------------------------------------
 my $digest11 = $node->safe_psql('upgraded', 'SELECT safeguard.audit_digest()');
 like($digest11, qr/^sg1:\d+:[0-9a-f]{64}$/, 'a second digest is sealed at 1.1');
 snapshot_rows('upgraded', 't06_before12');
 ($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
-is($ret, 0, 'ALTER EXTENSION safeguard UPDATE (1.1 -> 1.2) succeeds') or diag($stderr);
-is(version_of('upgraded'), '1.2', 'the extension is at version 1.2');
-rows_kept('upgraded', 't06_before12', '1.1 -> 1.2', [], []);
+is($ret, 0, "ALTER EXTENSION safeguard UPDATE (1.1 -> $current) succeeds") or diag($stderr);
+is(version_of('upgraded'), $current, "the extension is at version $current");
+rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], []);
 is( $node->safe_psql('upgraded', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest')
 UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest11')}),
-	"0\n0\n0", '1.1 -> 1.2: the chains verify, and so do the digests sealed at 1.0 and at 1.1');
+	"0\n0\n0", "1.1 -> $current: the chains verify, and so do the digests sealed at 1.0 and at 1.1");
 is( $node->safe_psql('upgraded', $clock . qq{
 SET ROLE t06_insp;
-SELECT safeguard.log_concern('2025-06-02 09:50+00', 'phone', 'relative', 'T06 after 1.2.',
+SELECT safeguard.log_concern('2025-06-02 09:50+00', 'phone', 'relative', 'T06 after the update.',
     '{Physical Abuse}', la_id => $ids{la}, referrer_anonymous => true, adult_nhs_number => '9434765919') AS c7 \\gset
 SELECT safeguard.triage_concern(:c7, 'no_referral', 'Already with the council.', true, true, false) AS none \\gset
 RESET ROLE;
@@ -522,15 +530,23 @@ SELECT concat_ws(' ', x.joined_open_case,
                          WHERE id = (SELECT case_id FROM safeguard.concern WHERE id = $ids{c1})),
     (SELECT count(*) FROM safeguard.verify_audit()))
 FROM safeguard.concern x JOIN safeguard.safeguarding_case k ON k.id = x.case_id WHERE x.id = :c7;
-}), 't t 0', '1.2: a repeat concern joins the adult\'s open case, same pseudonym, and the chains verify');
+}), 't t 0', "$current: a repeat concern joins the adult's open case, same pseudonym, and the chains verify");
 
 #--------------------------------------------------------------------------
-# 7. 1.1 with the generator's casework -> 1.2
+# 7. 1.1 and 1.2 with the generator's casework -> the default version
 #--------------------------------------------------------------------------
 my $generator = ($ENV{TESTDIR} // '.') . '/test/generator/generator.sql';
-$node->safe_psql('postgres', 'CREATE DATABASE at11');
-$node->safe_psql('at11', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard VERSION '1.1';\n\\i $generator\n");
-$node->safe_psql('at11', q{
+
+# Creates database $db at version $from with the generator's casework and a
+# sweep, seals a digest, updates it to the default version and checks that
+# every row is kept, the chains and the digest verify, and the workflow goes
+# on.
+sub generator_then_update
+{
+	my ($db, $from) = @_;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, "SET client_min_messages = warning;\nCREATE EXTENSION safeguard VERSION '$from';\n\\i $generator\n");
+	$node->safe_psql($db, q{
 SET client_min_messages = warning;
 SELECT sg_gen.setup();
 SELECT sg_gen.plan(20250, 60, '2025-10-01', '2026-01-10') AS planned \gset
@@ -538,22 +554,22 @@ SELECT sg_gen.execute('2026-01-15 12:00+00') AS steps \gset
 SELECT safeguard.set_clock('2026-02-20 12:00+00') IS NOT NULL AS pinned \gset
 SELECT safeguard.sweep(100000) AS fired \gset
 });
-is(version_of('at11'), '1.1', 'at11: created at 1.1');
-my $digest_at11 = $node->safe_psql('at11', 'SELECT safeguard.audit_digest()');
-cmp_ok($node->safe_psql('at11', 'SELECT count(*) FROM safeguard.concern'), '==', 60,
-	'at11: the generator logged its 60 concerns at 1.1');
-snapshot_rows('at11', 't06_before12');
-($ret, $stdout, $stderr) = $node->psql('at11', 'ALTER EXTENSION safeguard UPDATE');
-is($ret, 0, 'at11: ALTER EXTENSION safeguard UPDATE succeeds') or diag($stderr);
-is(version_of('at11'), '1.2', 'at11: the extension is at version 1.2');
-rows_kept('at11', 't06_before12', 'at11 1.1 -> 1.2', [], []);
-is( $node->safe_psql('at11', qq{
-SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_at11')}),
-	"0\n0", 'at11: the chains and the digest sealed at 1.1 verify at 1.2');
-is( $node->safe_psql('at11', q{
+	is(version_of($db), $from, "$db: created at $from");
+	my $sealed = $node->safe_psql($db, 'SELECT safeguard.audit_digest()');
+	cmp_ok($node->safe_psql($db, 'SELECT count(*) FROM safeguard.concern'), '==', 60,
+		"$db: the generator logged its 60 concerns at $from");
+	snapshot_rows($db, 't06_before_update');
+	my ($ret, $stdout, $stderr) = $node->psql($db, 'ALTER EXTENSION safeguard UPDATE');
+	is($ret, 0, "$db: ALTER EXTENSION safeguard UPDATE succeeds") or diag($stderr);
+	is(version_of($db), $current, "$db: the extension is at version $current");
+	rows_kept($db, 't06_before_update', "$db $from -> $current", [], []);
+	is( $node->safe_psql($db, qq{
+SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$sealed')}),
+		"0\n0", "$db: the chains and the digest sealed at $from verify at $current");
+	is( $node->safe_psql($db, q{
 SELECT safeguard.set_clock('2026-02-23 10:00+00') IS NOT NULL AS pinned \gset
 SET ROLE gen_insp_north;
-SELECT safeguard.log_concern('2026-02-23 09:00+00', 'phone', 'relative', 'T06 at11 after 1.2.',
+SELECT safeguard.log_concern('2026-02-23 09:00+00', 'phone', 'relative', 'T06 after the update.',
     '{Neglect and Acts of Omission}', la_id => (SELECT id FROM safeguard.organisation WHERE code = 'GEN-LA1'),
     referrer_anonymous => true) AS c \gset
 SELECT safeguard.triage_concern(:c, 'refer_to_la', 'Needs the council.', true, true, true) AS r \gset
@@ -562,10 +578,15 @@ SET ROLE gen_cc;
 SELECT safeguard.send_referral(:r, 'phone') AS sent \gset
 RESET ROLE;
 SELECT :'sent' || ' ' || (SELECT count(*) FROM safeguard.verify_audit());
-}), 'sent 0', 'at11: the workflow goes on at 1.2 and the chains verify');
+}), 'sent 0', "$db: the workflow goes on at $current and the chains verify");
+	return;
+}
+
+generator_then_update('at11', '1.1');
+generator_then_update('at12', '1.2');
 
 #--------------------------------------------------------------------------
-# 8. 1.0 with casework -> 1.2 in one update
+# 8. 1.0 with casework -> the default version in one update
 #--------------------------------------------------------------------------
 $node->safe_psql('postgres', 'CREATE DATABASE direct');
 $node->safe_psql('direct', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard VERSION '1.0';");
@@ -574,25 +595,26 @@ my $digest_direct = $node->safe_psql('direct', 'SELECT safeguard.audit_digest()'
 snapshot_rows('direct', 't06_before');
 ($ret, $stdout, $stderr) = $node->psql('direct', 'ALTER EXTENSION safeguard UPDATE');
 is($ret, 0, 'direct: ALTER EXTENSION safeguard UPDATE from 1.0 succeeds') or diag($stderr);
-is(version_of('direct'), '1.2', 'direct: the extension is at version 1.2');
-rows_kept('direct', 't06_before', 'direct 1.0 -> 1.2', ['pseudonym_key'], [ 'audit_event', 'serial_lock' ]);
+is(version_of('direct'), $current, "direct: the extension is at version $current");
+rows_kept('direct', 't06_before', "direct 1.0 -> $current", ['pseudonym_key'], [ 'audit_event', 'serial_lock' ]);
 is( $node->safe_psql('direct', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_direct')}),
-	"0\n0", 'direct: the chains and the digest sealed at 1.0 verify at 1.2');
+	"0\n0", "direct: the chains and the digest sealed at 1.0 verify at $current");
 is( $node->safe_psql('direct', q{
 SELECT count(*) FILTER (WHERE adult_pseudonym ~ '^[0-9a-f]{64}$') || '/' || count(*)
 FROM safeguard.safeguarding_case WHERE adult_key IS NOT NULL}),
 	'2/2', 'direct: every case about a known adult has its pseudonym');
 
 #--------------------------------------------------------------------------
-# 9. Every updated schema is the schema of a fresh 1.2
+# 9. Every updated schema is the schema of a fresh install
 #--------------------------------------------------------------------------
-$node->safe_psql('postgres', 'CREATE DATABASE fresh12');
-$node->safe_psql('fresh12', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard;");
-is(version_of('fresh12'), '1.2', 'a fresh CREATE EXTENSION gives 1.2');
-compare_catalogs('upgraded', 'fresh12', '1.0 -> 1.1 -> 1.2');
-compare_catalogs('at11', 'fresh12', '1.1 -> 1.2');
-compare_catalogs('direct', 'fresh12', '1.0 -> 1.2');
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('fresh', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard;");
+is(version_of('fresh'), $current, "a fresh CREATE EXTENSION gives $current");
+compare_catalogs('upgraded', 'fresh', "1.0 -> 1.1 -> $current");
+compare_catalogs('at11', 'fresh', "1.1 -> $current");
+compare_catalogs('at12', 'fresh', "1.2 -> $current");
+compare_catalogs('direct', 'fresh', "1.0 -> $current");
 
 $node->stop;
 done_testing();
