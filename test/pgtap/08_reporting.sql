@@ -5,7 +5,7 @@
 -- asserted by SQLSTATE only.  What a role may see or do is checked under SET
 -- ROLE to that role; the clock is pinned by the superuser, between roles.
 BEGIN;
-SELECT plan(209);
+SELECT plan(214);
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, local authorities A and B, a provider; one role
@@ -742,6 +742,29 @@ SELECT is((SELECT count(*)::int FROM pg_catalog.pg_class c
            WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'v' AND c.relname LIKE 'report\_%'
              AND pg_catalog.has_table_privilege('t08_nobody', c.oid, 'SELECT')), 0,
           'PUBLIC holds SELECT on no report view');
+
+--------------------------------------------------------------------------
+-- 13. The drill-down view fetches each concern's triage and referral by key
+-- (1.3): its rows are those of a plain join of the three tables, for every
+-- kind of reader, under each one's row-level security.
+--------------------------------------------------------------------------
+\set plain_view 'SELECT concern_id, referral_id, la_id, team, stage, reached_at FROM safeguard.report_indicator_events WHERE stage IN (''received'', ''triage'', ''referral_sent'', ''la_decision'', ''outcome'')'
+\set plain_join 'SELECT x.id AS concern_id, r.id AS referral_id, coalesce(r.la_id, x.la_id) AS la_id, coalesce(t.decided_team, ''No team recorded'') AS team, s.stage, s.reached_at FROM safeguard.concern x LEFT JOIN safeguard.triage t ON t.concern_id = x.id LEFT JOIN safeguard.referral r ON r.concern_id = x.id CROSS JOIN LATERAL (VALUES (''received'', x.received_at), (''triage'', t.decided_at), (''referral_sent'', r.sent_at), (''la_decision'', r.decided_at), (''outcome'', r.outcome_at)) AS s(stage, reached_at) WHERE s.reached_at IS NOT NULL'
+SET ROLE t08_cc;
+SELECT bag_eq(:'plain_view', :'plain_join', 'report_indicator_events as the contact centre: the rows of a plain join of concern, triage and referral');
+RESET ROLE;
+SET ROLE t08_la_a;
+SELECT bag_eq(:'plain_view', :'plain_join', '... as A''s officer');
+RESET ROLE;
+SET ROLE t08_la_b;
+SELECT bag_eq(:'plain_view', :'plain_join', '... as B''s officer (a referral corrected to B brings its concern along)');
+RESET ROLE;
+SET ROLE t08_reader_a;
+SELECT bag_eq(:'plain_view', :'plain_join', '... as A''s reader');
+RESET ROLE;
+SET ROLE t08_reader_cqc;
+SELECT bag_eq(:'plain_view', :'plain_join', '... as the regulator''s reader');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
