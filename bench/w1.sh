@@ -146,6 +146,15 @@ for c in $CLIENTS; do
 			if [[ $y == on && $s == bare ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
 			bench_row W1 "$c" "$y" "$s" "$(printf '%.3f ms' "$med")" "$ratio" "$target" "$met"
 		done
+		# What one audit row costs with no check at all: the floor against bare, in the same
+		# runs.  A product that writes its audit row in the transaction is at least this much
+		# slower than bare, so this is the least "safeguard / bare" could be.
+		if [[ " ${SCRIPTS[*]} " == *" floor "* && " ${SCRIPTS[*]} " == *" bare "* ]]; then
+			ratios=$(awk -v c="$c" -v y="$y" '$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
+				END { for (r in reps) if (lat[r, "bare"] > 0) printf "%.6f\n", lat[r, "floor"] / lat[r, "bare"] }' "$BENCH_WORK/w1.results")
+			# shellcheck disable=SC2086
+			bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - "$(printf '%.2f' "$(bench_median $ratios)")" - -
+		fi
 	done
 done
 echo
