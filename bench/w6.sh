@@ -13,12 +13,15 @@
 # Each repetition, interleaved:
 #   alone   W1 (bench/w1/safeguard.sql, the officer deciding referrals, CLIENTS clients,
 #           synchronous_commit on) for SAFEGUARD_BENCH_SECONDS with no sweep
+#   busy    a comparator: W1 runs next to a session that only counts a
+#           series in SQL over and over: what any CPU-bound third session costs W1 here
 #   sweep   the backlog is loaded; a session calls safeguard.sweep() in a loop (batches of
 #           BATCH rungs, 1000 being what the background worker asks for); one second later
 #           W1 runs for SAFEGUARD_BENCH_SECONDS; then the loop stops and what is left of the
 #           backlog is swept in one call (timed, not under W1)
 # Reported: the median over repetitions of W1's p99 latency (from pgbench --log) in each, the
-# ratio sweep / alone (target <= 1.10: "W1's p99 latency rises at most 10%"), W1's throughput,
+# ratio sweep / alone (target <= 1.10: "W1's p99 latency rises at most 10%") and busy / alone,
+# W1's throughput,
 # and the sweep's throughput in breaches per second while W1 ran and in the final bulk call.
 #
 # Environment (see also bench/lib.sh):
@@ -121,6 +124,24 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	echo "$rep alone $tps $p99 $n" >>"$BENCH_WORK/w6.results"
 	bench_log "W6: rep $rep: W1 alone: p99 $p99 ms, $tps tps"
 
+	# Comparator: the same W1 run next to a session that only keeps a core busy (a series
+	# counted in SQL, over and over: no safeguard function, no lock, no write).  What any
+	# CPU-bound third session costs W1 on this machine, to set the sweep's figure against.
+	stop=$BENCH_WORK/stop_busy.$rep
+	(
+		while [[ ! -e "$stop" ]]; do
+			bench_psql -At -c "SELECT count(*) FROM pg_catalog.generate_series(1, 3000000)" >/dev/null
+		done
+	) &
+	loop=$!
+	sleep 1
+	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
+	need_for "$tps"
+	touch "$stop"
+	wait "$loop"
+	echo "$rep busy $tps $p99 $n" >>"$BENCH_WORK/w6.results"
+	bench_log "W6: rep $rep: W1 next to a CPU-bound session: p99 $p99 ms, $tps tps"
+
 	read -r lo hi < <(bench_psql -At -F ' ' -c "SELECT * FROM sg_vol.backlog_range($REFERRALS)")
 	t=$SECONDS
 	bench_psql -c "CALL sg_vol.load($lo, $hi, 20000)" -c "ANALYZE safeguard.deadline" >/dev/null 2>&1
@@ -178,9 +199,12 @@ rate=$(bench_median $(col sweep 9))
 # shellcheck disable=SC2046
 bulk=$(bench_median $(col sweep 12))
 ratio=$(bench_ratio "$p_sweep" "$p_alone")
+# shellcheck disable=SC2046
+p_busy=$(bench_median $(col busy 4))
 bench_log "W6: W1 throughput $(printf '%.0f' "$t_alone") tps alone, $(printf '%.0f' "$t_sweep") tps during the sweep; sweep $rate breaches/s during W1 (sweep($BATCH) batches), $bulk breaches/s in one call afterwards"
 bench_row "W6 W1 p99 during sweep" "$CLIENTS" on "safeguard, sweeping" "$(printf '%.3f ms' "$p_sweep")" - - -
 bench_row "W6 W1 p99 during sweep" "$CLIENTS" on "W1 alone" "$(printf '%.3f ms' "$p_alone")" "$ratio" "<= 1.10" "$(bench_verdict "$ratio" '<=' 1.10)"
+bench_row "W6 W1 p99 next to a CPU-bound session" "$CLIENTS" on "W1 alone" "$(printf '%.3f ms' "$p_busy")" "$(bench_ratio "$p_busy" "$p_alone")" - -
 bench_row "W6 sweep throughput" 1 - "during W1, sweep($BATCH)" "$rate breaches/s" - - -
 bench_row "W6 sweep throughput" 1 - "one call, after W1" "$bulk breaches/s" - - -
 exit "$status"
