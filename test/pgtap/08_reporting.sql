@@ -750,21 +750,14 @@ SELECT is((SELECT count(*)::int FROM pg_catalog.pg_class c
 --------------------------------------------------------------------------
 \set plain_view 'SELECT concern_id, referral_id, la_id, team, stage, reached_at FROM safeguard.report_indicator_events WHERE stage IN (''received'', ''triage'', ''referral_sent'', ''la_decision'', ''outcome'')'
 \set plain_join 'SELECT x.id AS concern_id, r.id AS referral_id, coalesce(r.la_id, x.la_id) AS la_id, coalesce(t.decided_team, ''No team recorded'') AS team, s.stage, s.reached_at FROM safeguard.concern x LEFT JOIN safeguard.triage t ON t.concern_id = x.id LEFT JOIN safeguard.referral r ON r.concern_id = x.id CROSS JOIN LATERAL (VALUES (''received'', x.received_at), (''triage'', t.decided_at), (''referral_sent'', r.sent_at), (''la_decision'', r.decided_at), (''outcome'', r.outcome_at)) AS s(stage, reached_at) WHERE s.reached_at IS NOT NULL'
-SET ROLE t08_cc;
-SELECT bag_eq(:'plain_view', :'plain_join', 'report_indicator_events as the contact centre: the rows of a plain join of concern, triage and referral');
-RESET ROLE;
-SET ROLE t08_la_a;
-SELECT bag_eq(:'plain_view', :'plain_join', '... as A''s officer');
-RESET ROLE;
-SET ROLE t08_la_b;
-SELECT bag_eq(:'plain_view', :'plain_join', '... as B''s officer (a referral corrected to B brings its concern along)');
-RESET ROLE;
-SET ROLE t08_reader_a;
-SELECT bag_eq(:'plain_view', :'plain_join', '... as A''s reader');
-RESET ROLE;
-SET ROLE t08_reader_cqc;
-SELECT bag_eq(:'plain_view', :'plain_join', '... as the regulator''s reader');
-RESET ROLE;
+SELECT format('SET ROLE %I', r),
+       format('SELECT bag_eq(%L, %L, %L)', :'plain_view', :'plain_join',
+              'report_indicator_events as ' || d || ': the rows of a plain join of concern, triage and referral'),
+       'RESET ROLE'
+FROM (VALUES (1, 't08_cc', 'the contact centre'), (2, 't08_la_a', 'A''s officer'),
+             (3, 't08_la_b', 'B''s officer (a referral corrected to B brings its concern along)'),
+             (4, 't08_reader_a', 'A''s reader'), (5, 't08_reader_cqc', 'the regulator''s reader')) AS v(n, r, d)
+ORDER BY n \gexec
 
 SELECT * FROM finish();
 ROLLBACK;
