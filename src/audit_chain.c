@@ -40,7 +40,9 @@
 #include "common/cryptohash.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(sg_verify_audit);
 PG_FUNCTION_INFO_V1(sg_verify_audit_digest);
@@ -253,6 +255,13 @@ report(Problem *p, int64 id, const char *chain_key, int64 seq, const char *probl
 	p->problem = MemoryContextStrdup(p->cxt, problem);
 }
 
+/*
+ * Rows one cursor fetch of verification reads.  Verification streams: each
+ * batch's rows, and everything computed from them, are freed before the next
+ * batch, so memory stays flat however long the trail (31M rows in W5).
+ */
+#define VERIFY_FETCH 1000
+
 /* Walks every chain in order, recomputing each hash; records the first broken row. */
 static void
 verify_chains(Problem *p)
@@ -260,10 +269,13 @@ verify_chains(Problem *p)
 	StringInfoData sql;
 	Portal		portal;
 	SPIPlanPtr	plan;
-	char	   *current = NULL;
+	MemoryContext rowcxt;
+	StringInfoData current;		/* the chain being walked */
+	bool		walking = false;	/* whether current holds one yet */
 	int64		expected = 1;
 	unsigned char prev[SG_HASH_LEN];
 
+	initStringInfo(&current);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT id");
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
@@ -274,12 +286,16 @@ verify_chains(Problem *p)
 	plan = SPI_prepare(sql.data, 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "verify_audit: SPI_prepare failed");
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "verify_audit rows", ALLOCSET_DEFAULT_SIZES);
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
 	while (!p->found)
 	{
-		SPI_cursor_fetch(portal, true, 1000);
+		MemoryContext outer;
+
+		SPI_cursor_fetch(portal, true, VERIFY_FETCH);
 		if (SPI_processed == 0)
 			break;
+		outer = MemoryContextSwitchTo(rowcxt);
 		for (uint64 r = 0; r < SPI_processed && !p->found; r++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[r];
@@ -303,9 +319,11 @@ verify_chains(Problem *p)
 			}
 			key = TextDatumGetCString(values[16]);
 			seq = DatumGetInt64(values[17]);
-			if (current == NULL || strcmp(current, key) != 0)
+			if (!walking || strcmp(current.data, key) != 0)
 			{
-				current = MemoryContextStrdup(TopTransactionContext, key);
+				resetStringInfo(&current);
+				appendStringInfoString(&current, key);
+				walking = true;
 				expected = 1;
 				memcpy(prev, genesis, SG_HASH_LEN);
 			}
@@ -330,8 +348,12 @@ verify_chains(Problem *p)
 			memcpy(prev, stored, SG_HASH_LEN);
 			expected = seq + 1;
 		}
+		MemoryContextSwitchTo(outer);
+		SPI_freetuptable(SPI_tuptable);
+		MemoryContextReset(rowcxt);
 	}
 	SPI_cursor_close(portal);
+	MemoryContextDelete(rowcxt);
 }
 
 /* Parses "sg1:<seal id>:<64 hex>"; raises SG402 when malformed. */
@@ -367,17 +389,14 @@ bad:
 			 errhint("Pass a digest exactly as safeguard.audit_digest() returned it.")));
 }
 
-/* Computes a seal's digest from its previous digest and its chain heads (in SPI_tuptable). */
+/* Adds n chain heads (rows chain_key, chain_seq, row_hash of tt, in order) to a seal's digest. */
 static void
-seal_digest(const unsigned char *prev, uint64 nheads, unsigned char out[SG_HASH_LEN])
+seal_digest_add(pg_cryptohash_ctx *ctx, SPITupleTable *tt, uint64 n)
 {
-	pg_cryptohash_ctx *ctx = hash_begin();
-
-	hash_update(ctx, prev, SG_HASH_LEN);
-	for (uint64 i = 0; i < nheads; i++)
+	for (uint64 i = 0; i < n; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		HeapTuple	tup = tt->vals[i];
+		TupleDesc	desc = tt->tupdesc;
 		bool		isnull;
 		unsigned char h[SG_HASH_LEN];
 
@@ -387,6 +406,16 @@ seal_digest(const unsigned char *prev, uint64 nheads, unsigned char out[SG_HASH_
 			memset(h, 0xff, SG_HASH_LEN);
 		hash_field(ctx, 3, hex(h), false);
 	}
+}
+
+/* Computes a seal's digest from its previous digest and its chain heads (in SPI_tuptable). */
+static void
+seal_digest(const unsigned char *prev, uint64 nheads, unsigned char out[SG_HASH_LEN])
+{
+	pg_cryptohash_ctx *ctx = hash_begin();
+
+	hash_update(ctx, prev, SG_HASH_LEN);
+	seal_digest_add(ctx, SPI_tuptable, nheads);
 	hash_end(ctx, out);
 }
 
@@ -399,13 +428,15 @@ verify_digest(const char *digest, Problem *p)
 	unsigned char prev[SG_HASH_LEN];
 	unsigned char stored[SG_HASH_LEN];
 	unsigned char computed[SG_HASH_LEN];
-	Oid			types[3] = {INT8OID, TEXTOID, INT8OID};
-	Datum		values[3];
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+	Oid			find_types[2] = {TEXTOID, INT8OID};
 	bool		isnull;
-	uint64		nheads;
-	char	  **keys;
-	int64	   *seqs;
-	unsigned char (*hashes)[SG_HASH_LEN];
+	SPIPlanPtr	heads;
+	SPIPlanPtr	find;
+	Portal		portal;
+	MemoryContext rowcxt;
+	pg_cryptohash_ctx *ctx;
 
 	parse_digest(digest, &seal_id, given);
 	values[0] = Int64GetDatum(seal_id);
@@ -435,61 +466,103 @@ verify_digest(const char *digest, Problem *p)
 			memcpy(before, genesis, SG_HASH_LEN);
 		else if (!hash_from_datum(d, before))
 			memset(before, 0xff, SG_HASH_LEN);
+		SPI_freetuptable(SPI_tuptable);
 		if (memcmp(before, prev, SG_HASH_LEN) != 0)
 		{
 			report(p, 0, "", 0, "the seal does not link to the previous seal (the seal table was altered)");
 			return;
 		}
 	}
-	if (SPI_execute_with_args("SELECT chain_key, chain_seq, row_hash FROM safeguard.audit_seal_head "
-							  "WHERE seal_id OPERATOR(pg_catalog.=) $1 ORDER BY chain_key COLLATE \"C\"",
-							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "verify_audit: seal head query failed");
-	nheads = SPI_processed;
-	seal_digest(prev, nheads, computed);
-	if (memcmp(computed, given, SG_HASH_LEN) != 0)
-	{
-		report(p, 0, "", 0, "the digest does not match the sealed chain heads (the seal was altered)");
-		return;
-	}
-	if (memcmp(stored, given, SG_HASH_LEN) != 0)
-	{
-		report(p, 0, "", 0, "the seal's stored digest was altered");
-		return;
-	}
 
-	/* Copy the heads out before running further queries. */
-	keys = palloc(sizeof(char *) * Max(nheads, 1));
-	seqs = palloc(sizeof(int64) * Max(nheads, 1));
-	hashes = palloc(SG_HASH_LEN * Max(nheads, 1));
-	for (uint64 i = 0; i < nheads; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+	/*
+	 * The sealed heads (one per chain at the time of the seal) are read
+	 * twice, a batch at a time: first to recompute the digest, then to find
+	 * each sealed row.
+	 */
+	heads = SPI_prepare("SELECT chain_key, chain_seq, row_hash FROM safeguard.audit_seal_head "
+						"WHERE seal_id OPERATOR(pg_catalog.=) $1 ORDER BY chain_key COLLATE \"C\"",
+						1, types);
+	find = SPI_prepare("SELECT id, row_hash FROM safeguard.audit_event "
+					   "WHERE chain_key OPERATOR(pg_catalog.=) $1 AND chain_seq OPERATOR(pg_catalog.=) $2",
+					   2, find_types);
+	if (heads == NULL || find == NULL)
+		elog(ERROR, "verify_audit: SPI_prepare failed");
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "verify_audit heads", ALLOCSET_DEFAULT_SIZES);
 
-		keys[i] = TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull));
-		seqs[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		if (!hash_from_datum(SPI_getbinval(tup, desc, 3, &isnull), hashes[i]))
-			memset(hashes[i], 0xff, SG_HASH_LEN);
-	}
-	for (uint64 i = 0; i < nheads && !p->found; i++)
+	ctx = hash_begin();
+	hash_update(ctx, prev, SG_HASH_LEN);
+	portal = SPI_cursor_open(NULL, heads, values, NULL, true);
+	for (;;)
 	{
-		unsigned char h[SG_HASH_LEN];
+		MemoryContext outer;
 
-		values[1] = CStringGetTextDatum(keys[i]);
-		values[2] = Int64GetDatum(seqs[i]);
-		if (SPI_execute_with_args("SELECT id, row_hash FROM safeguard.audit_event "
-								  "WHERE chain_key OPERATOR(pg_catalog.=) $2 "
-								  "AND chain_seq OPERATOR(pg_catalog.=) $3",
-								  3, types, values, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "verify_audit: head query failed");
+		SPI_cursor_fetch(portal, true, VERIFY_FETCH);
 		if (SPI_processed == 0)
-			report(p, 0, keys[i], seqs[i], "a sealed row is missing (rows were deleted after the seal)");
-		else if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull), h) ||
-				 memcmp(h, hashes[i], SG_HASH_LEN) != 0)
-			report(p, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
-				   keys[i], seqs[i], "the chain was rewritten after the seal (its sealed head changed)");
+			break;
+		outer = MemoryContextSwitchTo(rowcxt);
+		seal_digest_add(ctx, SPI_tuptable, SPI_processed);
+		MemoryContextSwitchTo(outer);
+		SPI_freetuptable(SPI_tuptable);
+		MemoryContextReset(rowcxt);
 	}
+	SPI_cursor_close(portal);
+	hash_end(ctx, computed);
+	if (memcmp(computed, given, SG_HASH_LEN) != 0)
+		report(p, 0, "", 0, "the digest does not match the sealed chain heads (the seal was altered)");
+	else if (memcmp(stored, given, SG_HASH_LEN) != 0)
+		report(p, 0, "", 0, "the seal's stored digest was altered");
+
+	portal = SPI_cursor_open(NULL, heads, values, NULL, true);
+	while (!p->found)
+	{
+		MemoryContext outer;
+		uint64		n;
+		Datum	   *keys;
+		int64	   *seqs;
+		unsigned char (*hashes)[SG_HASH_LEN];
+
+		SPI_cursor_fetch(portal, true, VERIFY_FETCH);
+		n = SPI_processed;
+		if (n == 0)
+			break;
+		outer = MemoryContextSwitchTo(rowcxt);
+		/* Copy the batch out: each lookup below replaces SPI_tuptable. */
+		keys = palloc(sizeof(Datum) * n);
+		seqs = palloc(sizeof(int64) * n);
+		hashes = palloc(SG_HASH_LEN * n);
+		for (uint64 i = 0; i < n; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+
+			keys[i] = datumCopy(SPI_getbinval(tup, desc, 1, &isnull), false, -1);
+			seqs[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+			if (!hash_from_datum(SPI_getbinval(tup, desc, 3, &isnull), hashes[i]))
+				memset(hashes[i], 0xff, SG_HASH_LEN);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		for (uint64 i = 0; i < n && !p->found; i++)
+		{
+			Datum		find_values[2] = {keys[i], Int64GetDatum(seqs[i])};
+			unsigned char h[SG_HASH_LEN];
+
+			if (SPI_execute_plan(find, find_values, NULL, true, 1) != SPI_OK_SELECT)
+				elog(ERROR, "verify_audit: head query failed");
+			if (SPI_processed == 0)
+				report(p, 0, TextDatumGetCString(keys[i]), seqs[i],
+					   "a sealed row is missing (rows were deleted after the seal)");
+			else if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull), h) ||
+					 memcmp(h, hashes[i], SG_HASH_LEN) != 0)
+				report(p, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+					   TextDatumGetCString(keys[i]), seqs[i],
+					   "the chain was rewritten after the seal (its sealed head changed)");
+			SPI_freetuptable(SPI_tuptable);
+		}
+		MemoryContextSwitchTo(outer);
+		MemoryContextReset(rowcxt);
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(rowcxt);
 }
 
 /* Returns the verification result as at most one row. */
