@@ -117,6 +117,29 @@ ensure_pool
 read -r tps _ _ < <(w1_run t1000)
 need_for "$tps"
 
+# Runs W1 for SECONDS next to a session that runs the SQL $2 over and over, starting one
+# second before W1 and stopping after it (or as soon as the SQL returns 0); prints
+# "<tps> <p99 ms> <transactions> <calls> <seconds the loop ran>".  $1 names the run's files.
+w1_beside() {
+	local tag=$1 sql=$2 stop=$BENCH_WORK/stop.$1 loop tps p99 n
+	(
+		t0=$(date +%s.%N)
+		calls=0
+		while [[ ! -e "$stop" ]]; do
+			k=$(bench_psql -At -c "$sql")
+			calls=$((calls + 1))
+			[[ "$k" != 0 ]] || break
+		done
+		echo "$calls $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')" >"$BENCH_WORK/loop.$tag"
+	) &
+	loop=$!
+	sleep 1
+	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
+	touch "$stop"
+	wait "$loop"
+	echo "$tps $p99 $n $(cat "$BENCH_WORK/loop.$tag")"
+}
+
 : >"$BENCH_WORK/w6.results"
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
@@ -127,18 +150,8 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	# Comparator: the same W1 run next to a session that only keeps a core busy (a series
 	# counted in SQL, over and over: no safeguard function, no lock, no write).  What any
 	# CPU-bound third session costs W1 on this machine, to set the sweep's figure against.
-	stop=$BENCH_WORK/stop_busy.$rep
-	(
-		while [[ ! -e "$stop" ]]; do
-			bench_psql -At -c "SELECT count(*) FROM pg_catalog.generate_series(1, 3000000)" >/dev/null
-		done
-	) &
-	loop=$!
-	sleep 1
-	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
+	read -r tps p99 n _ < <(w1_beside "busy.$rep" "SELECT count(*) FROM pg_catalog.generate_series(1, 3000000)")
 	need_for "$tps"
-	touch "$stop"
-	wait "$loop"
 	echo "$rep busy $tps $p99 $n" >>"$BENCH_WORK/w6.results"
 	bench_log "W6: rep $rep: W1 next to a CPU-bound session: p99 $p99 ms, $tps tps"
 
@@ -149,24 +162,8 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	bench_log "W6: rep $rep: backlog of $((hi - lo + 1)) referrals ($due open deadlines, a breach each) loaded in $((SECONDS - t)) s"
 	ensure_pool
 	b0=$(breaches)
-	stop=$BENCH_WORK/stop.$rep
-	(
-		t0=$(date +%s.%N)
-		calls=0
-		while [[ ! -e "$stop" ]]; do
-			k=$(bench_psql -At -c "SELECT safeguard.sweep($BATCH)")
-			calls=$((calls + 1))
-			((k > 0)) || break
-		done
-		echo "$calls $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')" >"$BENCH_WORK/sweep.$rep"
-	) &
-	loop=$!
-	sleep 1
-	read -r tps p99 n < <(w1_run "$BENCH_SECONDS")
+	read -r tps p99 n calls swept_secs < <(w1_beside "sweep.$rep" "SELECT safeguard.sweep($BATCH)")
 	need_for "$tps"
-	touch "$stop"
-	wait "$loop"
-	read -r calls swept_secs <"$BENCH_WORK/sweep.$rep"
 	b1=$(breaches)
 	read -r rest rest_secs < <(drain)
 	b2=$(breaches)
