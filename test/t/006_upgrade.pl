@@ -2,9 +2,10 @@
 # to the default version (safeguard.control), and 1.1, 1.2 and 1.0 straight
 # to it, each compared with a fresh install.
 #
-# Released scripts never change: the sha256 of safeguard--1.0.sql,
-# safeguard--1.0--1.1.sql and safeguard--1.1--1.2.sql (in the tree and as
-# installed) is fixed here, so an edit to a released script fails the suite.
+# Released scripts never change: the sha256 of safeguard--1.0.sql and of
+# every update script (in the tree and as installed) is fixed here, so an edit
+# to a released script fails the suite.  A new version's script is pinned when
+# it lands.
 #
 # Database "upgraded": the extension is created at version 1.0 (run by the
 # installed, newer shared library) and casework is done through the 1.0
@@ -67,6 +68,7 @@ my %released = (
 	'safeguard--1.0.sql' => '7a5f3b7fc2e9b99276c17eff4fb33484179329af911f9b3bfef50737f77645dd',
 	'safeguard--1.0--1.1.sql' => '1376debfe92b6c091413b931edf2f5c3e0a66ef05a2646578736cac6c13bd0ce',
 	'safeguard--1.1--1.2.sql' => '6da0886d9dde87256882f17aede4902ce8e026586d04542c10def1fad449b09e',
+	'safeguard--1.2--1.3.sql' => '3fad5d8d0c20518ba515c2a9f0f69e255a8ce03167a89c0234f28fa6ee9ffc79',
 );
 my $sharedir = $node->config_data('--sharedir');
 foreach my $script (sort keys %released)
