@@ -201,6 +201,20 @@ bench_w1_setup() {
 		"${files[@]}" >/dev/null
 }
 
+# Grows W1's pool (CALL safeguard_bench.grow_pool) until each of the pool sequences $3 (names,
+# separated by spaces) has at least $1 referrals left, then runs VACUUM ANALYZE on the tables
+# $4 (a comma-separated list); $2 (W1, W6, ...) names the workload in the log.
+bench_w1_ensure_pool() {
+	local need=$1 label=$2 seqs=${3// /,} tables=$4 left
+	left=$(bench_psql -At -c "SELECT min(safeguard_bench.left_in_pool(s)) FROM unnest('{$seqs}'::regclass[]) s" 2>/dev/null || echo 0)
+	[[ -n "$left" ]] || left=0
+	if ((left < need)); then
+		bench_log "$label: growing W1's pool by $((need - left + 100)) referrals ($left left, $need wanted)"
+		bench_psql -c "CALL safeguard_bench.grow_pool($((need - left + 100)))"
+		bench_psql -c "VACUUM ANALYZE $tables" >/dev/null
+	fi
+}
+
 # Registers role $1 to be dropped at exit (after the database; the caller creates it).
 bench_drop_role_at_exit() {
 	BENCH_ROLES_TO_DROP+=("$1")

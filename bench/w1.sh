@@ -48,14 +48,9 @@ NEED=$POOL	# referrals each sequence must have left before a run; raised from wh
 
 # Grows the pool until every sequence has at least NEED referrals left.
 ensure_pool() {
-	local left
-	left=$(bench_psql -At -c "SELECT min(safeguard_bench.left_in_pool(s)) FROM unnest('{safeguard_bench.next_sg,safeguard_bench.next_bare,safeguard_bench.next_floor,safeguard_bench.next_pl}'::regclass[]) s" 2>/dev/null || echo 0)
-	[[ -n "$left" ]] || left=0
-	if ((left < NEED)); then
-		bench_log "W1: growing the pool by $((NEED - left + 100)) referrals ($left left, $NEED wanted)"
-		bench_psql -c "CALL safeguard_bench.grow_pool($((NEED - left + 100)))"
-		bench_psql -c "VACUUM ANALYZE safeguard.referral, safeguard.audit_event, safeguard_bench.bare_referral, safeguard_bench.floor_referral, safeguard_bench.pl_referral, safeguard_bench.floor_audit, safeguard_bench.pl_audit" >/dev/null
-	fi
+	bench_w1_ensure_pool "$NEED" W1 \
+		"safeguard_bench.next_sg safeguard_bench.next_bare safeguard_bench.next_floor safeguard_bench.next_pl" \
+		"safeguard.referral, safeguard.audit_event, safeguard_bench.bare_referral, safeguard_bench.floor_referral, safeguard_bench.pl_referral, safeguard_bench.floor_audit, safeguard_bench.pl_audit"
 }
 
 # One pgbench run of the four scripts: $1 repetition (0 = warm-up), $2 clients, $3 sync, $4 s.

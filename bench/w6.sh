@@ -68,14 +68,8 @@ NEED=3000
 
 # Grows W1's pool until at least NEED referrals are left.
 ensure_pool() {
-	local left
-	left=$(bench_psql -At -c "SELECT safeguard_bench.left_in_pool('safeguard_bench.next_sg')" 2>/dev/null || echo 0)
-	[[ -n "$left" ]] || left=0
-	if ((left < NEED)); then
-		bench_log "W6: growing W1's pool by $((NEED - left + 100)) referrals ($left left)"
-		bench_psql -c "CALL safeguard_bench.grow_pool($((NEED - left + 100)))"
-		bench_psql -c "VACUUM ANALYZE safeguard.referral, safeguard.deadline, safeguard.audit_event" >/dev/null
-	fi
+	bench_w1_ensure_pool "$NEED" W6 safeguard_bench.next_sg \
+		"safeguard.referral, safeguard.deadline, safeguard.audit_event"
 }
 
 # Sweeps every due rung in one call; prints how many fired and the seconds it took.
