@@ -26,6 +26,9 @@ extern char *sg_canonical_text(Datum value, Oid typid);
  */
 extern void sg_audit_append(Datum *values, bool *nulls);
 
+/* As sg_audit_append, to the named chain (NULL: the case's or the table's). */
+extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key);
+
 /* Records that duty d authorised the change to row key of relation relid. */
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);
 

@@ -1,7 +1,7 @@
 /*
  * safeguard.h
  *		Backend-wide helpers shared by the workflow modules: the clock, the
- *		acting user, protected writes as the extension owner, and trigger
+ *		acting user, protected writes as the table owner, and trigger
  *		plumbing.  Each is implemented in the file named beside it.
  */
 #ifndef SAFEGUARD_H
@@ -18,14 +18,17 @@
 /* clock.c: the time safeguard works to (transaction time or a pinned clock). */
 extern TimestampTz sg_now(void);
 
-/* internal_write.c: protected writes run as the extension owner. */
+/* internal_write.c: protected writes run as the table owner (safeguard_owner). */
 typedef struct SgInternalWrite
 {
 	Oid			saved_userid;
 	int			saved_sec_context;
 } SgInternalWrite;
 
-/* Switches to the extension owner for a protected write; remembers the actor. */
+/* Returns the role owning safeguard's tables (safeguard_owner). */
+extern Oid	sg_table_owner(void);
+
+/* Switches to the table owner for a protected write; remembers the actor. */
 extern void sg_internal_begin(SgInternalWrite *iw);
 
 /* Switches back to the caller. */
@@ -73,6 +76,15 @@ extern SgDuty sg_require_permit(const SgActor *a, const SgPermit *permits,
 
 /* Raises 42501 unless the caller is a superuser or holds the admin duty. */
 extern void sg_require_admin(const char *action);
+
+/* Returns true when the actor holds the admin duty acting for the regulator. */
+extern bool sg_actor_is_national_admin(const SgActor *a);
+
+/* Raises 42501 unless the caller may administer organisation org_id. */
+extern void sg_require_admin_for(int64 org_id, const char *action);
+
+/* Raises 42501 unless the caller is a superuser or an administrator of the regulator. */
+extern void sg_require_national_admin(const char *action);
 
 /* Returns true when the actor may see casework of the local authority la_id. */
 extern bool sg_actor_may_see_la(const SgActor *a, int64 la_id);

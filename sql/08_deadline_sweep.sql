@@ -167,8 +167,15 @@ SET ROLE s08_inspector;
 SELECT safeguard.resume_deadline(:d2) AS new_due;
 SELECT safeguard.resume_deadline(:d2);
 SELECT reason, resumed_at IS NOT NULL AS resumed, remaining FROM safeguard.deadline_pause WHERE deadline_id = :d2;
--- One extension, by 2 working days, approved by another senior role.
+-- One extension, by 2 working days, approved by another senior role of the
+-- organisation that must meet the deadline, who records the approval first.
 SELECT safeguard.extend_deadline(:d2, 2, 'Translator needed for the interview.', 's08_inspector');
+SELECT safeguard.extend_deadline(:d2, 2, 'Translator needed for the interview.', 's08_admin');
+RESET ROLE;
+SET ROLE s08_admin;
+SELECT safeguard.approve_extension(:d2, 2, 'Agreed: the interview needs a translator.') IS NOT NULL AS approved;
+RESET ROLE;
+SET ROLE s08_inspector;
 SELECT safeguard.extend_deadline(:d2, 2, 'Translator needed for the interview.', 's08_admin') AS extended_due;
 SELECT safeguard.extend_deadline(:d2, 1, 'More time.', 's08_admin');
 SELECT kind, due_at, amount, unit FROM safeguard.open_deadlines WHERE id = :d2;

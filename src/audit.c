@@ -181,8 +181,62 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
 }
 
 /*
- * Trigger: audit_row(key_column, state_column, case_column), AFTER INSERT
- * OR UPDATE FOR EACH ROW.  state_column and case_column may be ''.
+ * Returns the provider enquiry a row outside any case belongs to, or 0.
+ * source is audit_row's fourth argument: the column holding the enquiry
+ * ("enquiry_id"; "id" on provider_enquiry itself), or the column leading to
+ * it: "meeting_id" (an enquiry meeting), "plan_id" (an improvement plan),
+ * "subject_id" (a deadline or alert whose subject is an enquiry),
+ * "deadline_id" (a pause or approval of such a deadline).  Inside an SPI
+ * connection.
+ */
+static int64
+enquiry_of_row(const char *source, HeapTuple tup, TupleDesc desc)
+{
+	static const struct
+	{
+		const char *column;
+		const char *sql;
+	}			lookups[] = {
+		{"meeting_id", "SELECT enquiry_id FROM safeguard.enquiry_meeting WHERE id OPERATOR(pg_catalog.=) $1"},
+		{"plan_id", "SELECT enquiry_id FROM safeguard.improvement_plan WHERE id OPERATOR(pg_catalog.=) $1"},
+		{"deadline_id", "SELECT subject_id FROM safeguard.deadline WHERE id OPERATOR(pg_catalog.=) $1 "
+		"AND subject_table OPERATOR(pg_catalog.=) 'provider_enquiry'"},
+	};
+	int64		value = sg_get_int64(tup, desc, source);
+
+	if (value == 0)
+		return 0;
+	if (strcmp(source, "subject_id") == 0)
+	{
+		char	   *subject = sg_get_cstring(tup, desc, "subject_table");
+
+		return subject && strcmp(subject, "provider_enquiry") == 0 ? value : 0;
+	}
+	for (int i = 0; i < lengthof(lookups); i++)
+	{
+		if (strcmp(source, lookups[i].column) == 0)
+		{
+			Oid			types[1] = {INT8OID};
+			Datum		values[1] = {Int64GetDatum(value)};
+			bool		isnull;
+			Datum		v;
+
+			if (sg_exec_internal(lookups[i].sql, 1, types, values, NULL) != 1)
+				return 0;
+			v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			return isnull ? 0 : DatumGetInt64(v);
+		}
+	}
+	return value;
+}
+
+/*
+ * Trigger: audit_row(key_column, state_column, case_column [, enquiry_source]),
+ * AFTER INSERT OR UPDATE FOR EACH ROW.  state_column and case_column may be
+ * ''.  A row of a case joins the case's chain; else a row of a provider
+ * enquiry (enquiry_source, see enquiry_of_row) joins that enquiry's chain,
+ * so that the work of different enquiries never queues on one chain; else
+ * the table's chain.
  */
 Datum
 sg_audit_row(PG_FUNCTION_ARGS)
@@ -202,16 +256,17 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	char	   *from_state = NULL;
 	char	   *to_state = NULL;
 	int64		case_id = 0;
+	char	   *chain_key = NULL;
 	Jsonb	   *changes;
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !is_update)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("audit_row: must be fired for INSERT or UPDATE")));
-	if (trig->tgnargs != 3)
+	if (trig->tgnargs != 3 && trig->tgnargs != 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_row: expects (key_column, state_column, case_column)")));
+				 errmsg("audit_row: expects (key_column, state_column, case_column [, enquiry_source])")));
 
 	changes = changes_document(desc, oldtup, newtup);
 	if (is_update && JB_ROOT_COUNT(changes) == 0)
@@ -261,7 +316,14 @@ sg_audit_row(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_audit_append(values, nulls);
+	if (case_id == 0 && trig->tgnargs == 4 && trig->tgargs[3][0] != '\0')
+	{
+		int64		enquiry = enquiry_of_row(trig->tgargs[3], newtup, desc);
+
+		if (enquiry != 0)
+			chain_key = psprintf("enquiry:" INT64_FORMAT, enquiry);
+	}
+	sg_audit_append_to(values, nulls, chain_key);
 	SPI_finish();
 	return PointerGetDatum(NULL);
 }

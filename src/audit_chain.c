@@ -174,6 +174,17 @@ hex(const unsigned char *hash)
 void
 sg_audit_append(Datum *values, bool *nulls)
 {
+	sg_audit_append_to(values, nulls, NULL);
+}
+
+/*
+ * Appends an audit row to the chain named chain_key ("enquiry:<id>"), or,
+ * when it is NULL, to its case's chain ("case:<id>") or else its table's
+ * ("table:<name>").
+ */
+void
+sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
+{
 	char	   *chain_key;
 	Oid			htypes[1] = {TEXTOID};
 	Datum		hvalues[1];
@@ -184,7 +195,8 @@ sg_audit_append(Datum *values, bool *nulls)
 	Datum		ivalues[SG_AUDIT_NFIELDS + 2];
 	char		inulls[SG_AUDIT_NFIELDS + 2];
 
-	chain_key = nulls[9] ? psprintf("table:%s", TextDatumGetCString(values[7]))
+	chain_key = chain_key_or_null ? pstrdup(chain_key_or_null)
+		: nulls[9] ? psprintf("table:%s", TextDatumGetCString(values[7]))
 		: psprintf("case:" INT64_FORMAT, DatumGetInt64(values[9]));
 
 	/* Only writers of this chain queue here, until this transaction ends. */

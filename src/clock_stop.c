@@ -14,7 +14,10 @@
  *	  day, over the calendar as it is then), clock hours stay clock hours.
  *	- Each pause is a row of deadline_pause, audited like every other row.
  *	- A deadline is extended at most once, with a reason and an approver who
- *	  holds a senior duty (admin or SAM) and is not the requester.
+ *	  is not the requester, holds a senior duty (admin or SAM) for the
+ *	  organisation that must meet the deadline, and recorded the approval
+ *	  first (approve_extension): nobody can be named an approver without
+ *	  their consent, and nobody of another organisation can approve.
  */
 #include "postgres.h"
 
@@ -32,6 +35,10 @@
 PG_FUNCTION_INFO_V1(sg_pause_deadline);
 PG_FUNCTION_INFO_V1(sg_resume_deadline);
 PG_FUNCTION_INFO_V1(sg_extend_deadline);
+PG_FUNCTION_INFO_V1(sg_approve_extension);
+
+/* Duties that may approve an extension, for the deadline's own organisation. */
+#define APPROVER_DUTIES (SG_DUTY_BIT(SG_DUTY_ADMIN) | SG_DUTY_BIT(SG_DUTY_SAM))
 
 /* What the clock functions need of a deadline. */
 typedef struct Clock
@@ -95,9 +102,9 @@ require_clock_keeper(const Clock *c, const char *action)
 	static const SgPermit keepers[] = {
 		{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
 		{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_INSPECTOR, SG_ACT_FOR_RECIPIENT_LA},
-		{SG_DUTY_ADMIN, SG_ACT_FOR_ANY}};
+		{SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_REGULATOR}};
 
-	return sg_require_permit(sg_current_actor(), keepers, 5, c->org_id, action);
+	return sg_require_permit(sg_current_actor(), keepers, lengthof(keepers), c->org_id, action);
 }
 
 /* Raises SG501 unless the deadline is open. */
@@ -236,8 +243,9 @@ sg_extend_deadline(PG_FUNCTION_ARGS)
 	char	   *reason;
 	Oid			approver;
 	Oid			types[4] = {INT8OID, INT4OID, TEXTOID, OIDOID};
+	Oid			atypes[4] = {INT8OID, INT4OID, TIMESTAMPTZOID, OIDOID};
 	Datum		values[4];
-	uint64		senior;
+	uint64		approval;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		ereport(ERROR,
@@ -267,20 +275,44 @@ sg_extend_deadline(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_SG_ALREADY_EXTENDED),
 				 errmsg("deadline " INT64_FORMAT " has already been extended once", c.id),
 				 errhint("A deadline can be extended once; escalate instead.")));
-	values[3] = ObjectIdGetDatum(approver);
-	senior = sg_exec_internal("SELECT 1 FROM safeguard.duty_grant "
-							  "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $4 "
-							  "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) ANY ('{admin,sam}'::text[]) "
-							  "AND revoked_at IS NULL LIMIT 1", 4, types, values, NULL);
-	if (senior == 0 || approver == sg_acting_userid())
+	if (approver == sg_acting_userid())
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_APPROVER),
-				 errmsg("the approver of an extension must be another role holding the admin or SAM duty"),
-				 errhint("Ask a senior colleague to approve, and name their role.")));
+				 errmsg("an extension cannot be approved by the role that asks for it"),
+				 errdetail("Role \"%s\" named itself as the approver of deadline " INT64_FORMAT ".",
+						   GetUserNameFromId(approver, true), c.id),
+				 errhint("Ask a senior colleague of the same organisation to approve it with safeguard.approve_extension().")));
+	if (!sg_role_holds_duty_for(approver, APPROVER_DUTIES, c.org_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_APPROVER),
+				 errmsg("the approver of an extension must hold the admin or SAM duty for the deadline's organisation"),
+				 errdetail("Role \"%s\" holds no admin or SAM duty for organisation " INT64_FORMAT ".",
+						   GetUserNameFromId(approver, true), c.org_id),
+				 errhint("Name a senior colleague of the organisation that must meet the deadline.")));
+
+	/* the approver's own record of consent, unused, for at least this amount */
+	values[0] = Int64GetDatum(c.id);
+	values[1] = Int32GetDatum(extra);
+	values[2] = TimestampTzGetDatum(sg_now());
+	values[3] = ObjectIdGetDatum(approver);
+	approval = sg_exec_internal("UPDATE safeguard.deadline_extension_approval SET used_at = $3 "
+								"WHERE id OPERATOR(pg_catalog.=) (SELECT a.id FROM safeguard.deadline_extension_approval a "
+								"  WHERE a.deadline_id OPERATOR(pg_catalog.=) $1 "
+								"  AND a.approver::pg_catalog.oid OPERATOR(pg_catalog.=) $4 "
+								"  AND a.used_at IS NULL AND a.amount OPERATOR(pg_catalog.>=) $2 "
+								"  ORDER BY a.id LIMIT 1) RETURNING id", 4, atypes, values, NULL);
+	if (approval == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_APPROVER),
+				 errmsg("role \"%s\" has not approved this extension", GetUserNameFromId(approver, true)),
+				 errdetail("No unused approval by that role covers %d more units of deadline " INT64_FORMAT ".",
+						   extra, c.id),
+				 errhint("The approver records the approval first: SELECT safeguard.approve_extension(deadline, amount, reason).")));
 
 	values[0] = Int64GetDatum(c.id);
 	values[1] = Int32GetDatum(extra);
 	values[2] = CStringGetTextDatum(reason);
+	values[3] = ObjectIdGetDatum(approver);
 	sg_exec_internal("UPDATE safeguard.deadline d SET amount = coalesce(d.amount, r.amount) OPERATOR(pg_catalog.+) $2, "
 					 "extended_by = $2, extension_reason = $3, extension_approver = $4::pg_catalog.regrole "
 					 "FROM safeguard.deadline_rule r WHERE d.id OPERATOR(pg_catalog.=) $1 "
@@ -288,4 +320,74 @@ sg_extend_deadline(PG_FUNCTION_ARGS)
 					 4, types, values, NULL);
 	SPI_finish();
 	PG_RETURN_TIMESTAMPTZ(sg_deadline_due(c.amount + extra, c.unit, c.anchor, c.division));
+}
+
+/*
+ * SQL: approve_extension(deadline_id bigint, amount integer, reason text)
+ * -> bigint (the approval).  A role holding the admin or SAM duty for the
+ * organisation that must meet the deadline records its consent to extend
+ * the deadline by up to amount units; extend_deadline() then names it as
+ * the approver.
+ */
+Datum
+sg_approve_extension(PG_FUNCTION_ARGS)
+{
+	Clock		c;
+	int32		amount;
+	char	   *reason;
+	const SgActor *a = sg_current_actor();
+	SgDuty		duty;
+	Oid			types[8] = {INT8OID, INT8OID, INT8OID, OIDOID, TEXTOID, INT4OID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8] = "        ";
+	bool		isnull;
+	int64		approval_id;
+	static const SgPermit approvers[] = {
+		{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("an approval needs the deadline, the amount and a reason"),
+				 errhint("Call safeguard.approve_extension(id, amount, 'reason').")));
+	amount = PG_GETARG_INT32(1);
+	reason = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (!sg_text_present(reason, strlen(reason)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+				 errmsg("an approval needs a reason"),
+				 errhint("Say why more time is justified.")));
+	if (amount < 1 || amount > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an extension adds between 1 and 10000 units"),
+				 errdetail("The amount given is %d.", amount),
+				 errhint("The amount counts the deadline's own unit.")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	load_clock(PG_GETARG_INT64(0), &c);
+	duty = sg_require_permit(a, approvers, lengthof(approvers), c.org_id, "approve a deadline's extension");
+	require_open(&c, "approve an extension of");
+	if (c.extended)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ALREADY_EXTENDED),
+				 errmsg("deadline " INT64_FORMAT " has already been extended once", c.id),
+				 errhint("A deadline can be extended once; escalate instead.")));
+
+	values[0] = Int64GetDatum(c.id);
+	values[1] = Int64GetDatum(c.org_id);
+	values[2] = Int64GetDatum(c.case_id);
+	nulls[2] = c.case_id ? ' ' : 'n';
+	values[3] = ObjectIdGetDatum(sg_acting_userid());
+	values[4] = CStringGetTextDatum(sg_duty_name(duty));
+	values[5] = Int32GetDatum(amount);
+	values[6] = CStringGetTextDatum(reason);
+	values[7] = TimestampTzGetDatum(sg_now());
+	sg_exec_internal("INSERT INTO safeguard.deadline_extension_approval (deadline_id, organisation_id, case_id, "
+					 "approver, approver_duty, amount, reason, approved_at) "
+					 "VALUES ($1, $2, $3, $4::pg_catalog.regrole, $5::safeguard.duty, $6, $7, $8) RETURNING id",
+					 8, types, values, nulls);
+	approval_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	PG_RETURN_INT64(approval_id);
 }

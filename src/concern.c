@@ -89,19 +89,27 @@ refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
 			 errhint("Leave it out; safeguard fills it in.")));
 }
 
-/* Serialises case linking for one adult or location until the transaction ends. */
+/*
+ * Serialises case linking for one adult or location at one authority until
+ * the transaction ends.  The key names the authority: officers of different
+ * authorities never wait for each other here.
+ */
 static void
-lock_case_key(const char *kind, const char *key)
+lock_case_key(int64 la_id, const char *kind, const char *key)
 {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_serial_lock(psprintf("link:%s:%s", kind, key));
+	sg_serial_lock(psprintf("link:" INT64_FORMAT ":%s:%s", la_id, kind, key));
 	SPI_finish();
 }
 
 /*
  * Returns the open case to join for a concern, or opens one.  *joined is
- * set when an existing case was found.
+ * set when an existing case was found.  A case belongs to one authority:
+ * only that authority's open cases are candidates, so a concern logged for
+ * one authority never joins, reveals or waits on another authority's case
+ * about the same adult (a repeat across authorities is seen by the
+ * regulator, in report_repeat_concerns).
  */
 static int64
 link_case(const char *adult_key, int64 location_id, int64 la_id,
@@ -114,9 +122,9 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 	int64		case_id = 0;
 
 	if (adult_key)
-		lock_case_key("adult", adult_key);
+		lock_case_key(la_id, "adult", adult_key);
 	else if (location_id)
-		lock_case_key("location", psprintf(INT64_FORMAT, location_id));
+		lock_case_key(la_id, "location", psprintf(INT64_FORMAT, location_id));
 
 	values[0] = adult_key ? CStringGetTextDatum(adult_key) : (Datum) 0;
 	if (!adult_key)
@@ -131,14 +139,15 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 		elog(ERROR, "SPI_connect failed");
 	if (adult_key)
 		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
-						 "WHERE adult_key OPERATOR(pg_catalog.=) $1 "
+						 "WHERE la_id OPERATOR(pg_catalog.=) $3 AND adult_key OPERATOR(pg_catalog.=) $1 "
 						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
-						 1, types, values, nulls);
+						 3, types, values, nulls);
 	else if (location_id)
 		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
-						 "WHERE provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
+						 "WHERE la_id OPERATOR(pg_catalog.=) $3 "
+						 "AND provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
 						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
-						 2, types, values, nulls);
+						 3, types, values, nulls);
 	*joined = (adult_key || location_id) && SPI_processed == 1;
 
 	/*
@@ -154,14 +163,16 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 
 		if (adult_key)
 			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
-											"WHERE adult_key OPERATOR(pg_catalog.=) $1 "
+											"WHERE la_id OPERATOR(pg_catalog.=) $3 "
+											"AND adult_key OPERATOR(pg_catalog.=) $1 "
 											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
-											1, types, values, nulls);
+											3, types, values, nulls);
 		else
 			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
-											"WHERE provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
+											"WHERE la_id OPERATOR(pg_catalog.=) $3 "
+											"AND provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
 											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
-											2, types, values, nulls);
+											3, types, values, nulls);
 		if (seen > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),

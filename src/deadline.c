@@ -319,6 +319,50 @@ sg_deadline_status(const char *subject_table, int64 subject_id, const char *kind
 }
 
 /*
+ * Raises 42501 unless the caller may maintain the policy a row of
+ * deadline_policy, deadline_rule or escalation_rung belongs to: an
+ * organisation's policy by its own administrators (or the regulator's), the
+ * default policy (no organisation) by an administrator of the regulator.
+ * Both the old and the new row are checked, so a policy cannot be moved to
+ * another organisation.
+ */
+static void
+policy_guard_require_admin(TriggerData *td, TupleDesc desc, bool is_policy)
+{
+	HeapTuple	rows[2] = {td->tg_trigtuple,
+	TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : NULL};
+
+	for (int i = 0; i < 2 && rows[i] != NULL; i++)
+	{
+		int64		org_id = 0;
+
+		if (is_policy)
+			org_id = sg_get_int64(rows[i], desc, "organisation_id");
+		else
+		{
+			Oid			types[1] = {INT8OID};
+			Datum		values[1] = {Int64GetDatum(sg_get_int64(rows[i], desc, "policy_id"))};
+			bool		isnull;
+
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "SPI_connect failed");
+			if (sg_exec_internal("SELECT organisation_id FROM safeguard.deadline_policy "
+								 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL) == 1)
+			{
+				Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+				org_id = isnull ? 0 : DatumGetInt64(v);
+			}
+			SPI_finish();
+		}
+		if (org_id == 0)
+			sg_require_national_admin("maintain the default deadline policy");
+		else
+			sg_require_admin_for(org_id, "maintain deadline policies");
+	}
+}
+
+/*
  * Trigger on deadline_policy, deadline_rule and escalation_rung:
  * administrators maintain policies; a policy version that a deadline already
  * uses is frozen.
@@ -331,7 +375,6 @@ sg_policy_guard(PG_FUNCTION_ARGS)
 	bool		is_rule = strcmp(RelationGetRelationName(td->tg_relation), "deadline_rule") == 0;
 	/* deadline_policy is keyed by id; its rules and escalation ladders by policy_id */
 	bool		is_policy = strcmp(RelationGetRelationName(td->tg_relation), "deadline_policy") == 0;
-	static const SgPermit admin = {SG_DUTY_ADMIN, SG_ACT_FOR_ANY};
 
 	/*
 	 * A ladder row deleted with its rule: the foreign key's cascade runs as
@@ -341,8 +384,7 @@ sg_policy_guard(PG_FUNCTION_ARGS)
 		GetUserId() == td->tg_relation->rd_rel->relowner)
 		return PointerGetDatum(td->tg_trigtuple);
 
-	if (!superuser_arg(sg_acting_userid()))
-		sg_require_permit(sg_current_actor(), &admin, 1, 0, "maintain deadline policies");
+	policy_guard_require_admin(td, desc, is_policy);
 
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{

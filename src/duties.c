@@ -82,7 +82,7 @@ duty_role_name(SgDuty duty)
 
 /*
  * Grants (or revokes) a duty's group role to (from) a role, as the
- * extension owner, which administers the duty roles.  Inside an SPI
+ * table owner, which holds ADMIN OPTION on the duty roles.  Inside an SPI
  * connection.
  */
 static void
@@ -117,12 +117,17 @@ load_actor(Oid userid, SgActor *a)
 	a->userid = userid;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("SELECT g.duty::pg_catalog.text, g.organisation_id, o.kind::pg_catalog.text "
-					 "FROM safeguard.duty_grant g "
-					 "JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) g.organisation_id "
-					 "WHERE g.role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
-					 "AND g.revoked_at IS NULL",
-					 1, types, values, NULL);
+	/*
+	 * The latest committed grants, whatever the isolation level: a revoke
+	 * must stop the next statement even of a REPEATABLE READ transaction
+	 * that began before it.
+	 */
+	sg_query_internal_latest("SELECT g.duty::pg_catalog.text, g.organisation_id, o.kind::pg_catalog.text "
+							 "FROM safeguard.duty_grant g "
+							 "JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) g.organisation_id "
+							 "WHERE g.role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+							 "AND g.revoked_at IS NULL",
+							 1, types, values, NULL);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -261,6 +266,57 @@ sg_require_admin(const char *action)
 	sg_require_permit(sg_current_actor(), &admin, 1, 0, action);
 }
 
+/* Returns true when the actor administers nationally: the admin duty acting for the regulator. */
+bool
+sg_actor_is_national_admin(const SgActor *a)
+{
+	return sg_actor_has(a, SG_DUTY_ADMIN) && a->org_kind == SG_ORG_REGULATOR;
+}
+
+/*
+ * Raises 42501 unless the caller may administer organisation org_id: a
+ * superuser, an administrator acting for the regulator (who administers
+ * every organisation), or an administrator acting for org_id itself.  An
+ * administrator of a local authority administers that authority only.
+ */
+void
+sg_require_admin_for(int64 org_id, const char *action)
+{
+	const SgActor *a;
+	StringInfoData held;
+
+	if (superuser_arg(sg_acting_userid()))
+		return;
+	a = sg_current_actor();
+	if (sg_actor_is_national_admin(a) ||
+		(sg_actor_has(a, SG_DUTY_ADMIN) && a->org_id == org_id))
+		return;
+	initStringInfo(&held);
+	describe_actor(&held, a);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s", action),
+			 errdetail("Requires duty safeguard_admin acting for the regulator or for organisation " INT64_FORMAT "; role \"%s\" holds %s.",
+					   org_id, role_name(a->userid), held.data),
+			 errhint("Administration is scoped to the administrator's organisation; ask an administrator of that organisation or of the regulator.")));
+}
+
+/*
+ * Raises 42501 unless the caller administers nationally: a superuser or an
+ * administrator acting for the regulator.  For what belongs to no single
+ * organisation (the national calendar, the default deadline policy, the
+ * pseudonym key, the register of organisations).
+ */
+void
+sg_require_national_admin(const char *action)
+{
+	static const SgPermit national = {SG_DUTY_ADMIN, SG_ACT_FOR_REGULATOR};
+
+	if (superuser_arg(sg_acting_userid()))
+		return;
+	sg_require_permit(sg_current_actor(), &national, 1, 0, action);
+}
+
 /* Returns an organisation's kind; raises SG210 when it does not exist. */
 SgOrgKind
 sg_organisation_kind(int64 org_id)
@@ -374,7 +430,7 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 					 errhint("Give the team's name, or leave team out (NULL).")));
 	}
 
-	sg_require_admin("grant duties");
+	sg_require_admin_for(org_id, "grant duties");
 	kind = sg_organisation_kind(org_id);
 	if ((duty_org_kinds[duty] & KIND_BIT(kind)) == 0)
 		ereport(ERROR,
@@ -472,6 +528,18 @@ sg_revoke_duty(PG_FUNCTION_ARGS)
 	values[3] = ObjectIdGetDatum(sg_acting_userid());
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* the grant's organisation decides who may end it */
+	if (sg_query_internal_latest("SELECT organisation_id FROM safeguard.duty_grant "
+								 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
+								 "AND duty OPERATOR(pg_catalog.=) $2::safeguard.duty "
+								 "AND revoked_at IS NULL", 2, types, values, NULL) == 1)
+	{
+		bool		isnull;
+
+		sg_require_admin_for(DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc, 1, &isnull)),
+							 "revoke duties");
+	}
 	n = sg_exec_internal("UPDATE safeguard.duty_grant SET revoked_at = $3, "
 						 "revoked_by = $4::pg_catalog.regrole "
 						 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
@@ -527,10 +595,12 @@ sg_may_see_la(PG_FUNCTION_ARGS)
 bool
 sg_actor_may_see_la(const SgActor *a, int64 la_id)
 {
-	if ((a->duties & REGULATOR_CASEWORK_DUTIES) &&
-		(a->org_kind == SG_ORG_REGULATOR || sg_actor_has(a, SG_DUTY_ADMIN)))
+	/* the regulator's staff, its administrators included, oversee every authority */
+	if ((a->duties & REGULATOR_CASEWORK_DUTIES) && a->org_kind == SG_ORG_REGULATOR)
 		return true;
-	if ((a->duties & LA_CASEWORK_DUTIES) && a->org_kind == SG_ORG_LOCAL_AUTHORITY)
+	/* an authority's own staff and administrators, that authority only */
+	if ((a->duties & (LA_CASEWORK_DUTIES | SG_DUTY_BIT(SG_DUTY_ADMIN))) &&
+		a->org_kind == SG_ORG_LOCAL_AUTHORITY)
 		return a->org_id == la_id;
 	return false;
 }
@@ -571,7 +641,7 @@ sg_actor_may_report_on(const SgActor *a, int64 la_id)
 
 /*
  * Returns true when a role holds, now, one of the duties in the mask for the
- * organisation (read as the extension owner, latest committed grants).
+ * organisation (read as the table owner, latest committed grants).
  */
 bool
 sg_role_holds_duty_for(Oid role, uint32 duties, int64 org_id)
@@ -649,7 +719,16 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 						 "Keep the organisation; casework and the audit trail refer to it.");
 	if (sg_internal_writing())
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
-	sg_require_admin("maintain organisations");
+
+	/*
+	 * The register of organisations is national: only an administrator of
+	 * the regulator adds to it.  An organisation's own administrator may
+	 * keep its row up to date (its senior contact), nobody else's.
+	 */
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_require_admin_for(sg_get_int64(td->tg_trigtuple, desc, "id"), "maintain organisations");
+	else
+		sg_require_national_admin("add organisations");
 
 	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	kind_name = sg_require_label(tup, desc, "kind", "an organisation's kind",

@@ -1,7 +1,7 @@
 /*
  * internal_write.c
  *		Protected writes: safeguard's own rows (audit, cases, referrals,
- *		deadlines) are written as the extension owner, never with the
+ *		deadlines) are written as the table owner (safeguard_owner), never with the
  *		caller's privileges, while remembering who the caller was.
  *
  * Invariants:
@@ -17,20 +17,18 @@
 
 #include "safeguard.h"
 
-#include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/table.h"
 #include "access/xact.h"
-#include "catalog/indexing.h"
-#include "catalog/pg_extension.h"
-#include "commands/extension.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 static int	internal_depth = 0;
 static Oid	acting_user = InvalidOid;
@@ -49,53 +47,42 @@ internal_xact_callback(XactEvent event, void *arg)
 }
 
 /*
- * Returns the owner of the safeguard extension, looked up once per
- * transaction: every internal statement asks, and get_extension_oid() is a
- * catalog index scan (pg_extension has no syscache).  Within one
- * transaction the extension cannot be replaced under running safeguard
- * code, so the first answer holds until the transaction ends.
+ * Returns the role that owns safeguard's tables (safeguard_owner), through
+ * the system caches (three hash lookups: cheap enough not to cache, and
+ * right even while CREATE EXTENSION, which creates the tables as the
+ * superuser and hands them to safeguard_owner last, runs in a transaction
+ * that dropped the extension first).  Protected writes run as
+ * this NOLOGIN role, which holds exactly what safeguard's own statements
+ * need (its tables, BYPASSRLS so that safeguard sees every authority's rows
+ * whoever the caller, ADMIN OPTION on the duty roles) and nothing a
+ * superuser could do, never as the superuser who ran CREATE EXTENSION.
+ * The audit trail is the reference table: every version has it.
  */
-static Oid
-extension_owner(void)
+Oid
+sg_table_owner(void)
 {
-	static Oid	cached_ext = InvalidOid;
-	static Oid	cached_owner = InvalidOid;
-	static LocalTransactionId cached_lxid = InvalidLocalTransactionId;
-	Oid			ext;
-	Relation	rel;
-	ScanKeyData key;
-	SysScanDesc scan;
+	Oid			owner;
+	Oid			nsp;
+	Oid			relid;
 	HeapTuple	tup;
 
-	if (OidIsValid(cached_owner) && cached_lxid == MyProc->lxid)
-		return cached_owner;
-	ext = get_extension_oid("safeguard", false);
-	if (ext == cached_ext)
-	{
-		cached_lxid = MyProc->lxid;
-		return cached_owner;
-	}
-
-	rel = table_open(ExtensionRelationId, AccessShareLock);
-	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(ext));
-	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
+	nsp = get_namespace_oid("safeguard", false);
+	relid = get_relname_relid("audit_event", nsp);
+	if (!OidIsValid(relid))
+		elog(ERROR, "safeguard: table safeguard.audit_event not found");
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "safeguard extension %u not found", ext);
-	cached_owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
-	cached_ext = ext;
-	cached_lxid = MyProc->lxid;
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return cached_owner;
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
 }
 
-/* Switches to the extension owner for a protected write; remembers the actor. */
+/* Switches to the table owner for a protected write; remembers the actor. */
 void
 sg_internal_begin(SgInternalWrite *iw)
 {
-	Oid			owner = extension_owner();
+	Oid			owner = sg_table_owner();
 
 	if (!xact_callback_registered)
 	{
@@ -178,7 +165,7 @@ kept_plan(const char *sql, int nargs, Oid *types)
 
 /*
  * Runs a parameterised statement (sql must be a string constant) as the
- * extension owner; returns SPI_processed.  Rows returned are left in
+ * table owner; returns SPI_processed.  Rows returned are left in
  * SPI_tuptable only for the duration of the caller's own SPI connection,
  * so callers that need results connect first and read before finishing.
  */
@@ -207,7 +194,7 @@ sg_exec_internal(const char *sql, int nargs, Oid *types, Datum *values,
 }
 
 /*
- * Runs a read-only parameterised statement as the extension owner against
+ * Runs a read-only parameterised statement as the table owner against
  * the latest committed state rather than the transaction's snapshot; returns
  * SPI_processed.  For checks that must see what concurrent transactions
  * have committed even inside REPEATABLE READ (e.g. "is there already an open

@@ -53,6 +53,7 @@ PG_FUNCTION_INFO_V1(sg_enquiry_after);
 PG_FUNCTION_INFO_V1(sg_enquiry_record_guard);
 PG_FUNCTION_INFO_V1(sg_enquiry_record_after);
 PG_FUNCTION_INFO_V1(sg_acts_for_provider);
+PG_FUNCTION_INFO_V1(sg_leads_enquiry);
 PG_FUNCTION_INFO_V1(sg_raise_not_found);
 
 /* What a record needs to know about its enquiry. */
@@ -956,6 +957,35 @@ sg_acts_for_provider(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_kind == SG_ORG_PROVIDER &&
 				   a->org_id == PG_GETARG_INT64(0));
+}
+
+/*
+ * SQL: leads_enquiry(enquiry_id) -> boolean (row-level security): true when
+ * the caller may see the enquiry's casework as its leading authority (its
+ * staff and administrators) or as the regulator.  The enquiry is read as
+ * the owner, so the predicate needs no privilege on provider_enquiry.
+ */
+Datum
+sg_leads_enquiry(PG_FUNCTION_ARGS)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+	int64		la_id = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	values[0] = PG_GETARG_DATUM(0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (sg_exec_internal("SELECT la_id FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
+						 1, types, values, NULL) == 1)
+	{
+		bool		isnull;
+
+		la_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	PG_RETURN_BOOL(la_id != 0 && sg_actor_may_see_la(sg_current_actor(), la_id));
 }
 
 /* SQL: raise_not_found(what, id) raises SG208 (used by the workflow wrappers). */

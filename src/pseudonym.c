@@ -106,7 +106,7 @@ sg_set_pseudonym_secret(PG_FUNCTION_ARGS)
 	Datum		values[1];
 	uint64		rekeyed;
 
-	sg_require_admin("set the pseudonym secret");
+	sg_require_national_admin("set the pseudonym secret");
 	if (PG_ARGISNULL(0) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0)) < MIN_SECRET_BYTES)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_WEAK_SECRET),

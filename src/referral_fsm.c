@@ -50,7 +50,7 @@ static const SgTransition transitions[] = {
 		{NULL},
 		{"closed_by", "closed_org_id", "closed_at", NULL}},
 	{SG_REF_AWAITING_SEND, SG_REF_WITHDRAWN,
-		1, {{SG_DUTY_ADMIN, SG_ACT_FOR_ANY}},
+		1, {{SG_DUTY_ADMIN, SG_ACT_FOR_REGULATOR}},
 		{"withdrawal_rationale", NULL},
 		{"withdrawal_rationale", NULL},
 		{"withdrawn_by", "withdrawn_org_id", "withdrawn_at", NULL}},

@@ -164,7 +164,7 @@ static const char *const candidates_sql =
 #define SWEEP_FETCH_MIN 100
 
 /*
- * Opens the candidate cursor as the extension owner, with a fast-start plan
+ * Opens the candidate cursor as the table owner, with a fast-start plan
  * made for this call: a plan kept from a sweep when deadline_alert was
  * nearly empty would probe it by sequential scan for every candidate.  The
  * plan is made with jit off: its estimated cost passes jit_above_cost once
@@ -202,7 +202,7 @@ open_candidates(void)
 	return portal;
 }
 
-/* Reads the next rows of the candidate cursor as the extension owner. */
+/* Reads the next rows of the candidate cursor as the table owner. */
 static void
 fetch_candidates(Portal portal, long count)
 {

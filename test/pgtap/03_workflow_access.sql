@@ -88,7 +88,7 @@ SELECT policies_are('safeguard', 'concern', ARRAY['la_scope', 'reader_scope', 'b
 SELECT policies_are('safeguard', 'triage', ARRAY['la_scope', 'reader_scope'], 'triage: la_scope, and reader_scope for safeguard_reader');
 SELECT policies_are('safeguard', 'referral', ARRAY['la_scope', 'reader_scope'], 'referral: la_scope, and reader_scope for safeguard_reader');
 SELECT policies_are('safeguard', 'safeguarding_case', ARRAY['la_scope', 'reader_scope', 'by_referral'], 'safeguarding_case: la_scope, reader_scope for safeguard_reader, by_referral (seen with its referral)');
-SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen', 'reader_scope'], 'deadline: own_or_overseen, and reader_scope for safeguard_reader');
+SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen', 'reader_scope', 'enquiry_lead'], 'deadline: own_or_overseen, reader_scope for safeguard_reader, enquiry_lead (every deadline of an enquiry its lead sees)');
 
 --------------------------------------------------------------------------
 -- Fixture: the regulator, local authorities A and B, a provider with a
