@@ -74,6 +74,9 @@ extern bool sg_actor_has(const SgActor *a, SgDuty d);
 extern SgDuty sg_require_permit(const SgActor *a, const SgPermit *permits,
 								int npermits, int64 la_id, const char *action);
 
+/* Raises 42501 unless the actor holds one of an action's permits (actions.c); returns the duty used. */
+extern SgDuty sg_require_action(const SgActor *a, const char *name, int64 org_id);
+
 /* Raises 42501 unless the caller is a superuser or holds the admin duty. */
 extern void sg_require_admin(const char *action);
 

@@ -218,8 +218,9 @@ SELECT safeguard.send_referral(:r, 'secure_email');
 RESET ROLE;
 -- Even if a DBA gives the old role membership back by hand, the duty
 -- grant table is what counts: without an active grant the role sees no
--- casework (row-level security asks the grants), so the referral is not
--- found (SG208) and a raw UPDATE changes no row.
+-- casework (row-level security asks the grants) and holds no duty, so the
+-- function refuses, naming the duty required (42501), and a raw UPDATE
+-- changes no row.
 GRANT safeguard_contact_centre TO w05_cc_gone;
 SET ROLE w05_cc_gone;
 SELECT count(*) AS sees_referral FROM safeguard.referral WHERE id = :r;

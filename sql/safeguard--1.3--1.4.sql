@@ -147,6 +147,312 @@ COMMENT ON FUNCTION safeguard.approve_extension(bigint, integer, text) IS
 COMMENT ON FUNCTION safeguard.extend_deadline(bigint, integer, text, regrole) IS
     'Extends a deadline once, by an amount in its own unit, with a reason and an approver: another role holding the admin or SAM duty for the deadline''s organisation, who recorded the approval first (approve_extension); returns the new due instant.';
 
+
+-- Every refusal of a workflow action names the duty required (item 17).
+-- The workflow functions run as their caller (SECURITY INVOKER, so the
+-- guards see the real actor), and PostgreSQL checks a table privilege
+-- before any trigger runs: an inspector calling send_referral() was told
+-- only "permission denied for table referral".  Each function now first
+-- asks safeguard.require_duty(), which refuses (42501) a caller holding no
+-- duty that could take the action, naming the duties that can and what
+-- the caller holds; the table's guard trigger still decides for which
+-- record and organisation.  The permits come from the state machines and
+-- from one table of actions (src/actions.c) that the guards read too.
+CREATE FUNCTION safeguard.require_duty(action text) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_require_duty';
+COMMENT ON FUNCTION safeguard.require_duty(text) IS
+    'Raises 42501, naming the duties required and what the caller holds, unless the caller holds a duty that may take the action (an action of src/actions.c, or referral:<state> / provider_enquiry:<stage>; a|b for either). The workflow functions call it first.';
+REVOKE ALL ON FUNCTION safeguard.require_duty(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.require_duty(text) TO PUBLIC;
+
+CREATE OR REPLACE FUNCTION safeguard.log_concern(received_at timestamp with time zone, channel safeguard.concern_channel, source safeguard.concern_source, description text, risk_types safeguard.sac_risk_type[], la_id bigint DEFAULT NULL::bigint, provider_location_id bigint DEFAULT NULL::bigint, referrer_anonymous boolean DEFAULT false, referrer_name text DEFAULT NULL::text, referrer_phone text DEFAULT NULL::text, referrer_email text DEFAULT NULL::text, referrer_address text DEFAULT NULL::text, adult_nhs_number text DEFAULT NULL::text, adult_name text DEFAULT NULL::text, adult_date_of_birth date DEFAULT NULL::date, adult_date_of_death date DEFAULT NULL::date, adult_gender safeguard.sac_gender DEFAULT 'Not Known'::safeguard.sac_gender, risk_location safeguard.sac_risk_location DEFAULT NULL::safeguard.sac_risk_location, source_of_risk safeguard.sac_source_of_risk DEFAULT NULL::safeguard.sac_source_of_risk, immediate_risk boolean DEFAULT false, adult_ethnicity text DEFAULT NULL::text, adult_primary_support_reason text DEFAULT NULL::text)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('log_concern');
+    INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id,
+        provider_location_id, referrer_anonymous, referrer_name, referrer_phone, referrer_email,
+        referrer_address, adult_nhs_number, adult_name, adult_date_of_birth, adult_date_of_death,
+        adult_gender, risk_location, source_of_risk, immediate_risk, adult_ethnicity,
+        adult_primary_support_reason)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22)
+    RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.triage_concern(concern_id bigint, decision safeguard.triage_decision, rationale text, care_and_support_needs boolean, abuse_or_neglect boolean, unable_to_protect_self boolean)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty(CASE WHEN $2 OPERATOR(pg_catalog.=) 'no_referral' THEN 'triage_concern' ELSE 'regulator_decision' END);
+    INSERT INTO safeguard.triage (concern_id, decision, rationale, care_and_support_needs,
+        abuse_or_neglect, unable_to_protect_self)
+    VALUES ($1, $2, $3, $4, $5, $6);
+    SELECT r.id FROM safeguard.referral r WHERE r.concern_id OPERATOR(pg_catalog.=) $1;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.allocate_referral(referral_id bigint, officer regrole)
+ RETURNS regrole
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    result regrole;
+BEGIN
+    PERFORM safeguard.require_duty('allocate_referral');
+    UPDATE safeguard.referral r SET allocated_to = allocate_referral.officer
+     WHERE r.id OPERATOR(pg_catalog.=) allocate_referral.referral_id
+    RETURNING r.allocated_to INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(allocate_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.referral_set_state(referral_id bigint, state safeguard.referral_state, sent_at timestamp with time zone DEFAULT NULL::timestamp with time zone, sent_method safeguard.contact_method DEFAULT NULL::safeguard.contact_method, la_contact text DEFAULT NULL::text, la_id bigint DEFAULT NULL::bigint, acknowledged_at timestamp with time zone DEFAULT NULL::timestamp with time zone, la_reference text DEFAULT NULL::text, la_decision safeguard.la_decision DEFAULT NULL::safeguard.la_decision, la_decision_rationale text DEFAULT NULL::text, action_result safeguard.sac_action_result DEFAULT NULL::safeguard.sac_action_result, risk_outcome safeguard.sac_risk_outcome DEFAULT NULL::safeguard.sac_risk_outcome, harm_from_delay safeguard.harm_finding DEFAULT NULL::safeguard.harm_finding, feedback_at timestamp with time zone DEFAULT NULL::timestamp with time zone, feedback_method safeguard.contact_method DEFAULT NULL::safeguard.contact_method, feedback_waived_reason text DEFAULT NULL::text, withdrawal_rationale text DEFAULT NULL::text, lacked_capacity safeguard.sac_capacity DEFAULT NULL::safeguard.sac_capacity, advocate_supported boolean DEFAULT NULL::boolean, msp_asked safeguard.sac_msp_asked DEFAULT NULL::safeguard.sac_msp_asked, msp_achieved safeguard.sac_msp_achieved DEFAULT NULL::safeguard.sac_msp_achieved)
+ RETURNS safeguard.referral_state
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    PERFORM safeguard.require_duty('referral:' OPERATOR(pg_catalog.||) referral_set_state.state::pg_catalog.text);
+    UPDATE safeguard.referral r
+       SET state = referral_set_state.state,
+           sent_at = coalesce(referral_set_state.sent_at, r.sent_at),
+           sent_method = coalesce(referral_set_state.sent_method, r.sent_method),
+           la_contact = coalesce(referral_set_state.la_contact, r.la_contact),
+           la_id = coalesce(referral_set_state.la_id, r.la_id),
+           acknowledged_at = coalesce(referral_set_state.acknowledged_at, r.acknowledged_at),
+           la_reference = coalesce(referral_set_state.la_reference, r.la_reference),
+           la_decision = coalesce(referral_set_state.la_decision, r.la_decision),
+           la_decision_rationale = coalesce(referral_set_state.la_decision_rationale, r.la_decision_rationale),
+           action_result = coalesce(referral_set_state.action_result, r.action_result),
+           risk_outcome = coalesce(referral_set_state.risk_outcome, r.risk_outcome),
+           harm_from_delay = coalesce(referral_set_state.harm_from_delay, r.harm_from_delay),
+           feedback_at = coalesce(referral_set_state.feedback_at, r.feedback_at),
+           feedback_method = coalesce(referral_set_state.feedback_method, r.feedback_method),
+           feedback_waived_reason = coalesce(referral_set_state.feedback_waived_reason, r.feedback_waived_reason),
+           withdrawal_rationale = coalesce(referral_set_state.withdrawal_rationale, r.withdrawal_rationale),
+           lacked_capacity = coalesce(referral_set_state.lacked_capacity, r.lacked_capacity),
+           advocate_supported = coalesce(referral_set_state.advocate_supported, r.advocate_supported),
+           msp_asked = coalesce(referral_set_state.msp_asked, r.msp_asked),
+           msp_achieved = coalesce(referral_set_state.msp_achieved, r.msp_achieved)
+     WHERE r.id OPERATOR(pg_catalog.=) referral_set_state.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(referral_set_state.referral_id);
+    END IF;
+    RETURN result;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.propose_provider_enquiry(provider_id bigint, la_id bigint, location_ids bigint[] DEFAULT '{}'::bigint[], raised_by_regulator boolean DEFAULT false)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    new_id bigint;
+    loc bigint;
+BEGIN
+    PERFORM safeguard.require_duty('propose_provider_enquiry');
+    INSERT INTO safeguard.provider_enquiry (provider_id, la_id, raised_by_regulator)
+    VALUES (propose_provider_enquiry.provider_id, propose_provider_enquiry.la_id,
+            propose_provider_enquiry.raised_by_regulator)
+    RETURNING id INTO new_id;
+    FOREACH loc IN ARRAY coalesce(location_ids, '{}') LOOP
+        INSERT INTO safeguard.enquiry_location (enquiry_id, location_id) VALUES (new_id, loc);
+    END LOOP;
+    RETURN new_id;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_threshold(enquiry_id bigint, criterion safeguard.threshold_criterion, met boolean, evidence text)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('record_threshold');
+    INSERT INTO safeguard.enquiry_criterion (enquiry_id, criterion, met, evidence)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT ON CONSTRAINT enquiry_criterion_pkey
+    DO UPDATE SET met = EXCLUDED.met, evidence = EXCLUDED.evidence;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.appoint_to_enquiry(enquiry_id bigint, role regrole, duty safeguard.duty)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('appoint_to_enquiry');
+    INSERT INTO safeguard.enquiry_appointment (enquiry_id, role, duty) VALUES ($1, $2, $3) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_enquiry_meeting(enquiry_id bigint, kind safeguard.meeting_kind, held_at timestamp with time zone, agenda_covered text[] DEFAULT '{}'::text[], decisions text DEFAULT NULL::text, fact_finding_working_days integer DEFAULT NULL::integer)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('record_enquiry_meeting');
+    INSERT INTO safeguard.enquiry_meeting (enquiry_id, kind, held_at, agenda_covered, decisions,
+        fact_finding_working_days)
+    VALUES ($1, $2, $3, coalesce($4, '{}'), $5, $6) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.add_meeting_attendee(meeting_id bigint, organisation_id bigint, role_title text, attendee_name text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('add_meeting_attendee');
+    INSERT INTO safeguard.meeting_attendee VALUES ($1, $2, $3, $4);
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_commissioning_decision(enquiry_id bigint, funding_authority_id bigint, action safeguard.commissioning_action, rationale text, meeting_id bigint DEFAULT NULL::bigint)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('record_commissioning_decision');
+    INSERT INTO safeguard.commissioning_decision (enquiry_id, funding_authority_id, action, rationale, meeting_id)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_finding(enquiry_id bigint, finding text, concern_id bigint DEFAULT NULL::bigint)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('record_finding');
+    INSERT INTO safeguard.enquiry_finding (enquiry_id, finding, concern_id) VALUES ($1, $2, $3) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.issue_improvement_plan(enquiry_id bigint, summary text)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('issue_improvement_plan');
+    INSERT INTO safeguard.improvement_plan (enquiry_id, summary) VALUES ($1, $2) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.add_plan_item(plan_id bigint, description text, owner text, due_date date, referral_id bigint DEFAULT NULL::bigint)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('add_plan_item');
+    INSERT INTO safeguard.plan_item (plan_id, description, owner, due_date, referral_id)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.update_plan_item(item_id bigint, status safeguard.plan_item_status DEFAULT NULL::safeguard.plan_item_status, progress_note text DEFAULT NULL::text, serious_delay boolean DEFAULT NULL::boolean)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+    PERFORM safeguard.require_duty('update_plan_item|provider_progress');
+    UPDATE safeguard.plan_item i
+       SET status = coalesce(update_plan_item.status, i.status),
+           progress_note = coalesce(update_plan_item.progress_note, i.progress_note),
+           serious_delay = coalesce(update_plan_item.serious_delay, i.serious_delay)
+     WHERE i.id OPERATOR(pg_catalog.=) update_plan_item.item_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('plan item', update_plan_item.item_id);
+    END IF;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.respond_to_plan(plan_id bigint, response text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+    PERFORM safeguard.require_duty('respond_to_plan');
+    UPDATE safeguard.improvement_plan p SET provider_response = respond_to_plan.response
+     WHERE p.id OPERATOR(pg_catalog.=) respond_to_plan.plan_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('improvement plan', respond_to_plan.plan_id);
+    END IF;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_qa_activity(enquiry_id bigint, activity text, carried_out_at timestamp with time zone DEFAULT NULL::timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('record_qa_activity');
+    INSERT INTO safeguard.qa_activity (enquiry_id, activity, carried_out_at)
+    VALUES ($1, $2, coalesce($3, safeguard.now())) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_enquiry_notification(enquiry_id bigint, recipient safeguard.notification_recipient, sent_on date, method safeguard.contact_method, reference text)
+ RETURNS bigint
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT safeguard.require_duty('record_enquiry_notification');
+    INSERT INTO safeguard.enquiry_notification (enquiry_id, recipient, sent_on, method, reference)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id;
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.record_enquiry_contacts(enquiry_id bigint, cqc_advised_at timestamp with time zone DEFAULT NULL::timestamp with time zone, cqc_advised_method safeguard.contact_method DEFAULT NULL::safeguard.contact_method, provider_informed_at timestamp with time zone DEFAULT NULL::timestamp with time zone, provider_informed_method safeguard.contact_method DEFAULT NULL::safeguard.contact_method)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+    PERFORM safeguard.require_duty('correct_provider_enquiry');
+    UPDATE safeguard.provider_enquiry e
+       SET cqc_advised_at = coalesce(record_enquiry_contacts.cqc_advised_at, e.cqc_advised_at),
+           cqc_advised_method = coalesce(record_enquiry_contacts.cqc_advised_method, e.cqc_advised_method),
+           provider_informed_at = coalesce(record_enquiry_contacts.provider_informed_at, e.provider_informed_at),
+           provider_informed_method = coalesce(record_enquiry_contacts.provider_informed_method, e.provider_informed_method)
+     WHERE e.id OPERATOR(pg_catalog.=) record_enquiry_contacts.enquiry_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('provider enquiry', record_enquiry_contacts.enquiry_id);
+    END IF;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION safeguard.enquiry_set_stage(enquiry_id bigint, stage safeguard.enquiry_stage, risk_level safeguard.risk_level DEFAULT NULL::safeguard.risk_level, risk_actions text[] DEFAULT NULL::text[], decision_rationale text DEFAULT NULL::text, override_rationale text DEFAULT NULL::text, alternative_action text DEFAULT NULL::text, qa_strategy text DEFAULT NULL::text, qa_outcome safeguard.qa_outcome DEFAULT NULL::safeguard.qa_outcome, lessons_learnt text DEFAULT NULL::text, sab_report_at timestamp with time zone DEFAULT NULL::timestamp with time zone, sab_report_reference text DEFAULT NULL::text)
+ RETURNS safeguard.enquiry_stage
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    result safeguard.enquiry_stage;
+BEGIN
+    PERFORM safeguard.require_duty('provider_enquiry:' OPERATOR(pg_catalog.||) enquiry_set_stage.stage::pg_catalog.text);
+    UPDATE safeguard.provider_enquiry e
+       SET stage = enquiry_set_stage.stage,
+           risk_level = coalesce(enquiry_set_stage.risk_level, e.risk_level),
+           risk_actions = coalesce(enquiry_set_stage.risk_actions, e.risk_actions),
+           decision_rationale = coalesce(enquiry_set_stage.decision_rationale, e.decision_rationale),
+           override_rationale = coalesce(enquiry_set_stage.override_rationale, e.override_rationale),
+           alternative_action = coalesce(enquiry_set_stage.alternative_action, e.alternative_action),
+           qa_strategy = coalesce(enquiry_set_stage.qa_strategy, e.qa_strategy),
+           qa_outcome = coalesce(enquiry_set_stage.qa_outcome, e.qa_outcome),
+           lessons_learnt = coalesce(enquiry_set_stage.lessons_learnt, e.lessons_learnt),
+           sab_report_at = coalesce(enquiry_set_stage.sab_report_at, e.sab_report_at),
+           sab_report_reference = coalesce(enquiry_set_stage.sab_report_reference, e.sab_report_reference)
+     WHERE e.id OPERATOR(pg_catalog.=) enquiry_set_stage.enquiry_id
+    RETURNING e.stage INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('provider enquiry', enquiry_set_stage.enquiry_id);
+    END IF;
+    RETURN result;
+END
+$function$;
+
 -- (end of section A)
 
 

@@ -29,6 +29,7 @@
  */
 #include "postgres.h"
 
+#include "actions.h"
 #include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
@@ -321,9 +322,6 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	tup = td->tg_trigtuple;
 	const SgActor *actor;
-	SgPermit	permits[3] = {{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
-	{SG_DUTY_INSPECTOR, SG_ACT_FOR_REGULATOR},
-	{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
 	SgDuty		duty;
 	int64		la_id;
 	int64		location_id;
@@ -389,7 +387,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 				 errhint("la_id names a local authority from safeguard.organisation.")));
 
 	actor = sg_current_actor();
-	duty = sg_require_permit(actor, permits, 3, la_id, "log a concern");
+	duty = sg_require_action(actor, "log_concern", la_id);
 
 	received = sg_get(tup, desc, "received_at", &isnull);
 	if (isnull)
@@ -454,11 +452,6 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 	bool		found;
 	bool		isnull;
 	char	   *decision;
-	SgPermit	regulator[2] = {{SG_DUTY_INSPECTOR, SG_ACT_FOR_REGULATOR},
-	{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR}};
-	SgPermit	any[3] = {{SG_DUTY_INSPECTOR, SG_ACT_FOR_REGULATOR},
-	{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
-	{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
 	const SgActor *actor;
 	SgDuty		duty;
 	const char *thresholds[3] = {"care_and_support_needs", "abuse_or_neglect",
@@ -507,10 +500,14 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 		missing("a triage decision", "decision",
 				"Decide refer_to_la, no_referral or regulatory_action_only.");
 	if (strcmp(decision, "no_referral") == 0)
-		duty = sg_require_permit(actor, any, 3, la_id, "triage a concern");
+		duty = sg_require_action(actor, "triage_concern", la_id);
 	else
-		duty = sg_require_permit(actor, regulator, 2, la_id,
+	{
+		const SgAction *act = sg_action_find("regulator_decision");
+
+		duty = sg_require_permit(actor, act->permits, act->npermits, la_id,
 								 psprintf("decide %s (a regulator's decision)", decision));
+	}
 
 	if (!text_present(sg_get_cstring(tup, desc, "rationale")))
 		ereport(ERROR,

@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include "actions.h"
+#include "enquiry_fsm.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
 #include "validate.h"
@@ -41,6 +43,7 @@ PG_FUNCTION_INFO_V1(sg_current_duties);
 PG_FUNCTION_INFO_V1(sg_may_see_la);
 PG_FUNCTION_INFO_V1(sg_may_report_on);
 PG_FUNCTION_INFO_V1(sg_organisation_guard);
+PG_FUNCTION_INFO_V1(sg_require_duty);
 
 /* Which organisation kinds each duty may act for (bit per SgOrgKind). */
 #define KIND_BIT(k) ((uint32) 1 << (k))
@@ -206,14 +209,113 @@ describe_actor(StringInfo buf, const SgActor *a)
 		appendStringInfoString(buf, "no duty");
 }
 
+/* Raises 42501 for an action the actor may not take, naming the duties required. */
+static void
+permission_denied(const SgActor *a, const SgPermit *permits, int npermits, const char *action)
+{
+	StringInfoData need;
+	StringInfoData held;
+
+	initStringInfo(&need);
+	for (int i = 0; i < npermits; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&need, " or ");
+		describe_permit(&need, &permits[i]);
+	}
+	initStringInfo(&held);
+	describe_actor(&held, a);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s", action),
+			 errdetail("Requires duty %s; role \"%s\" holds %s.",
+					   need.data, role_name(a->userid), held.data),
+			 errhint("Only a role granted that duty with safeguard.grant_duty() may do this.")));
+}
+
+/* Raises 42501 unless the actor holds one of the action's permits (actions.c); returns the duty used. */
+SgDuty
+sg_require_action(const SgActor *a, const char *name, int64 org_id)
+{
+	const SgAction *act = sg_action_find(name);
+
+	if (act == NULL)
+		elog(ERROR, "safeguard: unknown action \"%s\"", name);
+	return sg_require_permit(a, act->permits, act->npermits, org_id, act->description);
+}
+
+/*
+ * SQL: require_duty(action text) -> void.  The first statement of every
+ * SQL workflow function: raises 42501, naming the duty required and what
+ * the role holds, when the caller holds no duty that could take the action
+ * (for any record), before the function's statement meets PostgreSQL's
+ * table privileges, which would refuse without saying why.  action is an
+ * action of actions.c, or "referral:<state>" / "provider_enquiry:<stage>"
+ * for the transitions into a state; "a|b" accepts the duties of either.
+ * Which record, and for which organisation, is then decided by the table's
+ * guard trigger.
+ */
+Datum
+sg_require_duty(PG_FUNCTION_ARGS)
+{
+	const SgActor *a = sg_current_actor();
+	SgPermit	permits[SG_NDUTIES * 4];
+	int			n = 0;
+	const char *description = NULL;
+	char	   *rest;
+	char	   *action;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_VOID();
+	rest = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	while ((action = strsep(&rest, "|")) != NULL)
+	{
+		const SgMachine *m = NULL;
+		const char *state = NULL;
+
+		if (strncmp(action, "referral:", 9) == 0)
+			m = &sg_referral_machine, state = action + 9;
+		else if (strncmp(action, "provider_enquiry:", 17) == 0)
+			m = &sg_enquiry_machine, state = action + 17;
+		if (m)
+		{
+			int			to;
+			int			before = n;
+
+			if (!sg_fsm_state_parse(m, state, &to))
+				elog(ERROR, "safeguard: unknown %s state \"%s\"", m->name, state);
+			for (int t = 0; t < m->ntransitions; t++)
+				for (int p = 0; p < m->transitions[t].npermits && n < lengthof(permits); p++)
+					if (m->transitions[t].to == to)
+						permits[n++] = m->transitions[t].permits[p];
+			/* a state only safeguard moves to: its guard explains */
+			if (n == before)
+				PG_RETURN_VOID();
+			if (description == NULL)
+				description = psprintf("move a %s to %s", m->name, state);
+		}
+		else
+		{
+			const SgAction *act = sg_action_find(action);
+
+			if (act == NULL)
+				elog(ERROR, "safeguard: unknown action \"%s\"", action);
+			for (int p = 0; p < act->npermits && n < lengthof(permits); p++)
+				permits[n++] = act->permits[p];
+			if (description == NULL)
+				description = act->description;
+		}
+	}
+	if (n > 0 && !sg_permits_duty_held(permits, n, a->duties, a->org_kind))
+		permission_denied(a, permits, n, description);
+	PG_RETURN_VOID();
+}
+
 /* Raises 42501 unless the actor holds one of the permits; returns the duty used. */
 SgDuty
 sg_require_permit(const SgActor *a, const SgPermit *permits, int npermits,
 				  int64 la_id, const char *action)
 {
-	StringInfoData need;
-	StringInfoData held;
-
 	for (int i = 0; i < npermits; i++)
 	{
 		const SgPermit *p = &permits[i];
@@ -236,22 +338,7 @@ sg_require_permit(const SgActor *a, const SgPermit *permits, int npermits,
 		if (org_ok)
 			return p->duty;
 	}
-
-	initStringInfo(&need);
-	for (int i = 0; i < npermits; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&need, " or ");
-		describe_permit(&need, &permits[i]);
-	}
-	initStringInfo(&held);
-	describe_actor(&held, a);
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied to %s", action),
-			 errdetail("Requires duty %s; role \"%s\" holds %s.",
-					   need.data, role_name(a->userid), held.data),
-			 errhint("Only a role granted that duty with safeguard.grant_duty() may do this.")));
+	permission_denied(a, permits, npermits, action);
 	pg_unreachable();
 }
 

@@ -32,6 +32,7 @@
  */
 #include "postgres.h"
 
+#include "actions.h"
 #include "audit.h"
 #include "calendar.h"
 #include "deadline.h"
@@ -72,13 +73,6 @@ typedef struct Enquiry
 					   STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) | \
 					   STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))
 
-/* The DSAM is an administrator of the leading authority itself. */
-static const SgPermit sam_or_dsam[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
-{SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
-static const SgPermit la_staff[] = {{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA},
-{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
-static const SgPermit sam_or_officer[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
-{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
 
 /* Returns true when a text value holds more than white space. */
 static bool
@@ -300,11 +294,26 @@ static const char *const enquiry_corrections[] = {
 	"risk_actions", "cqc_advised_at", "cqc_advised_method", "provider_informed_at",
 	"provider_informed_method", NULL
 };
-static const SgGuardSpec enquiry_spec = {
-	&sg_enquiry_machine, "stage", enquiry_corrections, sam_or_dsam, 2,
-	enquiry_rules,
-	"An enquiry moves through the stages of the Provider Concerns procedure (see the README)."
-};
+/* Returns how the enquiry guard applies its machine (correctors from actions.c). */
+static const SgGuardSpec *
+enquiry_spec(void)
+{
+	static SgGuardSpec spec;
+
+	if (spec.machine == NULL)
+	{
+		const SgAction *correct = sg_action_find("correct_provider_enquiry");
+
+		spec.state_column = "stage";
+		spec.corrections = enquiry_corrections;
+		spec.correctors = correct->permits;
+		spec.ncorrectors = correct->npermits;
+		spec.rules = enquiry_rules;
+		spec.hint = "An enquiry moves through the stages of the Provider Concerns procedure (see the README).";
+		spec.machine = &sg_enquiry_machine;
+	}
+	return &spec;
+}
 
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON provider_enquiry. */
 Datum
@@ -328,7 +337,7 @@ sg_enquiry_guard(PG_FUNCTION_ARGS)
 		bool		isnull;
 		TimestampTz proposed = sg_get_ts(tup, desc, "proposed_at", &isnull);
 
-		newtup = sg_guard_update(td, &enquiry_spec, sg_get_int64(tup, desc, "id"), la_id);
+		newtup = sg_guard_update(td, enquiry_spec(), sg_get_int64(tup, desc, "id"), la_id);
 		if (!sg_internal_writing())
 		{
 			sg_check_event_time(newtup, desc, "cqc_advised_at", proposed, "the proposal");
@@ -360,7 +369,7 @@ sg_enquiry_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
 				 errmsg("a provider enquiry is about a provider"),
 				 errhint("provider_id names a provider from safeguard.organisation (its locations are added with add_enquiry_location).")));
-	duty = sg_require_permit(sg_current_actor(), la_staff, 3, la_id, "propose a provider enquiry");
+	duty = sg_require_action(sg_current_actor(), "propose_provider_enquiry", la_id);
 	tup = sg_stamp(tup, desc, stamped, 3);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
 	return PointerGetDatum(tup);
@@ -420,11 +429,10 @@ sg_enquiry_after(PG_FUNCTION_ARGS)
 static SgDuty
 require_appointed_officer(const Enquiry *e)
 {
-	static const SgPermit officer[] = {{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
 	const SgActor *a = sg_current_actor();
 	Oid			types[2] = {INT8OID, OIDOID};
 	Datum		values[2] = {Int64GetDatum(e->id), ObjectIdGetDatum(a->userid)};
-	SgDuty		duty = sg_require_permit(a, officer, 1, e->la_id, "record fact finding");
+	SgDuty		duty = sg_require_action(a, "record_finding", e->la_id);
 
 	if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_appointment "
 				  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 "
@@ -529,7 +537,6 @@ record_enquiry_id(const char *table, HeapTuple tup, TupleDesc desc)
 static HeapTuple
 plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 {
-	static const SgPermit provider[] = {{SG_DUTY_PROVIDER, SG_ACT_FOR_RECIPIENT_LA}};
 	static const char *const allowed[] = {"provider_response", NULL};
 	const char *stamped[3] = {"responded_by", "responded_org_id", "responded_at"};
 	HeapTuple	oldtup = td->tg_trigtuple;
@@ -537,8 +544,7 @@ plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 	bool		isnull;
 	SgDuty		duty;
 
-	duty = sg_require_permit(sg_current_actor(), provider, 1, e->provider_id,
-							 "respond to an improvement plan (the provider's own)");
+	duty = sg_require_action(sg_current_actor(), "respond_to_plan", e->provider_id);
 	(void) sg_get(oldtup, desc, "responded_at", &isnull);
 	if (!isnull)
 		sg_refuse_change("a provider's response", "changed",
@@ -559,9 +565,6 @@ plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 static HeapTuple
 plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 {
-	static const SgPermit progressors[] = {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA},
-	{SG_DUTY_ENQUIRY_OFFICER, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
-	static const SgPermit provider[] = {{SG_DUTY_PROVIDER, SG_ACT_FOR_RECIPIENT_LA}};
 	static const char *const allowed[] = {"status", "progress_note", "serious_delay", NULL};
 	const char *stamped[2] = {"updated_by", "updated_at"};
 	HeapTuple	oldtup = td->tg_trigtuple;
@@ -577,11 +580,15 @@ plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
 		wrong_stage(e, "record progress on the plan", "while the plan is being monitored");
 	if (sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_id == e->provider_id && !delay_changed)
-		duty = sg_require_permit(a, provider, 1, e->provider_id, "record progress on a plan item");
+		duty = sg_require_action(a, "provider_progress", e->provider_id);
 	else
-		duty = sg_require_permit(a, progressors, 3, e->la_id,
+	{
+		const SgAction *act = sg_action_find("update_plan_item");
+
+		duty = sg_require_permit(a, act->permits, act->npermits, e->la_id,
 								 delay_changed ? "flag a serious delay on the plan"
-								 : "record progress on a plan item");
+								 : act->description);
+	}
 	newtup = sg_stamp(newtup, desc, stamped, 2);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
 	return newtup;
@@ -640,7 +647,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "location_id")),
 		Int64GetDatum(e.provider_id)};
 
-		duty = sg_require_permit(actor, la_staff, 3, e.la_id, "add a location to a provider enquiry");
+		duty = sg_require_action(actor, "add_enquiry_location", e.la_id);
 		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
 			wrong_stage(&e, "add a location", "before the enquiry ends");
 		if (!query_int("SELECT kind OPERATOR(pg_catalog.=) 'provider_location' "
@@ -656,7 +663,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "enquiry_criterion") == 0)
 	{
-		duty = sg_require_permit(actor, la_staff, 3, e.la_id, "answer the threshold tool");
+		duty = sg_require_action(actor, "record_threshold", e.la_id);
 		if (e.stage != SG_ENQ_PROPOSED)
 			wrong_stage(&e, "answer the threshold tool", "while the enquiry is proposed");
 		if (!present(sg_get_cstring(tup, desc, "evidence")))
@@ -666,7 +673,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "enquiry_appointment") == 0)
 	{
-		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "appoint to a provider enquiry");
+		duty = sg_require_action(actor, "appoint_to_enquiry", e.la_id);
 		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
 			wrong_stage(&e, "appoint", "before the enquiry ends");
 		check_appointee(&e, tup, desc);
@@ -675,7 +682,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "enquiry_meeting") == 0)
 	{
-		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record an enquiry meeting");
+		duty = sg_require_action(actor, "record_enquiry_meeting", e.la_id);
 		check_meeting(&e, tup, desc);
 		stamped[nstamped++] = "recorded_by";
 		stamped[nstamped++] = "recorded_org_id";
@@ -683,7 +690,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "meeting_attendee") == 0)
 	{
-		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record who attended a meeting");
+		duty = sg_require_action(actor, "add_meeting_attendee", e.la_id);
 		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
 			wrong_stage(&e, "record who attended a meeting", "while the enquiry is active");
 		if (!present(sg_get_cstring(tup, desc, "role_title")))
@@ -691,7 +698,6 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "commissioning_decision") == 0)
 	{
-		static const SgPermit commissioner[] = {{SG_DUTY_COMMISSIONER, SG_ACT_FOR_RECIPIENT_LA}};
 		int64		funder = sg_get_int64(tup, desc, "funding_authority_id");
 		SgOrgKind	kind;
 
@@ -708,8 +714,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
 					 errmsg("organisation " INT64_FORMAT " is not a funding authority", funder),
 					 errhint("A funding authority is a local authority or an ICB.")));
-		duty = sg_require_permit(actor, commissioner, 1, funder,
-								 "record a commissioning decision for this funding authority");
+		duty = sg_require_action(actor, "record_commissioning_decision", funder);
 		if (sg_get_int64(tup, desc, "meeting_id") != 0)
 		{
 			Oid			types[2] = {INT8OID, INT8OID};
@@ -771,7 +776,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
 		bool		ln[2] = {false, false};
 
-		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "issue an improvement plan");
+		duty = sg_require_action(actor, "issue_improvement_plan", e.la_id);
 		refuse_other_columns(tup, desc, client);
 		if (e.stage != SG_ENQ_FACT_FINDING ||
 			query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
@@ -793,7 +798,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
 		bool		ln[2] = {false, false};
 
-		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "add an item to an improvement plan");
+		duty = sg_require_action(actor, "add_plan_item", e.la_id);
 		refuse_other_columns(tup, desc, client);
 		if (!(STAGE_BIT(e.stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING))))
 			wrong_stage(&e, "add a plan item", "while the plan is issued or monitored");
@@ -823,7 +828,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "qa_activity") == 0)
 	{
-		duty = sg_require_permit(actor, sam_or_officer, 3, e.la_id, "record a quality assurance activity");
+		duty = sg_require_action(actor, "record_qa_activity", e.la_id);
 		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
 			wrong_stage(&e, "record a quality assurance activity", "during quality assurance");
 		sg_check_event_time(tup, desc, "carried_out_at", e.decided_at, "the decision to invoke");
@@ -832,7 +837,7 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(table, "enquiry_notification") == 0)
 	{
-		duty = sg_require_permit(actor, sam_or_dsam, 2, e.la_id, "record a closure notification");
+		duty = sg_require_action(actor, "record_enquiry_notification", e.la_id);
 		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
 			wrong_stage(&e, "record a closure notification", "when quality assurance has found improvements sustained, before closing");
 		if (!present(sg_get_cstring(tup, desc, "reference")))

@@ -32,6 +32,7 @@
  */
 #include "postgres.h"
 
+#include "actions.h"
 #include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
@@ -196,13 +197,27 @@ check_transition_rules(const SgTransition *t, HeapTuple oldtup,
 
 /* How the referral guard applies its machine. */
 static const char *const corrections[] = {"la_contact", "la_reference", NULL};
-static const SgPermit correctors[] = {{SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR},
-{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}};
-static const SgGuardSpec referral_spec = {
-	&sg_referral_machine, "state", corrections, correctors, 2,
-	check_transition_rules,
-	"A referral leaves the send queue only by being sent or withdrawn."
-};
+
+/* Returns how the referral guard applies its machine (correctors from actions.c). */
+static const SgGuardSpec *
+referral_spec(void)
+{
+	static SgGuardSpec spec;
+
+	if (spec.machine == NULL)
+	{
+		const SgAction *correct = sg_action_find("correct_referral");
+
+		spec.state_column = "state";
+		spec.corrections = corrections;
+		spec.correctors = correct->permits;
+		spec.ncorrectors = correct->npermits;
+		spec.rules = check_transition_rules;
+		spec.hint = "A referral leaves the send queue only by being sent or withdrawn.";
+		spec.machine = &sg_referral_machine;
+	}
+	return &spec;
+}
 
 /*
  * An update that changes allocated_to and nothing else (of the client's
@@ -212,8 +227,6 @@ static const SgGuardSpec referral_spec = {
 static HeapTuple
 allocate(TriggerData *td, int64 id, int64 la_id)
 {
-	static const SgPermit allocators[] = {{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA},
-	{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}};
 	static const char *const allowed[] = {"allocated_to", NULL};
 	static const char *const stamped[] = {"allocated_by", "allocated_at"};
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
@@ -223,8 +236,7 @@ allocate(TriggerData *td, int64 id, int64 la_id)
 	Oid			to;
 	SgDuty		duty;
 
-	duty = sg_require_permit(sg_current_actor(), allocators, lengthof(allocators), la_id,
-							 psprintf("allocate referral " INT64_FORMAT, id));
+	duty = sg_require_action(sg_current_actor(), "allocate_referral", la_id);
 	sg_check_changed_columns(td->tg_trigtuple, newtup, desc, "state", allowed,
 							 "when a referral is allocated");
 	if (state == SG_REF_AWAITING_SEND || sg_referral_state_is_final((SgReferralState) state))
@@ -274,7 +286,7 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 		!sg_column_unchanged(oldtup, td->tg_newtuple, desc, sg_attnum(desc, "allocated_to")))
 		return PointerGetDatum(allocate(td, sg_get_int64(oldtup, desc, "id"),
 										sg_get_int64(oldtup, desc, "la_id")));
-	return PointerGetDatum(sg_guard_update(td, &referral_spec,
+	return PointerGetDatum(sg_guard_update(td, referral_spec(),
 										   sg_get_int64(oldtup, desc, "id"),
 										   sg_get_int64(oldtup, desc, "la_id")));
 }

@@ -3,7 +3,7 @@
 -- authority (revocation, pooled connections, grant refusals, the audit of
 -- who acted).  Every check runs under SET ROLE to the role concerned.
 BEGIN;
-SELECT plan(135);
+SELECT plan(137);
 
 --------------------------------------------------------------------------
 -- 1. Privilege inventory
@@ -310,8 +310,10 @@ SELECT is((SELECT count(*)::int FROM pg_catalog.pg_attribute
 -- Membership of safeguard_contact_centre alone is no duty.
 CREATE ROLE sg03_member LOGIN IN ROLE safeguard_contact_centre;
 SET ROLE sg03_member;
-SELECT throws_ok(format('SELECT safeguard.send_referral(%s, %L)', :ra2, 'email'), 'SG208', NULL,
-                 'a member of safeguard_contact_centre without a duty grant cannot even see a referral to send');
+SELECT throws_ok(format('SELECT safeguard.send_referral(%s, %L)', :ra2, 'email'), '42501', NULL,
+                 'a member of safeguard_contact_centre without a duty grant is refused the send, told the duty it needs (42501)');
+SELECT is_empty(format('SELECT 1 FROM safeguard.referral WHERE id = %s', :ra2),
+                'and cannot even see the referral to send');
 SELECT throws_ok(format($$SELECT safeguard.log_concern('2024-03-05 09:00+00', 'phone', 'anonymous',
                     'x', '{Self-Neglect}', la_id => %s, referrer_anonymous => true)$$, :laa),
                  '42501', NULL, 'nor log a concern: role membership alone is no duty');
@@ -366,8 +368,10 @@ SELECT is(safeguard.current_duties(), ARRAY[]::text[], 'the pooled login itself 
 SELECT throws_ok(format($$SELECT safeguard.log_concern('2024-03-05 09:00+00', 'phone', 'anonymous',
                     'x', '{Self-Neglect}', la_id => %s, referrer_anonymous => true)$$, :laa),
                  '42501', NULL, 'the pooled login itself cannot act, whatever privileges it inherits');
-SELECT throws_ok(format('SELECT safeguard.acknowledge_referral(%s)', :ra2), 'SG208', NULL,
-                 'and sees no referral to act on');
+SELECT throws_ok(format('SELECT safeguard.acknowledge_referral(%s)', :ra2), '42501', NULL,
+                 'and is refused any workflow action, told the duty it needs (42501)');
+SELECT is_empty(format('SELECT 1 FROM safeguard.referral WHERE id = %s', :ra2),
+                'and sees no referral to act on');
 RESET SESSION AUTHORIZATION;
 SELECT results_eq(format($$SELECT login_role, acting_role, duty::text, organisation_id
                            FROM safeguard.audit_event
