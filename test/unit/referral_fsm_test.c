@@ -85,8 +85,9 @@ static const WantTransition want_transitions[] = {
 	{{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}}},
 	{SG_REF_OUTCOME_RECORDED, SG_REF_CLOSED, 1,
 	{{SG_DUTY_LA_OFFICER, SG_ACT_FOR_RECIPIENT_LA}}},
+	/* a senior decision of the regulator, whose send queue it is (issue 14 item 10) */
 	{SG_REF_AWAITING_SEND, SG_REF_WITHDRAWN, 1,
-	{{SG_DUTY_ADMIN, SG_ACT_FOR_ANY}}},
+	{{SG_DUTY_ADMIN, SG_ACT_FOR_REGULATOR}}},
 };
 
 #define NWANT ((int) (sizeof(want_transitions) / sizeof(want_transitions[0])))
@@ -242,8 +243,9 @@ test_permits(void)
 		   has_permit(ack->permits, ack->npermits, SG_DUTY_CONTACT_CENTRE, SG_ACT_FOR_REGULATOR) &&
 		   !has_permit(ack->permits, ack->npermits, SG_DUTY_LA_OFFICER, SG_ACT_FOR_ANY),
 		   "acknowledged: la_officer of the recipient LA or contact_centre of the regulator");
-		ok(wd && wd->npermits == 1 && wd->permits[0].duty == SG_DUTY_ADMIN,
-		   "withdrawn: only admin");
+		ok(wd && wd->npermits == 1 && wd->permits[0].duty == SG_DUTY_ADMIN &&
+		   wd->permits[0].org == SG_ACT_FOR_REGULATOR,
+		   "withdrawn: only admin acting for the regulator (an authority's administrator cannot empty the regulator's queue)");
 		for (SgReferralState s = SG_REF_ACKNOWLEDGED; s <= SG_REF_OUTCOME_RECORDED; s++)
 		{
 			const SgReferralTransition *tr = sg_referral_transition(s, s + 1);
