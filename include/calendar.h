@@ -42,8 +42,14 @@ extern int32 sg_working_days_between(const SgDivision *div, DateADT a, DateADT b
 /* Returns the local date of an instant in the division's time zone. */
 extern DateADT sg_local_date(const SgDivision *div, TimestampTz t);
 
+/* As sg_local_date; returns false instead of raising when out of range. */
+extern bool sg_local_date_try(const SgDivision *div, TimestampTz t, DateADT *d);
+
 /* Returns the instant local day d ends: the next day's local midnight. */
 extern TimestampTz sg_end_of_day(const SgDivision *div, DateADT d);
+
+/* As sg_end_of_day; returns false instead of raising when out of range. */
+extern bool sg_end_of_day_try(const SgDivision *div, DateADT d, TimestampTz *result);
 
 /* Returns the instant the n-th working day after start's local date ends. */
 extern TimestampTz sg_working_deadline(const SgDivision *div, TimestampTz start,

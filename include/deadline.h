@@ -16,9 +16,25 @@ typedef enum SgDeadlineOutcome
 	SG_DEADLINE_BREACHED
 } SgDeadlineOutcome;
 
-/* Returns the due instant of a rule applied to an anchor in a division. */
+/* Whether a due instant could be computed. */
+typedef enum SgDueStatus
+{
+	SG_DUE_OK,
+	SG_DUE_BEFORE_CALENDAR,		/* counted from before the division's calendar */
+	SG_DUE_AFTER_CALENDAR,		/* falls after the division's calendar */
+	SG_DUE_OUT_OF_RANGE			/* outside the range of a timestamp */
+} SgDueStatus;
+
+/* Returns the due instant of a rule applied to an anchor in a division; raises SG101 or SG105. */
 extern TimestampTz sg_deadline_due(int32 amount, const char *unit,
 								   TimestampTz anchor, const char *division);
+
+/* As sg_deadline_due, never raising for the deadline's values: sets *due and returns the status. */
+extern SgDueStatus sg_deadline_due_try(int32 amount, const char *unit, TimestampTz anchor,
+									   const char *division, TimestampTz *due);
+
+/* Returns why a due instant could not be computed (palloc'd), or NULL for SG_DUE_OK. */
+extern const char *sg_due_status_text(SgDueStatus st, const char *division);
 
 /* Opens the deadline of a kind for a subject; raises SG212 without a rule. */
 extern void sg_deadline_open(const char *kind, const char *subject_table,

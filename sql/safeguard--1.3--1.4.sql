@@ -453,6 +453,150 @@ BEGIN
 END
 $function$;
 
+
+-- Readers see no free text (item 8).  A referral's la_contact and
+-- la_reference and a deadline's extension_reason are typed by people and
+-- can hold names and NHS numbers; performance readers (safeguard_reader)
+-- lose their privilege on them.  The chase list, which readers may read,
+-- lists the named contact and the authority's reference through
+-- referral_free_text(), which returns them to the referral's caseworkers
+-- only (NULL to a reader).
+CREATE FUNCTION safeguard.referral_free_text(referral_id bigint, col text) RETURNS text
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_referral_free_text';
+COMMENT ON FUNCTION safeguard.referral_free_text(bigint, text) IS
+    'A referral''s la_contact or la_reference (col) for a caller who works its casework (the regulator''s staff, the recipient authority''s staff); NULL for anyone else, performance readers included.';
+REVOKE ALL ON FUNCTION safeguard.referral_free_text(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.referral_free_text(bigint, text) TO PUBLIC;
+REVOKE SELECT (la_contact, la_reference) ON safeguard.referral FROM safeguard_reader;
+REVOKE SELECT ON safeguard.deadline FROM safeguard_reader;
+GRANT SELECT (id, kind, subject_table, subject_id, case_id, organisation_id, policy_id, anchor_at,
+              division, amount, status, closed_at, due_at_close, paused_at, extended_by,
+              extension_approver)
+    ON safeguard.deadline TO safeguard_reader;
+CREATE OR REPLACE VIEW safeguard.report_la_outcomes_outstanding WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, o.name AS local_authority,
+       (SELECT c.adult_pseudonym FROM safeguard.safeguarding_case c
+         WHERE c.id OPERATOR(pg_catalog.=) r.case_id) AS adult_pseudonym,
+       r.state, r.sent_at, safeguard.working_days_since(r.sent_at, o.division) AS age_working_days,
+       od.due_at AS outcome_due_at, coalesce(od.overdue, false) AS outcome_overdue,
+       ed.due_at AS escalation_due_at, coalesce(ed.overdue, false) AS escalation_overdue,
+       al.chases, al.last_alert_at,
+       CASE WHEN coalesce(ed.overdue, false) OR al.escalations OPERATOR(pg_catalog.>) 0 THEN 'escalated'
+            WHEN coalesce(od.overdue, false) OR al.chases OPERATOR(pg_catalog.>) 0 THEN 'chase'
+            ELSE 'awaiting' END AS chase_state,
+       safeguard.referral_free_text(r.id, 'la_contact') AS named_contact,
+       safeguard.referral_free_text(r.id, 'la_reference') AS la_reference,
+       o.senior_contact_name, o.senior_contact_email
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.open_deadlines od ON od.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND od.subject_id OPERATOR(pg_catalog.=) r.id AND od.kind OPERATOR(pg_catalog.=) 'la_outcome'
+LEFT JOIN safeguard.open_deadlines ed ON ed.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND ed.subject_id OPERATOR(pg_catalog.=) r.id AND ed.kind OPERATOR(pg_catalog.=) 'la_outcome_escalation'
+CROSS JOIN LATERAL (
+    SELECT pg_catalog.count(*) FILTER (WHERE a.rung OPERATOR(pg_catalog.=) 'breach') AS chases,
+           pg_catalog.count(*) FILTER (WHERE a.rung OPERATOR(pg_catalog.=) 'escalate'
+                                        OR (a.rung OPERATOR(pg_catalog.=) 'breach'
+                                            AND a.kind OPERATOR(pg_catalog.=) 'la_outcome_escalation')) AS escalations,
+           pg_catalog.max(a.fired_at) AS last_alert_at
+    FROM safeguard.deadline_alert a
+    WHERE a.subject_table OPERATOR(pg_catalog.=) 'referral' AND a.subject_id OPERATOR(pg_catalog.=) r.id
+      AND a.kind OPERATOR(pg_catalog.=) ANY ('{la_outcome,la_outcome_escalation}'::text[])
+) al
+WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided}'::safeguard.referral_state[]);
+
+
+-- The auditor reads every journey (item 9).  referral_journey and
+-- enquiry_journey looked up deadlines, plans and items in the casework
+-- tables, which the auditor duty may not read (42501).  They now read the
+-- audit trail alone: a referral's deadlines and concern are named by the
+-- audit rows that created them (every column of an insert is recorded),
+-- within the referral's case; an enquiry's rows since 1.4 form its own
+-- chain (enquiry:<id>), and its earlier rows are found in the table chains
+-- they were written to.
+CREATE OR REPLACE FUNCTION safeguard.referral_journey(referral_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH created AS (
+        SELECT a.case_id, a.changes OPERATOR(pg_catalog.->>) 'concern_id' AS concern_key
+        FROM safeguard.audit_event a
+        WHERE a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) $1::pg_catalog.text
+          AND a.action OPERATOR(pg_catalog.=) 'INSERT'
+    ), in_case AS (
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE a.case_id OPERATOR(pg_catalog.=) (SELECT c.case_id FROM created c)
+    ), deadlines AS (
+        SELECT d.row_key FROM in_case d
+        WHERE d.table_name OPERATOR(pg_catalog.=) 'deadline' AND d.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_table' OPERATOR(pg_catalog.=) 'referral'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_id' OPERATOR(pg_catalog.=) $1::pg_catalog.text
+    )
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM in_case a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    WHERE (a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) $1::pg_catalog.text)
+       OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT d.row_key FROM deadlines d))
+       OR (a.table_name OPERATOR(pg_catalog.=) ANY ('{concern,triage}'::text[])
+           AND a.row_key OPERATOR(pg_catalog.=) (SELECT c.concern_key FROM created c))
+    ORDER BY a.id
+$$;
+
+CREATE OR REPLACE FUNCTION safeguard.enquiry_journey(enquiry_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH legacy AS (
+        -- rows written before 1.4, in the chains of the enquiry tables and of
+        -- deadlines outside cases (the deadlines of enquiries)
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE a.chain_key OPERATOR(pg_catalog.=) ANY ('{table:provider_enquiry,table:enquiry_location,
+              table:enquiry_criterion,table:enquiry_appointment,table:enquiry_meeting,table:meeting_attendee,
+              table:commissioning_decision,table:enquiry_finding,table:improvement_plan,table:plan_item,
+              table:qa_activity,table:enquiry_notification,table:deadline}'::text[])
+    ), plans AS (
+        SELECT p.row_key FROM legacy p
+        WHERE p.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND p.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND p.changes OPERATOR(pg_catalog.->>) 'enquiry_id' OPERATOR(pg_catalog.=) $1::pg_catalog.text
+    ), items AS (
+        SELECT i.row_key FROM legacy i
+        WHERE i.table_name OPERATOR(pg_catalog.=) 'plan_item' AND i.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND i.changes OPERATOR(pg_catalog.->>) 'plan_id' OPERATOR(pg_catalog.=) ANY (SELECT p.row_key FROM plans p)
+    ), meetings AS (
+        SELECT m.row_key FROM legacy m
+        WHERE m.table_name OPERATOR(pg_catalog.=) 'enquiry_meeting' AND m.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND m.changes OPERATOR(pg_catalog.->>) 'enquiry_id' OPERATOR(pg_catalog.=) $1::pg_catalog.text
+    ), deadlines AS (
+        SELECT d.row_key FROM legacy d
+        WHERE d.table_name OPERATOR(pg_catalog.=) 'deadline' AND d.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_table' OPERATOR(pg_catalog.=) 'provider_enquiry'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_id' OPERATOR(pg_catalog.=) $1::pg_catalog.text
+    ), rows AS (
+        SELECT a.* FROM legacy a
+        WHERE (a.table_name OPERATOR(pg_catalog.=) 'provider_enquiry' AND a.row_key OPERATOR(pg_catalog.=) $1::pg_catalog.text)
+           OR (a.changes OPERATOR(pg_catalog.->>) 'enquiry_id') OPERATOR(pg_catalog.=) $1::pg_catalog.text
+           OR (a.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT p.row_key FROM plans p))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'plan_item' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT i.row_key FROM items i))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'meeting_attendee' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT m.row_key FROM meetings m))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT d.row_key FROM deadlines d))
+        UNION ALL
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE a.chain_key OPERATOR(pg_catalog.=) ('enquiry:' OPERATOR(pg_catalog.||) $1::pg_catalog.text)
+    )
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM rows a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    ORDER BY a.id
+$$;
+
 -- (end of section A)
 
 
@@ -460,6 +604,69 @@ $function$;
 -- Section B: availability and correctness of deadlines (items 1, 4)
 --------------------------------------------------------------------------
 
+
+
+-- A deadline that cannot be computed never stops the others (item 1).  A
+-- concern received before the calendar of its authority's division is
+-- refused at the door (SG101: its deadlines could not be counted); a
+-- deadline whose due instant cannot be computed otherwise (counted from
+-- before the calendar, by a row older than 1.4, or falling after the last
+-- loaded year until the next gov.uk calendar is imported) is skipped by
+-- sweep(), which says so in a WARNING, and shown by the views with due_at
+-- empty and due_problem saying why, while every other deadline goes on.
+-- deadline_due() itself still raises (SG101, or SG105 for an amount out of
+-- the range of a timestamp: item 4).
+CREATE FUNCTION safeguard.deadline_due_or_null(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
+    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_deadline_due_or_null';
+COMMENT ON FUNCTION safeguard.deadline_due_or_null(integer, safeguard.deadline_unit, timestamptz, text) IS
+    'As deadline_due, but NULL when the due instant cannot be computed (the division''s calendar does not cover it, or it is out of range); deadline_due_problem says why.';
+CREATE FUNCTION safeguard.deadline_due_problem(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
+    RETURNS text LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_deadline_due_problem';
+COMMENT ON FUNCTION safeguard.deadline_due_problem(integer, safeguard.deadline_unit, timestamptz, text) IS
+    'Why a due instant cannot be computed (counted from before the division''s calendar, falling after it, out of range), or NULL when it can.';
+
+CREATE OR REPLACE VIEW safeguard.open_deadlines WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id,
+       d.organisation_id, o.name AS organisation, o.senior_contact_name, o.senior_contact_email,
+       d.anchor_at, coalesce(d.amount, r.amount) AS amount, r.unit,
+       CASE WHEN d.paused_at IS NULL THEN
+         safeguard.deadline_due_or_null(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) END AS due_at,
+       coalesce(d.paused_at IS NULL AND
+         safeguard.deadline_due_or_null(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division)
+           OPERATOR(pg_catalog.<) safeguard.now(), false) AS overdue,
+       d.paused_at,
+       safeguard.deadline_due_problem(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) AS due_problem
+FROM safeguard.deadline d
+JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
+                              AND r.kind OPERATOR(pg_catalog.=) d.kind
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id
+WHERE d.status OPERATOR(pg_catalog.=) 'open';
+COMMENT ON COLUMN safeguard.open_deadlines.due_at IS 'When it is due; empty while paused, or when it cannot be computed (see due_problem).';
+COMMENT ON COLUMN safeguard.open_deadlines.due_problem IS 'Why the due instant cannot be computed (e.g. it falls after the division''s loaded calendar: import the next year''s gov.uk calendar), or NULL.';
+CREATE OR REPLACE VIEW safeguard.my_deadlines WITH (security_invoker = true) AS
+SELECT * FROM safeguard.open_deadlines
+WHERE organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation();
+COMMENT ON COLUMN safeguard.my_deadlines.due_at IS 'When it is due; empty while paused, or when it cannot be computed (see due_problem).';
+COMMENT ON COLUMN safeguard.my_deadlines.due_problem IS 'Why the due instant cannot be computed, or NULL.';
+
+-- Concerns stored before 1.4 that were received before their division's
+-- calendar: their deadlines cannot be computed.  Say so at the update.
+DO $calendar$
+DECLARE
+    n pg_catalog.int8;
+BEGIN
+    SELECT pg_catalog.count(*) INTO n
+    FROM safeguard.deadline d
+    JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
+                                  AND r.kind OPERATOR(pg_catalog.=) d.kind
+    WHERE d.status OPERATOR(pg_catalog.=) 'open'
+      AND safeguard.deadline_due_problem(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) IS NOT NULL;
+    IF n OPERATOR(pg_catalog.>) 0 THEN
+        RAISE WARNING '% open deadlines cannot be computed: their dates are outside the loaded calendar', n
+            USING HINT = 'SELECT * FROM safeguard.open_deadlines WHERE due_problem IS NOT NULL; import the gov.uk calendar that covers them with safeguard.import_bank_holidays().';
+    END IF;
+END
+$calendar$;
 
 -- (end of section B)
 

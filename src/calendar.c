@@ -368,16 +368,28 @@ sg_working_days_between(const SgDivision *div, DateADT a, DateADT b)
 DateADT
 sg_local_date(const SgDivision *div, TimestampTz t)
 {
+	DateADT		d;
+
+	if (!sg_local_date_try(div, t, &d))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
+				 errmsg("instant is out of range")));
+	return d;
+}
+
+/* Sets *d to the local date of an instant; returns false when it is out of range. */
+bool
+sg_local_date_try(const SgDivision *div, TimestampTz t, DateADT *d)
+{
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tzoff;
 
-	if (TIMESTAMP_NOT_FINITE(t) ||
+	if (TIMESTAMP_NOT_FINITE(t) || !IS_VALID_TIMESTAMP(t) ||
 		timestamp2tm(t, &tzoff, &tm, &fsec, NULL, div->tz) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
-				 errmsg("instant is out of range")));
-	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+		return false;
+	*d = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+	return true;
 }
 
 /*
@@ -402,18 +414,38 @@ sg_working_deadline(const SgDivision *div, TimestampTz start, int64 n)
 TimestampTz
 sg_end_of_day(const SgDivision *div, DateADT d)
 {
-	struct pg_tm tm;
-	int			tzoff;
 	TimestampTz result;
 
+	if (!sg_end_of_day_try(div, d, &result))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
+				 errmsg("the end of %s is out of range",
+						IS_VALID_DATE(d) ? sg_iso_date(d) : psprintf("day %d", (int) d)),
+				 errhint("A deadline cannot fall outside the range of a PostgreSQL timestamp.")));
+	return result;
+}
+
+/*
+ * Sets *result to the instant local day d ends; returns false when that
+ * instant is out of the timestamp range (checked before any date
+ * arithmetic, so no day number can wrap around).
+ */
+bool
+sg_end_of_day_try(const SgDivision *div, DateADT d, TimestampTz *result)
+{
+	struct pg_tm tm;
+	int			tzoff;
+
+	/* the next day must be a valid date, and the day after it too (time zone slack) */
+	if (DATE_NOT_FINITE(d) || d < (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
+		d > (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE) - 3)
+		return false;
 	memset(&tm, 0, sizeof(tm));
 	j2date(d + 1 + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	tzoff = DetermineTimeZoneOffset(&tm, div->tz);
-	if (tm2timestamp(&tm, 0, &tzoff, &result) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
-				 errmsg("the end of %s is out of range", sg_iso_date(d))));
-	return result;
+	if (tm2timestamp(&tm, 0, &tzoff, result) != 0 || !IS_VALID_TIMESTAMP(*result))
+		return false;
+	return true;
 }
 
 /* Returns the division named by argument argno; NULL raises SG103. */

@@ -314,6 +314,29 @@ check_adult(HeapTuple *tup, TupleDesc desc)
 	return NULL;
 }
 
+/*
+ * Raises SG101 when a concern was received before the calendar of its
+ * authority's division begins.  Its triage deadline, and every deadline
+ * after it, could not be counted; such a concern is refused at the door
+ * rather than stored with deadlines no sweep can judge (an import of the
+ * older gov.uk calendar makes it acceptable).
+ */
+static void
+refuse_before_calendar(int64 la_id, TimestampTz received)
+{
+	char	   *division = sg_organisation_division(la_id);
+	const SgDivision *div = sg_division_lookup(division);
+	DateADT		day;
+
+	if (!sg_local_date_try(div, received, &day) || day < div->cal.first_day)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
+				 errmsg("a concern received before the calendar of its local authority cannot be logged"),
+				 errdetail("received_at falls before %s, the first day of the bank holidays loaded for division \"%s\"; its deadlines could not be counted.",
+						   sg_iso_date(div->cal.first_day), division),
+				 errhint("Check the date the concern was received; to record older concerns, first import the gov.uk calendar for those years with safeguard.import_bank_holidays().")));
+}
+
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON concern. */
 Datum
 sg_concern_guard(PG_FUNCTION_ARGS)
@@ -398,6 +421,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 				 errmsg("a concern cannot be received in the future"),
 				 errdetail("received_at is later than now."),
 				 errhint("Record the time the concern actually arrived.")));
+	refuse_before_calendar(la_id, DatumGetTimestampTz(received));
 	risks = sg_get(tup, desc, "risk_types", &isnull);
 	if (isnull || ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(risks)),
 								 ARR_DIMS(DatumGetArrayTypeP(risks))) == 0 ||
@@ -437,6 +461,35 @@ sg_concern_after(PG_FUNCTION_ARGS)
 					 sg_get_int64(tup, desc, "logged_org_id"),
 					 DatumGetTimestampTz(sg_get(tup, desc, "received_at", &isnull)));
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * Raises SG204 when the concern is triaged already: a decision is final.
+ * Triage decisions on one case queue on the case's chain lock (taken anyway
+ * by the decision's audit row), and the existing decision is looked up at
+ * the latest committed state, so two concurrent decisions on one concern
+ * give one decision and one SG204 at every isolation level, never a unique
+ * violation.
+ */
+static void
+refuse_second_triage(int64 concern_id, int64 case_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(concern_id)};
+	uint64		n;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
+	n = sg_query_internal_latest("SELECT 1 FROM safeguard.triage WHERE concern_id OPERATOR(pg_catalog.=) $1",
+								 1, types, values, NULL);
+	SPI_finish();
+	if (n > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
+				 errmsg("concern " INT64_FORMAT " has already been triaged", concern_id),
+				 errdetail("A triage decision is final; the concern has one."),
+				 errhint("Log a further concern if the picture has changed.")));
 }
 
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON triage. */
@@ -508,6 +561,8 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 		duty = sg_require_permit(actor, act->permits, act->npermits, la_id,
 								 psprintf("decide %s (a regulator's decision)", decision));
 	}
+
+	refuse_second_triage(concern_id, case_id);
 
 	if (!text_present(sg_get_cstring(tup, desc, "rationale")))
 		ereport(ERROR,

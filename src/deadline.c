@@ -23,6 +23,7 @@
  */
 #include "postgres.h"
 
+#include "audit.h"
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
@@ -36,32 +37,150 @@
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(sg_deadline_due_sql);
+PG_FUNCTION_INFO_V1(sg_deadline_due_or_null);
+PG_FUNCTION_INFO_V1(sg_deadline_due_problem);
 PG_FUNCTION_INFO_V1(sg_policy_guard);
 PG_FUNCTION_INFO_V1(sg_internal_only);
 
-/* Returns the due instant of a rule applied to an anchor in a division. */
+/*
+ * Computes the due instant of a rule applied to an anchor in a division
+ * into *due, and says whether it could: a working-day count needs the
+ * division's calendar to cover every day it passes, and every result must
+ * be a valid timestamp (the arithmetic is range-checked before it is done,
+ * so an extreme amount cannot wrap around to a date millions of years
+ * away).  Never raises for a deadline's own values, so one deadline that
+ * cannot be computed never stops the others (the sweep, the views).
+ */
+SgDueStatus
+sg_deadline_due_try(int32 amount, const char *unit, TimestampTz anchor,
+					const char *division, TimestampTz *due)
+{
+	const SgDivision *div = sg_division_lookup(division);
+	DateADT		day;
+
+	if (TIMESTAMP_NOT_FINITE(anchor) || !IS_VALID_TIMESTAMP(anchor))
+		return SG_DUE_OUT_OF_RANGE;
+	if (strcmp(unit, "clock_hours") == 0)
+	{
+		if (pg_add_s64_overflow(anchor, (int64) amount * USECS_PER_HOUR, due) ||
+			!IS_VALID_TIMESTAMP(*due))
+			return SG_DUE_OUT_OF_RANGE;
+		return SG_DUE_OK;
+	}
+	if (!sg_local_date_try(div, anchor, &day))
+		return SG_DUE_OUT_OF_RANGE;
+	if (strcmp(unit, "working_days") == 0)
+	{
+		int32_t		result;
+		SgCalStatus st = sgcal_add_working_days(&div->cal, day, amount, &result);
+
+		if (st == SGCAL_BEFORE_COVERAGE)
+			return SG_DUE_BEFORE_CALENDAR;
+		if (st == SGCAL_AFTER_COVERAGE)
+			return SG_DUE_AFTER_CALENDAR;
+		day = result;
+	}
+	else if (strcmp(unit, "calendar_days") == 0)
+	{
+		if (pg_add_s32_overflow(day, amount, &day))
+			return SG_DUE_OUT_OF_RANGE;
+	}
+	else
+		elog(ERROR, "safeguard: unknown deadline unit \"%s\"", unit);
+	return sg_end_of_day_try(div, day, due) ? SG_DUE_OK : SG_DUE_OUT_OF_RANGE;
+}
+
+/* Returns why a due instant could not be computed, for messages and views. */
+const char *
+sg_due_status_text(SgDueStatus st, const char *division)
+{
+	const SgDivision *div = sg_division_lookup(division);
+
+	switch (st)
+	{
+		case SG_DUE_OK:
+			return NULL;
+		case SG_DUE_BEFORE_CALENDAR:
+			return psprintf("counted from before the calendar of %s (loaded from %s)",
+							division, sg_iso_date(div->cal.first_day));
+		case SG_DUE_AFTER_CALENDAR:
+			return psprintf("falls after the calendar of %s (loaded to %s)",
+							division, sg_iso_date(div->cal.last_day));
+		case SG_DUE_OUT_OF_RANGE:
+			return pstrdup("out of the range of a timestamp");
+	}
+	return NULL;
+}
+
+/*
+ * Returns the due instant of a rule applied to an anchor in a division;
+ * raises SG101 when the calendar does not cover it, SG105 when it is out
+ * of range.
+ */
 TimestampTz
 sg_deadline_due(int32 amount, const char *unit, TimestampTz anchor,
 				const char *division)
 {
-	const SgDivision *div = sg_division_lookup(division);
+	TimestampTz due = 0;
+	SgDueStatus st = sg_deadline_due_try(amount, unit, anchor, division, &due);
 
-	if (strcmp(unit, "working_days") == 0)
-		return sg_working_deadline(div, anchor, amount);
-	if (strcmp(unit, "clock_hours") == 0)
-	{
-		TimestampTz due;
+	if (st == SG_DUE_BEFORE_CALENDAR || st == SG_DUE_AFTER_CALENDAR)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
+				 errmsg("the deadline cannot be computed: it %s", sg_due_status_text(st, division)),
+				 errdetail("%d %s counted from %s.", amount, unit,
+						   sg_canonical_text(TimestampTzGetDatum(anchor), TIMESTAMPTZOID)),
+				 errhint("Import the gov.uk calendar that covers these dates with safeguard.import_bank_holidays().")));
+	if (st == SG_DUE_OUT_OF_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
+				 errmsg("the deadline is out of range"),
+				 errdetail("%d %s counted from that instant fall outside the range of a timestamp.",
+						   amount, unit),
+				 errhint("Use an amount that a deadline can take (a rule allows 0 to 10000).")));
+	return due;
+}
 
-		if (pg_add_s64_overflow(anchor, (int64) amount * USECS_PER_HOUR, &due))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_CALENDAR_OVERFLOW),
-					 errmsg("deadline is out of range")));
-		return due;
-	}
-	if (strcmp(unit, "calendar_days") == 0)
-		return sg_end_of_day(div, sg_local_date(div, anchor) + amount);
-	elog(ERROR, "safeguard: unknown deadline unit \"%s\"", unit);
-	pg_unreachable();
+/*
+ * SQL: deadline_due_or_null(amount, unit, anchor, division) -> timestamptz:
+ * as deadline_due, NULL when the due instant cannot be computed (the views
+ * show every other deadline, and this one with its problem).
+ */
+Datum
+sg_deadline_due_or_null(PG_FUNCTION_ARGS)
+{
+	TimestampTz due;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	if (sg_deadline_due_try(PG_GETARG_INT32(0),
+							DatumGetCString(DirectFunctionCall1(enum_out, PG_GETARG_DATUM(1))),
+							PG_GETARG_TIMESTAMPTZ(2), text_to_cstring(PG_GETARG_TEXT_PP(3)),
+							&due) != SG_DUE_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(due);
+}
+
+/*
+ * SQL: deadline_due_problem(amount, unit, anchor, division) -> text: why the
+ * due instant cannot be computed, or NULL when it can.
+ */
+Datum
+sg_deadline_due_problem(PG_FUNCTION_ARGS)
+{
+	TimestampTz due;
+	char	   *division;
+	SgDueStatus st;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	division = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	st = sg_deadline_due_try(PG_GETARG_INT32(0),
+							 DatumGetCString(DirectFunctionCall1(enum_out, PG_GETARG_DATUM(1))),
+							 PG_GETARG_TIMESTAMPTZ(2), division, &due);
+	if (st == SG_DUE_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(sg_due_status_text(st, division)));
 }
 
 /* SQL: deadline_due(amount int, unit deadline_unit, anchor timestamptz, division text). */
@@ -221,10 +340,37 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 		TimestampTz anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
 		char	   *division = TextDatumGetCString(SPI_getbinval(tup, desc, 4, &isnull));
 		bool		paused = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
-		TimestampTz due = sg_deadline_due(amount, unit, anchor, division);
+		TimestampTz due = 0;
+		SgDueStatus st = sg_deadline_due_try(amount, unit, anchor, division, &due);
+		char		due_nulls[5] = "     ";
 
-		/* while its clock is stopped a deadline cannot run late */
-		outcome = (paused || at <= due) ? SG_DEADLINE_MET : SG_DEADLINE_BREACHED;
+		if (st == SG_DUE_OK)
+			/* while its clock is stopped a deadline cannot run late */
+			outcome = (paused || at <= due) ? SG_DEADLINE_MET : SG_DEADLINE_BREACHED;
+		else
+		{
+			/*
+			 * The due instant cannot be computed (a deadline counted from
+			 * before the calendar, or falling after it).  The event is never
+			 * refused for that: a deadline that falls after the calendar's
+			 * last day is met by an event on or before that day; otherwise
+			 * the deadline closes met with no due instant (due_at_close NULL)
+			 * and a WARNING, and report_data_quality lists it.
+			 */
+			const SgDivision *div = sg_division_lookup(division);
+			TimestampTz calendar_end;
+
+			outcome = SG_DEADLINE_MET;
+			due_nulls[4] = 'n';
+			if (!(st == SG_DUE_AFTER_CALENDAR &&
+				  sg_end_of_day_try(div, div->cal.last_day, &calendar_end) && at <= calendar_end))
+				ereport(WARNING,
+						(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
+						 errmsg("%s deadline of %s " INT64_FORMAT " closed without a due instant",
+								kind, subject_table, subject_id),
+						 errdetail("Its due instant %s.", sg_due_status_text(st, division)),
+						 errhint("Import the gov.uk calendar that covers these dates with safeguard.import_bank_holidays().")));
+		}
 		values[3] = TimestampTzGetDatum(at);
 		values[4] = TimestampTzGetDatum(due);
 		sg_exec_internal(outcome == SG_DEADLINE_MET ?
@@ -234,7 +380,7 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 						 "UPDATE safeguard.deadline SET status = 'breached', closed_at = $4, due_at_close = $5 "
 						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
 						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open'",
-						 5, types, values, NULL);
+						 5, types, values, due_nulls);
 	}
 	SPI_finish();
 	return outcome;

@@ -40,14 +40,20 @@
 #include "transition.h"
 #include "validate.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(sg_referral_guard);
 PG_FUNCTION_INFO_V1(sg_referral_after);
 PG_FUNCTION_INFO_V1(sg_referral_not_found);
+PG_FUNCTION_INFO_V1(sg_referral_free_text);
 
 /* The SAC label of an expressed-outcomes answer, which asks for an achievement. */
 #define MSP_OUTCOMES_EXPRESSED "Yes, they were asked and outcomes were expressed"
@@ -370,4 +376,93 @@ sg_referral_not_found(PG_FUNCTION_ARGS)
 					PG_GETARG_INT64(0)),
 			 errhint("Check the referral number; local authority staff see only their own authority's referrals.")));
 	PG_RETURN_VOID();
+}
+
+/*
+ * SQL: referral_free_text(referral_id bigint, column text) -> text: the
+ * referral's la_contact or la_reference for a caller who works its
+ * casework (the regulator's staff, the recipient authority's staff), NULL
+ * for anyone else.  Those columns are free text that can hold names and NHS
+ * numbers; performance readers hold no privilege on them, and the report
+ * views that list them read them through this function, so a reader's view
+ * shows NULL where an officer's shows the text.  Both columns of a referral
+ * come from one lookup, kept for the rest of the statement.
+ */
+Datum
+sg_referral_free_text(PG_FUNCTION_ARGS)
+{
+	static int64 cached_id = 0;
+	static LocalTransactionId cached_lxid = InvalidLocalTransactionId;
+	static TimestampTz cached_stmt = 0;
+	static Oid	cached_user = InvalidOid;
+	static char *cached[2];		/* la_contact, la_reference; in TopMemoryContext */
+	static bool visible;
+	int64		id;
+	char	   *column;
+	int			which;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	id = PG_GETARG_INT64(0);
+	column = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (strcmp(column, "la_contact") == 0)
+		which = 0;
+	else if (strcmp(column, "la_reference") == 0)
+		which = 1;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("referral_free_text reads la_contact or la_reference"),
+				 errdetail("The column given is \"%s\".", column),
+				 errhint("Name one of the two.")));
+
+	if (id != cached_id || MyProc->lxid != cached_lxid ||
+		GetCurrentStatementStartTimestamp() != cached_stmt || GetUserId() != cached_user)
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(id)};
+
+		cached_id = 0;
+		for (int i = 0; i < 2; i++)
+		{
+			if (cached[i])
+				pfree(cached[i]);
+			cached[i] = NULL;
+		}
+		visible = false;
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (sg_exec_internal("SELECT la_id, la_contact, la_reference FROM safeguard.referral "
+							 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL) == 1)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[0];
+			TupleDesc	tdesc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			int64		la_id = DatumGetInt64(SPI_getbinval(tup, tdesc, 1, &isnull));
+
+			/* as row-level security: roles that bypass it see the text too */
+			visible = superuser_arg(GetUserId()) || has_bypassrls_privilege(GetUserId()) ||
+				sg_actor_may_see_la(sg_current_actor(), la_id);
+			for (int i = 0; visible && i < 2; i++)
+			{
+				Datum		v = SPI_getbinval(tup, tdesc, i + 2, &isnull);
+
+				if (!isnull)
+				{
+					MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+					cached[i] = TextDatumGetCString(v);
+					MemoryContextSwitchTo(old);
+				}
+			}
+		}
+		SPI_finish();
+		cached_id = id;
+		cached_lxid = MyProc->lxid;
+		cached_stmt = GetCurrentStatementStartTimestamp();
+		cached_user = GetUserId();
+	}
+	if (!visible || cached[which] == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(cached[which]));
 }

@@ -62,22 +62,39 @@ typedef struct Pending
 	char	   *contact_email;
 } Pending;
 
-/* Returns the instant a rung fires: the due instant shifted by its offset. */
-static TimestampTz
-rung_instant(TimestampTz due, int32 offset, const char *unit, const char *division)
+/*
+ * Sets *fire to the instant a rung fires: the due instant shifted by its
+ * offset.  Returns false when that instant cannot be computed (an offset
+ * in working days past the division's calendar, or out of range): the rung
+ * waits, and its deadline is reported, while every other rung fires.
+ */
+static bool
+rung_instant(TimestampTz due, int32 offset, const char *unit, const char *division,
+			 TimestampTz *fire)
 {
 	const SgDivision *div;
 	DateADT		due_day;
+	int32_t		day;
 
 	if (offset == 0)
-		return due;
+	{
+		*fire = due;
+		return true;
+	}
 	if (strcmp(unit, "clock_hours") == 0)
-		return due + (int64) offset * USECS_PER_HOUR;
+		return !pg_add_s64_overflow(due, (int64) offset * USECS_PER_HOUR, fire) &&
+			IS_VALID_TIMESTAMP(*fire);
 	div = sg_division_lookup(division);
-	due_day = sg_local_date(div, due - 1);	/* the day whose end is due */
+	if (!sg_local_date_try(div, due - 1, &due_day))	/* the day whose end is due */
+		return false;
 	if (strcmp(unit, "calendar_days") == 0)
-		return sg_end_of_day(div, due_day + offset);
-	return sg_end_of_day(div, sg_add_working_days(div, due_day, offset));
+	{
+		if (pg_add_s32_overflow(due_day, offset, &day))
+			return false;
+	}
+	else if (sgcal_add_working_days(&div->cal, due_day, offset, &day) != SGCAL_OK)
+		return false;
+	return sg_end_of_day_try(div, day, fire);
 }
 
 /* Returns a text column of the current SPI row, or NULL (copied to cxt). */
@@ -220,8 +237,12 @@ fetch_candidates(Portal portal, long count)
 	PG_END_TRY();
 }
 
-/* Reads one candidate row into p (strings copied to cxt), with its due and fire instants. */
-static void
+/*
+ * Reads one candidate row into p (strings copied to cxt), with its due and
+ * fire instants.  Returns false when either cannot be computed (see
+ * sg_deadline_due_try): the caller skips the rung and counts it.
+ */
+static bool
 read_candidate(HeapTuple tup, TupleDesc desc, MemoryContext cxt, Pending *p)
 {
 	bool		isnull;
@@ -243,8 +264,9 @@ read_candidate(HeapTuple tup, TupleDesc desc, MemoryContext cxt, Pending *p)
 	p->rung = spi_text(tup, desc, 11, cxt);
 	p->contact_name = spi_text(tup, desc, 14, cxt);
 	p->contact_email = spi_text(tup, desc, 15, cxt);
-	p->due = sg_deadline_due(amount, unit, anchor, division);
-	p->fire = rung_instant(p->due, offset, offset_unit, division);
+	if (sg_deadline_due_try(amount, unit, anchor, division, &p->due) != SG_DUE_OK)
+		return false;
+	return rung_instant(p->due, offset, offset_unit, division, &p->fire);
 }
 
 /*
@@ -312,6 +334,8 @@ sg_sweep(PG_FUNCTION_ARGS)
 	MemoryContext batch;
 	Portal		portal;
 	int			fired = 0;
+	int64		uncomputable = 0;
+	int64		first_uncomputable = 0;
 
 	if (max_rungs < 1)
 		ereport(ERROR,
@@ -337,7 +361,13 @@ sg_sweep(PG_FUNCTION_ARGS)
 		{
 			Pending		p;
 
-			read_candidate(rows->vals[i], rows->tupdesc, batch, &p);
+			if (!read_candidate(rows->vals[i], rows->tupdesc, batch, &p))
+			{
+				/* one deadline that cannot be computed never stops the others */
+				if (uncomputable++ == 0)
+					first_uncomputable = p.deadline_id;
+				continue;
+			}
 			if (p.fire <= now && fire_rung(&p, now, batch))
 				fired++;
 		}
@@ -347,6 +377,15 @@ sg_sweep(PG_FUNCTION_ARGS)
 	SPI_cursor_close(portal);
 	SPI_finish();
 	MemoryContextDelete(batch);
+	if (uncomputable > 0)
+		ereport(WARNING,
+				(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
+				 errmsg("sweep skipped " INT64_FORMAT " rung%s whose instant cannot be computed",
+						uncomputable, uncomputable == 1 ? "" : "s"),
+				 errdetail("The first is of deadline " INT64_FORMAT "; every other rung was swept.",
+						   first_uncomputable),
+				 errhint("safeguard.open_deadlines shows each such deadline with its due_problem; "
+						 "import the gov.uk calendar that covers its dates with safeguard.import_bank_holidays().")));
 	PG_RETURN_INT32(fired);
 }
 
