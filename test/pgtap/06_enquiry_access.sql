@@ -7,7 +7,7 @@
 -- meeting of a major-risk enquiry, and a late meeting accepted as breached.
 -- Every check runs under SET ROLE to the role concerned.
 BEGIN;
-SELECT plan(303);
+SELECT plan(311);
 
 \set enquiry_tables '{provider_enquiry,enquiry_location,enquiry_criterion,enquiry_appointment,enquiry_meeting,meeting_attendee,commissioning_decision,enquiry_finding,improvement_plan,plan_item,qa_activity,enquiry_notification}'
 
@@ -871,6 +871,44 @@ SELECT throws_ok(format($$SELECT safeguard.record_commissioning_decision(%s, %s,
                         :e_mon, :laa, :m_b), 'SG208', NULL,
                  'a commissioning decision on A''s enquiry citing a meeting of B''s enquiry: SG208');
 RESET ROLE;
+
+--------------------------------------------------------------------------
+-- 6. Issue 14: the lead of an enquiry sees every deadline of it (item 18);
+--    each enquiry keeps its own audit chain (item 5).
+--------------------------------------------------------------------------
+SELECT array_agg(d.id ORDER BY d.id) AS a_responses FROM safeguard.deadline d
+JOIN safeguard.provider_enquiry e ON e.id = d.subject_id
+WHERE d.subject_table = 'provider_enquiry' AND d.kind = 'provider_response' AND e.la_id = :laa \gset
+SELECT ok(:'a_responses'::bigint[] IS NOT NULL,
+          'A''s enquiries have provider_response deadlines (the provider must meet them)');
+SET ROLE sg06_sam_a;
+SELECT bag_eq(format($$SELECT d.id FROM safeguard.deadline d WHERE d.kind = 'provider_response'
+                         AND d.id = ANY (%L::bigint[])$$, :'a_responses'),
+              format($$SELECT unnest(%L::bigint[])$$, :'a_responses'),
+              'the lead SAM of A sees every provider_response deadline of A''s enquiries');
+SELECT lives_ok(format('SELECT count(*) FROM safeguard.deadline_alert WHERE deadline_id = ANY (%L::bigint[])',
+                       :'a_responses'),
+                'the lead SAM may read the alerts of those deadlines');
+RESET ROLE;
+SET ROLE sg06_sam_b;
+SELECT is_empty(format($$SELECT d.id FROM safeguard.deadline d WHERE d.id = ANY (%L::bigint[])$$, :'a_responses'),
+                'the SAM of B sees none of them');
+RESET ROLE;
+SELECT is_empty($$SELECT a.id FROM safeguard.audit_event a
+                  WHERE a.table_name IN ('provider_enquiry', 'enquiry_location', 'enquiry_criterion',
+                        'enquiry_appointment', 'enquiry_meeting', 'meeting_attendee', 'commissioning_decision',
+                        'enquiry_finding', 'improvement_plan', 'plan_item', 'qa_activity', 'enquiry_notification')
+                    AND a.chain_key NOT LIKE 'enquiry:%'$$,
+                'every audit row of an enquiry''s records is in that enquiry''s own chain');
+SELECT is_empty($$SELECT a.id FROM safeguard.audit_event a
+                  JOIN safeguard.deadline d ON a.table_name = 'deadline' AND a.row_key = d.id::text
+                  WHERE d.subject_table = 'provider_enquiry'
+                    AND a.chain_key IS DISTINCT FROM 'enquiry:' || d.subject_id$$,
+                'every audit row of an enquiry''s deadline is in that enquiry''s chain');
+SELECT ok((SELECT count(DISTINCT a.chain_key) FROM safeguard.audit_event a WHERE a.chain_key LIKE 'enquiry:%')
+          = (SELECT count(*) FROM safeguard.provider_enquiry),
+          'one chain per enquiry');
+SELECT is_empty('SELECT * FROM safeguard.verify_audit()', 'and the audit trail verifies');
 
 SELECT * FROM finish();
 ROLLBACK;
