@@ -148,6 +148,8 @@ SELECT safeguard.log_concern('2026-04-02 10:00+00', 'email', 'professional',
 RESET ROLE;
 SELECT id AS d2 FROM safeguard.deadline WHERE subject_table = 'concern' AND subject_id = :concern2 \gset
 SELECT safeguard.set_clock('2026-04-02 11:00+00');
+-- The council's officer cannot see the regulator's triage deadline, so it
+-- is told it does not exist (SG208, as for any deadline it cannot see).
 SET ROLE s08_officer;
 SELECT safeguard.pause_deadline(:d2, 'Awaiting police advice.');
 RESET ROLE;

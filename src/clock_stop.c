@@ -27,8 +27,11 @@
 #include "sg_errcodes.h"
 #include "validate.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -56,7 +59,39 @@ typedef struct Clock
 	bool		extended;
 } Clock;
 
-/* Loads a deadline (locked) as the owner; raises SG208 when absent. */
+/*
+ * Raises SG208 unless the caller may see deadline id under row-level
+ * security: one that does not exist and one the caller may not see get the
+ * same answer, so the clock functions tell nobody whether another
+ * authority's deadline exists.  Asked as the caller; a role with no
+ * privilege on deadline sees none.  Inside an SPI connection.
+ */
+static void
+require_visible(int64 id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+	Oid			relid = get_relname_relid("deadline", get_namespace_oid("safeguard", false));
+	bool		visible = false;
+
+	/* the table's privilege, or the column's (a reader's grant is per column) */
+	if (OidIsValid(relid) &&
+		(pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK ||
+		 pg_attribute_aclcheck(relid, 1 /* id */ , GetUserId(), ACL_SELECT) == ACLCHECK_OK))
+	{
+		if (SPI_execute_with_args("SELECT 1 FROM safeguard.deadline WHERE id OPERATOR(pg_catalog.=) $1",
+								  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "safeguard: deadline visibility query failed");
+		visible = SPI_processed == 1;
+	}
+	if (!visible)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("deadline " INT64_FORMAT " does not exist or is not visible to you", id),
+				 errhint("Deadlines are listed in safeguard.open_deadlines.")));
+}
+
+/* Loads a deadline (locked) as the owner; raises SG208 when absent or not visible to the caller. */
 static void
 load_clock(int64 id, Clock *c)
 {
@@ -67,6 +102,7 @@ load_clock(int64 id, Clock *c)
 	bool		isnull;
 	Datum		v;
 
+	require_visible(id);
 	sg_exec_internal("SELECT d.organisation_id, d.case_id, d.status::pg_catalog.text, "
 					 "coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
 					 "d.paused_at, d.extended_by IS NOT NULL "

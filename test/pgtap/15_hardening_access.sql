@@ -9,7 +9,7 @@
 -- SQLSTATEs are asserted, never message text (item 17 checks that a detail
 -- exists and names the duty).
 BEGIN;
-SELECT plan(63);
+SELECT plan(68);
 
 SELECT safeguard.set_clock('2025-06-02 12:00+00') IS NOT NULL AS pinned \gset
 INSERT INTO safeguard.organisation (kind, name, code) VALUES
@@ -153,8 +153,8 @@ SELECT safeguard.log_concern('2025-06-02 08:50+00', 'phone', 'anonymous', 'Carer
 RESET ROLE;
 SELECT id AS d_a FROM safeguard.deadline WHERE subject_table = 'concern' AND subject_id = :ca3 \gset
 SET ROLE t15_sam_b;
-SELECT throws_ok(format($$SELECT safeguard.approve_extension(%s, 2, 'Agreed.')$$, :d_a), '42501', NULL,
-                 'a SAM of B cannot approve an extension of A''s deadline (42501)');
+SELECT throws_ok(format($$SELECT safeguard.approve_extension(%s, 2, 'Agreed.')$$, :d_a), 'SG208', NULL,
+                 'a SAM of B cannot approve an extension of A''s deadline: it is not visible to B (SG208)');
 RESET ROLE;
 SET ROLE t15_la_a;
 SELECT throws_ok(format($$SELECT safeguard.extend_deadline(%s, 2, 'Interpreter needed.', 't15_sam_b')$$, :d_a), 'SG503', NULL,
@@ -321,6 +321,23 @@ SELECT throws_ok($$SELECT safeguard.deadline_due(5000, 'working_days', '2025-06-
                  'SG101', NULL, 'a working-day count past the calendar is SG101');
 SELECT is(safeguard.deadline_due_or_null(5000, 'working_days', '2025-06-02 10:00+00', 'england-and-wales'), NULL,
           'deadline_due_or_null answers NULL for it');
+
+--------------------------------------------------------------------------
+-- Item 6 (errors): another authority's deadline and one that does not
+-- exist get the same answer from the clock functions.
+--------------------------------------------------------------------------
+SET ROLE t15_la_b;
+SELECT throws_ok(format($$SELECT safeguard.pause_deadline(%s, 'Waiting.')$$, :d_a), 'SG208', NULL,
+                 'pausing another authority''s deadline: SG208, as for a deadline that does not exist');
+SELECT throws_ok($$SELECT safeguard.pause_deadline(999999999, 'Waiting.')$$, 'SG208', NULL,
+                 'pausing a deadline that does not exist: SG208');
+SELECT throws_ok(format($$SELECT safeguard.resume_deadline(%s)$$, :d_a), 'SG208', NULL,
+                 'resuming another authority''s deadline: SG208');
+SELECT throws_ok(format($$SELECT safeguard.extend_deadline(%s, 1, 'More time.', 't15_sam_b')$$, :d_a), 'SG208', NULL,
+                 'extending another authority''s deadline: SG208');
+SELECT throws_ok(format($$SELECT safeguard.approve_extension(%s, 1, 'Agreed.')$$, :d_a), 'SG208', NULL,
+                 'approving an extension of another authority''s deadline: SG208');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
