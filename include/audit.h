@@ -8,6 +8,8 @@
 
 #include "postgres.h"
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "referral_fsm.h"
 
 /*
@@ -25,6 +27,13 @@ extern char *sg_canonical_text(Datum value, Oid typid);
  * fields (recorded_at .. client_addr), room for 18.  Inside an SPI connection.
  */
 extern void sg_audit_append(Datum *values, bool *nulls);
+
+/*
+ * Writes the audit row of one change (INSERT, UPDATE, DELETE or BASELINE)
+ * to a row of relation relid; see audit.c.
+ */
+extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
+							const char *action, HeapTuple oldtup, HeapTuple newtup);
 
 /* Records that duty d authorised the change to row key of relation relid. */
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);
