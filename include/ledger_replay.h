@@ -22,9 +22,14 @@ typedef struct SgLedgerColumn
 	const char *name;
 	int			position;		/* attnum: columns added later have higher ones */
 	bool		generated;		/* GENERATED ALWAYS AS (...) STORED */
-	bool		has_added_value;	/* added by ALTER TABLE with a default kept as
-									 * the "missing value" of older rows */
-	const char *added_value;	/* that value (when has_added_value) */
+	int			nadded;			/* how many added_values */
+	const char *added_values[2];	/* the values a column added later holds in
+									 * rows older than it: the "missing value"
+									 * ALTER TABLE ADD COLUMN kept, and its
+									 * default when that is a constant (a
+									 * rewrite, VACUUM FULL included, stores the
+									 * value in the row and forgets the missing
+									 * value) */
 } SgLedgerColumn;
 
 /* What the trail says a column of a row holds. */

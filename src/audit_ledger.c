@@ -56,6 +56,8 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
@@ -170,6 +172,26 @@ stream_desc(Stream *s)
 	return s->batch->tupdesc;
 }
 
+/* Returns a column's default as canonical text when it is a constant, else NULL. */
+static char *
+constant_default(TupleDesc desc, AttrNumber attnum)
+{
+	for (int d = 0; desc->constr != NULL && d < desc->constr->num_defval; d++)
+	{
+		AttrDefault *def = &desc->constr->defval[d];
+		Node	   *expr;
+
+		if (def->adnum != attnum)
+			continue;
+		/* e.g. 0 for a bigint column is int8(0) until folded */
+		expr = eval_const_expressions(NULL, stringToNode(def->adbin));
+		if (IsA(expr, Const) && !((Const *) expr)->constisnull)
+			return sg_canonical_text(((Const *) expr)->constvalue, ((Const *) expr)->consttype);
+		return NULL;
+	}
+	return NULL;
+}
+
 /* Describes an audited table from the catalog (in the current context). */
 static LedgerTable *
 describe_table(Oid relid, Oid audit_row)
@@ -215,9 +237,14 @@ describe_table(Oid relid, Oid audit_row)
 		col->generated = att->attgenerated == ATTRIBUTE_GENERATED_STORED;
 		if (att->atthasmissing && desc->constr != NULL && desc->constr->missing != NULL &&
 			desc->constr->missing[i].am_present)
+			col->added_values[col->nadded++] =
+				sg_canonical_text(desc->constr->missing[i].am_value, att->atttypid);
+		if (att->atthasdef && !col->generated)
 		{
-			col->has_added_value = true;
-			col->added_value = sg_canonical_text(desc->constr->missing[i].am_value, att->atttypid);
+			char	   *constant = constant_default(desc, att->attnum);
+
+			if (constant != NULL)
+				col->added_values[col->nadded++] = constant;
 		}
 		t->types[n] = att->atttypid;
 		if (strcmp(col->name, t->args[0]) == 0)

@@ -17,8 +17,9 @@
  *	- A column no record of the row names must be NULL, unless the column
  *	  may have been added after the row was created (its position is above
  *	  every column the creating record names) and holds the value it was
- *	  added with: its default kept as the "missing value" of older rows, or,
- *	  for a generated column, whatever it computes from the others.
+ *	  added with: its default (the "missing value" ALTER TABLE kept for
+ *	  older rows, or its constant default), or, for a generated column,
+ *	  whatever it computes from the others.
  *	- Rows are matched to histories by their identity (the primary key);
  *	  an UPDATE that does not name the identity, of a key shared by several
  *	  rows, applies to the one row whose history holds its old values; when
@@ -57,7 +58,10 @@ sg_ledger_unrecorded_ok(const SgLedgerColumn *col, int created_through, const ch
 		return false;
 	if (col->generated)
 		return true;
-	return col->has_added_value && sg_ledger_same(value, col->added_value);
+	for (int i = 0; i < col->nadded; i++)
+		if (sg_ledger_same(value, col->added_values[i]))
+			return true;
+	return false;
 }
 
 /* Returns true when the trail's cell c of h allows value. */

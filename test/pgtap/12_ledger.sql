@@ -12,7 +12,7 @@
 -- chains are intact.  The first mismatch in (table, row key) order is the
 -- one reported.  The auditor may run it, a role without the duty may not.
 BEGIN;
-SELECT plan(46);
+SELECT plan(52);
 
 --------------------------------------------------------------------------
 -- Helpers
@@ -325,7 +325,39 @@ SELECT is(concat_ws('|', :'res'::jsonb->'ledger'->>'table_name', :'res'::jsonb->
           'three rows changed: the one reported is the first table (concern before referral), first key');
 
 --------------------------------------------------------------------------
--- 7. Every attack above was undone; the workflow goes on and verifies
+-- 7. Columns added later: rows older than a column hold the value it was
+--    added with, which no audit row of theirs records
+--------------------------------------------------------------------------
+-- (As an update script would; the DDL guard records the superuser's DDL.)
+ALTER TABLE safeguard.organisation ADD COLUMN sg12_region text DEFAULT 'north';
+SELECT is_empty('SELECT * FROM safeguard.verify_ledger()',
+                'a column added with a default: the older rows hold it as the column''s missing value, and verify');
+-- A generated column rewrites the table: the region is stored in every row
+-- and its missing value forgotten (as VACUUM FULL would).
+ALTER TABLE safeguard.organisation ADD COLUMN sg12_upper text GENERATED ALWAYS AS (upper(name)) STORED;
+SELECT is((SELECT atthasmissing FROM pg_catalog.pg_attribute
+           WHERE attrelid = 'safeguard.organisation'::regclass AND attname = 'sg12_region'), false,
+          'precondition: the rewrite forgot the missing value');
+SELECT is_empty('SELECT * FROM safeguard.verify_ledger()',
+                'after the rewrite: the older rows hold the column''s constant default, and a computed value, and verify');
+INSERT INTO safeguard.organisation (kind, name, code, sg12_region)
+VALUES ('provider', 'TAP12 Later Provider', 'TAP12-P2', NULL);
+SELECT id AS later FROM safeguard.organisation WHERE code = 'TAP12-P2' \gset
+SELECT is_empty('SELECT * FROM safeguard.verify_ledger()', 'an organisation added since verifies');
+SELECT pg_temp.after(ARRAY[pg_temp.off('organisation'),
+    format($$UPDATE safeguard.organisation SET sg12_region = 'south' WHERE id = %s$$, :la),
+    pg_temp.on('organisation')]) AS res \gset
+SELECT is(pg_temp.line(:'res'), format('organisation|%s|sg12_region|south|null', :la),
+          'an older row''s added column changed to another value: found');
+SELECT pg_temp.after(ARRAY[pg_temp.off('organisation'),
+    format($$UPDATE safeguard.organisation SET sg12_region = 'north' WHERE id = %s$$, :later),
+    pg_temp.on('organisation')]) AS res \gset
+SELECT is(pg_temp.line(:'res'), format('organisation|%s|sg12_region|north|null', :later),
+          'a row inserted with the column NULL, changed to the default: found (its insert proves the column existed)');
+ALTER TABLE safeguard.organisation DROP COLUMN sg12_upper, DROP COLUMN sg12_region;
+
+--------------------------------------------------------------------------
+-- 8. Every attack above was undone; the workflow goes on and verifies
 --------------------------------------------------------------------------
 SET ROLE sg12_cc;
 SELECT safeguard.send_referral(:r2, 'email', la_contact => 'Hub') AS sent2 \gset
