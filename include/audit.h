@@ -33,7 +33,7 @@ extern void sg_audit_append(Datum *values, bool *nulls);
  * to a row of relation relid; see audit.c.
  */
 extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
-							const char *action, HeapTuple oldtup, HeapTuple newtup);
+							int nargs, const char *action, HeapTuple oldtup, HeapTuple newtup);
 
 /* Records that duty d authorised the change to row key of relation relid. */
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);

@@ -188,12 +188,12 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
  * relname): action is INSERT, UPDATE, DELETE or BASELINE (the row as found
  * when the ledger began, ledger_baseline()); oldtup is NULL for INSERT and
  * BASELINE, newtup NULL for DELETE; desc describes both tuples by column
- * name (a relation's, or a query's over it); args are audit_row's trigger
- * arguments (key_column, state_column, case_column).  An UPDATE that
- * changed nothing writes nothing.
+ * name (a relation's, or a query's over it); args are audit_row's nargs
+ * trigger arguments (key_column, state_column, case_column).  An UPDATE
+ * that changed nothing writes nothing.
  */
 void
-sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
+sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int nargs,
 				const char *action, HeapTuple oldtup, HeapTuple newtup)
 {
 	bool		is_update = newtup != NULL && oldtup != NULL;
@@ -208,6 +208,8 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
 	int64		case_id = 0;
 	Jsonb	   *changes;
 
+	if (nargs < 3)
+		elog(ERROR, "safeguard: audit_row of %s has %d arguments", relname, nargs);
 	/* a deleted row is recorded as it was, like an inserted one */
 	changes = changes_document(desc, is_update ? oldtup : NULL, row);
 	if (is_update && JB_ROOT_COUNT(changes) == 0)
@@ -288,7 +290,7 @@ sg_audit_row(PG_FUNCTION_ARGS)
 				 errmsg("audit_row: expects (key_column, state_column, case_column)")));
 
 	sg_audit_record(RelationGetRelid(rel), RelationGetRelationName(rel), RelationGetDescr(rel),
-					trig->tgargs, is_update ? "UPDATE" : is_delete ? "DELETE" : "INSERT",
+					trig->tgargs, trig->tgnargs, is_update ? "UPDATE" : is_delete ? "DELETE" : "INSERT",
 					is_update || is_delete ? td->tg_trigtuple : NULL,
 					is_update ? td->tg_newtuple : is_delete ? NULL : td->tg_trigtuple);
 	return PointerGetDatum(NULL);

@@ -79,7 +79,8 @@ typedef struct LedgerTable
 {
 	Oid			relid;
 	char	   *name;
-	char	   *args[3];		/* audit_row's arguments: key, state, case */
+	char	  **args;			/* audit_row's arguments: key, state, case, ... */
+	int			nargs;
 	int			ncolumns;
 	SgLedgerColumn *columns;	/* non-dropped columns, in attnum order */
 	Oid		   *types;
@@ -212,7 +213,9 @@ describe_table(Oid relid, Oid audit_row)
 			trig = &rel->trigdesc->triggers[i];
 	if (trig == NULL || trig->tgnargs < 3)
 		elog(ERROR, "safeguard: table %s has no audit_row trigger with its arguments", t->name);
-	for (int i = 0; i < 3; i++)
+	t->nargs = trig->tgnargs;
+	t->args = palloc(sizeof(char *) * t->nargs);
+	for (int i = 0; i < t->nargs; i++)
 		t->args[i] = pstrdup(trig->tgargs[i]);
 
 	t->columns = palloc0(sizeof(SgLedgerColumn) * desc->natts);
@@ -642,7 +645,7 @@ walk_table(Walk *w, const LedgerTable *t)
 			for (int l = 0; l < nrows; l++)
 				if (sg_ledger_live_history(&g, l) < 0 && may_baseline(t, rows[l], table_unaudited))
 				{
-					sg_audit_record(t->relid, t->name, live_desc, (char **) t->args, "BASELINE",
+					sg_audit_record(t->relid, t->name, live_desc, t->args, t->nargs, "BASELINE",
 									NULL, tuples[l]);
 					w->baselined++;
 				}
