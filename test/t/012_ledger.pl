@@ -20,6 +20,11 @@
 #    Its speed (live rows and audit rows read per second) is printed.  A
 #    deadline changed behind the triggers, the last key of the walk, is
 #    found.
+# 4. A dump taken at 1.3 (no BASELINE rows: the rows CREATE EXTENSION
+#    installed before their audit triggers have no audit row) restored into
+#    the default version by the procedure of docs/backup.md: verify_ledger()
+#    names the shipped policy, ledger_baseline() records the shipped rows
+#    once as found, and the ledger then verifies.
 use strict;
 use warnings;
 
@@ -177,6 +182,42 @@ is( $node->safe_psql('vol', q{
 SELECT concat_ws('|', table_name, row_key, column_name, live_value, trail_value) FROM safeguard.verify_ledger()}),
 	"deadline|$last|division|scotland|england-and-wales",
 	'a deadline changed behind the triggers, the last key of its table, is found');
+
+#--------------------------------------------------------------------------
+# 4. A dump taken before 1.4, restored into 1.4
+#--------------------------------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE at13');
+$node->safe_psql('at13', q{
+SET client_min_messages = warning;
+CREATE EXTENSION safeguard VERSION '1.3';
+SELECT safeguard.set_clock('2024-06-03 09:00+00') IS NOT NULL AS pinned \gset
+INSERT INTO safeguard.organisation (kind, name, code) VALUES
+    ('regulator', 'T012 Regulator', 'T012-CQC'), ('local_authority', 'T012 Council', 'T012-LA');
+SELECT safeguard.grant_duty('t012_insp', 'inspector', (SELECT id FROM safeguard.organisation WHERE code = 'T012-CQC')) AS g \gset
+SET ROLE t012_insp;
+SELECT safeguard.log_concern('2024-06-03 08:00+00', 'phone', 'anonymous', 'Logged at 1.3.',
+    '{Neglect and Acts of Omission}', la_id => (SELECT id FROM safeguard.organisation WHERE code = 'T012-LA'),
+    referrer_anonymous => true) AS c \gset
+RESET ROLE;
+});
+my $tmp = PostgreSQL::Test::Utils::tempdir;
+$node->command_ok([ 'pg_dump', '-Fc', '-f', "$tmp/at13.dump", '-d', 'at13' ], 'pg_dump of a database at 1.3');
+$node->safe_psql('postgres', 'CREATE DATABASE from13 TEMPLATE template0');
+{
+	local $ENV{PGOPTIONS} = '-c session_replication_role=replica';
+	$node->command_ok([ 'pg_restore', '--single-transaction', '--exit-on-error', '-d', 'from13', "$tmp/at13.dump" ],
+		'restored into the default version by the procedure');
+}
+is( $node->safe_psql('from13', q{
+SELECT concat_ws('|', table_name, problem) FROM safeguard.verify_ledger()}),
+	'deadline_policy|the row has no audit row recording its insert',
+	'verify_ledger() names the shipped policy: the 1.3 trail holds no BASELINE rows');
+cmp_ok($node->safe_psql('from13', 'SELECT safeguard.ledger_baseline()'), '>', 0,
+	'ledger_baseline(), run once by a superuser, records the shipped rows as found');
+is( $node->safe_psql('from13', q{
+SELECT (SELECT count(*) FROM safeguard.verify_ledger()) || ' ' || (SELECT count(*) FROM safeguard.verify_audit())
+    || ' ' || safeguard.ledger_baseline()}),
+	'0 0 0', 'then the ledger and the chains verify, and a second baseline records nothing');
 
 $node->stop;
 done_testing();
