@@ -1,6 +1,6 @@
 /*
  * audit.c
- *		The audit trail: one row per insert or update of every workflow
+ *		The audit trail: one row per insert, update or delete of every workflow
  *		table, written in the same transaction, and nothing else may touch it.
  *
  * Owns the triggers audit_row (AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW
