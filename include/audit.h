@@ -8,6 +8,8 @@
 
 #include "postgres.h"
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "referral_fsm.h"
 
 /*
@@ -28,6 +30,13 @@ extern void sg_audit_append(Datum *values, bool *nulls);
 
 /* As sg_audit_append, to the named chain (NULL: the case's or the table's). */
 extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key);
+
+/*
+ * Writes the audit row of one change (INSERT, UPDATE, DELETE or BASELINE)
+ * to a row of relation relid; see audit.c.
+ */
+extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
+							int nargs, const char *action, HeapTuple oldtup, HeapTuple newtup);
 
 /* Records that duty d authorised the change to row key of relation relid. */
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);

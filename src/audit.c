@@ -1,18 +1,21 @@
 /*
  * audit.c
- *		The audit trail: one row per insert or update of every workflow
+ *		The audit trail: one row per insert, update or delete of every workflow
  *		table, written in the same transaction, and nothing else may touch it.
  *
- * Owns the triggers audit_row (AFTER INSERT OR UPDATE FOR EACH ROW on every
- * workflow table), audit_guard (on audit_event itself) and refuse_truncate
- * (BEFORE TRUNCATE on every safeguard table).
+ * Owns the triggers audit_row (AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW
+ * on every workflow table), audit_guard (on audit_event itself) and
+ * refuse_truncate (BEFORE TRUNCATE on every safeguard table), and
+ * sg_audit_record(), which also writes the BASELINE rows of
+ * ledger_baseline() (audit_ledger.c).
  *
  * Invariants:
  *	- An audit row records the acting login role and current role, the
  *	  organisation and duty, clock time and safeguard time, the transaction
  *	  id, table, key, case, transition (from -> to), and old and new values
  *	  of the changed columns in canonical text (canonical.c), plus
- *	  application_name and client address.
+ *	  application_name and client address.  A deleted row is recorded as
+ *	  an inserted one is: every non-null column, as it was.
  *	- audit_event accepts INSERTs only from safeguard itself; UPDATE and
  *	  DELETE are refused for everyone, the owner included, and TRUNCATE is
  *	  refused by a statement trigger.  Superusers can still disable
@@ -231,23 +234,24 @@ enquiry_of_row(const char *source, HeapTuple tup, TupleDesc desc)
 }
 
 /*
- * Trigger: audit_row(key_column, state_column, case_column [, enquiry_source]),
- * AFTER INSERT OR UPDATE FOR EACH ROW.  state_column and case_column may be
- * ''.  A row of a case joins the case's chain; else a row of a provider
- * enquiry (enquiry_source, see enquiry_of_row) joins that enquiry's chain,
- * so that the work of different enquiries never queues on one chain; else
- * the table's chain.
+ * Writes the audit row of one change to a row of relation relid (named
+ * relname): action is INSERT, UPDATE, DELETE or BASELINE (the row as found
+ * when the ledger began, ledger_baseline()); oldtup is NULL for INSERT and
+ * BASELINE, newtup NULL for DELETE; desc describes both tuples by column
+ * name (a relation's, or a query's over it); args are audit_row's nargs
+ * trigger arguments (key_column, state_column, case_column [,
+ * enquiry_source]).  A row of a case joins the case's chain; else a row
+ * of a provider enquiry (enquiry_source, see enquiry_of_row) joins that
+ * enquiry's chain, so that the work of different enquiries never queues on
+ * one chain; else the table's chain.  An UPDATE that changed nothing
+ * writes nothing.
  */
-Datum
-sg_audit_row(PG_FUNCTION_ARGS)
+void
+sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int nargs,
+				const char *action, HeapTuple oldtup, HeapTuple newtup)
 {
-	TriggerData *td = sg_trigger_data(fcinfo, "audit_row", true, false);
-	Relation	rel = td->tg_relation;
-	TupleDesc	desc = RelationGetDescr(rel);
-	Trigger    *trig = td->tg_trigger;
-	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
-	HeapTuple	newtup = is_update ? td->tg_newtuple : td->tg_trigtuple;
-	HeapTuple	oldtup = is_update ? td->tg_trigtuple : NULL;
+	bool		is_update = newtup != NULL && oldtup != NULL;
+	HeapTuple	row = newtup != NULL ? newtup : oldtup;
 	const SgActor *actor;
 	int			duty;
 	Datum		values[SG_AUDIT_NFIELDS];
@@ -259,31 +263,26 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	char	   *chain_key = NULL;
 	Jsonb	   *changes;
 
-	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !is_update)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_row: must be fired for INSERT or UPDATE")));
-	if (trig->tgnargs != 3 && trig->tgnargs != 4)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_row: expects (key_column, state_column, case_column [, enquiry_source])")));
-
-	changes = changes_document(desc, oldtup, newtup);
+	if (nargs < 3)
+		elog(ERROR, "safeguard: audit_row of %s has %d arguments", relname, nargs);
+	/* a deleted row is recorded as it was, like an inserted one */
+	changes = changes_document(desc, is_update ? oldtup : NULL, row);
 	if (is_update && JB_ROOT_COUNT(changes) == 0)
-		return PointerGetDatum(NULL);	/* nothing changed: nothing to record */
+		return;					/* nothing changed: nothing to record */
 
-	key = sg_get_label(newtup, desc, trig->tgargs[0]);
-	if (trig->tgargs[1][0] != '\0')
+	key = sg_get_label(row, desc, args[0]);
+	if (args[1][0] != '\0')
 	{
-		to_state = sg_get_label(newtup, desc, trig->tgargs[1]);
-		from_state = oldtup ? sg_get_label(oldtup, desc, trig->tgargs[1]) : NULL;
+		if (newtup != NULL)
+			to_state = sg_get_label(newtup, desc, args[1]);
+		if (oldtup != NULL)
+			from_state = sg_get_label(oldtup, desc, args[1]);
 	}
-	if (trig->tgargs[2][0] != '\0')
-		case_id = sg_get_int64(newtup, desc, trig->tgargs[2]);
+	if (args[2][0] != '\0')
+		case_id = sg_get_int64(row, desc, args[2]);
 
 	actor = sg_current_actor();
-	duty = noted_duty(RelationGetRelid(rel),
-					  strtoi64(key, NULL, 10), actor);
+	duty = noted_duty(relid, strtoi64(key, NULL, 10), actor);
 
 	memset(nulls, 0, sizeof(nulls));
 	values[0] = TimestampTzGetDatum(GetCurrentTimestamp());
@@ -295,11 +294,11 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	nulls[5] = actor->org_id == 0;
 	values[6] = duty >= 0 ? CStringGetTextDatum(sg_duty_name((SgDuty) duty)) : (Datum) 0;
 	nulls[6] = duty < 0;
-	values[7] = CStringGetTextDatum(RelationGetRelationName(rel));
+	values[7] = CStringGetTextDatum(relname);
 	values[8] = CStringGetTextDatum(key);
 	values[9] = Int64GetDatum(case_id);
 	nulls[9] = case_id == 0;
-	values[10] = CStringGetTextDatum(is_update ? "UPDATE" : "INSERT");
+	values[10] = CStringGetTextDatum(action);
 	values[11] = from_state ? CStringGetTextDatum(from_state) : (Datum) 0;
 	nulls[11] = from_state == NULL;
 	values[12] = to_state ? CStringGetTextDatum(to_state) : (Datum) 0;
@@ -316,15 +315,46 @@ sg_audit_row(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (case_id == 0 && trig->tgnargs == 4 && trig->tgargs[3][0] != '\0')
+	if (case_id == 0 && nargs >= 4 && args[3][0] != '\0')
 	{
-		int64		enquiry = enquiry_of_row(trig->tgargs[3], newtup, desc);
+		int64		enquiry = enquiry_of_row(args[3], row, desc);
 
 		if (enquiry != 0)
 			chain_key = psprintf("enquiry:" INT64_FORMAT, enquiry);
 	}
 	sg_audit_append_to(values, nulls, chain_key);
 	SPI_finish();
+}
+
+/*
+ * Trigger: audit_row(key_column, state_column, case_column [, enquiry_source]),
+ * AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW.  state_column and
+ * case_column may be ''.  (Deletes are recorded since 1.4: the guards refuse them on every
+ * table but the policies, whose unused versions an administrator may
+ * delete.)
+ */
+Datum
+sg_audit_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "audit_row", true, false);
+	Relation	rel = td->tg_relation;
+	Trigger    *trig = td->tg_trigger;
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	bool		is_delete = TRIGGER_FIRED_BY_DELETE(td->tg_event);
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !is_update && !is_delete)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_row: must be fired for INSERT, UPDATE or DELETE")));
+	if (trig->tgnargs != 3 && trig->tgnargs != 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_row: expects (key_column, state_column, case_column [, enquiry_source])")));
+
+	sg_audit_record(RelationGetRelid(rel), RelationGetRelationName(rel), RelationGetDescr(rel),
+					trig->tgargs, trig->tgnargs, is_update ? "UPDATE" : is_delete ? "DELETE" : "INSERT",
+					is_update || is_delete ? td->tg_trigtuple : NULL,
+					is_update ? td->tg_newtuple : is_delete ? NULL : td->tg_trigtuple);
 	return PointerGetDatum(NULL);
 }
 

@@ -14,7 +14,8 @@
 # Parts: setup (organisations, roles, grants, calendar; run once, implied by the others),
 # recent (the newest 10% of the cases: the last year and all open work), rest (the older 90%),
 # all (both).  recent then rest gives the same rows as all.  --verify runs
-# safeguard.verify_audit() over the whole trail afterwards and prints how long it took.
+# safeguard.verify_audit() over the whole trail afterwards, then verify_ledger() over
+# every audited row (1.4), and prints how long each took.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 part=all
@@ -67,5 +68,10 @@ if ((verify)); then
 	bad=$(q -At -c "SELECT count(*) FROM safeguard.verify_audit()")
 	printf 'volume: verify_audit() in %.1f s: %s\n' "$(echo "$(now) - $t" | bc)" \
 		"$([[ $bad == 0 ]] && echo 'every chain intact' || echo 'BROKEN')" >&2
+	[[ $bad == 0 ]]
+	t=$(now)
+	bad=$(q -At -c "SELECT count(*) FROM safeguard.verify_ledger()")
+	printf 'volume: verify_ledger() in %.1f s: %s\n' "$(echo "$(now) - $t" | bc)" \
+		"$([[ $bad == 0 ]] && echo 'every row agrees with the trail' || echo 'MISMATCH')" >&2
 	[[ $bad == 0 ]]
 fi

@@ -62,6 +62,15 @@ $$;
 CREATE OR REPLACE FUNCTION sg_vol.chg(v text) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT jsonb_build_object('new', v, 'old', NULL) $$;
 
+-- An update's changes document without the columns that did not change (NULL
+-- entries), keeping the "old": null of those that did (jsonb_strip_nulls would
+-- drop both).
+CREATE OR REPLACE FUNCTION sg_vol.changed(j jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(pg_catalog.jsonb_object_agg(e.key, e.value), '{}')
+    FROM pg_catalog.jsonb_each(j) e WHERE pg_catalog.jsonb_typeof(e.value) <> 'null'
+$$;
+
 -- A valid NHS number (modulus 11) for a person: base 3p, or 3p+1 when 3p has check digit 10.
 CREATE OR REPLACE FUNCTION sg_vol.nhs_number(person bigint) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -581,7 +590,7 @@ BEGIN
     SELECT d.c, d.closed_rec, d.cid * 100 + CASE d.k WHEN 0 THEN 21 WHEN 1 THEN CASE WHEN d.cancelled THEN 41 ELSE 31 END
                                                   WHEN 2 THEN 51 WHEN 3 THEN 72 WHEN 4 THEN 73 ELSE 81 END,
            'deadline', d.id::text, 'UPDATE', 'open', d.status, d.closer,
-           jsonb_strip_nulls(jsonb_build_object('status', jsonb_build_object('new', d.status, 'old', 'open'),
+           sg_vol.changed(jsonb_build_object('status', jsonb_build_object('new', d.status, 'old', 'open'),
                'closed_at', sg_vol.chg(sg_vol.ct(d.closed_at)),
                'due_at_close', CASE WHEN d.due IS NOT NULL THEN sg_vol.chg(sg_vol.ct(d.due)) END))
     FROM dl d WHERE d.status <> 'open'
@@ -636,7 +645,7 @@ BEGIN
     FROM rv r WHERE r.decided_at IS NOT NULL
     UNION ALL
     SELECT r.case_id, r.outcome_at, r.id * 100 + 70, 'referral', r.id::text, 'UPDATE', 'decided', 'outcome_recorded', r.hub,
-           jsonb_strip_nulls(jsonb_build_object('state', jsonb_build_object('new', 'outcome_recorded', 'old', 'decided'),
+           sg_vol.changed(jsonb_build_object('state', jsonb_build_object('new', 'outcome_recorded', 'old', 'decided'),
                'outcome_at', sg_vol.chg(sg_vol.ct(r.outcome_at)), 'outcome_by', sg_vol.chg(r.outcome_by::text),
                'outcome_org_id', sg_vol.chg(r.outcome_org_id::text),
                'action_result', CASE WHEN r.action_result IS NOT NULL THEN sg_vol.chg(r.action_result::text) END,
@@ -649,7 +658,7 @@ BEGIN
     FROM rv r WHERE r.outcome_at IS NOT NULL
     UNION ALL
     SELECT r.case_id, r.closed_at, r.id * 100 + 80, 'referral', r.id::text, 'UPDATE', 'outcome_recorded', 'closed', r.hub,
-           jsonb_strip_nulls(jsonb_build_object('state', jsonb_build_object('new', 'closed', 'old', 'outcome_recorded'),
+           sg_vol.changed(jsonb_build_object('state', jsonb_build_object('new', 'closed', 'old', 'outcome_recorded'),
                'closed_at', sg_vol.chg(sg_vol.ct(r.closed_at)), 'closed_by', sg_vol.chg(r.closed_by::text),
                'closed_org_id', sg_vol.chg(r.closed_org_id::text),
                'feedback_at', CASE WHEN r.feedback_at IS NOT NULL THEN sg_vol.chg(sg_vol.ct(r.feedback_at)) END,

@@ -24,6 +24,14 @@
 # "direct": 1.0 with casework, updated straight to the default version (every
 # script in one ALTER EXTENSION).
 #
+# Every database updated to the default version also proves its live rows
+# against the audit trail (verify_ledger(), 1.4): rows written at 1.0, 1.1 or
+# 1.2, before later versions added columns to their tables (generated ones
+# computed by the rewrite, recorded ones empty), agree with their audit rows,
+# and the rows 1.0 installed before their tables had audit triggers (the
+# shipped policy, rules and rungs) are recorded as found by the update
+# (BASELINE audit rows: the one thing the update adds to audit_event).
+#
 # Databases "fresh11" and "fresh": CREATE EXTENSION at 1.1 and at the default
 # version.  Each updated schema must be the schema
 # of the fresh install of its version, object for object: relations, columns
@@ -165,6 +173,34 @@ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
 sub version_of
 {
 	return $node->safe_psql($_[0], q{SELECT extversion FROM pg_extension WHERE extname = 'safeguard'});
+}
+
+# After an update to the default version: verify_ledger() finds every live row
+# in agreement with the audit trail, the shipped rows are recorded as found
+# (BASELINE), and the ledger is not blind: a row changed behind the triggers
+# (pg_trigger edited, no DDL) is found, and undone.
+sub ledger_verifies
+{
+	my ($db, $what) = @_;
+	is($node->safe_psql($db, 'SELECT coalesce(string_agg(concat_ws(\'|\', table_name, row_key, column_name, live_value, trail_value, problem), E\'\n\'), \'\') FROM safeguard.verify_ledger()'),
+		'', "$what: verify_ledger() finds every audited row in agreement with its audit rows");
+	is( $node->safe_psql($db, q{
+SELECT count(*) FROM safeguard.deadline_rule x
+WHERE shipped AND NOT EXISTS (SELECT FROM safeguard.audit_event a
+    WHERE a.table_name = 'deadline_rule' AND a.row_key = x.policy_id::text
+      AND a.action IN ('INSERT', 'BASELINE') AND a.changes->>'kind' = x.kind)}),
+		'0', "$what: every shipped rule has an audit row of its insert or a BASELINE");
+	is( $node->safe_psql($db, q{
+BEGIN;
+WITH t AS (UPDATE pg_catalog.pg_trigger SET tgenabled = 'D'
+           WHERE tgrelid = 'safeguard.concern'::regclass AND tgenabled = 'A' RETURNING tgrelid)
+UPDATE pg_catalog.pg_class SET relhastriggers = true WHERE oid IN (SELECT tgrelid FROM t);
+UPDATE safeguard.concern SET description = 'T06 changed behind the triggers.'
+WHERE id = (SELECT min(id) FROM safeguard.concern);
+SELECT table_name || ' ' || column_name FROM safeguard.verify_ledger();
+ROLLBACK;
+}), 'concern description', "$what: and a concern changed behind the triggers is found");
+	return;
 }
 
 #--------------------------------------------------------------------------
@@ -516,11 +552,12 @@ snapshot_rows('upgraded', 't06_before12');
 ($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
 is($ret, 0, "ALTER EXTENSION safeguard UPDATE (1.1 -> $current) succeeds") or diag($stderr);
 is(version_of('upgraded'), $current, "the extension is at version $current");
-rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], []);
+rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], [ 'audit_event', 'serial_lock' ]);
 is( $node->safe_psql('upgraded', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest')
 UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest11')}),
 	"0\n0\n0", "1.1 -> $current: the chains verify, and so do the digests sealed at 1.0 and at 1.1");
+ledger_verifies('upgraded', "1.0 -> 1.1 -> $current");
 is( $node->safe_psql('upgraded', $clock . qq{
 SET ROLE t06_insp;
 SELECT safeguard.log_concern('2025-06-02 09:50+00', 'phone', 'relative', 'T06 after the update.',
@@ -533,6 +570,8 @@ SELECT concat_ws(' ', x.joined_open_case,
     (SELECT count(*) FROM safeguard.verify_audit()))
 FROM safeguard.concern x JOIN safeguard.safeguarding_case k ON k.id = x.case_id WHERE x.id = :c7;
 }), 't t 0', "$current: a repeat concern joins the adult's open case, same pseudonym, and the chains verify");
+is($node->safe_psql('upgraded', 'SELECT count(*) FROM safeguard.verify_ledger()'), '0',
+	"$current: after the work done since the update, the live rows still agree with the trail");
 
 #--------------------------------------------------------------------------
 # 7. 1.1 and 1.2 with the generator's casework -> the default version
@@ -564,10 +603,11 @@ SELECT safeguard.sweep(100000) AS fired \gset
 	my ($ret, $stdout, $stderr) = $node->psql($db, 'ALTER EXTENSION safeguard UPDATE');
 	is($ret, 0, "$db: ALTER EXTENSION safeguard UPDATE succeeds") or diag($stderr);
 	is(version_of($db), $current, "$db: the extension is at version $current");
-	rows_kept($db, 't06_before_update', "$db $from -> $current", [], []);
+	rows_kept($db, 't06_before_update', "$db $from -> $current", [], [ 'audit_event', 'serial_lock' ]);
 	is( $node->safe_psql($db, qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$sealed')}),
 		"0\n0", "$db: the chains and the digest sealed at $from verify at $current");
+	ledger_verifies($db, "$db $from -> $current");
 	is( $node->safe_psql($db, q{
 SELECT safeguard.set_clock('2026-02-23 10:00+00') IS NOT NULL AS pinned \gset
 SET ROLE gen_insp_north;
@@ -581,6 +621,8 @@ SELECT safeguard.send_referral(:r, 'phone') AS sent \gset
 RESET ROLE;
 SELECT :'sent' || ' ' || (SELECT count(*) FROM safeguard.verify_audit());
 }), 'sent 0', "$db: the workflow goes on at $current and the chains verify");
+	is($node->safe_psql($db, 'SELECT count(*) FROM safeguard.verify_ledger()'), '0',
+		"$db: after the work done since the update, the live rows still agree with the trail");
 	return;
 }
 
@@ -602,6 +644,7 @@ rows_kept('direct', 't06_before', "direct 1.0 -> $current", ['pseudonym_key'], [
 is( $node->safe_psql('direct', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_direct')}),
 	"0\n0", "direct: the chains and the digest sealed at 1.0 verify at $current");
+ledger_verifies('direct', "direct 1.0 -> $current");
 is( $node->safe_psql('direct', q{
 SELECT count(*) FILTER (WHERE adult_pseudonym ~ '^[0-9a-f]{64}$') || '/' || count(*)
 FROM safeguard.safeguarding_case WHERE adult_key IS NOT NULL}),

@@ -13,7 +13,10 @@
 # the source (whole rows as text, generated columns, actors, times and
 # hashes included), every sequence has the same last_value and is_called,
 # the audit trail verifies (also against the digest kept on the source),
-# and the same work done afterwards on both clusters gives the same ids,
+# the live rows agree with the trail (verify_ledger(): the restore records
+# no audit row of its own, and the rows CREATE EXTENSION installs again
+# agree with the BASELINE rows the source recorded for them), and the same
+# work done afterwards on both clusters gives the same ids,
 # the same chain positions and the same pseudonyms.  The same procedure with
 # a plain dump through psql gives the same tables.
 #
@@ -128,6 +131,8 @@ is(join(' ', map { "$_=$count{$_}" } grep { $_ ne 'deadline_alert' } sort keys %
 cmp_ok($count{deadline_alert}, '>', 0, "sweep() fired $count{deadline_alert} alerts on the source");
 is($src->safe_psql('casework', 'SELECT count(*) FROM safeguard.verify_audit()'), '0',
 	'the source verifies');
+is($src->safe_psql('casework', 'SELECT count(*) FROM safeguard.verify_ledger()'), '0',
+	'the source\'s live rows agree with its audit trail (verify_ledger)');
 
 # One line per table and sequence of schema safeguard: whole rows as text
 # (generated columns included) in a stable order, hashed; a sequence's state.
@@ -197,6 +202,11 @@ is($dst->safe_psql('casework', 'SELECT count(*) FROM safeguard.verify_audit()'),
 is($dst->safe_psql('casework', qq{SELECT count(*) FROM safeguard.verify_audit('$digest')}), '0',
 	'the digest kept on the source verifies on the restored database');
 is($dst->safe_psql('casework', 'SELECT safeguard.verify_audit_strict()'), 't', 'verify_audit_strict() is true');
+is($dst->safe_psql('casework', 'SELECT coalesce(string_agg(concat_ws(\'|\', table_name, row_key, column_name, problem), E\'\n\'), \'\') FROM safeguard.verify_ledger()'),
+	'', 'verify_ledger() passes on the restored database: every restored and reinstalled row agrees with the restored trail');
+is($dst->safe_psql('casework', q{SELECT count(*) FROM safeguard.audit_event WHERE action = 'BASELINE'}),
+	$src->safe_psql('casework', q{SELECT count(*) FROM safeguard.audit_event WHERE action = 'BASELINE'}),
+	'the restore recorded no baseline of its own: the BASELINE rows are the source\'s');
 is( $dst->safe_psql('casework', q{
 SELECT safeguard.working_days_between('2028-12-29', '2029-01-02') || ' ' ||
        pg_catalog.array_to_string(ARRAY(SELECT tgenabled FROM pg_catalog.pg_trigger t
@@ -218,6 +228,8 @@ my %plain = map { /^(\S+) (.*)$/ } lines($dst, 'casework_plain', $fingerprint);
 is_deeply(\%plain, \%before, 'from the plain dump: every table and sequence identical too');
 is($dst->safe_psql('casework_plain', qq{SELECT count(*) FROM safeguard.verify_audit('$digest')}), '0',
 	'from the plain dump: the audit trail and the kept digest verify');
+is($dst->safe_psql('casework_plain', 'SELECT count(*) FROM safeguard.verify_ledger()'), '0',
+	'from the plain dump: the live rows agree with the trail');
 
 #--------------------------------------------------------------------------
 # 3. The same work afterwards on both: ids, chains and pseudonyms continue
@@ -280,6 +292,8 @@ is($dst->safe_psql('casework', 'SELECT count(*) FROM safeguard.verify_audit()'),
 	'verify_audit() passes after the work done since the restore');
 is($dst->safe_psql('casework', qq{SELECT count(*) FROM safeguard.verify_audit('$digest')}), '0',
 	'the kept digest still verifies');
+is($dst->safe_psql('casework', 'SELECT count(*) FROM safeguard.verify_ledger()'), '0',
+	'and the live rows agree with the trail after that work');
 
 #--------------------------------------------------------------------------
 # 4. A restore without the procedure fails loudly and leaves nothing

@@ -15,11 +15,12 @@
 use strict;
 use warnings;
 
-use IPC::Run;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
+use SafeguardTest qw(backend_peak_memory);
 use Test::More;
-use Time::HiRes qw(usleep);
 
 plan skip_all => 'needs /proc/<pid>/status (Linux)' unless -r "/proc/$$/status";
 
@@ -41,38 +42,11 @@ $node->safe_psql('postgres', "SET client_min_messages = warning;\nCREATE EXTENSI
 my $rows = $node->safe_psql('postgres', 'SELECT count(*) FROM safeguard.audit_event');
 cmp_ok($rows, '>=', 300000, "the trail holds $rows audit rows");
 
-# Runs $sql in a session of its own (application_name $tag) and samples its
-# backend's anonymous memory until it ends.  Returns the peak in kB, how many
-# samples found the backend, and the session's output and errors.
+# Runs $sql in a session of its own and samples its backend's memory (SafeguardTest).
 sub peak_memory
 {
 	my ($tag, $sql) = @_;
-	my ($out, $err) = ('', '');
-	my $h = IPC::Run::start(
-		[
-			'psql', '-X', '-q', '-At', '-h', $node->host, '-p', $node->port, '-d', 'postgres',
-			'-c', "SET application_name = '$tag'", '-c', $sql
-		],
-		'>', \$out, '2>', \$err);
-	my ($pid, $peak, $samples) = (0, 0, 0);
-	while ($h->pumpable)
-	{
-		$pid ||= $node->safe_psql('postgres',
-			"SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE application_name = '$tag'");
-		if ($pid && open(my $fh, '<', "/proc/$pid/status"))
-		{
-			while (my $line = <$fh>)
-			{
-				next unless $line =~ /^RssAnon:\s+(\d+)\s+kB/;
-				$samples++;
-				$peak = $1 if $1 > $peak;
-			}
-			close $fh;
-		}
-		usleep(20_000);
-		$h->pump_nb;
-	}
-	$h->finish;
+	my ($peak, $samples, $out, $err) = backend_peak_memory($node, 'postgres', $tag, $sql);
 	return ($peak, $samples, $out, $err);
 }
 

@@ -3,14 +3,16 @@
 # Load it from a test with
 #   use FindBin;
 #   use lib $FindBin::RealBin;
-#   use SafeguardTest qw(valid_nhs_number);
+#   use SafeguardTest qw(valid_nhs_number backend_peak_memory);
 package SafeguardTest;
 
 use strict;
 use warnings;
 
 use Exporter 'import';
-our @EXPORT_OK = qw(valid_nhs_number);
+use IPC::Run;
+use Time::HiRes qw(usleep);
+our @EXPORT_OK = qw(valid_nhs_number backend_peak_memory);
 
 # Returns the first valid NHS number (modulus 11 check digit) whose first nine
 # digits are $start or the next number after it that has a check digit (a
@@ -29,6 +31,44 @@ sub valid_nhs_number
 		return join('', @d) . $c if $c != 10;
 		$base++;
 	}
+}
+
+# Runs $sql in a psql session of its own on $node's database $db
+# (application_name $tag) and samples its backend's anonymous memory
+# (RssAnon in /proc/<pid>/status, Linux) every 20 ms until it ends.  Returns
+# the peak in kB, how many samples found the backend, the session's output
+# and errors, and the seconds it took.
+sub backend_peak_memory
+{
+	my ($node, $db, $tag, $sql) = @_;
+	my ($out, $err) = ('', '');
+	my $t0 = Time::HiRes::time();
+	my $h = IPC::Run::start(
+		[
+			'psql', '-X', '-q', '-At', '-h', $node->host, '-p', $node->port, '-d', $db,
+			'-c', "SET application_name = '$tag'", '-c', $sql
+		],
+		'>', \$out, '2>', \$err);
+	my ($pid, $peak, $samples) = (0, 0, 0);
+	while ($h->pumpable)
+	{
+		$pid ||= $node->safe_psql('postgres',
+			"SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE application_name = '$tag'");
+		if ($pid && open(my $fh, '<', "/proc/$pid/status"))
+		{
+			while (my $line = <$fh>)
+			{
+				next unless $line =~ /^RssAnon:\s+(\d+)\s+kB/;
+				$samples++;
+				$peak = $1 if $1 > $peak;
+			}
+			close $fh;
+		}
+		usleep(20_000);
+		$h->pump_nb;
+	}
+	$h->finish;
+	return ($peak, $samples, $out, $err, Time::HiRes::time() - $t0);
 }
 
 1;
