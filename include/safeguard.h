@@ -25,6 +25,9 @@ typedef struct SgInternalWrite
 	int			saved_sec_context;
 } SgInternalWrite;
 
+/* Returns true when schema safeguard has that relation (which version's schema is served). */
+extern bool sg_schema_has(const char *relname);
+
 /* Returns the role owning safeguard's tables (safeguard_owner). */
 extern Oid	sg_table_owner(void);
 

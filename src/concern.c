@@ -93,16 +93,40 @@ refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
 /*
  * Serialises case linking for one adult or location at one authority until
  * the transaction ends.  The key names the authority: officers of different
- * authorities never wait for each other here.
+ * authorities never wait for each other here (la_id 0: one key nationally,
+ * for a schema before 1.4).
  */
 static void
 lock_case_key(int64 la_id, const char *kind, const char *key)
 {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_serial_lock(psprintf("link:" INT64_FORMAT ":%s:%s", la_id, kind, key));
+	sg_serial_lock(la_id ? psprintf("link:" INT64_FORMAT ":%s:%s", la_id, kind, key)
+				   : psprintf("link:%s:%s", kind, key));
 	SPI_finish();
 }
+
+/*
+ * The queries of case linking: [scoped][adult or location][read or latest].
+ * From 1.4 a case belongs to one authority ($3); a schema not yet updated
+ * still has one open case per adult or location nationally (its unique
+ * indexes say so), and is served as before until the update.
+ */
+static const char *const link_sql[2][2] = {
+	{"SELECT id FROM safeguard.safeguarding_case "
+		"WHERE adult_key OPERATOR(pg_catalog.=) $1 "
+		"AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
+		"SELECT id FROM safeguard.safeguarding_case "
+		"WHERE provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
+	"AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1"},
+	{"SELECT id FROM safeguard.safeguarding_case "
+		"WHERE la_id OPERATOR(pg_catalog.=) $3 AND adult_key OPERATOR(pg_catalog.=) $1 "
+		"AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
+		"SELECT id FROM safeguard.safeguarding_case "
+		"WHERE la_id OPERATOR(pg_catalog.=) $3 "
+		"AND provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
+	"AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1"},
+};
 
 /*
  * Returns the open case to join for a concern, or opens one.  *joined is
@@ -121,11 +145,13 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 	char		nulls[4] = "    ";
 	bool		isnull;
 	int64		case_id = 0;
+	int			scoped = sg_schema_has("deadline_extension_approval") ? 1 : 0;
+	const char *sql = adult_key ? link_sql[scoped][0] : link_sql[scoped][1];
 
 	if (adult_key)
-		lock_case_key(la_id, "adult", adult_key);
+		lock_case_key(scoped ? la_id : 0, "adult", adult_key);
 	else if (location_id)
-		lock_case_key(la_id, "location", psprintf(INT64_FORMAT, location_id));
+		lock_case_key(scoped ? la_id : 0, "location", psprintf(INT64_FORMAT, location_id));
 
 	values[0] = adult_key ? CStringGetTextDatum(adult_key) : (Datum) 0;
 	if (!adult_key)
@@ -138,17 +164,8 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (adult_key)
-		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
-						 "WHERE la_id OPERATOR(pg_catalog.=) $3 AND adult_key OPERATOR(pg_catalog.=) $1 "
-						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
-						 3, types, values, nulls);
-	else if (location_id)
-		sg_exec_internal("SELECT id FROM safeguard.safeguarding_case "
-						 "WHERE la_id OPERATOR(pg_catalog.=) $3 "
-						 "AND provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
-						 "AND state OPERATOR(pg_catalog.=) 'open' ORDER BY id DESC LIMIT 1",
-						 3, types, values, nulls);
+	if (adult_key || location_id)
+		sg_exec_internal(sql, 3, types, values, nulls);
 	*joined = (adult_key || location_id) && SPI_processed == 1;
 
 	/*
@@ -160,21 +177,7 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 	 */
 	if (!*joined && (adult_key || location_id) && IsolationUsesXactSnapshot())
 	{
-		uint64		seen;
-
-		if (adult_key)
-			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
-											"WHERE la_id OPERATOR(pg_catalog.=) $3 "
-											"AND adult_key OPERATOR(pg_catalog.=) $1 "
-											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
-											3, types, values, nulls);
-		else
-			seen = sg_query_internal_latest("SELECT id FROM safeguard.safeguarding_case "
-											"WHERE la_id OPERATOR(pg_catalog.=) $3 "
-											"AND provider_location_id OPERATOR(pg_catalog.=) $2 AND adult_key IS NULL "
-											"AND state OPERATOR(pg_catalog.=) 'open' LIMIT 1",
-											3, types, values, nulls);
-		if (seen > 0)
+		if (sg_query_internal_latest(sql, 3, types, values, nulls) > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("could not serialize access: a concurrent transaction opened a case for the same %s",

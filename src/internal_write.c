@@ -17,13 +17,20 @@
 
 #include "safeguard.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -44,6 +51,34 @@ internal_xact_callback(XactEvent event, void *arg)
 		internal_depth = 0;
 		acting_user = InvalidOid;
 	}
+}
+
+/*
+ * Returns the owner of the safeguard extension (the superuser who created
+ * it): who safeguard's writes ran as before 1.4.  pg_extension has no
+ * syscache; this is only asked in a cluster not yet updated to 1.4.
+ */
+static Oid
+extension_owner(void)
+{
+	Oid			ext = get_extension_oid("safeguard", false);
+	Oid			owner;
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "safeguard extension %u not found", ext);
+	owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return owner;
 }
 
 /*
@@ -75,6 +110,14 @@ sg_table_owner(void)
 		elog(ERROR, "cache lookup failed for relation %u", relid);
 	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 	ReleaseSysCache(tup);
+
+	/*
+	 * A cluster none of whose databases has run the update to 1.4 yet has a
+	 * safeguard_owner without BYPASSRLS: safeguard's writes there run as
+	 * the extension's owner, as before 1.4, until the update.
+	 */
+	if (!has_bypassrls_privilege(owner))
+		return extension_owner();
 	return owner;
 }
 
@@ -250,4 +293,17 @@ sg_serial_lock(const char *key)
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("could not serialize access to \"%s\" created by a concurrent transaction", key),
 				 errhint("Retry the transaction.")));
+}
+
+/*
+ * Returns true when schema safeguard has a relation of that name (a syscache
+ * lookup): how the library tells which version's schema it serves, for the
+ * rules that changed with the schema (e.g. cases per authority from 1.4).
+ */
+bool
+sg_schema_has(const char *relname)
+{
+	Oid			nsp = get_namespace_oid("safeguard", true);
+
+	return OidIsValid(nsp) && OidIsValid(get_relname_relid(relname, nsp));
 }
