@@ -68,6 +68,7 @@
 #include "storage/lock.h"
 #include "storage/proc.h"
 #include "storage/procarray.h"
+#include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -654,7 +655,9 @@ check_lock_stmt(LockStmt *stmt)
 			continue;
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to lock %s", get_rel_name(relid)),
+				 errmsg("permission denied to lock %s",
+						quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												   get_rel_name(relid))),
 				 errdetail("Role \"%s\" asked for %s on %s%s; only safeguard's owner takes explicit locks on safeguard.%s.",
 						   role_name(user), GetLockmodeName(DEFAULT_LOCKMETHOD, stmt->mode),
 						   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
@@ -1144,10 +1147,11 @@ sg_session_guard_init(void)
 {
 	/*
 	 * shared_preload_libraries loads in the postmaster, session_preload_ and
-	 * local_preload_libraries before the session's first transaction; any
-	 * later load (a function call, LOAD) happens inside a transaction.
+	 * local_preload_libraries while the backend starts, before it reads any
+	 * statement; any later load (a function call, LOAD) happens while a
+	 * client's statement runs (debug_query_string is set).
 	 */
-	loaded_at_start = process_shared_preload_libraries_in_progress || !IsTransactionState();
+	loaded_at_start = process_shared_preload_libraries_in_progress || debug_query_string == NULL;
 
 	/*
 	 * 10 s: a hundred times the longest wait safeguard's own work causes (a
