@@ -28,6 +28,10 @@ extern void sg_serial_lock_bounded(const char *key);
  */
 extern bool sg_lock_row_bounded(const char *table, int64 id, const char *what);
 
+/* As sg_lock_row_bounded, for a table keyed by a text column (e.g. division). */
+extern bool sg_lock_text_key_bounded(const char *table, const char *keycol, const char *key,
+									 const char *what);
+
 /*
  * Locks, as sg_lock_row_bounded, every row of safeguard.<table> whose id the
  * query ids_sql (a string constant, run as the owner) returns; returns how

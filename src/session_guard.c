@@ -308,7 +308,8 @@ describe_statement_holders(StringInfo buf, List *rels)
 /* The kept plans that lock one row of a safeguard table by its key. */
 typedef struct LockPlans
 {
-	char		table[NAMEDATALEN]; /* hash key: the table's name */
+	char		name[2 * NAMEDATALEN];	/* hash key: "table.keycol" */
+	char		table[NAMEDATALEN];	/* the table's name (schema safeguard) */
 	SPIPlanPtr	skip;			/* FOR UPDATE SKIP LOCKED: the wait-free try */
 	SPIPlanPtr	wait;			/* FOR UPDATE: waits (bounded by the caller) */
 	SPIPlanPtr	ctid;			/* the row's ctid, to find its holder */
@@ -334,23 +335,24 @@ lock_plans(const char *table, const char *keycol, Oid keytype)
 	static HTAB *plans = NULL;
 	LockPlans  *p;
 	bool		found;
-	char		key[NAMEDATALEN] = {0};
+	char		key[2 * NAMEDATALEN] = {0};
 	const char *qt;
 
 	if (plans == NULL)
 	{
 		HASHCTL		ctl;
 
-		ctl.keysize = NAMEDATALEN;
+		ctl.keysize = 2 * NAMEDATALEN;
 		ctl.entrysize = sizeof(LockPlans);
 		ctl.hcxt = TopMemoryContext;
 		plans = hash_create("safeguard bounded lock plans", 16, &ctl,
 							HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	}
-	strlcpy(key, table, NAMEDATALEN);
+	snprintf(key, sizeof(key), "%s.%s", table, keycol);
 	p = hash_search(plans, key, HASH_ENTER, &found);
 	if (found && p->ctid != NULL)
 		return p;
+	strlcpy(p->table, table, NAMEDATALEN);
 	p->skip = p->wait = p->ctid = p->create = NULL;
 	qt = quote_qualified_identifier("safeguard", table);
 	p->skip = keep(psprintf("SELECT 1 FROM %s WHERE %s OPERATOR(pg_catalog.=) $1 "
@@ -528,6 +530,22 @@ sg_lock_row_bounded(const char *table, int64 id, const char *what)
 
 	if (run_as_owner(p->skip, k) == 1 ||
 		run_bounded(p, p->wait, k, what, psprintf(INT64_FORMAT, id)) == 1)
+	{
+		xact_holds_locks = true;
+		return true;
+	}
+	return false;
+}
+
+/* Locks the row of safeguard.<table> whose text column keycol is key, waiting boundedly (SG801). */
+bool
+sg_lock_text_key_bounded(const char *table, const char *keycol, const char *key, const char *what)
+{
+	LockPlans  *p = lock_plans(table, keycol, TEXTOID);
+	Datum		k = CStringGetTextDatum(key);
+
+	if (run_as_owner(p->skip, k) == 1 ||
+		run_bounded(p, p->wait, k, what, quote_literal_cstr(key)) == 1)
 	{
 		xact_holds_locks = true;
 		return true;
