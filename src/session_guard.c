@@ -437,9 +437,9 @@ raise_wait_timeout(LockPlans *p, Datum key, const char *what, const char *keytex
 	describe_xids(&holders, xids, n);
 	ereport(ERROR,
 			(errcode(ERRCODE_SG_LOCK_WAIT_TIMEOUT),
-			 errmsg("waited too long for %s %s, which another transaction holds", what, keytext),
-			 errdetail("safeguard waits at most %d ms (safeguard.lock_wait_timeout, or the session's shorter lock_timeout) for a lock held by another transaction; held by %s.",
-					   bound, n > 0 ? holders.data : "a transaction that has since ended"),
+			 errmsg("waited too long for a %s that another transaction holds", what),
+			 errdetail("safeguard waits at most %d ms (safeguard.lock_wait_timeout, or the session's shorter lock_timeout) for %s %s; it is held by %s.",
+					   bound, what, keytext, n > 0 ? holders.data : "a transaction that has since ended"),
 			 n > 0 ?
 			 errhint("Retry once %s ends its transaction; if it stays idle in transaction, an administrator can end it with pg_terminate_backend().",
 					 holders.data) :
@@ -503,7 +503,7 @@ sg_serial_lock_bounded(const char *key)
 {
 	LockPlans  *p = lock_plans("serial_lock", "key", TEXTOID);
 	Datum		k = CStringGetTextDatum(key);
-	const char *what = "the safeguard lock";
+	const char *what = "chain lock";
 	const char *keytext = quote_literal_cstr(key);
 
 	if (run_as_owner(p->skip, k) == 1 || run_bounded(p, p->wait, k, what, keytext) == 1)
