@@ -47,9 +47,13 @@ CREATE SCHEMA sg13;
 GRANT USAGE ON SCHEMA sg13 TO PUBLIC;
 CREATE VIEW sg13.referrals AS SELECT id, state, la_id FROM safeguard.referral;
 CREATE VIEW sg13.referrals_again AS SELECT * FROM sg13.referrals;
+CREATE VIEW sg13.referrals_inv WITH (security_invoker = true) AS
+    SELECT id, state, la_id, la_contact FROM safeguard.referral;
 CREATE VIEW sg13.concerns WITH (security_invoker = true) AS
     SELECT id, adult_nhs_number, la_id FROM safeguard.concern;
-GRANT SELECT ON sg13.referrals, sg13.referrals_again, sg13.concerns TO PUBLIC;
+-- a careless grant: UPDATE on the views opens LOCK and FOR UPDATE through them
+GRANT SELECT, UPDATE ON sg13.referrals, sg13.referrals_again, sg13.referrals_inv TO PUBLIC;
+GRANT SELECT ON sg13.concerns TO PUBLIC;
 -- a function an officer could write: it asks for row locks
 CREATE FUNCTION sg13.lock_referral(r bigint) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE got bigint;
@@ -83,7 +87,7 @@ SELECT throws_ok('LOCK TABLE sg13.referrals', '42501', NULL,
                  'nor through a view in another schema (LOCK on a view locks its base relations)');
 SELECT throws_ok('LOCK TABLE sg13.referrals_again IN EXCLUSIVE MODE', '42501', NULL,
                  'nor through a view over that view');
-SELECT throws_ok('LOCK TABLE sg13.concerns', '42501', NULL,
+SELECT throws_ok('LOCK TABLE sg13.referrals_inv', '42501', NULL,
                  'nor through a security_invoker view');
 SELECT lives_ok('LOCK TABLE safeguard.referral IN ACCESS SHARE MODE',
                 'ACCESS SHARE (what any SELECT holds, and pg_dump takes) stays allowed');
@@ -133,7 +137,7 @@ SELECT throws_ok('SELECT id FROM safeguard.referral FOR UPDATE SKIP LOCKED', '42
                  'nor with SKIP LOCKED on a table other than the outbox');
 SELECT throws_ok('SELECT id FROM sg13.referrals FOR UPDATE', '42501', NULL,
                  'nor through a view in another schema');
-SELECT throws_ok('SELECT id FROM sg13.concerns FOR SHARE', '42501', NULL,
+SELECT throws_ok('SELECT id FROM sg13.referrals_inv FOR SHARE', '42501', NULL,
                  'nor through a security_invoker view');
 SELECT throws_ok('WITH r AS (SELECT id FROM safeguard.referral FOR UPDATE) SELECT count(*) FROM r', '42501', NULL,
                  'nor in a CTE');
