@@ -7,7 +7,8 @@
  * "SQLSTATEs" section lists every one.  Numbering: SG1xx calendar,
  * SG2xx referral workflow, SG3xx provider enquiries, SG4xx audit,
  * SG5xx deadlines,
- * SG6xx reporting.  A code, once released, keeps its meaning.
+ * SG6xx reporting, SG7xx backup and restore, SG8xx locks, waits and
+ * sessions.  A code, once released, keeps its meaning.
  */
 #ifndef SAFEGUARD_SG_ERRCODES_H
 #define SAFEGUARD_SG_ERRCODES_H
@@ -65,5 +66,10 @@
 
 /* Backup and restore (SG7xx; docs/backup.md) */
 #define ERRCODE_SG_RESTORE_PROCEDURE		MAKE_SQLSTATE('S','G','7','0','1')
+
+/* Locks, waits and sessions (SG8xx) */
+#define ERRCODE_SG_LOCK_WAIT_TIMEOUT		MAKE_SQLSTATE('S','G','8','0','1')
+#define ERRCODE_SG_PREPARED_LOCKS			MAKE_SQLSTATE('S','G','8','0','2')
+#define ERRCODE_SG_POOL_ROLE_NOT_LOCAL		MAKE_SQLSTATE('S','G','8','0','3')
 
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

@@ -23,6 +23,7 @@
 #include "postgres.h"
 
 #include "calendar.h"
+#include "session_guard.h"
 #include "sg_errcodes.h"
 
 #include "catalog/pg_type.h"
@@ -228,8 +229,10 @@ extend_coverage(ImportDivision *d)
 				to;
 
 	values[0] = CStringGetTextDatum(d->name);
+	/* locked as the owner (no other role locks safeguard's rows), boundedly */
+	sg_lock_text_key_bounded("division", "division", d->name, "division");
 	exec("SELECT covered_from, covered_to FROM safeguard.division "
-		 "WHERE division OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+		 "WHERE division OPERATOR(pg_catalog.=) $1",
 		 1, types, values);
 	if (SPI_processed == 0)
 	{

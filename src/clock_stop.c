@@ -24,6 +24,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "session_guard.h"
 #include "sg_errcodes.h"
 #include "validate.h"
 
@@ -103,6 +104,7 @@ load_clock(int64 id, Clock *c)
 	Datum		v;
 
 	require_visible(id);
+	sg_lock_row_bounded("deadline", id, "deadline");	/* a bounded wait for its holder (SG801) */
 	sg_exec_internal("SELECT d.organisation_id, d.case_id, d.status::pg_catalog.text, "
 					 "coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
 					 "d.paused_at, d.extended_by IS NOT NULL "

@@ -27,6 +27,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "session_guard.h"
 #include "sg_errcodes.h"
 
 #include "catalog/pg_type.h"
@@ -320,16 +321,29 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 	values[2] = CStringGetTextDatum(kind);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sg_exec_internal("SELECT coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
-					 "d.paused_at IS NOT NULL "
-					 "FROM safeguard.deadline d JOIN safeguard.deadline_rule r "
-					 "ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
-					 "AND r.kind OPERATOR(pg_catalog.=) d.kind "
-					 "WHERE d.subject_table OPERATOR(pg_catalog.=) $1 "
-					 "AND d.subject_id OPERATOR(pg_catalog.=) $2 "
-					 "AND d.kind OPERATOR(pg_catalog.=) $3 "
-					 "AND d.status OPERATOR(pg_catalog.=) 'open' FOR UPDATE OF d",
-					 3, types, values, NULL);
+	/*
+	 * A deadline another transaction holds is skipped at first, then waited
+	 * for with a bound (SG801 names the holder: session_guard.c).
+	 */
+#define CLOSE_QUERY(skip) \
+	"SELECT coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, " \
+	"d.paused_at IS NOT NULL " \
+	"FROM safeguard.deadline d JOIN safeguard.deadline_rule r " \
+	"ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id " \
+	"AND r.kind OPERATOR(pg_catalog.=) d.kind " \
+	"WHERE d.subject_table OPERATOR(pg_catalog.=) $1 " \
+	"AND d.subject_id OPERATOR(pg_catalog.=) $2 " \
+	"AND d.kind OPERATOR(pg_catalog.=) $3 " \
+	"AND d.status OPERATOR(pg_catalog.=) 'open' FOR UPDATE OF d" skip
+	if (sg_exec_internal(CLOSE_QUERY(" SKIP LOCKED"), 3, types, values, NULL) == 0 &&
+		sg_lock_rows_bounded("deadline", "deadline",
+							 "SELECT id FROM safeguard.deadline "
+							 "WHERE subject_table OPERATOR(pg_catalog.=) $1 "
+							 "AND subject_id OPERATOR(pg_catalog.=) $2 "
+							 "AND kind OPERATOR(pg_catalog.=) $3 "
+							 "AND status OPERATOR(pg_catalog.=) 'open'", 3, types, values) > 0)
+		sg_exec_internal(CLOSE_QUERY(""), 3, types, values, NULL);
+#undef CLOSE_QUERY
 	if (SPI_processed == 1)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[0];

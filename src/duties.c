@@ -22,6 +22,7 @@
 #include "actions.h"
 #include "enquiry_fsm.h"
 #include "safeguard.h"
+#include "session_guard.h"
 #include "sg_errcodes.h"
 #include "validate.h"
 
@@ -161,6 +162,7 @@ sg_current_actor(void)
 	Oid			userid = sg_acting_userid();
 	TimestampTz stmt = GetCurrentStatementStartTimestamp();
 
+	sg_require_transaction_role();	/* a pool's login acts only through SET LOCAL ROLE */
 	if (userid != cached_user || stmt != cached_stmt || MyProc->lxid != cached_lxid)
 	{
 		cached_user = InvalidOid;	/* stays invalid if loading fails */

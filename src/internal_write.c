@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "safeguard.h"
+#include "session_guard.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -273,26 +274,14 @@ sg_query_internal_latest(const char *sql, int nargs, Oid *types, Datum *values,
  * locks the same key (a case's audit chain, an adult's case linking).  A row
  * lock in safeguard.serial_lock, not an advisory lock: advisory locks are
  * open to every role, which could hold one and stall safeguard's writes;
- * nobody but safeguard can lock these rows.  Inside an SPI connection.
+ * nobody but safeguard can lock these rows.  The wait for another holder is
+ * bounded (safeguard.lock_wait_timeout, SG801: session_guard.c).  Inside an
+ * SPI connection.
  */
 void
 sg_serial_lock(const char *key)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(key)};
-	const char *lock = "SELECT 1 FROM safeguard.serial_lock "
-		"WHERE key OPERATOR(pg_catalog.=) $1 FOR UPDATE";
-
-	if (sg_exec_internal(lock, 1, types, values, NULL) == 1)
-		return;
-	/* first use of the key: create its row (a concurrent creator is waited for) */
-	sg_exec_internal("INSERT INTO safeguard.serial_lock (key) VALUES ($1) ON CONFLICT DO NOTHING",
-					 1, types, values, NULL);
-	if (sg_exec_internal(lock, 1, types, values, NULL) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access to \"%s\" created by a concurrent transaction", key),
-				 errhint("Retry the transaction.")));
+	sg_serial_lock_bounded(key);
 }
 
 /*

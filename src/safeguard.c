@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "session_guard.h"
 #include "utils/guc.h"
 #include "worker.h"
 
@@ -24,6 +25,9 @@ _PG_init(void)
 {
 	/* The deadline sweeper and its settings (only when preloaded). */
 	sg_worker_init();
+
+	/* Locks, waits, EXPLAIN and pool logins: hooks, safeguard.lock_wait_timeout. */
+	sg_session_guard_init();
 
 	/*
 	 * Last, after every setting is defined: reserving the prefix turns a

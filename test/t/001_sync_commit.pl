@@ -14,9 +14,13 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(preload_safeguard);
 
 my $node = PostgreSQL::Test::Cluster->new('sync_commit');
 $node->init;
+preload_safeguard($node);
 $node->append_conf(
 	'postgresql.conf', q{
 synchronous_commit = off

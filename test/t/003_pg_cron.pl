@@ -1,5 +1,6 @@
-# Sweeping from pg_cron, for installations that do not preload safeguard and
-# so have no background worker: cron jobs call safeguard.sweep(), and each
+# Sweeping from pg_cron, for installations that do not list safeguard in
+# shared_preload_libraries and so have no background worker (sessions still
+# load it first, session_preload_libraries, as deployments do): cron jobs call safeguard.sweep(), and each
 # rung of an overdue deadline fires exactly once, with one outbox row and
 # one NOTIFY, however many cron runs follow.
 #
@@ -19,9 +20,13 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(preload_safeguard);
 
 my $node = PostgreSQL::Test::Cluster->new('pg_cron');
 $node->init;
+preload_safeguard($node);
 # Cron jobs connect over the node's Unix socket, as the role that scheduled them.
 my $socket_dir = $node->host;
 $node->append_conf(
@@ -33,7 +38,7 @@ cron.host = '$socket_dir'
 $node->start;
 
 is($node->safe_psql('postgres', 'SHOW shared_preload_libraries'),
-	'pg_cron', 'only pg_cron is preloaded');
+	'pg_cron', 'only pg_cron is in shared_preload_libraries');
 is( $node->safe_psql(
 		'postgres', q{SELECT count(*) FROM pg_stat_activity
 	WHERE backend_type OPERATOR(pg_catalog.=) 'safeguard deadline sweeper'}),

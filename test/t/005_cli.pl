@@ -17,6 +17,9 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(preload_safeguard);
 
 my $pg_config = $ENV{PG_CONFIG} // 'pg_config';
 my $bindir = `$pg_config --bindir`;
@@ -27,6 +30,7 @@ ok(-x $cli, "safeguard-cli is installed in $bindir")
 
 my $node = PostgreSQL::Test::Cluster->new('cli');
 $node->init;
+preload_safeguard($node);
 # Every statement is logged with its application name, to see the tool's.
 $node->append_conf(
 	'postgresql.conf', q{

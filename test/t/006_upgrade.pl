@@ -47,6 +47,9 @@ use Digest::SHA qw(sha256_hex);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(preload_safeguard);
 
 # The version CREATE EXTENSION installs, which every update ends at.
 my ($current) = slurp_file(($ENV{TESTDIR} // '.') . '/safeguard.control') =~ /^default_version = '([^']+)'/m;
@@ -54,6 +57,7 @@ ok(defined $current, "safeguard.control names the default version") or BAIL_OUT(
 
 my $node = PostgreSQL::Test::Cluster->new('upgrade');
 $node->init;
+preload_safeguard($node);
 $node->start;
 
 # Every session pins the clock to a Monday inside the calendar's coverage.

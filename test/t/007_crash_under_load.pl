@@ -42,7 +42,7 @@ use Time::HiRes qw(time);
 
 use FindBin;
 use lib $FindBin::RealBin;
-use SafeguardTest qw(valid_nhs_number);
+use SafeguardTest qw(valid_nhs_number preload_safeguard);
 
 my $clients = 4;        # workflow clients in the first crash (even ones: synchronous_commit = off)
 my $cases = 2000;       # cases scripted per client: far more than run before the crash
@@ -51,6 +51,7 @@ my $shared_adults = 6;  # adults a quarter of the concerns are about, across cli
 
 my $node = PostgreSQL::Test::Cluster->new('crash_load');
 $node->init;
+preload_safeguard($node);
 $node->append_conf(
 	'postgresql.conf', q{
 wal_writer_delay = 10s

@@ -30,15 +30,20 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(preload_safeguard);
 
 my $generator = ($ENV{TESTDIR} // '.') . '/test/generator/generator.sql';
 ok(-f $generator, 'the generator is found');
 
 my $src = PostgreSQL::Test::Cluster->new('dump_source');
 $src->init;
+preload_safeguard($src);
 $src->start;
 my $dst = PostgreSQL::Test::Cluster->new('restore_target');
 $dst->init;
+preload_safeguard($dst);
 $dst->start;
 
 # Returns the rows of a query as a list of lines.

@@ -28,6 +28,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use SafeguardTest qw(preload_safeguard);
 
 my @tables = qw(organisation duty_grant safeguarding_case concern triage referral
   deadline deadline_alert deadline_pause provider_enquiry commissioning_decision
@@ -41,11 +44,13 @@ my $report_at = '2025-11-05 12:00+00';  # reports are read at this instant
 
 my $pub = PostgreSQL::Test::Cluster->new('publisher');
 $pub->init(allows_streaming => 'logical');
+preload_safeguard($pub);
 $pub->append_conf('postgresql.conf', "max_replication_slots = 10\nmax_wal_senders = 10\n");
 $pub->start;
 
 my $wh = PostgreSQL::Test::Cluster->new('warehouse');
 $wh->init;
+preload_safeguard($wh);
 $wh->append_conf(
 	'postgresql.conf', q{
 log_line_prefix = '%m [%p] %e '

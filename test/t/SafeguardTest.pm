@@ -3,7 +3,7 @@
 # Load it from a test with
 #   use FindBin;
 #   use lib $FindBin::RealBin;
-#   use SafeguardTest qw(valid_nhs_number backend_peak_memory);
+#   use SafeguardTest qw(valid_nhs_number backend_peak_memory preload_safeguard);
 package SafeguardTest;
 
 use strict;
@@ -12,7 +12,7 @@ use warnings;
 use Exporter 'import';
 use IPC::Run;
 use Time::HiRes qw(usleep);
-our @EXPORT_OK = qw(valid_nhs_number backend_peak_memory);
+our @EXPORT_OK = qw(valid_nhs_number backend_peak_memory preload_safeguard);
 
 # Returns the first valid NHS number (modulus 11 check digit) whose first nine
 # digits are $start or the next number after it that has a check digit (a
@@ -69,6 +69,17 @@ sub backend_peak_memory
 	}
 	$h->finish;
 	return ($peak, $samples, $out, $err, Time::HiRes::time() - $t0);
+}
+
+# Configures $node as a deployment is (README): every session loads safeguard
+# before its first statement (session_preload_libraries), so its guards on
+# LOCK TABLE, row locks, EXPLAIN, PREPARE TRANSACTION, lock waits and pool
+# logins hold.  Call after init, before start.
+sub preload_safeguard
+{
+	my ($node) = @_;
+	$node->append_conf('postgresql.conf', "session_preload_libraries = 'safeguard'\n");
+	return;
 }
 
 1;
