@@ -83,6 +83,9 @@ extern SgDuty sg_require_action(const SgActor *a, const char *name, int64 org_id
 /* Raises 42501 unless the caller is a superuser or holds the admin duty. */
 extern void sg_require_admin(const char *action);
 
+/* Returns true when the actor oversees an organisation's administrative records (admin, auditor). */
+extern bool sg_actor_oversees(const SgActor *a, int64 org_id);
+
 /* Returns true when the actor holds the admin duty acting for the regulator. */
 extern bool sg_actor_is_national_admin(const SgActor *a);
 

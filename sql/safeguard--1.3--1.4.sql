@@ -597,6 +597,36 @@ AS $$
     ORDER BY a.id
 $$;
 
+
+-- Administrative records are scoped like casework (item 10).  An
+-- administrator or auditor of a local authority read every authority's
+-- duty grants and the whole audit trail (every change, with its values:
+-- every authority's casework).  Now administrators and auditors of the
+-- regulator read all of both; those of an authority read its own grants and
+-- the audit rows of its own cases, enquiries and staff.  safeguard's
+-- verification functions read the whole trail as its owner.
+CREATE FUNCTION safeguard.oversees_organisation(org_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_oversees_organisation';
+COMMENT ON FUNCTION safeguard.oversees_organisation(bigint) IS
+    'Row-level security predicate of administrative records (duty grants, pool logins): true for an administrator or auditor of the regulator, or of that organisation.';
+CREATE FUNCTION safeguard.may_read_audit(case_id bigint, chain_key text, organisation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_read_audit';
+COMMENT ON FUNCTION safeguard.may_read_audit(bigint, text, bigint) IS
+    'Row-level security predicate of audit_event: an administrator or auditor of the regulator reads every row; one of a local authority reads the rows of its cases and provider enquiries and those its own staff wrote outside them.';
+ALTER TABLE safeguard.duty_grant ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.duty_grant FORCE ROW LEVEL SECURITY;
+CREATE POLICY oversight ON safeguard.duty_grant FOR SELECT
+    USING (safeguard.oversees_organisation(organisation_id));
+ALTER TABLE safeguard.audit_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.audit_event FORCE ROW LEVEL SECURITY;
+CREATE POLICY oversight ON safeguard.audit_event FOR SELECT
+    USING (safeguard.may_read_audit(case_id, chain_key, organisation_id));
+-- An UPDATE or DELETE of audit rows (by a role given the privilege, or
+-- pg_write_all_data) reaches the rows and is refused by audit_guard
+-- (SG204), rather than quietly matching none.
+CREATE POLICY refused_by_guard ON safeguard.audit_event FOR UPDATE USING (true);
+CREATE POLICY refused_by_guard_delete ON safeguard.audit_event FOR DELETE USING (true);
+
 -- (end of section A)
 
 

@@ -34,7 +34,9 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(sg_grant_duty);
@@ -45,6 +47,8 @@ PG_FUNCTION_INFO_V1(sg_may_see_la);
 PG_FUNCTION_INFO_V1(sg_may_report_on);
 PG_FUNCTION_INFO_V1(sg_organisation_guard);
 PG_FUNCTION_INFO_V1(sg_require_duty);
+PG_FUNCTION_INFO_V1(sg_oversees_organisation);
+PG_FUNCTION_INFO_V1(sg_may_read_audit);
 
 /* Which organisation kinds each duty may act for (bit per SgOrgKind). */
 #define KIND_BIT(k) ((uint32) 1 << (k))
@@ -854,4 +858,123 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 				 errdetail("\"%s\" is a %s.", name, sg_org_kind_name(kind)),
 				 errhint("Leave parent_id and la_id empty.")));
 	return PointerGetDatum(tup);
+}
+
+/* Duties that read administrative records: the grants, the audit trail. */
+#define OVERSIGHT_DUTIES (SG_DUTY_BIT(SG_DUTY_ADMIN) | SG_DUTY_BIT(SG_DUTY_AUDITOR))
+
+/*
+ * Returns true when the actor oversees organisation org_id's administrative
+ * records: an administrator or auditor of the regulator (every
+ * organisation), or of org_id itself.
+ */
+bool
+sg_actor_oversees(const SgActor *a, int64 org_id)
+{
+	if (!(a->duties & OVERSIGHT_DUTIES))
+		return false;
+	return a->org_kind == SG_ORG_REGULATOR || (org_id != 0 && a->org_id == org_id);
+}
+
+/*
+ * SQL: oversees_organisation(org_id bigint) -> boolean: the row-level
+ * security predicate of duty_grant (and of the pool logins): administrators
+ * and auditors of the regulator see every organisation's grants, those of
+ * an authority its own.
+ */
+Datum
+sg_oversees_organisation(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(sg_actor_oversees(sg_current_actor(), PG_GETARG_INT64(0)));
+}
+
+/* One organisation a case or enquiry belongs to, cached for a statement. */
+typedef struct OwnerEntry
+{
+	int64		key;			/* case id, or minus the enquiry id */
+	int64		org_id;
+} OwnerEntry;
+
+/* Returns the local authority of a case (key > 0) or of an enquiry (-key), cached per statement. */
+static int64
+record_authority(int64 key)
+{
+	static HTAB *cache = NULL;
+	static MemoryContext cxt = NULL;
+	static LocalTransactionId lxid = InvalidLocalTransactionId;
+	static TimestampTz stmt = 0;
+	OwnerEntry *e;
+	bool		found;
+
+	if (cache == NULL || lxid != MyProc->lxid || stmt != GetCurrentStatementStartTimestamp())
+	{
+		HASHCTL		ctl;
+
+		if (cxt == NULL)
+			cxt = AllocSetContextCreate(TopMemoryContext, "safeguard audit owners", ALLOCSET_SMALL_SIZES);
+		else
+			MemoryContextReset(cxt);
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(OwnerEntry);
+		ctl.hcxt = cxt;
+		cache = hash_create("safeguard audit owners", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		lxid = MyProc->lxid;
+		stmt = GetCurrentStatementStartTimestamp();
+	}
+	e = hash_search(cache, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(key > 0 ? key : -key)};
+
+		e->org_id = 0;
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (sg_exec_internal(key > 0 ?
+							 "SELECT la_id FROM safeguard.safeguarding_case WHERE id OPERATOR(pg_catalog.=) $1" :
+							 "SELECT la_id FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
+							 1, types, values, NULL) == 1)
+		{
+			bool		isnull;
+			Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+			e->org_id = isnull ? 0 : DatumGetInt64(v);
+		}
+		SPI_finish();
+	}
+	return e->org_id;
+}
+
+/*
+ * SQL: may_read_audit(case_id bigint, chain_key text, organisation_id
+ * bigint) -> boolean: the row-level security predicate of audit_event.  An
+ * administrator or auditor of the regulator reads the whole trail; one of a
+ * local authority reads the rows of that authority's cases and provider
+ * enquiries and the rows its own staff wrote outside them (grants,
+ * policies); nobody else reads any.  The verification functions read the
+ * whole trail as safeguard's owner whoever calls them.
+ */
+Datum
+sg_may_read_audit(PG_FUNCTION_ARGS)
+{
+	const SgActor *a = sg_current_actor();
+
+	if (!(a->duties & OVERSIGHT_DUTIES))
+		PG_RETURN_BOOL(false);
+	if (a->org_kind == SG_ORG_REGULATOR)
+		PG_RETURN_BOOL(true);
+	if (a->org_id == 0)
+		PG_RETURN_BOOL(false);
+	if (!PG_ARGISNULL(0))
+		PG_RETURN_BOOL(record_authority(PG_GETARG_INT64(0)) == a->org_id);
+	if (!PG_ARGISNULL(1))
+	{
+		char	   *chain = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+		if (strncmp(chain, "enquiry:", 8) == 0)
+			PG_RETURN_BOOL(record_authority(-strtoi64(chain + 8, NULL, 10)) == a->org_id);
+	}
+	PG_RETURN_BOOL(!PG_ARGISNULL(2) && PG_GETARG_INT64(2) == a->org_id);
 }

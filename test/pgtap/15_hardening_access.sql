@@ -9,7 +9,7 @@
 -- SQLSTATEs are asserted, never message text (item 17 checks that a detail
 -- exists and names the duty).
 BEGIN;
-SELECT plan(68);
+SELECT plan(72);
 
 SELECT safeguard.set_clock('2025-06-02 12:00+00') IS NOT NULL AS pinned \gset
 INSERT INTO safeguard.organisation (kind, name, code) VALUES
@@ -337,6 +337,25 @@ SELECT throws_ok(format($$SELECT safeguard.extend_deadline(%s, 1, 'More time.', 
                  'extending another authority''s deadline: SG208');
 SELECT throws_ok(format($$SELECT safeguard.approve_extension(%s, 1, 'Agreed.')$$, :d_a), 'SG208', NULL,
                  'approving an extension of another authority''s deadline: SG208');
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- Item 10 (administrative records): an authority's administrator reads
+-- its own grants and audit rows only; the regulator's auditor reads all.
+--------------------------------------------------------------------------
+SELECT case_id AS case_b FROM safeguard.concern WHERE id = :cb1 \gset
+SELECT case_id AS case_a FROM safeguard.concern WHERE id = :ca1 \gset
+SET ROLE t15_la_admin;
+SELECT is_empty(format('SELECT 1 FROM safeguard.audit_event WHERE case_id = %s', :case_b),
+                'an administrator of A reads none of the audit rows of B''s case');
+SELECT isnt_empty(format('SELECT 1 FROM safeguard.audit_event WHERE case_id = %s', :case_a),
+                  'an administrator of A reads the audit rows of A''s case');
+SELECT results_eq(format('SELECT DISTINCT organisation_id FROM safeguard.duty_grant ORDER BY 1'),
+                  format('VALUES (%s::bigint)', :laa), 'an administrator of A reads A''s duty grants only');
+RESET ROLE;
+SET ROLE t15_auditor;
+SELECT isnt_empty(format('SELECT 1 FROM safeguard.audit_event WHERE case_id = %s', :case_b),
+                  'the regulator''s auditor reads every authority''s audit rows');
 RESET ROLE;
 
 SELECT * FROM finish();
