@@ -20,7 +20,9 @@
  *	  keeps its column layout stable for it (hash columns are added, none
  *	  changed).
  *	- The audit row runs AFTER the row is final, so it records what was
- *	  stored, not what a BEFORE trigger was given.
+ *	  stored, not what a BEFORE trigger was given.  Tables whose rows may be
+ *	  deleted (the calendar) record the deletion too: action DELETE, the
+ *	  deleted values in changes.
  */
 #include "postgres.h"
 
@@ -182,7 +184,10 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
 
 /*
  * Trigger: audit_row(key_column, state_column, case_column), AFTER INSERT
- * OR UPDATE FOR EACH ROW.  state_column and case_column may be ''.
+ * OR UPDATE (or DELETE, on the tables whose rows may be deleted: the
+ * calendar) FOR EACH ROW.  state_column and case_column may be ''.  A
+ * deletion is recorded as action DELETE with the deleted row's values in
+ * changes (as an insert records the inserted ones), its key and its case.
  */
 Datum
 sg_audit_row(PG_FUNCTION_ARGS)
@@ -192,6 +197,7 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	TupleDesc	desc = RelationGetDescr(rel);
 	Trigger    *trig = td->tg_trigger;
 	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	bool		is_delete = TRIGGER_FIRED_BY_DELETE(td->tg_event);
 	HeapTuple	newtup = is_update ? td->tg_newtuple : td->tg_trigtuple;
 	HeapTuple	oldtup = is_update ? td->tg_trigtuple : NULL;
 	const SgActor *actor;
@@ -204,10 +210,10 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	int64		case_id = 0;
 	Jsonb	   *changes;
 
-	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !is_update)
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !is_update && !is_delete)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("audit_row: must be fired for INSERT or UPDATE")));
+				 errmsg("audit_row: must be fired for INSERT, UPDATE or DELETE")));
 	if (trig->tgnargs != 3)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -218,10 +224,15 @@ sg_audit_row(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);	/* nothing changed: nothing to record */
 
 	key = sg_get_label(newtup, desc, trig->tgargs[0]);
+	if (key == NULL)
+		elog(ERROR, "audit_row: %s has no key in column \"%s\"",
+			 RelationGetRelationName(rel), trig->tgargs[0]);
 	if (trig->tgargs[1][0] != '\0')
 	{
-		to_state = sg_get_label(newtup, desc, trig->tgargs[1]);
-		from_state = oldtup ? sg_get_label(oldtup, desc, trig->tgargs[1]) : NULL;
+		/* a deleted row leaves its state; an inserted or updated one enters it */
+		to_state = is_delete ? NULL : sg_get_label(newtup, desc, trig->tgargs[1]);
+		from_state = is_delete ? sg_get_label(newtup, desc, trig->tgargs[1])
+			: oldtup ? sg_get_label(oldtup, desc, trig->tgargs[1]) : NULL;
 	}
 	if (trig->tgargs[2][0] != '\0')
 		case_id = sg_get_int64(newtup, desc, trig->tgargs[2]);
@@ -244,7 +255,7 @@ sg_audit_row(PG_FUNCTION_ARGS)
 	values[8] = CStringGetTextDatum(key);
 	values[9] = Int64GetDatum(case_id);
 	nulls[9] = case_id == 0;
-	values[10] = CStringGetTextDatum(is_update ? "UPDATE" : "INSERT");
+	values[10] = CStringGetTextDatum(is_update ? "UPDATE" : is_delete ? "DELETE" : "INSERT");
 	values[11] = from_state ? CStringGetTextDatum(from_state) : (Datum) 0;
 	nulls[11] = from_state == NULL;
 	values[12] = to_state ? CStringGetTextDatum(to_state) : (Datum) 0;
