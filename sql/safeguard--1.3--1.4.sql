@@ -154,6 +154,9 @@ COMMENT ON POLICY written_by_safeguard ON safeguard.outbox IS
 COMMENT ON FUNCTION safeguard.sweep(integer) IS
     'Fires the due rungs of open deadlines (due_soon, breach, escalate, in order), at most max_rungs per call, each exactly once, with an outbox row and a NOTIFY without payload on channel safeguard_deadline in the same transaction; returns how many fired. Called by the background worker, or by pg_cron.';
 COMMENT ON COLUMN safeguard.outbox.channel IS 'The NOTIFY channel it was announced on (safeguard_deadline); the NOTIFY itself carries no payload.';
+COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them; each consumer (the admin duty) sees its own organisation''s, the regulator''s administrators all. Consume with SELECT ... WHERE delivered_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED, deliver, then safeguard.outbox_mark_delivered(ids) in the same transaction.';
+COMMENT ON FUNCTION safeguard.outbox_mark_delivered(bigint[]) IS
+    'Marks outbox rows delivered (once), among those the caller may consume (its organisation''s; all for an administrator of the regulator); returns how many were marked.';
 
 -- (end of section C)
 

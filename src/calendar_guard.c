@@ -16,8 +16,9 @@
  *	  authority only), or a superuser, checked against duty_grant like
  *	  every rule; 42501 names the duty required and what the role holds.
  *	- safeguard's own writes pass: its extension scripts (CREATE EXTENSION,
- *	  ALTER EXTENSION UPDATE), its internal writes, and a restore (the
- *	  trigger stands aside while safeguard.restoring()).
+ *	  ALTER EXTENSION UPDATE), its internal writes, a renamed division's
+ *	  cascade to its holidays, and a restore (the trigger stands aside
+ *	  while safeguard.restoring()).
  *	  import_bank_holidays() runs as its caller, so it imports for a
  *	  superuser or an administrator of the regulator only.
  *	- A holiday's id (its audit key) never changes, and shipped (a row the
@@ -64,7 +65,14 @@ sg_calendar_guard(PG_FUNCTION_ARGS)
 	bool		is_delete = TRIGGER_FIRED_BY_DELETE(td->tg_event);
 	HeapTuple	result = is_update ? td->tg_newtuple : td->tg_trigtuple;
 
-	if (creating_extension || sg_internal_writing())
+	/*
+	 * safeguard's own writes: its extension scripts, its internal writes, and
+	 * the foreign key's ON UPDATE CASCADE from a renamed division (which
+	 * PostgreSQL runs as the table's owner, the rename itself having passed
+	 * this guard on division).
+	 */
+	if (creating_extension || sg_internal_writing() ||
+		(InLocalUserIdChange() && GetUserId() == rel->rd_rel->relowner))
 		return PointerGetDatum(result);
 
 	if (!superuser_arg(sg_acting_userid()))

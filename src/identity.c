@@ -327,7 +327,8 @@ sg_assign_identity(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "assign_identity", true, true);
 	Relation	rel = td->tg_relation;
 	HeapTuple	tup = td->tg_trigtuple;
-	IdentityTarget *t;
+	IdentityTarget target;
+	const IdentityTarget *t = &target;
 	bool		isnull;
 	Datum		v;
 	int64		id;
@@ -342,7 +343,8 @@ sg_assign_identity(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("assign_identity: expects (id_column)")));
-	t = identity_target(rel, td->tg_trigger->tgargs[0]);
+	/* a copy: taking a lock below may process invalidations that drop the entry */
+	target = *identity_target(rel, td->tg_trigger->tgargs[0]);
 	v = heap_getattr(tup, t->attnum, RelationGetDescr(rel), &isnull);
 	id = isnull ? 0 : DatumGetInt64(v);
 

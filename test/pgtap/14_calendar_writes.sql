@@ -6,7 +6,7 @@
 -- holds (42501, the detail naming the duty); each change is an audit row in the chain
 -- table:bank_holiday or table:division, deletions included, keyed by the holiday's id.
 BEGIN;
-SELECT plan(38);
+SELECT plan(41);
 
 INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP14C Regulator', 'TAP14C-CQC');
 SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP14C-CQC' \gset
@@ -120,7 +120,15 @@ SELECT lives_ok(:'extend', 'and extends a division''s coverage');
 SELECT lives_ok(format('SELECT safeguard.import_bank_holidays(%L)',
                        '{"northern-ireland": {"events": [{"title": "New Year", "date": "2029-01-01"}]}}'),
                 'and imports a calendar');
+SELECT lives_ok('UPDATE safeguard.division SET division = ''n-ireland'' WHERE division = ''northern-ireland''',
+                'and renames a division no organisation uses (its holidays follow: ON UPDATE CASCADE)');
 RESET ROLE;
+SELECT is((SELECT count(*) FROM safeguard.bank_holiday WHERE division = 'northern-ireland'), 0::bigint,
+          'the renamed division''s holidays moved with it');
+SELECT cmp_ok((SELECT count(*) FROM safeguard.audit_event
+               WHERE chain_key = 'table:bank_holiday' AND action = 'UPDATE'
+                 AND changes->'division'->>'new' = 'n-ireland'), '>', 0::bigint,
+              'and each move is audited');
 SELECT is((SELECT count(*) FROM safeguard.audit_event
            WHERE chain_key = 'table:bank_holiday' AND action = 'DELETE' AND changes->>'day' = '2027-12-27'),
           1::bigint, 'the shipped holiday''s deletion is audited');
@@ -129,7 +137,7 @@ SELECT is((SELECT count(*) FROM safeguard.audit_event
              AND changes->'covered_to'->>'new' = '2099-12-31'),
           1::bigint, 'the coverage change is audited in the chain table:division, keyed by the division');
 SELECT is((SELECT count(*) FROM safeguard.audit_event e JOIN safeguard.bank_holiday h ON e.row_key = h.id::text
-           WHERE e.chain_key = 'table:bank_holiday' AND e.action = 'INSERT' AND h.division = 'northern-ireland'
+           WHERE e.chain_key = 'table:bank_holiday' AND e.action = 'INSERT' AND h.division = 'n-ireland'
              AND h.day = '2029-01-01' AND e.acting_role = 'tap14c_admin'),
           1::bigint, 'an imported holiday is audited, under the importing administrator');
 
