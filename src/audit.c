@@ -271,6 +271,8 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 		return;					/* nothing changed: nothing to record */
 
 	key = sg_get_label(row, desc, args[0]);
+	if (key == NULL)
+		elog(ERROR, "audit_row: %s has no key in column \"%s\"", relname, args[0]);
 	if (args[1][0] != '\0')
 	{
 		if (newtup != NULL)

@@ -26,7 +26,11 @@
  *	  included) and that no chain was rebuilt, even by a superuser.
  *	- Every transaction that writes an audit row commits synchronously,
  *	  whatever synchronous_commit the client set.
- * Superusers can still alter rows: that is detected, not prevented.
+ *	- Superusers can still alter rows: that is detected, not prevented.
+ *	  Whatever they leave (a NULL hash, sequence or chain key, a hash of
+ *	  the wrong length, even in columns declared NOT NULL once the catalog
+ *	  is edited) is a broken row to report or a broken chain to refuse
+ *	  (SG401), never a crash: every value read back is tested for NULL.
  */
 #include "postgres.h"
 
@@ -143,11 +147,18 @@ hash_datum(const unsigned char *hash)
 	return PointerGetDatum(b);
 }
 
-/* Copies a bytea hash datum into out; returns false when it is not a hash. */
+/*
+ * Copies a bytea hash datum into out; returns false when it is not a hash
+ * (NULL, or not SG_HASH_LEN bytes) and leaves out unchanged then.
+ */
 static bool
-hash_from_datum(Datum d, unsigned char out[SG_HASH_LEN])
+hash_from_datum(Datum d, bool isnull, unsigned char out[SG_HASH_LEN])
 {
-	bytea	   *b = DatumGetByteaPP(d);
+	bytea	   *b;
+
+	if (isnull)
+		return false;
+	b = DatumGetByteaPP(d);
 
 	if (VARSIZE_ANY_EXHDR(b) != SG_HASH_LEN)
 		return false;
@@ -167,9 +178,29 @@ hex(const unsigned char *hash)
 }
 
 /*
+ * Raises SG401: the chain's newest row cannot be chained to, so no change
+ * that belongs to the chain can be recorded (and so none is made).  id is
+ * the audit row (0: unknown), what says what is wrong with it.
+ */
+static void
+refuse_broken_chain(const char *chain_key, int64 id, bool seq_known, int64 seq,
+					const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_AUDIT_TAMPERED),
+			 errmsg("audit chain \"%s\" is broken", chain_key),
+			 errdetail("Its newest row (audit row %s, sequence %s) %s, so no change can be chained to it.",
+					   id != 0 ? psprintf(INT64_FORMAT, id) : "with no id",
+					   seq_known ? psprintf(INT64_FORMAT, seq) : "none", what),
+			 errhint("The audit trail was altered outside safeguard: run safeguard.verify_audit(), "
+					 "restore the altered rows from a backup, then retry the change.")));
+}
+
+/*
  * Appends an audit row to its chain: values/nulls hold the first 16 fields
  * (up to client_addr); the chain key, sequence and hashes are set here.
- * Runs inside the caller's SPI connection.
+ * Runs inside the caller's SPI connection.  A chain whose newest row has no
+ * usable sequence or hash (altered outside safeguard) is refused (SG401).
  */
 void
 sg_audit_append(Datum *values, bool *nulls)
@@ -203,15 +234,35 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 	sg_serial_lock(chain_key);
 	hvalues[0] = CStringGetTextDatum(chain_key);
 	memcpy(prev, genesis, SG_HASH_LEN);
-	if (sg_query_internal_latest("SELECT chain_seq, row_hash FROM safeguard.audit_event "
+
+	/*
+	 * The newest row: the largest sequence, or a row with none (a NULL sorts
+	 * first in descending order), which then refuses the append.
+	 */
+	if (sg_query_internal_latest("SELECT id, chain_seq, row_hash FROM safeguard.audit_event "
 								 "WHERE chain_key OPERATOR(pg_catalog.=) $1 "
 								 "ORDER BY chain_seq DESC LIMIT 1", 1, htypes, hvalues, NULL) == 1)
 	{
-		bool		isnull;
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		id_null,
+					seq_null,
+					hash_null;
+		Datum		id = SPI_getbinval(tup, desc, 1, &id_null);
+		Datum		head_seq = SPI_getbinval(tup, desc, 2, &seq_null);
+		Datum		head_hash = SPI_getbinval(tup, desc, 3, &hash_null);
+		int64		head_id = id_null ? 0 : DatumGetInt64(id);
 
-		seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) + 1;
-		if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull), prev))
-			elog(ERROR, "safeguard: chain %s has a malformed head hash", chain_key);
+		if (seq_null)
+			refuse_broken_chain(chain_key, head_id, false, 0, "has no sequence number");
+		seq = DatumGetInt64(head_seq);
+		if (seq < 1 || seq == PG_INT64_MAX)
+			refuse_broken_chain(chain_key, head_id, true, seq, "has an impossible sequence number");
+		if (hash_null)
+			refuse_broken_chain(chain_key, head_id, true, seq, "has no row hash");
+		if (!hash_from_datum(head_hash, false, prev))
+			refuse_broken_chain(chain_key, head_id, true, seq, "has a row hash that is not a SHA-256 hash");
+		seq++;
 	}
 	values[16] = hvalues[0];
 	nulls[16] = false;
@@ -315,7 +366,8 @@ verify_chains(Problem *p)
 			Datum		values[SG_AUDIT_NFIELDS];
 			bool		nulls[SG_AUDIT_NFIELDS];
 			bool		isnull;
-			int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+			Datum		idd = SPI_getbinval(tup, desc, 1, &isnull);
+			int64		id = isnull ? 0 : DatumGetInt64(idd);
 			unsigned char stored_prev[SG_HASH_LEN];
 			unsigned char stored[SG_HASH_LEN];
 			unsigned char computed[SG_HASH_LEN];
@@ -339,11 +391,23 @@ verify_chains(Problem *p)
 				expected = 1;
 				memcpy(prev, genesis, SG_HASH_LEN);
 			}
-			if (!hash_from_datum(SPI_getbinval(tup, desc, SG_AUDIT_NFIELDS + 2, &isnull), stored_prev) ||
-				!hash_from_datum(SPI_getbinval(tup, desc, SG_AUDIT_NFIELDS + 3, &isnull), stored))
 			{
-				report(p, id, key, seq, "row's hashes are malformed");
-				break;
+				bool		prev_null,
+							hash_null;
+				Datum		pd = SPI_getbinval(tup, desc, SG_AUDIT_NFIELDS + 2, &prev_null);
+				Datum		hd = SPI_getbinval(tup, desc, SG_AUDIT_NFIELDS + 3, &hash_null);
+
+				if (prev_null || hash_null)
+				{
+					report(p, id, key, seq, "row's hashes are missing (NULL)");
+					break;
+				}
+				if (!hash_from_datum(pd, false, stored_prev) ||
+					!hash_from_datum(hd, false, stored))
+				{
+					report(p, id, key, seq, "row's hashes are malformed");
+					break;
+				}
 			}
 			if (seq != expected)
 				report(p, id, key, seq,
@@ -358,7 +422,7 @@ verify_chains(Problem *p)
 					report(p, id, key, seq, "contents do not match its hash (altered)");
 			}
 			memcpy(prev, stored, SG_HASH_LEN);
-			expected = seq + 1;
+			expected = seq < PG_INT64_MAX ? seq + 1 : seq;
 		}
 		MemoryContextSwitchTo(outer);
 		SPI_freetuptable(SPI_tuptable);
@@ -401,21 +465,76 @@ bad:
 			 errhint("Pass a digest exactly as safeguard.audit_digest() returned it.")));
 }
 
-/* Adds n chain heads (rows chain_key, chain_seq, row_hash of tt, in order) to a seal's digest. */
+/*
+ * Raises SG401: a chain head cannot be sealed.  The audit row is looked up
+ * by its chain for the message (the newest row: a NULL sequence sorts first).
+ */
 static void
-seal_digest_add(pg_cryptohash_ctx *ctx, SPITupleTable *tt, uint64 n)
+refuse_seal(const char *chain_key, bool seq_known, int64 seq, const char *what)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	int64		id = 0;
+
+	if (chain_key == NULL)
+		chain_key = "";
+	values[0] = CStringGetTextDatum(chain_key);
+	if (sg_exec_internal("SELECT id FROM safeguard.audit_event "
+						 "WHERE chain_key OPERATOR(pg_catalog.=) $1 "
+						 "ORDER BY chain_seq DESC LIMIT 1", 1, types, values, NULL) == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		id = isnull ? 0 : DatumGetInt64(d);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_AUDIT_TAMPERED),
+			 errmsg("audit chain \"%s\" cannot be sealed", chain_key),
+			 errdetail("Its newest row (audit row %s, sequence %s) %s.",
+					   id != 0 ? psprintf(INT64_FORMAT, id) : "with no id",
+					   seq_known ? psprintf(INT64_FORMAT, seq) : "none", what),
+			 errhint("The audit trail was altered outside safeguard: run safeguard.verify_audit(), "
+					 "restore the altered rows from a backup, then seal again.")));
+}
+
+/*
+ * Adds n chain heads (rows chain_key, chain_seq, row_hash of tt, in order)
+ * to a seal's digest.  Sealing (seal_digest), a head must be a real one:
+ * audit_digest() copies each chain's newest row with a NULL sequence or
+ * hash made 0 or empty, and such a head refuses the seal (SG401).
+ * Verifying, the heads come from audit_seal_head as stored, NULLs included
+ * (a superuser's edit): a NULL is hashed as a NULL field, so the digest
+ * no longer matches.
+ */
+static void
+seal_digest_add(pg_cryptohash_ctx *ctx, SPITupleTable *tt, uint64 n, bool sealing)
 {
 	for (uint64 i = 0; i < n; i++)
 	{
 		HeapTuple	tup = tt->vals[i];
 		TupleDesc	desc = tt->tupdesc;
-		bool		isnull;
+		bool		key_null,
+					seq_null,
+					hash_null;
+		Datum		key = SPI_getbinval(tup, desc, 1, &key_null);
+		Datum		seq = SPI_getbinval(tup, desc, 2, &seq_null);
+		Datum		hash = SPI_getbinval(tup, desc, 3, &hash_null);
+		char	   *key_text = key_null ? NULL : TextDatumGetCString(key);
 		unsigned char h[SG_HASH_LEN];
 
-		hash_field(ctx, 1, TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull)), false);
-		hash_field(ctx, 2, psprintf(INT64_FORMAT, DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull))), false);
-		if (!hash_from_datum(SPI_getbinval(tup, desc, 3, &isnull), h))
+		if (sealing && (key_null || seq_null || DatumGetInt64(seq) < 1))
+			refuse_seal(key_text, false, 0, "has no valid sequence number");
+		if (!hash_from_datum(hash, hash_null, h))
+		{
+			if (sealing)
+				refuse_seal(key_text, true, DatumGetInt64(seq),
+							hash_null || VARSIZE_ANY_EXHDR(DatumGetByteaPP(hash)) == 0
+							? "has no row hash" : "has a row hash that is not a SHA-256 hash");
 			memset(h, 0xff, SG_HASH_LEN);
+		}
+		hash_field(ctx, 1, key_text, key_null);
+		hash_field(ctx, 2, seq_null ? NULL : psprintf(INT64_FORMAT, DatumGetInt64(seq)), seq_null);
 		hash_field(ctx, 3, hex(h), false);
 	}
 }
@@ -425,9 +544,10 @@ static void
 seal_digest(const unsigned char *prev, uint64 nheads, unsigned char out[SG_HASH_LEN])
 {
 	pg_cryptohash_ctx *ctx = hash_begin();
+	SPITupleTable *heads = SPI_tuptable;
 
 	hash_update(ctx, prev, SG_HASH_LEN);
-	seal_digest_add(ctx, SPI_tuptable, nheads);
+	seal_digest_add(ctx, heads, nheads, true);
 	hash_end(ctx, out);
 }
 
@@ -469,14 +589,17 @@ verify_digest(const char *digest, Problem *p)
 		unsigned char before[SG_HASH_LEN];
 		Datum		d;
 
-		if (!hash_from_datum(SPI_getbinval(tup, desc, 1, &isnull), prev))
+		/* A NULL or malformed digest (a superuser's edit) matches nothing. */
+		d = SPI_getbinval(tup, desc, 1, &isnull);
+		if (!hash_from_datum(d, isnull, prev))
 			memset(prev, 0xff, SG_HASH_LEN);
-		if (!hash_from_datum(SPI_getbinval(tup, desc, 2, &isnull), stored))
+		d = SPI_getbinval(tup, desc, 2, &isnull);
+		if (!hash_from_datum(d, isnull, stored))
 			memset(stored, 0xff, SG_HASH_LEN);
 		d = SPI_getbinval(tup, desc, 3, &isnull);
 		if (isnull)
-			memcpy(before, genesis, SG_HASH_LEN);
-		else if (!hash_from_datum(d, before))
+			memcpy(before, genesis, SG_HASH_LEN);	/* the first seal */
+		else if (!hash_from_datum(d, false, before))
 			memset(before, 0xff, SG_HASH_LEN);
 		SPI_freetuptable(SPI_tuptable);
 		if (memcmp(before, prev, SG_HASH_LEN) != 0)
@@ -512,7 +635,7 @@ verify_digest(const char *digest, Problem *p)
 		if (SPI_processed == 0)
 			break;
 		outer = MemoryContextSwitchTo(rowcxt);
-		seal_digest_add(ctx, SPI_tuptable, SPI_processed);
+		seal_digest_add(ctx, SPI_tuptable, SPI_processed, false);
 		MemoryContextSwitchTo(outer);
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextReset(rowcxt);
@@ -530,6 +653,7 @@ verify_digest(const char *digest, Problem *p)
 		MemoryContext outer;
 		uint64		n;
 		Datum	   *keys;
+		bool	   *usable;
 		int64	   *seqs;
 		unsigned char (*hashes)[SG_HASH_LEN];
 
@@ -540,16 +664,23 @@ verify_digest(const char *digest, Problem *p)
 		outer = MemoryContextSwitchTo(rowcxt);
 		/* Copy the batch out: each lookup below replaces SPI_tuptable. */
 		keys = palloc(sizeof(Datum) * n);
+		usable = palloc(sizeof(bool) * n);
 		seqs = palloc(sizeof(int64) * n);
 		hashes = palloc(SG_HASH_LEN * n);
 		for (uint64 i = 0; i < n; i++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[i];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		key_null,
+						seq_null;
+			Datum		key = SPI_getbinval(tup, desc, 1, &key_null);
+			Datum		seq = SPI_getbinval(tup, desc, 2, &seq_null);
+			Datum		hash = SPI_getbinval(tup, desc, 3, &isnull);
 
-			keys[i] = datumCopy(SPI_getbinval(tup, desc, 1, &isnull), false, -1);
-			seqs[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-			if (!hash_from_datum(SPI_getbinval(tup, desc, 3, &isnull), hashes[i]))
+			usable[i] = !key_null && !seq_null;
+			keys[i] = key_null ? (Datum) 0 : datumCopy(key, false, -1);
+			seqs[i] = seq_null ? 0 : DatumGetInt64(seq);
+			if (!hash_from_datum(hash, isnull, hashes[i]))
 				memset(hashes[i], 0xff, SG_HASH_LEN);
 		}
 		SPI_freetuptable(SPI_tuptable);
@@ -557,16 +688,31 @@ verify_digest(const char *digest, Problem *p)
 		{
 			Datum		find_values[2] = {keys[i], Int64GetDatum(seqs[i])};
 			unsigned char h[SG_HASH_LEN];
+			bool		id_null,
+						hash_null;
+			Datum		id,
+						hash;
 
+			if (!usable[i])
+			{
+				/* the digest matched, so this cannot be; report it all the same */
+				report(p, 0, "", seqs[i],
+					   "a sealed chain head has no chain or sequence (the seal was altered)");
+				break;
+			}
 			if (SPI_execute_plan(find, find_values, NULL, true, 1) != SPI_OK_SELECT)
 				elog(ERROR, "verify_audit: head query failed");
 			if (SPI_processed == 0)
+			{
 				report(p, 0, TextDatumGetCString(keys[i]), seqs[i],
 					   "a sealed row is missing (rows were deleted after the seal)");
-			else if (!hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull), h) ||
-					 memcmp(h, hashes[i], SG_HASH_LEN) != 0)
-				report(p, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
-					   TextDatumGetCString(keys[i]), seqs[i],
+				SPI_freetuptable(SPI_tuptable);
+				break;
+			}
+			id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &id_null);
+			hash = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &hash_null);
+			if (!hash_from_datum(hash, hash_null, h) || memcmp(h, hashes[i], SG_HASH_LEN) != 0)
+				report(p, id_null ? 0 : DatumGetInt64(id), TextDatumGetCString(keys[i]), seqs[i],
 					   "the chain was rewritten after the seal (its sealed head changed)");
 			SPI_freetuptable(SPI_tuptable);
 		}
@@ -676,9 +822,24 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	/* one sealer at a time, so seals form a chain too */
 	sg_serial_lock("seal");
 	memcpy(prev, genesis, SG_HASH_LEN);
-	if (sg_query_internal_latest("SELECT digest FROM safeguard.audit_seal ORDER BY id DESC LIMIT 1",
+	if (sg_query_internal_latest("SELECT digest, id FROM safeguard.audit_seal ORDER BY id DESC LIMIT 1",
 								 0, types, values, NULL) == 1)
-		(void) hash_from_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull), prev);
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!hash_from_datum(d, isnull, prev))
+		{
+			Datum		id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_AUDIT_TAMPERED),
+					 errmsg("the latest audit seal is broken"),
+					 errdetail("Seal %s has no digest a new seal could link to.",
+							   isnull ? "with no id" : psprintf(INT64_FORMAT, DatumGetInt64(id))),
+					 errhint("The seal table was altered outside safeguard: check it against the digests kept off-host "
+							 "and restore it from a backup before sealing again.")));
+		}
+	}
 	/* Record the heads first, then digest exactly what was recorded. */
 	values[0] = hash_datum(prev);
 	values[1] = hash_datum(prev);
@@ -689,10 +850,21 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	seal_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	types[0] = INT8OID;
 	values[0] = Int64GetDatum(seal_id);
+
+	/*
+	 * A head with no sequence or hash (an audit row altered outside
+	 * safeguard) is copied as sequence 0 or an empty hash, which
+	 * seal_digest() then refuses (SG401): the copy itself never fails on it,
+	 * and reading the heads once costs no more than before.  Rows with no
+	 * chain key belong to no chain and are not sealed (verify_audit()
+	 * reports them).
+	 */
 	sg_exec_internal("INSERT INTO safeguard.audit_seal_head (seal_id, chain_key, chain_seq, row_hash) "
-					 "SELECT $1, h.chain_key, h.chain_seq, h.row_hash FROM "
+					 "SELECT $1, h.chain_key, COALESCE(h.chain_seq, 0), "
+					 "COALESCE(h.row_hash, ''::pg_catalog.bytea) FROM "
 					 "(SELECT DISTINCT ON (chain_key) chain_key, chain_seq, row_hash "
-					 " FROM safeguard.audit_event ORDER BY chain_key, chain_seq DESC) h",
+					 " FROM safeguard.audit_event WHERE chain_key IS NOT NULL "
+					 " ORDER BY chain_key, chain_seq DESC) h",
 					 1, types, values, NULL);
 	nheads = sg_exec_internal("SELECT chain_key, chain_seq, row_hash FROM safeguard.audit_seal_head "
 							  "WHERE seal_id OPERATOR(pg_catalog.=) $1 ORDER BY chain_key COLLATE \"C\"",

@@ -33,6 +33,7 @@
 #include "transition.h"
 
 #include "catalog/pg_type.h"
+#include "commands/async.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -270,7 +271,7 @@ read_candidate(HeapTuple tup, TupleDesc desc, MemoryContext cxt, Pending *p)
 }
 
 /*
- * Fires one due rung: claims it, then writes its outbox row and NOTIFY.
+ * Fires one due rung: claims it, then writes its outbox row and an empty NOTIFY.
  * Returns false when another sweep holds the claim (it fired the rung).
  * Allocates in cxt.
  */
@@ -314,8 +315,12 @@ fire_rung(const Pending *p, TimestampTz now, MemoryContext cxt)
 		return false;			/* another sweep fired it */
 	sg_exec_internal("INSERT INTO safeguard.outbox (channel, payload, created_at) "
 					 "VALUES ('safeguard_deadline', $1::pg_catalog.jsonb, $2)", 2, otypes, ovalues, NULL);
-	sg_exec_internal("SELECT pg_catalog.pg_notify('safeguard_deadline', $1)", 1, otypes, ovalues, NULL);
-	SPI_freetuptable(SPI_tuptable);
+	/*
+	 * A pure wake-up: any login role may LISTEN, so the notification says
+	 * nothing (identical ones of a transaction are delivered once); what it
+	 * is about is read from the outbox, under row-level security.
+	 */
+	Async_Notify("safeguard_deadline", "");
 	return true;
 }
 

@@ -8,8 +8,19 @@
  * checks make a contact route that cannot work fail at entry, not months
  * later when feedback is due.  Deliberately permissive beyond the shape
  * (no DNS, no numbering-plan rules): a false refusal would lose a concern.
+ *
+ * A text "says something" when it holds a character that shows: one that is
+ * not white space (Unicode's White_Space property, not only ASCII's: a
+ * rationale of no-break spaces or ideographic spaces is blank), not a
+ * control character, and not one that renders as nothing
+ * (Default_Ignorable_Code_Point: zero width space, word joiner, byte order
+ * mark, bidirectional marks, variation selectors, Hangul fillers...), nor
+ * the braille blank U+2800.  Bytes that are not UTF-8 count as characters
+ * that show: the check refuses only what it can read as blank.
  */
 #include "validate.h"
+
+#include <stdint.h>
 
 /* Returns true for ASCII digits. */
 static inline bool
@@ -117,12 +128,137 @@ sg_phone_plausible(const char *s, size_t len)
 	return digits >= 7 && digits <= 15;
 }
 
-/* Returns true when s holds a character that is not white space. */
-bool
-sg_text_present(const char *s, size_t len)
+/*
+ * The blank code points, as sorted disjoint ranges: White_Space (U+0009-000D,
+ * U+0020, U+0085, U+00A0, U+1680, U+2000-200A, U+2028, U+2029, U+202F,
+ * U+205F, U+3000), the controls (Cc: U+0000-001F, U+007F-009F),
+ * Default_Ignorable_Code_Point (Unicode 14/15 DerivedCoreProperties.txt) and
+ * U+2800 BRAILLE PATTERN BLANK, merged where they touch.
+ */
+static const struct
 {
-	for (size_t i = 0; i < len; i++)
-		if (!is_space(s[i]))
+	uint32_t	first;
+	uint32_t	last;
+}			blank_ranges[] = {
+	{0x0000, 0x0020},			/* C0 controls, tab to carriage return, space */
+	{0x007F, 0x00A0},			/* delete, C1 controls (next line U+0085), no-break space */
+	{0x00AD, 0x00AD},			/* soft hyphen */
+	{0x034F, 0x034F},			/* combining grapheme joiner */
+	{0x061C, 0x061C},			/* Arabic letter mark */
+	{0x115F, 0x1160},			/* Hangul choseong and jungseong fillers */
+	{0x1680, 0x1680},			/* Ogham space mark */
+	{0x17B4, 0x17B5},			/* Khmer inherent vowels */
+	{0x180B, 0x180F},			/* Mongolian variation selectors, vowel separator */
+	{0x2000, 0x200F},			/* en quad to hair space, zero width space to right-to-left mark */
+	{0x2028, 0x202F},			/* line and paragraph separators, bidi embeddings, narrow no-break space */
+	{0x205F, 0x206F},			/* medium mathematical space, word joiner, invisible operators, isolates */
+	{0x2800, 0x2800},			/* braille pattern blank */
+	{0x3000, 0x3000},			/* ideographic space */
+	{0x3164, 0x3164},			/* Hangul filler */
+	{0xFE00, 0xFE0F},			/* variation selectors */
+	{0xFEFF, 0xFEFF},			/* zero width no-break space (byte order mark) */
+	{0xFFA0, 0xFFA0},			/* halfwidth Hangul filler */
+	{0xFFF0, 0xFFF8},			/* reserved, default ignorable */
+	{0x1BCA0, 0x1BCA3},			/* shorthand format controls */
+	{0x1D173, 0x1D17A},			/* musical symbol format controls */
+	{0xE0000, 0xE0FFF},			/* tags, variation selectors supplement, reserved */
+};
+
+/* Returns true when code point cp shows nothing: white space, a control, or invisible. */
+bool
+sg_codepoint_blank(uint32_t cp)
+{
+	size_t		lo = 0;
+	size_t		hi = sizeof(blank_ranges) / sizeof(blank_ranges[0]);
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (cp < blank_ranges[mid].first)
+			hi = mid;
+		else if (cp > blank_ranges[mid].last)
+			lo = mid + 1;
+		else
 			return true;
+	}
+	return false;
+}
+
+/*
+ * Decodes the UTF-8 character at s (len bytes available) into *cp; returns
+ * its length, or 0 when the bytes are not well-formed UTF-8 (overlong forms,
+ * surrogates, beyond U+10FFFF, a truncated or stray continuation byte).
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t		n;
+	uint32_t	v;
+	unsigned char lo = 0x80,
+				hi = 0xBF;		/* allowed range of the second byte */
+
+	if (c < 0x80)
+	{
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+	{
+		n = 2;
+		v = c & 0x1F;
+	}
+	else if (c >= 0xE0 && c <= 0xEF)
+	{
+		n = 3;
+		v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;			/* no overlong forms */
+		else if (c == 0xED)
+			hi = 0x9F;			/* no surrogates */
+	}
+	else if (c >= 0xF0 && c <= 0xF4)
+	{
+		n = 4;
+		v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;			/* no overlong forms */
+		else if (c == 0xF4)
+			hi = 0x8F;			/* nothing beyond U+10FFFF */
+	}
+	else
+		return 0;
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+	{
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	*cp = v;
+	return n;
+}
+
+/*
+ * Returns true when the UTF-8 text s holds a character that shows (see the
+ * banner); false when it is empty or only blank characters.
+ */
+bool
+sg_text_present_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) s;
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		uint32_t	cp;
+		size_t		n = utf8_decode(p + i, len - i, &cp);
+
+		if (n == 0 || !sg_codepoint_blank(cp))
+			return true;
+		i += n;
+	}
 	return false;
 }

@@ -1,5 +1,5 @@
--- Calendar privileges: PUBLIC may compute and read; only safeguard_admin may
--- change holidays or import.  Bypasses are tried as unprivileged roles.
+-- Calendar privileges: PUBLIC may compute and read; only safeguard_admin (acting for
+-- the regulator) may change holidays or import.  Bypasses are tried as unprivileged roles.
 BEGIN;
 SELECT plan(47);
 
@@ -51,6 +51,11 @@ SELECT is((SELECT count(*)::int FROM pg_catalog.pg_trigger t
 CREATE ROLE sg_tap_nobody LOGIN;
 CREATE ROLE sg_tap_inspector LOGIN IN ROLE safeguard_inspector;
 CREATE ROLE sg_tap_admin LOGIN IN ROLE safeguard_admin;
+-- The calendar is national: its administrator acts for the regulator (since 1.4 the
+-- membership of safeguard_admin alone, a SQL privilege, changes nothing).
+INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP01 Regulator', 'TAP01-CQC');
+SELECT safeguard.grant_duty('sg_tap_admin', 'admin',
+    (SELECT id FROM safeguard.organisation WHERE code = 'TAP01-CQC')) IS NOT NULL AS granted \gset
 SELECT count(*) AS holidays_before FROM safeguard.bank_holiday \gset
 
 -- A role with no duty: computes and reads, changes nothing.

@@ -8,7 +8,12 @@
  * single-digit change and adjacent transposition of valid numbers, stems
  * whose check digit would be 10, 3-3-4 grouping, and exhaustive or seeded
  * comparisons over tens of millions of strings); e-mail and telephone
- * shapes from tables; sg_text_present on white space.
+ * shapes from tables; sg_text_present_utf8 and sg_codepoint_blank against
+ * an oracle built from the Unicode property lists as published (White_Space,
+ * Cc, Default_Ignorable_Code_Point, kept separate, not merged into ranges as
+ * the library keeps them) and an independent UTF-8 encoder: every code
+ * point alone and between blanks, every truncated encoding, malformed
+ * bytes, and a million seeded strings.
  *
  * Every input is copied into a malloc'd buffer of exactly its length (no
  * terminator) and the NHS output is a malloc'd 11 bytes, so the sanitizer
@@ -152,12 +157,12 @@ phone(const char *s, size_t len)
 	return r;
 }
 
-/* Calls sg_text_present on an exact-length copy. */
+/* Calls sg_text_present_utf8 on an exact-length copy. */
 static bool
 present(const char *s, size_t len)
 {
 	char	   *in = exact_copy(s, len);
-	bool		r = sg_text_present(in, len);
+	bool		r = sg_text_present_utf8(in, len);
 
 	free(in);
 	return r;
@@ -673,7 +678,7 @@ test_phone(void)
 	}
 }
 
-/* Checks sg_text_present on white space and on any other character. */
+/* Checks sg_text_present_utf8 on ASCII white space and on any other character. */
 static void
 test_text_present(void)
 {
@@ -684,6 +689,7 @@ test_text_present(void)
 		C("\n", false, "one newline"),
 		C("   \n\t  \r\n", false, "spaces, tabs, newlines"),
 		C(" \t\n\r\f\v", false, "every ASCII white space character"),
+		C("\x01\x1b\x7f", false, "ASCII control characters"),
 		C("a", true, "one letter"),
 		C("  a  ", true, "a letter among spaces"),
 		C("\n\t x", true, "a letter after white space"),
@@ -700,6 +706,243 @@ test_text_present(void)
 	   "text presence judged on len bytes only");
 }
 
+/*
+ * The oracle of blank code points, as the Unicode Character Database lists
+ * them (PropList.txt White_Space; DerivedCoreProperties.txt
+ * Default_Ignorable_Code_Point, one line per entry as published; general
+ * category Cc), plus U+2800 BRAILLE PATTERN BLANK, which renders as nothing
+ * without being either.
+ */
+static const uint32_t white_space[] = {
+	0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680,
+	0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+	0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+};
+static const uint32_t default_ignorable[][2] = {
+	{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},
+	{0x17B4, 0x17B5}, {0x180B, 0x180D}, {0x180E, 0x180E}, {0x180F, 0x180F},
+	{0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064}, {0x2065, 0x2065},
+	{0x2066, 0x206F}, {0x3164, 0x3164}, {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF},
+	{0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A},
+	{0xE0000, 0xE0FFF},
+};
+
+/* The oracle: true when cp is White_Space, Cc, Default_Ignorable_Code_Point or U+2800. */
+static bool
+oracle_blank(uint32_t cp)
+{
+	for (size_t i = 0; i < sizeof(white_space) / sizeof(white_space[0]); i++)
+		if (cp == white_space[i])
+			return true;
+	if (cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F))
+		return true;
+	for (size_t i = 0; i < sizeof(default_ignorable) / sizeof(default_ignorable[0]); i++)
+		if (cp >= default_ignorable[i][0] && cp <= default_ignorable[i][1])
+			return true;
+	return cp == 0x2800;
+}
+
+/*
+ * Encodes cp as UTF-8 into out (room for 4); returns the length.  Surrogates
+ * are encoded the CESU way (ED A0..BF xx), which is not UTF-8: a test input.
+ */
+static size_t
+utf8_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80)
+	{
+		out[0] = (char) cp;
+		return 1;
+	}
+	if (cp < 0x800)
+	{
+		out[0] = (char) (0xC0 | (cp >> 6));
+		out[1] = (char) (0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000)
+	{
+		out[0] = (char) (0xE0 | (cp >> 12));
+		out[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char) (0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char) (0xF0 | (cp >> 18));
+	out[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char) (0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Checks the blank characters named in issue 14 and what people paste, one by one. */
+static void
+test_text_unicode_golden(void)
+{
+	static const Case cases[] = {
+		C("\xc2\xa0", false, "U+00A0 no-break space alone"),
+		C("\xe3\x80\x80", false, "U+3000 ideographic space alone"),
+		C("\xc2\xa0\xe3\x80\x80 \xc2\xa0", false, "no-break, ideographic and ASCII spaces"),
+		C("\xc2\x85", false, "U+0085 next line"),
+		C("\xe1\x9a\x80", false, "U+1680 Ogham space mark"),
+		C("\xe2\x80\x80\xe2\x80\x8a", false, "U+2000 en quad, U+200A hair space"),
+		C("\xe2\x80\xa8\xe2\x80\xa9", false, "U+2028 line and U+2029 paragraph separators"),
+		C("\xe2\x80\xaf\xe2\x81\x9f", false, "U+202F narrow no-break, U+205F medium mathematical space"),
+		C("\xe2\x80\x8b", false, "U+200B zero width space"),
+		C("\xe2\x81\xa0", false, "U+2060 word joiner"),
+		C("\xef\xbb\xbf", false, "U+FEFF byte order mark"),
+		C("\xef\xbb\xbf\xe2\x80\x8b\xc2\xa0\xe2\x81\xa0", false, "BOM, zero width space, no-break space, word joiner"),
+		C("\xe2\x80\x8e\xe2\x80\x8f", false, "U+200E, U+200F directional marks"),
+		C("\xe1\xa0\x8e", false, "U+180E Mongolian vowel separator"),
+		C("\xc2\xad", false, "U+00AD soft hyphen"),
+		C("\xe3\x85\xa4", false, "U+3164 Hangul filler"),
+		C("\xe2\xa0\x80", false, "U+2800 braille pattern blank"),
+		C("\xf3\xa0\x80\x81", false, "U+E0001 language tag"),
+		C("a\xc2\xa0" "b", true, "letters around a no-break space"),
+		C("\xe3\x80\x80x\xe3\x80\x80", true, "a letter between ideographic spaces"),
+		C("Real\xc2\xa0text", true, "real text with a no-break space inside"),
+		C("\xc2\xa1", true, "U+00A1 inverted exclamation mark"),
+		C("\xc3\xa9", true, "U+00E9 e acute"),
+		C("\xcc\x81", true, "U+0301 a combining acute accent alone (it shows)"),
+		C("\xe2\x80\x90", true, "U+2010 hyphen"),
+		C("\xe2\xa0\x81", true, "U+2801 braille dots-1"),
+		C("\xe3\x80\x81", true, "U+3001 ideographic comma"),
+		C("\xef\xbc\xa1", true, "U+FF21 full-width A"),
+		C("\xf0\x9f\x99\x82", true, "U+1F642 an emoji"),
+		C("\x80", true, "a stray continuation byte (not UTF-8: shows)"),
+		C("\xc0\x80", true, "an overlong NUL (not UTF-8)"),
+		C("\xc1\xbf", true, "an overlong DEL (not UTF-8)"),
+		C("\xe0\x80\xa0", true, "an overlong space (not UTF-8)"),
+		C("\xed\xa0\x80", true, "a surrogate (not UTF-8)"),
+		C("\xf4\x90\x80\x80", true, "beyond U+10FFFF (not UTF-8)"),
+		C("\xf5\x80\x80\x80", true, "lead byte F5 (not UTF-8)"),
+		C("\xff", true, "byte FF (not UTF-8)"),
+		C("\xe3\x80", true, "U+3000 cut short (not UTF-8)"),
+		C("\xc2\xa0\xe3\x80", true, "a no-break space, then U+3000 cut short"),
+		C("\xc2", true, "a lone lead byte"),
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(present(cases[i].s, cases[i].len) == cases[i].want, "text \"%s\" %s: %s",
+		   show(cases[i].s, cases[i].len), cases[i].want ? "present" : "blank", cases[i].why);
+	ok(!present("\xe3\x80\x80", 3) && present("\xe3\x80\x80", 2) && !present("\xe3\x80\x80", 0),
+	   "a multi-byte character is judged on len bytes only");
+}
+
+/*
+ * Every code point against the oracle: alone, between two ideographic
+ * spaces, and its encoding cut short by one byte (not UTF-8: present).
+ */
+static void
+test_text_unicode_exhaustive(void)
+{
+	Tally		alone = {"sg_text_present_utf8 of one character", 0, 0, 0};
+	Tally		between = {"sg_text_present_utf8 between blanks", 0, 0, 0};
+	Tally		blank = {"sg_codepoint_blank", 0, 0, 0};
+	Tally		cut = {"sg_text_present_utf8 of a truncated encoding", 0, 0, 0};
+
+	for (uint32_t cp = 0; cp <= 0x10FFFF; cp++)
+	{
+		char		buf[12];
+		bool		surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+		bool		want = surrogate || !oracle_blank(cp);
+		size_t		n = utf8_encode(cp, buf + 3);
+		bool		got;
+
+		alone.cases++;
+		alone.accepted += want;
+		got = present(buf + 3, n);
+		if (got != want)
+			tally_fail(&alone, "U+%04X: got %s", (unsigned) cp, got ? "present" : "blank");
+		if (!surrogate)
+		{
+			blank.cases++;
+			blank.accepted += !want;
+			if (sg_codepoint_blank(cp) != !want)
+				tally_fail(&blank, "U+%04X: got %s", (unsigned) cp, want ? "blank" : "not blank");
+		}
+		memcpy(buf, "\xe3\x80\x80", 3);
+		memcpy(buf + 3 + n, "\xe3\x80\x80", 3);
+		between.cases++;
+		between.accepted += want;
+		got = present(buf, n + 6);
+		if (got != want)
+			tally_fail(&between, "U+%04X: got %s", (unsigned) cp, got ? "present" : "blank");
+		if (n > 1)
+		{
+			cut.cases++;
+			cut.accepted++;
+			if (!present(buf + 3, n - 1))
+				tally_fail(&cut, "U+%04X cut to %zu bytes: got blank", (unsigned) cp, n - 1);
+		}
+	}
+	tally_report(&alone, "every code point U+0000-10FFFF alone (surrogates as CESU-8: present)");
+	tally_report(&blank, "every scalar value");
+	tally_report(&between, "every code point between two U+3000");
+	tally_report(&cut, "every multi-byte encoding cut short by one byte");
+}
+
+/*
+ * Seeded random strings of blank and other characters and malformed bytes;
+ * present exactly when one character is not blank or one byte is malformed.
+ */
+static void
+test_text_unicode_random(void)
+{
+	static const uint32_t blanks[] = {
+		0x20, 0x09, 0x0A, 0x85, 0xA0, 0x1680, 0x2000, 0x2007, 0x200A, 0x200B,
+		0x200D, 0x2028, 0x202F, 0x205F, 0x2060, 0x2800, 0x3000, 0xFEFF, 0x3164,
+		0xE0020, 0x01, 0x7F,
+	};
+	static const char *const malformed[] = {"\x80", "\xc0\xa0", "\xed\xa0\x80", "\xff", "\xe3\x80"};
+	Tally		t = {"sg_text_present_utf8", 0, 0, 0};
+	uint64_t	rng = 15;
+
+	for (long k = 0; k < RANDOM_OTHER; k++)
+	{
+		char		tmp[64];
+		size_t		len = 0;
+		int			nchars = (int) (splitmix64(&rng) % 9);
+		bool		want = false;
+		bool		got;
+		char	   *s;
+
+		for (int c = 0; c < nchars; c++)
+		{
+			uint64_t	r = splitmix64(&rng);
+
+			if (r % 100 < 85)
+				len += utf8_encode(blanks[(r >> 8) % (sizeof(blanks) / sizeof(blanks[0]))], tmp + len);
+			else if (r % 100 < 97)
+			{
+				uint32_t	cp = (uint32_t) ((r >> 8) % 0x110000);
+
+				if (cp >= 0xD800 && cp <= 0xDFFF)
+					cp = 0x4E00;	/* a CJK ideograph instead */
+				len += utf8_encode(cp, tmp + len);
+				want = want || !oracle_blank(cp);
+			}
+			else if (c == nchars - 1 || r % 2 == 0)
+			{
+				const char *m = malformed[(r >> 8) % 4];	/* "\xe3\x80" only at the end */
+
+				if (c == nchars - 1 && (r >> 16) % 5 == 0)
+					m = malformed[4];
+				memcpy(tmp + len, m, strlen(m));
+				len += strlen(m);
+				want = true;
+			}
+		}
+		s = exact_copy(tmp, len);
+		got = sg_text_present_utf8(s, len);
+		free(s);
+		t.cases++;
+		t.accepted += want;
+		if (got != want)
+			tally_fail(&t, "\"%s\": got %s", show(tmp, len), got ? "present" : "blank");
+	}
+	tally_report(&t, "1,000,000 seeded strings of blank, other and malformed characters");
+}
+
 /* Runs every test group and prints the TAP plan last. */
 int
 main(void)
@@ -710,6 +953,9 @@ main(void)
 	test_email();
 	test_phone();
 	test_text_present();
+	test_text_unicode_golden();
+	test_text_unicode_exhaustive();
+	test_text_unicode_random();
 
 	printf("1..%d\n", tests_run);
 	if (tests_failed)
