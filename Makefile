@@ -3,6 +3,9 @@
 # Developer entry points (see README.md):
 #   make demo   set up a local cluster, load demo data, show the product
 #   make test   install what is missing, build, and run every test suite
+#   make check-cassert  opt-in: the regress, hostile, isolation and pgTAP suites against
+#               a PostgreSQL 15 built with --enable-cassert (scripts/cassert; the first
+#               run builds it, ~4 minutes); not part of make test or CI
 # The usual PGXS targets (all, install, installcheck, clean) work as well; all,
 # install, uninstall and clean also build, install or clean the command-line
 # tool in cli/ (safeguard-cli).
@@ -32,7 +35,7 @@ ISOLATION_OPTS = --inputdir=$(ISOLATION_INPUTDIR) --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = results/ output_iso/ regression.diffs regression.out log/ tmp_check*/
 
-.PHONY: demo test unit
+.PHONY: demo test unit check-cassert
 
 demo:
 	bash scripts/demo
@@ -42,6 +45,9 @@ test:
 
 unit:
 	$(MAKE) -C test/unit check
+
+check-cassert:
+	bash scripts/cassert
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

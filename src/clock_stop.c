@@ -92,7 +92,26 @@ require_visible(int64 id)
 				 errhint("Deadlines are listed in safeguard.open_deadlines.")));
 }
 
-/* Loads a deadline (locked) as the owner; raises SG208 when absent or not visible to the caller. */
+/*
+ * Returns a text column of an SPI row as a C string in the caller's (upper)
+ * memory context, so that it outlives SPI_finish().
+ */
+static char *
+clock_text(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	char	   *s = TextDatumGetCString(SPI_getbinval(tup, desc, col, &isnull));
+	size_t		len = strlen(s) + 1;
+
+	return memcpy(SPI_palloc(len), s, len);
+}
+
+/*
+ * Loads a deadline (locked) as the owner; raises SG208 when absent or not
+ * visible to the caller.  Runs inside the caller's SPI connection; the
+ * strings of *c are allocated outside it, since the callers use them after
+ * SPI_finish().
+ */
 static void
 load_clock(int64 id, Clock *c)
 {
@@ -122,11 +141,11 @@ load_clock(int64 id, Clock *c)
 	c->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
 	v = SPI_getbinval(tup, desc, 2, &isnull);
 	c->case_id = isnull ? 0 : DatumGetInt64(v);
-	c->status = TextDatumGetCString(SPI_getbinval(tup, desc, 3, &isnull));
+	c->status = clock_text(tup, desc, 3);
 	c->amount = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-	c->unit = TextDatumGetCString(SPI_getbinval(tup, desc, 5, &isnull));
+	c->unit = clock_text(tup, desc, 5);
 	c->anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 6, &isnull));
-	c->division = TextDatumGetCString(SPI_getbinval(tup, desc, 7, &isnull));
+	c->division = clock_text(tup, desc, 7);
 	v = SPI_getbinval(tup, desc, 8, &isnull);
 	c->paused = !isnull;
 	c->paused_at = isnull ? 0 : DatumGetTimestampTz(v);
