@@ -43,6 +43,11 @@ SET ROLE tap11_officer;
 SELECT safeguard.pause_deadline(:d1, 'Awaiting police advice.') IS NOT NULL AS paused \gset
 SELECT safeguard.pause_deadline(:d2, 'Awaiting police advice.') IS NOT NULL AS paused \gset
 RESET ROLE;
+-- The SAM records the approvals the extensions below name (issue 14, item 10).
+SET ROLE tap11_sam;
+SELECT safeguard.approve_extension(:d1, 2, 'Agreed: translator booked.') IS NOT NULL AS approved \gset
+SELECT safeguard.approve_extension(:d2, 2, 'Agreed: translator booked.') IS NOT NULL AS approved \gset
+RESET ROLE;
 SELECT safeguard.set_clock('2026-04-08 08:00+00') IS NOT NULL AS pinned \gset
 
 -- A warm calendar cache.  (The calls run as the officer; the rows are read as the superuser.)

@@ -358,7 +358,7 @@ COPY safeguard.audit_event (recorded_at, business_time, txid, login_role, acting
     action, changes, chain_key, chain_seq, prev_hash, row_hash) FROM STDIN;
 2026-02-23 10:00:00+00	2026-02-23 10:00:00+00	1	gen_cc	gen_cc	concern	1	INSERT	{}	case:1	999	\\\\x00	\\\\x00
 \.
-}), 'SG204', 'COPY of a forged audit row under replica meets the audit guard (SG204: append-only)');
+}), '0A000', 'COPY of a forged audit row under replica is refused: the audit trail is under row-level security since 1.4, and PostgreSQL refuses COPY FROM into such a table (0A000)');
 is( sqlstate_of($dst, 'casework', $as_mallory . q{
 INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id, referrer_anonymous,
     logged_by, logged_at, case_id)

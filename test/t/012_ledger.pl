@@ -210,8 +210,8 @@ $node->safe_psql('postgres', 'CREATE DATABASE from13 TEMPLATE template0');
 }
 is( $node->safe_psql('from13', q{
 SELECT concat_ws('|', table_name, problem) FROM safeguard.verify_ledger()}),
-	'deadline_policy|the row has no audit row recording its insert',
-	'verify_ledger() names the shipped policy: the 1.3 trail holds no BASELINE rows');
+	'bank_holiday|the row has no audit row recording its insert',
+	'verify_ledger() names the first shipped table in name order (the calendar, audited since 1.4): the 1.3 trail holds no BASELINE rows');
 cmp_ok($node->safe_psql('from13', 'SELECT safeguard.ledger_baseline()'), '>', 0,
 	'ledger_baseline(), run once by a superuser, records the shipped rows as found');
 is( $node->safe_psql('from13', q{
