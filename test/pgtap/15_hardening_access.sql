@@ -9,7 +9,7 @@
 -- SQLSTATEs are asserted, never message text (item 17 checks that a detail
 -- exists and names the duty).
 BEGIN;
-SELECT plan(72);
+SELECT plan(74);
 
 SELECT safeguard.set_clock('2025-06-02 12:00+00') IS NOT NULL AS pinned \gset
 INSERT INTO safeguard.organisation (kind, name, code) VALUES
@@ -33,6 +33,7 @@ CREATE ROLE t15_la_admin LOGIN;
 CREATE ROLE t15_reader LOGIN;
 CREATE ROLE t15_auditor LOGIN;
 CREATE ROLE t15_spare LOGIN;
+CREATE ROLE t15_la_auditor LOGIN;
 SELECT safeguard.grant_duty('t15_cc', 'contact_centre', :cqc) AS g1,
        safeguard.grant_duty('t15_insp', 'inspector', :cqc) AS g2,
        safeguard.grant_duty('t15_la_a', 'la_officer', :laa) AS g3,
@@ -42,7 +43,8 @@ SELECT safeguard.grant_duty('t15_cc', 'contact_centre', :cqc) AS g1,
        safeguard.grant_duty('t15_admin', 'admin', :cqc) AS g7,
        safeguard.grant_duty('t15_la_admin', 'admin', :laa) AS g8,
        safeguard.grant_duty('t15_reader', 'reader', :cqc) AS g9,
-       safeguard.grant_duty('t15_auditor', 'auditor', :cqc) AS g10 \gset
+       safeguard.grant_duty('t15_auditor', 'auditor', :cqc) AS g10,
+       safeguard.grant_duty('t15_la_auditor', 'auditor', :laa) AS g11 \gset
 
 --------------------------------------------------------------------------
 -- Item 5: a case belongs to one authority.
@@ -352,6 +354,12 @@ SELECT isnt_empty(format('SELECT 1 FROM safeguard.audit_event WHERE case_id = %s
                   'an administrator of A reads the audit rows of A''s case');
 SELECT results_eq(format('SELECT DISTINCT organisation_id FROM safeguard.duty_grant ORDER BY 1'),
                   format('VALUES (%s::bigint)', :laa), 'an administrator of A reads A''s duty grants only');
+RESET ROLE;
+SET ROLE t15_la_auditor;
+SELECT is_empty(format('SELECT 1 FROM safeguard.audit_event WHERE case_id = %s', :case_b),
+                'an auditor of A reads none of B''s audit rows');
+SELECT is_empty('SELECT * FROM safeguard.verify_audit()',
+                'and verify_audit() run by an auditor of A still checks every chain whole (no false gap)');
 RESET ROLE;
 SET ROLE t15_auditor;
 SELECT isnt_empty(format('SELECT 1 FROM safeguard.audit_event WHERE case_id = %s', :case_b),
