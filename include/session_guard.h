@@ -19,6 +19,9 @@ extern void sg_session_guard_init(void);
 /* Takes the audit chain / case-linking lock on key, waiting boundedly (SG801). */
 extern void sg_serial_lock_bounded(const char *key);
 
+/* Takes the chain lock on key unless another transaction holds it; never waits. */
+extern bool sg_serial_try_lock(const char *key);
+
 /*
  * Locks (FOR UPDATE) the row of safeguard.<table> whose id is id, as the
  * owner, inside the caller's SPI connection, waiting at most

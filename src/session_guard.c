@@ -521,6 +521,36 @@ sg_serial_lock_bounded(const char *key)
 	xact_holds_locks = true;
 }
 
+/*
+ * Takes the chain lock on key if nobody else holds it, without waiting;
+ * returns false when another transaction holds it.  For work that can be
+ * done later instead (the sweep skips a rung whose case another transaction
+ * holds, and fires it at a later sweep), so one held chain never stops the
+ * others.  Inside an SPI connection.
+ */
+bool
+sg_serial_try_lock(const char *key)
+{
+	LockPlans  *p = lock_plans("serial_lock", "key", TEXTOID);
+	Datum		k = CStringGetTextDatum(key);
+
+	if (run_as_owner(p->skip, k) == 1)
+	{
+		xact_holds_locks = true;
+		return true;
+	}
+	if (run_as_owner(p->ctid, k) == 1)
+		return false;			/* the row exists: another transaction holds it */
+	/* first use of the key: create its row (nobody can hold it yet) */
+	run_bounded(p, p->create, k, "chain lock", quote_literal_cstr(key));
+	if (run_as_owner(p->skip, k) == 1)
+	{
+		xact_holds_locks = true;
+		return true;
+	}
+	return false;
+}
+
 /* Locks the row of safeguard.<table> with this id, waiting boundedly (SG801). */
 bool
 sg_lock_row_bounded(const char *table, int64 id, const char *what)

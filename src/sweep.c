@@ -29,6 +29,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "session_guard.h"
 #include "sg_errcodes.h"
 #include "transition.h"
 
@@ -271,6 +272,27 @@ read_candidate(HeapTuple tup, TupleDesc desc, MemoryContext cxt, Pending *p)
 }
 
 /*
+ * Returns the audit chain a rung's alert row joins (as audit_row computes
+ * it for deadline_alert): its case's, else its provider enquiry's, else the
+ * table's.  Allocates in cxt.
+ */
+static const char *
+alert_chain(const Pending *p, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	char	   *key;
+
+	if (p->case_id != 0)
+		key = psprintf("case:" INT64_FORMAT, p->case_id);
+	else if (strcmp(p->subject_table, "provider_enquiry") == 0)
+		key = psprintf("enquiry:" INT64_FORMAT, p->subject_id);
+	else
+		key = pstrdup("table:deadline_alert");
+	MemoryContextSwitchTo(old);
+	return key;
+}
+
+/*
  * Fires one due rung: claims it, then writes its outbox row and an empty NOTIFY.
  * Returns false when another sweep holds the claim (it fired the rung).
  * Allocates in cxt.
@@ -341,6 +363,8 @@ sg_sweep(PG_FUNCTION_ARGS)
 	int			fired = 0;
 	int64		uncomputable = 0;
 	int64		first_uncomputable = 0;
+	int64		busy = 0;
+	int64		first_busy = 0;
 
 	if (max_rungs < 1)
 		ereport(ERROR,
@@ -373,7 +397,16 @@ sg_sweep(PG_FUNCTION_ARGS)
 					first_uncomputable = p.deadline_id;
 				continue;
 			}
-			if (p.fire <= now && fire_rung(&p, now, batch))
+			if (p.fire > now)
+				continue;
+			/* a case (or enquiry) another transaction holds waits for a later sweep */
+			if (!sg_serial_try_lock(alert_chain(&p, batch)))
+			{
+				if (busy++ == 0)
+					first_busy = p.deadline_id;
+				continue;
+			}
+			if (fire_rung(&p, now, batch))
 				fired++;
 		}
 		SPI_freetuptable(rows);
@@ -382,6 +415,12 @@ sg_sweep(PG_FUNCTION_ARGS)
 	SPI_cursor_close(portal);
 	SPI_finish();
 	MemoryContextDelete(batch);
+	if (busy > 0)
+		ereport(NOTICE,
+				(errmsg("sweep left " INT64_FORMAT " due rung%s for a later sweep: another transaction holds the case",
+						busy, busy == 1 ? "" : "s"),
+				 errdetail("The first is of deadline " INT64_FORMAT "; every other due rung was swept.", first_busy),
+				 errhint("They fire at the next sweep after that transaction ends.")));
 	if (uncomputable > 0)
 		ereport(WARNING,
 				(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
