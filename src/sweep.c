@@ -417,10 +417,11 @@ sg_sweep(PG_FUNCTION_ARGS)
 	MemoryContextDelete(batch);
 	if (busy > 0)
 		ereport(NOTICE,
-				(errmsg("sweep left " INT64_FORMAT " due rung%s for a later sweep: another transaction holds the case",
-						busy, busy == 1 ? "" : "s"),
-				 errdetail("The first is of deadline " INT64_FORMAT "; every other due rung was swept.", first_busy),
-				 errhint("They fire at the next sweep after that transaction ends.")));
+				(errmsg("sweep left " INT64_FORMAT " due rung%s for a later sweep: another transaction holds %s case",
+						busy, busy == 1 ? "" : "s", busy == 1 ? "its" : "their"),
+				 errdetail("Every other due rung was swept; the first left is of deadline " INT64_FORMAT ".",
+						   first_busy),
+				 errhint("They fire at the first sweep after that transaction ends.")));
 	if (uncomputable > 0)
 		ereport(WARNING,
 				(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
