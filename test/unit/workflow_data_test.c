@@ -1,9 +1,11 @@
 /*
  * workflow_data_test.c
  *		Unit tests of the pure workflow data: the provider enquiry state
- *		machine (enquiry_fsm.c, on fsm.c) and the canonical audit encoding
+ *		machine (enquiry_fsm.c, on fsm.c), the table of actions and their
+ *		permits (actions.c) and the canonical audit encoding
  *		(audit_encoding.c).  TAP output; non-zero exit on any failure.
  */
+#include "actions.h"
 #include "audit_encoding.h"
 #include "enquiry_fsm.h"
 #include "tap.h"
@@ -160,10 +162,63 @@ test_audit_encoding(void)
 	}
 }
 
+/* The actions every guard and require_duty() read: complete, and the duty check exact. */
+static void
+test_actions(void)
+{
+	static const char *const names[] = {
+		"log_concern", "triage_concern", "regulator_decision", "allocate_referral",
+		"correct_referral", "propose_provider_enquiry", "add_enquiry_location",
+		"record_threshold", "correct_provider_enquiry", "appoint_to_enquiry",
+		"record_enquiry_meeting", "add_meeting_attendee", "record_commissioning_decision",
+		"record_finding", "issue_improvement_plan", "add_plan_item", "update_plan_item",
+		"provider_progress", "respond_to_plan", "record_qa_activity",
+		"record_enquiry_notification"};
+	int			n = (int) (sizeof(names) / sizeof(names[0]));
+	int			complete = 0;
+	const SgAction *log;
+	const SgAction *decision;
+
+	for (int i = 0; i < n; i++)
+	{
+		const SgAction *a = sg_action_find(names[i]);
+		bool		good = a != NULL && strcmp(a->name, names[i]) == 0 &&
+			a->description != NULL && a->description[0] != '\0' &&
+			a->npermits >= 1 && a->npermits <= SG_ACTION_MAX_PERMITS;
+
+		for (int p = 0; good && p < a->npermits; p++)
+			for (int q = p + 1; q < a->npermits; q++)
+				if (a->permits[p].duty == a->permits[q].duty && a->permits[p].org == a->permits[q].org)
+					good = false;
+		complete += good;
+	}
+	ok(complete == n, "every action named by the guards and the SQL functions exists, with a description and 1-%d distinct permits", SG_ACTION_MAX_PERMITS);
+	ok(sg_action_find("send_referral") == NULL && sg_action_find("") == NULL,
+	   "transitions are not actions (their permits are in their machines)");
+
+	log = sg_action_find("log_concern");
+	ok(sg_permits_duty_held(log->permits, log->npermits, SG_DUTY_BIT(SG_DUTY_INSPECTOR), SG_ORG_REGULATOR),
+	   "an inspector acting for the regulator may log a concern");
+	ok(!sg_permits_duty_held(log->permits, log->npermits, SG_DUTY_BIT(SG_DUTY_INSPECTOR), SG_ORG_LOCAL_AUTHORITY),
+	   "an inspector's duty held for a local authority does not count (the permit acts for the regulator)");
+	ok(sg_permits_duty_held(log->permits, log->npermits, SG_DUTY_BIT(SG_DUTY_LA_OFFICER), SG_ORG_LOCAL_AUTHORITY),
+	   "an LA officer may log a concern (which authority is the guard's to decide)");
+	ok(!sg_permits_duty_held(log->permits, log->npermits, SG_DUTY_BIT(SG_DUTY_SAM) | SG_DUTY_BIT(SG_DUTY_READER),
+							 SG_ORG_LOCAL_AUTHORITY),
+	   "a SAM and a reader may not log a concern");
+	decision = sg_action_find("regulator_decision");
+	ok(!sg_permits_duty_held(decision->permits, decision->npermits, SG_DUTY_BIT(SG_DUTY_LA_OFFICER),
+							 SG_ORG_LOCAL_AUTHORITY),
+	   "refer_to_la and regulatory_action_only are the regulator's decisions, never an LA officer's");
+	ok(!sg_permits_duty_held(log->permits, log->npermits, 0, SG_ORG_REGULATOR),
+	   "no duty, no action");
+}
+
 int
 main(void)
 {
 	test_enquiry_transitions();
+	test_actions();
 	test_audit_encoding();
 	printf("1..%d\n", tests_run);
 	if (tests_failed)
