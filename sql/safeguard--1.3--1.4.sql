@@ -872,17 +872,18 @@ SELECT safeguard.ledger_baseline() WHERE NOT safeguard.restoring();
 -- The library's planner hooks (src/scope_guard.c) keep predicates on
 -- identifying, free-text and organisation columns from steering the scans
 -- of a role that does not see every row, order every user predicate after
--- the policies, and estimate those columns without their statistics
--- (safeguard.scope_guard, on).  scope_columns() shows the classification
--- (src/scope_columns.c); a cached plan depends on the caller's duties, so
--- a change of duties or organisations plans those tables' queries again.
+-- the policies, and estimate those columns without the values their
+-- statistics hold (safeguard.scope_guard, on).  scope_columns() shows the
+-- classification (src/scope_columns.c); a cached plan depends on the
+-- caller's duties, so a change of duties or organisations plans those
+-- tables' queries again.
 --------------------------------------------------------------------------
 
 CREATE FUNCTION safeguard.scope_columns()
     RETURNS TABLE (table_name text, column_name text, column_class text, guarded boolean)
     LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_scope_columns';
 COMMENT ON FUNCTION safeguard.scope_columns() IS
-    'Every column of every table under row-level security, with its class (open, person, free_text, organisation, own_organisation, own_local_authority, own_provider) and whether it is guarded: for a role that does not see every row, a predicate on a guarded column never chooses an index and runs after the policies, and the column is estimated without its statistics; only "column = safeguard.current_organisation()" on an own_* column still chooses an index, for a role the policy shows its own organisation''s rows.';
+    'Every column of every table under row-level security, with its class (open, person, free_text, organisation, own_organisation, own_local_authority, own_provider) and whether it is guarded: for a role that does not see every row, a predicate on a guarded column never chooses an index and runs after the policies, and the column is estimated without the values its statistics hold (most common values, histogram); only "column = safeguard.current_organisation()" on an own_* column still chooses an index, for a role the policy shows its own organisation''s rows.';
 REVOKE ALL ON FUNCTION safeguard.scope_columns() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.scope_columns() TO PUBLIC;
 

@@ -43,8 +43,8 @@
  *	  guarded until it is classified; pgTAP 16 fails until it is.
  *
  * Guarded columns cost only speed, and only for scoped roles: no index on
- * them drives their scans, and the planner estimates them without their
- * statistics.  Every column of every table is listed, so that a review
+ * them drives their scans, and the planner estimates them without the values
+ * their statistics hold.  Every column of every table is listed, so that a review
  * reads one table.
  */
 #include "scope_columns.h"

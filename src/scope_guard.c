@@ -37,7 +37,9 @@
  *	- Every user-level clause left in a scan's filter runs after the
  *	  policies, so the cost of the policies never depends on whether an
  *	  invisible row matches the user's predicate.
- *	- Guarded columns are estimated without their statistics.
+ *	- Guarded columns are estimated without the values their statistics
+ *	  hold (most common values, histograms): from their null fraction,
+ *	  width and number of distinct values only.
  *	- A plan depends on who acts: the trigger scope_changed invalidates
  *	  cached plans of these tables when duties or organisations change.
  * What stays observable is listed in scope_columns.c (open columns) and
@@ -57,6 +59,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_statistic.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "nodes/nodeFuncs.h"
@@ -747,11 +750,54 @@ sg_scope_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTb
 }
 
 /*
+ * Returns a copy of a column's statistics that keeps only what describes
+ * the column as a whole (null fraction, width, number of distinct values)
+ * and none of its slots (most common values and their frequencies,
+ * histogram, correlation, ...): values taken from the rows.  NULL when the
+ * column has no statistics.
+ */
+static HeapTuple
+stripped_statistics(Oid relid, AttrNumber attnum, bool inh)
+{
+	HeapTuple	stats;
+	HeapTuple	result;
+	Relation	pg_statistic;
+	Datum		values[Natts_pg_statistic] = {0};
+	bool		nulls[Natts_pg_statistic] = {0};
+	bool		replace[Natts_pg_statistic] = {0};
+
+	stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
+							BoolGetDatum(inh));
+	if (!HeapTupleIsValid(stats))
+		return NULL;
+	for (int k = 0; k < STATISTIC_NUM_SLOTS; k++)
+	{
+		values[Anum_pg_statistic_stakind1 - 1 + k] = Int16GetDatum(0);
+		values[Anum_pg_statistic_staop1 - 1 + k] = ObjectIdGetDatum(InvalidOid);
+		values[Anum_pg_statistic_stacoll1 - 1 + k] = ObjectIdGetDatum(InvalidOid);
+		nulls[Anum_pg_statistic_stanumbers1 - 1 + k] = true;
+		nulls[Anum_pg_statistic_stavalues1 - 1 + k] = true;
+		replace[Anum_pg_statistic_stakind1 - 1 + k] = true;
+		replace[Anum_pg_statistic_staop1 - 1 + k] = true;
+		replace[Anum_pg_statistic_stacoll1 - 1 + k] = true;
+		replace[Anum_pg_statistic_stanumbers1 - 1 + k] = true;
+		replace[Anum_pg_statistic_stavalues1 - 1 + k] = true;
+	}
+	pg_statistic = table_open(StatisticRelationId, AccessShareLock);
+	result = heap_modify_tuple(stats, RelationGetDescr(pg_statistic), values, nulls, replace);
+	table_close(pg_statistic, AccessShareLock);
+	ReleaseSysCache(stats);
+	return result;
+}
+
+/*
  * get_relation_stats_hook: a guarded column of a casework table is
- * estimated, for a scoped caller, as if it had no statistics: what ANALYZE
- * found in other authorities' rows (the most common NHS numbers, how many
- * rows each authority has) must not choose the plan whose timing the
- * caller sees.
+ * estimated, for a scoped caller, from its statistics stripped of the
+ * values found in the rows (stripped_statistics): what ANALYZE saw in other
+ * authorities' rows (the most common NHS numbers, how many rows each
+ * authority has, the range of dates of birth) must not choose the plan
+ * whose timing the caller sees.  Every value of the column is estimated
+ * alike; joins and groupings keep the number of distinct values.
  */
 static bool
 sg_scope_relation_stats(PlannerInfo *root, RangeTblEntry *rte, AttrNumber attnum,
@@ -768,8 +814,8 @@ sg_scope_relation_stats(PlannerInfo *root, RangeTblEntry *rte, AttrNumber attnum
 			!bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, cached->open) &&
 			guarded_relation(rte, &sr, &caller))
 		{
-			vardata->statsTuple = NULL;
-			vardata->freefunc = NULL;
+			vardata->statsTuple = stripped_statistics(rte->relid, attnum, rte->inh);
+			vardata->freefunc = heap_freetuple;
 			return true;
 		}
 	}
@@ -854,10 +900,10 @@ sg_scope_guard_init(void)
 	DefineCustomBoolVariable("safeguard.scope_guard",
 							 "Keeps a role that sees only some casework rows from learning about the others through its query plans.",
 							 "For a role under row-level security that does not see every row of a casework "
-							 "table, predicates on identifying and organisation columns neither choose an "
-							 "index nor run before the policies, and those columns are estimated without "
-							 "their statistics. Turning it off (superusers only) restores PostgreSQL's "
-							 "plans, e.g. to measure what it costs.",
+							 "table: predicates on identifying, free-text and organisation columns never choose "
+							 "an index, every predicate of the role runs after the policies, and those columns "
+							 "are estimated without the values their statistics hold. Turning it off "
+							 "(superusers only) restores PostgreSQL's plans, e.g. to measure what it costs.",
 							 &sg_scope_guard,
 							 true,
 							 PGC_SUSET,

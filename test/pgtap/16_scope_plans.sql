@@ -6,7 +6,7 @@
 -- itself), no Index, Recheck or TID condition of a scan comes from the
 -- user's predicate on a guarded column, no scan is ordered by one, every
 -- user predicate in a scan's filter comes after the policy, and guarded
--- columns are estimated without their statistics.  The same statements with
+-- columns are estimated without the values their statistics hold.  The same statements with
 -- safeguard.scope_guard off show the channel each assertion closes.  What
 -- stays fast is asserted too: open columns (ids) and the own-organisation
 -- condition of safeguard.my_deadlines still drive index scans, and the
