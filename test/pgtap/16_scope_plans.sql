@@ -14,7 +14,7 @@
 -- enable_seqscan is off throughout: on a handful of rows the planner would
 -- otherwise read every table whole, and a plan shape proves nothing then.
 BEGIN;
-SELECT plan(45);
+SELECT plan(49);
 
 SELECT is((SELECT setting || ' ' || context FROM pg_catalog.pg_settings WHERE name = 'safeguard.scope_guard'),
           'on superuser', 'safeguard.scope_guard is on by default and only a superuser changes it');
@@ -37,11 +37,13 @@ CREATE ROLE t16_la_a LOGIN;
 CREATE ROLE t16_la_b LOGIN;
 CREATE ROLE t16_reader LOGIN;
 CREATE ROLE t16_mover LOGIN;
+CREATE ROLE t16_reader_a LOGIN;
 SELECT safeguard.grant_duty('t16_cc', 'contact_centre', :cqc) AS g1,
        safeguard.grant_duty('t16_la_a', 'la_officer', :laa) AS g2,
        safeguard.grant_duty('t16_la_b', 'la_officer', :lab) AS g3,
        safeguard.grant_duty('t16_reader', 'reader', :cqc) AS g4,
-       safeguard.grant_duty('t16_mover', 'contact_centre', :cqc) AS g5 \gset
+       safeguard.grant_duty('t16_mover', 'contact_centre', :cqc) AS g5,
+       safeguard.grant_duty('t16_reader_a', 'reader', :laa) AS g7 \gset
 
 SET ROLE t16_la_b;
 SELECT count(safeguard.log_concern('2025-06-02 08:10+00', 'phone', 'relative', 'Bruises again.', '{Physical Abuse}',
@@ -90,6 +92,11 @@ CREATE FUNCTION public.t16_conds(q text) RETURNS text LANGUAGE sql AS $$
                                          node ->> 'TID Cond'), ' '), '')
     FROM public.t16_nodes(public.t16_plan(q)) node
 $$;
+-- The distinct Index Conds of the plan, sorted (an index or a bitmap index scan alike).
+CREATE FUNCTION public.t16_index_conds(q text) RETURNS text[] LANGUAGE sql AS $$
+    SELECT coalesce(array_agg(DISTINCT node ->> 'Index Cond' ORDER BY node ->> 'Index Cond'), '{}')
+    FROM public.t16_nodes(public.t16_plan(q)) node WHERE node ? 'Index Cond'
+$$;
 -- The indexes the plan reads, sorted.
 CREATE FUNCTION public.t16_indexes(q text) RETURNS text[] LANGUAGE sql AS $$
     SELECT coalesce(array_agg(DISTINCT node ->> 'Index Name' ORDER BY node ->> 'Index Name'), '{}')
@@ -108,7 +115,7 @@ CREATE FUNCTION public.t16_rows(q text, rel text) RETURNS numeric LANGUAGE sql A
     SELECT (node ->> 'Plan Rows')::numeric
     FROM public.t16_nodes(public.t16_plan(q)) node WHERE node ->> 'Relation Name' = rel LIMIT 1
 $$;
-GRANT EXECUTE ON FUNCTION public.t16_plan(text), public.t16_nodes(jsonb), public.t16_conds(text),
+GRANT EXECUTE ON FUNCTION public.t16_plan(text), public.t16_nodes(jsonb), public.t16_conds(text), public.t16_index_conds(text),
     public.t16_indexes(text), public.t16_policy_first(text, text, text), public.t16_rows(text, text) TO PUBLIC;
 
 SET enable_seqscan = off;
@@ -260,12 +267,18 @@ SELECT ok('deadline_open' = ANY (public.t16_indexes('SELECT * FROM safeguard.my_
 SELECT alike(public.t16_conds(public.t16_q('own_la')),
              '%la_id = safeguard.current_organisation()%',
              'an authority''s officer''s own concerns by la_id = current_organisation(): an index condition');
+RESET ROLE;
+SET ROLE t16_reader_a;
+SELECT unalike(public.t16_conds(public.t16_q('own_la')), '%la_id%',
+               'not for a reader of A: the exception follows may_see_la (A''s staff), and stays that narrow');
+RESET ROLE;
+SET ROLE t16_la_a;
 SELECT is(public.t16_indexes('SELECT * FROM safeguard.deadlines_overdue'),
           public.t16_indexes('SELECT * FROM safeguard.my_deadlines'),
           'deadlines_overdue reads the same indexes as my_deadlines');
 CREATE TEMP TABLE t16_on AS
 SELECT v, public.t16_indexes(format('SELECT * FROM safeguard.%I', v)) AS idx,
-       public.t16_conds(format('SELECT * FROM safeguard.%I', v)) AS conds
+       public.t16_index_conds(format('SELECT * FROM safeguard.%I', v)) AS conds
 FROM unnest(ARRAY['my_deadlines', 'deadlines_overdue', 'deadlines_due_soon', 'case_overview',
                   'report_la_outcomes_outstanding']) v;
 RESET ROLE;
@@ -275,7 +288,7 @@ SELECT is_empty($$SELECT v, idx FROM t16_on WHERE v <> 'report_la_outcomes_outst
                   EXCEPT SELECT v, public.t16_indexes(format('SELECT * FROM safeguard.%I', v)) FROM t16_on$$,
                 'my_deadlines, deadlines_overdue, deadlines_due_soon, case_overview: an officer reads the same indexes with the guard as without');
 SELECT is_empty($$SELECT v, conds FROM t16_on
-                  EXCEPT SELECT v, public.t16_conds(format('SELECT * FROM safeguard.%I', v)) FROM t16_on$$,
+                  EXCEPT SELECT v, public.t16_index_conds(format('SELECT * FROM safeguard.%I', v)) FROM t16_on$$,
                 'and those views and report_la_outcomes_outstanding by the same index conditions (the guard only swaps a whole-index walk in la_id order for one in id order)');
 RESET ROLE;
 SET safeguard.scope_guard = on;
@@ -315,6 +328,25 @@ SELECT safeguard.revoke_duty('t16_mover', 'contact_centre') AS r1,
 SET ROLE t16_mover;
 SELECT unalike(public.t16_conds(public.t16_q('prepared')), '%la_id%',
                'the same prepared statement, once the role is A''s officer: no index condition on la_id');
+RESET ROLE;
+DEALLOCATE t16_count;
+-- The same with nothing else changing: a plan cached while the guard was
+-- off (a superuser's setting) outlives the setting until the trigger fires.
+SET safeguard.scope_guard = off;
+SET ROLE t16_la_a;
+PREPARE t16_count AS SELECT count(*) FROM safeguard.concern WHERE la_id = 3000000000;
+SELECT alike(public.t16_conds(public.t16_q('prepared')), '%la_id =%',
+             'planned for A''s officer with the guard off: an index condition on la_id');
+RESET ROLE;
+SET safeguard.scope_guard = on;
+SET ROLE t16_la_a;
+SELECT alike(public.t16_conds(public.t16_q('prepared')), '%la_id =%',
+             'the cached plan outlives the setting');
+RESET ROLE;
+UPDATE safeguard.organisation SET senior_contact_name = 'T16 Head' WHERE id = :lab;
+SET ROLE t16_la_a;
+SELECT unalike(public.t16_conds(public.t16_q('prepared')), '%la_id%',
+               'once an organisation changes, scope_changed makes it be planned again, guarded');
 RESET ROLE;
 DEALLOCATE t16_count;
 SELECT is((SELECT count(*)::int FROM pg_catalog.pg_trigger
