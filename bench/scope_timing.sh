@@ -40,8 +40,8 @@
 #   VOLUME_SCALE=0.01                the cost part's bench/volume scale
 #   SAFEGUARD_BENCH_KEEP=1           keep the scratch databases
 set -euo pipefail
+export SAFEGUARD_BENCH_REPS=${SAFEGUARD_BENCH_REPS:-21}	# before lib.sh, which reads it
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-export SAFEGUARD_BENCH_REPS=${SAFEGUARD_BENCH_REPS:-21}
 bench_init "$@"
 
 ROWS=${SAFEGUARD_BENCH_SCOPE_ROWS:-50000}
@@ -192,11 +192,11 @@ cost() {
 	bench_psql -c "ALTER DATABASE $BENCH_DB SET jit = off" \
 		-c "ALTER DATABASE $BENCH_DB SET max_parallel_workers_per_gather = 0" >/dev/null
 	bench_psql -c "INSERT INTO scope_bench.query VALUES
-		(11, 'cost', 'deadlines_overdue (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + sum(length(v::text)) FROM safeguard.deadlines_overdue v'),
-		(12, 'cost', 'report_la_outcomes_outstanding (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + sum(length(v::text)) FROM safeguard.report_la_outcomes_outstanding v'),
-		(13, 'cost', 'report_kpi (reader at the regulator)', 'vol_reader', 'SELECT count(v) + sum(length(v::text)) FROM safeguard.report_kpi v'),
-		(14, 'cost', 'my_deadlines (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + sum(length(v::text)) FROM safeguard.my_deadlines v'),
-		(15, 'cost', 'case_overview (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + sum(length(v::text)) FROM safeguard.case_overview v')"
+		(11, 'cost', 'deadlines_overdue (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + coalesce(sum(length(v::text)), 0) FROM safeguard.deadlines_overdue v'),
+		(12, 'cost', 'report_la_outcomes_outstanding (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + coalesce(sum(length(v::text)), 0) FROM safeguard.report_la_outcomes_outstanding v'),
+		(13, 'cost', 'report_kpi (reader at the regulator)', 'vol_reader', 'SELECT count(v) + coalesce(sum(length(v::text)), 0) FROM safeguard.report_kpi v'),
+		(14, 'cost', 'my_deadlines (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + coalesce(sum(length(v::text)), 0) FROM safeguard.my_deadlines v'),
+		(15, 'cost', 'case_overview (officer of authority 1)', 'vol_la1_hub', 'SELECT count(v) + coalesce(sum(length(v::text)), 0) FROM safeguard.case_overview v')"
 	bench_log "cost: $BENCH_REPS runs per query and setting"
 	bench_psql -c "CALL scope_bench.run('V volume $SCALE', 'cost', $BENCH_REPS)"
 	check_answers

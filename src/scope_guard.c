@@ -33,7 +33,9 @@
  *	  selects only rows the caller may see, and may still drive a scan.
  *	- No index scan is ordered by a guarded column (a LIMIT, a merge join
  *	  or min()/max() would stop it after a number of invisible rows), and
- *	  no partial index whose predicate names a guarded column is used.
+ *	  no partial index whose predicate names a guarded column is used,
+ *	  except by a scan whose first index column is bounded by the
+ *	  own-organisation clause (it reads only what the caller may see).
  *	- Every user-level clause left in a scan's filter runs after the
  *	  policies, so the cost of the policies never depends on whether an
  *	  invisible row matches the user's predicate.
@@ -538,9 +540,31 @@ any_guarded(GuardContext *g, List *rinfos)
 }
 
 /*
+ * Returns true when an index scan's first column is bounded by the
+ * own-organisation clause: it reads only index entries and rows the caller
+ * may see, so neither its order nor the index's predicate depends on
+ * anyone else's rows.
+ */
+static bool
+own_organisation_scan(GuardContext *g, IndexPath *ipath)
+{
+	ListCell   *lc;
+
+	foreach(lc, ipath->indexclauses)
+	{
+		IndexClause *iclause = lfirst_node(IndexClause, lc);
+
+		if (iclause->indexcol == 0 && own_organisation_clause(g, iclause->rinfo->clause))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Returns true when a path lets a guarded clause or column steer the scan:
- * as an index, bitmap or TID condition, through a partial index's
- * predicate, or as the index's order.
+ * as an index, bitmap or TID condition, or, unless the scan reads only the
+ * caller's own organisation's entries, through a partial index's predicate
+ * or as the index's order.
  */
 static bool
 path_steered(GuardContext *g, Path *path)
@@ -553,11 +577,13 @@ path_steered(GuardContext *g, Path *path)
 			{
 				IndexPath  *ipath = (IndexPath *) path;
 
-				if (index_predicate_guarded(g, ipath->indexinfo))
-					return true;
 				foreach(lc, ipath->indexclauses)
 					if (guarded_clause(g, lfirst_node(IndexClause, lc)->rinfo))
 						return true;
+				if (own_organisation_scan(g, ipath))
+					return false;
+				if (index_predicate_guarded(g, ipath->indexinfo))
+					return true;
 				if (ipath->indexorderbys != NIL &&
 					expr_guarded(g, (Node *) ipath->indexorderbys))
 					return true;
@@ -663,22 +689,11 @@ guard_relation(GuardContext *g)
 		if (guarded_clause(g, lfirst_node(RestrictInfo, lc)))
 			changed |= mark_not_leakproof(lfirst_node(RestrictInfo, lc));
 
-	/* 2. No partial index whose predicate a guarded clause may have proved. */
-	foreach(lc, rel->indexlist)
-	{
-		IndexOptInfo *index = lfirst(lc);
-
-		if (index->predOK && index_predicate_guarded(g, index))
-		{
-			index->predOK = false;
-			changed = true;
-		}
-	}
-
 	/*
-	 * 3. Drop the paths built before: guarded index conditions (base, join
+	 * 2. Drop the paths built before: guarded index conditions (base, join
 	 * or equivalence-class clauses of parameterized paths), bitmap and TID
-	 * conditions, such partial indexes, guarded orderings.  Then build the
+	 * conditions, partial indexes whose predicate names a guarded column
+	 * (a guarded clause may have proved it), guarded orderings.  Then build the
 	 * index paths again, now from the clauses that may steer (a path using
 	 * both kinds comes back with the safe ones only), and drop what
 	 * equivalence classes derive again.
@@ -695,7 +710,7 @@ guard_relation(GuardContext *g)
 		ensure_plain_path(g->root, rel);
 
 	/*
-	 * 4. Every user clause left in a scan's filter runs after the policies,
+	 * 3. Every user clause left in a scan's filter runs after the policies,
 	 * guarded or not: otherwise whether the policies run for an invisible
 	 * row (and what that costs) would say whether it matches.  Done after
 	 * the paths are built, so that open clauses already chosen as index

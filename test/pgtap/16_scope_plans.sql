@@ -14,7 +14,7 @@
 -- enable_seqscan is off throughout: on a handful of rows the planner would
 -- otherwise read every table whole, and a plan shape proves nothing then.
 BEGIN;
-SELECT plan(49);
+SELECT plan(51);
 
 SELECT is((SELECT setting || ' ' || context FROM pg_catalog.pg_settings WHERE name = 'safeguard.scope_guard'),
           'on superuser', 'safeguard.scope_guard is on by default and only a superuser changes it');
@@ -144,6 +144,7 @@ INSERT INTO public.t16_queries VALUES
     ('order', 'SELECT id FROM safeguard.concern ORDER BY la_id LIMIT 1'),
     ('id', format($$SELECT count(*) FROM safeguard.concern WHERE id = %s AND logged_at = '2025-06-02 08:20+00'$$, :cb2)),
     ('own_la', 'SELECT count(*) FROM safeguard.concern WHERE la_id = safeguard.current_organisation()'),
+    ('own_case', $$SELECT count(*) FROM safeguard.safeguarding_case WHERE la_id = safeguard.current_organisation() AND adult_key = 'nhs:6541237891' AND state = 'open'$$),
     ('prepared', 'EXECUTE t16_count');
 CREATE FUNCTION public.t16_q(n text) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT q FROM public.t16_queries WHERE name = n
@@ -267,6 +268,12 @@ SELECT ok('deadline_open' = ANY (public.t16_indexes('SELECT * FROM safeguard.my_
 SELECT alike(public.t16_conds(public.t16_q('own_la')),
              '%la_id = safeguard.current_organisation()%',
              'an authority''s officer''s own concerns by la_id = current_organisation(): an index condition');
+SELECT ok('safeguarding_case_open_adult' = ANY (public.t16_indexes(public.t16_q('own_case')))
+          AND '(la_id = safeguard.current_organisation())' = ANY (public.t16_index_conds(public.t16_q('own_case')))
+          AND array_to_string(public.t16_index_conds(public.t16_q('own_case')), ' ') NOT LIKE '%adult_key%',
+          'an officer''s own open case by adult key: the partial index on (la_id, adult_key), bounded by its own organisation only');
+SELECT ok(public.t16_policy_first(public.t16_q('own_case'), 'safeguarding_case', 'adult_key'),
+          'and the adult key is compared after the policy');
 RESET ROLE;
 SET ROLE t16_reader_a;
 SELECT unalike(public.t16_conds(public.t16_q('own_la')), '%la_id%',
