@@ -95,6 +95,9 @@ extern void sg_require_admin_for(int64 org_id, const char *action);
 /* Raises 42501 unless the caller is a superuser or an administrator of the regulator. */
 extern void sg_require_national_admin(const char *action);
 
+/* Returns true when the actor oversees every local authority's casework (the regulator's staff). */
+extern bool sg_actor_sees_every_la(const SgActor *a);
+
 /* Returns true when the actor may see casework of the local authority la_id. */
 extern bool sg_actor_may_see_la(const SgActor *a, int64 la_id);
 

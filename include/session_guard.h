@@ -49,4 +49,7 @@ extern uint64 sg_lock_rows_bounded(const char *table, const char *what, const ch
  */
 extern void sg_require_transaction_role(void);
 
+/* As sg_require_transaction_role, without raising: false where it would raise. */
+extern bool sg_transaction_role_ok(void);
+
 #endif							/* SAFEGUARD_SESSION_GUARD_H */

@@ -1014,6 +1014,47 @@ SELECT safeguard.ledger_baseline() WHERE NOT safeguard.restoring();
 
 
 --------------------------------------------------------------------------
+-- Section F: what query plans tell a scoped role about rows it cannot see
+-- (item 6, timing)
+--
+-- Row-level security filters rows, but PostgreSQL lets a leakproof user
+-- predicate (=, <, ... on text, bigint, dates) choose the index that drives
+-- a scan and run before the policies: an authority's officer could time
+-- "count(*) FROM safeguard.concern WHERE la_id = <another authority>" or
+-- "... WHERE adult_nhs_number = '...'" and learn what the policies hide.
+-- The library's planner hooks (src/scope_guard.c) keep predicates on
+-- identifying, free-text and organisation columns from steering the scans
+-- of a role that does not see every row, order every user predicate after
+-- the policies, and estimate those columns without the values their
+-- statistics hold (safeguard.scope_guard, on).  scope_columns() shows the
+-- classification (src/scope_columns.c); a cached plan depends on the
+-- caller's duties, so a change of duties or organisations plans those
+-- tables' queries again.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION safeguard.scope_columns()
+    RETURNS TABLE (table_name text, column_name text, column_class text, guarded boolean)
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_scope_columns';
+COMMENT ON FUNCTION safeguard.scope_columns() IS
+    'Every column of every table under row-level security, with its class (open, person, free_text, organisation, own_organisation, own_local_authority, own_provider) and whether it is guarded: for a role that does not see every row, a predicate on a guarded column never chooses an index and runs after the policies, and the column is estimated without the values its statistics hold (most common values, histogram); only "column = safeguard.current_organisation()" on an own_* column still chooses an index, for a role the policy shows its own organisation''s rows.';
+REVOKE ALL ON FUNCTION safeguard.scope_columns() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.scope_columns() TO PUBLIC;
+
+CREATE FUNCTION safeguard.scope_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_scope_changed';
+COMMENT ON FUNCTION safeguard.scope_changed() IS
+    'Trigger: after duties or organisations change, every cached plan over a table under row-level security is planned again (the plans a scoped role may use depend on its duties).';
+REVOKE ALL ON FUNCTION safeguard.scope_changed() FROM PUBLIC;
+CREATE TRIGGER scope_changed AFTER INSERT OR UPDATE OR DELETE ON safeguard.duty_grant
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
+CREATE TRIGGER scope_changed AFTER INSERT OR UPDATE OR DELETE ON safeguard.organisation
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
+
+-- (end of section F)
+
+
+
+--------------------------------------------------------------------------
 -- Section Z: every table added in 1.4 follows safeguard's conventions:
 -- owned by safeguard_owner, TRUNCATE refused, ids assigned by
 -- assign_identity (Section C), every trigger fires ALWAYS

@@ -684,12 +684,22 @@ sg_may_see_la(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(sg_actor_may_see_la(sg_current_actor(), PG_GETARG_INT64(0)));
 }
 
+/*
+ * Returns true when the actor oversees every local authority's casework:
+ * the regulator's contact centre, inspectors and administrators.
+ */
+bool
+sg_actor_sees_every_la(const SgActor *a)
+{
+	return (a->duties & REGULATOR_CASEWORK_DUTIES) && a->org_kind == SG_ORG_REGULATOR;
+}
+
 /* Returns true when the actor may see casework of the local authority la_id. */
 bool
 sg_actor_may_see_la(const SgActor *a, int64 la_id)
 {
 	/* the regulator's staff, its administrators included, oversee every authority */
-	if ((a->duties & REGULATOR_CASEWORK_DUTIES) && a->org_kind == SG_ORG_REGULATOR)
+	if (sg_actor_sees_every_la(a))
 		return true;
 	/* an authority's own staff and administrators, that authority only */
 	if ((a->duties & (LA_CASEWORK_DUTIES | SG_DUTY_BIT(SG_DUTY_ADMIN))) &&

@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "scope_guard.h"
 #include "session_guard.h"
 #include "utils/guc.h"
 #include "worker.h"
@@ -28,6 +29,9 @@ _PG_init(void)
 
 	/* Locks, waits, EXPLAIN and pool logins: hooks, safeguard.lock_wait_timeout. */
 	sg_session_guard_init();
+
+	/* What plans may tell a scoped role: planner hooks, safeguard.scope_guard. */
+	sg_scope_guard_init();
 
 	/*
 	 * Last, after every setting is defined: reserving the prefix turns a

@@ -1071,21 +1071,35 @@ role_setting(void)
 	return role;
 }
 
-/* Raises SG803 unless a pool login acts through a role set for this transaction. */
-void
-sg_require_transaction_role(void)
+/*
+ * Returns true unless the session's login is a declared pool login acting
+ * without a role set for this transaction (what SG803 refuses).
+ */
+bool
+sg_transaction_role_ok(void)
 {
 	Oid			login = GetSessionUserId();
 	GucStack   *stack;
 	Oid			role;
 
 	if (!is_pool_login(login))
-		return;
+		return true;
 	stack = role_setting()->stack;
 	role = GetCurrentRoleId();
-	if (stack != NULL && (stack->state == GUC_LOCAL || stack->state == GUC_SET_LOCAL) &&
-		OidIsValid(role) && role != login)
+	return stack != NULL && (stack->state == GUC_LOCAL || stack->state == GUC_SET_LOCAL) &&
+		OidIsValid(role) && role != login;
+}
+
+/* Raises SG803 unless a pool login acts through a role set for this transaction. */
+void
+sg_require_transaction_role(void)
+{
+	Oid			login = GetSessionUserId();
+	Oid			role;
+
+	if (sg_transaction_role_ok())
 		return;
+	role = GetCurrentRoleId();
 	ereport(ERROR,
 			(errcode(ERRCODE_SG_POOL_ROLE_NOT_LOCAL),
 			 errmsg("pool login \"%s\" acts only through a role set for the transaction",

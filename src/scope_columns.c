@@ -1,0 +1,420 @@
+/*
+ * scope_columns.c
+ *		The classification of every column of safeguard's tables under
+ *		row-level security: which columns a scoped role's predicate may use
+ *		to steer how the table is read, and which it may not.
+ *
+ * Why it exists.  A role that sees only its own authority's rows (a
+ * "scoped" role: see scope_guard.c) must learn nothing about the rows it
+ * cannot see.  PostgreSQL lets a leakproof user predicate (texteq, int8eq)
+ * choose the index that drives a scan, and run before the row-level
+ * security policy: then the time a query takes grows with the number of
+ * invisible rows matching the predicate.  scope_guard.c stops that for
+ * predicates on the guarded columns listed here.
+ *
+ * The classes, and why each is or is not guarded:
+ *	- open: the row's own surrogate id and references to other casework
+ *	  rows by id, states, kinds, flags, workflow instants and amounts.  A
+ *	  predicate on them may still drive an index scan.  What that can tell
+ *	  about invisible rows: that an id exists (the identity sequences give
+ *	  that away: every role that creates a row sees how far they have gone),
+ *	  how many rows nationally refer to an id, are in a state, or fall in a
+ *	  time window: national volumes, not who, and not which authority.
+ *	  Equality on a primary key (id = const) therefore stays fast.
+ *	- person: identifies or describes a person: the adult (NHS number,
+ *	  name, dates of birth and death, the adult key and pseudonym, and the
+ *	  quasi-identifiers gender, ethnicity, age band, primary support
+ *	  reason), the referrer, named contacts, and staff (every regrole
+ *	  column: who logged, decided, sent, approved ...).
+ *	- free_text: typed text (descriptions, rationales, reasons, findings,
+ *	  references, notes): it can hold a name or an NHS number.
+ *	- organisation: names an organisation (la_id, provider and location
+ *	  ids, *_org_id, the division and team derived from it): a predicate
+ *	  on it counts another organisation's rows.
+ *	- own_organisation, own_la, own_provider: an organisation column whose
+ *	  table's policy shows the rows of the caller's own organisation (an
+ *	  arm "col = current_organisation()", may_see_la(col) for an
+ *	  authority's staff, acts_for_provider(col) for a provider's staff).
+ *	  Guarded like organisation, except that exactly
+ *	  "col = safeguard.current_organisation()" may still drive an index
+ *	  scan when the caller is one the policy shows those rows to: it selects
+ *	  only rows the caller may see anyway (safeguard.my_deadlines).
+ *	- unlisted: a column this table does not name (one added later) is
+ *	  guarded until it is classified; pgTAP 16 fails until it is.
+ *
+ * Guarded columns cost only speed, and only for scoped roles: no index on
+ * them drives their scans, and the planner estimates them without the values
+ * their statistics hold.  Every column of every table is listed, so that a review
+ * reads one table.
+ */
+#include "scope_columns.h"
+
+#include <string.h>
+
+#define O SG_COL_OPEN
+#define P SG_COL_PERSON
+#define T SG_COL_FREE_TEXT
+#define G SG_COL_ORGANISATION
+#define OWN SG_COL_OWN_ORGANISATION
+#define LA SG_COL_OWN_LA
+#define PROV SG_COL_OWN_PROVIDER
+
+/* Every column of every table under row-level security, table by table. */
+const SgScopeColumn sg_scope_classification[] = {
+	/* concern: the adult and the referrer are named here */
+	{"concern", "id", O},
+	{"concern", "received_at", O},	/* national volume per time window only */
+	{"concern", "channel", O},
+	{"concern", "source", O},
+	{"concern", "referrer_anonymous", O},
+	{"concern", "referrer_name", P},
+	{"concern", "referrer_phone", P},
+	{"concern", "referrer_email", P},
+	{"concern", "referrer_address", P},
+	{"concern", "adult_nhs_number", P},
+	{"concern", "adult_name", P},
+	{"concern", "adult_date_of_birth", P},
+	{"concern", "adult_date_of_death", P},
+	{"concern", "adult_gender", P},	/* quasi-identifiers: with an authority */
+	{"concern", "adult_ethnicity", P},	/* and a date they single a person out */
+	{"concern", "adult_primary_support_reason", P},
+	{"concern", "provider_location_id", G},
+	{"concern", "la_id", LA},
+	{"concern", "risk_types", O},
+	{"concern", "risk_location", O},
+	{"concern", "source_of_risk", O},
+	{"concern", "immediate_risk", O},
+	{"concern", "description", T},
+	{"concern", "case_id", O},
+	{"concern", "joined_open_case", O},
+	{"concern", "logged_by", P},
+	{"concern", "logged_org_id", G},
+	{"concern", "logged_at", O},
+	{"concern", "adult_age_band", P},
+	{"concern", "adult_identified_by", O},	/* how: nhs_number, name_and_dob, ... */
+	{"concern", "referrer_identified", O},
+
+	/* safeguarding_case: adult_key is the NHS number (or name and birth date) */
+	{"safeguarding_case", "id", O},
+	{"safeguarding_case", "la_id", LA},
+	{"safeguarding_case", "adult_key", P},
+	{"safeguarding_case", "provider_location_id", G},
+	{"safeguarding_case", "state", O},
+	{"safeguarding_case", "opened_at", O},
+	{"safeguarding_case", "closed_at", O},
+	{"safeguarding_case", "adult_pseudonym", P},	/* stable per adult: links rows */
+
+	/* triage */
+	{"triage", "concern_id", O},
+	{"triage", "decision", O},
+	{"triage", "rationale", T},
+	{"triage", "care_and_support_needs", O},
+	{"triage", "abuse_or_neglect", O},
+	{"triage", "unable_to_protect_self", O},
+	{"triage", "la_id", LA},
+	{"triage", "case_id", O},
+	{"triage", "decided_by", P},
+	{"triage", "decided_org_id", G},
+	{"triage", "decided_duty", O},
+	{"triage", "decided_at", O},
+	{"triage", "decided_team", G},	/* a team of the deciding organisation */
+	{"triage", "rationale_recorded", O},
+
+	/* referral */
+	{"referral", "id", O},
+	{"referral", "concern_id", O},
+	{"referral", "case_id", O},
+	{"referral", "la_id", LA},
+	{"referral", "state", O},
+	{"referral", "immediate_risk", O},
+	{"referral", "created_at", O},
+	{"referral", "created_by", P},
+	{"referral", "sent_at", O},
+	{"referral", "sent_method", O},
+	{"referral", "la_contact", P},	/* a named person at the authority */
+	{"referral", "sent_by", P},
+	{"referral", "sent_org_id", G},
+	{"referral", "sent_recorded_at", O},
+	{"referral", "acknowledged_at", O},
+	{"referral", "la_reference", T},	/* the authority's own case reference */
+	{"referral", "acknowledged_by", P},
+	{"referral", "acknowledged_org_id", G},
+	{"referral", "la_decision", O},
+	{"referral", "la_decision_rationale", T},
+	{"referral", "decided_by", P},
+	{"referral", "decided_org_id", G},
+	{"referral", "decided_at", O},
+	{"referral", "action_result", O},
+	{"referral", "risk_outcome", O},
+	{"referral", "harm_from_delay", O},
+	{"referral", "outcome_by", P},
+	{"referral", "outcome_org_id", G},
+	{"referral", "outcome_at", O},
+	{"referral", "feedback_at", O},
+	{"referral", "feedback_method", O},
+	{"referral", "feedback_waived_reason", T},
+	{"referral", "closed_by", P},
+	{"referral", "closed_org_id", G},
+	{"referral", "closed_at", O},
+	{"referral", "withdrawal_rationale", T},
+	{"referral", "withdrawn_by", P},
+	{"referral", "withdrawn_org_id", G},
+	{"referral", "withdrawn_at", O},
+	{"referral", "lacked_capacity", O},
+	{"referral", "advocate_supported", O},
+	{"referral", "msp_asked", O},
+	{"referral", "msp_achieved", O},
+	{"referral", "allocated_to", P},
+	{"referral", "allocated_by", P},
+	{"referral", "allocated_at", O},
+	{"referral", "decision_rationale_recorded", O},
+	{"referral", "withdrawal_rationale_recorded", O},
+
+	/* deadline: the policy shows "organisation_id = current_organisation()" */
+	{"deadline", "id", O},
+	{"deadline", "kind", O},
+	{"deadline", "subject_table", O},
+	{"deadline", "subject_id", O},
+	{"deadline", "case_id", O},
+	{"deadline", "organisation_id", OWN},
+	{"deadline", "policy_id", O},
+	{"deadline", "anchor_at", O},
+	{"deadline", "division", G},	/* the organisation's nation */
+	{"deadline", "amount", O},
+	{"deadline", "status", O},
+	{"deadline", "closed_at", O},
+	{"deadline", "due_at_close", O},
+	{"deadline", "paused_at", O},
+	{"deadline", "extended_by", O},
+	{"deadline", "extension_reason", T},
+	{"deadline", "extension_approver", P},
+
+	/* deadline_alert */
+	{"deadline_alert", "deadline_id", O},
+	{"deadline_alert", "rung", O},
+	{"deadline_alert", "case_id", O},
+	{"deadline_alert", "organisation_id", OWN},
+	{"deadline_alert", "kind", O},
+	{"deadline_alert", "subject_table", O},
+	{"deadline_alert", "subject_id", O},
+	{"deadline_alert", "due_at", O},
+	{"deadline_alert", "fire_at", O},
+	{"deadline_alert", "fired_at", O},
+	{"deadline_alert", "contact_name", P},	/* the organisation's senior contact */
+	{"deadline_alert", "contact_email", P},
+
+	/* deadline_pause */
+	{"deadline_pause", "id", O},
+	{"deadline_pause", "deadline_id", O},
+	{"deadline_pause", "organisation_id", OWN},
+	{"deadline_pause", "case_id", O},
+	{"deadline_pause", "paused_at", O},
+	{"deadline_pause", "paused_by", P},
+	{"deadline_pause", "reason", T},
+	{"deadline_pause", "resumed_at", O},
+	{"deadline_pause", "resumed_by", P},
+	{"deadline_pause", "remaining", O},	/* an amount, as text */
+
+	/* deadline_extension_approval */
+	{"deadline_extension_approval", "id", O},
+	{"deadline_extension_approval", "deadline_id", O},
+	{"deadline_extension_approval", "organisation_id", OWN},
+	{"deadline_extension_approval", "case_id", O},
+	{"deadline_extension_approval", "approver", P},
+	{"deadline_extension_approval", "approver_duty", O},
+	{"deadline_extension_approval", "amount", O},
+	{"deadline_extension_approval", "reason", T},
+	{"deadline_extension_approval", "approved_at", O},
+	{"deadline_extension_approval", "used_at", O},
+
+	/* provider_enquiry: the provider is named, its lead authority shows it */
+	{"provider_enquiry", "id", O},
+	{"provider_enquiry", "provider_id", G},	/* the policy does not show own provider */
+	{"provider_enquiry", "la_id", LA},
+	{"provider_enquiry", "stage", O},
+	{"provider_enquiry", "raised_by_regulator", O},
+	{"provider_enquiry", "proposed_by", P},
+	{"provider_enquiry", "proposed_org_id", G},
+	{"provider_enquiry", "proposed_at", O},
+	{"provider_enquiry", "risk_level", O},
+	{"provider_enquiry", "risk_actions", T},
+	{"provider_enquiry", "decision_rationale", T},
+	{"provider_enquiry", "override_rationale", T},
+	{"provider_enquiry", "alternative_action", T},
+	{"provider_enquiry", "decided_by", P},
+	{"provider_enquiry", "decided_org_id", G},
+	{"provider_enquiry", "decided_at", O},
+	{"provider_enquiry", "cqc_advised_at", O},
+	{"provider_enquiry", "cqc_advised_method", O},
+	{"provider_enquiry", "provider_informed_at", O},
+	{"provider_enquiry", "provider_informed_method", O},
+	{"provider_enquiry", "meeting_required", O},
+	{"provider_enquiry", "monitoring_started_at", O},
+	{"provider_enquiry", "qa_strategy", T},
+	{"provider_enquiry", "qa_started_at", O},
+	{"provider_enquiry", "qa_outcome", O},
+	{"provider_enquiry", "qa_completed_at", O},
+	{"provider_enquiry", "lessons_learnt", T},
+	{"provider_enquiry", "sab_report_at", O},
+	{"provider_enquiry", "sab_report_reference", T},
+	{"provider_enquiry", "closed_by", P},
+	{"provider_enquiry", "closed_org_id", G},
+	{"provider_enquiry", "closed_at", O},
+
+	/* the enquiry's records: visible with their enquiry */
+	{"enquiry_location", "enquiry_id", O},
+	{"enquiry_location", "location_id", G},
+	{"enquiry_location", "added_by", P},
+	{"enquiry_location", "added_at", O},
+
+	{"enquiry_criterion", "enquiry_id", O},
+	{"enquiry_criterion", "criterion", O},
+	{"enquiry_criterion", "met", O},
+	{"enquiry_criterion", "evidence", T},
+	{"enquiry_criterion", "recorded_by", P},
+	{"enquiry_criterion", "recorded_at", O},
+
+	{"enquiry_appointment", "id", O},
+	{"enquiry_appointment", "enquiry_id", O},
+	{"enquiry_appointment", "role", P},
+	{"enquiry_appointment", "duty", O},
+	{"enquiry_appointment", "appointed_by", P},
+	{"enquiry_appointment", "appointed_at", O},
+
+	{"enquiry_meeting", "id", O},
+	{"enquiry_meeting", "enquiry_id", O},
+	{"enquiry_meeting", "kind", O},
+	{"enquiry_meeting", "held_at", O},
+	{"enquiry_meeting", "agenda_covered", T},
+	{"enquiry_meeting", "decisions", T},
+	{"enquiry_meeting", "fact_finding_working_days", O},
+	{"enquiry_meeting", "recorded_by", P},
+	{"enquiry_meeting", "recorded_org_id", G},
+	{"enquiry_meeting", "recorded_at", O},
+
+	/* meeting_attendee: visible with its meeting, not by organisation */
+	{"meeting_attendee", "meeting_id", O},
+	{"meeting_attendee", "organisation_id", G},
+	{"meeting_attendee", "role_title", P},
+	{"meeting_attendee", "attendee_name", P},
+
+	{"enquiry_finding", "id", O},
+	{"enquiry_finding", "enquiry_id", O},
+	{"enquiry_finding", "concern_id", O},
+	{"enquiry_finding", "finding", T},
+	{"enquiry_finding", "recorded_by", P},
+	{"enquiry_finding", "recorded_at", O},
+
+	{"qa_activity", "id", O},
+	{"qa_activity", "enquiry_id", O},
+	{"qa_activity", "activity", T},
+	{"qa_activity", "carried_out_at", O},
+	{"qa_activity", "recorded_by", P},
+	{"qa_activity", "recorded_at", O},
+
+	{"enquiry_notification", "id", O},
+	{"enquiry_notification", "enquiry_id", O},
+	{"enquiry_notification", "recipient", O},
+	{"enquiry_notification", "sent_on", O},
+	{"enquiry_notification", "method", O},
+	{"enquiry_notification", "reference", T},
+	{"enquiry_notification", "recorded_by", P},
+	{"enquiry_notification", "recorded_at", O},
+
+	/* commissioning_decision: the policy shows the funder its own decisions */
+	{"commissioning_decision", "id", O},
+	{"commissioning_decision", "enquiry_id", O},
+	{"commissioning_decision", "meeting_id", O},
+	{"commissioning_decision", "funding_authority_id", OWN},
+	{"commissioning_decision", "action", O},
+	{"commissioning_decision", "rationale", T},
+	{"commissioning_decision", "decided_by", P},
+	{"commissioning_decision", "decided_org_id", G},
+	{"commissioning_decision", "decided_at", O},
+
+	/* improvement_plan, plan_item: the provider's own, and the lead authority's */
+	{"improvement_plan", "id", O},
+	{"improvement_plan", "enquiry_id", O},
+	{"improvement_plan", "provider_id", PROV},
+	{"improvement_plan", "la_id", LA},
+	{"improvement_plan", "summary", T},
+	{"improvement_plan", "issued_by", P},
+	{"improvement_plan", "issued_org_id", G},
+	{"improvement_plan", "issued_at", O},
+	{"improvement_plan", "provider_response", T},
+	{"improvement_plan", "responded_by", P},
+	{"improvement_plan", "responded_org_id", G},
+	{"improvement_plan", "responded_at", O},
+
+	{"plan_item", "id", O},
+	{"plan_item", "plan_id", O},
+	{"plan_item", "provider_id", PROV},
+	{"plan_item", "la_id", LA},
+	{"plan_item", "description", T},
+	{"plan_item", "owner", P},	/* a named person or post */
+	{"plan_item", "due_date", O},
+	{"plan_item", "status", O},
+	{"plan_item", "progress_note", T},
+	{"plan_item", "serious_delay", O},
+	{"plan_item", "referral_id", O},
+	{"plan_item", "updated_by", P},
+	{"plan_item", "updated_at", O},
+};
+
+#undef O
+#undef P
+#undef T
+#undef G
+#undef OWN
+#undef LA
+#undef PROV
+
+const int	sg_scope_ncolumns = sizeof(sg_scope_classification) / sizeof(sg_scope_classification[0]);
+
+static const char *const class_names[SG_NCOLCLASSES] = {
+	[SG_COL_OPEN] = "open",
+	[SG_COL_PERSON] = "person",
+	[SG_COL_FREE_TEXT] = "free_text",
+	[SG_COL_ORGANISATION] = "organisation",
+	[SG_COL_OWN_ORGANISATION] = "own_organisation",
+	[SG_COL_OWN_LA] = "own_local_authority",
+	[SG_COL_OWN_PROVIDER] = "own_provider",
+	[SG_COL_UNLISTED] = "unlisted",
+};
+
+/* Returns true when the table has entries in the classification. */
+bool
+sg_scope_table_listed(const char *table)
+{
+	for (int i = 0; i < sg_scope_ncolumns; i++)
+		if (strcmp(sg_scope_classification[i].table, table) == 0)
+			return true;
+	return false;
+}
+
+/* Returns a column's class; SG_COL_UNLISTED when the table lists no such column. */
+SgColumnClass
+sg_scope_column_class(const char *table, const char *column)
+{
+	for (int i = 0; i < sg_scope_ncolumns; i++)
+		if (strcmp(sg_scope_classification[i].table, table) == 0 &&
+			strcmp(sg_scope_classification[i].column, column) == 0)
+			return sg_scope_classification[i].cls;
+	return SG_COL_UNLISTED;
+}
+
+/* Returns true for every class but open: such predicates never steer a scoped scan. */
+bool
+sg_scope_class_guarded(SgColumnClass cls)
+{
+	return cls != SG_COL_OPEN;
+}
+
+/* Returns the class's name, as safeguard.scope_columns() shows it. */
+const char *
+sg_scope_class_name(SgColumnClass cls)
+{
+	if ((int) cls < 0 || cls >= SG_NCOLCLASSES)
+		return "?";
+	return class_names[cls];
+}
