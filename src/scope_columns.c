@@ -215,6 +215,49 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"deadline_pause", "resumed_by", P},
 	{"deadline_pause", "remaining", O},	/* an amount, as text */
 
+	/* duty_grant: who works where (read by administrators and auditors) */
+	{"duty_grant", "id", O},
+	{"duty_grant", "role", P},
+	{"duty_grant", "duty", O},
+	{"duty_grant", "organisation_id", G},	/* the policy is the oversight duties', not an own-organisation arm */
+	{"duty_grant", "granted_at", O},
+	{"duty_grant", "granted_by", P},
+	{"duty_grant", "revoked_at", O},
+	{"duty_grant", "revoked_by", P},
+	{"duty_grant", "team", G},
+
+	/* audit_event: every change, with its values (read by administrators and auditors) */
+	{"audit_event", "id", O},
+	{"audit_event", "recorded_at", O},
+	{"audit_event", "business_time", O},
+	{"audit_event", "txid", O},
+	{"audit_event", "login_role", P},
+	{"audit_event", "acting_role", P},
+	{"audit_event", "organisation_id", G},
+	{"audit_event", "duty", O},
+	{"audit_event", "table_name", O},
+	{"audit_event", "row_key", O},	/* a row's id: what the journeys look up */
+	{"audit_event", "case_id", O},
+	{"audit_event", "action", O},
+	{"audit_event", "from_state", O},
+	{"audit_event", "to_state", O},
+	{"audit_event", "changes", T},	/* every value a change wrote */
+	{"audit_event", "application_name", T},
+	{"audit_event", "client_addr", P},
+	{"audit_event", "chain_key", O},
+	{"audit_event", "chain_seq", O},
+	{"audit_event", "prev_hash", O},
+	{"audit_event", "row_hash", O},
+
+	/* outbox: notifications, with the named contact in the payload (read by administrators) */
+	{"outbox", "id", O},
+	{"outbox", "channel", O},
+	{"outbox", "payload", T},
+	{"outbox", "created_at", O},
+	{"outbox", "delivered_at", O},
+	{"outbox", "delivered_by", P},
+	{"outbox", "organisation_id", OWN},	/* may_consume_outbox shows an administrator its own organisation's rows */
+
 	/* deadline_extension_approval */
 	{"deadline_extension_approval", "id", O},
 	{"deadline_extension_approval", "deadline_id", O},
