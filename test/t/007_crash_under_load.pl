@@ -121,13 +121,15 @@ sub client_script
 	$s .= "SELECT current_setting('synchronous_commit') AS sc \\gset\n\\echo SYNC :sc\n";
 	for my $i (1 .. $cases)
 	{
-		my $la = 1 + ($k + $i) % 2;
+		my $person = $i % 4 == 0 ? 1 + ($i / 4) % $shared_adults : $k * 100000 + $i;
+		# a shared adult lives in one authority, so the clients meet on its cases
+		# (a case belongs to one authority since 1.4)
+		my $la = $i % 4 == 0 ? 1 + $person % 2 : 1 + ($k + $i) % 2;
 		my $officer = "t07_la$la";
 		# a seventh of the concerns are the local authority's own, triaged there
 		my $own = $i % 7 == 0;
 		my $logger = $own ? $officer : $i % 2 ? 't07_cc' : 't07_insp';
 		my $triager = $own ? $officer : 't07_insp';
-		my $person = $i % 4 == 0 ? 1 + ($i / 4) % $shared_adults : $k * 100000 + $i;
 		my $nhs = nhs_number($person);
 		my $refer = !$own && $i % 5 != 0;
 		my $decision = $i % 3 == 0 ? 'other_enquiry' : 'section_42_enquiry';
