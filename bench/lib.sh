@@ -57,6 +57,9 @@
 #   bench_ratio A B             A/B to 2 decimals
 #   bench_verdict RATIO OP LIMIT   "met" or "missed" (OP is <= or >=)
 #   bench_header                the results table's header (markdown)
+#   bench_flush_time            the disk's flush time now: pg_test_fsync's fdatasync of one 8kB
+#                               write, 1 s, in the server's data directory when it is ours
+#                               (else BENCH_WORK); prints e.g. "0.109 ms (fdatasync, 9176/s)"
 #   bench_row WORKLOAD CLIENTS SYNC COMPARATOR MEDIAN RATIO TARGET MET
 #                               one row of the results table (markdown); "-" for empty cells
 #
@@ -310,6 +313,22 @@ bench_verdict() {
 		ok = (op == "<=") ? (r + 0 <= t + 0) : (r + 0 >= t + 0)
 		print ok ? "met" : "missed"
 	}'
+}
+
+# Prints the disk's flush time (see the list above); "unknown" when pg_test_fsync is missing.
+bench_flush_time() {
+	local bin dir out line
+	bin=$(dirname "$PGBENCH")/pg_test_fsync
+	[[ -x "$bin" ]] || bin=/usr/lib/postgresql/15/bin/pg_test_fsync
+	[[ -x "$bin" ]] || { echo unknown; return 0; }
+	dir=$(bench_admin_psql -At -c 'SHOW data_directory' 2>/dev/null || true)
+	[[ -n "$dir" && -w "$dir" ]] || dir=$BENCH_WORK
+	out=$("$bin" -s 1 -f "$dir/safeguard_bench_fsync.tmp" 2>/dev/null || true)
+	rm -f "$dir/safeguard_bench_fsync.tmp"
+	line=$(grep -m1 '^ *fdatasync ' <<<"$out" || true)
+	awk '{ for (i = 1; i <= NF; i++) if ($i == "ops/sec") ops = $(i - 1)
+	       if (ops + 0 > 0) printf "%.3f ms (fdatasync of one 8kB write, %d/s)\n", 1000 / ops, ops
+	       else print "unknown" }' <<<"${line:-x}"
 }
 
 # Prints the header of the results table.
