@@ -81,6 +81,7 @@ my %released = (
 	'safeguard--1.0--1.1.sql' => '1376debfe92b6c091413b931edf2f5c3e0a66ef05a2646578736cac6c13bd0ce',
 	'safeguard--1.1--1.2.sql' => '6da0886d9dde87256882f17aede4902ce8e026586d04542c10def1fad449b09e',
 	'safeguard--1.2--1.3.sql' => '3fad5d8d0c20518ba515c2a9f0f69e255a8ce03167a89c0234f28fa6ee9ffc79',
+	'safeguard--1.3--1.4.sql' => 'ddeaf2628cc6c812b142b31d669fb285aac08a331adb5a7cf1e57ff5be05ceb3',
 );
 my $sharedir = $node->config_data('--sharedir');
 foreach my $script (sort keys %released)
