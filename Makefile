@@ -20,10 +20,10 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 PG_CPPFLAGS += -Iinclude
 PG_CFLAGS += -Werror -Wall -Wmissing-prototypes
 
-DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 
 # pg_regress: sql/NN_name.sql against expected/NN_name.out, in reading order.
-REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # Isolation specs: test/specs/*.spec against test/expected/*.out.  scripts/test

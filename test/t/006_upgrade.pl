@@ -86,7 +86,7 @@ my %released = (
 my $sharedir = $node->config_data('--sharedir');
 foreach my $script (sort keys %released)
 {
-	my $in_tree = ($ENV{TESTDIR} // '.') . "/sql/$script";
+	my $in_tree = ($ENV{TESTDIR} // '.') . "/extension/$script";
 	is(sha256_hex(slurp_file($in_tree)), $released{$script}, "released $script is unchanged in the tree");
 	is(sha256_hex(slurp_file("$sharedir/extension/$script")), $released{$script},
 		"released $script is unchanged as installed");
