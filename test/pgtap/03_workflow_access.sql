@@ -94,39 +94,14 @@ SELECT policies_are('safeguard', 'deadline', ARRAY['own_or_overseen', 'reader_sc
 -- Fixture: the regulator, local authorities A and B, a provider with a
 -- location in A, and one role per duty.  The clock is pinned.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2024-03-05 10:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP Regulator', 'TAP03-CQC'),
-    ('local_authority', 'TAP Council A', 'TAP03-LAA'),
-    ('local_authority', 'TAP Council B', 'TAP03-LAB'),
-    ('provider', 'TAP Provider', 'TAP03-PROV');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP03-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'TAP03-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'TAP03-LAB' \gset
-SELECT id AS prov FROM safeguard.organisation WHERE code = 'TAP03-PROV' \gset
-INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
-VALUES ('provider_location', 'TAP Home', 'TAP03-LOC', :prov, :laa);
-SELECT id AS loc FROM safeguard.organisation WHERE code = 'TAP03-LOC' \gset
-
-CREATE ROLE sg03_cc LOGIN;
-CREATE ROLE sg03_insp LOGIN;
-CREATE ROLE sg03_la_a LOGIN;
-CREATE ROLE sg03_la_b LOGIN;
-CREATE ROLE sg03_admin LOGIN;
-CREATE ROLE sg03_prov LOGIN;
-CREATE ROLE sg03_aud LOGIN;
-CREATE ROLE sg03_reader LOGIN;
-CREATE ROLE sg03_nobody LOGIN;
-CREATE ROLE sg03_multi LOGIN;
-SELECT safeguard.grant_duty('sg03_cc', 'contact_centre', :cqc) AS g1,
-       safeguard.grant_duty('sg03_insp', 'inspector', :cqc) AS g2,
-       safeguard.grant_duty('sg03_la_a', 'la_officer', :laa) AS g3,
-       safeguard.grant_duty('sg03_la_b', 'la_officer', :lab) AS g4,
-       safeguard.grant_duty('sg03_admin', 'admin', :cqc) AS g5,
-       safeguard.grant_duty('sg03_prov', 'provider', :prov) AS g6,
-       safeguard.grant_duty('sg03_aud', 'auditor', :cqc) AS g7,
-       safeguard.grant_duty('sg03_reader', 'reader', :cqc) AS g8,
-       safeguard.grant_duty('sg03_multi', 'inspector', :cqc) AS g9,
+\set fixture TAP03
+\set clock '2024-03-05 10:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority prov=provider' ' loc=provider_location/prov/laa'
+\set cast 'sg03_cc=contact_centre@cqc sg03_insp=inspector@cqc sg03_la_a=la_officer@laa'
+\set cast :cast ' sg03_la_b=la_officer@lab sg03_admin=admin@cqc sg03_prov=provider@prov'
+\set cast :cast ' sg03_aud=auditor@cqc sg03_reader=reader@cqc sg03_nobody sg03_multi'
+\ir lib/fixtures.sql
+SELECT safeguard.grant_duty('sg03_multi', 'inspector', :cqc) AS g9,
        safeguard.grant_duty('sg03_multi', 'contact_centre', :cqc) AS g10 \gset
 
 -- Casework in both authorities.

@@ -10,34 +10,13 @@ SELECT plan(198);
 -- Fixture: the regulator, local authorities A and B, a provider with a
 -- location in A, one role per duty.  The clock is pinned at T0.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2024-03-05 10:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP Regulator', 'TAP04-CQC'),
-    ('local_authority', 'TAP Council A', 'TAP04-LAA'),
-    ('local_authority', 'TAP Council B', 'TAP04-LAB'),
-    ('provider', 'TAP Provider', 'TAP04-PROV');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP04-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'TAP04-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'TAP04-LAB' \gset
-SELECT id AS prov FROM safeguard.organisation WHERE code = 'TAP04-PROV' \gset
-INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
-VALUES ('provider_location', 'TAP Home', 'TAP04-LOC', :prov, :laa);
-SELECT id AS loc FROM safeguard.organisation WHERE code = 'TAP04-LOC' \gset
-SELECT id AS shipped_policy FROM safeguard.deadline_policy WHERE shipped \gset
-
-CREATE ROLE sg04_cc LOGIN;
-CREATE ROLE sg04_insp LOGIN;
-CREATE ROLE sg04_la_a LOGIN;
-CREATE ROLE sg04_la_b LOGIN;
-CREATE ROLE sg04_admin LOGIN;
-CREATE ROLE sg04_prov LOGIN;
-CREATE ROLE sg04_spare LOGIN;
-SELECT safeguard.grant_duty('sg04_cc', 'contact_centre', :cqc) AS g1,
-       safeguard.grant_duty('sg04_insp', 'inspector', :cqc) AS g2,
-       safeguard.grant_duty('sg04_la_a', 'la_officer', :laa) AS g3,
-       safeguard.grant_duty('sg04_la_b', 'la_officer', :lab) AS g4,
-       safeguard.grant_duty('sg04_admin', 'admin', :cqc) AS g5,
-       safeguard.grant_duty('sg04_prov', 'provider', :prov) AS g6 \gset
+\set fixture TAP04
+\set clock '2024-03-05 10:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority prov=provider' ' loc=provider_location/prov/laa'
+\set cast 'sg04_cc=contact_centre@cqc sg04_insp=inspector@cqc sg04_la_a=la_officer@laa'
+\set cast :cast ' sg04_la_b=la_officer@lab sg04_admin=admin@cqc sg04_prov=provider@prov sg04_spare'
+\ir lib/fixtures.sql
+SELECT id AS g1 FROM safeguard.duty_grant WHERE role = 'sg04_cc'::regrole \gset
 
 --------------------------------------------------------------------------
 -- SG212 for a kind no policy has a rule for.  Needs the shipped policy

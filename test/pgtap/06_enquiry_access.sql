@@ -111,57 +111,16 @@ SELECT is_empty(format($$SELECT f FROM unnest(%L::text[]) AS f
 -- (a home in A) and B (a home in B), one role per duty.  Clock pinned at T0
 -- (Monday 3 June 2024, 10:00 London).
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2024-06-03 09:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP Regulator', 'TAP06-CQC'),
-    ('local_authority', 'TAP Council A', 'TAP06-LAA'),
-    ('local_authority', 'TAP Council B', 'TAP06-LAB'),
-    ('icb', 'TAP ICB', 'TAP06-ICB'),
-    ('provider', 'TAP Provider A', 'TAP06-PA'),
-    ('provider', 'TAP Provider B', 'TAP06-PB');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP06-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'TAP06-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'TAP06-LAB' \gset
-SELECT id AS icb FROM safeguard.organisation WHERE code = 'TAP06-ICB' \gset
-SELECT id AS pa FROM safeguard.organisation WHERE code = 'TAP06-PA' \gset
-SELECT id AS pb FROM safeguard.organisation WHERE code = 'TAP06-PB' \gset
-INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id) VALUES
-    ('provider_location', 'TAP Home A', 'TAP06-LOCA', :pa, :laa),
-    ('provider_location', 'TAP Home B', 'TAP06-LOCB', :pb, :lab);
-SELECT id AS loca FROM safeguard.organisation WHERE code = 'TAP06-LOCA' \gset
-SELECT id AS locb FROM safeguard.organisation WHERE code = 'TAP06-LOCB' \gset
-SELECT id AS shipped_policy FROM safeguard.deadline_policy WHERE shipped \gset
-
-CREATE ROLE sg06_la_a LOGIN;
-CREATE ROLE sg06_la_b LOGIN;
-CREATE ROLE sg06_sam_a LOGIN;
-CREATE ROLE sg06_sam_b LOGIN;
-CREATE ROLE sg06_eo_a LOGIN;
-CREATE ROLE sg06_eo_a2 LOGIN;
-CREATE ROLE sg06_eo_b LOGIN;
-CREATE ROLE sg06_comm_a LOGIN;
-CREATE ROLE sg06_comm_b LOGIN;
-CREATE ROLE sg06_comm_icb LOGIN;
-CREATE ROLE sg06_insp LOGIN;
-CREATE ROLE sg06_cc LOGIN;
-CREATE ROLE sg06_admin LOGIN;
-CREATE ROLE sg06_prov_a LOGIN;
-CREATE ROLE sg06_prov_b LOGIN;
-SELECT safeguard.grant_duty('sg06_la_a', 'la_officer', :laa) AS g1,
-       safeguard.grant_duty('sg06_la_b', 'la_officer', :lab) AS g2,
-       safeguard.grant_duty('sg06_sam_a', 'sam', :laa) AS g3,
-       safeguard.grant_duty('sg06_sam_b', 'sam', :lab) AS g4,
-       safeguard.grant_duty('sg06_eo_a', 'enquiry_officer', :laa) AS g5,
-       safeguard.grant_duty('sg06_eo_a2', 'enquiry_officer', :laa) AS g6,
-       safeguard.grant_duty('sg06_eo_b', 'enquiry_officer', :lab) AS g7,
-       safeguard.grant_duty('sg06_comm_a', 'commissioner', :laa) AS g8,
-       safeguard.grant_duty('sg06_comm_b', 'commissioner', :lab) AS g9,
-       safeguard.grant_duty('sg06_comm_icb', 'commissioner', :icb) AS g10,
-       safeguard.grant_duty('sg06_insp', 'inspector', :cqc) AS g11,
-       safeguard.grant_duty('sg06_cc', 'contact_centre', :cqc) AS g12,
-       safeguard.grant_duty('sg06_admin', 'admin', :cqc) AS g13,
-       safeguard.grant_duty('sg06_prov_a', 'provider', :pa) AS g14,
-       safeguard.grant_duty('sg06_prov_b', 'provider', :pb) AS g15 \gset
+\set fixture TAP06
+\set clock '2024-06-03 09:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority icb=icb pa=provider pb=provider'
+\set orgs :orgs ' loca=provider_location/pa/laa locb=provider_location/pb/lab'
+\set cast 'sg06_la_a=la_officer@laa sg06_la_b=la_officer@lab sg06_sam_a=sam@laa sg06_sam_b=sam@lab'
+\set cast :cast ' sg06_eo_a=enquiry_officer@laa sg06_eo_a2=enquiry_officer@laa sg06_eo_b=enquiry_officer@lab'
+\set cast :cast ' sg06_comm_a=commissioner@laa sg06_comm_b=commissioner@lab sg06_comm_icb=commissioner@icb'
+\set cast :cast ' sg06_insp=inspector@cqc sg06_cc=contact_centre@cqc sg06_admin=admin@cqc'
+\set cast :cast ' sg06_prov_a=provider@pa sg06_prov_b=provider@pb'
+\ir lib/fixtures.sql
 
 -- Direct grants beyond the duty roles: the guards must refuse all the same.
 GRANT INSERT ON safeguard.commissioning_decision TO sg06_insp, sg06_cc, sg06_admin;

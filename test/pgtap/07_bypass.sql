@@ -120,18 +120,11 @@ CREATE TEMP TABLE sg07_catalog AS SELECT * FROM pg_temp.sg07_catalog_now;
 -- Fixture: a regulator and a local authority, an inspector and the
 -- contact centre; one concern referred and sent.  Then the roles that try.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2024-06-04 10:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP07 Regulator', 'TAP07-CQC'),
-    ('local_authority', 'TAP07 Council', 'TAP07-LA');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP07-CQC' \gset
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP07-LA' \gset
-CREATE ROLE sg07_insp LOGIN;
-CREATE ROLE sg07_cc LOGIN;
-CREATE ROLE sg07_auditor LOGIN;
-SELECT safeguard.grant_duty('sg07_insp', 'inspector', :cqc) AS g1,
-       safeguard.grant_duty('sg07_cc', 'contact_centre', :cqc) AS g2,
-       safeguard.grant_duty('sg07_auditor', 'auditor', :cqc) AS g3 \gset
+\set fixture TAP07
+\set clock '2024-06-04 10:00+00'
+\set orgs 'cqc=regulator la=local_authority'
+\set cast 'sg07_insp=inspector@cqc sg07_cc=contact_centre@cqc sg07_auditor=auditor@cqc'
+\ir lib/fixtures.sql
 SET ROLE sg07_insp;
 SELECT safeguard.log_concern('2024-06-04 09:00+00', 'phone', 'anonymous', 'Left alone all night.',
     '{Neglect and Acts of Omission}', la_id => :la, referrer_anonymous => true) AS concern \gset

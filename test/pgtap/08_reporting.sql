@@ -13,40 +13,14 @@ SELECT plan(214);
 -- readers for A and for the regulator, an administrator, a role with no
 -- duty).  The clock is pinned on Monday 2 June 2025 (SAC year 2025-26).
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2025-06-02 10:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'T08 Regulator', 'T08-CQC'),
-    ('local_authority', 'T08 Council A', 'T08-LAA'),
-    ('local_authority', 'T08 Council B', 'T08-LAB'),
-    ('provider', 'T08 Provider', 'T08-PROV');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'T08-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'T08-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'T08-LAB' \gset
-SELECT id AS prov FROM safeguard.organisation WHERE code = 'T08-PROV' \gset
-
-CREATE ROLE t08_cc LOGIN;
-CREATE ROLE t08_insp LOGIN;
-CREATE ROLE t08_insp_x LOGIN;
-CREATE ROLE t08_admin LOGIN;
-CREATE ROLE t08_la_a LOGIN;
-CREATE ROLE t08_la_a2 LOGIN;
-CREATE ROLE t08_sam_a LOGIN;
-CREATE ROLE t08_writer_a LOGIN;
-CREATE ROLE t08_la_b LOGIN;
-CREATE ROLE t08_reader_a LOGIN;
-CREATE ROLE t08_reader_cqc LOGIN;
-CREATE ROLE t08_blank LOGIN;
-CREATE ROLE t08_nobody LOGIN;
-SELECT safeguard.grant_duty('t08_cc', 'contact_centre', :cqc) AS g1,
-       safeguard.grant_duty('t08_insp', 'inspector', :cqc) AS g2,
-       safeguard.grant_duty('t08_admin', 'admin', :cqc) AS g3,
-       safeguard.grant_duty('t08_la_a', 'la_officer', :laa) AS g4,
-       safeguard.grant_duty('t08_la_a2', 'la_officer', :laa) AS g5,
-       safeguard.grant_duty('t08_sam_a', 'sam', :laa) AS g6,
-       safeguard.grant_duty('t08_writer_a', 'la_officer', :laa) AS g7,
-       safeguard.grant_duty('t08_la_b', 'la_officer', :lab) AS g8,
-       safeguard.grant_duty('t08_reader_a', 'reader', :laa) AS g9,
-       safeguard.grant_duty('t08_reader_cqc', 'reader', :cqc) AS g10 \gset
+\set fixture T08
+\set clock '2025-06-02 10:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority prov=provider'
+\set cast 't08_cc=contact_centre@cqc t08_insp=inspector@cqc t08_insp_x t08_admin=admin@cqc'
+\set cast :cast ' t08_la_a=la_officer@laa t08_la_a2=la_officer@laa t08_sam_a=sam@laa'
+\set cast :cast ' t08_writer_a=la_officer@laa t08_la_b=la_officer@lab t08_reader_a=reader@laa'
+\set cast :cast ' t08_reader_cqc=reader@cqc t08_blank t08_nobody'
+\ir lib/fixtures.sql
 
 --------------------------------------------------------------------------
 -- 1. Teams: grant_duty's fourth argument

@@ -28,30 +28,12 @@ SELECT plan(34);
 -- Fixture: the regulator, a local authority, an administrator, an
 -- inspector; one concern logged, so the shipped policy is in use.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2026-03-03 10:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP09 Regulator', 'TAP09-CQC'),
-    ('local_authority', 'TAP09 Council', 'TAP09-LA');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP09-CQC' \gset
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP09-LA' \gset
-SELECT id AS shipped_policy FROM safeguard.deadline_policy WHERE shipped \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('provider', 'TAP09 Provider', 'TAP09-P');
-SELECT id AS prov FROM safeguard.organisation WHERE code = 'TAP09-P' \gset
-INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
-VALUES ('provider_location', 'TAP09 Home', 'TAP09-H', :prov, :la);
-SELECT id AS home FROM safeguard.organisation WHERE code = 'TAP09-H' \gset
-CREATE ROLE sg09_admin LOGIN;
-CREATE ROLE sg09_insp LOGIN;
-CREATE ROLE sg09_la LOGIN;
-CREATE ROLE sg09_la_admin LOGIN;
-CREATE ROLE sg09_sam LOGIN;
-CREATE ROLE sg09_eo LOGIN;
-SELECT safeguard.grant_duty('sg09_admin', 'admin', :cqc) AS g1,
-       safeguard.grant_duty('sg09_insp', 'inspector', :cqc) AS g2,
-       safeguard.grant_duty('sg09_la', 'la_officer', :la) AS g3,
-       safeguard.grant_duty('sg09_la_admin', 'admin', :la) AS g4,
-       safeguard.grant_duty('sg09_sam', 'sam', :la) AS g5,
-       safeguard.grant_duty('sg09_eo', 'enquiry_officer', :la) AS g6 \gset
+\set fixture TAP09
+\set clock '2026-03-03 10:00+00'
+\set orgs 'cqc=regulator la=local_authority prov=provider home=provider_location/prov/la'
+\set cast 'sg09_admin=admin@cqc sg09_insp=inspector@cqc sg09_la=la_officer@la sg09_la_admin=admin@la'
+\set cast :cast ' sg09_sam=sam@la sg09_eo=enquiry_officer@la'
+\ir lib/fixtures.sql
 
 SET ROLE sg09_insp;
 SELECT safeguard.log_concern('2026-03-03 09:00+00', 'phone', 'anonymous', 'Missed visits.',
@@ -149,7 +131,7 @@ SELECT is((SELECT string_agg(format('%s/%s/%s/%s', division, time_zone, covered_
 SET ROLE sg09_admin;
 SELECT throws_ok($$INSERT INTO safeguard.organisation (kind, name) VALUES (NULL, 'TAP09 No kind')$$,
                  'SG202', NULL, 'sqlsmith''s statement (admin): an organisation without a kind is SG202');
-SELECT throws_ok($$UPDATE safeguard.organisation SET kind = NULL WHERE code = 'TAP09-P'$$,
+SELECT throws_ok($$UPDATE safeguard.organisation SET kind = NULL WHERE code = 'TAP09-PROV'$$,
                  'SG202', NULL, 'an organisation''s kind set to NULL: SG202');
 RESET ROLE;
 SET ROLE sg09_la;

@@ -18,15 +18,11 @@ SET LOCAL TimeZone = 'UTC';
 SELECT safeguard.set_clock('2026-04-20 12:00+00') IS NOT NULL AS pinned \gset
 SELECT safeguard.sweep(2147483647) IS NOT NULL AS drained \gset
 
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP10 Regulator', 'TAP10-CQC');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP10-CQC' \gset
-INSERT INTO safeguard.organisation (kind, name, code, senior_contact_name, senior_contact_email)
-VALUES ('local_authority', 'TAP10 Council', 'TAP10-LA', 'Dana Head', 'dana.head@tap10.example');
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP10-LA' \gset
-CREATE ROLE tap10_inspector;
-CREATE ROLE tap10_admin;
-SELECT safeguard.grant_duty('tap10_inspector', 'inspector', :cqc) IS NOT NULL AS granted \gset
-SELECT safeguard.grant_duty('tap10_admin', 'admin', :cqc) IS NOT NULL AS granted \gset
+\set fixture TAP10
+\set orgs 'cqc=regulator la=local_authority'
+\set contacts '{"la": ["Dana Head", "dana.head@tap10.example"]}'
+\set cast 'tap10_inspector=inspector@cqc tap10_admin=admin@cqc'
+\ir lib/fixtures.sql
 
 -- Six concerns received on Monday 2 March between 09:00 and 09:50; rank 0 (the oldest) is
 -- paused.  Logged in the order of ranks 3, 0, 5, 2, 4, 1.

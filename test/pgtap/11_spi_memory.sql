@@ -19,12 +19,10 @@ SELECT plan(10);
 
 SET LOCAL TimeZone = 'UTC';
 
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('local_authority', 'TAP11 Council', 'TAP11-LA');
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP11-LA' \gset
-CREATE ROLE tap11_officer;
-CREATE ROLE tap11_sam;
-SELECT safeguard.grant_duty('tap11_officer', 'la_officer', :la) IS NOT NULL AS granted \gset
-SELECT safeguard.grant_duty('tap11_sam', 'sam', :la) IS NOT NULL AS granted \gset
+\set fixture TAP11
+\set orgs 'la=local_authority'
+\set cast 'tap11_officer=la_officer@la tap11_sam=sam@la'
+\ir lib/fixtures.sql
 
 SELECT safeguard.set_clock('2026-04-02 10:00+00') IS NOT NULL AS pinned \gset
 SET ROLE tap11_officer;

@@ -113,28 +113,12 @@ SELECT ok((SELECT count(*) FROM safeguard.audit_event WHERE action = 'BASELINE')
 -- Fixture: the regulator, a local authority, a provider and its home; one
 -- role per duty; casework through the workflow.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2024-06-03 09:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP12 Regulator', 'TAP12-CQC'),
-    ('local_authority', 'TAP12 Council', 'TAP12-LA'),
-    ('provider', 'TAP12 Provider', 'TAP12-P');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP12-CQC' \gset
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP12-LA' \gset
-SELECT id AS prov FROM safeguard.organisation WHERE code = 'TAP12-P' \gset
-INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id) VALUES
-    ('provider_location', 'TAP12 Home', 'TAP12-LOC', :prov, :la);
-SELECT id AS loc FROM safeguard.organisation WHERE code = 'TAP12-LOC' \gset
-CREATE ROLE sg12_insp LOGIN;
-CREATE ROLE sg12_cc LOGIN;
-CREATE ROLE sg12_la LOGIN;
-CREATE ROLE sg12_admin LOGIN;
-CREATE ROLE sg12_auditor LOGIN;
-CREATE ROLE sg12_nobody LOGIN;
-SELECT safeguard.grant_duty('sg12_insp', 'inspector', :cqc) AS g1,
-       safeguard.grant_duty('sg12_cc', 'contact_centre', :cqc) AS g2,
-       safeguard.grant_duty('sg12_la', 'la_officer', :la) AS g3,
-       safeguard.grant_duty('sg12_admin', 'admin', :cqc) AS g4,
-       safeguard.grant_duty('sg12_auditor', 'auditor', :cqc) AS g5 \gset
+\set fixture TAP12
+\set clock '2024-06-03 09:00+00'
+\set orgs 'cqc=regulator la=local_authority prov=provider loc=provider_location/prov/la'
+\set cast 'sg12_insp=inspector@cqc sg12_cc=contact_centre@cqc sg12_la=la_officer@la sg12_admin=admin@cqc'
+\set cast :cast ' sg12_auditor=auditor@cqc sg12_nobody'
+\ir lib/fixtures.sql
 
 SET ROLE sg12_insp;
 SELECT safeguard.log_concern('2024-06-03 08:00+00', 'phone', 'relative', 'Bruising on both arms.',

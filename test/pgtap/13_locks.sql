@@ -21,27 +21,14 @@ SELECT is((SELECT context FROM pg_catalog.pg_settings WHERE name = 'safeguard.lo
 -- a role with pg_read_all_data + pg_write_all_data and no duty, views over
 -- safeguard's tables in another schema, casework in both authorities.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2024-03-05 10:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'TAP13 Regulator', 'TAP13-CQC'),
-    ('local_authority', 'TAP13 Council A', 'TAP13-LAA'),
-    ('local_authority', 'TAP13 Council B', 'TAP13-LAB');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP13-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'TAP13-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'TAP13-LAB' \gset
-
-CREATE ROLE sg13_cc LOGIN;
-CREATE ROLE sg13_la_a LOGIN;
-CREATE ROLE sg13_la_b LOGIN;
-CREATE ROLE sg13_admin LOGIN;
-CREATE ROLE sg13_rw LOGIN;
-CREATE ROLE sg13_pool LOGIN;
+\set fixture TAP13
+\set clock '2024-03-05 10:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority'
+\set cast 'sg13_cc=contact_centre@cqc sg13_la_a=la_officer@laa sg13_la_b=la_officer@lab'
+\set cast :cast ' sg13_admin=admin@cqc sg13_rw sg13_pool'
+\ir lib/fixtures.sql
 GRANT pg_read_all_data, pg_write_all_data TO sg13_rw;
 GRANT sg13_la_a, sg13_cc TO sg13_pool;
-SELECT safeguard.grant_duty('sg13_cc', 'contact_centre', :cqc) AS g1,
-       safeguard.grant_duty('sg13_la_a', 'la_officer', :laa) AS g2,
-       safeguard.grant_duty('sg13_la_b', 'la_officer', :lab) AS g3,
-       safeguard.grant_duty('sg13_admin', 'admin', :cqc) AS g4 \gset
 
 CREATE SCHEMA sg13;
 GRANT USAGE ON SCHEMA sg13 TO PUBLIC;

@@ -8,16 +8,12 @@
 BEGIN;
 SELECT plan(41);
 
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP14C Regulator', 'TAP14C-CQC');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP14C-CQC' \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('local_authority', 'TAP14C Council', 'TAP14C-LA');
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP14C-LA' \gset
 CREATE ROLE tap14c_writer LOGIN IN ROLE pg_write_all_data;   -- no duty at all
 CREATE ROLE tap14c_member LOGIN IN ROLE safeguard_admin;     -- the group role, no duty
-CREATE ROLE tap14c_la_admin LOGIN;
-CREATE ROLE tap14c_admin LOGIN;
-SELECT safeguard.grant_duty('tap14c_la_admin', 'admin', :la) IS NOT NULL AS granted \gset
-SELECT safeguard.grant_duty('tap14c_admin', 'admin', :cqc) IS NOT NULL AS granted \gset
+\set fixture TAP14C
+\set orgs 'cqc=regulator la=local_authority'
+\set cast 'tap14c_la_admin=admin@la tap14c_admin=admin@cqc'
+\ir lib/fixtures.sql
 
 SELECT count(*) AS holidays_before FROM safeguard.bank_holiday \gset
 SELECT md5(string_agg(x::text, ',' ORDER BY x.division, x.day)) AS calendar_before

@@ -12,28 +12,14 @@ SELECT plan(26);
 SELECT safeguard.set_clock('2026-04-20 12:00+00') IS NOT NULL AS pinned \gset
 SELECT safeguard.sweep(2147483647) IS NOT NULL AS drained \gset
 
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP14O Regulator', 'TAP14O-CQC');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP14O-CQC' \gset
-INSERT INTO safeguard.organisation (kind, name, code, senior_contact_name, senior_contact_email)
-VALUES ('local_authority', 'TAP14O Council A', 'TAP14O-A', 'Ann Head', 'ann.head@a.example');
-SELECT id AS la_a FROM safeguard.organisation WHERE code = 'TAP14O-A' \gset
-INSERT INTO safeguard.organisation (kind, name, code, senior_contact_name, senior_contact_email)
-VALUES ('local_authority', 'TAP14O Council B', 'TAP14O-B', 'Bob Head', 'bob.head@b.example');
-SELECT id AS la_b FROM safeguard.organisation WHERE code = 'TAP14O-B' \gset
-CREATE ROLE tap14o_inspector;
-CREATE ROLE tap14o_officer_a;
-CREATE ROLE tap14o_officer_b;
-CREATE ROLE tap14o_admin_r;
-CREATE ROLE tap14o_admin_a;
-CREATE ROLE tap14o_admin_b;
 CREATE ROLE tap14o_reader_writer IN ROLE pg_read_all_data, pg_write_all_data;   -- no duty
 CREATE ROLE tap14o_member IN ROLE safeguard_admin;                            -- no duty
-SELECT safeguard.grant_duty('tap14o_inspector', 'inspector', :cqc) IS NOT NULL AS g \gset
-SELECT safeguard.grant_duty('tap14o_officer_a', 'la_officer', :la_a) IS NOT NULL AS g \gset
-SELECT safeguard.grant_duty('tap14o_officer_b', 'la_officer', :la_b) IS NOT NULL AS g \gset
-SELECT safeguard.grant_duty('tap14o_admin_r', 'admin', :cqc) IS NOT NULL AS g \gset
-SELECT safeguard.grant_duty('tap14o_admin_a', 'admin', :la_a) IS NOT NULL AS g \gset
-SELECT safeguard.grant_duty('tap14o_admin_b', 'admin', :la_b) IS NOT NULL AS g \gset
+\set fixture TAP14O
+\set orgs 'cqc=regulator la_a=local_authority la_b=local_authority'
+\set contacts '{"la_a": ["Ann Head", "ann.head@a.example"], "la_b": ["Bob Head", "bob.head@b.example"]}'
+\set cast 'tap14o_inspector=inspector@cqc tap14o_officer_a=la_officer@la_a tap14o_officer_b=la_officer@la_b'
+\set cast :cast ' tap14o_admin_r=admin@cqc tap14o_admin_a=admin@la_a tap14o_admin_b=admin@la_b'
+\ir lib/fixtures.sql
 
 -- Three concerns, each triaged by the organisation that logged it: the regulator's,
 -- authority A's and authority B's triage deadlines.  A month later every rung of each

@@ -9,17 +9,11 @@
 BEGIN;
 SELECT plan(27);
 
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP14S Regulator', 'TAP14S-CQC');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP14S-CQC' \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('local_authority', 'TAP14S Council A', 'TAP14S-LA-A');
-SELECT id AS la_a FROM safeguard.organisation WHERE code = 'TAP14S-LA-A' \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('local_authority', 'TAP14S Council B', 'TAP14S-LA-B');
-SELECT id AS la_b FROM safeguard.organisation WHERE code = 'TAP14S-LA-B' \gset
 CREATE ROLE tap14s_writer LOGIN IN ROLE pg_write_all_data;   -- no duty
-CREATE ROLE tap14s_inspector LOGIN;
-CREATE ROLE tap14s_officer_b LOGIN;
-SELECT safeguard.grant_duty('tap14s_inspector', 'inspector', :cqc) IS NOT NULL AS granted \gset
-SELECT safeguard.grant_duty('tap14s_officer_b', 'la_officer', :la_b) IS NOT NULL AS granted \gset
+\set fixture TAP14S
+\set orgs 'cqc=regulator la_a=local_authority la_b=local_authority'
+\set cast 'tap14s_inspector=inspector@cqc tap14s_officer_b=la_officer@la_b'
+\ir lib/fixtures.sql
 
 -- Some work first: two concerns about authority A, one referred.
 CREATE TEMP TABLE tap14s_ids (what text, id bigint);

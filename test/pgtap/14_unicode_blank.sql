@@ -10,12 +10,10 @@ SELECT plan(12);
 
 SELECT is(current_setting('server_encoding'), 'UTF8', 'the test database is UTF-8');
 
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'TAP14U Regulator', 'TAP14U-CQC');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'TAP14U-CQC' \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES ('local_authority', 'TAP14U Council', 'TAP14U-LA');
-SELECT id AS la FROM safeguard.organisation WHERE code = 'TAP14U-LA' \gset
-CREATE ROLE tap14u_inspector;
-SELECT safeguard.grant_duty('tap14u_inspector', 'inspector', :cqc) IS NOT NULL AS granted \gset
+\set fixture TAP14U
+\set orgs 'cqc=regulator la=local_authority'
+\set cast 'tap14u_inspector=inspector@cqc'
+\ir lib/fixtures.sql
 
 -- Blank texts: U+00A0; U+3000; U+00A0 U+3000 with ASCII spaces; U+200B U+2060 U+FEFF.
 CREATE TEMP TABLE tap14u_blank (what text, t text);

@@ -11,40 +11,14 @@
 BEGIN;
 SELECT plan(74);
 
-SELECT safeguard.set_clock('2025-06-02 12:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'T15 Regulator', 'T15-CQC'),
-    ('local_authority', 'T15 Council A', 'T15-LAA'),
-    ('local_authority', 'T15 Council B', 'T15-LAB'),
-    ('provider', 'T15 Provider', 'T15-PROV');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'T15-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'T15-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'T15-LAB' \gset
-SELECT id AS prov FROM safeguard.organisation WHERE code = 'T15-PROV' \gset
-
-CREATE ROLE t15_cc LOGIN;
-CREATE ROLE t15_insp LOGIN;
-CREATE ROLE t15_la_a LOGIN;
-CREATE ROLE t15_la_b LOGIN;
-CREATE ROLE t15_sam_a LOGIN;
-CREATE ROLE t15_sam_b LOGIN;
-CREATE ROLE t15_admin LOGIN;
-CREATE ROLE t15_la_admin LOGIN;
-CREATE ROLE t15_reader LOGIN;
-CREATE ROLE t15_auditor LOGIN;
-CREATE ROLE t15_spare LOGIN;
-CREATE ROLE t15_la_auditor LOGIN;
-SELECT safeguard.grant_duty('t15_cc', 'contact_centre', :cqc) AS g1,
-       safeguard.grant_duty('t15_insp', 'inspector', :cqc) AS g2,
-       safeguard.grant_duty('t15_la_a', 'la_officer', :laa) AS g3,
-       safeguard.grant_duty('t15_la_b', 'la_officer', :lab) AS g4,
-       safeguard.grant_duty('t15_sam_a', 'sam', :laa) AS g5,
-       safeguard.grant_duty('t15_sam_b', 'sam', :lab) AS g6,
-       safeguard.grant_duty('t15_admin', 'admin', :cqc) AS g7,
-       safeguard.grant_duty('t15_la_admin', 'admin', :laa) AS g8,
-       safeguard.grant_duty('t15_reader', 'reader', :cqc) AS g9,
-       safeguard.grant_duty('t15_auditor', 'auditor', :cqc) AS g10,
-       safeguard.grant_duty('t15_la_auditor', 'auditor', :laa) AS g11 \gset
+\set fixture T15
+\set clock '2025-06-02 12:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority prov=provider'
+\set cast 't15_cc=contact_centre@cqc t15_insp=inspector@cqc t15_la_a=la_officer@laa'
+\set cast :cast ' t15_la_b=la_officer@lab t15_sam_a=sam@laa t15_sam_b=sam@lab t15_admin=admin@cqc'
+\set cast :cast ' t15_la_admin=admin@laa t15_reader=reader@cqc t15_auditor=auditor@cqc t15_spare'
+\set cast :cast ' t15_la_auditor=auditor@laa'
+\ir lib/fixtures.sql
 
 --------------------------------------------------------------------------
 -- Item 5: a case belongs to one authority.

@@ -24,26 +24,12 @@ SELECT is((SELECT setting || ' ' || context FROM pg_catalog.pg_settings WHERE na
 -- one adult (so that ANALYZE makes the NHS number a most common value) and
 -- one referral sent to it; A has two concerns of its own.
 --------------------------------------------------------------------------
-SELECT safeguard.set_clock('2025-06-02 12:00+00') IS NOT NULL AS pinned \gset
-INSERT INTO safeguard.organisation (kind, name, code) VALUES
-    ('regulator', 'T16 Regulator', 'T16-CQC'),
-    ('local_authority', 'T16 Council A', 'T16-LAA'),
-    ('local_authority', 'T16 Council B', 'T16-LAB');
-SELECT id AS cqc FROM safeguard.organisation WHERE code = 'T16-CQC' \gset
-SELECT id AS laa FROM safeguard.organisation WHERE code = 'T16-LAA' \gset
-SELECT id AS lab FROM safeguard.organisation WHERE code = 'T16-LAB' \gset
-CREATE ROLE t16_cc LOGIN;
-CREATE ROLE t16_la_a LOGIN;
-CREATE ROLE t16_la_b LOGIN;
-CREATE ROLE t16_reader LOGIN;
-CREATE ROLE t16_mover LOGIN;
-CREATE ROLE t16_reader_a LOGIN;
-SELECT safeguard.grant_duty('t16_cc', 'contact_centre', :cqc) AS g1,
-       safeguard.grant_duty('t16_la_a', 'la_officer', :laa) AS g2,
-       safeguard.grant_duty('t16_la_b', 'la_officer', :lab) AS g3,
-       safeguard.grant_duty('t16_reader', 'reader', :cqc) AS g4,
-       safeguard.grant_duty('t16_mover', 'contact_centre', :cqc) AS g5,
-       safeguard.grant_duty('t16_reader_a', 'reader', :laa) AS g7 \gset
+\set fixture T16
+\set clock '2025-06-02 12:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority'
+\set cast 't16_cc=contact_centre@cqc t16_la_a=la_officer@laa t16_la_b=la_officer@lab t16_reader=reader@cqc'
+\set cast :cast ' t16_mover=contact_centre@cqc t16_reader_a=reader@laa'
+\ir lib/fixtures.sql
 
 SET ROLE t16_la_b;
 SELECT count(safeguard.log_concern('2025-06-02 08:10+00', 'phone', 'relative', 'Bruises again.', '{Physical Abuse}',
