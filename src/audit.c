@@ -29,6 +29,7 @@
 
 #include "audit.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "access/htup_details.h"
@@ -315,8 +316,7 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 		nulls[15] = fc->isnull;
 	}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (case_id == 0 && nargs >= 4 && args[3][0] != '\0')
 	{
 		int64		enquiry = enquiry_of_row(args[3], row, desc);
@@ -325,7 +325,7 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 			chain_key = psprintf("enquiry:" INT64_FORMAT, enquiry);
 	}
 	sg_audit_append_to(values, nulls, chain_key);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /*

@@ -37,6 +37,7 @@
 #include "audit.h"
 #include "audit_encoding.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "access/xact.h"
@@ -758,13 +759,12 @@ verify_all(const char *digest, Problem *p)
 	sg_internal_begin(&iw);
 	PG_TRY();
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		if (digest)
 			verify_digest(digest, p);
 		if (!p->found)
 			verify_chains(p);
-		SPI_finish();
+		sg_spi_finish();
 	}
 	PG_FINALLY();
 	{
@@ -830,10 +830,8 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	bool		isnull;
 	uint64		nheads;
 	char	   *result;
-	MemoryContext caller = CurrentMemoryContext;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	/* one sealer at a time, so seals form a chain too */
 	sg_serial_lock("seal");
 	memcpy(prev, genesis, SG_HASH_LEN);
@@ -859,10 +857,10 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	values[0] = hash_datum(prev);
 	values[1] = hash_datum(prev);
 	types[1] = BYTEAOID;
-	sg_exec_internal("INSERT INTO safeguard.audit_seal (sealed_at, prev_digest, digest) "
-					 "VALUES (pg_catalog.clock_timestamp(), $1, $2) RETURNING id",
-					 2, types, values, NULL);
-	seal_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	sg_spi_exec_expect("INSERT INTO safeguard.audit_seal (sealed_at, prev_digest, digest) "
+					   "VALUES (pg_catalog.clock_timestamp(), $1, $2) RETURNING id",
+					   2, types, values, NULL, 1);
+	seal_id = sg_spi_int64(0, 1, 0);
 	types[0] = INT8OID;
 	values[0] = Int64GetDatum(seal_id);
 
@@ -889,13 +887,8 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	values[1] = hash_datum(digest);
 	sg_exec_internal("UPDATE safeguard.audit_seal SET digest = $2 WHERE id OPERATOR(pg_catalog.=) $1",
 					 2, types, values, NULL);
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = psprintf("sg1:" INT64_FORMAT ":%s", seal_id, hex(digest));
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
+	result = sg_spi_strdup_out(psprintf("sg1:" INT64_FORMAT ":%s", seal_id, hex(digest)));
+	sg_spi_finish();
 	ForceSyncCommit();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }

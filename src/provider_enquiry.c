@@ -38,6 +38,7 @@
 #include "deadline.h"
 #include "enquiry_fsm.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 #include "transition.h"
 #include "validate.h"
@@ -112,8 +113,7 @@ load_enquiry(int64 id, Enquiry *e, bool check_visible)
 	bool		found;
 	bool		isnull;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT la_id, provider_id, stage::pg_catalog.text, meeting_required, decided_at "
 					 "FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
 					 1, types, values, NULL);
@@ -134,7 +134,7 @@ load_enquiry(int64 id, Enquiry *e, bool check_visible)
 		d = SPI_getbinval(tup, desc, 5, &isnull);
 		e->decided_at = isnull ? 0 : DatumGetTimestampTz(d);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	if (!found || (check_visible && !sg_actor_may_see_la(sg_current_actor(), e->la_id)))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_NOT_FOUND),
@@ -148,8 +148,7 @@ query_int(const char *sql, int nargs, Oid *types, Datum *values)
 {
 	int64		result = 0;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal(sql, nargs, types, values, NULL);
 	if (SPI_processed == 1)
 	{
@@ -160,7 +159,7 @@ query_int(const char *sql, int nargs, Oid *types, Datum *values)
 			result = TupleDescAttr(SPI_tuptable->tupdesc, 0)->atttypid == BOOLOID ?
 				(int64) DatumGetBool(v) : DatumGetInt64(v);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	return result;
 }
 
@@ -171,10 +170,9 @@ exec_int8(const char *sql, int nargs, int64 a, int64 b)
 	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		values[2] = {Int64GetDatum(a), Int64GetDatum(b)};
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal(sql, nargs, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* Raises SG203 unless every column not listed keeps its default (NULL, false, '{}'). */
@@ -980,8 +978,7 @@ sg_leads_enquiry(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_BOOL(false);
 	values[0] = PG_GETARG_DATUM(0);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (sg_exec_internal("SELECT la_id FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
 						 1, types, values, NULL) == 1)
 	{
@@ -989,7 +986,7 @@ sg_leads_enquiry(PG_FUNCTION_ARGS)
 
 		la_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_BOOL(la_id != 0 && sg_actor_may_see_la(sg_current_actor(), la_id));
 }
 

@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 #include "transition.h"
 #include "validate.h"
@@ -430,8 +431,7 @@ sg_referral_free_text(PG_FUNCTION_ARGS)
 			cached[i] = NULL;
 		}
 		visible = false;
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		if (sg_exec_internal("SELECT la_id, la_contact, la_reference FROM safeguard.referral "
 							 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL) == 1)
 		{
@@ -456,7 +456,7 @@ sg_referral_free_text(PG_FUNCTION_ARGS)
 				}
 			}
 		}
-		SPI_finish();
+		sg_spi_finish();
 		cached_id = id;
 		cached_lxid = MyProc->lxid;
 		cached_stmt = GetCurrentStatementStartTimestamp();

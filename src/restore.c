@@ -36,6 +36,7 @@
 
 #include "restore.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "commands/trigger.h"
@@ -136,12 +137,11 @@ replace_installed_row(Relation rel, Trigger *trigger, HeapTuple tup)
 						 i > 0 ? " AND " : "", quote_identifier(trigger->tgargs[i]), i + 1);
 	}
 	nulls[n] = '\0';
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (SPI_execute_with_args(sql.data, n, types, values, nulls, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "restore_guard: could not replace the installed row of %s",
 			 RelationGetRelationName(rel));
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /*

@@ -38,6 +38,7 @@
 #include "postgres.h"
 
 #include "safeguard.h"
+#include "spi_util.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
 
@@ -1038,13 +1039,12 @@ is_pool_login(Oid role)
 	}
 	pool_table = table;
 	pool_cache_valid = false;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_query_internal_latest("SELECT 1 FROM safeguard.pool_login "
 							 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 							 "AND undeclared_at IS NULL", 1, types, values, NULL);
 	result = SPI_processed > 0;
-	SPI_finish();
+	sg_spi_finish();
 	pool_cache_user = role;
 	pool_cache_is_pool = result;
 	pool_cache_valid = true;
@@ -1135,8 +1135,7 @@ sg_declare_pool_login(PG_FUNCTION_ARGS)
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = TimestampTzGetDatum(sg_now());
 	values[2] = ObjectIdGetDatum(sg_acting_userid());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (sg_exec_internal("SELECT id FROM safeguard.pool_login "
 						 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 						 "AND undeclared_at IS NULL", 1, types, values, NULL) == 0)
@@ -1144,7 +1143,7 @@ sg_declare_pool_login(PG_FUNCTION_ARGS)
 						 "VALUES ($1::pg_catalog.regrole, $2, $3::pg_catalog.regrole) RETURNING id",
 						 3, types, values, NULL);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_INT64(id);
 }
 
@@ -1168,13 +1167,12 @@ sg_undeclare_pool_login(PG_FUNCTION_ARGS)
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = TimestampTzGetDatum(sg_now());
 	values[2] = ObjectIdGetDatum(sg_acting_userid());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	n = sg_exec_internal("UPDATE safeguard.pool_login SET undeclared_at = $2, "
 						 "undeclared_by = $3::pg_catalog.regrole "
 						 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 						 "AND undeclared_at IS NULL", 3, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_BOOL(n > 0);
 }
 
