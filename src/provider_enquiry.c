@@ -37,6 +37,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "enquiry_fsm.h"
+#include "enquiry_records.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -69,10 +70,6 @@ typedef struct Enquiry
 	TimestampTz decided_at;
 } Enquiry;
 
-#define STAGE_BIT(s) (1u << (s))
-#define ACTIVE_STAGES (STAGE_BIT(SG_ENQ_INVOKED) | STAGE_BIT(SG_ENQ_FACT_FINDING) | \
-					   STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) | \
-					   STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))
 
 
 /* Returns true when a text value holds more than white space. */
@@ -502,29 +499,28 @@ check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 	if (strcmp(kind, "outcomes") == 0 && e->stage != SG_ENQ_FACT_FINDING)
 		wrong_stage(e, "record the outcomes meeting", "at the end of fact finding");
 	if (strcmp(kind, "monitoring") == 0 &&
-		!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
-								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
+		!(SG_STAGE_BIT(e->stage) & SG_PLAN_STAGES))
 		wrong_stage(e, "record a monitoring meeting", "once the improvement plan is issued");
-	if (!(STAGE_BIT(e->stage) & ACTIVE_STAGES))
+	if (!(SG_STAGE_BIT(e->stage) & SG_ACTIVE_STAGES))
 		wrong_stage(e, "record a meeting", "while the enquiry is active");
 }
 
-/* Returns the enquiry id a child record belongs to (through its meeting or plan). */
+/* Returns the enquiry id a record belongs to (its own, or its parent meeting's or plan's). */
 static int64
-record_enquiry_id(const char *table, HeapTuple tup, TupleDesc desc)
+record_enquiry_id(const SgEnquiryRecordRule *r, HeapTuple tup, TupleDesc desc)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
 
-	if (strcmp(table, "meeting_attendee") == 0)
+	if (r->record == SG_REC_ATTENDEE)
 	{
-		values[0] = Int64GetDatum(sg_get_int64(tup, desc, "meeting_id"));
+		values[0] = Int64GetDatum(sg_get_int64(tup, desc, r->parent_column));
 		return query_int("SELECT enquiry_id FROM safeguard.enquiry_meeting "
 						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values);
 	}
-	if (strcmp(table, "plan_item") == 0)
+	if (r->record == SG_REC_PLAN_ITEM)
 	{
-		values[0] = Int64GetDatum(sg_get_int64(tup, desc, "plan_id"));
+		values[0] = Int64GetDatum(sg_get_int64(tup, desc, r->parent_column));
 		return query_int("SELECT enquiry_id FROM safeguard.improvement_plan "
 						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values);
 	}
@@ -547,8 +543,7 @@ plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
 	if (!isnull)
 		sg_refuse_change("a provider's response", "changed",
 						 "The response is on record; further progress goes on the plan items.");
-	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
-								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
+	if (!(SG_STAGE_BIT(e->stage) & SG_PLAN_STAGES))
 		wrong_stage(e, "respond to the improvement plan", "while the plan is issued or monitored");
 	sg_check_changed_columns(oldtup, newtup, desc, NULL, allowed,
 							 "in an improvement plan (the provider records only its response)");
@@ -574,8 +569,7 @@ plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 
 	sg_check_changed_columns(oldtup, newtup, desc, NULL, allowed,
 							 "in a plan item (progress changes status, progress_note and serious_delay)");
-	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
-								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
+	if (!(SG_STAGE_BIT(e->stage) & SG_PLAN_STAGES))
 		wrong_stage(e, "record progress on the plan", "while the plan is being monitored");
 	if (sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_id == e->provider_id && !delay_changed)
 		duty = sg_require_action(a, "provider_progress", e->provider_id);
@@ -593,8 +587,297 @@ plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
 }
 
 /*
+ * Checks a change to a threshold answer; returns NULL, so the answer is
+ * then checked as a new one.
+ */
+static HeapTuple
+criterion_change(TriggerData *td, const Enquiry *e, TupleDesc desc)
+{
+	if (e->stage != SG_ENQ_PROPOSED)
+		wrong_stage(e, "change the threshold tool", "while the enquiry is proposed");
+	if (!sg_column_unchanged(td->tg_trigtuple, td->tg_newtuple, desc, sg_attnum(desc, "criterion")))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FORGED_COLUMN),
+				 errmsg("a threshold answer cannot change criterion"),
+				 errhint("Answer the other criterion in its own row.")));
+	return NULL;
+}
+
+/* Raises SG305 unless the enquiry is at a stage the record's rule accepts. */
+static void
+require_record_stage(const SgEnquiryRecordRule *r, const Enquiry *e)
+{
+	if (!(SG_STAGE_BIT(e->stage) & r->stages))
+		wrong_stage(e, r->stage_what, r->stage_when);
+}
+
+/* Returns the duty of a commissioner of the decision's funding authority (the regulator abstains). */
+static SgDuty
+commissioning_permit(const Enquiry *e, HeapTuple tup, TupleDesc desc, const SgActor *actor)
+{
+	int64		funder = sg_get_int64(tup, desc, "funding_authority_id");
+	SgOrgKind	kind;
+
+	if (actor->org_kind == SG_ORG_REGULATOR && actor->org_id != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to record a commissioning decision: the regulator abstains"),
+				 errdetail("Role \"%s\" acts for the regulator, which takes no part in decisions on placements.",
+						   GetUserNameFromId(actor->userid, false)),
+				 errhint("Commissioning decisions are recorded by the funding authorities' commissioners.")));
+	kind = sg_organisation_kind(funder);
+	if (kind != SG_ORG_LOCAL_AUTHORITY && kind != SG_ORG_ICB)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("organisation " INT64_FORMAT " is not a funding authority", funder),
+				 errhint("A funding authority is a local authority or an ICB.")));
+	return sg_require_action(actor, "record_commissioning_decision", funder);
+}
+
+/* Returns the duty of an enquiry officer appointed to the enquiry (findings). */
+static SgDuty
+finding_permit(const Enquiry *e, HeapTuple tup, TupleDesc desc, const SgActor *actor)
+{
+	return require_appointed_officer(e);
+}
+
+/* Checks a location: it is one of the enquiry's provider's. */
+static HeapTuple
+check_location(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "location_id")),
+	Int64GetDatum(e->provider_id)};
+
+	if (!query_int("SELECT kind OPERATOR(pg_catalog.=) 'provider_location' "
+				   "AND parent_id OPERATOR(pg_catalog.=) $2 FROM safeguard.organisation "
+				   "WHERE id OPERATOR(pg_catalog.=) $1", 2, types, values))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("organisation " INT64_FORMAT " is not a location of the enquiry's provider",
+						DatumGetInt64(values[0])),
+				 errhint("Add the provider's own locations.")));
+	return tup;
+}
+
+/* Checks a threshold answer: it has its evidence. */
+static HeapTuple
+check_criterion(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	if (!present(sg_get_cstring(tup, desc, "evidence")))
+		missing("an evidence note", "Each criterion is answered yes or no with the evidence behind the answer.");
+	return tup;
+}
+
+/* Checks an appointment (check_appointee). */
+static HeapTuple
+check_appointment(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	check_appointee(e, tup, desc);
+	return tup;
+}
+
+/* Checks a meeting (check_meeting: its stage depends on its kind). */
+static HeapTuple
+check_meeting_record(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	check_meeting(e, tup, desc);
+	return tup;
+}
+
+/* Checks an attendee: the role they attended in. */
+static HeapTuple
+check_attendee(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	if (!present(sg_get_cstring(tup, desc, "role_title")))
+		missing("the attendee's role", "Record attendees by organisation and role.");
+	return tup;
+}
+
+/* Checks a commissioning decision: its meeting is the enquiry's; then the stage; its rationale. */
+static HeapTuple
+check_commissioning(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	if (sg_get_int64(tup, desc, "meeting_id") != 0)
+	{
+		Oid			types[2] = {INT8OID, INT8OID};
+		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "meeting_id")),
+		Int64GetDatum(e->id)};
+
+		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
+					  "WHERE id OPERATOR(pg_catalog.=) $1 AND enquiry_id OPERATOR(pg_catalog.=) $2",
+					  2, types, values) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_NOT_FOUND),
+					 errmsg("meeting " INT64_FORMAT " is not a meeting of provider enquiry " INT64_FORMAT,
+							DatumGetInt64(values[0]), e->id),
+					 errhint("Name a meeting of the same enquiry, or none.")));
+	}
+	require_record_stage(r, e);
+	if (!present(sg_get_cstring(tup, desc, "rationale")))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+				 errmsg("a commissioning decision needs a rationale"),
+				 errhint("Record why placements are suspended, placed with caution or resumed.")));
+	return tup;
+}
+
+/* Checks a finding: what was found, and that its concern is about the enquiry's locations. */
+static HeapTuple
+check_finding(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	if (!present(sg_get_cstring(tup, desc, "finding")))
+		missing("the finding", "Record what was found.");
+	if (sg_get_int64(tup, desc, "concern_id") != 0)
+	{
+		Oid			types[2] = {INT8OID, INT8OID};
+		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "concern_id")),
+		Int64GetDatum(e->id)};
+
+		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.concern c "
+					  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
+					  "WHERE c.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
+					  2, types, values) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("concern " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
+							DatumGetInt64(values[0]), e->id),
+					 errhint("Record findings against concerns about the enquiry's locations (see safeguard.enquiry_casework).")));
+	}
+	return tup;
+}
+
+/* Returns the tuple with the enquiry's provider and leading authority set (plans and their items). */
+static HeapTuple
+link_to_enquiry(const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	const char *links[2] = {"provider_id", "la_id"};
+	Datum		lv[2] = {Int64GetDatum(e->provider_id), Int64GetDatum(e->la_id)};
+	bool		ln[2] = {false, false};
+
+	return sg_set(tup, desc, 2, links, lv, ln);
+}
+
+/* Checks an improvement plan: issued at the outcomes meeting, with a summary; links it. */
+static HeapTuple
+check_plan(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(e->id)};
+
+	if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
+				  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 AND kind OPERATOR(pg_catalog.=) 'outcomes'",
+				  1, types, values) == 0)
+		wrong_stage(e, r->stage_what, r->stage_when);
+	if (!present(sg_get_cstring(tup, desc, "summary")))
+		missing("the plan's summary", "Say what the plan requires of the provider.");
+	return link_to_enquiry(e, tup, desc);
+}
+
+/* Checks a plan item: description and owner, its referral about the enquiry's locations; links it. */
+static HeapTuple
+check_plan_item(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	if (!present(sg_get_cstring(tup, desc, "description")) ||
+		!present(sg_get_cstring(tup, desc, "owner")))
+		missing("the item's description and owner", "Each item has what must improve, an owner and a due date.");
+	if (sg_get_int64(tup, desc, "referral_id") != 0)
+	{
+		Oid			types[2] = {INT8OID, INT8OID};
+		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "referral_id")),
+		Int64GetDatum(e->id)};
+
+		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.referral r "
+					  "JOIN safeguard.concern c ON c.id OPERATOR(pg_catalog.=) r.concern_id "
+					  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
+					  "WHERE r.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
+					  2, types, values) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+					 errmsg("referral " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
+							DatumGetInt64(values[0]), e->id),
+					 errhint("An individual safeguarding plan sits under the plan of the enquiry about its location.")));
+	}
+	return link_to_enquiry(e, tup, desc);
+}
+
+/* Checks a quality assurance activity: when it was carried out. */
+static HeapTuple
+check_qa(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	sg_check_event_time(tup, desc, "carried_out_at", e->decided_at, "the decision to invoke");
+	return tup;
+}
+
+/* Checks a closure notification: its reference, and a date not in the future. */
+static HeapTuple
+check_notification(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	const SgDivision *div;
+
+	if (!present(sg_get_cstring(tup, desc, "reference")))
+		missing("the letter's reference", "Record the date, method and reference of the written notification.");
+	div = sg_division_lookup(sg_organisation_division(e->la_id));
+	if (DatumGetDateADT(sg_get(tup, desc, "sent_on", &isnull)) > sg_local_date(div, sg_now()))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_TIME),
+				 errmsg("a closure notification cannot be dated in the future"),
+				 errhint("Record the date the letter was actually sent.")));
+	return tup;
+}
+
+/*
+ * The backend half of a record's rule (the data half is enquiry_records.c):
+ * who may add it when no single action does, what an UPDATE may change,
+ * and the checks of its content.  Indexed by SgEnquiryRecord.
+ */
+typedef struct RecordHandler
+{
+	SgEnquiryRecord record;
+	SgDuty		(*permit) (const Enquiry *e, HeapTuple tup, TupleDesc desc, const SgActor *actor);
+	HeapTuple	(*on_update) (TriggerData *td, const Enquiry *e, TupleDesc desc);
+	HeapTuple	(*check) (const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc);
+} RecordHandler;
+
+static const RecordHandler record_handlers[SG_NRECORDS] = {
+	{SG_REC_LOCATION, NULL, NULL, check_location},
+	{SG_REC_CRITERION, NULL, criterion_change, check_criterion},
+	{SG_REC_APPOINTMENT, NULL, NULL, check_appointment},
+	{SG_REC_MEETING, NULL, NULL, check_meeting_record},
+	{SG_REC_ATTENDEE, NULL, NULL, check_attendee},
+	{SG_REC_COMMISSIONING, commissioning_permit, NULL, check_commissioning},
+	{SG_REC_FINDING, finding_permit, NULL, check_finding},
+	{SG_REC_PLAN, NULL, plan_response, check_plan},
+	{SG_REC_PLAN_ITEM, NULL, plan_item_progress, check_plan_item},
+	{SG_REC_QA, NULL, NULL, check_qa},
+	{SG_REC_NOTIFICATION, NULL, NULL, check_notification},
+};
+
+/*
+ * Returns the rule of the trigger's table, looked up once per trigger call
+ * site (cached in the FmgrInfo, which lives as long as the statement's
+ * trigger state); a table without a rule is a can't-happen error.
+ */
+static const SgEnquiryRecordRule *
+record_rule(FunctionCallInfo fcinfo, Relation rel, const char *trigger)
+{
+	const SgEnquiryRecordRule *r = fcinfo->flinfo->fn_extra;
+
+	if (r == NULL)
+	{
+		r = sg_enquiry_record_find(RelationGetRelationName(rel));
+		if (r == NULL || record_handlers[r->record].record != r->record)
+			elog(ERROR, "%s: unexpected table %s", trigger, RelationGetRelationName(rel));
+		fcinfo->flinfo->fn_extra = (void *) r;
+	}
+	return r;
+}
+
+/*
  * Trigger: BEFORE INSERT OR UPDATE OR DELETE on every enquiry record.  Who
- * may record it, at which stage, with what; then stamps who and when.
+ * may record it, at which stage, with what; then stamps who and when.  The
+ * record's rule (enquiry_records.c) and handler say what each step is.
  */
 Datum
 sg_enquiry_record_guard(PG_FUNCTION_ARGS)
@@ -603,266 +886,44 @@ sg_enquiry_record_guard(PG_FUNCTION_ARGS)
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	const char *table = RelationGetRelationName(td->tg_relation);
 	HeapTuple	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	const SgEnquiryRecordRule *r;
+	const RecordHandler *h;
 	const SgActor *actor;
 	Enquiry		e;
 	SgDuty		duty;
-	const char *stamped[8];
-	int			nstamped = 0;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change(table, "deleted", "Enquiry records are kept as the enquiry's history.");
 	if (sg_internal_writing())
 		return PointerGetDatum(tup);
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) && strcmp(table, "improvement_plan") != 0 &&
-		strcmp(table, "plan_item") != 0 && strcmp(table, "enquiry_criterion") != 0)
+	r = record_rule(fcinfo, td->tg_relation, "enquiry_record_guard");
+	h = &record_handlers[r->record];
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) && !r->updatable)
 		sg_refuse_change(table, "changed", "Enquiry records are kept as recorded; add a further record.");
 
 	actor = sg_current_actor();
 	/* commissioners of other funders and providers are not the lead LA's staff */
-	load_enquiry(record_enquiry_id(table, td->tg_trigtuple, desc), &e,
-				 strcmp(table, "commissioning_decision") != 0 &&
-				 !(sg_actor_has(actor, SG_DUTY_PROVIDER) &&
-				   (strcmp(table, "improvement_plan") == 0 || strcmp(table, "plan_item") == 0)));
+	load_enquiry(record_enquiry_id(r, td->tg_trigtuple, desc), &e,
+				 !r->funders_record &&
+				 !(sg_actor_has(actor, SG_DUTY_PROVIDER) && r->provider_answers));
 
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{
-		if (strcmp(table, "improvement_plan") == 0)
-			return PointerGetDatum(plan_response(td, &e, desc));
-		if (strcmp(table, "plan_item") == 0)
-			return PointerGetDatum(plan_item_progress(td, &e, desc));
-		if (e.stage != SG_ENQ_PROPOSED)
-			wrong_stage(&e, "change the threshold tool", "while the enquiry is proposed");
-		if (!sg_column_unchanged(td->tg_trigtuple, tup, desc, sg_attnum(desc, "criterion")))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_FORGED_COLUMN),
-					 errmsg("a threshold answer cannot change criterion"),
-					 errhint("Answer the other criterion in its own row.")));
+		HeapTuple	done = h->on_update(td, &e, desc);
+
+		if (done != NULL)
+			return PointerGetDatum(done);
 	}
 
-	if (strcmp(table, "enquiry_location") == 0)
-	{
-		Oid			types[2] = {INT8OID, INT8OID};
-		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "location_id")),
-		Int64GetDatum(e.provider_id)};
-
-		duty = sg_require_action(actor, "add_enquiry_location", e.la_id);
-		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
-			wrong_stage(&e, "add a location", "before the enquiry ends");
-		if (!query_int("SELECT kind OPERATOR(pg_catalog.=) 'provider_location' "
-					   "AND parent_id OPERATOR(pg_catalog.=) $2 FROM safeguard.organisation "
-					   "WHERE id OPERATOR(pg_catalog.=) $1", 2, types, values))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-					 errmsg("organisation " INT64_FORMAT " is not a location of the enquiry's provider",
-							DatumGetInt64(values[0])),
-					 errhint("Add the provider's own locations.")));
-		stamped[nstamped++] = "added_by";
-		stamped[nstamped++] = "added_at";
-	}
-	else if (strcmp(table, "enquiry_criterion") == 0)
-	{
-		duty = sg_require_action(actor, "record_threshold", e.la_id);
-		if (e.stage != SG_ENQ_PROPOSED)
-			wrong_stage(&e, "answer the threshold tool", "while the enquiry is proposed");
-		if (!present(sg_get_cstring(tup, desc, "evidence")))
-			missing("an evidence note", "Each criterion is answered yes or no with the evidence behind the answer.");
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "enquiry_appointment") == 0)
-	{
-		duty = sg_require_action(actor, "appoint_to_enquiry", e.la_id);
-		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
-			wrong_stage(&e, "appoint", "before the enquiry ends");
-		check_appointee(&e, tup, desc);
-		stamped[nstamped++] = "appointed_by";
-		stamped[nstamped++] = "appointed_at";
-	}
-	else if (strcmp(table, "enquiry_meeting") == 0)
-	{
-		duty = sg_require_action(actor, "record_enquiry_meeting", e.la_id);
-		check_meeting(&e, tup, desc);
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_org_id";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "meeting_attendee") == 0)
-	{
-		duty = sg_require_action(actor, "add_meeting_attendee", e.la_id);
-		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
-			wrong_stage(&e, "record who attended a meeting", "while the enquiry is active");
-		if (!present(sg_get_cstring(tup, desc, "role_title")))
-			missing("the attendee's role", "Record attendees by organisation and role.");
-	}
-	else if (strcmp(table, "commissioning_decision") == 0)
-	{
-		int64		funder = sg_get_int64(tup, desc, "funding_authority_id");
-		SgOrgKind	kind;
-
-		if (actor->org_kind == SG_ORG_REGULATOR && actor->org_id != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied to record a commissioning decision: the regulator abstains"),
-					 errdetail("Role \"%s\" acts for the regulator, which takes no part in decisions on placements.",
-							   GetUserNameFromId(actor->userid, false)),
-					 errhint("Commissioning decisions are recorded by the funding authorities' commissioners.")));
-		kind = sg_organisation_kind(funder);
-		if (kind != SG_ORG_LOCAL_AUTHORITY && kind != SG_ORG_ICB)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-					 errmsg("organisation " INT64_FORMAT " is not a funding authority", funder),
-					 errhint("A funding authority is a local authority or an ICB.")));
-		duty = sg_require_action(actor, "record_commissioning_decision", funder);
-		if (sg_get_int64(tup, desc, "meeting_id") != 0)
-		{
-			Oid			types[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "meeting_id")),
-			Int64GetDatum(e.id)};
-
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
-						  "WHERE id OPERATOR(pg_catalog.=) $1 AND enquiry_id OPERATOR(pg_catalog.=) $2",
-						  2, types, values) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_NOT_FOUND),
-						 errmsg("meeting " INT64_FORMAT " is not a meeting of provider enquiry " INT64_FORMAT,
-								DatumGetInt64(values[0]), e.id),
-						 errhint("Name a meeting of the same enquiry, or none.")));
-		}
-		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
-			wrong_stage(&e, "record a commissioning decision", "while the enquiry is active");
-		if (!present(sg_get_cstring(tup, desc, "rationale")))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-					 errmsg("a commissioning decision needs a rationale"),
-					 errhint("Record why placements are suspended, placed with caution or resumed.")));
-		stamped[nstamped++] = "decided_by";
-		stamped[nstamped++] = "decided_org_id";
-		stamped[nstamped++] = "decided_at";
-	}
-	else if (strcmp(table, "enquiry_finding") == 0)
-	{
-		duty = require_appointed_officer(&e);
-		if (e.stage != SG_ENQ_FACT_FINDING)
-			wrong_stage(&e, "record a finding", "during fact finding");
-		if (!present(sg_get_cstring(tup, desc, "finding")))
-			missing("the finding", "Record what was found.");
-		if (sg_get_int64(tup, desc, "concern_id") != 0)
-		{
-			Oid			types[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "concern_id")),
-			Int64GetDatum(e.id)};
-
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.concern c "
-						  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
-						  "WHERE c.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
-						  2, types, values) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-						 errmsg("concern " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
-								DatumGetInt64(values[0]), e.id),
-						 errhint("Record findings against concerns about the enquiry's locations (see safeguard.enquiry_casework).")));
-		}
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "improvement_plan") == 0)
-	{
-		Oid			types[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(e.id)};
-		static const char *const client[] = {"enquiry_id", "summary", NULL};
-		const char *links[2] = {"provider_id", "la_id"};
-		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
-		bool		ln[2] = {false, false};
-
-		duty = sg_require_action(actor, "issue_improvement_plan", e.la_id);
-		refuse_other_columns(tup, desc, client);
-		if (e.stage != SG_ENQ_FACT_FINDING ||
-			query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
-					  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 AND kind OPERATOR(pg_catalog.=) 'outcomes'",
-					  1, types, values) == 0)
-			wrong_stage(&e, "issue the improvement plan", "at the outcomes meeting, after fact finding");
-		if (!present(sg_get_cstring(tup, desc, "summary")))
-			missing("the plan's summary", "Say what the plan requires of the provider.");
-		tup = sg_set(tup, desc, 2, links, lv, ln);
-		stamped[nstamped++] = "issued_by";
-		stamped[nstamped++] = "issued_org_id";
-		stamped[nstamped++] = "issued_at";
-	}
-	else if (strcmp(table, "plan_item") == 0)
-	{
-		static const char *const client[] = {"plan_id", "description", "owner", "due_date",
-		"status", "progress_note", "referral_id", NULL};
-		const char *links[2] = {"provider_id", "la_id"};
-		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
-		bool		ln[2] = {false, false};
-
-		duty = sg_require_action(actor, "add_plan_item", e.la_id);
-		refuse_other_columns(tup, desc, client);
-		if (!(STAGE_BIT(e.stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING))))
-			wrong_stage(&e, "add a plan item", "while the plan is issued or monitored");
-		if (!present(sg_get_cstring(tup, desc, "description")) ||
-			!present(sg_get_cstring(tup, desc, "owner")))
-			missing("the item's description and owner", "Each item has what must improve, an owner and a due date.");
-		if (sg_get_int64(tup, desc, "referral_id") != 0)
-		{
-			Oid			types[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "referral_id")),
-			Int64GetDatum(e.id)};
-
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.referral r "
-						  "JOIN safeguard.concern c ON c.id OPERATOR(pg_catalog.=) r.concern_id "
-						  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
-						  "WHERE r.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
-						  2, types, values) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-						 errmsg("referral " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
-								DatumGetInt64(values[0]), e.id),
-						 errhint("An individual safeguarding plan sits under the plan of the enquiry about its location.")));
-		}
-		tup = sg_set(tup, desc, 2, links, lv, ln);
-		stamped[nstamped++] = "updated_by";
-		stamped[nstamped++] = "updated_at";
-	}
-	else if (strcmp(table, "qa_activity") == 0)
-	{
-		duty = sg_require_action(actor, "record_qa_activity", e.la_id);
-		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
-			wrong_stage(&e, "record a quality assurance activity", "during quality assurance");
-		sg_check_event_time(tup, desc, "carried_out_at", e.decided_at, "the decision to invoke");
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "enquiry_notification") == 0)
-	{
-		duty = sg_require_action(actor, "record_enquiry_notification", e.la_id);
-		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
-			wrong_stage(&e, "record a closure notification", "when quality assurance has found improvements sustained, before closing");
-		if (!present(sg_get_cstring(tup, desc, "reference")))
-			missing("the letter's reference", "Record the date, method and reference of the written notification.");
-		{
-			bool		isnull;
-			const SgDivision *div = sg_division_lookup(sg_organisation_division(e.la_id));
-
-			if (DatumGetDateADT(sg_get(tup, desc, "sent_on", &isnull)) > sg_local_date(div, sg_now()))
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_INVALID_TIME),
-						 errmsg("a closure notification cannot be dated in the future"),
-						 errhint("Record the date the letter was actually sent.")));
-		}
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else
-		elog(ERROR, "enquiry_record_guard: unexpected table %s", table);
-
-	if (nstamped > 0)
-		tup = sg_stamp(tup, desc, stamped, nstamped);
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation),
-					   sg_get_int64(tup, desc, strcmp(table, "meeting_attendee") == 0 ? "meeting_id" :
-									(strcmp(table, "enquiry_location") == 0 ||
-									 strcmp(table, "enquiry_criterion") == 0) ? "enquiry_id" : "id"),
-					   duty);
+	duty = h->permit ? h->permit(&e, tup, desc, actor) : sg_require_action(actor, r->action, e.la_id);
+	if (r->client_columns)
+		refuse_other_columns(tup, desc, r->client_columns);
+	if (r->stages != 0 && !r->stage_in_check)
+		require_record_stage(r, &e);
+	tup = h->check(r, &e, tup, desc);
+	if (r->nstamped > 0)
+		tup = sg_stamp(tup, desc, r->stamped, r->nstamped);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, r->audit_key), duty);
 	return PointerGetDatum(tup);
 }
 
@@ -879,13 +940,13 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_record_after", true, false);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	const char *table = RelationGetRelationName(td->tg_relation);
+	const SgEnquiryRecordRule *r = record_rule(fcinfo, td->tg_relation, "enquiry_record_after");
 	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
 	HeapTuple	tup = is_update ? td->tg_newtuple : td->tg_trigtuple;
 	bool		isnull;
 	Enquiry		e;
 
-	if (strcmp(table, "enquiry_meeting") == 0 && !is_update)
+	if (r->record == SG_REC_MEETING && !is_update)
 	{
 		char	   *kind = sg_get_label(tup, desc, "kind");
 		TimestampTz held = sg_get_ts(tup, desc, "held_at", &isnull);
@@ -910,7 +971,7 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 							  "WHERE id OPERATOR(pg_catalog.=) $1");
 		}
 	}
-	else if (strcmp(table, "improvement_plan") == 0)
+	else if (r->record == SG_REC_PLAN)
 	{
 		load_enquiry(sg_get_int64(tup, desc, "enquiry_id"), &e, false);
 		if (!is_update)
@@ -931,14 +992,14 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 							  "monitoring_started_at = safeguard.now() WHERE id OPERATOR(pg_catalog.=) $1");
 		}
 	}
-	else if (strcmp(table, "plan_item") == 0 && is_update)
+	else if (r->record == SG_REC_PLAN_ITEM && is_update)
 	{
 		bool		was = DatumGetBool(sg_get(td->tg_trigtuple, desc, "serious_delay", &isnull));
 		bool		now = DatumGetBool(sg_get(tup, desc, "serious_delay", &isnull));
 
 		if (now && !was)
 		{
-			int64		enquiry_id = record_enquiry_id(table, tup, desc);
+			int64		enquiry_id = record_enquiry_id(r, tup, desc);
 
 			load_enquiry(enquiry_id, &e, false);
 			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = true "
