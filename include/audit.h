@@ -19,12 +19,39 @@
  */
 extern char *sg_canonical_text(Datum value, Oid typid);
 
-/* The number of hashed fields of an audit row (audit_chain.c). */
-#define SG_AUDIT_NFIELDS 18
+/*
+ * The hashed fields of an audit row: the columns of safeguard.audit_event
+ * between id and prev_hash, in table order.  A field's number in the hash
+ * encoding is its value + 1, so the order never changes (audit_chain.c
+ * checks the names and types against the table once per backend).
+ */
+typedef enum SgAuditField
+{
+	SG_AUDIT_F_RECORDED_AT = 0,
+	SG_AUDIT_F_BUSINESS_TIME,
+	SG_AUDIT_F_TXID,
+	SG_AUDIT_F_LOGIN_ROLE,
+	SG_AUDIT_F_ACTING_ROLE,
+	SG_AUDIT_F_ORGANISATION_ID,
+	SG_AUDIT_F_DUTY,
+	SG_AUDIT_F_TABLE_NAME,
+	SG_AUDIT_F_ROW_KEY,
+	SG_AUDIT_F_CASE_ID,
+	SG_AUDIT_F_ACTION,
+	SG_AUDIT_F_FROM_STATE,
+	SG_AUDIT_F_TO_STATE,
+	SG_AUDIT_F_CHANGES,
+	SG_AUDIT_F_APPLICATION_NAME,
+	SG_AUDIT_F_CLIENT_ADDR,
+	SG_AUDIT_F_CHAIN_KEY,
+	SG_AUDIT_F_CHAIN_SEQ,
+	SG_AUDIT_NFIELDS
+} SgAuditField;
 
 /*
- * Appends an audit row to its hash chain; values/nulls hold the first 16
- * fields (recorded_at .. client_addr), room for 18.  Inside an SPI connection.
+ * Appends an audit row to its hash chain; values/nulls, indexed by
+ * SgAuditField, hold the fields up to client_addr, with room for the
+ * chain's two.  Inside an SPI connection.
  */
 extern void sg_audit_append(Datum *values, bool *nulls);
 
