@@ -172,6 +172,16 @@ exec_int8(const char *sql, int nargs, int64 a, int64 b)
 	sg_spi_finish();
 }
 
+/* Returns how many rows a count(*) over two int8 parameters finds, as the owner. */
+static int64
+count_int8(const char *sql, int64 a, int64 b)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(a), Int64GetDatum(b)};
+
+	return query_int(sql, 2, types, values);
+}
+
 /* Raises SG203 unless every column not listed keeps its default (NULL, false, '{}'). */
 static void
 refuse_other_columns(HeapTuple tup, TupleDesc desc, const char *const *client)
@@ -442,8 +452,8 @@ require_appointed_officer(const Enquiry *e)
 }
 
 /* Checks an appointment: the appointee holds the duty for the leading authority. */
-static void
-check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
+static HeapTuple
+check_appointment(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
 {
 	bool		isnull;
 	Oid			role = DatumGetObjectId(sg_get(tup, desc, "role", &isnull));
@@ -459,11 +469,15 @@ check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 				 errmsg("the appointee does not hold the %s duty for the leading local authority", duty),
 				 errdetail("Appointing role %u to provider enquiry " INT64_FORMAT ".", role, e->id),
 				 errhint("Grant the duty first with safeguard.grant_duty().")));
+	return tup;
 }
 
-/* Checks a meeting against the stage and, for the initial meeting, the fact-finding timescale. */
-static void
-check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
+/*
+ * Checks a meeting against the stage (which depends on the kind of meeting)
+ * and, for the initial meeting, the fact-finding timescale.
+ */
+static HeapTuple
+check_meeting(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
 {
 	char	   *kind = sg_require_label(tup, desc, "kind", "the kind of meeting",
 										"Say which meeting: initial, outcomes, monitoring or other.");
@@ -489,7 +503,7 @@ check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 					 errmsg("fact finding cannot take %d working days", DatumGetInt32(days)),
 					 errdetail("The timescale shall not exceed %d working days after the initial meeting.", max),
 					 errhint("Set fact_finding_working_days between 1 and %d.", max)));
-		return;
+		return tup;
 	}
 	if (!isnull)
 		ereport(ERROR,
@@ -503,6 +517,7 @@ check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
 		wrong_stage(e, "record a monitoring meeting", "once the improvement plan is issued");
 	if (!(SG_STAGE_BIT(e->stage) & SG_ACTIVE_STAGES))
 		wrong_stage(e, "record a meeting", "while the enquiry is active");
+	return tup;
 }
 
 /* Returns the enquiry id a record belongs to (its own, or its parent meeting's or plan's). */
@@ -669,22 +684,6 @@ check_criterion(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, T
 	return tup;
 }
 
-/* Checks an appointment (check_appointee). */
-static HeapTuple
-check_appointment(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
-{
-	check_appointee(e, tup, desc);
-	return tup;
-}
-
-/* Checks a meeting (check_meeting: its stage depends on its kind). */
-static HeapTuple
-check_meeting_record(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
-{
-	check_meeting(e, tup, desc);
-	return tup;
-}
-
 /* Checks an attendee: the role they attended in. */
 static HeapTuple
 check_attendee(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
@@ -698,21 +697,15 @@ check_attendee(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, Tu
 static HeapTuple
 check_commissioning(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, TupleDesc desc)
 {
-	if (sg_get_int64(tup, desc, "meeting_id") != 0)
-	{
-		Oid			types[2] = {INT8OID, INT8OID};
-		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "meeting_id")),
-		Int64GetDatum(e->id)};
-
-		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
-					  "WHERE id OPERATOR(pg_catalog.=) $1 AND enquiry_id OPERATOR(pg_catalog.=) $2",
-					  2, types, values) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_NOT_FOUND),
-					 errmsg("meeting " INT64_FORMAT " is not a meeting of provider enquiry " INT64_FORMAT,
-							DatumGetInt64(values[0]), e->id),
-					 errhint("Name a meeting of the same enquiry, or none.")));
-	}
+	if (sg_get_int64(tup, desc, "meeting_id") != 0 &&
+		count_int8("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
+				   "WHERE id OPERATOR(pg_catalog.=) $1 AND enquiry_id OPERATOR(pg_catalog.=) $2",
+				   sg_get_int64(tup, desc, "meeting_id"), e->id) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("meeting " INT64_FORMAT " is not a meeting of provider enquiry " INT64_FORMAT,
+						sg_get_int64(tup, desc, "meeting_id"), e->id),
+				 errhint("Name a meeting of the same enquiry, or none.")));
 	require_record_stage(r, e);
 	if (!present(sg_get_cstring(tup, desc, "rationale")))
 		ereport(ERROR,
@@ -728,22 +721,16 @@ check_finding(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, Tup
 {
 	if (!present(sg_get_cstring(tup, desc, "finding")))
 		missing("the finding", "Record what was found.");
-	if (sg_get_int64(tup, desc, "concern_id") != 0)
-	{
-		Oid			types[2] = {INT8OID, INT8OID};
-		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "concern_id")),
-		Int64GetDatum(e->id)};
-
-		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.concern c "
-					  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
-					  "WHERE c.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
-					  2, types, values) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-					 errmsg("concern " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
-							DatumGetInt64(values[0]), e->id),
-					 errhint("Record findings against concerns about the enquiry's locations (see safeguard.enquiry_casework).")));
-	}
+	if (sg_get_int64(tup, desc, "concern_id") != 0 &&
+		count_int8("SELECT pg_catalog.count(*) FROM safeguard.concern c "
+				   "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
+				   "WHERE c.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
+				   sg_get_int64(tup, desc, "concern_id"), e->id) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("concern " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
+						sg_get_int64(tup, desc, "concern_id"), e->id),
+				 errhint("Record findings against concerns about the enquiry's locations (see safeguard.enquiry_casework).")));
 	return tup;
 }
 
@@ -781,23 +768,17 @@ check_plan_item(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, T
 	if (!present(sg_get_cstring(tup, desc, "description")) ||
 		!present(sg_get_cstring(tup, desc, "owner")))
 		missing("the item's description and owner", "Each item has what must improve, an owner and a due date.");
-	if (sg_get_int64(tup, desc, "referral_id") != 0)
-	{
-		Oid			types[2] = {INT8OID, INT8OID};
-		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "referral_id")),
-		Int64GetDatum(e->id)};
-
-		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.referral r "
-					  "JOIN safeguard.concern c ON c.id OPERATOR(pg_catalog.=) r.concern_id "
-					  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
-					  "WHERE r.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
-					  2, types, values) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-					 errmsg("referral " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
-							DatumGetInt64(values[0]), e->id),
-					 errhint("An individual safeguarding plan sits under the plan of the enquiry about its location.")));
-	}
+	if (sg_get_int64(tup, desc, "referral_id") != 0 &&
+		count_int8("SELECT pg_catalog.count(*) FROM safeguard.referral r "
+				   "JOIN safeguard.concern c ON c.id OPERATOR(pg_catalog.=) r.concern_id "
+				   "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
+				   "WHERE r.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
+				   sg_get_int64(tup, desc, "referral_id"), e->id) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("referral " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
+						sg_get_int64(tup, desc, "referral_id"), e->id),
+				 errhint("An individual safeguarding plan sits under the plan of the enquiry about its location.")));
 	return link_to_enquiry(e, tup, desc);
 }
 
@@ -844,7 +825,7 @@ static const RecordHandler record_handlers[SG_NRECORDS] = {
 	{SG_REC_LOCATION, NULL, NULL, check_location},
 	{SG_REC_CRITERION, NULL, criterion_change, check_criterion},
 	{SG_REC_APPOINTMENT, NULL, NULL, check_appointment},
-	{SG_REC_MEETING, NULL, NULL, check_meeting_record},
+	{SG_REC_MEETING, NULL, NULL, check_meeting},
 	{SG_REC_ATTENDEE, NULL, NULL, check_attendee},
 	{SG_REC_COMMISSIONING, commissioning_permit, NULL, check_commissioning},
 	{SG_REC_FINDING, finding_permit, NULL, check_finding},

@@ -59,13 +59,14 @@ sg_spi_exec_expect(const char *sql, int nargs, Oid *types, Datum *values,
 	return n;
 }
 
-/* Checks that the last result has the row and column asked for. */
-static void
-check_cell(uint64 row, int col)
+/* Returns a cell of the last result as SPI holds it; a missing cell is a can't-happen error. */
+static Datum
+cell(uint64 row, int col, bool *isnull)
 {
 	if (SPI_tuptable == NULL || row >= SPI_processed ||
 		col < 1 || col > SPI_tuptable->tupdesc->natts)
 		elog(ERROR, "no SPI result cell (" UINT64_FORMAT ", %d)", row, col);
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
 /*
@@ -75,17 +76,10 @@ check_cell(uint64 row, int col)
 Datum
 sg_spi_value(uint64 row, int col, bool *isnull)
 {
-	TupleDesc	desc;
-	Form_pg_attribute att;
-	Datum		v;
+	Datum		v = cell(row, col, isnull);
+	Form_pg_attribute att = TupleDescAttr(SPI_tuptable->tupdesc, col - 1);
 
-	check_cell(row, col);
-	desc = SPI_tuptable->tupdesc;
-	v = SPI_getbinval(SPI_tuptable->vals[row], desc, col, isnull);
-	if (*isnull)
-		return (Datum) 0;
-	att = TupleDescAttr(desc, col - 1);
-	return SPI_datumTransfer(v, att->attbyval, att->attlen);
+	return *isnull ? (Datum) 0 : SPI_datumTransfer(v, att->attbyval, att->attlen);
 }
 
 /* Returns a text value of the last result as a C string in the caller's context, or NULL. */
@@ -93,10 +87,8 @@ char *
 sg_spi_text(uint64 row, int col)
 {
 	bool		isnull;
-	Datum		v;
+	Datum		v = cell(row, col, &isnull);
 
-	check_cell(row, col);
-	v = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
 	return isnull ? NULL : sg_spi_strdup_out(TextDatumGetCString(v));
 }
 
@@ -104,9 +96,10 @@ sg_spi_text(uint64 row, int col)
 char *
 sg_spi_output(uint64 row, int col)
 {
+	bool		isnull;
 	char	   *s;
 
-	check_cell(row, col);
+	(void) cell(row, col, &isnull);
 	s = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 	return s ? sg_spi_strdup_out(s) : NULL;
 }
@@ -116,10 +109,8 @@ int64
 sg_spi_int64(uint64 row, int col, int64 if_null)
 {
 	bool		isnull;
-	Datum		v;
+	Datum		v = cell(row, col, &isnull);
 
-	check_cell(row, col);
-	v = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
 	return isnull ? if_null : DatumGetInt64(v);
 }
 
@@ -128,10 +119,8 @@ bool
 sg_spi_bool(uint64 row, int col, bool if_null)
 {
 	bool		isnull;
-	Datum		v;
+	Datum		v = cell(row, col, &isnull);
 
-	check_cell(row, col);
-	v = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
 	return isnull ? if_null : DatumGetBool(v);
 }
 
