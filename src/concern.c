@@ -453,7 +453,7 @@ sg_concern_after(PG_FUNCTION_ARGS)
 	HeapTuple	tup = td->tg_trigtuple;
 	bool		isnull;
 
-	sg_deadline_open("triage", "concern", sg_get_int64(tup, desc, "id"),
+	sg_deadline_open(SG_DL_TRIAGE, sg_get_int64(tup, desc, "id"),
 					 sg_get_int64(tup, desc, "case_id"),
 					 sg_get_int64(tup, desc, "logged_org_id"),
 					 DatumGetTimestampTz(sg_get(tup, desc, "received_at", &isnull)));
@@ -615,7 +615,7 @@ sg_triage_after(PG_FUNCTION_ARGS)
 	TimestampTz decided_at = DatumGetTimestampTz(sg_get(tup, desc, "decided_at", &isnull));
 	char	   *decision = sg_get_label(tup, desc, "decision");
 
-	sg_deadline_close("concern", concern_id, "triage", decided_at);
+	sg_deadline_close(SG_DL_TRIAGE, concern_id, decided_at);
 	if (strcmp(decision, "refer_to_la") == 0)
 	{
 		Oid			types[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
@@ -635,7 +635,7 @@ sg_triage_after(PG_FUNCTION_ARGS)
 		referral_id = sg_spi_int64(0, 1, 0);
 		immediate = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 		sg_spi_finish();
-		sg_deadline_open(immediate ? "send_immediate" : "send", "referral", referral_id,
+		sg_deadline_open(immediate ? SG_DL_SEND_IMMEDIATE : SG_DL_SEND, referral_id,
 						 case_id, sg_get_int64(tup, desc, "decided_org_id"), decided_at);
 	}
 	else

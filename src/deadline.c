@@ -238,8 +238,9 @@ find_rule(const char *kind, int64 org_id, TimestampTz anchor, const SgDivision *
 
 /* Returns the amount of the rule of a kind that applies to org_id at anchor. */
 int32
-sg_deadline_rule_amount(const char *kind, int64 org_id, TimestampTz anchor)
+sg_deadline_rule_amount(SgDeadlineKind k, int64 org_id, TimestampTz anchor)
 {
+	const char *kind = sg_deadline_kind_name(k);
 	const SgDivision *div = sg_division_lookup(sg_organisation_division(org_id));
 	int64		policy_id;
 	int32		amount;
@@ -257,9 +258,11 @@ sg_deadline_rule_amount(const char *kind, int64 org_id, TimestampTz anchor)
  * own amount.  Raises SG212 when no policy has the rule.
  */
 void
-sg_deadline_open_n(const char *kind, const char *subject_table, int64 subject_id,
-				   int64 case_id, int64 org_id, TimestampTz anchor, int32 amount)
+sg_deadline_open_n(SgDeadlineKind k, int64 subject_id, int64 case_id, int64 org_id,
+				   TimestampTz anchor, int32 amount)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	char	   *division = sg_organisation_division(org_id);
 	const SgDivision *div = sg_division_lookup(division);
 	Oid			types[9] = {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID,
@@ -296,10 +299,10 @@ sg_deadline_open_n(const char *kind, const char *subject_table, int64 subject_id
 
 /* Opens the deadline of a kind for a subject with the rule's own amount. */
 void
-sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
-				 int64 case_id, int64 org_id, TimestampTz anchor)
+sg_deadline_open(SgDeadlineKind kind, int64 subject_id, int64 case_id, int64 org_id,
+				 TimestampTz anchor)
 {
-	sg_deadline_open_n(kind, subject_table, subject_id, case_id, org_id, anchor, -1);
+	sg_deadline_open_n(kind, subject_id, case_id, org_id, anchor, -1);
 }
 
 /*
@@ -308,9 +311,10 @@ sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
  * no open deadline of that kind.
  */
 SgDeadlineOutcome
-sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
-				  TimestampTz at)
+sg_deadline_close(SgDeadlineKind k, int64 subject_id, TimestampTz at)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	Oid			types[5] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		values[5];
 	SgDeadlineOutcome outcome = SG_DEADLINE_NONE;
@@ -403,9 +407,10 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
  * only meet a deadline it follows); returns true when one was closed.
  */
 bool
-sg_deadline_close_if_anchored_before(const char *subject_table, int64 subject_id,
-									 const char *kind, TimestampTz at)
+sg_deadline_close_if_anchored_before(SgDeadlineKind k, int64 subject_id, TimestampTz at)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[4];
 	uint64		n;
@@ -420,13 +425,14 @@ sg_deadline_close_if_anchored_before(const char *subject_table, int64 subject_id
 						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open' "
 						 "AND anchor_at OPERATOR(pg_catalog.<=) $4", 4, types, values, NULL);
 	sg_spi_finish();
-	return n > 0 && sg_deadline_close(subject_table, subject_id, kind, at) != SG_DEADLINE_NONE;
+	return n > 0 && sg_deadline_close(k, subject_id, at) != SG_DEADLINE_NONE;
 }
 
 /* Cancels every open deadline of a subject (it no longer applies). */
 void
-sg_deadline_cancel_all(const char *subject_table, int64 subject_id, TimestampTz at)
+sg_deadline_cancel_all(SgDeadlineSubject subject, int64 subject_id, TimestampTz at)
 {
+	const char *subject_table = sg_deadline_subject_name(subject);
 	Oid			types[3] = {TEXTOID, INT8OID, TIMESTAMPTZOID};
 	Datum		values[3];
 
@@ -444,8 +450,10 @@ sg_deadline_cancel_all(const char *subject_table, int64 subject_id, TimestampTz 
 
 /* Returns the status of a subject's deadline of a kind ("" when none). */
 char *
-sg_deadline_status(const char *subject_table, int64 subject_id, const char *kind)
+sg_deadline_status(SgDeadlineKind k, int64 subject_id)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	Oid			types[3] = {TEXTOID, INT8OID, TEXTOID};
 	Datum		values[3];
 	char	   *status = "";

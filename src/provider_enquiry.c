@@ -402,27 +402,27 @@ sg_enquiry_after(PG_FUNCTION_ARGS)
 			{
 				char	   *risk = sg_get_label(newtup, desc, "risk_level");
 
-				sg_deadline_open(strcmp(risk, "major") == 0 ? "initial_meeting_major" : "initial_meeting",
-								 "provider_enquiry", id, 0, la_id,
+				sg_deadline_open(strcmp(risk, "major") == 0 ? SG_DL_INITIAL_MEETING_MAJOR : SG_DL_INITIAL_MEETING,
+								 id, 0, la_id,
 								 sg_get_ts(newtup, desc, "decided_at", &isnull));
 				break;
 			}
 		case SG_ENQ_QUALITY_ASSURANCE:
-			sg_deadline_open("quality_assurance", "provider_enquiry", id, 0, la_id,
+			sg_deadline_open(SG_DL_QUALITY_ASSURANCE, id, 0, la_id,
 							 sg_get_ts(newtup, desc, "qa_started_at", &isnull));
 			break;
 		case SG_ENQ_MONITORING:
 			if (from == SG_ENQ_QUALITY_ASSURANCE)
 			{
 				/* QA found improvements not sustained: this round ends; a new one may start */
-				sg_deadline_close("provider_enquiry", id, "quality_assurance",
+				sg_deadline_close(SG_DL_QUALITY_ASSURANCE, id,
 								  sg_get_ts(newtup, desc, "qa_completed_at", &isnull));
 			}
 			break;
 		case SG_ENQ_CLOSED:
-			sg_deadline_close("provider_enquiry", id, "quality_assurance",
+			sg_deadline_close(SG_DL_QUALITY_ASSURANCE, id,
 							  sg_get_ts(newtup, desc, "qa_completed_at", &isnull));
-			sg_deadline_cancel_all("provider_enquiry", id, sg_now());
+			sg_deadline_cancel_all(SG_SUBJECT_PROVIDER_ENQUIRY, id, sg_now());
 			break;
 		default:
 			break;
@@ -496,7 +496,7 @@ check_meeting(const SgEnquiryRecordRule *r, const Enquiry *e, HeapTuple tup, Tup
 		if (isnull)
 			missing("the fact-finding timescale (fact_finding_working_days)",
 					"The initial meeting sets how many working days fact finding may take.");
-		max = sg_deadline_rule_amount("fact_finding", e->la_id, held);
+		max = sg_deadline_rule_amount(SG_DL_FACT_FINDING, e->la_id, held);
 		if (DatumGetInt32(days) < 1 || DatumGetInt32(days) > max)
 			ereport(ERROR,
 					(errcode(ERRCODE_SG_TIMESCALE_TOO_LONG),
@@ -935,19 +935,19 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 		load_enquiry(sg_get_int64(tup, desc, "enquiry_id"), &e, false);
 		if (strcmp(kind, "initial") == 0)
 		{
-			sg_deadline_close("provider_enquiry", e.id, "initial_meeting", held);
-			sg_deadline_close("provider_enquiry", e.id, "initial_meeting_major", held);
+			sg_deadline_close(SG_DL_INITIAL_MEETING, e.id, held);
+			sg_deadline_close(SG_DL_INITIAL_MEETING_MAJOR, e.id, held);
 			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'fact_finding' "
 						  "WHERE id OPERATOR(pg_catalog.=) $1");
-			sg_deadline_open_n("fact_finding", "provider_enquiry", e.id, 0, e.la_id, held,
+			sg_deadline_open_n(SG_DL_FACT_FINDING, e.id, 0, e.la_id, held,
 							   DatumGetInt32(sg_get(tup, desc, "fact_finding_working_days", &isnull)));
 		}
 		else if (strcmp(kind, "outcomes") == 0)
-			sg_deadline_close("provider_enquiry", e.id, "fact_finding", held);
+			sg_deadline_close(SG_DL_FACT_FINDING, e.id, held);
 		else if (strcmp(kind, "monitoring") == 0 && e.meeting_required)
 		{
 			/* the forced meeting happened (if after the delay was flagged) */
-			if (sg_deadline_close_if_anchored_before("provider_enquiry", e.id, "delay_meeting", held))
+			if (sg_deadline_close_if_anchored_before(SG_DL_DELAY_MEETING, e.id, held))
 				advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = false "
 							  "WHERE id OPERATOR(pg_catalog.=) $1");
 		}
@@ -959,14 +959,14 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 		{
 			TimestampTz issued = sg_get_ts(tup, desc, "issued_at", &isnull);
 
-			sg_deadline_close("provider_enquiry", e.id, "fact_finding", issued);
+			sg_deadline_close(SG_DL_FACT_FINDING, e.id, issued);
 			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'improvement_plan' "
 						  "WHERE id OPERATOR(pg_catalog.=) $1");
-			sg_deadline_open("provider_response", "provider_enquiry", e.id, 0, e.provider_id, issued);
+			sg_deadline_open(SG_DL_PROVIDER_RESPONSE, e.id, 0, e.provider_id, issued);
 		}
 		else
 		{
-			sg_deadline_close("provider_enquiry", e.id, "provider_response",
+			sg_deadline_close(SG_DL_PROVIDER_RESPONSE, e.id,
 							  sg_get_ts(tup, desc, "responded_at", &isnull));
 			if (e.stage == SG_ENQ_IMPROVEMENT_PLAN)
 				advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'monitoring', "
@@ -986,7 +986,7 @@ sg_enquiry_record_after(PG_FUNCTION_ARGS)
 			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = true "
 						  "WHERE id OPERATOR(pg_catalog.=) $1");
 			/* one forced meeting answers every delay flagged before it */
-			sg_deadline_open("delay_meeting", "provider_enquiry", e.id, 0, e.la_id, sg_now());
+			sg_deadline_open(SG_DL_DELAY_MEETING, e.id, 0, e.la_id, sg_now());
 		}
 	}
 	return PointerGetDatum(NULL);

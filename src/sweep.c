@@ -282,10 +282,12 @@ alert_chain(const Pending *p, MemoryContext cxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	char	   *key;
+	SgDeadlineSubject subject;
 
 	if (p->case_id != 0)
 		key = psprintf("case:" INT64_FORMAT, p->case_id);
-	else if (strcmp(p->subject_table, "provider_enquiry") == 0)
+	else if (sg_deadline_subject_parse(p->subject_table, &subject) &&
+			 subject == SG_SUBJECT_PROVIDER_ENQUIRY)
 		key = psprintf("enquiry:" INT64_FORMAT, p->subject_id);
 	else
 		key = pstrdup("table:deadline_alert");

@@ -3,11 +3,13 @@
  *		Unit tests of the pure workflow data: the provider enquiry state
  *		machine (enquiry_fsm.c, on fsm.c), the table of actions and their
  *		permits (actions.c), the rules of the enquiry records
- *		(enquiry_records.c) and the canonical audit encoding
+ *		(enquiry_records.c), the deadline kinds and their subjects
+ *		(deadline_kinds.c) and the canonical audit encoding
  *		(audit_encoding.c).  TAP output; non-zero exit on any failure.
  */
 #include "actions.h"
 #include "audit_encoding.h"
+#include "deadline_kinds.h"
 #include "enquiry_fsm.h"
 #include "enquiry_records.h"
 #include "tap.h"
@@ -297,12 +299,60 @@ test_enquiry_records(void)
 	   "attendees find their enquiry through their meeting, plan items through their plan");
 }
 
+/* The deadline kinds: each name maps to its enum and back, and to the table of safeguard.deadline_kind. */
+static void
+test_deadline_kinds(void)
+{
+	/* the (kind, subject) rows of safeguard.deadline_kind in the install scripts */
+	static const struct
+	{
+		const char *kind;
+		const char *subject;
+	}			rows[] = {
+		{"triage", "concern"}, {"send", "referral"}, {"send_immediate", "referral"},
+		{"la_acknowledgement", "referral"}, {"la_outcome", "referral"},
+		{"la_outcome_escalation", "referral"}, {"feedback", "referral"},
+		{"initial_meeting", "provider_enquiry"}, {"initial_meeting_major", "provider_enquiry"},
+		{"fact_finding", "provider_enquiry"}, {"provider_response", "provider_enquiry"},
+		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"}};
+	int			n = (int) (sizeof(rows) / sizeof(rows[0]));
+	int			good = 0;
+	int			round = 0;
+	SgDeadlineKind k;
+	SgDeadlineSubject s;
+
+	ok(n == SG_NDEADLINEKINDS, "one enum value per deadline kind (%d rows, %d values)", n, (int) SG_NDEADLINEKINDS);
+	for (int i = 0; i < n; i++)
+		if (sg_deadline_kind_parse(rows[i].kind, &k) &&
+			strcmp(sg_deadline_kind_name(k), rows[i].kind) == 0 &&
+			strcmp(sg_deadline_subject_name(sg_deadline_kind_subject(k)), rows[i].subject) == 0)
+			good++;
+		else
+			ok(0, "deadline kind %s", rows[i].kind);
+	ok(good == n, "every kind parses, names itself back, and belongs to its row's subject table");
+	for (int i = 0; i < SG_NDEADLINEKINDS; i++)
+		round += sg_deadline_kind_parse(sg_deadline_kind_name((SgDeadlineKind) i), &k) && (int) k == i;
+	for (int i = 0; i < SG_NSUBJECTS; i++)
+		round += sg_deadline_subject_parse(sg_deadline_subject_name((SgDeadlineSubject) i), &s) && (int) s == i;
+	ok(round == SG_NDEADLINEKINDS + SG_NSUBJECTS, "every enum value's name parses back to it (kinds and subjects)");
+	ok(!sg_deadline_kind_parse("", &k) && !sg_deadline_kind_parse("Send", &k) &&
+	   !sg_deadline_kind_parse("referral", &k) && !sg_deadline_subject_parse("deadline", &s) &&
+	   !sg_deadline_subject_parse("send", &s),
+	   "unknown names, other case and the other map's names do not parse");
+	ok(strcmp(sg_deadline_kind_name(SG_NDEADLINEKINDS), "?") == 0 &&
+	   strcmp(sg_deadline_kind_name((SgDeadlineKind) -1), "?") == 0 &&
+	   strcmp(sg_deadline_subject_name(SG_NSUBJECTS), "?") == 0 &&
+	   sg_deadline_kind_subject(SG_NDEADLINEKINDS) == SG_NSUBJECTS,
+	   "values out of range have no name and no subject");
+}
+
 int
 main(void)
 {
 	test_enquiry_transitions();
 	test_actions();
 	test_enquiry_records();
+	test_deadline_kinds();
 	test_audit_encoding();
 	printf("1..%d\n", tests_run);
 	if (tests_failed)
