@@ -15,7 +15,7 @@
 #include "fmgr.h"
 #include "referral_fsm.h"
 
-/* clock.c: the time safeguard works to (transaction time or a pinned clock). */
+/* deadline_clock.c: the time safeguard works to (transaction time or a pinned clock). */
 extern TimestampTz sg_now(void);
 
 /* internal_write.c: protected writes run as the table owner (safeguard_owner). */

@@ -1,11 +1,11 @@
 /*
- * sweep.c
+ * deadline_sweep.c
  *		Deadlines that act on their own: safeguard.sweep() fires the rungs of
  *		each open deadline's escalation ladder, exactly once each, with an
  *		outbox row and a NOTIFY in the same transaction.
  *
  * Owns safeguard.sweep(), outbox_mark_delivered() and the outbox_guard
- * trigger.  The background worker (worker.c) and pg_cron call sweep().
+ * trigger.  The background worker (deadline_worker.c) and pg_cron call sweep().
  *
  * Invariants:
  *	- A rung fires when safeguard.now() reaches its instant: the due instant

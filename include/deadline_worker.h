@@ -1,10 +1,10 @@
 /*
- * worker.h
+ * deadline_worker.h
  *		The deadline sweeper: a background worker that calls
- *		safeguard.sweep() on a fixed cadence.  Implemented in worker.c.
+ *		safeguard.sweep() on a fixed cadence.  Implemented in deadline_worker.c.
  */
-#ifndef SAFEGUARD_WORKER_H
-#define SAFEGUARD_WORKER_H
+#ifndef SAFEGUARD_DEADLINE_WORKER_H
+#define SAFEGUARD_DEADLINE_WORKER_H
 
 #include "postgres.h"
 
@@ -14,4 +14,4 @@ extern void sg_worker_init(void);
 /* Runs the sweeper: connects, then sweeps every safeguard.sweep_interval. */
 extern PGDLLEXPORT void sg_worker_main(Datum main_arg) pg_attribute_noreturn();
 
-#endif							/* SAFEGUARD_WORKER_H */
+#endif							/* SAFEGUARD_DEADLINE_WORKER_H */

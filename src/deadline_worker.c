@@ -1,5 +1,5 @@
 /*
- * worker.c
+ * deadline_worker.c
  *		The deadline sweeper: a background worker that calls
  *		safeguard.sweep() every safeguard.sweep_interval seconds.
  *
@@ -33,7 +33,7 @@
 #include "postgres.h"
 
 #include "spi_util.h"
-#include "worker.h"
+#include "deadline_worker.h"
 
 #include "access/xact.h"
 #include "catalog/dependency.h"

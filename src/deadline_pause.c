@@ -1,5 +1,5 @@
 /*
- * clock_stop.c
+ * deadline_pause.c
  *		Stopping and restarting a deadline's clock, and its one extension.
  *
  * Owns safeguard.pause_deadline(), resume_deadline() and extend_deadline().
