@@ -38,7 +38,6 @@ typedef enum SgDeadlineKind
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 
-/* Names and the subject of each kind. */
 extern const char *sg_deadline_kind_name(SgDeadlineKind k);
 extern bool sg_deadline_kind_parse(const char *name, SgDeadlineKind *k);
 extern SgDeadlineSubject sg_deadline_kind_subject(SgDeadlineKind k);

@@ -8,10 +8,7 @@
 
 #include "postgres.h"
 
-/* When preloaded, defines the worker's settings and registers the worker. */
 extern void sg_worker_init(void);
-
-/* Runs the sweeper: connects, then sweeps every safeguard.sweep_interval. */
 extern PGDLLEXPORT void sg_worker_main(Datum main_arg) pg_attribute_noreturn();
 
 #endif							/* SAFEGUARD_DEADLINE_WORKER_H */

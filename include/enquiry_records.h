@@ -69,7 +69,6 @@ typedef struct SgEnquiryRecordRule
 	const char *audit_key;		/* the column whose value keys the audit note */
 } SgEnquiryRecordRule;
 
-/* Looking up rules. */
 extern const SgEnquiryRecordRule *sg_enquiry_record_find(const char *table);
 extern const SgEnquiryRecordRule *sg_enquiry_record_rule(SgEnquiryRecord record);
 

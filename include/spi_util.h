@@ -11,23 +11,16 @@
 
 #include "executor/spi.h"
 
-/* Connecting and finishing. */
 extern void sg_spi_connect(void);
 extern void sg_spi_finish(void);
-
-/* Running statements as the table owner with a known row count. */
 extern uint64 sg_spi_exec_expect(const char *sql, int nargs, Oid *types,
 								 Datum *values, const char *nulls,
 								 uint64 expected);
-
-/* Reading the last result: every value comes back in the caller's context. */
 extern Datum sg_spi_value(uint64 row, int col, bool *isnull);
 extern char *sg_spi_text(uint64 row, int col);
 extern char *sg_spi_output(uint64 row, int col);
 extern int64 sg_spi_int64(uint64 row, int col, int64 if_null);
 extern bool sg_spi_bool(uint64 row, int col, bool if_null);
-
-/* Copying a value built inside the connection out to the caller. */
 extern char *sg_spi_strdup_out(const char *s);
 
 #endif							/* SG_SPI_UTIL_H */

@@ -317,7 +317,11 @@ sg_require_duty(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* Raises 42501 unless the actor holds one of the permits; returns the duty used. */
+/*
+ * Raises 42501 unless the actor holds one of the permits; la_id is the
+ * recipient local authority for SG_ACT_FOR_RECIPIENT_LA.  Returns the duty
+ * that authorised the action.
+ */
 SgDuty
 sg_require_permit(const SgActor *a, const SgPermit *permits, int npermits,
 				  int64 la_id, const char *action)

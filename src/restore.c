@@ -83,7 +83,10 @@ restore_statement_running(bool with_create)
 	return false;
 }
 
-/* Returns true when the session is set up as a restore: superusers under replica. */
+/*
+ * Returns true when the session is set up as a restore: session_replication_role
+ * is replica and both the session user and the current user are superusers.
+ */
 bool
 sg_restore_session(void)
 {
@@ -91,7 +94,10 @@ sg_restore_session(void)
 		superuser_arg(GetSessionUserId()) && superuser_arg(GetUserId());
 }
 
-/* Returns true when the session is restoring a dump (see the banner). */
+/*
+ * Returns true while a restore session runs a COPY FROM or CREATE EXTENSION
+ * (the statements pg_restore loads safeguard with): it is restoring a dump.
+ */
 bool
 sg_restoring(void)
 {

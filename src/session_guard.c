@@ -552,7 +552,13 @@ sg_serial_try_lock(const char *key)
 	return false;
 }
 
-/* Locks the row of safeguard.<table> with this id, waiting boundedly (SG801). */
+/*
+ * Locks (FOR UPDATE) the row of safeguard.<table> whose id is id, as the
+ * owner, inside the caller's SPI connection, waiting at most
+ * safeguard.lock_wait_timeout for another transaction that holds it; then
+ * raises SG801 naming what (e.g. "referral") and the holder's role and pid.
+ * Returns false when no such row exists.
+ */
 bool
 sg_lock_row_bounded(const char *table, int64 id, const char *what)
 {
@@ -584,7 +590,11 @@ sg_lock_text_key_bounded(const char *table, const char *keycol, const char *key,
 	return false;
 }
 
-/* Locks every row of safeguard.<table> whose id ids_sql returns, waiting boundedly. */
+/*
+ * Locks, as sg_lock_row_bounded, every row of safeguard.<table> whose id the
+ * query ids_sql (a string constant, run as the owner) returns; returns how
+ * many rows it locked.
+ */
 uint64
 sg_lock_rows_bounded(const char *table, const char *what, const char *ids_sql,
 					 int nargs, Oid *types, Datum *values)
@@ -1090,7 +1100,10 @@ sg_transaction_role_ok(void)
 		OidIsValid(role) && role != login;
 }
 
-/* Raises SG803 unless a pool login acts through a role set for this transaction. */
+/*
+ * Raises SG803 when the session's login is a declared pool login and the
+ * current role was not set for this transaction (SET LOCAL ROLE).
+ */
 void
 sg_require_transaction_role(void)
 {
