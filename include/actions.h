@@ -22,15 +22,7 @@ typedef struct SgAction
 	SgPermit	permits[SG_ACTION_MAX_PERMITS];
 } SgAction;
 
-/* Returns the action of that name, or NULL. */
 extern const SgAction *sg_action_find(const char *name);
-
-/*
- * Returns true when duties (an SG_DUTY_BIT mask) held for an organisation
- * of kind org_kind include one a permit names, judging only what can be
- * judged without the record: the duty, and for permits that act for the
- * regulator, the organisation's kind.
- */
 extern bool sg_permits_duty_held(const SgPermit *permits, int npermits,
 								 uint32_t duties, SgOrgKind org_kind);
 

@@ -12,33 +12,41 @@
 #include "access/tupdesc.h"
 #include "referral_fsm.h"
 
-/*
- * Returns a value as canonical text: the same bytes in every session,
- * whatever DateStyle, TimeZone, extra_float_digits, bytea_output or
- * IntervalStyle say (timestamps in UTC ISO 8601, bytea in hex, ...).
- */
 extern char *sg_canonical_text(Datum value, Oid typid);
 
-/* The number of hashed fields of an audit row (audit_chain.c). */
-#define SG_AUDIT_NFIELDS 18
-
 /*
- * Appends an audit row to its hash chain; values/nulls hold the first 16
- * fields (recorded_at .. client_addr), room for 18.  Inside an SPI connection.
+ * The hashed fields of an audit row: the columns of safeguard.audit_event
+ * between id and prev_hash, in table order.  A field's number in the hash
+ * encoding is its value + 1, so the order never changes (audit_chain.c
+ * checks the names and types against the table once per backend).
  */
+typedef enum SgAuditField
+{
+	SG_AUDIT_F_RECORDED_AT = 0,
+	SG_AUDIT_F_BUSINESS_TIME,
+	SG_AUDIT_F_TXID,
+	SG_AUDIT_F_LOGIN_ROLE,
+	SG_AUDIT_F_ACTING_ROLE,
+	SG_AUDIT_F_ORGANISATION_ID,
+	SG_AUDIT_F_DUTY,
+	SG_AUDIT_F_TABLE_NAME,
+	SG_AUDIT_F_ROW_KEY,
+	SG_AUDIT_F_CASE_ID,
+	SG_AUDIT_F_ACTION,
+	SG_AUDIT_F_FROM_STATE,
+	SG_AUDIT_F_TO_STATE,
+	SG_AUDIT_F_CHANGES,
+	SG_AUDIT_F_APPLICATION_NAME,
+	SG_AUDIT_F_CLIENT_ADDR,
+	SG_AUDIT_F_CHAIN_KEY,
+	SG_AUDIT_F_CHAIN_SEQ,
+	SG_AUDIT_NFIELDS
+} SgAuditField;
+
 extern void sg_audit_append(Datum *values, bool *nulls);
-
-/* As sg_audit_append, to the named chain (NULL: the case's or the table's). */
 extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key);
-
-/*
- * Writes the audit row of one change (INSERT, UPDATE, DELETE or BASELINE)
- * to a row of relation relid; see audit.c.
- */
 extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
 							int nargs, const char *action, HeapTuple oldtup, HeapTuple newtup);
-
-/* Records that duty d authorised the change to row key of relation relid. */
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);
 
 #endif							/* SAFEGUARD_AUDIT_H */

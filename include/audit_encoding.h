@@ -19,10 +19,6 @@
 #define SG_HASH_LEN 32			/* SHA-256 */
 #define SG_FIELD_HEADER 7
 
-/*
- * Writes one field at out (when out is not NULL); returns the number of
- * bytes the field takes.
- */
 extern size_t sg_encode_field(unsigned char *out, uint16_t field,
 							  const char *value, uint32_t len, bool isnull);
 

@@ -40,36 +40,14 @@ typedef enum SgCalStatus
 	SGCAL_AFTER_COVERAGE		/* needed a day after last_day */
 } SgCalStatus;
 
-/* Day of week, 0 = Monday .. 6 = Sunday. */
 extern int	sgcal_day_of_week(int32_t day);
-
-/* True when the day is Saturday or Sunday. */
 extern bool sgcal_is_weekend(int32_t day);
-
-/*
- * Sorts, de-duplicates and filters a holiday array in place so that it
- * meets the SgCalendar invariants for the given coverage; returns the new
- * length.
- */
 extern int32_t sgcal_normalise(int32_t *days, int32_t n,
 							   int32_t first_day, int32_t last_day);
-
-/* Sets *result to whether day is a working day. */
 extern SgCalStatus sgcal_is_working_day(const SgCalendar *cal, int32_t day,
 										bool *result);
-
-/*
- * Sets *result to the n-th working day after day 0, where day 0 is start
- * or, when start is not a working day, the next working day (n >= 0) or the
- * previous working day (n < 0).  n = 0 yields day 0 itself.
- */
 extern SgCalStatus sgcal_add_working_days(const SgCalendar *cal, int32_t start,
 										  int64_t n, int32_t *result);
-
-/*
- * Sets *result to the number of working days d with a < d <= b, negated
- * when b < a.
- */
 extern SgCalStatus sgcal_working_days_between(const SgCalendar *cal,
 											  int32_t a, int32_t b,
 											  int64_t *result);

@@ -90,31 +90,14 @@ typedef struct SgMachine
 	const SgTransition *transitions;
 } SgMachine;
 
-/* Returns the text name of a duty ("contact_centre"); role is "safeguard_" + name. */
 extern const char *sg_duty_name(SgDuty d);
-
-/* Parses a duty name; returns false when unknown. */
 extern bool sg_duty_parse(const char *name, SgDuty *d);
-
-/* Returns the text name of an organisation kind. */
 extern const char *sg_org_kind_name(SgOrgKind k);
-
-/* Parses an organisation kind; returns false when unknown. */
 extern bool sg_org_kind_parse(const char *name, SgOrgKind *k);
-
-/* Returns the name of state s of a machine ("?" when out of range). */
 extern const char *sg_fsm_state_name(const SgMachine *m, int s);
-
-/* Parses a state name of a machine; returns false when unknown. */
 extern bool sg_fsm_state_parse(const SgMachine *m, const char *name, int *s);
-
-/* Returns the transition from -> to of a machine, or NULL. */
 extern const SgTransition *sg_fsm_transition(const SgMachine *m, int from, int to);
-
-/* Fills next[] (room for nstates) with the states reachable from s; returns how many. */
 extern int	sg_fsm_next_states(const SgMachine *m, int s, int *next);
-
-/* Returns true when name is in a NULL-terminated column list. */
 extern bool sg_column_listed(const char *const *list, const char *name);
 
 #endif							/* SAFEGUARD_FSM_H */

@@ -126,46 +126,19 @@ typedef struct SgLedgerGroup
 	void	   *alloc_arg;
 } SgLedgerGroup;
 
-/*
- * The rule for a column no record of the row names, given a value the row
- * holds (or an update found): NULL, or, for a column that may have been
- * added after the row was created (position above created_through), the
- * value it was added with (a generated column: whatever it computes).
- */
 extern bool sg_ledger_unrecorded_ok(const SgLedgerColumn *col, int created_through,
 									const char *value);
-
-/* Returns true when the trail's cell c of h allows value. */
 extern bool sg_ledger_cell_allows(const SgLedgerColumn *cols, const SgLedgerHistory *h,
 								  int c, const char *value);
-
-/* Returns true when two values (NULL: SQL NULL) are the same. */
 extern bool sg_ledger_same(const char *a, const char *b);
-
-/* Starts a group over its live rows. */
 extern void sg_ledger_group_begin(SgLedgerGroup *g, const SgLedgerColumn *columns,
 								  int ncolumns, const int *identity, int nidentity,
 								  const char *const *const *live, int nlive,
 								  SgLedgerAlloc alloc, void *alloc_arg);
-
-/* Replays one record (records in id order); returns false once a problem is found. */
 extern bool sg_ledger_group_record(SgLedgerGroup *g, const SgLedgerRecord *r);
-
-/* Notes a record the caller could not read; returns false. */
 extern bool sg_ledger_group_malformed(SgLedgerGroup *g, int64_t id, int column);
-
-/*
- * Matches histories to live rows by identity and compares them; returns
- * false when a problem is found (g->problem), in the order: records left
- * with no row to apply to, then rows by identity.  Afterwards each
- * history's live field, and sg_ledger_live_history(), give the match.
- */
 extern bool sg_ledger_group_end(SgLedgerGroup *g);
-
-/* Returns the history matched to live row l by sg_ledger_group_end, or -1. */
 extern int	sg_ledger_live_history(const SgLedgerGroup *g, int l);
-
-/* Returns a short description of a problem kind. */
 extern const char *sg_ledger_problem_text(SgLedgerProblemKind kind);
 
 #endif							/* SAFEGUARD_LEDGER_REPLAY_H */

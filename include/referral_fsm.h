@@ -30,20 +30,11 @@ typedef SgTransition SgReferralTransition;
 /* The referral machine. */
 extern const SgMachine sg_referral_machine;
 
-/* Returns the text name of a referral state. */
 extern const char *sg_referral_state_name(SgReferralState s);
-
-/* Parses a referral state; returns false when unknown. */
 extern bool sg_referral_state_parse(const char *name, SgReferralState *s);
-
-/* Returns the transition from -> to, or NULL when there is none. */
 extern const SgReferralTransition *sg_referral_transition(SgReferralState from,
 														  SgReferralState to);
-
-/* Returns true when no transition leaves the state. */
 extern bool sg_referral_state_is_final(SgReferralState s);
-
-/* Fills next[] with the states reachable from s; returns how many. */
 extern int	sg_referral_next_states(SgReferralState s,
 									SgReferralState next[SG_NREFSTATES]);
 

@@ -38,16 +38,9 @@ typedef struct SgScopeColumn
 extern const SgScopeColumn sg_scope_classification[];
 extern const int sg_scope_ncolumns;
 
-/* Returns true when the table has entries in the classification. */
 extern bool sg_scope_table_listed(const char *table);
-
-/* Returns a column's class (SG_COL_UNLISTED when the table lists no such column). */
 extern SgColumnClass sg_scope_column_class(const char *table, const char *column);
-
-/* Returns true when a predicate on a column of this class must not steer a scoped scan. */
 extern bool sg_scope_class_guarded(SgColumnClass cls);
-
-/* Returns the class's name ("open", "person", ...; "?" when out of range). */
 extern const char *sg_scope_class_name(SgColumnClass cls);
 
 #endif							/* SAFEGUARD_SCOPE_COLUMNS_H */

@@ -12,7 +12,6 @@
 /* safeguard.scope_guard: the planner hooks apply (on by default). */
 extern bool sg_scope_guard;
 
-/* Installs the planner hooks and defines safeguard.scope_guard. */
 extern void sg_scope_guard_init(void);
 
 #endif							/* SAFEGUARD_SCOPE_GUARD_H */

@@ -66,7 +66,12 @@ sg_action_find(const char *name)
 	return NULL;
 }
 
-/* Returns true when the duties held include one a permit names (see actions.h). */
+/*
+ * Returns true when duties (an SG_DUTY_BIT mask) held for an organisation
+ * of kind org_kind include one a permit names, judging only what can be
+ * judged without the record: the duty, and for permits that act for the
+ * regulator, the organisation's kind.
+ */
 bool
 sg_permits_duty_held(const SgPermit *permits, int npermits, uint32_t duties,
 					 SgOrgKind org_kind)

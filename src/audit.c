@@ -29,6 +29,7 @@
 
 #include "audit.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "access/htup_details.h"
@@ -287,36 +288,35 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 	duty = noted_duty(relid, strtoi64(key, NULL, 10), actor);
 
 	memset(nulls, 0, sizeof(nulls));
-	values[0] = TimestampTzGetDatum(GetCurrentTimestamp());
-	values[1] = TimestampTzGetDatum(sg_now());
-	values[2] = FullTransactionIdGetDatum(GetTopFullTransactionId());
-	values[3] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
-	values[4] = CStringGetTextDatum(GetUserNameFromId(sg_acting_userid(), false));
-	values[5] = Int64GetDatum(actor->org_id);
-	nulls[5] = actor->org_id == 0;
-	values[6] = duty >= 0 ? CStringGetTextDatum(sg_duty_name((SgDuty) duty)) : (Datum) 0;
-	nulls[6] = duty < 0;
-	values[7] = CStringGetTextDatum(relname);
-	values[8] = CStringGetTextDatum(key);
-	values[9] = Int64GetDatum(case_id);
-	nulls[9] = case_id == 0;
-	values[10] = CStringGetTextDatum(action);
-	values[11] = from_state ? CStringGetTextDatum(from_state) : (Datum) 0;
-	nulls[11] = from_state == NULL;
-	values[12] = to_state ? CStringGetTextDatum(to_state) : (Datum) 0;
-	nulls[12] = to_state == NULL;
-	values[13] = JsonbPGetDatum(changes);
-	values[14] = CStringGetTextDatum(application_name ? application_name : "");
+	values[SG_AUDIT_F_RECORDED_AT] = TimestampTzGetDatum(GetCurrentTimestamp());
+	values[SG_AUDIT_F_BUSINESS_TIME] = TimestampTzGetDatum(sg_now());
+	values[SG_AUDIT_F_TXID] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+	values[SG_AUDIT_F_LOGIN_ROLE] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	values[SG_AUDIT_F_ACTING_ROLE] = CStringGetTextDatum(GetUserNameFromId(sg_acting_userid(), false));
+	values[SG_AUDIT_F_ORGANISATION_ID] = Int64GetDatum(actor->org_id);
+	nulls[SG_AUDIT_F_ORGANISATION_ID] = actor->org_id == 0;
+	values[SG_AUDIT_F_DUTY] = duty >= 0 ? CStringGetTextDatum(sg_duty_name((SgDuty) duty)) : (Datum) 0;
+	nulls[SG_AUDIT_F_DUTY] = duty < 0;
+	values[SG_AUDIT_F_TABLE_NAME] = CStringGetTextDatum(relname);
+	values[SG_AUDIT_F_ROW_KEY] = CStringGetTextDatum(key);
+	values[SG_AUDIT_F_CASE_ID] = Int64GetDatum(case_id);
+	nulls[SG_AUDIT_F_CASE_ID] = case_id == 0;
+	values[SG_AUDIT_F_ACTION] = CStringGetTextDatum(action);
+	values[SG_AUDIT_F_FROM_STATE] = from_state ? CStringGetTextDatum(from_state) : (Datum) 0;
+	nulls[SG_AUDIT_F_FROM_STATE] = from_state == NULL;
+	values[SG_AUDIT_F_TO_STATE] = to_state ? CStringGetTextDatum(to_state) : (Datum) 0;
+	nulls[SG_AUDIT_F_TO_STATE] = to_state == NULL;
+	values[SG_AUDIT_F_CHANGES] = JsonbPGetDatum(changes);
+	values[SG_AUDIT_F_APPLICATION_NAME] = CStringGetTextDatum(application_name ? application_name : "");
 	{
 		LOCAL_FCINFO(fc, 0);
 
 		InitFunctionCallInfoData(*fc, NULL, 0, InvalidOid, NULL, NULL);
-		values[15] = inet_client_addr(fc);
-		nulls[15] = fc->isnull;
+		values[SG_AUDIT_F_CLIENT_ADDR] = inet_client_addr(fc);
+		nulls[SG_AUDIT_F_CLIENT_ADDR] = fc->isnull;
 	}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (case_id == 0 && nargs >= 4 && args[3][0] != '\0')
 	{
 		int64		enquiry = enquiry_of_row(args[3], row, desc);
@@ -325,7 +325,7 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 			chain_key = psprintf("enquiry:" INT64_FORMAT, enquiry);
 	}
 	sg_audit_append_to(values, nulls, chain_key);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /*

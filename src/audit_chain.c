@@ -37,49 +37,101 @@
 #include "audit.h"
 #include "audit_encoding.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(sg_verify_audit);
 PG_FUNCTION_INFO_V1(sg_verify_audit_digest);
 PG_FUNCTION_INFO_V1(sg_verify_audit_strict);
 PG_FUNCTION_INFO_V1(sg_audit_digest);
 
-/* The hashed fields of an audit row, in field-number order (number = index + 1). */
+/*
+ * The hashed fields of an audit row, indexed by SgAuditField (field number
+ * = index + 1): the column and the type its value is hashed and inserted
+ * as (duty: the label of the enum safeguard.duty, passed as text).
+ */
 static const struct
 {
 	const char *column;
 	Oid			type;
+	bool		enum_label;
 }			audit_fields[SG_AUDIT_NFIELDS] = {
-	{"recorded_at", TIMESTAMPTZOID},
-	{"business_time", TIMESTAMPTZOID},
-	{"txid", XID8OID},
-	{"login_role", TEXTOID},
-	{"acting_role", TEXTOID},
-	{"organisation_id", INT8OID},
-	{"duty", TEXTOID},
-	{"table_name", TEXTOID},
-	{"row_key", TEXTOID},
-	{"case_id", INT8OID},
-	{"action", TEXTOID},
-	{"from_state", TEXTOID},
-	{"to_state", TEXTOID},
-	{"changes", JSONBOID},
-	{"application_name", TEXTOID},
-	{"client_addr", INETOID},
-	{"chain_key", TEXTOID},
-	{"chain_seq", INT8OID},
+	[SG_AUDIT_F_RECORDED_AT] = {"recorded_at", TIMESTAMPTZOID},
+	[SG_AUDIT_F_BUSINESS_TIME] = {"business_time", TIMESTAMPTZOID},
+	[SG_AUDIT_F_TXID] = {"txid", XID8OID},
+	[SG_AUDIT_F_LOGIN_ROLE] = {"login_role", TEXTOID},
+	[SG_AUDIT_F_ACTING_ROLE] = {"acting_role", TEXTOID},
+	[SG_AUDIT_F_ORGANISATION_ID] = {"organisation_id", INT8OID},
+	[SG_AUDIT_F_DUTY] = {"duty", TEXTOID, true},
+	[SG_AUDIT_F_TABLE_NAME] = {"table_name", TEXTOID},
+	[SG_AUDIT_F_ROW_KEY] = {"row_key", TEXTOID},
+	[SG_AUDIT_F_CASE_ID] = {"case_id", INT8OID},
+	[SG_AUDIT_F_ACTION] = {"action", TEXTOID},
+	[SG_AUDIT_F_FROM_STATE] = {"from_state", TEXTOID},
+	[SG_AUDIT_F_TO_STATE] = {"to_state", TEXTOID},
+	[SG_AUDIT_F_CHANGES] = {"changes", JSONBOID},
+	[SG_AUDIT_F_APPLICATION_NAME] = {"application_name", TEXTOID},
+	[SG_AUDIT_F_CLIENT_ADDR] = {"client_addr", INETOID},
+	[SG_AUDIT_F_CHAIN_KEY] = {"chain_key", TEXTOID},
+	[SG_AUDIT_F_CHAIN_SEQ] = {"chain_seq", INT8OID},
 };
 
 static const unsigned char genesis[SG_HASH_LEN] = {0};
+
+/*
+ * Checks, once per backend, that every hashed field is a column of
+ * safeguard.audit_event of the type the chain hashes it as, and that the
+ * two hash columns are bytea: a mismatch between this file and the install
+ * script fails the first audit write or verification clearly, naming the
+ * column, instead of hashing or inserting the wrong thing.
+ */
+static void
+check_audit_columns(void)
+{
+	static bool checked = false;
+	Oid			relid;
+	Relation	rel;
+	TupleDesc	desc;
+
+	if (checked)
+		return;
+	relid = get_relname_relid("audit_event", get_namespace_oid("safeguard", false));
+	if (!OidIsValid(relid))
+		elog(ERROR, "safeguard: table safeguard.audit_event not found");
+	rel = table_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < SG_AUDIT_NFIELDS + 2; i++)
+	{
+		const char *column = i < SG_AUDIT_NFIELDS ? audit_fields[i].column :
+			i == SG_AUDIT_NFIELDS ? "prev_hash" : "row_hash";
+		Oid			want = i < SG_AUDIT_NFIELDS ? audit_fields[i].type : BYTEAOID;
+		bool		enum_label = i < SG_AUDIT_NFIELDS && audit_fields[i].enum_label;
+		Oid			have;
+
+		if (!sg_has_column(desc, column))
+			elog(ERROR, "safeguard: audit field %d (%s) is not a column of safeguard.audit_event",
+				 i + 1, column);
+		have = TupleDescAttr(desc, sg_attnum(desc, column) - 1)->atttypid;
+		if (enum_label ? get_typtype(have) != TYPTYPE_ENUM : have != want)
+			elog(ERROR, "safeguard: column safeguard.audit_event.%s is of type %s, the audit chain expects %s",
+				 column, format_type_be(have), enum_label ? "an enum" : format_type_be(want));
+	}
+	table_close(rel, AccessShareLock);
+	checked = true;
+}
 
 /* Feeds bytes to a hash, raising on failure. */
 static void
@@ -226,9 +278,10 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 	Datum		ivalues[SG_AUDIT_NFIELDS + 2];
 	char		inulls[SG_AUDIT_NFIELDS + 2];
 
+	check_audit_columns();
 	chain_key = chain_key_or_null ? pstrdup(chain_key_or_null)
-		: nulls[9] ? psprintf("table:%s", TextDatumGetCString(values[7]))
-		: psprintf("case:" INT64_FORMAT, DatumGetInt64(values[9]));
+		: nulls[SG_AUDIT_F_CASE_ID] ? psprintf("table:%s", TextDatumGetCString(values[SG_AUDIT_F_TABLE_NAME]))
+		: psprintf("case:" INT64_FORMAT, DatumGetInt64(values[SG_AUDIT_F_CASE_ID]));
 
 	/* Only writers of this chain queue here, until this transaction ends. */
 	sg_serial_lock(chain_key);
@@ -264,10 +317,10 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 			refuse_broken_chain(chain_key, head_id, true, seq, "has a row hash that is not a SHA-256 hash");
 		seq++;
 	}
-	values[16] = hvalues[0];
-	nulls[16] = false;
-	values[17] = Int64GetDatum(seq);
-	nulls[17] = false;
+	values[SG_AUDIT_F_CHAIN_KEY] = hvalues[0];
+	nulls[SG_AUDIT_F_CHAIN_KEY] = false;
+	values[SG_AUDIT_F_CHAIN_SEQ] = Int64GetDatum(seq);
+	nulls[SG_AUDIT_F_CHAIN_SEQ] = false;
 	row_hash(prev, values, nulls, hash);
 
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
@@ -338,12 +391,13 @@ verify_chains(Problem *p)
 	int64		expected = 1;
 	unsigned char prev[SG_HASH_LEN];
 
+	check_audit_columns();
 	initStringInfo(&current);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT id");
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
 		appendStringInfo(&sql, ", %s%s", audit_fields[i].column,
-						 strcmp(audit_fields[i].column, "duty") == 0 ? "::pg_catalog.text" : "");
+						 audit_fields[i].enum_label ? "::pg_catalog.text" : "");
 	appendStringInfoString(&sql, ", prev_hash, row_hash FROM safeguard.audit_event "
 						   "ORDER BY chain_key, chain_seq");
 	plan = SPI_prepare(sql.data, 0, NULL);
@@ -376,13 +430,13 @@ verify_chains(Problem *p)
 
 			for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
 				values[i] = SPI_getbinval(tup, desc, i + 2, &nulls[i]);
-			if (nulls[16] || nulls[17])
+			if (nulls[SG_AUDIT_F_CHAIN_KEY] || nulls[SG_AUDIT_F_CHAIN_SEQ])
 			{
 				report(p, id, "", 0, "row has no chain position");
 				break;
 			}
-			key = TextDatumGetCString(values[16]);
-			seq = DatumGetInt64(values[17]);
+			key = TextDatumGetCString(values[SG_AUDIT_F_CHAIN_KEY]);
+			seq = DatumGetInt64(values[SG_AUDIT_F_CHAIN_SEQ]);
 			if (!walking || strcmp(current.data, key) != 0)
 			{
 				resetStringInfo(&current);
@@ -758,13 +812,12 @@ verify_all(const char *digest, Problem *p)
 	sg_internal_begin(&iw);
 	PG_TRY();
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		if (digest)
 			verify_digest(digest, p);
 		if (!p->found)
 			verify_chains(p);
-		SPI_finish();
+		sg_spi_finish();
 	}
 	PG_FINALLY();
 	{
@@ -830,10 +883,8 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	bool		isnull;
 	uint64		nheads;
 	char	   *result;
-	MemoryContext caller = CurrentMemoryContext;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	/* one sealer at a time, so seals form a chain too */
 	sg_serial_lock("seal");
 	memcpy(prev, genesis, SG_HASH_LEN);
@@ -859,10 +910,10 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	values[0] = hash_datum(prev);
 	values[1] = hash_datum(prev);
 	types[1] = BYTEAOID;
-	sg_exec_internal("INSERT INTO safeguard.audit_seal (sealed_at, prev_digest, digest) "
-					 "VALUES (pg_catalog.clock_timestamp(), $1, $2) RETURNING id",
-					 2, types, values, NULL);
-	seal_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	sg_spi_exec_expect("INSERT INTO safeguard.audit_seal (sealed_at, prev_digest, digest) "
+					   "VALUES (pg_catalog.clock_timestamp(), $1, $2) RETURNING id",
+					   2, types, values, NULL, 1);
+	seal_id = sg_spi_int64(0, 1, 0);
 	types[0] = INT8OID;
 	values[0] = Int64GetDatum(seal_id);
 
@@ -889,13 +940,8 @@ sg_audit_digest(PG_FUNCTION_ARGS)
 	values[1] = hash_datum(digest);
 	sg_exec_internal("UPDATE safeguard.audit_seal SET digest = $2 WHERE id OPERATOR(pg_catalog.=) $1",
 					 2, types, values, NULL);
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = psprintf("sg1:" INT64_FORMAT ":%s", seal_id, hex(digest));
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
+	result = sg_spi_strdup_out(psprintf("sg1:" INT64_FORMAT ":%s", seal_id, hex(digest)));
+	sg_spi_finish();
 	ForceSyncCommit();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }

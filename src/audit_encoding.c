@@ -7,7 +7,10 @@
 
 #include <string.h>
 
-/* Writes one field at out (when not NULL); returns its encoded length. */
+/*
+ * Writes one field at out (when out is not NULL); returns the number of
+ * bytes the field takes.
+ */
 size_t
 sg_encode_field(unsigned char *out, uint16_t field, const char *value,
 				uint32_t len, bool isnull)

@@ -45,6 +45,7 @@
 #include "ledger_replay.h"
 #include "restore.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "access/htup_details.h"
@@ -673,8 +674,7 @@ walk(Walk *w)
 	Oid			audit_row;
 	uint64		ntables;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	tablecxt = AllocSetContextCreate(CurrentMemoryContext, "verify_ledger table", ALLOCSET_DEFAULT_SIZES);
 	sg_internal_begin(&iw);
 	PG_TRY();
@@ -716,7 +716,7 @@ walk(Walk *w)
 	}
 	PG_END_TRY();
 	MemoryContextDelete(tablecxt);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* SQL: verify_ledger() -> the first row that disagrees with the trail, or none. */

@@ -24,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "spi_util.h"
 #include "calendar.h"
 #include "sg_errcodes.h"
 
@@ -145,8 +146,7 @@ load_calendar(void)
 	if (!OidIsValid(division_relid) || !OidIsValid(holiday_relid))
 		elog(ERROR, "safeguard calendar tables are missing");
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 
 	nrows = run_latest("SELECT division, time_zone, covered_from, covered_to "
 					   "FROM safeguard.division");
@@ -223,7 +223,7 @@ load_calendar(void)
 												divs[i].cal.last_day);
 		divs[i].cal.holidays = days[i];
 	}
-	SPI_finish();
+	sg_spi_finish();
 
 	divisions = divs;
 	ndivisions = ndivs;

@@ -22,6 +22,7 @@
  */
 #include "postgres.h"
 
+#include "spi_util.h"
 #include "calendar.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
@@ -328,8 +329,7 @@ sg_import_bank_holidays(PG_FUNCTION_ARGS)
 				 errhint("Pass the contents of gov.uk's bank-holidays.json as jsonb.")));
 	divs = read_document(PG_GETARG_JSONB_P(0), &ndivs);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	for (int i = 0; i < ndivs; i++)
 	{
 		if (divs[i].nevents == 0)
@@ -337,7 +337,7 @@ sg_import_bank_holidays(PG_FUNCTION_ARGS)
 		extend_coverage(&divs[i]);
 		added += insert_events(&divs[i]);
 	}
-	SPI_finish();
+	sg_spi_finish();
 
 	PG_RETURN_INT32((int32) added);
 }

@@ -155,7 +155,11 @@ cmp_int32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Establishes the SgCalendar invariants on a holiday array; returns its length. */
+/*
+ * Sorts, de-duplicates and filters a holiday array in place so that it
+ * meets the SgCalendar invariants for the given coverage; returns the new
+ * length.
+ */
 int32_t
 sgcal_normalise(int32_t *days, int32_t n, int32_t first_day, int32_t last_day)
 {
@@ -190,7 +194,11 @@ sgcal_is_working_day(const SgCalendar *cal, int32_t day, bool *result)
 	return SGCAL_OK;
 }
 
-/* Sets *result to the n-th working day after day 0 (see header). */
+/*
+ * Sets *result to the n-th working day after day 0, where day 0 is start
+ * or, when start is not a working day, the next working day (n >= 0) or the
+ * previous working day (n < 0).  n = 0 yields day 0 itself.
+ */
 SgCalStatus
 sgcal_add_working_days(const SgCalendar *cal, int32_t start, int64_t n,
 					   int32_t *result)

@@ -46,7 +46,11 @@ iso_timestamp(Timestamp ts, bool zoned)
 					tm.tm_min, tm.tm_sec, zoned ? "Z" : "");
 }
 
-/* Returns a value as canonical text. */
+/*
+ * Returns a value as canonical text: the same bytes in every session,
+ * whatever DateStyle, TimeZone, extra_float_digits, bytea_output or
+ * IntervalStyle say (timestamps in UTC ISO 8601, bytea in hex, ...).
+ */
 char *
 sg_canonical_text(Datum value, Oid typid)
 {

@@ -33,6 +33,7 @@
 #include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 #include "validate.h"
 
@@ -99,11 +100,10 @@ refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
 static void
 lock_case_key(int64 la_id, const char *kind, const char *key)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_serial_lock(la_id ? psprintf("link:" INT64_FORMAT ":%s:%s", la_id, kind, key)
 				   : psprintf("link:%s:%s", kind, key));
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /*
@@ -143,7 +143,6 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 	Oid			types[4] = {TEXTOID, INT8OID, INT8OID, TIMESTAMPTZOID};
 	Datum		values[4];
 	char		nulls[4] = "    ";
-	bool		isnull;
 	int64		case_id = 0;
 	int			scoped = sg_schema_has("deadline_extension_approval") ? 1 : 0;
 	const char *sql = adult_key ? link_sql[scoped][0] : link_sql[scoped][1];
@@ -162,8 +161,7 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 	values[2] = Int64GetDatum(la_id);
 	values[3] = TimestampTzGetDatum(at);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (adult_key || location_id)
 		sg_exec_internal(sql, 3, types, values, nulls);
 	*joined = (adult_key || location_id) && SPI_processed == 1;
@@ -185,18 +183,16 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 					 errhint("Retry the transaction: the concern will join that case.")));
 	}
 	if (*joined)
-		case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											  SPI_tuptable->tupdesc, 1, &isnull));
+		case_id = sg_spi_int64(0, 1, 0);
 	else
 	{
-		sg_exec_internal("INSERT INTO safeguard.safeguarding_case "
-						 "(adult_key, provider_location_id, la_id, opened_at) "
-						 "VALUES ($1, $2, $3, $4) RETURNING id",
-						 4, types, values, nulls);
-		case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											  SPI_tuptable->tupdesc, 1, &isnull));
+		sg_spi_exec_expect("INSERT INTO safeguard.safeguarding_case "
+						   "(adult_key, provider_location_id, la_id, opened_at) "
+						   "VALUES ($1, $2, $3, $4) RETURNING id",
+						   4, types, values, nulls, 1);
+		case_id = sg_spi_int64(0, 1, 0);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	return case_id;
 }
 
@@ -207,8 +203,7 @@ sg_case_close_if_done(int64 case_id, TimestampTz at)
 	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
 	Datum		values[2] = {Int64GetDatum(case_id), TimestampTzGetDatum(at)};
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("UPDATE safeguard.safeguarding_case c SET state = 'closed', closed_at = $2 "
 					 "WHERE c.id OPERATOR(pg_catalog.=) $1 AND c.state OPERATOR(pg_catalog.=) 'open' "
 					 "AND NOT EXISTS (SELECT 1 FROM safeguard.concern x "
@@ -218,7 +213,7 @@ sg_case_close_if_done(int64 case_id, TimestampTz at)
 					 "  WHERE r.case_id OPERATOR(pg_catalog.=) c.id "
 					 "  AND r.state OPERATOR(pg_catalog.<>) ALL ('{closed,withdrawn}'::safeguard.referral_state[]))",
 					 2, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* Validates the referrer's identity: named with a contact route, or anonymous. */
@@ -381,8 +376,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 		int64		location_la = 0;
 		bool		is_location = false;
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		sg_exec_internal("SELECT la_id, kind OPERATOR(pg_catalog.=) 'provider_location' "
 						 "FROM safeguard.organisation WHERE id OPERATOR(pg_catalog.=) $1",
 						 1, types, values, NULL);
@@ -394,7 +388,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 			is_location = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 													 SPI_tuptable->tupdesc, 2, &isnull));
 		}
-		SPI_finish();
+		sg_spi_finish();
 		if (!is_location)
 			ereport(ERROR,
 					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
@@ -459,7 +453,7 @@ sg_concern_after(PG_FUNCTION_ARGS)
 	HeapTuple	tup = td->tg_trigtuple;
 	bool		isnull;
 
-	sg_deadline_open("triage", "concern", sg_get_int64(tup, desc, "id"),
+	sg_deadline_open(SG_DL_TRIAGE, sg_get_int64(tup, desc, "id"),
 					 sg_get_int64(tup, desc, "case_id"),
 					 sg_get_int64(tup, desc, "logged_org_id"),
 					 DatumGetTimestampTz(sg_get(tup, desc, "received_at", &isnull)));
@@ -481,12 +475,11 @@ refuse_second_triage(int64 concern_id, int64 case_id)
 	Datum		values[1] = {Int64GetDatum(concern_id)};
 	uint64		n;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
 	n = sg_query_internal_latest("SELECT 1 FROM safeguard.triage WHERE concern_id OPERATOR(pg_catalog.=) $1",
 								 1, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 	if (n > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
@@ -532,17 +525,16 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 		Oid			types[1] = {INT8OID};
 		Datum		values[1] = {Int64GetDatum(concern_id)};
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		sg_exec_internal("SELECT la_id, case_id FROM safeguard.concern "
 						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
 		found = SPI_processed == 1;
 		if (found)
 		{
-			la_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			la_id = sg_spi_int64(0, 1, 0);
 			case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 		}
-		SPI_finish();
+		sg_spi_finish();
 	}
 	actor = sg_current_actor();
 	if (!found || !sg_actor_may_see_la(actor, la_id))
@@ -623,7 +615,7 @@ sg_triage_after(PG_FUNCTION_ARGS)
 	TimestampTz decided_at = DatumGetTimestampTz(sg_get(tup, desc, "decided_at", &isnull));
 	char	   *decision = sg_get_label(tup, desc, "decision");
 
-	sg_deadline_close("concern", concern_id, "triage", decided_at);
+	sg_deadline_close(SG_DL_TRIAGE, concern_id, decided_at);
 	if (strcmp(decision, "refer_to_la") == 0)
 	{
 		Oid			types[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
@@ -634,17 +626,16 @@ sg_triage_after(PG_FUNCTION_ARGS)
 		values[0] = Int64GetDatum(concern_id);
 		values[1] = TimestampTzGetDatum(decided_at);
 		values[2] = ObjectIdGetDatum(sg_acting_userid());
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		sg_exec_internal("INSERT INTO safeguard.referral (concern_id, case_id, la_id, "
 						 "immediate_risk, created_at, created_by) "
 						 "SELECT c.id, c.case_id, c.la_id, c.immediate_risk, $2, $3::pg_catalog.regrole "
 						 "FROM safeguard.concern c WHERE c.id OPERATOR(pg_catalog.=) $1 "
 						 "RETURNING id, immediate_risk", 3, types, values, NULL);
-		referral_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		referral_id = sg_spi_int64(0, 1, 0);
 		immediate = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-		SPI_finish();
-		sg_deadline_open(immediate ? "send_immediate" : "send", "referral", referral_id,
+		sg_spi_finish();
+		sg_deadline_open(immediate ? SG_DL_SEND_IMMEDIATE : SG_DL_SEND, referral_id,
 						 case_id, sg_get_int64(tup, desc, "decided_org_id"), decided_at);
 	}
 	else

@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "restore.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "access/xact.h"
@@ -168,8 +169,7 @@ sg_guard_ddl(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	drop = strcmp(trigdata->event, "sql_drop") == 0;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (SPI_execute(drop ?
 					"SELECT object_type, object_identity FROM pg_catalog.pg_event_trigger_dropped_objects() "
 					"WHERE schema_name OPERATOR(pg_catalog.=) 'safeguard' "
@@ -211,6 +211,6 @@ sg_guard_ddl(PG_FUNCTION_ARGS)
 				 errhint("safeguard's objects change only through its extension scripts (ALTER EXTENSION safeguard UPDATE).")));
 	for (uint64 i = 0; i < n; i++)
 		record_ddl(tag, types[i] ? types[i] : "", identities[i] ? identities[i] : "");
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_NULL();
 }

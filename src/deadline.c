@@ -27,6 +27,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
 
@@ -237,16 +238,16 @@ find_rule(const char *kind, int64 org_id, TimestampTz anchor, const SgDivision *
 
 /* Returns the amount of the rule of a kind that applies to org_id at anchor. */
 int32
-sg_deadline_rule_amount(const char *kind, int64 org_id, TimestampTz anchor)
+sg_deadline_rule_amount(SgDeadlineKind k, int64 org_id, TimestampTz anchor)
 {
+	const char *kind = sg_deadline_kind_name(k);
 	const SgDivision *div = sg_division_lookup(sg_organisation_division(org_id));
 	int64		policy_id;
 	int32		amount;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	find_rule(kind, org_id, anchor, div, &policy_id, &amount);
-	SPI_finish();
+	sg_spi_finish();
 	return amount;
 }
 
@@ -257,9 +258,11 @@ sg_deadline_rule_amount(const char *kind, int64 org_id, TimestampTz anchor)
  * own amount.  Raises SG212 when no policy has the rule.
  */
 void
-sg_deadline_open_n(const char *kind, const char *subject_table, int64 subject_id,
-				   int64 case_id, int64 org_id, TimestampTz anchor, int32 amount)
+sg_deadline_open_n(SgDeadlineKind k, int64 subject_id, int64 case_id, int64 org_id,
+				   TimestampTz anchor, int32 amount)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	char	   *division = sg_organisation_division(org_id);
 	const SgDivision *div = sg_division_lookup(division);
 	Oid			types[9] = {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID,
@@ -269,8 +272,7 @@ sg_deadline_open_n(const char *kind, const char *subject_table, int64 subject_id
 	int64		policy_id;
 	int32		rule_amount;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	find_rule(kind, org_id, anchor, div, &policy_id, &rule_amount);
 
 	values[0] = CStringGetTextDatum(kind);
@@ -292,15 +294,15 @@ sg_deadline_open_n(const char *kind, const char *subject_table, int64 subject_id
 					 "ON CONFLICT (subject_table, subject_id, kind) "
 					 "WHERE status OPERATOR(pg_catalog.=) 'open' DO NOTHING",
 					 9, types, values, nulls);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* Opens the deadline of a kind for a subject with the rule's own amount. */
 void
-sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
-				 int64 case_id, int64 org_id, TimestampTz anchor)
+sg_deadline_open(SgDeadlineKind kind, int64 subject_id, int64 case_id, int64 org_id,
+				 TimestampTz anchor)
 {
-	sg_deadline_open_n(kind, subject_table, subject_id, case_id, org_id, anchor, -1);
+	sg_deadline_open_n(kind, subject_id, case_id, org_id, anchor, -1);
 }
 
 /*
@@ -309,9 +311,10 @@ sg_deadline_open(const char *kind, const char *subject_table, int64 subject_id,
  * no open deadline of that kind.
  */
 SgDeadlineOutcome
-sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
-				  TimestampTz at)
+sg_deadline_close(SgDeadlineKind k, int64 subject_id, TimestampTz at)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	Oid			types[5] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		values[5];
 	SgDeadlineOutcome outcome = SG_DEADLINE_NONE;
@@ -319,8 +322,7 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 	values[0] = CStringGetTextDatum(subject_table);
 	values[1] = Int64GetDatum(subject_id);
 	values[2] = CStringGetTextDatum(kind);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	/*
 	 * A deadline another transaction holds is skipped at first, then waited
 	 * for with a bound (SG801 names the holder: session_guard.c).
@@ -396,7 +398,7 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
 						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open'",
 						 5, types, values, due_nulls);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	return outcome;
 }
 
@@ -405,9 +407,10 @@ sg_deadline_close(const char *subject_table, int64 subject_id, const char *kind,
  * only meet a deadline it follows); returns true when one was closed.
  */
 bool
-sg_deadline_close_if_anchored_before(const char *subject_table, int64 subject_id,
-									 const char *kind, TimestampTz at)
+sg_deadline_close_if_anchored_before(SgDeadlineKind k, int64 subject_id, TimestampTz at)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[4];
 	uint64		n;
@@ -416,65 +419,57 @@ sg_deadline_close_if_anchored_before(const char *subject_table, int64 subject_id
 	values[1] = Int64GetDatum(subject_id);
 	values[2] = CStringGetTextDatum(kind);
 	values[3] = TimestampTzGetDatum(at);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	n = sg_exec_internal("SELECT 1 FROM safeguard.deadline "
 						 "WHERE subject_table OPERATOR(pg_catalog.=) $1 AND subject_id OPERATOR(pg_catalog.=) $2 "
 						 "AND kind OPERATOR(pg_catalog.=) $3 AND status OPERATOR(pg_catalog.=) 'open' "
 						 "AND anchor_at OPERATOR(pg_catalog.<=) $4", 4, types, values, NULL);
-	SPI_finish();
-	return n > 0 && sg_deadline_close(subject_table, subject_id, kind, at) != SG_DEADLINE_NONE;
+	sg_spi_finish();
+	return n > 0 && sg_deadline_close(k, subject_id, at) != SG_DEADLINE_NONE;
 }
 
 /* Cancels every open deadline of a subject (it no longer applies). */
 void
-sg_deadline_cancel_all(const char *subject_table, int64 subject_id, TimestampTz at)
+sg_deadline_cancel_all(SgDeadlineSubject subject, int64 subject_id, TimestampTz at)
 {
+	const char *subject_table = sg_deadline_subject_name(subject);
 	Oid			types[3] = {TEXTOID, INT8OID, TIMESTAMPTZOID};
 	Datum		values[3];
 
 	values[0] = CStringGetTextDatum(subject_table);
 	values[1] = Int64GetDatum(subject_id);
 	values[2] = TimestampTzGetDatum(at);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("UPDATE safeguard.deadline SET status = 'cancelled', closed_at = $3 "
 					 "WHERE subject_table OPERATOR(pg_catalog.=) $1 "
 					 "AND subject_id OPERATOR(pg_catalog.=) $2 "
 					 "AND status OPERATOR(pg_catalog.=) 'open'",
 					 3, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* Returns the status of a subject's deadline of a kind ("" when none). */
 char *
-sg_deadline_status(const char *subject_table, int64 subject_id, const char *kind)
+sg_deadline_status(SgDeadlineKind k, int64 subject_id)
 {
+	const char *kind = sg_deadline_kind_name(k);
+	const char *subject_table = sg_deadline_subject_name(sg_deadline_kind_subject(k));
 	Oid			types[3] = {TEXTOID, INT8OID, TEXTOID};
 	Datum		values[3];
 	char	   *status = "";
-	MemoryContext caller = CurrentMemoryContext;
 
 	values[0] = CStringGetTextDatum(subject_table);
 	values[1] = Int64GetDatum(subject_id);
 	values[2] = CStringGetTextDatum(kind);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT status::pg_catalog.text FROM safeguard.deadline "
 					 "WHERE subject_table OPERATOR(pg_catalog.=) $1 "
 					 "AND subject_id OPERATOR(pg_catalog.=) $2 AND kind OPERATOR(pg_catalog.=) $3 "
 					 "ORDER BY id DESC LIMIT 1",
 					 3, types, values, NULL);
 	if (SPI_processed == 1)
-	{
-		bool		isnull;
-		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		status = TextDatumGetCString(v);
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
+		status = sg_spi_text(0, 1);
+	sg_spi_finish();
 	return status;
 }
 
@@ -504,8 +499,7 @@ policy_guard_require_admin(TriggerData *td, TupleDesc desc, bool is_policy)
 			Datum		values[1] = {Int64GetDatum(sg_get_int64(rows[i], desc, "policy_id"))};
 			bool		isnull;
 
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
+			sg_spi_connect();
 			if (sg_exec_internal("SELECT organisation_id FROM safeguard.deadline_policy "
 								 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL) == 1)
 			{
@@ -513,7 +507,7 @@ policy_guard_require_admin(TriggerData *td, TupleDesc desc, bool is_policy)
 
 				org_id = isnull ? 0 : DatumGetInt64(v);
 			}
-			SPI_finish();
+			sg_spi_finish();
 		}
 		if (org_id == 0)
 			sg_require_national_admin("maintain the default deadline policy");
@@ -553,12 +547,11 @@ sg_policy_guard(PG_FUNCTION_ARGS)
 		Datum		values[1] = {Int64GetDatum(policy_id)};
 		uint64		used;
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		used = sg_exec_internal("SELECT 1 FROM safeguard.deadline "
 								"WHERE policy_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
 								1, types, values, NULL);
-		SPI_finish();
+		sg_spi_finish();
 		if (used > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_SG_INVALID_POLICY),

@@ -22,6 +22,7 @@
 #include "actions.h"
 #include "enquiry_fsm.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
 #include "validate.h"
@@ -123,8 +124,7 @@ load_actor(Oid userid, SgActor *a)
 
 	memset(a, 0, sizeof(*a));
 	a->userid = userid;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	/*
 	 * The latest committed grants, whatever the isolation level: a revoke
 	 * must stop the next statement even of a REPEATABLE READ transaction
@@ -152,7 +152,7 @@ load_actor(Oid userid, SgActor *a)
 		a->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
 		a->org_kind = k;
 	}
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* Returns the acting role's active grants, looked up once per statement. */
@@ -317,7 +317,11 @@ sg_require_duty(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* Raises 42501 unless the actor holds one of the permits; returns the duty used. */
+/*
+ * Raises 42501 unless the actor holds one of the permits; la_id is the
+ * recipient local authority for SG_ACT_FOR_RECIPIENT_LA.  Returns the duty
+ * that authorised the action.
+ */
 SgDuty
 sg_require_permit(const SgActor *a, const SgPermit *permits, int npermits,
 				  int64 la_id, const char *action)
@@ -419,8 +423,7 @@ sg_organisation_kind(int64 org_id)
 	SgOrgKind	k = SG_ORG_OTHER;
 	bool		found;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT kind::pg_catalog.text FROM safeguard.organisation "
 					 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
 	found = SPI_processed == 1;
@@ -432,7 +435,7 @@ sg_organisation_kind(int64 org_id)
 
 		sg_org_kind_parse(kind, &k);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	if (!found)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
@@ -448,22 +451,13 @@ sg_organisation_division(int64 org_id)
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(org_id)};
 	char	   *result = NULL;
-	MemoryContext caller = CurrentMemoryContext;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT division FROM safeguard.organisation "
 					 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
 	if (SPI_processed == 1)
-	{
-		bool		isnull;
-		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = TextDatumGetCString(v);
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
+		result = sg_spi_text(0, 1);
+	sg_spi_finish();
 	if (result == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
@@ -534,8 +528,7 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 						   sg_org_kind_name(kind)),
 				 errhint("Contact centre and inspector duties act for the regulator; local authority duties for a local authority; the provider duty for a provider.")));
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	values[0] = ObjectIdGetDatum(role);
 	values[1] = CStringGetTextDatum(sg_duty_name(duty));
 	sg_exec_internal("SELECT organisation_id, duty::pg_catalog.text OPERATOR(pg_catalog.=) $2 "
@@ -574,22 +567,21 @@ sg_grant_duty(PG_FUNCTION_ARGS)
 	{
 		values[5] = team ? CStringGetTextDatum(team) : (Datum) 0;
 		nulls[5] = team ? ' ' : 'n';
-		sg_exec_internal("INSERT INTO safeguard.duty_grant "
-						 "(role, duty, organisation_id, granted_at, granted_by, team) "
-						 "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole, $6) "
-						 "RETURNING id", 6, types, values, nulls);
+		sg_spi_exec_expect("INSERT INTO safeguard.duty_grant "
+						   "(role, duty, organisation_id, granted_at, granted_by, team) "
+						   "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole, $6) "
+						   "RETURNING id", 6, types, values, nulls, 1);
 	}
 	else
-		sg_exec_internal("INSERT INTO safeguard.duty_grant "
-						 "(role, duty, organisation_id, granted_at, granted_by) "
-						 "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole) "
-						 "RETURNING id", 5, types, values, NULL);
-	grant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1, &isnull));
+		sg_spi_exec_expect("INSERT INTO safeguard.duty_grant "
+						   "(role, duty, organisation_id, granted_at, granted_by) "
+						   "VALUES ($1::pg_catalog.regrole, $2::safeguard.duty, $3, $4, $5::pg_catalog.regrole) "
+						   "RETURNING id", 5, types, values, NULL, 1);
+	grant_id = sg_spi_int64(0, 1, 0);
 
 	if (!is_member_of_role_nosuper(role, get_role_oid(duty_role_name(duty), false)))
 		set_duty_membership(true, duty, role);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_INT64(grant_id);
 }
 
@@ -619,18 +611,15 @@ sg_revoke_duty(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(sg_duty_name(duty));
 	values[2] = TimestampTzGetDatum(sg_now());
 	values[3] = ObjectIdGetDatum(sg_acting_userid());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	/* the grant's organisation decides who may end it */
 	if (sg_query_internal_latest("SELECT organisation_id FROM safeguard.duty_grant "
 								 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 								 "AND duty OPERATOR(pg_catalog.=) $2::safeguard.duty "
 								 "AND revoked_at IS NULL", 2, types, values, NULL) == 1)
 	{
-		bool		isnull;
 
-		sg_require_admin_for(DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-														 SPI_tuptable->tupdesc, 1, &isnull)),
+		sg_require_admin_for(sg_spi_int64(0, 1, 0),
 							 "revoke duties");
 	}
 	n = sg_exec_internal("UPDATE safeguard.duty_grant SET revoked_at = $3, "
@@ -640,7 +629,7 @@ sg_revoke_duty(PG_FUNCTION_ARGS)
 						 "AND revoked_at IS NULL", 4, types, values, NULL);
 	if (n > 0)
 		set_duty_membership(false, duty, role);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_BOOL(n > 0);
 }
 
@@ -761,15 +750,14 @@ sg_role_holds_duty_for(Oid role, uint32 duties, int64 org_id)
 	values[0] = ObjectIdGetDatum(role);
 	values[1] = Int64GetDatum(org_id);
 	values[2] = PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_query_internal_latest("SELECT 1 FROM safeguard.duty_grant "
 							 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 							 "AND organisation_id OPERATOR(pg_catalog.=) $2 "
 							 "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($3) "
 							 "AND revoked_at IS NULL", 3, types, values, NULL);
 	found = SPI_processed > 0;
-	SPI_finish();
+	sg_spi_finish();
 	return found;
 }
 
@@ -780,22 +768,15 @@ sg_role_team(Oid role, SgDuty duty)
 	Oid			types[2] = {OIDOID, TEXTOID};
 	Datum		values[2] = {ObjectIdGetDatum(role), CStringGetTextDatum(sg_duty_name(duty))};
 	char	   *team = NULL;
-	MemoryContext caller = CurrentMemoryContext;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT team FROM safeguard.duty_grant "
 					 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 					 "AND duty::pg_catalog.text OPERATOR(pg_catalog.=) $2 AND revoked_at IS NULL",
 					 2, types, values, NULL);
 	if (SPI_processed == 1)
-	{
-		char	   *t = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-
-		if (t)
-			team = MemoryContextStrdup(caller, t);
-	}
-	SPI_finish();
+		team = sg_spi_output(0, 1);
+	sg_spi_finish();
 	return team;
 }
 
@@ -940,8 +921,7 @@ record_authority(int64 key)
 		Datum		values[1] = {Int64GetDatum(key > 0 ? key : -key)};
 
 		e->org_id = 0;
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		if (sg_exec_internal(key > 0 ?
 							 "SELECT la_id FROM safeguard.safeguarding_case WHERE id OPERATOR(pg_catalog.=) $1" :
 							 "SELECT la_id FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
@@ -952,7 +932,7 @@ record_authority(int64 key)
 
 			e->org_id = isnull ? 0 : DatumGetInt64(v);
 		}
-		SPI_finish();
+		sg_spi_finish();
 	}
 	return e->org_id;
 }

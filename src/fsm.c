@@ -31,7 +31,7 @@ lookup(const char *const *names, int n, const char *name)
 	return -1;
 }
 
-/* Returns the text name of a duty. */
+/* Returns the text name of a duty ("contact_centre"); role is "safeguard_" + name. */
 const char *
 sg_duty_name(SgDuty d)
 {
@@ -69,7 +69,7 @@ sg_org_kind_parse(const char *name, SgOrgKind *k)
 	return true;
 }
 
-/* Returns the name of state s of a machine. */
+/* Returns the name of state s of a machine ("?" when out of range). */
 const char *
 sg_fsm_state_name(const SgMachine *m, int s)
 {

@@ -47,7 +47,12 @@ value_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* The rule for a column no record of the row names (see the banner). */
+/*
+ * The rule for a column no record of the row names, given a value the row
+ * holds (or an update found): NULL, or, for a column that may have been
+ * added after the row was created (position above created_through), the
+ * value it was added with (a generated column: whatever it computes).
+ */
 bool
 sg_ledger_unrecorded_ok(const SgLedgerColumn *col, int created_through, const char *value)
 {
@@ -413,7 +418,12 @@ live_history_cmp(const SgLedgerGroup *g, int l, int h)
 	return 0;
 }
 
-/* Matches histories to live rows and compares them (see the header). */
+/*
+ * Matches histories to live rows by identity and compares them; returns
+ * false when a problem is found (g->problem), in the order: records left
+ * with no row to apply to, then rows by identity.  Afterwards each
+ * history's live field, and sg_ledger_live_history(), give the match.
+ */
 bool
 sg_ledger_group_end(SgLedgerGroup *g)
 {

@@ -2,13 +2,11 @@
  * provider_enquiry.c
  *		Large-scale provider enquiries (the Provider Concerns procedure,
  *		stages 1 to 6): the stage machine of enquiry_fsm.c applied to
- *		provider_enquiry, and the rules of every record an enquiry gathers.
+ *		provider_enquiry, and what the rules of its records share
+ *		(provider_enquiry.h; the rules themselves: enquiry_record_guard.c).
  *
- * Owns the triggers enquiry_guard / enquiry_after (provider_enquiry) and
- * enquiry_record_guard / enquiry_record_after (locations, threshold
- * criteria, appointments, meetings, attendees, commissioning decisions,
- * findings, the Service Improvement Plan and its items, QA activities,
- * closure notifications), and safeguard.acts_for_provider().
+ * Owns the triggers enquiry_guard / enquiry_after (provider_enquiry),
+ * safeguard.acts_for_provider() and safeguard.leads_enquiry().
  *
  * Invariants:
  *	- Work is done by the leading local authority's staff: a SAM (or an
@@ -37,7 +35,9 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "enquiry_fsm.h"
+#include "provider_enquiry.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 #include "transition.h"
 #include "validate.h"
@@ -51,39 +51,20 @@
 
 PG_FUNCTION_INFO_V1(sg_enquiry_guard);
 PG_FUNCTION_INFO_V1(sg_enquiry_after);
-PG_FUNCTION_INFO_V1(sg_enquiry_record_guard);
-PG_FUNCTION_INFO_V1(sg_enquiry_record_after);
 PG_FUNCTION_INFO_V1(sg_acts_for_provider);
 PG_FUNCTION_INFO_V1(sg_leads_enquiry);
 PG_FUNCTION_INFO_V1(sg_raise_not_found);
 
-/* What a record needs to know about its enquiry. */
-typedef struct Enquiry
-{
-	int64		id;
-	int64		la_id;
-	int64		provider_id;
-	int			stage;
-	bool		meeting_required;
-	TimestampTz decided_at;
-} Enquiry;
-
-#define STAGE_BIT(s) (1u << (s))
-#define ACTIVE_STAGES (STAGE_BIT(SG_ENQ_INVOKED) | STAGE_BIT(SG_ENQ_FACT_FINDING) | \
-					   STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) | \
-					   STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))
-
-
 /* Returns true when a text value holds more than white space. */
-static bool
-present(const char *s)
+bool
+sg_enquiry_present(const char *s)
 {
 	return s != NULL && sg_text_present(s, strlen(s));
 }
 
 /* Raises SG202 for a missing value. */
-static void
-missing(const char *what, const char *hint)
+void
+sg_enquiry_missing(const char *what, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_SG_REQUIRED_FIELD),
@@ -92,8 +73,8 @@ missing(const char *what, const char *hint)
 }
 
 /* Raises SG305: the record does not belong at the enquiry's stage. */
-static void
-wrong_stage(const Enquiry *e, const char *what, const char *when)
+void
+sg_enquiry_wrong_stage(const SgEnquiry *e, const char *what, const char *when)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_SG_ENQUIRY_STAGE),
@@ -104,16 +85,15 @@ wrong_stage(const Enquiry *e, const char *what, const char *when)
 }
 
 /* Loads an enquiry as the owner; raises SG208 when absent or not visible to the actor. */
-static void
-load_enquiry(int64 id, Enquiry *e, bool check_visible)
+void
+sg_enquiry_load(int64 id, SgEnquiry *e, bool check_visible)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
 	bool		found;
 	bool		isnull;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT la_id, provider_id, stage::pg_catalog.text, meeting_required, decided_at "
 					 "FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
 					 1, types, values, NULL);
@@ -134,7 +114,7 @@ load_enquiry(int64 id, Enquiry *e, bool check_visible)
 		d = SPI_getbinval(tup, desc, 5, &isnull);
 		e->decided_at = isnull ? 0 : DatumGetTimestampTz(d);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	if (!found || (check_visible && !sg_actor_may_see_la(sg_current_actor(), e->la_id)))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_NOT_FOUND),
@@ -143,13 +123,12 @@ load_enquiry(int64 id, Enquiry *e, bool check_visible)
 }
 
 /* Runs a one-row, one-column int8/bool/count query as the owner; returns the value as int64. */
-static int64
-query_int(const char *sql, int nargs, Oid *types, Datum *values)
+int64
+sg_enquiry_query_int(const char *sql, int nargs, Oid *types, Datum *values)
 {
 	int64		result = 0;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal(sql, nargs, types, values, NULL);
 	if (SPI_processed == 1)
 	{
@@ -160,26 +139,25 @@ query_int(const char *sql, int nargs, Oid *types, Datum *values)
 			result = TupleDescAttr(SPI_tuptable->tupdesc, 0)->atttypid == BOOLOID ?
 				(int64) DatumGetBool(v) : DatumGetInt64(v);
 	}
-	SPI_finish();
+	sg_spi_finish();
 	return result;
 }
 
 /* Runs an internal statement with int8 parameters (no result wanted). */
-static void
-exec_int8(const char *sql, int nargs, int64 a, int64 b)
+void
+sg_enquiry_exec_int8(const char *sql, int nargs, int64 a, int64 b)
 {
 	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		values[2] = {Int64GetDatum(a), Int64GetDatum(b)};
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal(sql, nargs, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /* Raises SG203 unless every column not listed keeps its default (NULL, false, '{}'). */
-static void
-refuse_other_columns(HeapTuple tup, TupleDesc desc, const char *const *client)
+void
+sg_enquiry_refuse_other_columns(HeapTuple tup, TupleDesc desc, const char *const *client)
 {
 	for (int i = 0; i < desc->natts; i++)
 	{
@@ -219,9 +197,9 @@ enquiry_rules(const SgTransition *t, HeapTuple oldtup, HeapTuple newtup,
 	{
 		case SG_ENQ_INVOKED:
 			sg_require_rationale(newtup, desc, "decision_rationale", "invoking a provider enquiry");
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_criterion "
+			if (sg_enquiry_query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_criterion "
 						  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 AND met", 1, types, values) == 0 &&
-				!present(sg_get_cstring(newtup, desc, "override_rationale")))
+				!sg_enquiry_present(sg_get_cstring(newtup, desc, "override_rationale")))
 				ereport(ERROR,
 						(errcode(ERRCODE_SG_THRESHOLD_NOT_MET),
 						 errmsg("provider enquiry " INT64_FORMAT " meets no threshold criterion", id),
@@ -263,7 +241,7 @@ enquiry_rules(const SgTransition *t, HeapTuple oldtup, HeapTuple newtup,
 					const char *recipient = r == 0 ? "provider" : "cqc";
 
 					values[1] = CStringGetTextDatum(recipient);
-					if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_notification "
+					if (sg_enquiry_query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_notification "
 								  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 "
 								  "AND recipient::pg_catalog.text OPERATOR(pg_catalog.=) $2",
 								  2, types, values) == 0)
@@ -275,11 +253,11 @@ enquiry_rules(const SgTransition *t, HeapTuple oldtup, HeapTuple newtup,
 				}
 				(void) sg_get(oldtup, desc, "cqc_advised_at", &isnull);
 				if (isnull && !by_regulator)
-					missing("the record that CQC was formally advised (cqc_advised_at)",
+					sg_enquiry_missing("the record that CQC was formally advised (cqc_advised_at)",
 							"The SAM formally advises CQC unless CQC raised the concern; record when.");
 				(void) sg_get(oldtup, desc, "provider_informed_at", &isnull);
 				if (isnull)
-					missing("the record that the provider was informed (provider_informed_at)",
+					sg_enquiry_missing("the record that the provider was informed (provider_informed_at)",
 							"Record when the provider was informed of the enquiry.");
 				sg_check_event_time(newtup, desc, "sab_report_at",
 									sg_get_ts(oldtup, desc, "qa_started_at", &isnull), "quality assurance");
@@ -358,7 +336,7 @@ sg_enquiry_guard(PG_FUNCTION_ARGS)
 	if (sg_internal_writing())
 		return PointerGetDatum(tup);
 
-	refuse_other_columns(tup, desc, client);
+	sg_enquiry_refuse_other_columns(tup, desc, client);
 	if (sg_organisation_kind(la_id) != SG_ORG_LOCAL_AUTHORITY)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
@@ -397,557 +375,30 @@ sg_enquiry_after(PG_FUNCTION_ARGS)
 			{
 				char	   *risk = sg_get_label(newtup, desc, "risk_level");
 
-				sg_deadline_open(strcmp(risk, "major") == 0 ? "initial_meeting_major" : "initial_meeting",
-								 "provider_enquiry", id, 0, la_id,
+				sg_deadline_open(strcmp(risk, "major") == 0 ? SG_DL_INITIAL_MEETING_MAJOR : SG_DL_INITIAL_MEETING,
+								 id, 0, la_id,
 								 sg_get_ts(newtup, desc, "decided_at", &isnull));
 				break;
 			}
 		case SG_ENQ_QUALITY_ASSURANCE:
-			sg_deadline_open("quality_assurance", "provider_enquiry", id, 0, la_id,
+			sg_deadline_open(SG_DL_QUALITY_ASSURANCE, id, 0, la_id,
 							 sg_get_ts(newtup, desc, "qa_started_at", &isnull));
 			break;
 		case SG_ENQ_MONITORING:
 			if (from == SG_ENQ_QUALITY_ASSURANCE)
 			{
 				/* QA found improvements not sustained: this round ends; a new one may start */
-				sg_deadline_close("provider_enquiry", id, "quality_assurance",
+				sg_deadline_close(SG_DL_QUALITY_ASSURANCE, id,
 								  sg_get_ts(newtup, desc, "qa_completed_at", &isnull));
 			}
 			break;
 		case SG_ENQ_CLOSED:
-			sg_deadline_close("provider_enquiry", id, "quality_assurance",
+			sg_deadline_close(SG_DL_QUALITY_ASSURANCE, id,
 							  sg_get_ts(newtup, desc, "qa_completed_at", &isnull));
-			sg_deadline_cancel_all("provider_enquiry", id, sg_now());
+			sg_deadline_cancel_all(SG_SUBJECT_PROVIDER_ENQUIRY, id, sg_now());
 			break;
 		default:
 			break;
-	}
-	return PointerGetDatum(NULL);
-}
-
-/* Raises 42501 unless the actor is an enquiry officer appointed to the enquiry. */
-static SgDuty
-require_appointed_officer(const Enquiry *e)
-{
-	const SgActor *a = sg_current_actor();
-	Oid			types[2] = {INT8OID, OIDOID};
-	Datum		values[2] = {Int64GetDatum(e->id), ObjectIdGetDatum(a->userid)};
-	SgDuty		duty = sg_require_action(a, "record_finding", e->la_id);
-
-	if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_appointment "
-				  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 "
-				  "AND role::pg_catalog.oid OPERATOR(pg_catalog.=) $2 "
-				  "AND duty OPERATOR(pg_catalog.=) 'enquiry_officer'", 2, types, values) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to record fact finding for provider enquiry " INT64_FORMAT, e->id),
-				 errdetail("Only enquiry officers appointed to this enquiry record its fact finding."),
-				 errhint("The SAM appoints enquiry officers with safeguard.appoint_to_enquiry().")));
-	return duty;
-}
-
-/* Checks an appointment: the appointee holds the duty for the leading authority. */
-static void
-check_appointee(const Enquiry *e, HeapTuple tup, TupleDesc desc)
-{
-	bool		isnull;
-	Oid			role = DatumGetObjectId(sg_get(tup, desc, "role", &isnull));
-	char	   *duty = sg_require_label(tup, desc, "duty", "the appointee's duty",
-									  "Appoint as sam or enquiry_officer.");
-	SgDuty		d;
-
-	if (!sg_duty_parse(duty, &d))
-		elog(ERROR, "safeguard: unknown duty \"%s\"", duty);
-	if (!sg_role_holds_duty_for(role, SG_DUTY_BIT(d), e->la_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_APPOINTMENT),
-				 errmsg("the appointee does not hold the %s duty for the leading local authority", duty),
-				 errdetail("Appointing role %u to provider enquiry " INT64_FORMAT ".", role, e->id),
-				 errhint("Grant the duty first with safeguard.grant_duty().")));
-}
-
-/* Checks a meeting against the stage and, for the initial meeting, the fact-finding timescale. */
-static void
-check_meeting(const Enquiry *e, HeapTuple tup, TupleDesc desc)
-{
-	char	   *kind = sg_require_label(tup, desc, "kind", "the kind of meeting",
-										"Say which meeting: initial, outcomes, monitoring or other.");
-	bool		isnull;
-	bool		held_null;
-	Datum		days = sg_get(tup, desc, "fact_finding_working_days", &isnull);
-	TimestampTz held = sg_get_ts(tup, desc, "held_at", &held_null);
-
-	sg_check_event_time(tup, desc, "held_at", e->decided_at, "the decision to invoke");
-	if (strcmp(kind, "initial") == 0)
-	{
-		int32		max;
-
-		if (e->stage != SG_ENQ_INVOKED)
-			wrong_stage(e, "record the initial meeting", "once, after the enquiry is invoked");
-		if (isnull)
-			missing("the fact-finding timescale (fact_finding_working_days)",
-					"The initial meeting sets how many working days fact finding may take.");
-		max = sg_deadline_rule_amount("fact_finding", e->la_id, held);
-		if (DatumGetInt32(days) < 1 || DatumGetInt32(days) > max)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_TIMESCALE_TOO_LONG),
-					 errmsg("fact finding cannot take %d working days", DatumGetInt32(days)),
-					 errdetail("The timescale shall not exceed %d working days after the initial meeting.", max),
-					 errhint("Set fact_finding_working_days between 1 and %d.", max)));
-		return;
-	}
-	if (!isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_FORGED_COLUMN),
-				 errmsg("only the initial meeting sets the fact-finding timescale"),
-				 errhint("Leave fact_finding_working_days empty.")));
-	if (strcmp(kind, "outcomes") == 0 && e->stage != SG_ENQ_FACT_FINDING)
-		wrong_stage(e, "record the outcomes meeting", "at the end of fact finding");
-	if (strcmp(kind, "monitoring") == 0 &&
-		!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
-								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
-		wrong_stage(e, "record a monitoring meeting", "once the improvement plan is issued");
-	if (!(STAGE_BIT(e->stage) & ACTIVE_STAGES))
-		wrong_stage(e, "record a meeting", "while the enquiry is active");
-}
-
-/* Returns the enquiry id a child record belongs to (through its meeting or plan). */
-static int64
-record_enquiry_id(const char *table, HeapTuple tup, TupleDesc desc)
-{
-	Oid			types[1] = {INT8OID};
-	Datum		values[1];
-
-	if (strcmp(table, "meeting_attendee") == 0)
-	{
-		values[0] = Int64GetDatum(sg_get_int64(tup, desc, "meeting_id"));
-		return query_int("SELECT enquiry_id FROM safeguard.enquiry_meeting "
-						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values);
-	}
-	if (strcmp(table, "plan_item") == 0)
-	{
-		values[0] = Int64GetDatum(sg_get_int64(tup, desc, "plan_id"));
-		return query_int("SELECT enquiry_id FROM safeguard.improvement_plan "
-						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values);
-	}
-	return sg_get_int64(tup, desc, "enquiry_id");
-}
-
-/* Validates the provider's response to its plan; returns the stamped tuple. */
-static HeapTuple
-plan_response(TriggerData *td, const Enquiry *e, TupleDesc desc)
-{
-	static const char *const allowed[] = {"provider_response", NULL};
-	const char *stamped[3] = {"responded_by", "responded_org_id", "responded_at"};
-	HeapTuple	oldtup = td->tg_trigtuple;
-	HeapTuple	newtup = td->tg_newtuple;
-	bool		isnull;
-	SgDuty		duty;
-
-	duty = sg_require_action(sg_current_actor(), "respond_to_plan", e->provider_id);
-	(void) sg_get(oldtup, desc, "responded_at", &isnull);
-	if (!isnull)
-		sg_refuse_change("a provider's response", "changed",
-						 "The response is on record; further progress goes on the plan items.");
-	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
-								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
-		wrong_stage(e, "respond to the improvement plan", "while the plan is issued or monitored");
-	sg_check_changed_columns(oldtup, newtup, desc, NULL, allowed,
-							 "in an improvement plan (the provider records only its response)");
-	if (!present(sg_get_cstring(newtup, desc, "provider_response")))
-		missing("the provider's response", "Write the response to the plan.");
-	newtup = sg_stamp(newtup, desc, stamped, 3);
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
-	return newtup;
-}
-
-/* Validates progress on a plan item; returns the stamped tuple. */
-static HeapTuple
-plan_item_progress(TriggerData *td, const Enquiry *e, TupleDesc desc)
-{
-	static const char *const allowed[] = {"status", "progress_note", "serious_delay", NULL};
-	const char *stamped[2] = {"updated_by", "updated_at"};
-	HeapTuple	oldtup = td->tg_trigtuple;
-	HeapTuple	newtup = td->tg_newtuple;
-	const SgActor *a = sg_current_actor();
-	SgDuty		duty;
-	bool		delay_changed = !sg_column_unchanged(oldtup, newtup, desc,
-													 sg_attnum(desc, "serious_delay"));
-
-	sg_check_changed_columns(oldtup, newtup, desc, NULL, allowed,
-							 "in a plan item (progress changes status, progress_note and serious_delay)");
-	if (!(STAGE_BIT(e->stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING) |
-								 STAGE_BIT(SG_ENQ_QUALITY_ASSURANCE))))
-		wrong_stage(e, "record progress on the plan", "while the plan is being monitored");
-	if (sg_actor_has(a, SG_DUTY_PROVIDER) && a->org_id == e->provider_id && !delay_changed)
-		duty = sg_require_action(a, "provider_progress", e->provider_id);
-	else
-	{
-		const SgAction *act = sg_action_find("update_plan_item");
-
-		duty = sg_require_permit(a, act->permits, act->npermits, e->la_id,
-								 delay_changed ? "flag a serious delay on the plan"
-								 : act->description);
-	}
-	newtup = sg_stamp(newtup, desc, stamped, 2);
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(newtup, desc, "id"), duty);
-	return newtup;
-}
-
-/*
- * Trigger: BEFORE INSERT OR UPDATE OR DELETE on every enquiry record.  Who
- * may record it, at which stage, with what; then stamps who and when.
- */
-Datum
-sg_enquiry_record_guard(PG_FUNCTION_ARGS)
-{
-	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_record_guard", true, true);
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	const char *table = RelationGetRelationName(td->tg_relation);
-	HeapTuple	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
-	const SgActor *actor;
-	Enquiry		e;
-	SgDuty		duty;
-	const char *stamped[8];
-	int			nstamped = 0;
-
-	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-		sg_refuse_change(table, "deleted", "Enquiry records are kept as the enquiry's history.");
-	if (sg_internal_writing())
-		return PointerGetDatum(tup);
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) && strcmp(table, "improvement_plan") != 0 &&
-		strcmp(table, "plan_item") != 0 && strcmp(table, "enquiry_criterion") != 0)
-		sg_refuse_change(table, "changed", "Enquiry records are kept as recorded; add a further record.");
-
-	actor = sg_current_actor();
-	/* commissioners of other funders and providers are not the lead LA's staff */
-	load_enquiry(record_enquiry_id(table, td->tg_trigtuple, desc), &e,
-				 strcmp(table, "commissioning_decision") != 0 &&
-				 !(sg_actor_has(actor, SG_DUTY_PROVIDER) &&
-				   (strcmp(table, "improvement_plan") == 0 || strcmp(table, "plan_item") == 0)));
-
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-	{
-		if (strcmp(table, "improvement_plan") == 0)
-			return PointerGetDatum(plan_response(td, &e, desc));
-		if (strcmp(table, "plan_item") == 0)
-			return PointerGetDatum(plan_item_progress(td, &e, desc));
-		if (e.stage != SG_ENQ_PROPOSED)
-			wrong_stage(&e, "change the threshold tool", "while the enquiry is proposed");
-		if (!sg_column_unchanged(td->tg_trigtuple, tup, desc, sg_attnum(desc, "criterion")))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_FORGED_COLUMN),
-					 errmsg("a threshold answer cannot change criterion"),
-					 errhint("Answer the other criterion in its own row.")));
-	}
-
-	if (strcmp(table, "enquiry_location") == 0)
-	{
-		Oid			types[2] = {INT8OID, INT8OID};
-		Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "location_id")),
-		Int64GetDatum(e.provider_id)};
-
-		duty = sg_require_action(actor, "add_enquiry_location", e.la_id);
-		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
-			wrong_stage(&e, "add a location", "before the enquiry ends");
-		if (!query_int("SELECT kind OPERATOR(pg_catalog.=) 'provider_location' "
-					   "AND parent_id OPERATOR(pg_catalog.=) $2 FROM safeguard.organisation "
-					   "WHERE id OPERATOR(pg_catalog.=) $1", 2, types, values))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-					 errmsg("organisation " INT64_FORMAT " is not a location of the enquiry's provider",
-							DatumGetInt64(values[0])),
-					 errhint("Add the provider's own locations.")));
-		stamped[nstamped++] = "added_by";
-		stamped[nstamped++] = "added_at";
-	}
-	else if (strcmp(table, "enquiry_criterion") == 0)
-	{
-		duty = sg_require_action(actor, "record_threshold", e.la_id);
-		if (e.stage != SG_ENQ_PROPOSED)
-			wrong_stage(&e, "answer the threshold tool", "while the enquiry is proposed");
-		if (!present(sg_get_cstring(tup, desc, "evidence")))
-			missing("an evidence note", "Each criterion is answered yes or no with the evidence behind the answer.");
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "enquiry_appointment") == 0)
-	{
-		duty = sg_require_action(actor, "appoint_to_enquiry", e.la_id);
-		if (!(STAGE_BIT(e.stage) & (ACTIVE_STAGES | STAGE_BIT(SG_ENQ_PROPOSED))))
-			wrong_stage(&e, "appoint", "before the enquiry ends");
-		check_appointee(&e, tup, desc);
-		stamped[nstamped++] = "appointed_by";
-		stamped[nstamped++] = "appointed_at";
-	}
-	else if (strcmp(table, "enquiry_meeting") == 0)
-	{
-		duty = sg_require_action(actor, "record_enquiry_meeting", e.la_id);
-		check_meeting(&e, tup, desc);
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_org_id";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "meeting_attendee") == 0)
-	{
-		duty = sg_require_action(actor, "add_meeting_attendee", e.la_id);
-		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
-			wrong_stage(&e, "record who attended a meeting", "while the enquiry is active");
-		if (!present(sg_get_cstring(tup, desc, "role_title")))
-			missing("the attendee's role", "Record attendees by organisation and role.");
-	}
-	else if (strcmp(table, "commissioning_decision") == 0)
-	{
-		int64		funder = sg_get_int64(tup, desc, "funding_authority_id");
-		SgOrgKind	kind;
-
-		if (actor->org_kind == SG_ORG_REGULATOR && actor->org_id != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied to record a commissioning decision: the regulator abstains"),
-					 errdetail("Role \"%s\" acts for the regulator, which takes no part in decisions on placements.",
-							   GetUserNameFromId(actor->userid, false)),
-					 errhint("Commissioning decisions are recorded by the funding authorities' commissioners.")));
-		kind = sg_organisation_kind(funder);
-		if (kind != SG_ORG_LOCAL_AUTHORITY && kind != SG_ORG_ICB)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-					 errmsg("organisation " INT64_FORMAT " is not a funding authority", funder),
-					 errhint("A funding authority is a local authority or an ICB.")));
-		duty = sg_require_action(actor, "record_commissioning_decision", funder);
-		if (sg_get_int64(tup, desc, "meeting_id") != 0)
-		{
-			Oid			types[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "meeting_id")),
-			Int64GetDatum(e.id)};
-
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
-						  "WHERE id OPERATOR(pg_catalog.=) $1 AND enquiry_id OPERATOR(pg_catalog.=) $2",
-						  2, types, values) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_NOT_FOUND),
-						 errmsg("meeting " INT64_FORMAT " is not a meeting of provider enquiry " INT64_FORMAT,
-								DatumGetInt64(values[0]), e.id),
-						 errhint("Name a meeting of the same enquiry, or none.")));
-		}
-		if (!(STAGE_BIT(e.stage) & ACTIVE_STAGES))
-			wrong_stage(&e, "record a commissioning decision", "while the enquiry is active");
-		if (!present(sg_get_cstring(tup, desc, "rationale")))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-					 errmsg("a commissioning decision needs a rationale"),
-					 errhint("Record why placements are suspended, placed with caution or resumed.")));
-		stamped[nstamped++] = "decided_by";
-		stamped[nstamped++] = "decided_org_id";
-		stamped[nstamped++] = "decided_at";
-	}
-	else if (strcmp(table, "enquiry_finding") == 0)
-	{
-		duty = require_appointed_officer(&e);
-		if (e.stage != SG_ENQ_FACT_FINDING)
-			wrong_stage(&e, "record a finding", "during fact finding");
-		if (!present(sg_get_cstring(tup, desc, "finding")))
-			missing("the finding", "Record what was found.");
-		if (sg_get_int64(tup, desc, "concern_id") != 0)
-		{
-			Oid			types[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "concern_id")),
-			Int64GetDatum(e.id)};
-
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.concern c "
-						  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
-						  "WHERE c.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
-						  2, types, values) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-						 errmsg("concern " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
-								DatumGetInt64(values[0]), e.id),
-						 errhint("Record findings against concerns about the enquiry's locations (see safeguard.enquiry_casework).")));
-		}
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "improvement_plan") == 0)
-	{
-		Oid			types[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(e.id)};
-		static const char *const client[] = {"enquiry_id", "summary", NULL};
-		const char *links[2] = {"provider_id", "la_id"};
-		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
-		bool		ln[2] = {false, false};
-
-		duty = sg_require_action(actor, "issue_improvement_plan", e.la_id);
-		refuse_other_columns(tup, desc, client);
-		if (e.stage != SG_ENQ_FACT_FINDING ||
-			query_int("SELECT pg_catalog.count(*) FROM safeguard.enquiry_meeting "
-					  "WHERE enquiry_id OPERATOR(pg_catalog.=) $1 AND kind OPERATOR(pg_catalog.=) 'outcomes'",
-					  1, types, values) == 0)
-			wrong_stage(&e, "issue the improvement plan", "at the outcomes meeting, after fact finding");
-		if (!present(sg_get_cstring(tup, desc, "summary")))
-			missing("the plan's summary", "Say what the plan requires of the provider.");
-		tup = sg_set(tup, desc, 2, links, lv, ln);
-		stamped[nstamped++] = "issued_by";
-		stamped[nstamped++] = "issued_org_id";
-		stamped[nstamped++] = "issued_at";
-	}
-	else if (strcmp(table, "plan_item") == 0)
-	{
-		static const char *const client[] = {"plan_id", "description", "owner", "due_date",
-		"status", "progress_note", "referral_id", NULL};
-		const char *links[2] = {"provider_id", "la_id"};
-		Datum		lv[2] = {Int64GetDatum(e.provider_id), Int64GetDatum(e.la_id)};
-		bool		ln[2] = {false, false};
-
-		duty = sg_require_action(actor, "add_plan_item", e.la_id);
-		refuse_other_columns(tup, desc, client);
-		if (!(STAGE_BIT(e.stage) & (STAGE_BIT(SG_ENQ_IMPROVEMENT_PLAN) | STAGE_BIT(SG_ENQ_MONITORING))))
-			wrong_stage(&e, "add a plan item", "while the plan is issued or monitored");
-		if (!present(sg_get_cstring(tup, desc, "description")) ||
-			!present(sg_get_cstring(tup, desc, "owner")))
-			missing("the item's description and owner", "Each item has what must improve, an owner and a due date.");
-		if (sg_get_int64(tup, desc, "referral_id") != 0)
-		{
-			Oid			types[2] = {INT8OID, INT8OID};
-			Datum		values[2] = {Int64GetDatum(sg_get_int64(tup, desc, "referral_id")),
-			Int64GetDatum(e.id)};
-
-			if (query_int("SELECT pg_catalog.count(*) FROM safeguard.referral r "
-						  "JOIN safeguard.concern c ON c.id OPERATOR(pg_catalog.=) r.concern_id "
-						  "JOIN safeguard.enquiry_location l ON l.location_id OPERATOR(pg_catalog.=) c.provider_location_id "
-						  "WHERE r.id OPERATOR(pg_catalog.=) $1 AND l.enquiry_id OPERATOR(pg_catalog.=) $2",
-						  2, types, values) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_INVALID_ORGANISATION),
-						 errmsg("referral " INT64_FORMAT " is not about a location of provider enquiry " INT64_FORMAT,
-								DatumGetInt64(values[0]), e.id),
-						 errhint("An individual safeguarding plan sits under the plan of the enquiry about its location.")));
-		}
-		tup = sg_set(tup, desc, 2, links, lv, ln);
-		stamped[nstamped++] = "updated_by";
-		stamped[nstamped++] = "updated_at";
-	}
-	else if (strcmp(table, "qa_activity") == 0)
-	{
-		duty = sg_require_action(actor, "record_qa_activity", e.la_id);
-		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
-			wrong_stage(&e, "record a quality assurance activity", "during quality assurance");
-		sg_check_event_time(tup, desc, "carried_out_at", e.decided_at, "the decision to invoke");
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else if (strcmp(table, "enquiry_notification") == 0)
-	{
-		duty = sg_require_action(actor, "record_enquiry_notification", e.la_id);
-		if (e.stage != SG_ENQ_QUALITY_ASSURANCE)
-			wrong_stage(&e, "record a closure notification", "when quality assurance has found improvements sustained, before closing");
-		if (!present(sg_get_cstring(tup, desc, "reference")))
-			missing("the letter's reference", "Record the date, method and reference of the written notification.");
-		{
-			bool		isnull;
-			const SgDivision *div = sg_division_lookup(sg_organisation_division(e.la_id));
-
-			if (DatumGetDateADT(sg_get(tup, desc, "sent_on", &isnull)) > sg_local_date(div, sg_now()))
-				ereport(ERROR,
-						(errcode(ERRCODE_SG_INVALID_TIME),
-						 errmsg("a closure notification cannot be dated in the future"),
-						 errhint("Record the date the letter was actually sent.")));
-		}
-		stamped[nstamped++] = "recorded_by";
-		stamped[nstamped++] = "recorded_at";
-	}
-	else
-		elog(ERROR, "enquiry_record_guard: unexpected table %s", table);
-
-	if (nstamped > 0)
-		tup = sg_stamp(tup, desc, stamped, nstamped);
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation),
-					   sg_get_int64(tup, desc, strcmp(table, "meeting_attendee") == 0 ? "meeting_id" :
-									(strcmp(table, "enquiry_location") == 0 ||
-									 strcmp(table, "enquiry_criterion") == 0) ? "enquiry_id" : "id"),
-					   duty);
-	return PointerGetDatum(tup);
-}
-
-/* Moves an enquiry to a stage, as safeguard (a consequence of a record). */
-static void
-advance_stage(int64 id, const char *stage_sql)
-{
-	exec_int8(stage_sql, 1, id, 0);
-}
-
-/* Trigger: AFTER INSERT OR UPDATE on enquiry records: stages and deadlines they move on. */
-Datum
-sg_enquiry_record_after(PG_FUNCTION_ARGS)
-{
-	TriggerData *td = sg_trigger_data(fcinfo, "enquiry_record_after", true, false);
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	const char *table = RelationGetRelationName(td->tg_relation);
-	bool		is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
-	HeapTuple	tup = is_update ? td->tg_newtuple : td->tg_trigtuple;
-	bool		isnull;
-	Enquiry		e;
-
-	if (strcmp(table, "enquiry_meeting") == 0 && !is_update)
-	{
-		char	   *kind = sg_get_label(tup, desc, "kind");
-		TimestampTz held = sg_get_ts(tup, desc, "held_at", &isnull);
-
-		load_enquiry(sg_get_int64(tup, desc, "enquiry_id"), &e, false);
-		if (strcmp(kind, "initial") == 0)
-		{
-			sg_deadline_close("provider_enquiry", e.id, "initial_meeting", held);
-			sg_deadline_close("provider_enquiry", e.id, "initial_meeting_major", held);
-			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'fact_finding' "
-						  "WHERE id OPERATOR(pg_catalog.=) $1");
-			sg_deadline_open_n("fact_finding", "provider_enquiry", e.id, 0, e.la_id, held,
-							   DatumGetInt32(sg_get(tup, desc, "fact_finding_working_days", &isnull)));
-		}
-		else if (strcmp(kind, "outcomes") == 0)
-			sg_deadline_close("provider_enquiry", e.id, "fact_finding", held);
-		else if (strcmp(kind, "monitoring") == 0 && e.meeting_required)
-		{
-			/* the forced meeting happened (if after the delay was flagged) */
-			if (sg_deadline_close_if_anchored_before("provider_enquiry", e.id, "delay_meeting", held))
-				advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = false "
-							  "WHERE id OPERATOR(pg_catalog.=) $1");
-		}
-	}
-	else if (strcmp(table, "improvement_plan") == 0)
-	{
-		load_enquiry(sg_get_int64(tup, desc, "enquiry_id"), &e, false);
-		if (!is_update)
-		{
-			TimestampTz issued = sg_get_ts(tup, desc, "issued_at", &isnull);
-
-			sg_deadline_close("provider_enquiry", e.id, "fact_finding", issued);
-			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'improvement_plan' "
-						  "WHERE id OPERATOR(pg_catalog.=) $1");
-			sg_deadline_open("provider_response", "provider_enquiry", e.id, 0, e.provider_id, issued);
-		}
-		else
-		{
-			sg_deadline_close("provider_enquiry", e.id, "provider_response",
-							  sg_get_ts(tup, desc, "responded_at", &isnull));
-			if (e.stage == SG_ENQ_IMPROVEMENT_PLAN)
-				advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET stage = 'monitoring', "
-							  "monitoring_started_at = safeguard.now() WHERE id OPERATOR(pg_catalog.=) $1");
-		}
-	}
-	else if (strcmp(table, "plan_item") == 0 && is_update)
-	{
-		bool		was = DatumGetBool(sg_get(td->tg_trigtuple, desc, "serious_delay", &isnull));
-		bool		now = DatumGetBool(sg_get(tup, desc, "serious_delay", &isnull));
-
-		if (now && !was)
-		{
-			int64		enquiry_id = record_enquiry_id(table, tup, desc);
-
-			load_enquiry(enquiry_id, &e, false);
-			advance_stage(e.id, "UPDATE safeguard.provider_enquiry SET meeting_required = true "
-						  "WHERE id OPERATOR(pg_catalog.=) $1");
-			/* one forced meeting answers every delay flagged before it */
-			sg_deadline_open("delay_meeting", "provider_enquiry", e.id, 0, e.la_id, sg_now());
-		}
 	}
 	return PointerGetDatum(NULL);
 }
@@ -980,8 +431,7 @@ sg_leads_enquiry(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_BOOL(false);
 	values[0] = PG_GETARG_DATUM(0);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (sg_exec_internal("SELECT la_id FROM safeguard.provider_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
 						 1, types, values, NULL) == 1)
 	{
@@ -989,7 +439,7 @@ sg_leads_enquiry(PG_FUNCTION_ARGS)
 
 		la_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_BOOL(la_id != 0 && sg_actor_may_see_la(sg_current_actor(), la_id));
 }
 

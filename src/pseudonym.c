@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "catalog/pg_type.h"
@@ -44,8 +45,7 @@ pseudonym_hex(const char *key, size_t keylen, char hex[2 * PG_SHA256_DIGEST_LENG
 	bytea	   *secret;
 	bool		isnull;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("SELECT secret FROM safeguard.pseudonym_key FOR SHARE", 0, NULL, NULL, NULL);
 	if (SPI_processed != 1)
 		elog(ERROR, "safeguard: pseudonym_key must hold one row");
@@ -57,7 +57,7 @@ pseudonym_hex(const char *key, size_t keylen, char hex[2 * PG_SHA256_DIGEST_LENG
 		pg_hmac_final(ctx, mac, sizeof(mac)) < 0)
 		elog(ERROR, "safeguard: could not compute a pseudonym: %s", pg_hmac_error(ctx));
 	pg_hmac_free(ctx);
-	SPI_finish();
+	sg_spi_finish();
 	hex[hex_encode((const char *) mac, sizeof(mac), hex)] = '\0';
 }
 
@@ -116,13 +116,12 @@ sg_set_pseudonym_secret(PG_FUNCTION_ARGS)
 				 errhint("Use a random value kept outside the database, e.g. the output of: openssl rand -hex 32.")));
 	secret = PG_GETARG_TEXT_PP(0);
 	values[0] = PointerGetDatum(secret);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_exec_internal("UPDATE safeguard.pseudonym_key SET secret = pg_catalog.convert_to($1, 'UTF8')",
 					 1, types, values, NULL);
 	/* the trigger recomputes each pseudonym under the new secret */
 	rekeyed = sg_exec_internal("UPDATE safeguard.safeguarding_case SET adult_pseudonym = NULL "
 							   "WHERE adult_key IS NOT NULL", 0, NULL, NULL, NULL);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_INT64((int64) rekeyed);
 }

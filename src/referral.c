@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 #include "transition.h"
 #include "validate.h"
@@ -153,8 +154,8 @@ check_transition_rules(const SgTransition *t, HeapTuple oldtup,
 			{
 				char	   *decision = sg_get_label(oldtup, desc, "la_decision");
 				char	   *result = sg_get_label(newtup, desc, "action_result");
-				char	   *send = sg_deadline_status("referral", id, "send");
-				char	   *send_now = sg_deadline_status("referral", id, "send_immediate");
+				char	   *send = sg_deadline_status(SG_DL_SEND, id);
+				char	   *send_now = sg_deadline_status(SG_DL_SEND_IMMEDIATE, id);
 
 				if (decision && strcmp(decision, "no_enquiry") != 0)
 					sg_require_column(&sg_referral_machine, newtup, desc, "action_result", t->to);
@@ -323,15 +324,15 @@ sg_referral_after(PG_FUNCTION_ARGS)
 			{
 				TimestampTz sent = sg_get_ts(newtup, desc, "sent_at", &isnull);
 
-				sg_deadline_close("referral", id, "send", sent);
-				sg_deadline_close("referral", id, "send_immediate", sent);
-				sg_deadline_open("la_acknowledgement", "referral", id, case_id, la_id, sent);
-				sg_deadline_open("la_outcome", "referral", id, case_id, la_id, sent);
-				sg_deadline_open("la_outcome_escalation", "referral", id, case_id, la_id, sent);
+				sg_deadline_close(SG_DL_SEND, id, sent);
+				sg_deadline_close(SG_DL_SEND_IMMEDIATE, id, sent);
+				sg_deadline_open(SG_DL_LA_ACKNOWLEDGEMENT, id, case_id, la_id, sent);
+				sg_deadline_open(SG_DL_LA_OUTCOME, id, case_id, la_id, sent);
+				sg_deadline_open(SG_DL_LA_OUTCOME_ESCALATION, id, case_id, la_id, sent);
 				break;
 			}
 		case SG_REF_ACKNOWLEDGED:
-			sg_deadline_close("referral", id, "la_acknowledgement",
+			sg_deadline_close(SG_DL_LA_ACKNOWLEDGEMENT, id,
 							  sg_get_ts(newtup, desc, "acknowledged_at", &isnull));
 			break;
 		case SG_REF_OUTCOME_RECORDED:
@@ -339,10 +340,10 @@ sg_referral_after(PG_FUNCTION_ARGS)
 				TimestampTz at = sg_get_ts(newtup, desc, "outcome_at", &isnull);
 
 				/* an outcome before acknowledgement was recorded implies it */
-				sg_deadline_close("referral", id, "la_acknowledgement", at);
-				sg_deadline_close("referral", id, "la_outcome", at);
-				sg_deadline_close("referral", id, "la_outcome_escalation", at);
-				sg_deadline_open("feedback", "referral", id, case_id, la_id, at);
+				sg_deadline_close(SG_DL_LA_ACKNOWLEDGEMENT, id, at);
+				sg_deadline_close(SG_DL_LA_OUTCOME, id, at);
+				sg_deadline_close(SG_DL_LA_OUTCOME_ESCALATION, id, at);
+				sg_deadline_open(SG_DL_FEEDBACK, id, case_id, la_id, at);
 				break;
 			}
 		case SG_REF_CLOSED:
@@ -350,14 +351,14 @@ sg_referral_after(PG_FUNCTION_ARGS)
 				TimestampTz at = sg_get_ts(newtup, desc, "feedback_at", &isnull);
 
 				if (isnull)
-					sg_deadline_cancel_all("referral", id, sg_get_ts(newtup, desc, "closed_at", &isnull));
+					sg_deadline_cancel_all(SG_SUBJECT_REFERRAL, id, sg_get_ts(newtup, desc, "closed_at", &isnull));
 				else
-					sg_deadline_close("referral", id, "feedback", at);
+					sg_deadline_close(SG_DL_FEEDBACK, id, at);
 				sg_case_close_if_done(case_id, sg_now());
 				break;
 			}
 		case SG_REF_WITHDRAWN:
-			sg_deadline_cancel_all("referral", id, sg_get_ts(newtup, desc, "withdrawn_at", &isnull));
+			sg_deadline_cancel_all(SG_SUBJECT_REFERRAL, id, sg_get_ts(newtup, desc, "withdrawn_at", &isnull));
 			sg_case_close_if_done(case_id, sg_now());
 			break;
 		default:
@@ -430,8 +431,7 @@ sg_referral_free_text(PG_FUNCTION_ARGS)
 			cached[i] = NULL;
 		}
 		visible = false;
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		sg_spi_connect();
 		if (sg_exec_internal("SELECT la_id, la_contact, la_reference FROM safeguard.referral "
 							 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL) == 1)
 		{
@@ -456,7 +456,7 @@ sg_referral_free_text(PG_FUNCTION_ARGS)
 				}
 			}
 		}
-		SPI_finish();
+		sg_spi_finish();
 		cached_id = id;
 		cached_lxid = MyProc->lxid;
 		cached_stmt = GetCurrentStatementStartTimestamp();

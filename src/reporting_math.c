@@ -9,7 +9,11 @@
  */
 #include "reporting_math.h"
 
-/* Returns the age in whole years on (y, m, d) of a person born on (by, bm, bd). */
+/*
+ * Returns the age in whole years on (y, m, d) of a person born on
+ * (by, bm, bd); negative when the date is before the birth.  Someone born on
+ * 29 February is a year older on 1 March in a common year.
+ */
 int
 sg_age_years(int by, int bm, int bd, int y, int m, int d)
 {
@@ -21,7 +25,11 @@ sg_age_years(int by, int bm, int bd, int y, int m, int d)
 	return age;
 }
 
-/* Returns the SAC age band of an age in whole years. */
+/*
+ * Returns the SAC age band of an age in whole years: "18-64", "65-74",
+ * "75-84", "85-94", "95+", or "Under 18" (outside the collection, which
+ * counts adults) for a lower age.
+ */
 const char *
 sg_sac_age_band(int age)
 {
@@ -45,7 +53,10 @@ sg_sac_year_valid(int64_t year)
 	return year >= SG_SAC_FIRST_YEAR && year <= SG_SAC_LAST_YEAR;
 }
 
-/* Suppresses values under 5; rounds the rest to the nearest 5. */
+/*
+ * Disclosure control of published SAC figures: values under 5 are
+ * suppressed (returns false), the rest rounded to the nearest 5 (*out).
+ */
 bool
 sg_sac_disclose(int64_t value, int64_t *out)
 {

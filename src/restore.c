@@ -36,6 +36,7 @@
 
 #include "restore.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "sg_errcodes.h"
 
 #include "commands/trigger.h"
@@ -82,7 +83,10 @@ restore_statement_running(bool with_create)
 	return false;
 }
 
-/* Returns true when the session is set up as a restore: superusers under replica. */
+/*
+ * Returns true when the session is set up as a restore: session_replication_role
+ * is replica and both the session user and the current user are superusers.
+ */
 bool
 sg_restore_session(void)
 {
@@ -90,7 +94,10 @@ sg_restore_session(void)
 		superuser_arg(GetSessionUserId()) && superuser_arg(GetUserId());
 }
 
-/* Returns true when the session is restoring a dump (see the banner). */
+/*
+ * Returns true while a restore session runs a COPY FROM or CREATE EXTENSION
+ * (the statements pg_restore loads safeguard with): it is restoring a dump.
+ */
 bool
 sg_restoring(void)
 {
@@ -136,12 +143,11 @@ replace_installed_row(Relation rel, Trigger *trigger, HeapTuple tup)
 						 i > 0 ? " AND " : "", quote_identifier(trigger->tgargs[i]), i + 1);
 	}
 	nulls[n] = '\0';
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (SPI_execute_with_args(sql.data, n, types, values, nulls, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "restore_guard: could not replace the installed row of %s",
 			 RelationGetRelationName(rel));
-	SPI_finish();
+	sg_spi_finish();
 }
 
 /*

@@ -14,7 +14,7 @@
 #include "scope_guard.h"
 #include "session_guard.h"
 #include "utils/guc.h"
-#include "worker.h"
+#include "deadline_worker.h"
 
 PG_MODULE_MAGIC;
 

@@ -38,6 +38,7 @@
 #include "postgres.h"
 
 #include "safeguard.h"
+#include "spi_util.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
 
@@ -551,7 +552,13 @@ sg_serial_try_lock(const char *key)
 	return false;
 }
 
-/* Locks the row of safeguard.<table> with this id, waiting boundedly (SG801). */
+/*
+ * Locks (FOR UPDATE) the row of safeguard.<table> whose id is id, as the
+ * owner, inside the caller's SPI connection, waiting at most
+ * safeguard.lock_wait_timeout for another transaction that holds it; then
+ * raises SG801 naming what (e.g. "referral") and the holder's role and pid.
+ * Returns false when no such row exists.
+ */
 bool
 sg_lock_row_bounded(const char *table, int64 id, const char *what)
 {
@@ -583,7 +590,11 @@ sg_lock_text_key_bounded(const char *table, const char *keycol, const char *key,
 	return false;
 }
 
-/* Locks every row of safeguard.<table> whose id ids_sql returns, waiting boundedly. */
+/*
+ * Locks, as sg_lock_row_bounded, every row of safeguard.<table> whose id the
+ * query ids_sql (a string constant, run as the owner) returns; returns how
+ * many rows it locked.
+ */
 uint64
 sg_lock_rows_bounded(const char *table, const char *what, const char *ids_sql,
 					 int nargs, Oid *types, Datum *values)
@@ -1038,13 +1049,12 @@ is_pool_login(Oid role)
 	}
 	pool_table = table;
 	pool_cache_valid = false;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	sg_query_internal_latest("SELECT 1 FROM safeguard.pool_login "
 							 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 							 "AND undeclared_at IS NULL", 1, types, values, NULL);
 	result = SPI_processed > 0;
-	SPI_finish();
+	sg_spi_finish();
 	pool_cache_user = role;
 	pool_cache_is_pool = result;
 	pool_cache_valid = true;
@@ -1090,7 +1100,10 @@ sg_transaction_role_ok(void)
 		OidIsValid(role) && role != login;
 }
 
-/* Raises SG803 unless a pool login acts through a role set for this transaction. */
+/*
+ * Raises SG803 when the session's login is a declared pool login and the
+ * current role was not set for this transaction (SET LOCAL ROLE).
+ */
 void
 sg_require_transaction_role(void)
 {
@@ -1135,8 +1148,7 @@ sg_declare_pool_login(PG_FUNCTION_ARGS)
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = TimestampTzGetDatum(sg_now());
 	values[2] = ObjectIdGetDatum(sg_acting_userid());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	if (sg_exec_internal("SELECT id FROM safeguard.pool_login "
 						 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 						 "AND undeclared_at IS NULL", 1, types, values, NULL) == 0)
@@ -1144,7 +1156,7 @@ sg_declare_pool_login(PG_FUNCTION_ARGS)
 						 "VALUES ($1::pg_catalog.regrole, $2, $3::pg_catalog.regrole) RETURNING id",
 						 3, types, values, NULL);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_INT64(id);
 }
 
@@ -1168,13 +1180,12 @@ sg_undeclare_pool_login(PG_FUNCTION_ARGS)
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = TimestampTzGetDatum(sg_now());
 	values[2] = ObjectIdGetDatum(sg_acting_userid());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	n = sg_exec_internal("UPDATE safeguard.pool_login SET undeclared_at = $2, "
 						 "undeclared_by = $3::pg_catalog.regrole "
 						 "WHERE role::pg_catalog.oid OPERATOR(pg_catalog.=) $1 "
 						 "AND undeclared_at IS NULL", 3, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_BOOL(n > 0);
 }
 

@@ -27,7 +27,8 @@
 
 /*
  * Returns true when s, in the database's encoding, holds a character that
- * is not blank.
+ * is not blank.  Backend only: defined in text_present.c, which reads the
+ * text as UTF-8 (converting it first in other encodings).
  */
 bool
 sg_text_present(const char *s, size_t len)

@@ -173,7 +173,12 @@ any_change(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
 	return false;
 }
 
-/* Validates an UPDATE against the machine; returns the tuple to store. */
+/*
+ * Validates an UPDATE against the machine and returns the tuple to store:
+ * the transition exists, the actor holds a permit (org_id is the record's
+ * local authority), only the transition's columns change, its required
+ * columns are present, and its stamped columns are set here.
+ */
 HeapTuple
 sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id)
 {

@@ -4,7 +4,13 @@
  *		column access by name, and the standard refusal.
  *
  * Column access goes by name, not position, so a column added to a table
- * in an upgrade script can never shift what a trigger reads.
+ * in an upgrade script can never shift what a trigger reads.  The numbers
+ * behind the names are looked up once per table: a per-backend cache keyed
+ * by the table's row type holds every column's number, built from the
+ * table's descriptor on first use and dropped by a relation-cache
+ * invalidation of that table (CacheRegisterRelcacheCallback), so an ALTER
+ * TABLE in an upgrade script is seen at the next command.  A descriptor
+ * that is not a table's (a query's row) is searched column by column.
  */
 #include "postgres.h"
 
@@ -12,9 +18,13 @@
 #include "sg_errcodes.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 
 /* Checks the trigger protocol; returns the trigger data. */
@@ -37,26 +47,105 @@ sg_trigger_data(FunctionCallInfo fcinfo, const char *name, bool row, bool before
 	return trigdata;
 }
 
-/*
- * Returns true when the table has the column.  For columns added by a later
- * extension version: the library may meet a schema not yet updated.
- */
-bool
-sg_has_column(TupleDesc desc, const char *name)
+/* One column of a cached table: its number, 0 when the table has no such column. */
+typedef struct ColumnNumber
 {
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
+	char		name[NAMEDATALEN];	/* hash key */
+	int			attnum;
+} ColumnNumber;
 
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return true;
-	}
-	return false;
+/* The column numbers of one table, keyed by its row type. */
+typedef struct TableColumns
+{
+	Oid			rowtype;		/* hash key: the descriptor's tdtypeid */
+	Oid			relid;			/* the table, for invalidation */
+	char		relname[NAMEDATALEN];
+	HTAB	   *columns;		/* ColumnNumber by name */
+} TableColumns;
+
+static HTAB *table_columns = NULL;
+static MemoryContext columns_cxt = NULL;
+
+/* Drops the cached numbers of a table (every table when relid is InvalidOid). */
+static void
+columns_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	TableColumns *t;
+
+	if (table_columns == NULL)
+		return;
+	hash_seq_init(&status, table_columns);
+	while ((t = hash_seq_search(&status)) != NULL)
+		if (!OidIsValid(relid) || t->relid == relid)
+		{
+			hash_destroy(t->columns);
+			(void) hash_search(table_columns, &t->rowtype, HASH_REMOVE, NULL);
+		}
 }
 
-/* Returns the attribute number of a column; errors if absent. */
-int
-sg_attnum(TupleDesc desc, const char *name)
+/*
+ * Returns the cached columns of the table whose descriptor desc is, building
+ * them from desc on first use; NULL for a descriptor that is no table's.
+ */
+static TableColumns *
+table_columns_of(TupleDesc desc)
+{
+	TableColumns *t;
+	bool		found;
+	Oid			relid;
+	HASHCTL		ctl;
+
+	if (!OidIsValid(desc->tdtypeid) || desc->tdtypeid == RECORDOID)
+		return NULL;
+	if (table_columns == NULL)
+	{
+		columns_cxt = AllocSetContextCreate(CacheMemoryContext, "safeguard column numbers",
+											ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(TableColumns);
+		ctl.hcxt = columns_cxt;
+		table_columns = hash_create("safeguard tables", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(columns_relcache_callback, (Datum) 0);
+	}
+	t = hash_search(table_columns, &desc->tdtypeid, HASH_FIND, NULL);
+	if (t != NULL)
+		return t;
+	relid = get_typ_typrelid(desc->tdtypeid);
+	if (!OidIsValid(relid))
+		return NULL;
+
+	/* build the column table before entering it, so an error leaves no half entry */
+	ctl.keysize = NAMEDATALEN;
+	ctl.entrysize = sizeof(ColumnNumber);
+	ctl.hcxt = columns_cxt;
+	{
+		HTAB	   *columns = hash_create("safeguard columns", Max(desc->natts, 8), &ctl,
+										  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+		char	   *relname = get_rel_name(relid);
+
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+			ColumnNumber *c;
+
+			if (att->attisdropped)
+				continue;
+			c = hash_search(columns, NameStr(att->attname), HASH_ENTER, NULL);
+			c->attnum = i + 1;
+		}
+		t = hash_search(table_columns, &desc->tdtypeid, HASH_ENTER, &found);
+		t->relid = relid;
+		strlcpy(t->relname, relname ? relname : "?", NAMEDATALEN);
+		t->columns = columns;
+	}
+	return t;
+}
+
+/* Returns a column's number by a scan of the descriptor, or 0. */
+static int
+scan_attnum(TupleDesc desc, const char *name)
 {
 	for (int i = 0; i < desc->natts; i++)
 	{
@@ -65,8 +154,53 @@ sg_attnum(TupleDesc desc, const char *name)
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
 			return i + 1;
 	}
-	elog(ERROR, "safeguard: column \"%s\" not found", name);
-	pg_unreachable();
+	return 0;
+}
+
+/*
+ * Returns a column's number, or 0 when the descriptor has no such column;
+ * *relname is set to the table's name (NULL for a query's row).
+ */
+static int
+column_attnum(TupleDesc desc, const char *name, const char **relname)
+{
+	TableColumns *t = table_columns_of(desc);
+	ColumnNumber *c;
+
+	*relname = NULL;
+	if (t == NULL || strlen(name) >= NAMEDATALEN)
+		return scan_attnum(desc, name);
+	*relname = t->relname;
+	c = hash_search(t->columns, name, HASH_FIND, NULL);
+	return c ? c->attnum : 0;
+}
+
+/*
+ * Returns true when the table has the column.  For columns added by a later
+ * extension version: the library may meet a schema not yet updated.
+ */
+bool
+sg_has_column(TupleDesc desc, const char *name)
+{
+	const char *relname;
+
+	return column_attnum(desc, name, &relname) > 0;
+}
+
+/* Returns the attribute number of a column; a can't-happen error naming table and column if absent. */
+int
+sg_attnum(TupleDesc desc, const char *name)
+{
+	const char *relname;
+	int			attnum = column_attnum(desc, name, &relname);
+
+	if (attnum == 0)
+	{
+		if (relname != NULL)
+			elog(ERROR, "safeguard: column \"%s\" not found in table %s", name, relname);
+		elog(ERROR, "safeguard: column \"%s\" not found", name);
+	}
+	return attnum;
 }
 
 /* Returns a column's value, setting *isnull. */

@@ -36,7 +36,11 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Returns true when s is a valid NHS number; writes its ten digits to out. */
+/*
+ * Returns true when s is a valid NHS number: ten digits, optionally grouped
+ * 3-3-4 by single spaces or hyphens, whose modulus 11 check digit matches.
+ * On success writes the ten bare digits and a NUL to out.
+ */
 bool
 sg_nhs_number_valid(const char *s, size_t len, char out[11])
 {
@@ -108,7 +112,10 @@ sg_email_plausible(const char *s, size_t len)
 	return true;
 }
 
-/* Returns true when s has 7-15 digits, an optional leading +, and separators. */
+/*
+ * Returns true when s looks like a telephone number: 7 to 15 digits, an
+ * optional leading +, and spaces, hyphens or parentheses between them.
+ */
 bool
 sg_phone_plausible(const char *s, size_t len)
 {
@@ -164,7 +171,11 @@ static const struct
 	{0xE0000, 0xE0FFF},			/* tags, variation selectors supplement, reserved */
 };
 
-/* Returns true when code point cp shows nothing: white space, a control, or invisible. */
+/*
+ * Returns true when code point cp shows nothing: Unicode white space
+ * (White_Space), a control character (Cc), a character that renders as
+ * nothing (Default_Ignorable_Code_Point) or U+2800 BRAILLE PATTERN BLANK.
+ */
 bool
 sg_codepoint_blank(uint32_t cp)
 {
@@ -242,8 +253,9 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 }
 
 /*
- * Returns true when the UTF-8 text s holds a character that shows (see the
- * banner); false when it is empty or only blank characters.
+ * Returns true when the UTF-8 text s (len bytes) holds a character that is
+ * not blank (sg_codepoint_blank); a byte that is not well-formed UTF-8
+ * counts as a character that shows.
  */
 bool
 sg_text_present_utf8(const char *s, size_t len)

@@ -2,12 +2,16 @@
  * workflow_data_test.c
  *		Unit tests of the pure workflow data: the provider enquiry state
  *		machine (enquiry_fsm.c, on fsm.c), the table of actions and their
- *		permits (actions.c) and the canonical audit encoding
+ *		permits (actions.c), the rules of the enquiry records
+ *		(enquiry_records.c), the deadline kinds and their subjects
+ *		(deadline_kinds.c) and the canonical audit encoding
  *		(audit_encoding.c).  TAP output; non-zero exit on any failure.
  */
 #include "actions.h"
 #include "audit_encoding.h"
+#include "deadline_kinds.h"
 #include "enquiry_fsm.h"
+#include "enquiry_records.h"
 #include "tap.h"
 
 #include <stdarg.h>
@@ -214,11 +218,141 @@ test_actions(void)
 	   "no duty, no action");
 }
 
+/* The rules of the enquiry records: one per record table, found by name, consistent. */
+static void
+test_enquiry_records(void)
+{
+	/* the record tables the install script puts enquiry_record_guard on */
+	static const char *const tables[] = {
+		"enquiry_location", "enquiry_criterion", "enquiry_appointment", "enquiry_meeting",
+		"meeting_attendee", "commissioning_decision", "enquiry_finding", "improvement_plan",
+		"plan_item", "qa_activity", "enquiry_notification"};
+	int			n = (int) (sizeof(tables) / sizeof(tables[0]));
+	int			found = 0;
+	int			actions = 0;
+	int			stages = 0;
+	int			stamps = 0;
+	int			parents = 0;
+	uint32_t	final = SG_STAGE_BIT(SG_ENQ_NOT_INVOKED) | SG_STAGE_BIT(SG_ENQ_CLOSED);
+
+	ok(n == SG_NRECORDS, "one rule per record table (%d tables, %d rules)", n, (int) SG_NRECORDS);
+	for (int i = 0; i < n; i++)
+	{
+		const SgEnquiryRecordRule *r = sg_enquiry_record_find(tables[i]);
+
+		if (r != NULL && strcmp(r->table, tables[i]) == 0 &&
+			sg_enquiry_record_rule(r->record) == r && (int) r->record == i)
+			found++;
+		else
+			ok(0, "rule of %s", tables[i]);
+		if (r == NULL)
+			continue;
+		/* a single action permits the record, except where the permit needs the record */
+		if (r->action != NULL ? sg_action_find(r->action) != NULL :
+			(r->record == SG_REC_COMMISSIONING || r->record == SG_REC_FINDING))
+			actions++;
+		else
+			ok(0, "the permit of %s", tables[i]);
+		if ((r->stages & ~((1u << SG_NENQSTAGES) - 1)) == 0 && (r->stages & final) == 0 &&
+			(r->stages == 0 ? (r->record == SG_REC_MEETING && !r->stage_in_check) :
+			 (r->stage_what != NULL && r->stage_what[0] != '\0' &&
+			  r->stage_when != NULL && r->stage_when[0] != '\0')))
+			stages++;
+		else
+			ok(0, "the stages of %s", tables[i]);
+		{
+			bool		good = r->nstamped >= 0 && r->nstamped <= SG_REC_MAX_STAMPED &&
+				r->audit_key != NULL;
+
+			for (int c = 0; good && c < r->nstamped; c++)
+				good = r->stamped[c] != NULL && r->stamped[c][0] != '\0';
+			stamps += good;
+		}
+		if ((r->parent_table == NULL) == (r->parent_column == NULL))
+			parents++;
+	}
+	ok(found == n, "every record table's rule is found by its name and by its record");
+	ok(actions == n, "every rule's action exists in the actions table (commissioning decisions and findings decide their own permit)");
+	ok(stages == n, "every rule accepts only stages of the machine, never a final one, and says when the record belongs (meetings decide by their kind)");
+	ok(stamps == n, "every rule stamps at most %d named columns and names its audit key", SG_REC_MAX_STAMPED);
+	ok(parents == n, "a rule names a parent table exactly when it names the parent column");
+	ok(sg_enquiry_record_find("provider_enquiry") == NULL && sg_enquiry_record_find("") == NULL &&
+	   sg_enquiry_record_find("plan_item ") == NULL,
+	   "tables without a rule (the enquiry itself, near misses) are not found");
+	ok(sg_enquiry_record_rule(SG_NRECORDS) == NULL && sg_enquiry_record_rule((SgEnquiryRecord) -1) == NULL,
+	   "records out of range have no rule");
+	ok(sg_enquiry_record_find("enquiry_criterion")->updatable &&
+	   sg_enquiry_record_find("improvement_plan")->updatable &&
+	   sg_enquiry_record_find("plan_item")->updatable &&
+	   !sg_enquiry_record_find("enquiry_finding")->updatable &&
+	   !sg_enquiry_record_find("enquiry_meeting")->updatable,
+	   "only threshold answers, the plan (the provider's response) and plan items (progress) change");
+	ok(sg_enquiry_record_find("improvement_plan")->provider_answers &&
+	   sg_enquiry_record_find("plan_item")->provider_answers &&
+	   sg_enquiry_record_find("commissioning_decision")->funders_record &&
+	   !sg_enquiry_record_find("enquiry_finding")->provider_answers &&
+	   !sg_enquiry_record_find("enquiry_finding")->funders_record,
+	   "the provider answers only its plan; only commissioning decisions are recorded by other funders");
+	ok(sg_enquiry_record_find("meeting_attendee")->parent_table != NULL &&
+	   strcmp(sg_enquiry_record_find("meeting_attendee")->audit_key, "meeting_id") == 0 &&
+	   strcmp(sg_enquiry_record_find("plan_item")->parent_column, "plan_id") == 0,
+	   "attendees find their enquiry through their meeting, plan items through their plan");
+}
+
+/* The deadline kinds: each name maps to its enum and back, and to the table of safeguard.deadline_kind. */
+static void
+test_deadline_kinds(void)
+{
+	/* the (kind, subject) rows of safeguard.deadline_kind in the install scripts */
+	static const struct
+	{
+		const char *kind;
+		const char *subject;
+	}			rows[] = {
+		{"triage", "concern"}, {"send", "referral"}, {"send_immediate", "referral"},
+		{"la_acknowledgement", "referral"}, {"la_outcome", "referral"},
+		{"la_outcome_escalation", "referral"}, {"feedback", "referral"},
+		{"initial_meeting", "provider_enquiry"}, {"initial_meeting_major", "provider_enquiry"},
+		{"fact_finding", "provider_enquiry"}, {"provider_response", "provider_enquiry"},
+		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"}};
+	int			n = (int) (sizeof(rows) / sizeof(rows[0]));
+	int			good = 0;
+	int			round = 0;
+	SgDeadlineKind k;
+	SgDeadlineSubject s;
+
+	ok(n == SG_NDEADLINEKINDS, "one enum value per deadline kind (%d rows, %d values)", n, (int) SG_NDEADLINEKINDS);
+	for (int i = 0; i < n; i++)
+		if (sg_deadline_kind_parse(rows[i].kind, &k) &&
+			strcmp(sg_deadline_kind_name(k), rows[i].kind) == 0 &&
+			strcmp(sg_deadline_subject_name(sg_deadline_kind_subject(k)), rows[i].subject) == 0)
+			good++;
+		else
+			ok(0, "deadline kind %s", rows[i].kind);
+	ok(good == n, "every kind parses, names itself back, and belongs to its row's subject table");
+	for (int i = 0; i < SG_NDEADLINEKINDS; i++)
+		round += sg_deadline_kind_parse(sg_deadline_kind_name((SgDeadlineKind) i), &k) && (int) k == i;
+	for (int i = 0; i < SG_NSUBJECTS; i++)
+		round += sg_deadline_subject_parse(sg_deadline_subject_name((SgDeadlineSubject) i), &s) && (int) s == i;
+	ok(round == SG_NDEADLINEKINDS + SG_NSUBJECTS, "every enum value's name parses back to it (kinds and subjects)");
+	ok(!sg_deadline_kind_parse("", &k) && !sg_deadline_kind_parse("Send", &k) &&
+	   !sg_deadline_kind_parse("referral", &k) && !sg_deadline_subject_parse("deadline", &s) &&
+	   !sg_deadline_subject_parse("send", &s),
+	   "unknown names, other case and the other map's names do not parse");
+	ok(strcmp(sg_deadline_kind_name(SG_NDEADLINEKINDS), "?") == 0 &&
+	   strcmp(sg_deadline_kind_name((SgDeadlineKind) -1), "?") == 0 &&
+	   strcmp(sg_deadline_subject_name(SG_NSUBJECTS), "?") == 0 &&
+	   sg_deadline_kind_subject(SG_NDEADLINEKINDS) == SG_NSUBJECTS,
+	   "values out of range have no name and no subject");
+}
+
 int
 main(void)
 {
 	test_enquiry_transitions();
 	test_actions();
+	test_enquiry_records();
+	test_deadline_kinds();
 	test_audit_encoding();
 	printf("1..%d\n", tests_run);
 	if (tests_failed)

@@ -1,11 +1,11 @@
 /*
- * sweep.c
+ * deadline_sweep.c
  *		Deadlines that act on their own: safeguard.sweep() fires the rungs of
  *		each open deadline's escalation ladder, exactly once each, with an
  *		outbox row and a NOTIFY in the same transaction.
  *
  * Owns safeguard.sweep(), outbox_mark_delivered() and the outbox_guard
- * trigger.  The background worker (worker.c) and pg_cron call sweep().
+ * trigger.  The background worker (deadline_worker.c) and pg_cron call sweep().
  *
  * Invariants:
  *	- A rung fires when safeguard.now() reaches its instant: the due instant
@@ -29,6 +29,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
 #include "transition.h"
@@ -281,10 +282,12 @@ alert_chain(const Pending *p, MemoryContext cxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	char	   *key;
+	SgDeadlineSubject subject;
 
 	if (p->case_id != 0)
 		key = psprintf("case:" INT64_FORMAT, p->case_id);
-	else if (strcmp(p->subject_table, "provider_enquiry") == 0)
+	else if (sg_deadline_subject_parse(p->subject_table, &subject) &&
+			 subject == SG_SUBJECT_PROVIDER_ENQUIRY)
 		key = psprintf("enquiry:" INT64_FORMAT, p->subject_id);
 	else
 		key = pstrdup("table:deadline_alert");
@@ -373,8 +376,7 @@ sg_sweep(PG_FUNCTION_ARGS)
 				 errhint("Pass how many rungs one call may fire, e.g. 1000.")));
 	batch = AllocSetContextCreate(CurrentMemoryContext, "safeguard sweep batch",
 								  ALLOCSET_DEFAULT_SIZES);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	portal = open_candidates();
 	while (fired < max_rungs)
 	{
@@ -413,7 +415,7 @@ sg_sweep(PG_FUNCTION_ARGS)
 		MemoryContextReset(batch);
 	}
 	SPI_cursor_close(portal);
-	SPI_finish();
+	sg_spi_finish();
 	MemoryContextDelete(batch);
 	if (busy > 0)
 		ereport(NOTICE,
@@ -446,15 +448,14 @@ sg_outbox_mark_delivered(PG_FUNCTION_ARGS)
 		PG_RETURN_INT32(0);
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	/* as the caller: the row locks a consumer took with SKIP LOCKED are its own */
 	if (SPI_execute_with_args("UPDATE safeguard.outbox SET delivered_at = pg_catalog.clock_timestamp(), "
 							  "delivered_by = $2 WHERE id OPERATOR(pg_catalog.=) ANY ($1) "
 							  "AND delivered_at IS NULL", 2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "outbox_mark_delivered: update failed");
 	n = SPI_processed;
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_INT32((int32) n);
 }
 

@@ -1,5 +1,5 @@
 /*
- * clock.c
+ * deadline_clock.c
  *		The time safeguard works to: safeguard.now().
  *
  * Owns one backend-local value.  Workflow times (when a transition was

@@ -1,5 +1,5 @@
 /*
- * worker.c
+ * deadline_worker.c
  *		The deadline sweeper: a background worker that calls
  *		safeguard.sweep() every safeguard.sweep_interval seconds.
  *
@@ -32,7 +32,8 @@
  */
 #include "postgres.h"
 
-#include "worker.h"
+#include "spi_util.h"
+#include "deadline_worker.h"
 
 #include "access/xact.h"
 #include "catalog/dependency.h"
@@ -304,8 +305,7 @@ sg_sweep_once(void)
 		Datum		d;
 
 		pgstat_report_activity(STATE_RUNNING, SG_SWEEP_SQL);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "safeguard: SPI_connect failed");
+		sg_spi_connect();
 
 		/* A constant statement: there is nothing to pass as a parameter. */
 		ret = SPI_execute(SG_SWEEP_SQL, false, 0);
@@ -315,7 +315,7 @@ sg_sweep_once(void)
 
 		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		fired = isnull ? 0 : DatumGetInt64(d);
-		SPI_finish();
+		sg_spi_finish();
 	}
 
 	PopActiveSnapshot();

@@ -1,5 +1,5 @@
 /*
- * clock_stop.c
+ * deadline_pause.c
  *		Stopping and restarting a deadline's clock, and its one extension.
  *
  * Owns safeguard.pause_deadline(), resume_deadline() and extend_deadline().
@@ -24,6 +24,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "safeguard.h"
+#include "spi_util.h"
 #include "session_guard.h"
 #include "sg_errcodes.h"
 #include "validate.h"
@@ -93,20 +94,6 @@ require_visible(int64 id)
 }
 
 /*
- * Returns a text column of an SPI row as a C string in the caller's (upper)
- * memory context, so that it outlives SPI_finish().
- */
-static char *
-clock_text(HeapTuple tup, TupleDesc desc, int col)
-{
-	bool		isnull;
-	char	   *s = TextDatumGetCString(SPI_getbinval(tup, desc, col, &isnull));
-	size_t		len = strlen(s) + 1;
-
-	return memcpy(SPI_palloc(len), s, len);
-}
-
-/*
  * Loads a deadline (locked) as the owner; raises SG208 when absent or not
  * visible to the caller.  Runs inside the caller's SPI connection; the
  * strings of *c are allocated outside it, since the callers use them after
@@ -141,11 +128,11 @@ load_clock(int64 id, Clock *c)
 	c->org_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
 	v = SPI_getbinval(tup, desc, 2, &isnull);
 	c->case_id = isnull ? 0 : DatumGetInt64(v);
-	c->status = clock_text(tup, desc, 3);
+	c->status = sg_spi_text(0, 3);
 	c->amount = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-	c->unit = clock_text(tup, desc, 5);
+	c->unit = sg_spi_text(0, 5);
 	c->anchor = DatumGetTimestampTz(SPI_getbinval(tup, desc, 6, &isnull));
-	c->division = clock_text(tup, desc, 7);
+	c->division = sg_spi_text(0, 7);
 	v = SPI_getbinval(tup, desc, 8, &isnull);
 	c->paused = !isnull;
 	c->paused_at = isnull ? 0 : DatumGetTimestampTz(v);
@@ -184,7 +171,6 @@ sg_pause_deadline(PG_FUNCTION_ARGS)
 	Oid			types[6] = {INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, OIDOID, TEXTOID};
 	Datum		values[6];
 	char		nulls[6] = "      ";
-	bool		isnull;
 	int64		pause_id;
 
 	if (PG_ARGISNULL(0))
@@ -194,8 +180,7 @@ sg_pause_deadline(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
 				 errmsg("stopping a deadline's clock needs a reason"),
 				 errhint("Say what the work waits for, e.g. police advice.")));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	load_clock(PG_GETARG_INT64(0), &c);
 	require_clock_keeper(&c, "stop a deadline's clock");
 	require_open(&c, "pause");
@@ -214,11 +199,11 @@ sg_pause_deadline(PG_FUNCTION_ARGS)
 	values[5] = CStringGetTextDatum(reason);
 	sg_exec_internal("UPDATE safeguard.deadline SET paused_at = $4 WHERE id OPERATOR(pg_catalog.=) $1",
 					 4, types, values, nulls);
-	sg_exec_internal("INSERT INTO safeguard.deadline_pause (deadline_id, organisation_id, case_id, "
-					 "paused_at, paused_by, reason) VALUES ($1, $2, $3, $4, $5::pg_catalog.regrole, $6) "
-					 "RETURNING id", 6, types, values, nulls);
-	pause_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	sg_spi_exec_expect("INSERT INTO safeguard.deadline_pause (deadline_id, organisation_id, case_id, "
+					   "paused_at, paused_by, reason) VALUES ($1, $2, $3, $4, $5::pg_catalog.regrole, $6) "
+					   "RETURNING id", 6, types, values, nulls, 1);
+	pause_id = sg_spi_int64(0, 1, 0);
+	sg_spi_finish();
 	PG_RETURN_INT64(pause_id);
 }
 
@@ -237,8 +222,7 @@ sg_resume_deadline(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	load_clock(PG_GETARG_INT64(0), &c);
 	require_clock_keeper(&c, "restart a deadline's clock");
 	require_open(&c, "resume");
@@ -284,7 +268,7 @@ sg_resume_deadline(PG_FUNCTION_ARGS)
 					 "resumed_by = $4::pg_catalog.regrole, remaining = $5 "
 					 "WHERE deadline_id OPERATOR(pg_catalog.=) $1 AND resumed_at IS NULL",
 					 5, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_TIMESTAMPTZ(sg_deadline_due(amount, c.unit, anchor, c.division));
 }
 
@@ -322,8 +306,7 @@ sg_extend_deadline(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("an extension adds between 1 and 10000 units"),
 				 errhint("The amount counts the deadline's own unit.")));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	load_clock(PG_GETARG_INT64(0), &c);
 	require_clock_keeper(&c, "extend a deadline");
 	require_open(&c, "extend");
@@ -375,7 +358,7 @@ sg_extend_deadline(PG_FUNCTION_ARGS)
 					 "FROM safeguard.deadline_rule r WHERE d.id OPERATOR(pg_catalog.=) $1 "
 					 "AND r.policy_id OPERATOR(pg_catalog.=) d.policy_id AND r.kind OPERATOR(pg_catalog.=) d.kind",
 					 4, types, values, NULL);
-	SPI_finish();
+	sg_spi_finish();
 	PG_RETURN_TIMESTAMPTZ(sg_deadline_due(c.amount + extra, c.unit, c.anchor, c.division));
 }
 
@@ -397,7 +380,6 @@ sg_approve_extension(PG_FUNCTION_ARGS)
 	Oid			types[8] = {INT8OID, INT8OID, INT8OID, OIDOID, TEXTOID, INT4OID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[8];
 	char		nulls[8] = "        ";
-	bool		isnull;
 	int64		approval_id;
 	static const SgPermit approvers[] = {
 		{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}};
@@ -420,8 +402,7 @@ sg_approve_extension(PG_FUNCTION_ARGS)
 				 errmsg("an extension adds between 1 and 10000 units"),
 				 errdetail("The amount given is %d.", amount),
 				 errhint("The amount counts the deadline's own unit.")));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	sg_spi_connect();
 	load_clock(PG_GETARG_INT64(0), &c);
 	duty = sg_require_permit(a, approvers, lengthof(approvers), c.org_id, "approve a deadline's extension");
 	require_open(&c, "approve an extension of");
@@ -440,11 +421,11 @@ sg_approve_extension(PG_FUNCTION_ARGS)
 	values[5] = Int32GetDatum(amount);
 	values[6] = CStringGetTextDatum(reason);
 	values[7] = TimestampTzGetDatum(sg_now());
-	sg_exec_internal("INSERT INTO safeguard.deadline_extension_approval (deadline_id, organisation_id, case_id, "
-					 "approver, approver_duty, amount, reason, approved_at) "
-					 "VALUES ($1, $2, $3, $4::pg_catalog.regrole, $5::safeguard.duty, $6, $7, $8) RETURNING id",
-					 8, types, values, nulls);
-	approval_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	sg_spi_exec_expect("INSERT INTO safeguard.deadline_extension_approval (deadline_id, organisation_id, case_id, "
+					   "approver, approver_duty, amount, reason, approved_at) "
+					   "VALUES ($1, $2, $3, $4::pg_catalog.regrole, $5::safeguard.duty, $6, $7, $8) RETURNING id",
+					   8, types, values, nulls, 1);
+	approval_id = sg_spi_int64(0, 1, 0);
+	sg_spi_finish();
 	PG_RETURN_INT64(approval_id);
 }
