@@ -503,7 +503,7 @@ BEGIN
            status::safeguard.deadline_status, closed_at, due
     FROM dl;
 
-    -- the rungs the sweeper fired while each deadline was open (as sweep.c computes their
+    -- the rungs the sweeper fired while each deadline was open (as src/deadline_sweep.c computes their
     -- instants), 30 s after they fell due (the worker's default interval is 60 s), or at the
     -- first sweep after the deadline opened; none for a backlog (a sweep has yet to see it)
     DROP TABLE IF EXISTS pg_temp.al;
