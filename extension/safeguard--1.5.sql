@@ -65,6 +65,10 @@ BEGIN
 END
 $schema$;
 
+-- The duty roles: cluster-wide NOLOGIN roles, created when absent.  A login
+-- role acts under a duty by being granted it for an organisation
+-- (grant_duty).  DROP EXTENSION never drops them: other databases of the
+-- cluster may use them.
 DO $roles$
 DECLARE
     r text;
@@ -98,13 +102,6 @@ BEGIN
 END
 $owner$;
 
--- safeguard's own writes run as the role that owns its tables, not as the
--- superuser who ran CREATE EXTENSION (item 5): safeguard_owner is NOLOGIN,
--- nobody is a member of it, and it holds exactly what those writes need:
--- its tables, BYPASSRLS (safeguard's checks see every authority's rows,
--- whoever the caller; the caller's own reads stay under row-level
--- security), and ADMIN OPTION on the duty roles (grant_duty makes a role a
--- member of its duty's role).
 ALTER ROLE safeguard_owner BYPASSRLS;
 
 DO $owner$
@@ -145,7 +142,8 @@ CREATE FUNCTION safeguard.refuse_truncate() RETURNS trigger LANGUAGE c AS 'MODUL
 COMMENT ON FUNCTION safeguard.refuse_truncate() IS 'Trigger: safeguard tables are never truncated.';
 REVOKE ALL ON FUNCTION safeguard.refuse_truncate() FROM PUBLIC;
 
--- Workflow functions of provider enquiries (SECURITY INVOKER wrappers).
+-- Raises SG208 for a record that does not exist or the caller cannot see
+-- (the workflow functions call it when their UPDATE finds no row).
 CREATE FUNCTION safeguard.raise_not_found(what text, id bigint) RETURNS void
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_raise_not_found';
 COMMENT ON FUNCTION safeguard.raise_not_found(text, bigint) IS 'Raises SG208: the record does not exist or is not visible to the caller.';
@@ -167,11 +165,10 @@ COMMENT ON FUNCTION safeguard.restore_guard() IS
     'Trigger: while restoring, a restored row replaces the row CREATE EXTENSION installed with the same key (trigger arguments); otherwise a superuser''s COPY FROM into the table is refused (SG701: restore by the procedure of docs/backup.md).';
 REVOKE ALL ON FUNCTION safeguard.restore_guard() FROM PUBLIC;
 
--- C.2 (item 12) Ids no role can break by moving a sequence, and that answer
--- nothing about rows a role cannot see: every identity column takes its ids
--- through assign_identity (src/identity.c), the first row trigger of its
--- table (triggers fire in name order).  Tables created after this section
--- need the same trigger.
+-- Ids no role can break by moving a sequence, and that answer nothing about
+-- rows a role cannot see: every identity column takes its ids through
+-- assign_identity (src/identity.c), the first row trigger of its table
+-- (_identity: triggers fire in name order).
 CREATE FUNCTION safeguard.assign_identity() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'sg_assign_identity';
 COMMENT ON FUNCTION safeguard.assign_identity() IS
@@ -252,15 +249,10 @@ CREATE TABLE safeguard.division (
 
 COMMENT ON TABLE safeguard.division IS
     'Bank-holiday divisions (gov.uk: england-and-wales, scotland, northern-ireland), their time zone and the range of dates whose holidays are loaded. Working-day computations outside the coverage raise SQLSTATE SG101.';
-
 COMMENT ON COLUMN safeguard.division.division IS 'Division name as gov.uk spells it, e.g. england-and-wales.';
-
 COMMENT ON COLUMN safeguard.division.time_zone IS 'IANA time zone in which the division''s days begin and end, e.g. Europe/London.';
-
 COMMENT ON COLUMN safeguard.division.covered_from IS 'First date whose bank holidays are loaded.';
-
 COMMENT ON COLUMN safeguard.division.covered_to IS 'Last date whose bank holidays are loaded; import_bank_holidays() extends it.';
-
 COMMENT ON COLUMN safeguard.division.shipped IS 'True for rows installed by the extension itself; pg_dump keeps only the others.';
 
 INSERT INTO safeguard.division (division, time_zone, covered_from, covered_to, shipped) VALUES
@@ -282,9 +274,7 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.division
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.division FROM PUBLIC;
-
 GRANT SELECT ON safeguard.division TO PUBLIC;
-
 GRANT INSERT, UPDATE, DELETE ON safeguard.division TO safeguard_admin;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.division', '');
@@ -302,19 +292,12 @@ CREATE TABLE safeguard.bank_holiday (
 
 COMMENT ON TABLE safeguard.bank_holiday IS
     'Bank holidays per division (gov.uk bank-holidays.json). A weekday listed here is not a working day. Changes are seen at once by every session.';
-
 COMMENT ON COLUMN safeguard.bank_holiday.division IS 'Division the holiday belongs to.';
-
 COMMENT ON COLUMN safeguard.bank_holiday.day IS 'The holiday''s date (substitute days are listed on the day they are taken).';
-
 COMMENT ON COLUMN safeguard.bank_holiday.title IS 'Title as published, e.g. Easter Monday.';
-
 COMMENT ON COLUMN safeguard.bank_holiday.notes IS 'gov.uk notes, e.g. Substitute day.';
-
 COMMENT ON COLUMN safeguard.bank_holiday.bunting IS 'gov.uk bunting flag (true for celebratory days).';
-
 COMMENT ON COLUMN safeguard.bank_holiday.shipped IS 'True for rows installed by the extension itself; pg_dump keeps only the others.';
-
 COMMENT ON COLUMN safeguard.bank_holiday.id IS
     'The holiday''s key in the audit trail (chain table:bank_holiday); never changes.';
 
@@ -644,9 +627,7 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.bank_holiday
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.bank_holiday FROM PUBLIC;
-
 GRANT SELECT ON safeguard.bank_holiday TO PUBLIC;
-
 GRANT INSERT, UPDATE, DELETE ON safeguard.bank_holiday TO safeguard_admin;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.bank_holiday', 'WHERE NOT shipped');
@@ -691,7 +672,8 @@ GRANT EXECUTE ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint) 
 COMMENT ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint, text) IS
     'As grant_duty(role, duty, organisation_id), recording the team the role works in (for the indicators by team). Superusers and safeguard_admin only.';
 REVOKE ALL ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint, text) TO safeguard_admin;
+GRANT EXECUTE ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint,
+    text) TO safeguard_admin;
 
 CREATE FUNCTION safeguard.revoke_duty(role regrole, duty safeguard.duty)
     RETURNS boolean LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_revoke_duty';
@@ -728,25 +710,24 @@ CREATE FUNCTION safeguard.may_report_on(la_id bigint) RETURNS boolean
 COMMENT ON FUNCTION safeguard.may_report_on(bigint) IS
     'Row-level security predicate of the reports: casework viewers as may_see_la; a reader (safeguard_reader) at the regulator sees every local authority, at a local authority its own.';
 
--- The leading authority of a provider enquiry sees every deadline of it
--- (item 18), as the provider and the regulator do: the 48-hour
--- provider_response deadline belongs to the provider, and its lead SAM
--- chases it.
+-- The leading authority of a provider enquiry sees every deadline of it, as
+-- the provider and the regulator do: the 48-hour provider_response deadline
+-- belongs to the provider, and its lead SAM chases it.
 CREATE FUNCTION safeguard.leads_enquiry(enquiry_id bigint) RETURNS boolean
     LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_leads_enquiry';
 COMMENT ON FUNCTION safeguard.leads_enquiry(bigint) IS
     'Row-level security predicate: true when the caller works the provider enquiry''s casework (its leading local authority''s staff and administrators, or the regulator). Needs no privilege on provider_enquiry, so the provider''s own policies keep working.';
 
--- Every refusal of a workflow action names the duty required (item 17).
--- The workflow functions run as their caller (SECURITY INVOKER, so the
--- guards see the real actor), and PostgreSQL checks a table privilege
--- before any trigger runs: an inspector calling send_referral() was told
--- only "permission denied for table referral".  Each function now first
--- asks safeguard.require_duty(), which refuses (42501) a caller holding no
--- duty that could take the action, naming the duties that can and what
--- the caller holds; the table's guard trigger still decides for which
--- record and organisation.  The permits come from the state machines and
--- from one table of actions (src/actions.c) that the guards read too.
+-- Every refusal of a workflow action names the duty required.  The workflow
+-- functions run as their caller (SECURITY INVOKER, so the guards see the
+-- real actor), and PostgreSQL checks a table privilege before any trigger
+-- runs: without this, an inspector calling send_referral() would be told
+-- only "permission denied for table referral".  Each function first asks
+-- safeguard.require_duty(), which refuses (42501) a caller holding no duty
+-- that could take the action, naming the duties that can and what the
+-- caller holds; the table's guard trigger still decides for which record
+-- and organisation.  The permits come from the state machines and from one
+-- table of actions (src/actions.c) that the guards read too.
 CREATE FUNCTION safeguard.require_duty(action text) RETURNS void
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_require_duty';
 COMMENT ON FUNCTION safeguard.require_duty(text) IS
@@ -754,13 +735,11 @@ COMMENT ON FUNCTION safeguard.require_duty(text) IS
 REVOKE ALL ON FUNCTION safeguard.require_duty(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.require_duty(text) TO PUBLIC;
 
--- Administrative records are scoped like casework (item 10).  An
--- administrator or auditor of a local authority read every authority's
--- duty grants and the whole audit trail (every change, with its values:
--- every authority's casework).  Now administrators and auditors of the
--- regulator read all of both; those of an authority read its own grants and
--- the audit rows of its own cases, enquiries and staff.  safeguard's
--- verification functions read the whole trail as its owner.
+-- Administrative records are scoped like casework: administrators and
+-- auditors of the regulator read every duty grant and the whole audit
+-- trail; those of an authority read its own grants and the audit rows of
+-- its own cases, enquiries and staff.  safeguard's verification functions
+-- read the whole trail as its owner.
 CREATE FUNCTION safeguard.oversees_organisation(org_id bigint) RETURNS boolean
     LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_oversees_organisation';
 COMMENT ON FUNCTION safeguard.oversees_organisation(bigint) IS
@@ -799,23 +778,14 @@ CREATE TABLE safeguard.organisation (
 
 COMMENT ON TABLE safeguard.organisation IS
     'Organisations: the regulator, local authorities (with their bank-holiday division), providers and their locations (each in a local authority area), ICBs, police and others. safeguard_admin maintains them.';
-
 COMMENT ON COLUMN safeguard.organisation.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.organisation.kind IS 'Kind of organisation.';
-
 COMMENT ON COLUMN safeguard.organisation.name IS 'Name.';
-
 COMMENT ON COLUMN safeguard.organisation.code IS 'External code (e.g. CQC location ID, ONS local authority code); unique when given.';
-
 COMMENT ON COLUMN safeguard.organisation.parent_id IS 'For a provider location: its provider.';
-
 COMMENT ON COLUMN safeguard.organisation.la_id IS 'For a provider location: the local authority area it is in.';
-
 COMMENT ON COLUMN safeguard.organisation.division IS 'Bank-holiday division whose working days this organisation keeps.';
-
 COMMENT ON COLUMN safeguard.organisation.senior_contact_name IS 'Named senior contact to chase and escalate to.';
-
 COMMENT ON COLUMN safeguard.organisation.senior_contact_email IS 'E-mail of the named senior contact.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.organisation
@@ -832,9 +802,7 @@ CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.organ
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
 
 REVOKE ALL ON safeguard.organisation FROM PUBLIC;
-
 GRANT SELECT ON safeguard.organisation TO PUBLIC;
-
 GRANT INSERT, UPDATE ON safeguard.organisation TO safeguard_admin;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation', '');
@@ -856,23 +824,14 @@ CREATE UNIQUE INDEX duty_grant_active ON safeguard.duty_grant (role, duty) WHERE
 
 COMMENT ON TABLE safeguard.duty_grant IS
     'Which login role acts under which duty for which organisation. Written only by grant_duty() and revoke_duty(); checked on every action, so a revocation stops the next call in every session.';
-
 COMMENT ON COLUMN safeguard.duty_grant.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.duty_grant.role IS 'The login (or SET ROLE) role that acts.';
-
 COMMENT ON COLUMN safeguard.duty_grant.duty IS 'The duty it acts under.';
-
 COMMENT ON COLUMN safeguard.duty_grant.organisation_id IS 'The organisation it acts for (one per role).';
-
 COMMENT ON COLUMN safeguard.duty_grant.granted_at IS 'When the grant was made.';
-
 COMMENT ON COLUMN safeguard.duty_grant.granted_by IS 'Who made the grant.';
-
 COMMENT ON COLUMN safeguard.duty_grant.revoked_at IS 'When the grant was revoked; NULL while active.';
-
 COMMENT ON COLUMN safeguard.duty_grant.revoked_by IS 'Who revoked it.';
-
 COMMENT ON COLUMN safeguard.duty_grant.team IS 'Team the role works in under this grant (e.g. a locality team), for the indicators; set at grant, fixed for its life.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.duty_grant
@@ -889,18 +848,16 @@ CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
 
 ALTER TABLE safeguard.duty_grant ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.duty_grant FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY oversight ON safeguard.duty_grant FOR SELECT
     USING (safeguard.oversees_organisation(organisation_id));
 
 REVOKE ALL ON safeguard.duty_grant FROM PUBLIC;
-
 GRANT SELECT ON safeguard.duty_grant TO safeguard_admin, safeguard_auditor;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant_id_seq', '');
 
 --------------------------------------------------------------------------
 -- 3. Concerns and cases
@@ -997,27 +954,18 @@ CREATE TABLE safeguard.safeguarding_case (
 -- same adult or location.
 CREATE UNIQUE INDEX safeguarding_case_open_adult ON safeguard.safeguarding_case (la_id, adult_key)
     WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NOT NULL;
-
 CREATE UNIQUE INDEX safeguarding_case_open_location ON safeguard.safeguarding_case (la_id, provider_location_id)
     WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NULL AND provider_location_id IS NOT NULL;
 
 COMMENT ON TABLE safeguard.safeguarding_case IS
     'A case groups the concerns about one adult (or, when the adult is unknown, one provider location) while it is open: a repeat concern joins the open case instead of starting an unconnected one. Created and closed by safeguard only.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.id IS 'Case number.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.la_id IS 'Local authority of the first concern.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.adult_key IS 'Identity key of the adult at risk (NHS number, or name and date of birth); NULL when unknown.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.provider_location_id IS 'Provider location of the first concern, if any.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.state IS 'open or closed; a case closes when every concern is triaged and every referral closed or withdrawn.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.opened_at IS 'When the first concern was logged.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.closed_at IS 'When the case closed.';
-
 COMMENT ON COLUMN safeguard.safeguarding_case.adult_pseudonym IS 'Keyed hash (HMAC-SHA256, admin-set secret) of adult_key: the same for every case about the same adult, NULL when unknown. Computed by safeguard.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.safeguarding_case
@@ -1034,23 +982,21 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.safeguarding_case
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.safeguarding_case ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.safeguarding_case FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY la_scope ON safeguard.safeguarding_case
     USING (safeguard.may_see_la(la_id));
-
 CREATE POLICY reader_scope ON safeguard.safeguarding_case FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 
 REVOKE ALL ON safeguard.safeguarding_case FROM PUBLIC;
+GRANT SELECT ON safeguard.safeguarding_case TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT SELECT (id, la_id, provider_location_id, state, opened_at, closed_at,
+    adult_pseudonym) ON safeguard.safeguarding_case TO safeguard_reader;
 
-GRANT SELECT ON safeguard.safeguarding_case TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
-
-GRANT SELECT (id, la_id, provider_location_id, state, opened_at, closed_at, adult_pseudonym) ON safeguard.safeguarding_case TO safeguard_reader;
-
-SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case_id_seq', '');
 
 CREATE TABLE safeguard.concern (
     id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -1097,7 +1043,6 @@ CREATE TABLE safeguard.concern (
 );
 
 CREATE INDEX concern_case ON safeguard.concern (case_id);
-
 CREATE INDEX concern_la ON safeguard.concern (la_id);
 
 -- Concerns by time received: a date window over concerns (a BI tool's
@@ -1107,70 +1052,38 @@ CREATE INDEX concern_received_at ON safeguard.concern (received_at);
 
 COMMENT ON INDEX safeguard.concern_received_at IS
     'Concerns by time received: date windows (the last 12 months of the indicators) read only the months asked for.';
-
 COMMENT ON TABLE safeguard.concern IS
     'A safeguarding concern as received. Logged by the contact centre, an inspector or a local authority officer; never updated or deleted. safeguard links it to an open case about the same adult or provider location, or opens a case.';
-
 COMMENT ON COLUMN safeguard.concern.id IS 'Concern number.';
-
 COMMENT ON COLUMN safeguard.concern.received_at IS 'When the concern was received (day 0 of the triage deadline).';
-
 COMMENT ON COLUMN safeguard.concern.channel IS 'How it was received.';
-
 COMMENT ON COLUMN safeguard.concern.source IS 'Who raised it.';
-
 COMMENT ON COLUMN safeguard.concern.referrer_anonymous IS 'True when the referrer is anonymous; otherwise a name and at least one valid contact route are required.';
-
 COMMENT ON COLUMN safeguard.concern.referrer_name IS 'Name of the person who raised the concern (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.referrer_phone IS 'Referrer telephone (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.referrer_email IS 'Referrer e-mail (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.referrer_address IS 'Referrer postal address (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.adult_nhs_number IS 'NHS number of the adult at risk, validated by its check digit and stored as ten digits (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.adult_name IS 'Name of the adult at risk (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.adult_date_of_birth IS 'Date of birth of the adult at risk (identifying).';
-
 COMMENT ON COLUMN safeguard.concern.adult_date_of_death IS 'Date of death, for concerns about a person who has died (retrospective).';
-
 COMMENT ON COLUMN safeguard.concern.adult_gender IS 'Gender (SAC vocabulary).';
-
 COMMENT ON COLUMN safeguard.concern.adult_ethnicity IS 'Ethnicity as recorded for the SAC return.';
-
 COMMENT ON COLUMN safeguard.concern.adult_primary_support_reason IS 'Primary support reason as recorded for the SAC return.';
-
 COMMENT ON COLUMN safeguard.concern.provider_location_id IS 'Provider location concerned, if any.';
-
 COMMENT ON COLUMN safeguard.concern.la_id IS 'Local authority responsible; defaults to the provider location''s area.';
-
 COMMENT ON COLUMN safeguard.concern.risk_types IS 'Types of risk (SAC vocabulary); at least one.';
-
 COMMENT ON COLUMN safeguard.concern.risk_location IS 'Location of risk (SAC vocabulary).';
-
 COMMENT ON COLUMN safeguard.concern.source_of_risk IS 'Source of risk (SAC vocabulary).';
-
 COMMENT ON COLUMN safeguard.concern.immediate_risk IS 'True when the adult is at immediate risk: the referral must then be sent within 4 clock hours.';
-
 COMMENT ON COLUMN safeguard.concern.description IS 'What was reported.';
-
 COMMENT ON COLUMN safeguard.concern.case_id IS 'The case this concern belongs to (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.concern.joined_open_case IS 'True when the concern joined a case that was already open: a repeat concern (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.concern.logged_by IS 'Role that logged it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.concern.logged_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.concern.logged_at IS 'When it was logged (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.concern.adult_age_band IS 'SAC age band of the adult on the day the concern was received (18-64, 65-74, 75-84, 85-94, 95+; Not Known without a date of birth).';
-
 COMMENT ON COLUMN safeguard.concern.adult_identified_by IS 'How the adult is identified: nhs_number (valid), invalid_nhs_number (never, the guard refuses one), name_and_date_of_birth, name_only, unknown.';
-
 COMMENT ON COLUMN safeguard.concern.referrer_identified IS 'True when the referrer has a name and at least one contact route.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.concern
@@ -1187,25 +1100,26 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.concern
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.concern ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.concern FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY la_scope ON safeguard.concern
     USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
-
 CREATE POLICY reader_scope ON safeguard.concern FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 
 REVOKE ALL ON safeguard.concern FROM PUBLIC;
+GRANT SELECT ON safeguard.concern TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.concern TO safeguard_contact_centre, safeguard_inspector,
+    safeguard_la_officer;
+GRANT SELECT (id, received_at, channel, source, referrer_anonymous, referrer_identified,
+    adult_identified_by, adult_age_band, adult_gender, adult_ethnicity,
+    adult_primary_support_reason, provider_location_id, la_id, risk_types, risk_location,
+    source_of_risk, immediate_risk, case_id, joined_open_case, logged_org_id,
+    logged_at) ON safeguard.concern TO safeguard_reader;
 
-GRANT SELECT ON safeguard.concern TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
-
-GRANT INSERT ON safeguard.concern TO safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
-
-GRANT SELECT (id, received_at, channel, source, referrer_anonymous, referrer_identified, adult_identified_by, adult_age_band, adult_gender, adult_ethnicity, adult_primary_support_reason, provider_location_id, la_id, risk_types, risk_location, source_of_risk, immediate_risk, case_id, joined_open_case, logged_org_id, logged_at) ON safeguard.concern TO safeguard_reader;
-
-SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.concern', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_id_seq', '');
 
 CREATE TABLE safeguard.triage (
     concern_id             bigint PRIMARY KEY REFERENCES safeguard.concern,
@@ -1227,33 +1141,19 @@ CREATE TABLE safeguard.triage (
 
 COMMENT ON TABLE safeguard.triage IS
     'The triage decision on a concern, with its rationale and the section 42(1) threshold questions answered. One per concern, never changed. refer_to_la creates a referral in awaiting_send.';
-
 COMMENT ON COLUMN safeguard.triage.concern_id IS 'The concern decided.';
-
 COMMENT ON COLUMN safeguard.triage.decision IS 'refer_to_la, no_referral or regulatory_action_only.';
-
 COMMENT ON COLUMN safeguard.triage.rationale IS 'Why: required, never blank.';
-
 COMMENT ON COLUMN safeguard.triage.care_and_support_needs IS 'Threshold s42(1)(a): the adult has needs for care and support.';
-
 COMMENT ON COLUMN safeguard.triage.abuse_or_neglect IS 'Threshold s42(1)(b): the adult is experiencing, or at risk of, abuse or neglect.';
-
 COMMENT ON COLUMN safeguard.triage.unable_to_protect_self IS 'Threshold s42(1)(c): as a result of those needs the adult is unable to protect themselves.';
-
 COMMENT ON COLUMN safeguard.triage.la_id IS 'Local authority of the concern (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.case_id IS 'Case of the concern (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.decided_by IS 'Role that decided (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.decided_org_id IS 'Organisation it acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.decided_duty IS 'Duty it acted under (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.decided_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.decided_team IS 'Team of the grant under which the decision was made (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.triage.rationale_recorded IS 'True when the rationale holds text (the guard makes this always true).';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.triage
@@ -1268,22 +1168,21 @@ CREATE TRIGGER triage_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.triag
     FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.triage_guard();
 
 ALTER TABLE safeguard.triage ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.triage FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY la_scope ON safeguard.triage
     USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
-
 CREATE POLICY reader_scope ON safeguard.triage FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 
 REVOKE ALL ON safeguard.triage FROM PUBLIC;
-
-GRANT SELECT ON safeguard.triage TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
-
-GRANT INSERT ON safeguard.triage TO safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
-
-GRANT SELECT (concern_id, decision, rationale_recorded, care_and_support_needs, abuse_or_neglect, unable_to_protect_self, la_id, case_id, decided_org_id, decided_duty, decided_team, decided_at) ON safeguard.triage TO safeguard_reader;
+GRANT SELECT ON safeguard.triage TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.triage TO safeguard_contact_centre, safeguard_inspector,
+    safeguard_la_officer;
+GRANT SELECT (concern_id, decision, rationale_recorded, care_and_support_needs,
+    abuse_or_neglect, unable_to_protect_self, la_id, case_id, decided_org_id, decided_duty,
+    decided_team, decided_at) ON safeguard.triage TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.triage', '');
 
@@ -1295,9 +1194,7 @@ CREATE TABLE safeguard.pseudonym_key (
 );
 
 COMMENT ON TABLE safeguard.pseudonym_key IS 'The secret that keys adult pseudonyms. Readable by the extension owner only.';
-
 COMMENT ON COLUMN safeguard.pseudonym_key.only_row IS 'There is one row.';
-
 COMMENT ON COLUMN safeguard.pseudonym_key.secret IS 'Random secret generated at installation.';
 
 -- A random secret (64 hex digits) until an administrator sets one with set_pseudonym_secret().
@@ -1435,13 +1332,12 @@ CREATE FUNCTION safeguard.referral_not_found(referral_id bigint) RETURNS void
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_referral_not_found';
 COMMENT ON FUNCTION safeguard.referral_not_found(bigint) IS 'Raises SG208: the referral does not exist or is not visible to the caller.';
 
--- Readers see no free text (item 8).  A referral's la_contact and
--- la_reference and a deadline's extension_reason are typed by people and
--- can hold names and NHS numbers; performance readers (safeguard_reader)
--- lose their privilege on them.  The chase list, which readers may read,
--- lists the named contact and the authority's reference through
--- referral_free_text(), which returns them to the referral's caseworkers
--- only (NULL to a reader).
+-- Readers see no free text.  A referral's la_contact and la_reference and a
+-- deadline's extension_reason are typed by people and can hold names and
+-- NHS numbers: performance readers (safeguard_reader) have no privilege on
+-- them.  The chase list, which readers may read, lists the named contact
+-- and the authority's reference through referral_free_text(), which returns
+-- them to the referral's caseworkers only (NULL to a reader).
 CREATE FUNCTION safeguard.referral_free_text(referral_id bigint, col text) RETURNS text
     LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_referral_free_text';
 COMMENT ON FUNCTION safeguard.referral_free_text(bigint, text) IS
@@ -1505,11 +1401,8 @@ CREATE TABLE safeguard.referral (
 );
 
 CREATE INDEX referral_state ON safeguard.referral (state);
-
 CREATE INDEX referral_la ON safeguard.referral (la_id);
-
 CREATE INDEX referral_case ON safeguard.referral (case_id);
-
 CREATE INDEX referral_unallocated ON safeguard.referral (la_id)
     WHERE allocated_to IS NULL
       AND state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[]);
@@ -1522,104 +1415,55 @@ CREATE INDEX referral_open ON safeguard.referral (state, la_id)
 
 COMMENT ON INDEX safeguard.referral_open IS
     'Referrals still open (not closed or withdrawn), by state and local authority: its size follows open work, not history.';
-
 COMMENT ON TABLE safeguard.referral IS
     'A referral to a local authority. Created in awaiting_send by a refer_to_la triage decision; leaves the send queue only by being sent (contact centre of the regulator) or withdrawn (safeguard_admin, with a rationale). Every change is a transition checked in C; never deleted.';
-
 COMMENT ON COLUMN safeguard.referral.id IS 'Referral number.';
-
 COMMENT ON COLUMN safeguard.referral.concern_id IS 'The concern referred.';
-
 COMMENT ON COLUMN safeguard.referral.case_id IS 'The case it belongs to.';
-
 COMMENT ON COLUMN safeguard.referral.la_id IS 'Recipient local authority (may be corrected when sending).';
-
 COMMENT ON COLUMN safeguard.referral.state IS 'awaiting_send, sent, acknowledged, decided, outcome_recorded, closed, or withdrawn.';
-
 COMMENT ON COLUMN safeguard.referral.immediate_risk IS 'Copied from the concern: sending is then due within 4 clock hours.';
-
 COMMENT ON COLUMN safeguard.referral.created_at IS 'When the refer_to_la decision created it.';
-
 COMMENT ON COLUMN safeguard.referral.created_by IS 'Who made that decision.';
-
 COMMENT ON COLUMN safeguard.referral.sent_at IS 'When it was actually sent (supplied when sending; not in the future).';
-
 COMMENT ON COLUMN safeguard.referral.sent_method IS 'How it was sent.';
-
 COMMENT ON COLUMN safeguard.referral.la_contact IS 'The local authority contact it was sent to, when known.';
-
 COMMENT ON COLUMN safeguard.referral.sent_by IS 'Who recorded the sending (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.sent_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.sent_recorded_at IS 'When the sending was recorded (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.acknowledged_at IS 'When the local authority acknowledged it.';
-
 COMMENT ON COLUMN safeguard.referral.la_reference IS 'The local authority''s own reference.';
-
 COMMENT ON COLUMN safeguard.referral.acknowledged_by IS 'Who recorded the acknowledgement (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.acknowledged_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.la_decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
-
 COMMENT ON COLUMN safeguard.referral.la_decision_rationale IS 'Why: required, never blank.';
-
 COMMENT ON COLUMN safeguard.referral.decided_by IS 'Who decided (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.decided_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.action_result IS 'Action and result (SAC); required unless no enquiry was made.';
-
 COMMENT ON COLUMN safeguard.referral.risk_outcome IS 'Risk outcome (SAC); required when risk was identified or inconclusive and action taken.';
-
 COMMENT ON COLUMN safeguard.referral.harm_from_delay IS 'For a referral sent late: whether the delay caused harm (required then).';
-
 COMMENT ON COLUMN safeguard.referral.outcome_by IS 'Who recorded the outcome (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.outcome_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.outcome_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.feedback_at IS 'When feedback was given to the referrer.';
-
 COMMENT ON COLUMN safeguard.referral.feedback_method IS 'How feedback was given.';
-
 COMMENT ON COLUMN safeguard.referral.feedback_waived_reason IS 'Why no feedback was given (e.g. anonymous referrer).';
-
 COMMENT ON COLUMN safeguard.referral.closed_by IS 'Who closed it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.closed_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.withdrawal_rationale IS 'Why it was withdrawn: required, never blank.';
-
 COMMENT ON COLUMN safeguard.referral.withdrawn_by IS 'Who withdrew it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.withdrawn_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.withdrawn_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.lacked_capacity IS 'SAC SG3: whether the adult lacked capacity (enquiries only; recorded with the outcome).';
-
 COMMENT ON COLUMN safeguard.referral.advocate_supported IS 'SAC SG3: for an adult who lacked capacity, whether an advocate, family member or friend supported them.';
-
 COMMENT ON COLUMN safeguard.referral.msp_asked IS 'SAC SG4: whether the adult was asked about the outcomes they wanted.';
-
 COMMENT ON COLUMN safeguard.referral.msp_achieved IS 'SAC SG4: how far the outcomes expressed were achieved (required when outcomes were expressed).';
-
 COMMENT ON COLUMN safeguard.referral.allocated_to IS 'The named officer or manager of the recipient local authority working it; NULL: unallocated (the "virtual worker" caseload).';
-
 COMMENT ON COLUMN safeguard.referral.allocated_by IS 'Who allocated it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.allocated_at IS 'When it was last allocated or unallocated (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.referral.decision_rationale_recorded IS 'For a decided referral: true when the decision''s rationale holds text (the guard makes this always true).';
-
 COMMENT ON COLUMN safeguard.referral.withdrawal_rationale_recorded IS 'For a withdrawn referral: true when the withdrawal''s rationale holds text (the guard makes this always true).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.referral
@@ -1636,30 +1480,32 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.referral
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.referral ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.referral FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY la_scope ON safeguard.referral
     USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
-
 CREATE POLICY reader_scope ON safeguard.referral FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 
 REVOKE ALL ON safeguard.referral FROM PUBLIC;
-
-GRANT SELECT ON safeguard.referral TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
-
-GRANT UPDATE ON safeguard.referral TO safeguard_admin, safeguard_contact_centre, safeguard_la_officer;
+GRANT SELECT ON safeguard.referral TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT UPDATE ON safeguard.referral TO safeguard_admin, safeguard_contact_centre,
+    safeguard_la_officer;
 
 -- Managers allocate; that is the only column of a referral they may update.
 GRANT UPDATE (allocated_to) ON safeguard.referral TO safeguard_sam;
-
-GRANT SELECT (id, concern_id, case_id, la_id, state, immediate_risk, created_at, sent_at, sent_method, la_contact, sent_org_id, sent_recorded_at, acknowledged_at, la_reference, la_decision, decision_rationale_recorded, decided_org_id, decided_at, action_result, risk_outcome, harm_from_delay, outcome_org_id, outcome_at, feedback_at, feedback_method, closed_org_id, closed_at, withdrawal_rationale_recorded, withdrawn_org_id, withdrawn_at, lacked_capacity, advocate_supported, msp_asked, msp_achieved, allocated_to, allocated_at) ON safeguard.referral TO safeguard_reader;
-
+GRANT SELECT (id, concern_id, case_id, la_id, state, immediate_risk, created_at, sent_at,
+    sent_method, la_contact, sent_org_id, sent_recorded_at, acknowledged_at, la_reference,
+    la_decision, decision_rationale_recorded, decided_org_id, decided_at, action_result,
+    risk_outcome, harm_from_delay, outcome_org_id, outcome_at, feedback_at, feedback_method,
+    closed_org_id, closed_at, withdrawal_rationale_recorded, withdrawn_org_id, withdrawn_at,
+    lacked_capacity, advocate_supported, msp_asked, msp_achieved, allocated_to,
+    allocated_at) ON safeguard.referral TO safeguard_reader;
 REVOKE SELECT (la_contact, la_reference) ON safeguard.referral FROM safeguard_reader;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.referral_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.referral', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.referral_id_seq', '');
 
 -- A referral sent to another authority than its concern's (a corrected
 -- recipient) takes its concern and case along into the recipient's view:
@@ -1826,7 +1672,8 @@ COMMENT ON COLUMN safeguard.case_overview.closed_at IS 'When closed.';
 COMMENT ON COLUMN safeguard.case_overview.concerns IS 'Concerns in the case.';
 COMMENT ON COLUMN safeguard.case_overview.repeat_concerns IS 'Concerns that joined it while open (repeats).';
 COMMENT ON COLUMN safeguard.case_overview.referrals IS 'Referrals made in the case.';
-GRANT SELECT ON safeguard.case_overview TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
+GRANT SELECT ON safeguard.case_overview TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer;
 
 --------------------------------------------------------------------------
 -- 5. Provider enquiries
@@ -1919,69 +1766,37 @@ CREATE INDEX provider_enquiry_provider ON safeguard.provider_enquiry (provider_i
 
 COMMENT ON TABLE safeguard.provider_enquiry IS
     'A large-scale provider enquiry (Provider Concerns procedure), led by a local authority. Its stage changes are checked in C; it is never deleted, so a provider''s risk history stays readable after closure.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.id IS 'Enquiry number.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.provider_id IS 'The provider concerned.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.la_id IS 'The local authority leading the enquiry.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.stage IS 'proposed, not_invoked, invoked, fact_finding, improvement_plan, monitoring, quality_assurance, closed.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.raised_by_regulator IS 'True when the regulator (CQC) raised it: CQC need not then be formally advised.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.proposed_by IS 'Who proposed it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.proposed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.proposed_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.risk_level IS 'Risk matrix level: major, moderate or minor (required to invoke).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.risk_actions IS 'Risk matrix actions taken (e.g. immediate suspension of new placements, increased monitoring).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.decision_rationale IS 'Why the enquiry was or was not invoked (required).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.override_rationale IS 'Why it was invoked although no threshold criterion is met.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.alternative_action IS 'The action directed instead, when not invoked (required then).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.decided_by IS 'Who decided (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.decided_at IS 'When: the initial meeting is due within 5 working days (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.cqc_advised_at IS 'When CQC was formally advised (unless CQC raised it).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.cqc_advised_method IS 'How CQC was advised.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.provider_informed_at IS 'When the provider was informed.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.provider_informed_method IS 'How the provider was informed.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.meeting_required IS 'True when a serious delay on the plan forces a meeting (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.monitoring_started_at IS 'When monitoring (stage 4) began (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.qa_strategy IS 'Quality assurance strategy (stage 5).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.qa_started_at IS 'When quality assurance began: at most 10 working days (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.qa_outcome IS 'Improvements sustained or not.';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.qa_completed_at IS 'When quality assurance concluded (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.lessons_learnt IS 'The lessons-learnt record (required to close).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.sab_report_at IS 'When the report went to the Safeguarding Adults Board (required to close).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.sab_report_reference IS 'Reference of that report (required to close).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.closed_by IS 'Who closed it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.provider_enquiry.closed_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.provider_enquiry
@@ -1998,26 +1813,25 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.provider_enquiry
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.provider_enquiry ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.provider_enquiry FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY lead_la ON safeguard.provider_enquiry
     USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
-
 CREATE POLICY reader_scope ON safeguard.provider_enquiry FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(la_id));
 
 -- Privileges: the lead authority's staff work the enquiry; commissioners
 -- decide placements; the provider sees and answers only its own plan.
 REVOKE ALL ON safeguard.provider_enquiry FROM PUBLIC;
-
-GRANT SELECT ON safeguard.provider_enquiry TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.provider_enquiry TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.provider_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam;
-
 GRANT UPDATE ON safeguard.provider_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam;
-
-GRANT SELECT (id, provider_id, la_id, stage, raised_by_regulator, proposed_org_id, proposed_at, risk_level, decided_org_id, decided_at, meeting_required, monitoring_started_at, qa_started_at, qa_outcome, qa_completed_at, sab_report_at, closed_org_id, closed_at) ON safeguard.provider_enquiry TO safeguard_reader;
+GRANT SELECT (id, provider_id, la_id, stage, raised_by_regulator, proposed_org_id, proposed_at,
+    risk_level, decided_org_id, decided_at, meeting_required, monitoring_started_at,
+    qa_started_at, qa_outcome, qa_completed_at, sab_report_at, closed_org_id,
+    closed_at) ON safeguard.provider_enquiry TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.provider_enquiry', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.provider_enquiry_id_seq', '');
@@ -2031,13 +1845,9 @@ CREATE TABLE safeguard.enquiry_location (
 );
 
 COMMENT ON TABLE safeguard.enquiry_location IS 'The provider''s locations an enquiry covers (one or more).';
-
 COMMENT ON COLUMN safeguard.enquiry_location.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.enquiry_location.location_id IS 'A location of the enquiry''s provider.';
-
 COMMENT ON COLUMN safeguard.enquiry_location.added_by IS 'Who added it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_location.added_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_location
@@ -2052,9 +1862,9 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_location
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.enquiry_location FROM PUBLIC;
-
-GRANT SELECT ON safeguard.enquiry_location TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.enquiry_location TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_location TO safeguard_admin, safeguard_la_officer, safeguard_sam;
 
 ALTER TABLE safeguard.enquiry_location ENABLE ROW LEVEL SECURITY;
@@ -2075,17 +1885,11 @@ CREATE TABLE safeguard.enquiry_criterion (
 );
 
 COMMENT ON TABLE safeguard.enquiry_criterion IS 'The threshold tool: each of the eight criteria answered yes or no with an evidence note, while the enquiry is proposed.';
-
 COMMENT ON COLUMN safeguard.enquiry_criterion.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.enquiry_criterion.criterion IS 'Which criterion.';
-
 COMMENT ON COLUMN safeguard.enquiry_criterion.met IS 'Yes or no.';
-
 COMMENT ON COLUMN safeguard.enquiry_criterion.evidence IS 'The evidence note (required).';
-
 COMMENT ON COLUMN safeguard.enquiry_criterion.recorded_by IS 'Who answered (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_criterion.recorded_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_criterion
@@ -2100,11 +1904,10 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_criterion
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.enquiry_criterion FROM PUBLIC;
-
-GRANT SELECT ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_la_officer, safeguard_sam;
-
 GRANT UPDATE ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_la_officer, safeguard_sam;
 
 ALTER TABLE safeguard.enquiry_criterion ENABLE ROW LEVEL SECURITY;
@@ -2125,17 +1928,11 @@ CREATE TABLE safeguard.enquiry_appointment (
 );
 
 COMMENT ON TABLE safeguard.enquiry_appointment IS 'The SAM and enquiry officers appointed to an enquiry; each must hold that duty for the leading local authority.';
-
 COMMENT ON COLUMN safeguard.enquiry_appointment.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.enquiry_appointment.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.enquiry_appointment.role IS 'The role appointed.';
-
 COMMENT ON COLUMN safeguard.enquiry_appointment.duty IS 'sam or enquiry_officer.';
-
 COMMENT ON COLUMN safeguard.enquiry_appointment.appointed_by IS 'Who appointed (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_appointment.appointed_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_appointment
@@ -2152,9 +1949,9 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_appointment
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.enquiry_appointment FROM PUBLIC;
-
-GRANT SELECT ON safeguard.enquiry_appointment TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.enquiry_appointment TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_appointment TO safeguard_admin, safeguard_sam;
 
 ALTER TABLE safeguard.enquiry_appointment ENABLE ROW LEVEL SECURITY;
@@ -2179,25 +1976,15 @@ CREATE TABLE safeguard.enquiry_meeting (
 );
 
 COMMENT ON TABLE safeguard.enquiry_meeting IS 'Enquiry meetings. The initial meeting (due within 5 working days of invocation) sets the fact-finding timescale (at most 20 working days); the outcomes meeting ends fact finding; a monitoring meeting answers a serious delay. A meeting recorded late is accepted and its deadline marked breached.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.kind IS 'initial, outcomes, monitoring or other.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.held_at IS 'When it was held.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.agenda_covered IS 'Agenda items covered.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.decisions IS 'Decisions made.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.fact_finding_working_days IS 'Initial meeting: the fact-finding timescale it sets, in working days after the meeting.';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_by IS 'Who recorded it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_meeting
@@ -2214,9 +2001,9 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_meeting
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.enquiry_meeting FROM PUBLIC;
-
-GRANT SELECT ON safeguard.enquiry_meeting TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.enquiry_meeting TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_meeting TO safeguard_admin, safeguard_sam;
 
 ALTER TABLE safeguard.enquiry_meeting ENABLE ROW LEVEL SECURITY;
@@ -2236,13 +2023,9 @@ CREATE TABLE safeguard.meeting_attendee (
 );
 
 COMMENT ON TABLE safeguard.meeting_attendee IS 'Who attended an enquiry meeting, by organisation and role.';
-
 COMMENT ON COLUMN safeguard.meeting_attendee.meeting_id IS 'The meeting.';
-
 COMMENT ON COLUMN safeguard.meeting_attendee.organisation_id IS 'The organisation attending.';
-
 COMMENT ON COLUMN safeguard.meeting_attendee.role_title IS 'The attendee''s role, e.g. Safeguarding Adults Manager.';
-
 COMMENT ON COLUMN safeguard.meeting_attendee.attendee_name IS 'The attendee''s name.';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.meeting_attendee
@@ -2257,16 +2040,15 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.meeting_attendee
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.meeting_attendee ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.meeting_attendee FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY lead_la ON safeguard.meeting_attendee USING (EXISTS (
     SELECT 1 FROM safeguard.enquiry_meeting m WHERE m.id OPERATOR(pg_catalog.=) meeting_id));
 
 REVOKE ALL ON safeguard.meeting_attendee FROM PUBLIC;
-
-GRANT SELECT ON safeguard.meeting_attendee TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.meeting_attendee TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.meeting_attendee TO safeguard_admin, safeguard_sam;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.meeting_attendee', '');
@@ -2284,23 +2066,14 @@ CREATE TABLE safeguard.commissioning_decision (
 );
 
 COMMENT ON TABLE safeguard.commissioning_decision IS 'Commissioning decisions (suspend new placements, place with caution, resume) per funding authority, by its commissioner. The regulator abstains: no role acting for it may record one.';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.meeting_id IS 'The meeting it was taken at, if any.';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.funding_authority_id IS 'The funding authority (local authority or ICB) deciding.';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.action IS 'suspend_new_placements, place_with_caution or resume.';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.rationale IS 'Why (required).';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.decided_by IS 'Who recorded it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.commissioning_decision.decided_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.commissioning_decision
@@ -2317,7 +2090,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.commissioning_decisi
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.commissioning_decision ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.commissioning_decision FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY lead_la_or_funder ON safeguard.commissioning_decision USING (
@@ -2325,12 +2097,12 @@ CREATE POLICY lead_la_or_funder ON safeguard.commissioning_decision USING (
     OR EXISTS (SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
 
 REVOKE ALL ON safeguard.commissioning_decision FROM PUBLIC;
-
-GRANT SELECT ON safeguard.commissioning_decision TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.commissioning_decision TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.commissioning_decision TO safeguard_commissioner;
-
-GRANT SELECT (id, enquiry_id, meeting_id, funding_authority_id, action, decided_org_id, decided_at) ON safeguard.commissioning_decision TO safeguard_reader;
+GRANT SELECT (id, enquiry_id, meeting_id, funding_authority_id, action, decided_org_id,
+    decided_at) ON safeguard.commissioning_decision TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.commissioning_decision', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.commissioning_decision_id_seq', '');
@@ -2345,17 +2117,11 @@ CREATE TABLE safeguard.enquiry_finding (
 );
 
 COMMENT ON TABLE safeguard.enquiry_finding IS 'Fact-finding by the enquiry''s appointed enquiry officers, recorded against the concerns.';
-
 COMMENT ON COLUMN safeguard.enquiry_finding.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.enquiry_finding.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.enquiry_finding.concern_id IS 'The concern the finding is about, if one.';
-
 COMMENT ON COLUMN safeguard.enquiry_finding.finding IS 'What was found.';
-
 COMMENT ON COLUMN safeguard.enquiry_finding.recorded_by IS 'The enquiry officer (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_finding.recorded_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_finding
@@ -2372,9 +2138,9 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_finding
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.enquiry_finding FROM PUBLIC;
-
-GRANT SELECT ON safeguard.enquiry_finding TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.enquiry_finding TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_finding TO safeguard_enquiry_officer;
 
 ALTER TABLE safeguard.enquiry_finding ENABLE ROW LEVEL SECURITY;
@@ -2401,29 +2167,17 @@ CREATE TABLE safeguard.improvement_plan (
 );
 
 COMMENT ON TABLE safeguard.improvement_plan IS 'The Service Improvement Plan of an enquiry. Issuing it starts the provider''s 48 clock-hour response deadline; the provider (safeguard_provider of that provider only) reads it and records its response.';
-
 COMMENT ON COLUMN safeguard.improvement_plan.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.improvement_plan.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.improvement_plan.provider_id IS 'The provider (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.la_id IS 'The local authority leading the enquiry (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.summary IS 'What the plan requires.';
-
 COMMENT ON COLUMN safeguard.improvement_plan.issued_by IS 'Who issued it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.issued_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.issued_at IS 'When (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.provider_response IS 'The provider''s response.';
-
 COMMENT ON COLUMN safeguard.improvement_plan.responded_by IS 'Who responded (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.responded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.improvement_plan.responded_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.improvement_plan
@@ -2440,18 +2194,16 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.improvement_plan
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.improvement_plan ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.improvement_plan FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY lead_la_or_provider ON safeguard.improvement_plan USING (
     safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
 
 REVOKE ALL ON safeguard.improvement_plan FROM PUBLIC;
-
-GRANT SELECT ON safeguard.improvement_plan TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.improvement_plan TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.improvement_plan TO safeguard_admin, safeguard_sam;
-
 GRANT SELECT, UPDATE ON safeguard.improvement_plan TO safeguard_provider;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.improvement_plan', '');
@@ -2474,31 +2226,18 @@ CREATE TABLE safeguard.plan_item (
 );
 
 COMMENT ON TABLE safeguard.plan_item IS 'Items of a Service Improvement Plan, with owner, due date and status. Flagging a serious delay forces a meeting. An individual safeguarding plan sits under the plan as an item linked to its referral.';
-
 COMMENT ON COLUMN safeguard.plan_item.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.plan_item.plan_id IS 'The plan.';
-
 COMMENT ON COLUMN safeguard.plan_item.provider_id IS 'The provider (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.plan_item.la_id IS 'The local authority leading the enquiry (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.plan_item.description IS 'What must improve.';
-
 COMMENT ON COLUMN safeguard.plan_item.owner IS 'Who owns the item.';
-
 COMMENT ON COLUMN safeguard.plan_item.due_date IS 'When it is due.';
-
 COMMENT ON COLUMN safeguard.plan_item.status IS 'open, in_progress, done or delayed.';
-
 COMMENT ON COLUMN safeguard.plan_item.progress_note IS 'Latest progress.';
-
 COMMENT ON COLUMN safeguard.plan_item.serious_delay IS 'A serious delay, flagged by the SAM or an enquiry officer: forces a meeting.';
-
 COMMENT ON COLUMN safeguard.plan_item.referral_id IS 'For an individual safeguarding plan: the referral it belongs to.';
-
 COMMENT ON COLUMN safeguard.plan_item.updated_by IS 'Who last changed it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.plan_item.updated_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.plan_item
@@ -2515,20 +2254,17 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.plan_item
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.plan_item ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.plan_item FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY lead_la_or_provider ON safeguard.plan_item USING (
     safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
 
 REVOKE ALL ON safeguard.plan_item FROM PUBLIC;
-
-GRANT SELECT ON safeguard.plan_item TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.plan_item TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.plan_item TO safeguard_admin, safeguard_sam;
-
 GRANT SELECT, UPDATE ON safeguard.plan_item TO safeguard_provider;
-
 GRANT UPDATE ON safeguard.plan_item TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.plan_item', '');
@@ -2544,17 +2280,11 @@ CREATE TABLE safeguard.qa_activity (
 );
 
 COMMENT ON TABLE safeguard.qa_activity IS 'Quality assurance activities (stage 5).';
-
 COMMENT ON COLUMN safeguard.qa_activity.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.qa_activity.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.qa_activity.activity IS 'What was done (e.g. unannounced visit, file audit).';
-
 COMMENT ON COLUMN safeguard.qa_activity.carried_out_at IS 'When.';
-
 COMMENT ON COLUMN safeguard.qa_activity.recorded_by IS 'Who recorded it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.qa_activity.recorded_at IS 'When it was recorded (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.qa_activity
@@ -2571,9 +2301,9 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.qa_activity
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.qa_activity FROM PUBLIC;
-
-GRANT SELECT ON safeguard.qa_activity TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.qa_activity TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.qa_activity TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
 
 ALTER TABLE safeguard.qa_activity ENABLE ROW LEVEL SECURITY;
@@ -2596,21 +2326,13 @@ CREATE TABLE safeguard.enquiry_notification (
 );
 
 COMMENT ON TABLE safeguard.enquiry_notification IS 'Written closure notifications to the provider and to CQC (both required before closure).';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.enquiry_id IS 'The enquiry.';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.recipient IS 'provider or cqc.';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.sent_on IS 'Date of the letter.';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.method IS 'How it was sent (letter, secure e-mail, ...).';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.reference IS 'Reference of the letter.';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.recorded_by IS 'Who recorded it (recorded by safeguard).';
-
 COMMENT ON COLUMN safeguard.enquiry_notification.recorded_at IS 'When (recorded by safeguard).';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_notification
@@ -2627,9 +2349,9 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_notification
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.enquiry_notification FROM PUBLIC;
-
-GRANT SELECT ON safeguard.enquiry_notification TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
-
+GRANT SELECT ON safeguard.enquiry_notification TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 GRANT INSERT ON safeguard.enquiry_notification TO safeguard_admin, safeguard_sam;
 
 ALTER TABLE safeguard.enquiry_notification ENABLE ROW LEVEL SECURITY;
@@ -2912,7 +2634,9 @@ COMMENT ON COLUMN safeguard.enquiry_casework.referral_id IS 'Its referral, if an
 COMMENT ON COLUMN safeguard.enquiry_casework.referral_state IS 'The referral''s state.';
 COMMENT ON COLUMN safeguard.enquiry_casework.provider_location_id IS 'The location.';
 COMMENT ON COLUMN safeguard.enquiry_casework.received_at IS 'When the concern was received.';
-GRANT SELECT ON safeguard.enquiry_casework TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
+GRANT SELECT ON safeguard.enquiry_casework TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
 
 --------------------------------------------------------------------------
 -- 6. The audit trail
@@ -3018,56 +2742,33 @@ CREATE TABLE safeguard.audit_event (
 -- unique on purpose: a role allowed to write all data can wind the
 -- sequence back, and that must not stop audited work.
 CREATE INDEX audit_event_id ON safeguard.audit_event (id);
-
 CREATE INDEX audit_event_case ON safeguard.audit_event (case_id);
-
 CREATE INDEX audit_event_row ON safeguard.audit_event (table_name, row_key);
 
 COMMENT ON TABLE safeguard.audit_event IS
     'One row per insert or update of every workflow table, written in the same transaction by safeguard; append-only for everyone, the owner included.';
-
 COMMENT ON COLUMN safeguard.audit_event.id IS 'Order of writing (for reading in order; the chain position is the key).';
-
 COMMENT ON COLUMN safeguard.audit_event.recorded_at IS 'Clock time the change was made.';
-
 COMMENT ON COLUMN safeguard.audit_event.business_time IS 'safeguard.now() at the change (differs from recorded_at only when a test pinned the clock).';
-
 COMMENT ON COLUMN safeguard.audit_event.txid IS 'Transaction id.';
-
 COMMENT ON COLUMN safeguard.audit_event.login_role IS 'The session''s login role.';
-
 COMMENT ON COLUMN safeguard.audit_event.acting_role IS 'The role that acted (current role, e.g. after SET ROLE).';
-
 COMMENT ON COLUMN safeguard.audit_event.organisation_id IS 'Organisation it acted for.';
-
 COMMENT ON COLUMN safeguard.audit_event.duty IS 'Duty under which it acted.';
-
 COMMENT ON COLUMN safeguard.audit_event.table_name IS 'Table changed.';
-
 COMMENT ON COLUMN safeguard.audit_event.row_key IS 'Key of the row changed.';
-
 COMMENT ON COLUMN safeguard.audit_event.case_id IS 'Case the row belongs to, for case journeys.';
-
 COMMENT ON COLUMN safeguard.audit_event.action IS
     'INSERT, UPDATE, DELETE (since 1.4), or BASELINE: a row recorded as found, installed before its table had an audit trigger (since 1.4, ledger_baseline()).';
-
 COMMENT ON COLUMN safeguard.audit_event.from_state IS 'State before (for tables with a state).';
-
 COMMENT ON COLUMN safeguard.audit_event.to_state IS 'State after.';
-
 COMMENT ON COLUMN safeguard.audit_event.changes IS
     'Inserted values (also of a deleted row, as it was, and of a BASELINE), or {"column": {"old": ..., "new": ...}} for changed columns, in canonical text (independent of session settings).';
-
 COMMENT ON COLUMN safeguard.audit_event.application_name IS 'Client application_name.';
-
 COMMENT ON COLUMN safeguard.audit_event.client_addr IS 'Client address (NULL for local socket connections).';
-
 COMMENT ON COLUMN safeguard.audit_event.chain_key IS 'The hash chain the row belongs to: case:<id>, or table:<name> for rows outside a case.';
-
 COMMENT ON COLUMN safeguard.audit_event.chain_seq IS 'Position in its chain, from 1, without gaps.';
-
 COMMENT ON COLUMN safeguard.audit_event.prev_hash IS 'row_hash of the previous row of the chain (32 zero bytes for the first).';
-
 COMMENT ON COLUMN safeguard.audit_event.row_hash IS 'SHA-256 over prev_hash and the canonical encoding of the row: the same in every session.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.audit_event
@@ -3080,7 +2781,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.audit_event
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.audit_event ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.audit_event FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY oversight ON safeguard.audit_event FOR SELECT
@@ -3090,22 +2790,19 @@ CREATE POLICY oversight ON safeguard.audit_event FOR SELECT
 -- pg_write_all_data) reaches the rows and is refused by audit_guard
 -- (SG204), rather than quietly matching none.
 CREATE POLICY refused_by_guard ON safeguard.audit_event FOR UPDATE USING (true);
-
 CREATE POLICY refused_by_guard_delete ON safeguard.audit_event FOR DELETE USING (true);
 
 REVOKE ALL ON safeguard.audit_event FROM PUBLIC;
-
 GRANT SELECT ON safeguard.audit_event TO safeguard_admin, safeguard_auditor;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event_id_seq', '');
 
 CREATE TABLE safeguard.serial_lock (
     key text PRIMARY KEY
 );
 
 COMMENT ON TABLE safeguard.serial_lock IS 'One row per key safeguard serialises on (an audit chain, case linking for an adult): its row lock, which only safeguard can take, queues the writers of that key. Holds no data.';
-
 COMMENT ON COLUMN safeguard.serial_lock.key IS 'The key, e.g. case:42 or link:adult:nhs:9434765919.';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.serial_lock
@@ -3127,13 +2824,9 @@ CREATE TABLE safeguard.audit_seal (
 );
 
 COMMENT ON TABLE safeguard.audit_seal IS 'Seals made by audit_digest(): each folds every chain head, and the previous seal, into a digest to keep outside the database.';
-
 COMMENT ON COLUMN safeguard.audit_seal.id IS 'Seal number (the digest names it).';
-
 COMMENT ON COLUMN safeguard.audit_seal.sealed_at IS 'When the seal was made.';
-
 COMMENT ON COLUMN safeguard.audit_seal.prev_digest IS 'The previous seal''s digest (zeros for the first).';
-
 COMMENT ON COLUMN safeguard.audit_seal.digest IS 'SHA-256 over prev_digest and the sealed chain heads.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.audit_seal
@@ -3146,7 +2839,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.audit_seal
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.audit_seal FROM PUBLIC;
-
 GRANT SELECT ON safeguard.audit_seal TO safeguard_admin, safeguard_auditor;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal', '');
@@ -3161,13 +2853,9 @@ CREATE TABLE safeguard.audit_seal_head (
 );
 
 COMMENT ON TABLE safeguard.audit_seal_head IS 'The head of every chain at a seal.';
-
 COMMENT ON COLUMN safeguard.audit_seal_head.seal_id IS 'The seal.';
-
 COMMENT ON COLUMN safeguard.audit_seal_head.chain_key IS 'The chain.';
-
 COMMENT ON COLUMN safeguard.audit_seal_head.chain_seq IS 'Its last sequence number at the seal.';
-
 COMMENT ON COLUMN safeguard.audit_seal_head.row_hash IS 'The hash of that row.';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.audit_seal_head
@@ -3178,7 +2866,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.audit_seal_head
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.audit_seal_head FROM PUBLIC;
-
 GRANT SELECT ON safeguard.audit_seal_head TO safeguard_admin, safeguard_auditor;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_head', '');
@@ -3196,19 +2883,12 @@ CREATE TABLE safeguard.outbox (
 CREATE INDEX outbox_undelivered ON safeguard.outbox (id) WHERE delivered_at IS NULL;
 
 COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them; each consumer (the admin duty) sees its own organisation''s, the regulator''s administrators all. Consume with SELECT ... WHERE delivered_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED, deliver, then safeguard.outbox_mark_delivered(ids) in the same transaction.';
-
 COMMENT ON COLUMN safeguard.outbox.id IS 'Order of writing.';
-
 COMMENT ON COLUMN safeguard.outbox.channel IS 'The NOTIFY channel it was announced on (safeguard_deadline); the NOTIFY itself carries no payload.';
-
 COMMENT ON COLUMN safeguard.outbox.payload IS 'The notification (see the README).';
-
 COMMENT ON COLUMN safeguard.outbox.created_at IS 'When it was written.';
-
 COMMENT ON COLUMN safeguard.outbox.delivered_at IS 'When a consumer marked it delivered; NULL until then.';
-
 COMMENT ON COLUMN safeguard.outbox.delivered_by IS 'The role that marked it delivered.';
-
 COMMENT ON COLUMN safeguard.outbox.organisation_id IS
     'The organisation the notification concerns (the one that must meet the deadline), from the payload: only its administrators and the regulator''s read the row.';
 
@@ -3222,7 +2902,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.outbox
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.outbox ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.outbox FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY by_consumer ON safeguard.outbox
@@ -3234,16 +2913,14 @@ CREATE POLICY written_by_safeguard ON safeguard.outbox FOR INSERT
 
 COMMENT ON POLICY by_consumer ON safeguard.outbox IS
     'A consumer sees, locks and marks delivered only the notifications of its own organisation (the regulator''s administrators: all).';
-
 COMMENT ON POLICY written_by_safeguard ON safeguard.outbox IS
     'Inserting is left to the outbox_guard trigger, which accepts only safeguard''s own rows.';
 
 REVOKE ALL ON safeguard.outbox FROM PUBLIC;
-
 GRANT SELECT, UPDATE ON safeguard.outbox TO safeguard_admin;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox_id_seq', '');
 
 -- A journey: the chronological timeline of a case, a referral or a provider
 -- enquiry, read from the audit trail alone (the auditor duty, which may not
@@ -3442,16 +3119,15 @@ CREATE FUNCTION safeguard.approve_extension(deadline_id bigint, amount integer, 
 COMMENT ON FUNCTION safeguard.approve_extension(bigint, integer, text) IS
     'Records the caller''s approval to extend an open deadline by up to amount units, with a reason: the caller holds the admin or SAM duty for the organisation that must meet it. extend_deadline() then names the caller as approver. Returns the approval id.';
 
--- A deadline that cannot be computed never stops the others (item 1).  A
--- concern received before the calendar of its authority's division is
--- refused at the door (SG101: its deadlines could not be counted); a
--- deadline whose due instant cannot be computed otherwise (counted from
--- before the calendar, by a row older than 1.4, or falling after the last
--- loaded year until the next gov.uk calendar is imported) is skipped by
--- sweep(), which says so in a WARNING, and shown by the views with due_at
--- empty and due_problem saying why, while every other deadline goes on.
--- deadline_due() itself still raises (SG101, or SG105 for an amount out of
--- the range of a timestamp: item 4).
+-- A deadline that cannot be computed never stops the others.  A concern
+-- received before the calendar of its authority's division is refused at
+-- the door (SG101: its deadlines could not be counted); a deadline whose due
+-- instant cannot be computed otherwise (counted from before the calendar, by
+-- a row older than 1.4, or falling after the last loaded year until the
+-- next gov.uk calendar is imported) is skipped by sweep(), which says so in
+-- a WARNING, and shown by the views with due_at empty and due_problem saying
+-- why, while every other deadline goes on.  deadline_due() itself still
+-- raises (SG101, or SG105 for an amount out of the range of a timestamp).
 CREATE FUNCTION safeguard.deadline_due_or_null(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
     RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_deadline_due_or_null';
 COMMENT ON FUNCTION safeguard.deadline_due_or_null(integer, safeguard.deadline_unit, timestamptz, text) IS
@@ -3471,15 +3147,10 @@ CREATE TABLE safeguard.deadline_kind (
 );
 
 COMMENT ON TABLE safeguard.deadline_kind IS 'The kinds of deadline safeguard keeps: what each is counted from (anchor) and what meets it.';
-
 COMMENT ON COLUMN safeguard.deadline_kind.kind IS 'Name of the deadline kind.';
-
 COMMENT ON COLUMN safeguard.deadline_kind.subject IS 'Table of the record the deadline belongs to.';
-
 COMMENT ON COLUMN safeguard.deadline_kind.anchor_event IS 'The event the deadline is counted from.';
-
 COMMENT ON COLUMN safeguard.deadline_kind.closing_event IS 'The event that meets it.';
-
 COMMENT ON COLUMN safeguard.deadline_kind.description IS 'What the deadline expects of whom.';
 
 INSERT INTO safeguard.deadline_kind VALUES
@@ -3503,7 +3174,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_kind
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.deadline_kind FROM PUBLIC;
-
 GRANT SELECT ON safeguard.deadline_kind TO PUBLIC;
 
 CREATE TABLE safeguard.deadline_policy (
@@ -3517,15 +3187,10 @@ CREATE TABLE safeguard.deadline_policy (
 
 COMMENT ON TABLE safeguard.deadline_policy IS
     'A version of an organisation''s deadline policy (organisation_id NULL: the default for every organisation), in force from effective_from until a later version. A version that a deadline uses cannot be changed.';
-
 COMMENT ON COLUMN safeguard.deadline_policy.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.deadline_policy.organisation_id IS 'The organisation whose deadlines it sets (the one that must act); NULL for the default.';
-
 COMMENT ON COLUMN safeguard.deadline_policy.effective_from IS 'First local date (of the anchor) the version applies to.';
-
 COMMENT ON COLUMN safeguard.deadline_policy.description IS 'Where the timescales come from.';
-
 COMMENT ON COLUMN safeguard.deadline_policy.shipped IS 'True for the default installed by the extension.';
 
 INSERT INTO safeguard.deadline_policy (organisation_id, effective_from, description, shipped)
@@ -3543,9 +3208,7 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_policy
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.deadline_policy FROM PUBLIC;
-
 GRANT SELECT ON safeguard.deadline_policy TO PUBLIC;
-
 GRANT INSERT, UPDATE, DELETE ON safeguard.deadline_policy TO safeguard_admin;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy', 'WHERE NOT shipped');
@@ -3561,15 +3224,10 @@ CREATE TABLE safeguard.deadline_rule (
 );
 
 COMMENT ON TABLE safeguard.deadline_rule IS 'One timescale of a policy version: amount and unit for a kind of deadline.';
-
 COMMENT ON COLUMN safeguard.deadline_rule.policy_id IS 'The policy version.';
-
 COMMENT ON COLUMN safeguard.deadline_rule.kind IS 'The kind of deadline.';
-
 COMMENT ON COLUMN safeguard.deadline_rule.amount IS 'How many units after the anchor.';
-
 COMMENT ON COLUMN safeguard.deadline_rule.unit IS 'working_days, clock_hours or calendar_days.';
-
 COMMENT ON COLUMN safeguard.deadline_rule.shipped IS 'True for the default installed by the extension.';
 
 INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
@@ -3602,9 +3260,7 @@ FROM safeguard.deadline_policy p,
 WHERE p.shipped;
 
 REVOKE ALL ON safeguard.deadline_rule FROM PUBLIC;
-
 GRANT SELECT ON safeguard.deadline_rule TO PUBLIC;
-
 GRANT INSERT, UPDATE, DELETE ON safeguard.deadline_rule TO safeguard_admin;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_rule', 'WHERE NOT shipped');
@@ -3632,47 +3288,28 @@ CREATE TABLE safeguard.deadline (
 
 CREATE UNIQUE INDEX deadline_one_open ON safeguard.deadline (subject_table, subject_id, kind)
     WHERE status OPERATOR(pg_catalog.=) 'open';
-
 CREATE INDEX deadline_subject ON safeguard.deadline (subject_table, subject_id);
-
 CREATE INDEX deadline_open ON safeguard.deadline (organisation_id)
     WHERE status OPERATOR(pg_catalog.=) 'open';
 
 COMMENT ON TABLE safeguard.deadline IS
     'Every expectation of an organisation, stored as its anchor and rule; the due instant is computed by the calendar engine (so open deadlines follow the bank holidays), and met or breached is recorded when the awaited event happens. Written only by safeguard.';
-
 COMMENT ON COLUMN safeguard.deadline.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.deadline.kind IS 'Kind of deadline (safeguard.deadline_kind).';
-
 COMMENT ON COLUMN safeguard.deadline.subject_table IS 'Table of the record it belongs to.';
-
 COMMENT ON COLUMN safeguard.deadline.subject_id IS 'Id of that record.';
-
 COMMENT ON COLUMN safeguard.deadline.case_id IS 'The case, for case journeys.';
-
 COMMENT ON COLUMN safeguard.deadline.organisation_id IS 'The organisation that must act.';
-
 COMMENT ON COLUMN safeguard.deadline.policy_id IS 'The policy version whose rule applies.';
-
 COMMENT ON COLUMN safeguard.deadline.anchor_at IS 'The instant it is counted from.';
-
 COMMENT ON COLUMN safeguard.deadline.division IS 'The bank-holiday division its working days follow.';
-
 COMMENT ON COLUMN safeguard.deadline.amount IS 'A timescale set for this record (e.g. by a meeting), in the rule''s unit, within the rule''s amount; NULL: the rule''s amount.';
-
 COMMENT ON COLUMN safeguard.deadline.status IS 'open, met, breached or cancelled.';
-
 COMMENT ON COLUMN safeguard.deadline.closed_at IS 'When the awaited event happened (or the deadline was cancelled).';
-
 COMMENT ON COLUMN safeguard.deadline.due_at_close IS 'The due instant it was judged against when it closed.';
-
 COMMENT ON COLUMN safeguard.deadline.paused_at IS 'When its clock was stopped (pause_deadline); NULL while it runs.';
-
 COMMENT ON COLUMN safeguard.deadline.extended_by IS 'The one extension granted, in the rule''s unit (extend_deadline).';
-
 COMMENT ON COLUMN safeguard.deadline.extension_reason IS 'Why it was extended.';
-
 COMMENT ON COLUMN safeguard.deadline.extension_approver IS 'The senior role (admin or SAM duty) who approved the extension.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline
@@ -3687,7 +3324,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.deadline ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.deadline FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY own_or_overseen ON safeguard.deadline
@@ -3702,22 +3338,21 @@ CREATE POLICY reader_scope ON safeguard.deadline FOR SELECT TO safeguard_reader
                 SELECT 1 FROM safeguard.concern x WHERE x.id OPERATOR(pg_catalog.=) subject_id))
         OR (subject_table OPERATOR(pg_catalog.=) 'referral' AND EXISTS (
                 SELECT 1 FROM safeguard.referral r WHERE r.id OPERATOR(pg_catalog.=) subject_id)));
-
 CREATE POLICY enquiry_lead ON safeguard.deadline FOR SELECT
     USING (subject_table OPERATOR(pg_catalog.=) 'provider_enquiry' AND safeguard.leads_enquiry(subject_id));
 
 REVOKE ALL ON safeguard.deadline FROM PUBLIC;
-
-GRANT SELECT ON safeguard.deadline TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
-
+GRANT SELECT ON safeguard.deadline TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 GRANT SELECT ON safeguard.deadline TO safeguard_reader;
-
 REVOKE SELECT ON safeguard.deadline FROM safeguard_reader;
+GRANT SELECT (id, kind, subject_table, subject_id, case_id, organisation_id, policy_id,
+    anchor_at, division, amount, status, closed_at, due_at_close, paused_at, extended_by,
+    extension_approver) ON safeguard.deadline TO safeguard_reader;
 
-GRANT SELECT (id, kind, subject_table, subject_id, case_id, organisation_id, policy_id, anchor_at, division, amount, status, closed_at, due_at_close, paused_at, extended_by, extension_approver) ON safeguard.deadline TO safeguard_reader;
-
-SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_id_seq', '');
 
 CREATE TABLE safeguard.escalation_rung (
     policy_id     bigint NOT NULL,
@@ -3731,17 +3366,11 @@ CREATE TABLE safeguard.escalation_rung (
 );
 
 COMMENT ON TABLE safeguard.escalation_rung IS 'The escalation ladder of a deadline rule: when each rung fires, relative to the due instant (e.g. warn 2 working days before, breach at due, escalate 5 working days after).';
-
 COMMENT ON COLUMN safeguard.escalation_rung.policy_id IS 'The policy version.';
-
 COMMENT ON COLUMN safeguard.escalation_rung.kind IS 'The kind of deadline.';
-
 COMMENT ON COLUMN safeguard.escalation_rung.rung IS 'due_soon, breach or escalate.';
-
 COMMENT ON COLUMN safeguard.escalation_rung.offset_amount IS 'How far from the due instant the rung fires (negative: before), in offset_unit. Working days count whole days: -2 fires when two working days remain.';
-
 COMMENT ON COLUMN safeguard.escalation_rung.offset_unit IS 'working_days, clock_hours or calendar_days.';
-
 COMMENT ON COLUMN safeguard.escalation_rung.shipped IS 'True for the defaults installed by the extension.';
 
 INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit, shipped)
@@ -3762,9 +3391,7 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.escalation_rung
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.escalation_rung FROM PUBLIC;
-
 GRANT SELECT ON safeguard.escalation_rung TO PUBLIC;
-
 GRANT INSERT, UPDATE, DELETE ON safeguard.escalation_rung TO safeguard_admin;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.escalation_rung', 'WHERE NOT shipped');
@@ -3792,31 +3419,18 @@ CREATE INDEX deadline_alert_subject ON safeguard.deadline_alert (subject_table, 
 
 COMMENT ON INDEX safeguard.deadline_alert_subject IS
     'Alerts fired for a record (subject_table, subject_id): the chases and escalations of a referral, in report_la_outcomes_outstanding.';
-
 COMMENT ON TABLE safeguard.deadline_alert IS 'Rungs fired: one row per deadline and rung, claimed by the primary key, so each fires exactly once whoever sweeps and however often.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.deadline_id IS 'The deadline.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.rung IS 'Which rung fired.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.case_id IS 'The case, for case journeys.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.organisation_id IS 'The organisation that must act.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.kind IS 'Kind of deadline.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.subject_table IS 'Table of the record the deadline belongs to.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.subject_id IS 'Id of that record.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.due_at IS 'The due instant when the rung fired.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.fire_at IS 'When the rung was due to fire.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.fired_at IS 'When a sweep fired it.';
-
 COMMENT ON COLUMN safeguard.deadline_alert.contact_name IS 'The named senior contact to chase (escalations).';
-
 COMMENT ON COLUMN safeguard.deadline_alert.contact_email IS 'That contact''s e-mail.';
 
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_alert
@@ -3829,23 +3443,20 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_alert
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.deadline_alert ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.deadline_alert FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY own_or_overseen ON safeguard.deadline_alert
     USING (safeguard.may_see_la(organisation_id)
            OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
-
 CREATE POLICY reader_scope ON safeguard.deadline_alert FOR SELECT TO safeguard_reader
     USING (safeguard.may_report_on(organisation_id));
-
 CREATE POLICY enquiry_lead ON safeguard.deadline_alert FOR SELECT
     USING (subject_table OPERATOR(pg_catalog.=) 'provider_enquiry' AND safeguard.leads_enquiry(subject_id));
 
 REVOKE ALL ON safeguard.deadline_alert FROM PUBLIC;
-
-GRANT SELECT ON safeguard.deadline_alert TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
-
+GRANT SELECT ON safeguard.deadline_alert TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 GRANT SELECT ON safeguard.deadline_alert TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_alert', '');
@@ -3865,25 +3476,15 @@ CREATE TABLE safeguard.deadline_pause (
 );
 
 COMMENT ON TABLE safeguard.deadline_pause IS 'Each stop of a deadline''s clock (e.g. awaiting police advice), with its reason and what remained when it restarted.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.deadline_id IS 'The deadline.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.organisation_id IS 'The organisation that must meet it.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.case_id IS 'The case, for case journeys.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.paused_at IS 'When the clock stopped.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.paused_by IS 'Who stopped it.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.reason IS 'Why.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.resumed_at IS 'When it restarted; NULL while paused.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.resumed_by IS 'Who restarted it.';
-
 COMMENT ON COLUMN safeguard.deadline_pause.remaining IS 'The time that remained, in the deadline''s own unit, counted again from the restart.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline_pause
@@ -3898,7 +3499,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_pause
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.deadline_pause ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.deadline_pause FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY own_or_overseen ON safeguard.deadline_pause
@@ -3906,15 +3506,16 @@ CREATE POLICY own_or_overseen ON safeguard.deadline_pause
            OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
 
 REVOKE ALL ON safeguard.deadline_pause FROM PUBLIC;
-
-GRANT SELECT ON safeguard.deadline_pause TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadline_pause TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_pause', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_pause_id_seq', '');
 
--- An extension's approver records the approval (item 10): nobody can be
--- named as an approver without their consent, and only a senior role (admin
--- or SAM) of the organisation that must meet the deadline can approve.
+-- An extension's approver records the approval: nobody can be named as an
+-- approver without their consent, and only a senior role (admin or SAM) of
+-- the organisation that must meet the deadline can approve.
 CREATE TABLE safeguard.deadline_extension_approval (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     deadline_id     bigint NOT NULL REFERENCES safeguard.deadline,
@@ -3931,25 +3532,15 @@ CREATE TABLE safeguard.deadline_extension_approval (
 CREATE INDEX deadline_extension_approval_deadline ON safeguard.deadline_extension_approval (deadline_id);
 
 COMMENT ON TABLE safeguard.deadline_extension_approval IS 'Approvals of deadline extensions, each recorded by the approver (safeguard.approve_extension) before the extension names them; used once.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.deadline_id IS 'The deadline.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.organisation_id IS 'The organisation that must meet it (the approver acts for it).';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.case_id IS 'The case, for case journeys.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.approver IS 'Who approved: a role holding the admin or SAM duty for that organisation.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.approver_duty IS 'The duty under which they approved.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.amount IS 'The most the deadline may be extended by, in its own unit.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.reason IS 'Why the approver agreed.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.approved_at IS 'When they approved.';
-
 COMMENT ON COLUMN safeguard.deadline_extension_approval.used_at IS 'When an extension used it; NULL while unused.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline_extension_approval
@@ -3964,7 +3555,6 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_extension_a
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 ALTER TABLE safeguard.deadline_extension_approval ENABLE ROW LEVEL SECURITY;
-
 ALTER TABLE safeguard.deadline_extension_approval FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY own_or_overseen ON safeguard.deadline_extension_approval
@@ -3972,8 +3562,9 @@ CREATE POLICY own_or_overseen ON safeguard.deadline_extension_approval
            OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
 
 REVOKE ALL ON safeguard.deadline_extension_approval FROM PUBLIC;
-
-GRANT SELECT ON safeguard.deadline_extension_approval TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadline_extension_approval TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_extension_approval', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_extension_approval_id_seq', '');
@@ -4010,7 +3601,9 @@ COMMENT ON COLUMN safeguard.open_deadlines.unit IS 'The rule''s unit.';
 COMMENT ON COLUMN safeguard.open_deadlines.due_at IS 'When it is due; empty while paused, or when it cannot be computed (see due_problem).';
 COMMENT ON COLUMN safeguard.open_deadlines.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
 COMMENT ON COLUMN safeguard.open_deadlines.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
-GRANT SELECT ON safeguard.open_deadlines TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.open_deadlines TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 GRANT SELECT ON safeguard.open_deadlines TO safeguard_reader;
 COMMENT ON COLUMN safeguard.open_deadlines.due_problem IS 'Why the due instant cannot be computed (e.g. it falls after the division''s loaded calendar: import the next year''s gov.uk calendar), or NULL.';
 
@@ -4033,7 +3626,9 @@ COMMENT ON COLUMN safeguard.my_deadlines.unit IS 'The rule''s unit.';
 COMMENT ON COLUMN safeguard.my_deadlines.due_at IS 'When it is due; empty while paused, or when it cannot be computed (see due_problem).';
 COMMENT ON COLUMN safeguard.my_deadlines.overdue IS 'True once due_at has passed.';
 COMMENT ON COLUMN safeguard.my_deadlines.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
-GRANT SELECT ON safeguard.my_deadlines TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.my_deadlines TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 COMMENT ON COLUMN safeguard.my_deadlines.due_problem IS 'Why the due instant cannot be computed, or NULL.';
 
 CREATE VIEW safeguard.send_queue WITH (security_invoker = true) AS
@@ -4057,7 +3652,8 @@ COMMENT ON COLUMN safeguard.send_queue.created_at IS 'When the refer_to_la decis
 COMMENT ON COLUMN safeguard.send_queue.age IS 'How long it has waited.';
 COMMENT ON COLUMN safeguard.send_queue.send_due_at IS 'When it is due to be sent.';
 COMMENT ON COLUMN safeguard.send_queue.overdue IS 'True once overdue.';
-GRANT SELECT ON safeguard.send_queue TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer;
+GRANT SELECT ON safeguard.send_queue TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer;
 GRANT SELECT ON safeguard.send_queue TO safeguard_reader;
 GRANT SELECT ON safeguard.send_queue TO safeguard_sam;
 
@@ -4098,7 +3694,9 @@ COMMENT ON COLUMN safeguard.provider_enquiry_overview.closed_at IS 'When closed.
 COMMENT ON COLUMN safeguard.provider_enquiry_overview.next_deadline IS 'The next open deadline''s kind.';
 COMMENT ON COLUMN safeguard.provider_enquiry_overview.next_due_at IS 'When it is due.';
 COMMENT ON COLUMN safeguard.provider_enquiry_overview.placements IS 'Latest commissioning decision per funding authority (suspension status).';
-GRANT SELECT ON safeguard.provider_enquiry_overview TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner;
+GRANT SELECT ON safeguard.provider_enquiry_overview TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer, safeguard_commissioner;
 
 -- What the caller's own organisation must act on, with the contact to chase.
 CREATE VIEW safeguard.deadlines_due_today WITH (security_invoker = true) AS
@@ -4110,7 +3708,9 @@ WHERE (d.due_at OPERATOR(pg_catalog.-) interval '1 microsecond') AT TIME ZONE 'E
       OPERATOR(pg_catalog.<) ((safeguard.now() AT TIME ZONE 'Europe/London')::date OPERATOR(pg_catalog.+) 1)
   AND NOT d.overdue;
 COMMENT ON VIEW safeguard.deadlines_due_today IS 'The caller''s organisation''s open deadlines that fall due by the end of today (Europe/London) and are not yet overdue.';
-GRANT SELECT ON safeguard.deadlines_due_today TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadlines_due_today TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 COMMENT ON COLUMN safeguard.deadlines_due_today.id IS 'Deadline id.';
 COMMENT ON COLUMN safeguard.deadlines_due_today.kind IS 'Kind of deadline.';
 COMMENT ON COLUMN safeguard.deadlines_due_today.subject_table IS 'Table of the record it belongs to.';
@@ -4135,7 +3735,9 @@ FROM safeguard.my_deadlines d
 WHERE NOT d.overdue AND EXISTS (SELECT 1 FROM safeguard.deadline_alert a
     WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) 'due_soon');
 COMMENT ON VIEW safeguard.deadlines_due_soon IS 'The caller''s organisation''s open deadlines whose due-soon warning has fired and that are not yet overdue.';
-GRANT SELECT ON safeguard.deadlines_due_soon TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadlines_due_soon TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 COMMENT ON COLUMN safeguard.deadlines_due_soon.id IS 'Deadline id.';
 COMMENT ON COLUMN safeguard.deadlines_due_soon.kind IS 'Kind of deadline.';
 COMMENT ON COLUMN safeguard.deadlines_due_soon.subject_table IS 'Table of the record it belongs to.';
@@ -4158,7 +3760,9 @@ SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id, d.organisation_id
        d.overdue, d.paused_at
 FROM safeguard.my_deadlines d WHERE d.overdue;
 COMMENT ON VIEW safeguard.deadlines_overdue IS 'The caller''s organisation''s open deadlines past their due instant, with the named senior contact.';
-GRANT SELECT ON safeguard.deadlines_overdue TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadlines_overdue TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 COMMENT ON COLUMN safeguard.deadlines_overdue.id IS 'Deadline id.';
 COMMENT ON COLUMN safeguard.deadlines_overdue.kind IS 'Kind of deadline.';
 COMMENT ON COLUMN safeguard.deadlines_overdue.subject_table IS 'Table of the record it belongs to.';
@@ -4183,7 +3787,9 @@ SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id, d.organisation_id
 JOIN safeguard.deadline_alert a ON a.deadline_id OPERATOR(pg_catalog.=) d.id
                                AND a.rung OPERATOR(pg_catalog.=) 'escalate';
 COMMENT ON VIEW safeguard.deadlines_escalated IS 'Open deadlines the caller may see that have been escalated to the named senior contact: the chase list.';
-GRANT SELECT ON safeguard.deadlines_escalated TO safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadlines_escalated TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
 COMMENT ON COLUMN safeguard.deadlines_escalated.escalated_at IS 'When the escalation fired.';
 COMMENT ON COLUMN safeguard.deadlines_escalated.id IS 'Deadline id.';
 COMMENT ON COLUMN safeguard.deadlines_escalated.kind IS 'Kind of deadline.';
@@ -4369,7 +3975,9 @@ $$;
 COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
     'The Safeguarding Adults Collection return for the year starting 1 April of year, as the published long table, over what the caller may see (optionally one local authority). SG1 counts concerns that reached the authority in the year and enquiries commenced; SG2-SG4 count enquiries concluded. disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
 REVOKE ALL ON FUNCTION safeguard.sac_return(integer, boolean, bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+    safeguard_sam;
 
 CREATE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true, security_invoker = true) AS
 SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
@@ -4471,7 +4079,8 @@ COMMENT ON COLUMN safeguard.report_indicator_events.reached_at IS 'When the stag
 COMMENT ON COLUMN safeguard.report_indicator_events.working_days IS 'Working days from receipt to the stage (day of receipt is day 0).';
 COMMENT ON COLUMN safeguard.report_indicator_events.in_time IS 'True when the stage''s deadline was met, false when breached, NULL when the stage has no timescale or it was cancelled.';
 REVOKE ALL ON safeguard.report_indicator_events FROM PUBLIC;
-GRANT SELECT ON safeguard.report_indicator_events TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_indicator_events TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 COMMENT ON COLUMN safeguard.report_indicator_events.received_at IS
     'When the concern was received. A filter on it (received_at >= an instant) reads only the concerns of that period; a filter on month reads every concern.';
 
@@ -4500,7 +4109,8 @@ COMMENT ON COLUMN safeguard.report_indicators.in_time IS 'Reached within the sta
 COMMENT ON COLUMN safeguard.report_indicators.out_of_time IS 'Reached after the stage''s deadline.';
 COMMENT ON COLUMN safeguard.report_indicators.in_time_pct IS 'Percentage in time of those with a timescale (one decimal); NULL when none has one.';
 REVOKE ALL ON safeguard.report_indicators FROM PUBLIC;
-GRANT SELECT ON safeguard.report_indicators TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_indicators TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_kpi WITH (security_invoker = true) AS
 SELECT e.stage AS indicator,
@@ -4525,7 +4135,8 @@ COMMENT ON COLUMN safeguard.report_kpi.in_time IS 'Reached within the deadline.'
 COMMENT ON COLUMN safeguard.report_kpi.in_time_pct IS 'Percentage in time of those with a timescale.';
 COMMENT ON COLUMN safeguard.report_kpi.median_working_days IS 'Median working days from receipt.';
 REVOKE ALL ON safeguard.report_kpi FROM PUBLIC;
-GRANT SELECT ON safeguard.report_kpi TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_kpi TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_send_queue WITH (security_invoker = true) AS
 SELECT q.referral_id, q.case_id, q.la_id, q.local_authority,
@@ -4549,7 +4160,8 @@ COMMENT ON COLUMN safeguard.report_send_queue.age_working_days IS 'Working days 
 COMMENT ON COLUMN safeguard.report_send_queue.send_due_at IS 'When it is due to be sent.';
 COMMENT ON COLUMN safeguard.report_send_queue.overdue IS 'True once overdue.';
 REVOKE ALL ON safeguard.report_send_queue FROM PUBLIC;
-GRANT SELECT ON safeguard.report_send_queue TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_send_queue TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_la_outcomes_outstanding WITH (security_invoker = true) AS
 SELECT r.id AS referral_id, r.case_id, r.la_id, o.name AS local_authority,
@@ -4603,7 +4215,8 @@ COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.la_reference IS 'The 
 COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.senior_contact_name IS 'Named senior contact to escalate to.';
 COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.senior_contact_email IS 'Their e-mail.';
 REVOKE ALL ON safeguard.report_la_outcomes_outstanding FROM PUBLIC;
-GRANT SELECT ON safeguard.report_la_outcomes_outstanding TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_la_outcomes_outstanding TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_unallocated WITH (security_invoker = true) AS
 SELECT r.la_id, o.name AS local_authority,
@@ -4632,7 +4245,8 @@ COMMENT ON COLUMN safeguard.report_unallocated.oldest_unallocated_working_days I
 COMMENT ON COLUMN safeguard.report_unallocated.median_unallocated_working_days IS 'Median age of the unallocated referrals.';
 COMMENT ON COLUMN safeguard.report_unallocated.unallocated_over_20_working_days IS 'Unallocated referrals older than 20 working days.';
 REVOKE ALL ON safeguard.report_unallocated FROM PUBLIC;
-GRANT SELECT ON safeguard.report_unallocated TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_unallocated TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_feedback WITH (security_invoker = true) AS
 SELECT r.id AS referral_id, r.la_id, o.name AS local_authority, x.source, x.referrer_anonymous,
@@ -4667,7 +4281,8 @@ COMMENT ON COLUMN safeguard.report_feedback.feedback_at IS 'When feedback was gi
 COMMENT ON COLUMN safeguard.report_feedback.feedback_method IS 'How.';
 COMMENT ON COLUMN safeguard.report_feedback.status IS 'due, overdue, done, done_late or waived.';
 REVOKE ALL ON safeguard.report_feedback FROM PUBLIC;
-GRANT SELECT ON safeguard.report_feedback TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_feedback TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_repeat_concerns WITH (security_invoker = true) AS
 WITH c AS (
@@ -4716,7 +4331,8 @@ COMMENT ON COLUMN safeguard.report_repeat_concerns.previous_received_at IS 'When
 COMMENT ON COLUMN safeguard.report_repeat_concerns.days_since_previous IS 'Calendar days between the two (local dates).';
 COMMENT ON COLUMN safeguard.report_repeat_concerns.concerns_in_12_months IS 'Concerns about the subject in the 12 months up to and including this one.';
 REVOKE ALL ON safeguard.report_repeat_concerns FROM PUBLIC;
-GRANT SELECT ON safeguard.report_repeat_concerns TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_repeat_concerns TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_provider_enquiries WITH (security_invoker = true) AS
 SELECT e.id AS enquiry_id, e.provider_id, p.name AS provider, e.la_id, l.name AS local_authority,
@@ -4759,7 +4375,8 @@ COMMENT ON COLUMN safeguard.report_provider_enquiries.funders_suspending IS 'Fun
 COMMENT ON COLUMN safeguard.report_provider_enquiries.funders_placing_with_caution IS 'Funding authorities whose latest decision is to place with caution.';
 COMMENT ON COLUMN safeguard.report_provider_enquiries.suspension_status IS 'suspended (any funder suspends), place_with_caution, or none.';
 REVOKE ALL ON safeguard.report_provider_enquiries FROM PUBLIC;
-GRANT SELECT ON safeguard.report_provider_enquiries TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_provider_enquiries TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_data_quality WITH (security_invoker = true) AS
 WITH checks AS (
@@ -4813,7 +4430,8 @@ COMMENT ON COLUMN safeguard.report_data_quality.records_checked IS 'Records the 
 COMMENT ON COLUMN safeguard.report_data_quality.failing IS 'Records failing it.';
 COMMENT ON COLUMN safeguard.report_data_quality.failing_pct IS 'Percentage failing (one decimal).';
 REVOKE ALL ON safeguard.report_data_quality FROM PUBLIC;
-GRANT SELECT ON safeguard.report_data_quality TO safeguard_reader, safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+GRANT SELECT ON safeguard.report_data_quality TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 --------------------------------------------------------------------------
 -- 9. Sessions: DDL, pool logins, preloading, the scope guard
@@ -4879,17 +4497,11 @@ CREATE UNIQUE INDEX pool_login_active ON safeguard.pool_login (role) WHERE undec
 
 COMMENT ON TABLE safeguard.pool_login IS
     'Login roles declared a connection pool''s (e.g. pgbouncer''s): a session logged in as one acts only through a role set for the current transaction with SET LOCAL ROLE (SG803 otherwise). Written only by declare_pool_login() and undeclare_pool_login().';
-
 COMMENT ON COLUMN safeguard.pool_login.id IS 'Identifier.';
-
 COMMENT ON COLUMN safeguard.pool_login.role IS 'The pool''s login role.';
-
 COMMENT ON COLUMN safeguard.pool_login.declared_at IS 'When it was declared.';
-
 COMMENT ON COLUMN safeguard.pool_login.declared_by IS 'Who declared it.';
-
 COMMENT ON COLUMN safeguard.pool_login.undeclared_at IS 'When the declaration ended; NULL while in force.';
-
 COMMENT ON COLUMN safeguard.pool_login.undeclared_by IS 'Who ended it.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.pool_login
@@ -4906,11 +4518,10 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.pool_login
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
 REVOKE ALL ON safeguard.pool_login FROM PUBLIC;
-
 GRANT SELECT ON safeguard.pool_login TO safeguard_admin, safeguard_auditor;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.pool_login_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.pool_login', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.pool_login_id_seq', '');
 
 CREATE EVENT TRIGGER safeguard_guard_ddl ON ddl_command_end EXECUTE FUNCTION safeguard.guard_ddl();
 
