@@ -118,6 +118,8 @@ $owner$;
 
 GRANT USAGE ON SCHEMA safeguard TO PUBLIC;
 
+-- The clock.  Workflow times come from safeguard.now(): the transaction
+-- time, or an override that only a superuser can set (tests pin time).
 CREATE FUNCTION safeguard.now() RETURNS timestamptz
     LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_now_sql';
 COMMENT ON FUNCTION safeguard.now() IS
@@ -195,6 +197,8 @@ COMMENT ON FUNCTION safeguard.calendar_invalidate() IS
     'Trigger: after any change to the calendar tables, every session drops its cached calendar.';
 REVOKE ALL ON FUNCTION safeguard.calendar_invalidate() FROM PUBLIC;
 
+-- Calendar functions (C).  STABLE: the answer follows the calendar tables.
+-- A NULL date or count gives NULL; a NULL division raises SG103.
 CREATE FUNCTION safeguard.is_working_day(d date, division text DEFAULT 'england-and-wales')
     RETURNS boolean
     LANGUAGE c STABLE PARALLEL SAFE
@@ -255,6 +259,9 @@ COMMENT ON COLUMN safeguard.division.covered_from IS 'First date whose bank holi
 COMMENT ON COLUMN safeguard.division.covered_to IS 'Last date whose bank holidays are loaded; import_bank_holidays() extends it.';
 COMMENT ON COLUMN safeguard.division.shipped IS 'True for rows installed by the extension itself; pg_dump keeps only the others.';
 
+-- The shipped calendar: gov.uk bank holidays 2018-2028 (data/ keeps the
+-- source), installed before the calendar's triggers: section 10 records
+-- them as found.
 INSERT INTO safeguard.division (division, time_zone, covered_from, covered_to, shipped) VALUES
     ('england-and-wales', 'Europe/London', '2018-01-01', '2028-12-31', true),
     ('northern-ireland',  'Europe/London', '2018-01-01', '2028-12-31', true),
@@ -866,6 +873,8 @@ SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant_id_seq', '');
 -- and the keyed pseudonym that lets readers count adults without seeing them.
 --------------------------------------------------------------------------
 
+-- Vocabularies.  Enum labels are part of the public interface; the SAC
+-- labels are exactly those of the Safeguarding Adults Collection.
 CREATE TYPE safeguard.concern_channel AS ENUM
     ('phone', 'email', 'web_form', 'letter', 'in_person', 'inspection', 'other');
 COMMENT ON TYPE safeguard.concern_channel IS 'How a concern reached the organisation.';
@@ -981,6 +990,10 @@ CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.safe
 CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.safeguarding_case
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
+-- Row-level security: casework of a local authority is visible to that
+-- authority's staff and to the regulator's; a reader (safeguard_reader) sees
+-- the authorities it reports on, through column privileges that leave out
+-- every identifying column; providers and roles without a duty see none.
 ALTER TABLE safeguard.safeguarding_case ENABLE ROW LEVEL SECURITY;
 ALTER TABLE safeguard.safeguarding_case FORCE ROW LEVEL SECURITY;
 
@@ -1234,6 +1247,9 @@ $$;
 COMMENT ON FUNCTION safeguard.triage_concern(bigint, safeguard.triage_decision, text, boolean, boolean, boolean) IS
     'Records the triage decision on a concern with its rationale and the s42(1) threshold answers; returns the referral created by refer_to_la, else NULL.';
 
+-- Workflow functions: thin wrappers over INSERT and UPDATE.  They run with
+-- the caller's rights (SECURITY INVOKER): the C guards see the real actor
+-- and decide, exactly as for a raw statement.
 CREATE FUNCTION safeguard.log_concern(
     received_at timestamptz,
     channel safeguard.concern_channel,
@@ -2362,6 +2378,8 @@ CREATE POLICY lead_la ON safeguard.enquiry_notification USING (EXISTS (
 SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_notification', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_notification_id_seq', '');
 
+-- Raises SG208 for a record that does not exist or the caller cannot see
+-- (the workflow functions call it when their UPDATE finds no row).
 CREATE FUNCTION safeguard.propose_provider_enquiry(provider_id bigint, la_id bigint,
     location_ids bigint[] DEFAULT '{}', raised_by_regulator boolean DEFAULT false)
 RETURNS bigint LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
@@ -2691,6 +2709,16 @@ CREATE FUNCTION safeguard.outbox_guard() RETURNS trigger LANGUAGE c AS 'MODULE_P
 COMMENT ON FUNCTION safeguard.outbox_guard() IS 'Trigger: outbox rows come only from safeguard; only their delivery is recorded, once; none is deleted.';
 REVOKE ALL ON FUNCTION safeguard.outbox_guard() FROM PUBLIC;
 
+-- The live rows proved against the audit trail.  verify_audit() proves the
+-- audit rows; a superuser who disables the triggers by editing the catalog
+-- (no DDL, so nothing is recorded) could still change a row with no audit
+-- row.  verify_ledger() proves the live rows against the trail, as ledger
+-- tables are: every row of every table with the audit_row trigger equals the
+-- newest values its audit rows record, no such row exists without them, and
+-- no audit row describes a row that is gone (audit_ledger.c,
+-- ledger_replay.c).  Rows installed before their table had an audit trigger
+-- (the shipped calendar, policy, rules and rungs) are recorded once as found,
+-- as BASELINE audit rows, by ledger_baseline() (section 10).
 CREATE FUNCTION safeguard.verify_ledger()
     RETURNS TABLE (table_name text, row_key text, primary_key text, column_name text,
                    live_value text, trail_value text, audit_id bigint, problem text)
@@ -3079,6 +3107,9 @@ COMMENT ON TYPE safeguard.deadline_unit IS 'Unit of a deadline rule: working day
 CREATE TYPE safeguard.deadline_status AS ENUM ('open', 'met', 'breached', 'cancelled');
 COMMENT ON TYPE safeguard.deadline_status IS 'A deadline is open until the event it waits for happens (met or breached) or it no longer applies (cancelled).';
 
+-- Deadlines that act on their own: an escalation ladder per rule, each rung
+-- fired exactly once by safeguard.sweep() (from the background worker or
+-- pg_cron), an outbox row and a NOTIFY in the same transaction.
 CREATE TYPE safeguard.alert_rung AS ENUM ('due_soon', 'breach', 'escalate');
 COMMENT ON TYPE safeguard.alert_rung IS 'Rungs of an escalation ladder, in firing order: due_soon (warning), breach (the due instant passed), escalate (to the organisation''s named senior contact).';
 
@@ -3138,6 +3169,8 @@ CREATE FUNCTION safeguard.deadline_due_problem(amount integer, unit safeguard.de
 COMMENT ON FUNCTION safeguard.deadline_due_problem(integer, safeguard.deadline_unit, timestamptz, text) IS
     'Why a due instant cannot be computed (counted from before the division''s calendar, falling after it, out of range), or NULL when it can.';
 
+-- Deadline policies: per organisation, versioned by effective date; each
+-- rule an amount, a unit and (through its kind) an anchor event.
 CREATE TABLE safeguard.deadline_kind (
     kind         text PRIMARY KEY,
     subject      text NOT NULL,
@@ -4018,6 +4051,14 @@ COMMENT ON COLUMN safeguard.referral_pseudonymised.withdrawn_at IS 'When withdra
 REVOKE ALL ON safeguard.referral_pseudonymised FROM PUBLIC;
 GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_admin;
 
+-- Every reader of the report views is subject to row-level security, and
+-- PostgreSQL then applies a query's own conditions only after the policies
+-- unless they are leakproof, and hides the columns' statistics from the
+-- planner (bench/w5.sh measures the views at 10% and 100% of a decade).  The
+-- drill-down view therefore fetches each concern's triage and referral by
+-- the concern's key (a LATERAL subquery per concern; OFFSET 0 keeps the
+-- planner from turning it back into a join of whole tables), and ends with
+-- received_at, on which a filter reads only the period asked for.
 CREATE VIEW safeguard.report_indicator_events WITH (security_invoker = true) AS
 WITH base AS (
     SELECT x.id AS concern_id, r.id AS referral_id, coalesce(r.la_id, x.la_id) AS la_id,
@@ -4138,6 +4179,8 @@ REVOKE ALL ON safeguard.report_kpi FROM PUBLIC;
 GRANT SELECT ON safeguard.report_kpi TO safeguard_reader, safeguard_admin,
     safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
+-- The queue views fetch each listed referral's pseudonym by the case's key
+-- (a scalar subquery) rather than joining every case ever opened.
 CREATE VIEW safeguard.report_send_queue WITH (security_invoker = true) AS
 SELECT q.referral_id, q.case_id, q.la_id, q.local_authority,
        (SELECT c.adult_pseudonym FROM safeguard.safeguarding_case c
@@ -4443,6 +4486,9 @@ GRANT SELECT ON safeguard.report_data_quality TO safeguard_reader, safeguard_adm
 -- guarded columns from steering scans.
 --------------------------------------------------------------------------
 
+-- DDL on safeguard's objects: refused outside extension scripts for every
+-- role that is not a superuser; a superuser's DDL is recorded in the audit
+-- chain (detected, since it cannot be prevented).
 CREATE FUNCTION safeguard.guard_ddl() RETURNS event_trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'sg_guard_ddl';
 COMMENT ON FUNCTION safeguard.guard_ddl() IS
