@@ -107,3 +107,14 @@ FROM pg_catalog.pg_proc p
 WHERE p.pronamespace = 'safeguard'::regnamespace
   AND p.proname IN ('journey', 'case_journey', 'referral_journey', 'enquiry_journey')
 ORDER BY p.proname;
+
+--------------------------------------------------------------------------
+-- Clean up: end the grants (kept as history), drop the login roles.
+--------------------------------------------------------------------------
+SELECT safeguard.set_clock(NULL) IS NOT NULL AS unpinned;
+SELECT safeguard.revoke_duty('w10_inspector', 'inspector') AND
+       safeguard.revoke_duty('w10_cc', 'contact_centre') AND
+       safeguard.revoke_duty('w10_la', 'la_officer') AND
+       safeguard.revoke_duty('w10_sam', 'sam') AND
+       safeguard.revoke_duty('w10_auditor', 'auditor') AS revoked;
+DROP ROLE w10_inspector, w10_cc, w10_la, w10_sam, w10_auditor;
