@@ -2979,9 +2979,9 @@ BEGIN
                   HINT = 'Call safeguard.journey(''case'', id), journey(''referral'', id) or journey(''enquiry'', id).';
     END IF;
     IF journey.subject OPERATOR(pg_catalog.<>) ALL ('{case,referral,enquiry}'::pg_catalog.text[]) THEN
-        RAISE EXCEPTION 'unknown journey subject "%"', journey.subject
+        RAISE EXCEPTION 'unknown journey subject'
             USING ERRCODE = 'SG208',
-                  DETAIL = 'A journey is that of a case, a referral or a provider enquiry.',
+                  DETAIL = pg_catalog.format('The subject is "%s"; a journey is that of a case, a referral or a provider enquiry.', journey.subject),
                   HINT = 'Use ''case'', ''referral'' or ''enquiry'' as the subject.';
     END IF;
     RETURN QUERY
