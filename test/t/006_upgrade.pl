@@ -1,11 +1,18 @@
-# ALTER EXTENSION safeguard UPDATE over live casework: 1.0 -> 1.1, then on
-# to the default version (safeguard.control), and 1.1, 1.2 and 1.0 straight
-# to it, each compared with a fresh install.
+# ALTER EXTENSION safeguard UPDATE over live casework, from every released
+# version to the default version (safeguard.control), each compared with a
+# fresh install: 1.0 -> 1.1, then on to the default version; 1.1, 1.2, 1.3,
+# 1.4 and 1.0 straight to it.
+#
+# A fresh install of the default version runs one full script
+# (safeguard--<version>.sql, since 1.5); an update runs the released scripts
+# and the update steps after them.  This test proves the two paths give the
+# same schema, and that a fresh install does run the full script.
 #
 # Released scripts never change: the sha256 of safeguard--1.0.sql and of
 # every update script (in the tree and as installed) is fixed here, so an edit
 # to a released script fails the suite.  A new version's script is pinned when
-# it lands.
+# it lands (1.5 is not released: safeguard--1.5.sql and safeguard--1.4--1.5.sql
+# are not pinned yet).
 #
 # Database "upgraded": the extension is created at version 1.0 (run by the
 # installed, newer shared library) and casework is done through the 1.0
@@ -19,10 +26,13 @@
 # 1.1 casework: every row unchanged, chains and both digests verify, work
 # goes on.
 #
-# Databases "at11" and "at12": created at 1.1 and at 1.2 with the seeded
-# generator's casework, then updated to the default version.  Database
-# "direct": 1.0 with casework, updated straight to the default version (every
-# script in one ALTER EXTENSION).
+# Databases "at11", "at12", "at13" and "at14": created at 1.1, 1.2, 1.3 and
+# 1.4 with the seeded generator's casework, then updated to the default
+# version.  At 1.4 the journeys of every case, referral and enquiry are kept
+# before the update: after it, the same calls (now wrappers over journey())
+# and journey() itself return the same rows in the same order.  Database
+# "direct": 1.0 with casework, updated straight to the default version
+# (every script in one ALTER EXTENSION).
 #
 # Every database updated to the default version also proves its live rows
 # against the audit trail (verify_ledger(), 1.4): rows written at 1.0, 1.1 or
@@ -33,9 +43,16 @@
 # (BASELINE audit rows: the one thing the update adds to audit_event).
 #
 # Databases "fresh11" and "fresh": CREATE EXTENSION at 1.1 and at the default
-# version.  Each updated schema must be the schema
-# of the fresh install of its version, object for object: relations, columns
-# (as sets: a column added by ALTER TABLE may sit at another attnum),
+# version; "fresh" runs the full script alone (it drops nothing, where the
+# update chain drops what later versions replaced, and the update paths
+# PostgreSQL offers are only the released steps).  Database "chain": CREATE
+# EXTENSION at 1.4 (1.0 and the chain) and, without casework, the update:
+# the install by the chain, against which "fresh" is also compared on the
+# rows safeguard installs (the audit rows it writes at install, the shipped
+# rows and their ids, every sequence's position).  Each updated schema must
+# be the schema of the fresh install of its version, object for object:
+# relations, columns (as sets: a column added by ALTER TABLE may sit at
+# another attnum) and their order (COPY and applications depend on it),
 # functions (whole definitions), triggers, policies, constraints, indexes,
 # views, privileges (tables, columns, functions, types, schema), comments,
 # enum labels, event triggers, extension membership and configuration, and
@@ -444,6 +461,11 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
 WHERE c.relnamespace = $ns},
+	'column order' => qq{
+SELECT c.relname || ' | ' || string_agg(a.attname, ', ' ORDER BY a.attnum)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = $ns GROUP BY c.relname},
 	'functions' => qq{
 SELECT concat_ws(' | ', p.oid::regprocedure, pg_catalog.pg_get_function_result(p.oid), p.provolatile,
                  p.prosecdef, p.proisstrict, p.proleakproof, p.proparallel, p.proconfig::text,
@@ -583,6 +605,73 @@ is($node->safe_psql('upgraded', 'SELECT count(*) FROM safeguard.verify_ledger()'
 #--------------------------------------------------------------------------
 my $generator = ($ENV{TESTDIR} // '.') . '/test/generator/generator.sql';
 
+# Keeps, in database $db, the journey of every case, referral and provider
+# enquiry as the functions of 1.4 return it (each row as text, numbered).
+sub journeys_before
+{
+	my ($db) = @_;
+	# The generator proposes no provider enquiry: one is proposed and invoked.
+	$node->safe_psql($db, q{
+SET client_min_messages = warning;
+SELECT safeguard.set_clock('2026-02-23 10:00+00') IS NOT NULL AS pinned \gset
+SET ROLE gen_la1_hub;
+SELECT safeguard.propose_provider_enquiry((SELECT id FROM safeguard.organisation WHERE code = 'GEN-P1'),
+    (SELECT la_id FROM safeguard.organisation WHERE code = 'GEN-LOC1'),
+    ARRAY(SELECT id FROM safeguard.organisation WHERE code = 'GEN-LOC1')) AS e \gset
+SELECT safeguard.record_threshold(:e, 'professional_concerns', true, 'T06 district nurses report neglect.');
+RESET ROLE;
+SET ROLE gen_la1_sam;
+SELECT safeguard.invoke_provider_enquiry(:e, 'moderate', 'T06 criterion 4 met.');
+RESET ROLE;
+});
+	$node->safe_psql($db, q{
+CREATE TABLE t06_journeys AS
+SELECT 'case' AS subject, k.id, j.n, j.r FROM safeguard.safeguarding_case k,
+     LATERAL (SELECT x::text AS r, row_number() OVER () AS n FROM safeguard.case_journey(k.id) x) j
+UNION ALL
+SELECT 'referral', f.id, j.n, j.r FROM safeguard.referral f,
+     LATERAL (SELECT x::text AS r, row_number() OVER () AS n FROM safeguard.referral_journey(f.id) x) j
+UNION ALL
+SELECT 'enquiry', e.id, j.n, j.r FROM safeguard.provider_enquiry e,
+     LATERAL (SELECT x::text AS r, row_number() OVER () AS n FROM safeguard.enquiry_journey(e.id) x) j;
+});
+	return;
+}
+
+# After the update: the journeys kept by journeys_before() are returned
+# unchanged, in the same order, by the old names and by journey().
+sub journeys_after
+{
+	my ($db) = @_;
+	my $kept = $node->safe_psql($db, q{
+SELECT count(DISTINCT subject || id) || ' ' || count(*) || ' ' || count(DISTINCT subject) FROM t06_journeys});
+	like($kept, qr/^[1-9]\d* [1-9]\d* 3$/, "$db: journeys of cases, referrals and enquiries kept at 1.4 ($kept)");
+	foreach my $call ('old', 'journey')
+	{
+		my $fn = $call eq 'old'
+		  ? q{CASE s.subject WHEN 'case' THEN 'case_journey' WHEN 'referral' THEN 'referral_journey' ELSE 'enquiry_journey' END}
+		  : q{'journey'};
+		my $args = $call eq 'old' ? q{'(%s)', s.id} : q{'(%L, %s)', s.subject, s.id};
+		is( $node->safe_psql($db, qq{
+DO \$\$
+DECLARE
+    s record;
+BEGIN
+    CREATE TEMP TABLE t06_journeys_after (subject text, id bigint, n bigint, r text);
+    FOR s IN SELECT DISTINCT subject, id FROM t06_journeys LOOP
+        EXECUTE format('INSERT INTO t06_journeys_after SELECT %L, %s, row_number() OVER (), x::text '
+                       'FROM safeguard.%I' || format($args) || ' x', s.subject, s.id, $fn);
+    END LOOP;
+END
+\$\$;
+SELECT count(*) FROM ((TABLE t06_journeys EXCEPT ALL TABLE t06_journeys_after)
+                      UNION ALL (TABLE t06_journeys_after EXCEPT ALL TABLE t06_journeys)) d;
+}), '0', "$db: after the update, " . ($call eq 'old' ? 'case_journey, referral_journey and enquiry_journey return' : 'journey() returns')
+			  . ' the journeys of 1.4 row for row, in order');
+	}
+	return;
+}
+
 # Creates database $db at version $from with the generator's casework and a
 # sweep, seals a digest, updates it to the default version and checks that
 # every row is kept, the chains and the digest verify, and the workflow goes
@@ -604,6 +693,7 @@ SELECT safeguard.sweep(100000) AS fired \gset
 	my $sealed = $node->safe_psql($db, 'SELECT safeguard.audit_digest()');
 	cmp_ok($node->safe_psql($db, 'SELECT count(*) FROM safeguard.concern'), '==', 60,
 		"$db: the generator logged its 60 concerns at $from");
+	journeys_before($db) if $from eq '1.4';
 	snapshot_rows($db, 't06_before_update');
 	my ($ret, $stdout, $stderr) = $node->psql($db, 'ALTER EXTENSION safeguard UPDATE');
 	is($ret, 0, "$db: ALTER EXTENSION safeguard UPDATE succeeds") or diag($stderr);
@@ -613,6 +703,7 @@ SELECT safeguard.sweep(100000) AS fired \gset
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$sealed')}),
 		"0\n0", "$db: the chains and the digest sealed at $from verify at $current");
 	ledger_verifies($db, "$db $from -> $current");
+	journeys_after($db) if $from eq '1.4';
 	is( $node->safe_psql($db, q{
 SELECT safeguard.set_clock('2026-02-23 10:00+00') IS NOT NULL AS pinned \gset
 SET ROLE gen_insp_north;
@@ -633,6 +724,8 @@ SELECT :'sent' || ' ' || (SELECT count(*) FROM safeguard.verify_audit());
 
 generator_then_update('at11', '1.1');
 generator_then_update('at12', '1.2');
+generator_then_update('at13', '1.3');
+generator_then_update('at14', '1.4');
 
 #--------------------------------------------------------------------------
 # 8. 1.0 with casework -> the default version in one update
@@ -658,12 +751,73 @@ FROM safeguard.safeguarding_case WHERE adult_key IS NOT NULL}),
 #--------------------------------------------------------------------------
 # 9. Every updated schema is the schema of a fresh install
 #--------------------------------------------------------------------------
+# A fresh install runs the full script: CREATE EXTENSION drops nothing,
+# where the update chain drops what later versions replaced (an event
+# trigger of the test records what is dropped), and PostgreSQL offers the
+# update steps only from released versions.
+my $record_drops = q{
+SET client_min_messages = warning;
+CREATE TABLE t06_dropped (object text);
+CREATE FUNCTION t06_record_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.t06_dropped SELECT object_type || ' ' || object_identity
+    FROM pg_event_trigger_dropped_objects() WHERE NOT is_temporary;
+END
+$$;
+CREATE EVENT TRIGGER t06_record_drop ON sql_drop EXECUTE FUNCTION t06_record_drop();
+};
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
-$node->safe_psql('fresh', "SET client_min_messages = warning;\nCREATE EXTENSION safeguard;");
+$node->safe_psql('fresh', $record_drops . "CREATE EXTENSION safeguard;\nDROP EVENT TRIGGER t06_record_drop;");
 is(version_of('fresh'), $current, "a fresh CREATE EXTENSION gives $current");
+is($node->safe_psql('fresh', 'SELECT count(*) FROM t06_dropped'), '0',
+	"a fresh CREATE EXTENSION at $current drops nothing: it runs safeguard--$current.sql, not the update chain");
+$node->safe_psql('postgres', 'CREATE DATABASE chain');
+$node->safe_psql('chain', $record_drops . "CREATE EXTENSION safeguard VERSION '1.4';\nDROP EVENT TRIGGER t06_record_drop;");
+like($node->safe_psql('chain', q{SELECT string_agg(object, ', ' ORDER BY object) FROM t06_dropped}),
+	qr/^function safeguard\.log_concern\(.*index safeguard\.safeguarding_case_open_adult/,
+	'while CREATE EXTENSION ... VERSION 1.4 runs 1.0 and the update chain, which drops what later versions replaced');
+is( $node->safe_psql('fresh', q{
+SELECT string_agg(source || '>' || path, ' ' ORDER BY source)
+FROM pg_catalog.pg_extension_update_paths('safeguard') WHERE target = '1.5' AND path IS NOT NULL}),
+	'1.0>1.0--1.1--1.2--1.3--1.4--1.5 1.1>1.1--1.2--1.3--1.4--1.5 1.2>1.2--1.3--1.4--1.5 1.3>1.3--1.4--1.5 1.4>1.4--1.5',
+	'the update paths to 1.5 start at the released versions, each through safeguard--1.4--1.5.sql') if $current eq '1.5';
+$node->safe_psql('chain', 'DROP TABLE t06_dropped; DROP FUNCTION t06_record_drop();');
+$node->safe_psql('fresh', 'DROP TABLE t06_dropped; DROP FUNCTION t06_record_drop();');
+($ret, $stdout, $stderr) = $node->psql('chain', 'ALTER EXTENSION safeguard UPDATE');
+is($ret, 0, "chain: ALTER EXTENSION safeguard UPDATE from 1.4 succeeds") or diag($stderr);
+is(version_of('chain'), $current, "chain: the extension is at version $current");
+
+# What safeguard installs, compared between the chain and the full script:
+# the audit rows written at install (but their times, transaction, roles and
+# hashes), every row of every table (but the random pseudonym secret) and
+# every sequence's position.
+my %installed = (
+	'audit rows written at install' => q{
+SELECT concat_ws(' | ', id, chain_key, chain_seq, table_name, row_key, action, from_state, to_state,
+                 organisation_id, duty, case_id, changes::text)
+FROM safeguard.audit_event},
+	'rows of every table' => q{
+SELECT string_agg(format('SELECT %L || '' | '' || x::text FROM safeguard.%I x', c.relname, c.relname), ' UNION ALL ')
+FROM pg_catalog.pg_class c
+WHERE c.relnamespace = 'safeguard'::regnamespace AND c.relkind = 'r'
+  AND c.relname NOT IN ('audit_event', 'pseudonym_key') \gexec},
+	'sequences' => q{
+SELECT concat_ws(' | ', sequencename, start_value, increment_by, max_value, cache_size, cycle, last_value)
+FROM pg_catalog.pg_sequences WHERE schemaname = 'safeguard'},
+);
+foreach my $what (sort keys %installed)
+{
+	my @chain = sort(lines('chain', $installed{$what}));
+	my @fresh = sort(lines('fresh', $installed{$what}));
+	ok(@fresh > 0, "install, $what: the fresh install has some (" . scalar(@fresh) . ')');
+	is(join("\n", @fresh), join("\n", @chain), "install, $what: the full script and the chain install the same");
+}
+compare_catalogs('chain', 'fresh', "1.0 -> 1.4 (install) -> $current");
 compare_catalogs('upgraded', 'fresh', "1.0 -> 1.1 -> $current");
 compare_catalogs('at11', 'fresh', "1.1 -> $current");
 compare_catalogs('at12', 'fresh', "1.2 -> $current");
+compare_catalogs('at13', 'fresh', "1.3 -> $current");
+compare_catalogs('at14', 'fresh', "1.4 -> $current");
 compare_catalogs('direct', 'fresh', "1.0 -> $current");
 
 $node->stop;

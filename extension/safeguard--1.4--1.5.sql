@@ -1,0 +1,150 @@
+/* safeguard--1.4--1.5.sql: the journeys as one function (issue 15).  1.5 is a restructuring: a
+ * fresh install runs the full script safeguard--1.5.sql; this step brings a 1.4 database to
+ * the same schema. */
+
+\echo Use "ALTER EXTENSION safeguard UPDATE TO '1.5'" to load this file. \quit
+
+--------------------------------------------------------------------------
+-- case_journey, referral_journey and enquiry_journey repeated one body;
+-- safeguard.journey(subject, id) is that body once.  The three names stay
+-- for existing callers, as wrappers over it: the same columns, the same
+-- rows, the same privileges (SECURITY INVOKER: the caller's own reading of
+-- the audit trail, the auditor's included).
+--------------------------------------------------------------------------
+-- A journey: the chronological timeline of a case, a referral or a provider
+-- enquiry, read from the audit trail alone (the auditor duty, which may not
+-- read casework, reads every journey), with actor, duty, organisation and
+-- what changed.  The rows of each subject:
+--   case      every audit row of the case (its concerns, triage, referrals,
+--             deadlines, alerts, pauses and approvals);
+--   referral  within the referral's case: the referral, its concern and
+--             triage, and the deadlines whose insert names the referral;
+--   enquiry   the enquiry's own chain (enquiry:<id>, since 1.4), and its rows
+--             written before 1.4 in the chains of the enquiry tables and of
+--             deadlines outside cases: the enquiry and every record naming it,
+--             its plan, the plan's items, its meetings' attendees, the
+--             deadlines whose insert names it.
+CREATE FUNCTION safeguard.journey(subject text, id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF journey.subject IS NULL THEN
+        RAISE EXCEPTION 'journey subject is null'
+            USING ERRCODE = 'SG103',
+                  DETAIL = 'A journey is that of a case, a referral or a provider enquiry.',
+                  HINT = 'Call safeguard.journey(''case'', id), journey(''referral'', id) or journey(''enquiry'', id).';
+    END IF;
+    IF journey.subject OPERATOR(pg_catalog.<>) ALL ('{case,referral,enquiry}'::pg_catalog.text[]) THEN
+        RAISE EXCEPTION 'unknown journey subject'
+            USING ERRCODE = 'SG208',
+                  DETAIL = pg_catalog.format('The subject is "%s"; a journey is that of a case, a referral or a provider enquiry.', journey.subject),
+                  HINT = 'Use ''case'', ''referral'' or ''enquiry'' as the subject.';
+    END IF;
+    RETURN QUERY
+    WITH referral_created AS (
+        SELECT a.case_id, a.changes OPERATOR(pg_catalog.->>) 'concern_id' AS concern_key
+        FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'referral'
+          AND a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+          AND a.action OPERATOR(pg_catalog.=) 'INSERT'
+    ), referral_case AS (
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE a.case_id OPERATOR(pg_catalog.=) (SELECT c.case_id FROM referral_created c)
+    ), referral_deadlines AS (
+        SELECT d.row_key FROM referral_case d
+        WHERE d.table_name OPERATOR(pg_catalog.=) 'deadline' AND d.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_table' OPERATOR(pg_catalog.=) 'referral'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), legacy AS (
+        -- rows written before 1.4, in the chains of the enquiry tables and of
+        -- deadlines outside cases (the deadlines of enquiries)
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'enquiry'
+          AND a.chain_key OPERATOR(pg_catalog.=) ANY ('{table:provider_enquiry,table:enquiry_location,
+              table:enquiry_criterion,table:enquiry_appointment,table:enquiry_meeting,table:meeting_attendee,
+              table:commissioning_decision,table:enquiry_finding,table:improvement_plan,table:plan_item,
+              table:qa_activity,table:enquiry_notification,table:deadline}'::text[])
+    ), plans AS (
+        SELECT p.row_key FROM legacy p
+        WHERE p.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND p.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND p.changes OPERATOR(pg_catalog.->>) 'enquiry_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), items AS (
+        SELECT i.row_key FROM legacy i
+        WHERE i.table_name OPERATOR(pg_catalog.=) 'plan_item' AND i.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND i.changes OPERATOR(pg_catalog.->>) 'plan_id' OPERATOR(pg_catalog.=) ANY (SELECT p.row_key FROM plans p)
+    ), meetings AS (
+        SELECT m.row_key FROM legacy m
+        WHERE m.table_name OPERATOR(pg_catalog.=) 'enquiry_meeting' AND m.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND m.changes OPERATOR(pg_catalog.->>) 'enquiry_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), enquiry_deadlines AS (
+        SELECT d.row_key FROM legacy d
+        WHERE d.table_name OPERATOR(pg_catalog.=) 'deadline' AND d.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_table' OPERATOR(pg_catalog.=) 'provider_enquiry'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), rows AS (
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'case' AND a.case_id OPERATOR(pg_catalog.=) journey.id
+        UNION ALL
+        SELECT a.* FROM referral_case a
+        WHERE (a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) journey.id::pg_catalog.text)
+           OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT d.row_key FROM referral_deadlines d))
+           OR (a.table_name OPERATOR(pg_catalog.=) ANY ('{concern,triage}'::text[])
+               AND a.row_key OPERATOR(pg_catalog.=) (SELECT c.concern_key FROM referral_created c))
+        UNION ALL
+        SELECT a.* FROM legacy a
+        WHERE (a.table_name OPERATOR(pg_catalog.=) 'provider_enquiry' AND a.row_key OPERATOR(pg_catalog.=) journey.id::pg_catalog.text)
+           OR (a.changes OPERATOR(pg_catalog.->>) 'enquiry_id') OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+           OR (a.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT p.row_key FROM plans p))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'plan_item' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT i.row_key FROM items i))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'meeting_attendee' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT m.row_key FROM meetings m))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT d.row_key FROM enquiry_deadlines d))
+        UNION ALL
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'enquiry'
+          AND a.chain_key OPERATOR(pg_catalog.=) ('enquiry:' OPERATOR(pg_catalog.||) journey.id::pg_catalog.text)
+    )
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM rows a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    ORDER BY a.id;
+END
+$$;
+COMMENT ON FUNCTION safeguard.journey(text, bigint) IS
+    'The chronological timeline of a case, a referral or a provider enquiry (subject ''case'', ''referral'' or ''enquiry'') from the audit trail alone: every change with actor, duty, organisation and what changed (CQC case tracking). SG208 for another subject, SG103 for NULL.';
+REVOKE ALL ON FUNCTION safeguard.journey(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.journey(text, bigint) TO safeguard_auditor, safeguard_admin;
+
+-- The three journeys of 1.0, kept for existing callers.
+CREATE OR REPLACE FUNCTION safeguard.case_journey(case_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM safeguard.journey('case', $1) $$;
+COMMENT ON FUNCTION safeguard.case_journey(bigint) IS
+    'Deprecated since 1.5: safeguard.journey(''case'', case_id), which it calls. A case''s full chronological timeline from the audit trail.';
+CREATE OR REPLACE FUNCTION safeguard.referral_journey(referral_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM safeguard.journey('referral', $1) $$;
+COMMENT ON FUNCTION safeguard.referral_journey(bigint) IS
+    'Deprecated since 1.5: safeguard.journey(''referral'', referral_id), which it calls. A referral''s chronological timeline from the audit trail.';
+CREATE OR REPLACE FUNCTION safeguard.enquiry_journey(enquiry_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM safeguard.journey('enquiry', $1) $$;
+COMMENT ON FUNCTION safeguard.enquiry_journey(bigint) IS
+    'Deprecated since 1.5: safeguard.journey(''enquiry'', enquiry_id), which it calls. A provider enquiry''s chronological timeline from the audit trail.';

@@ -1,0 +1,4627 @@
+/* safeguard--1.5.sql: the full install script of version 1.5.
+ *
+ * CREATE EXTENSION safeguard runs this file alone.  It creates what 1.4
+ * created by running safeguard--1.0.sql and every update script after it,
+ * object for object (test/t/006_upgrade.pl compares the two paths), written
+ * in the order a reader learns the product:
+ *
+ *   0. Foundations: the schema, the duty roles, the clock, the conventions
+ *      every table follows (row triggers that stand aside while restoring,
+ *      audit, identities, no TRUNCATE)
+ *   1. The calendar: divisions, bank holidays, working days
+ *   2. Organisations and duties, and the predicates of row-level security
+ *   3. Concerns and cases (triage, pseudonyms)
+ *   4. Referrals to local authorities
+ *   5. Large-scale provider enquiries
+ *   6. The audit trail: hash chains, seals, journeys, the ledger, the outbox
+ *   7. Deadlines, escalation and the sweep
+ *   8. Reporting: the report views and the statutory return
+ *   9. Sessions: the DDL guard, pool logins, preloading, the scope guard
+ *  10. Finishing: ownership, triggers that fire always, the ledger baseline
+ *
+ * Each table's definition is followed by its indexes, comments, shipped
+ * rows, triggers (in firing order: by name), row-level security, grants and
+ * pg_dump registration.  Column order is that of the update chain (COPY and
+ * applications depend on it): columns added by an update sit at the end.
+ * Upgrades from a released version run safeguard--1.4--1.5.sql after the
+ * released scripts, which never change.
+ */
+
+\echo Use "CREATE EXTENSION safeguard" to load this file. \quit
+
+--------------------------------------------------------------------------
+-- 0. Foundations
+-- The schema, refused when someone else prepared it; the duty roles and the
+-- role that owns safeguard's tables; the clock; and the trigger functions
+-- every table uses: rows written only by safeguard (internal_only), the audit
+-- row of every change (audit_row), ids no role can break (assign_identity),
+-- no TRUNCATE (refuse_truncate), and restoring a dump (restoring(),
+-- restore_guard): every row trigger stands aside while a superuser restores
+-- by the procedure of docs/backup.md.
+--------------------------------------------------------------------------
+
+-- Refuse a schema someone else prepared: its owner could replace or drop
+-- what this script creates.
+DO $schema$
+BEGIN
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_namespace n
+            JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+            WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+       OR EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n
+                  ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+                  WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+       OR EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n
+                  ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+                  WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+       OR EXISTS (SELECT FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n
+                  ON n.oid OPERATOR(pg_catalog.=) t.typnamespace
+                  WHERE n.nspname OPERATOR(pg_catalog.=) 'safeguard')
+    THEN
+        RAISE EXCEPTION 'schema "safeguard" already exists and was not created for this extension'
+            USING ERRCODE = 'SG403',
+                  DETAIL = 'It is owned by a role that is not a superuser, or already holds objects: either could replace or drop safeguard''s own.',
+                  HINT = 'Drop or rename that schema, then CREATE EXTENSION safeguard.';
+    END IF;
+END
+$schema$;
+
+-- The duty roles: cluster-wide NOLOGIN roles, created when absent.  A login
+-- role acts under a duty by being granted it for an organisation
+-- (grant_duty).  DROP EXTENSION never drops them: other databases of the
+-- cluster may use them.
+DO $roles$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY[
+        'safeguard_admin', 'safeguard_contact_centre', 'safeguard_inspector',
+        'safeguard_la_officer', 'safeguard_sam', 'safeguard_enquiry_officer',
+        'safeguard_commissioner', 'safeguard_provider', 'safeguard_reader',
+        'safeguard_auditor']
+    LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles
+                       WHERE rolname OPERATOR(pg_catalog.=) r) THEN
+            EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
+END
+$roles$;
+
+-- The role that owns safeguard's tables (NOLOGIN, nobody is a member of it):
+-- safeguard's own writes run as it, not as the superuser who ran CREATE
+-- EXTENSION.  It holds exactly what those writes need: its tables (section
+-- 10), BYPASSRLS (safeguard's checks see every authority's rows, whoever
+-- the caller; the caller's own reads stay under row-level security), and
+-- ADMIN OPTION on the duty roles (grant_duty makes a role a member of its
+-- duty's role).
+DO $owner$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'safeguard_owner') THEN
+        CREATE ROLE safeguard_owner NOLOGIN;
+    END IF;
+END
+$owner$;
+
+ALTER ROLE safeguard_owner BYPASSRLS;
+
+DO $owner$
+DECLARE
+    d pg_catalog.text;
+BEGIN
+    FOREACH d IN ARRAY ARRAY['admin', 'contact_centre', 'inspector', 'la_officer', 'sam',
+        'enquiry_officer', 'commissioner', 'provider', 'reader', 'auditor']
+    LOOP
+        EXECUTE pg_catalog.format('GRANT %I TO safeguard_owner WITH ADMIN OPTION', 'safeguard_' OPERATOR(pg_catalog.||) d);
+    END LOOP;
+END
+$owner$;
+
+GRANT USAGE ON SCHEMA safeguard TO PUBLIC;
+
+-- The clock.  Workflow times come from safeguard.now(): the transaction
+-- time, or an override that only a superuser can set (tests pin time).
+CREATE FUNCTION safeguard.now() RETURNS timestamptz
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_now_sql';
+COMMENT ON FUNCTION safeguard.now() IS
+    'The time safeguard works to: the transaction start time, unless a superuser pinned the clock with set_clock() in this session.';
+
+CREATE FUNCTION safeguard.set_clock(at timestamptz) RETURNS timestamptz
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_set_clock';
+COMMENT ON FUNCTION safeguard.set_clock(timestamptz) IS
+    'Pins safeguard.now() for this session (NULL unpins). For tests and demos; EXECUTE is revoked from PUBLIC and granted to nobody.';
+REVOKE ALL ON FUNCTION safeguard.set_clock(timestamptz) FROM PUBLIC;
+
+CREATE FUNCTION safeguard.internal_only() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_internal_only';
+COMMENT ON FUNCTION safeguard.internal_only() IS 'Trigger: tables written only by safeguard (cases, deadlines, duty grants).';
+REVOKE ALL ON FUNCTION safeguard.internal_only() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.audit_row() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_audit_row';
+COMMENT ON FUNCTION safeguard.audit_row() IS
+    'Trigger: writes the audit row of every insert, update and delete (a deleted row is recorded as it was).';
+REVOKE ALL ON FUNCTION safeguard.audit_row() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.refuse_truncate() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_refuse_truncate';
+COMMENT ON FUNCTION safeguard.refuse_truncate() IS 'Trigger: safeguard tables are never truncated.';
+REVOKE ALL ON FUNCTION safeguard.refuse_truncate() FROM PUBLIC;
+
+-- Raises SG208 for a record that does not exist or the caller cannot see
+-- (the workflow functions call it when their UPDATE finds no row).
+CREATE FUNCTION safeguard.raise_not_found(what text, id bigint) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_raise_not_found';
+COMMENT ON FUNCTION safeguard.raise_not_found(text, bigint) IS 'Raises SG208: the record does not exist or is not visible to the caller.';
+
+CREATE FUNCTION safeguard.restoring() RETURNS boolean
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_restoring_sql';
+COMMENT ON FUNCTION safeguard.restoring() IS
+    'True while the session restores a dump by the procedure of docs/backup.md: a COPY FROM or CREATE EXTENSION run with session_replication_role = replica by a session whose session and current user are superusers. Every row trigger on safeguard''s tables stands aside then.';
+-- Trigger WHEN clauses run with the privileges of whichever role writes
+-- (client roles, safeguard_owner for safeguard's own writes): every writer
+-- needs EXECUTE.  It tells a session only whether it is itself a superuser
+-- restoring.
+REVOKE ALL ON FUNCTION safeguard.restoring() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.restoring() TO PUBLIC;
+
+CREATE FUNCTION safeguard.restore_guard() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_restore_guard';
+COMMENT ON FUNCTION safeguard.restore_guard() IS
+    'Trigger: while restoring, a restored row replaces the row CREATE EXTENSION installed with the same key (trigger arguments); otherwise a superuser''s COPY FROM into the table is refused (SG701: restore by the procedure of docs/backup.md).';
+REVOKE ALL ON FUNCTION safeguard.restore_guard() FROM PUBLIC;
+
+-- Ids no role can break by moving a sequence, and that answer nothing about
+-- rows a role cannot see: every identity column takes its ids through
+-- assign_identity (src/identity.c), the first row trigger of its table
+-- (_identity: triggers fire in name order).
+CREATE FUNCTION safeguard.assign_identity() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_assign_identity';
+COMMENT ON FUNCTION safeguard.assign_identity() IS
+    'Trigger (argument: the identity column): keeps the id the identity sequence drew for the row unless a row already holds it or a larger one (the sequence was moved back), then draws past the largest; an id a client supplied (OVERRIDING SYSTEM VALUE, COPY) is replaced by a drawn one.';
+REVOKE ALL ON FUNCTION safeguard.assign_identity() FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- 1. The calendar
+-- Bank-holiday divisions and their holidays (gov.uk), the working-day
+-- functions every deadline is counted with, and the shipped calendar.  Changed
+-- only by an administrator of the regulator or a superuser; every change
+-- audited.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION safeguard.division_guard() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_division_guard';
+COMMENT ON FUNCTION safeguard.division_guard() IS
+    'Trigger: a division must name a known time zone (SG107) and a finite, ordered coverage (SG108).';
+REVOKE ALL ON FUNCTION safeguard.division_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.calendar_invalidate() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_calendar_invalidate';
+COMMENT ON FUNCTION safeguard.calendar_invalidate() IS
+    'Trigger: after any change to the calendar tables, every session drops its cached calendar.';
+REVOKE ALL ON FUNCTION safeguard.calendar_invalidate() FROM PUBLIC;
+
+-- Calendar functions (C).  STABLE: the answer follows the calendar tables.
+-- A NULL date or count gives NULL; a NULL division raises SG103.
+CREATE FUNCTION safeguard.is_working_day(d date, division text DEFAULT 'england-and-wales')
+    RETURNS boolean
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_is_working_day_sql';
+COMMENT ON FUNCTION safeguard.is_working_day(date, text) IS
+    'True when d is neither a Saturday, a Sunday nor a bank holiday of the division. Raises SG101 outside the division''s coverage.';
+
+CREATE FUNCTION safeguard.add_working_days(start date, n integer, division text DEFAULT 'england-and-wales')
+    RETURNS date
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_add_working_days_sql';
+COMMENT ON FUNCTION safeguard.add_working_days(date, integer, text) IS
+    'The n-th working day after day 0, where day 0 is start or, when start is not a working day, the next (n >= 0) or previous (n < 0) working day; n = 0 gives day 0. Raises SG101 outside the coverage.';
+
+CREATE FUNCTION safeguard.working_days_between(a date, b date, division text DEFAULT 'england-and-wales')
+    RETURNS integer
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_working_days_between_sql';
+COMMENT ON FUNCTION safeguard.working_days_between(date, date, text) IS
+    'The number of working days d with a < d <= b; negative when b < a. Raises SG101 outside the coverage.';
+
+CREATE FUNCTION safeguard.working_deadline(start timestamptz, n integer, division text DEFAULT 'england-and-wales')
+    RETURNS timestamptz
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_working_deadline_sql';
+COMMENT ON FUNCTION safeguard.working_deadline(timestamptz, integer, text) IS
+    'The end of the n-th working day after start (the instant the following day begins), with start''s local date and the day boundaries taken in the division''s time zone: the same instant whatever the session TimeZone.';
+
+CREATE FUNCTION safeguard.import_bank_holidays(doc jsonb)
+    RETURNS integer
+    LANGUAGE c VOLATILE
+    AS 'MODULE_PATHNAME', 'sg_import_bank_holidays';
+COMMENT ON FUNCTION safeguard.import_bank_holidays(jsonb) IS
+    'Loads gov.uk''s bank-holidays.json (all divisions) idempotently, extending coverage to the document''s whole years; returns the number of holidays added. safeguard_admin only.';
+REVOKE ALL ON FUNCTION safeguard.import_bank_holidays(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.import_bank_holidays(jsonb) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.calendar_guard() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_calendar_guard';
+COMMENT ON FUNCTION safeguard.calendar_guard() IS
+    'Trigger: the calendar (bank holidays, divisions) is changed only by a role holding the admin duty for the regulator, or a superuser, or by safeguard itself (42501 otherwise); a holiday''s id and the shipped flag are not set by hand (SG203).';
+REVOKE ALL ON FUNCTION safeguard.calendar_guard() FROM PUBLIC;
+
+CREATE TABLE safeguard.division (
+    division     text PRIMARY KEY
+                 CHECK (division OPERATOR(pg_catalog.~) '^[a-z][a-z0-9-]*$'),
+    time_zone    text NOT NULL,
+    covered_from date NOT NULL,
+    covered_to   date NOT NULL,
+    shipped      boolean NOT NULL DEFAULT false
+);
+
+COMMENT ON TABLE safeguard.division IS
+    'Bank-holiday divisions (gov.uk: england-and-wales, scotland, northern-ireland), their time zone and the range of dates whose holidays are loaded. Working-day computations outside the coverage raise SQLSTATE SG101.';
+COMMENT ON COLUMN safeguard.division.division IS 'Division name as gov.uk spells it, e.g. england-and-wales.';
+COMMENT ON COLUMN safeguard.division.time_zone IS 'IANA time zone in which the division''s days begin and end, e.g. Europe/London.';
+COMMENT ON COLUMN safeguard.division.covered_from IS 'First date whose bank holidays are loaded.';
+COMMENT ON COLUMN safeguard.division.covered_to IS 'Last date whose bank holidays are loaded; import_bank_holidays() extends it.';
+COMMENT ON COLUMN safeguard.division.shipped IS 'True for rows installed by the extension itself; pg_dump keeps only the others.';
+
+-- The shipped calendar: gov.uk bank holidays 2018-2028 (data/ keeps the
+-- source), installed before the calendar's triggers: section 10 records
+-- them as found.
+INSERT INTO safeguard.division (division, time_zone, covered_from, covered_to, shipped) VALUES
+    ('england-and-wales', 'Europe/London', '2018-01-01', '2028-12-31', true),
+    ('northern-ireland',  'Europe/London', '2018-01-01', '2028-12-31', true),
+    ('scotland',          'Europe/London', '2018-01-01', '2028-12-31', true);
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.division
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard('division');
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.division
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('division', '', '');
+CREATE TRIGGER calendar_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.division
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.calendar_guard();
+CREATE TRIGGER calendar_invalidate AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON safeguard.division
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.calendar_invalidate();
+CREATE TRIGGER division_guard BEFORE INSERT OR UPDATE ON safeguard.division
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.division_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.division
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.division FROM PUBLIC;
+GRANT SELECT ON safeguard.division TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON safeguard.division TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.division', '');
+
+CREATE TABLE safeguard.bank_holiday (
+    division text NOT NULL REFERENCES safeguard.division ON UPDATE CASCADE,
+    day      date NOT NULL,
+    title    text NOT NULL CHECK (title OPERATOR(pg_catalog.<>) ''),
+    notes    text NOT NULL DEFAULT '',
+    bunting  boolean NOT NULL DEFAULT false,
+    shipped  boolean NOT NULL DEFAULT false,
+    id       bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT bank_holiday_id_key UNIQUE,
+    PRIMARY KEY (division, day)
+);
+
+COMMENT ON TABLE safeguard.bank_holiday IS
+    'Bank holidays per division (gov.uk bank-holidays.json). A weekday listed here is not a working day. Changes are seen at once by every session.';
+COMMENT ON COLUMN safeguard.bank_holiday.division IS 'Division the holiday belongs to.';
+COMMENT ON COLUMN safeguard.bank_holiday.day IS 'The holiday''s date (substitute days are listed on the day they are taken).';
+COMMENT ON COLUMN safeguard.bank_holiday.title IS 'Title as published, e.g. Easter Monday.';
+COMMENT ON COLUMN safeguard.bank_holiday.notes IS 'gov.uk notes, e.g. Substitute day.';
+COMMENT ON COLUMN safeguard.bank_holiday.bunting IS 'gov.uk bunting flag (true for celebratory days).';
+COMMENT ON COLUMN safeguard.bank_holiday.shipped IS 'True for rows installed by the extension itself; pg_dump keeps only the others.';
+COMMENT ON COLUMN safeguard.bank_holiday.id IS
+    'The holiday''s key in the audit trail (chain table:bank_holiday); never changes.';
+
+-- A holiday's id (its key in the audit trail) follows the order of these
+-- rows: the shipped holidays are 1-307, by division (C collation) and day,
+-- as the update to 1.4 numbered them; holidays added later follow on.
+INSERT INTO safeguard.bank_holiday (division, day, title, notes, bunting, shipped) VALUES
+    ('england-and-wales', '2018-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2018-03-30', 'Good Friday', '', false, true),
+    ('england-and-wales', '2018-04-02', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2018-05-07', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2018-05-28', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2018-08-27', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2018-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2018-12-26', 'Boxing Day', '', true, true),
+    ('england-and-wales', '2019-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2019-04-19', 'Good Friday', '', false, true),
+    ('england-and-wales', '2019-04-22', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2019-05-06', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2019-05-27', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2019-08-26', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2019-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2019-12-26', 'Boxing Day', '', true, true),
+    ('england-and-wales', '2020-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2020-04-10', 'Good Friday', '', false, true),
+    ('england-and-wales', '2020-04-13', 'Easter Monday', '', false, true),
+    ('england-and-wales', '2020-05-08', 'Early May bank holiday (VE day)', '', true, true),
+    ('england-and-wales', '2020-05-25', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2020-08-31', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2020-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2020-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('england-and-wales', '2021-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2021-04-02', 'Good Friday', '', false, true),
+    ('england-and-wales', '2021-04-05', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2021-05-03', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2021-05-31', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2021-08-30', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2021-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('england-and-wales', '2021-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('england-and-wales', '2022-01-03', 'New Year’s Day', 'Substitute day', true, true),
+    ('england-and-wales', '2022-04-15', 'Good Friday', '', false, true),
+    ('england-and-wales', '2022-04-18', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2022-05-02', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2022-06-02', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2022-06-03', 'Platinum Jubilee bank holiday', '', true, true),
+    ('england-and-wales', '2022-08-29', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2022-09-19', 'Bank Holiday for the State Funeral of Queen Elizabeth II', '', false, true),
+    ('england-and-wales', '2022-12-26', 'Boxing Day', '', true, true),
+    ('england-and-wales', '2022-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('england-and-wales', '2023-01-02', 'New Year’s Day', 'Substitute day', true, true),
+    ('england-and-wales', '2023-04-07', 'Good Friday', '', false, true),
+    ('england-and-wales', '2023-04-10', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2023-05-01', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2023-05-08', 'Bank holiday for the coronation of King Charles III', '', true, true),
+    ('england-and-wales', '2023-05-29', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2023-08-28', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2023-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2023-12-26', 'Boxing Day', '', true, true),
+    ('england-and-wales', '2024-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2024-03-29', 'Good Friday', '', false, true),
+    ('england-and-wales', '2024-04-01', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2024-05-06', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2024-05-27', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2024-08-26', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2024-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2024-12-26', 'Boxing Day', '', true, true),
+    ('england-and-wales', '2025-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2025-04-18', 'Good Friday', '', false, true),
+    ('england-and-wales', '2025-04-21', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2025-05-05', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2025-05-26', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2025-08-25', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2025-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2025-12-26', 'Boxing Day', '', true, true),
+    ('england-and-wales', '2026-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2026-04-03', 'Good Friday', '', false, true),
+    ('england-and-wales', '2026-04-06', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2026-05-04', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2026-05-25', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2026-08-31', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2026-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2026-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('england-and-wales', '2027-01-01', 'New Year’s Day', '', true, true),
+    ('england-and-wales', '2027-03-26', 'Good Friday', '', false, true),
+    ('england-and-wales', '2027-03-29', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2027-05-03', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2027-05-31', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2027-08-30', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2027-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('england-and-wales', '2027-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('england-and-wales', '2028-01-03', 'New Year’s Day', 'Substitute day', true, true),
+    ('england-and-wales', '2028-04-14', 'Good Friday', '', false, true),
+    ('england-and-wales', '2028-04-17', 'Easter Monday', '', true, true),
+    ('england-and-wales', '2028-05-01', 'Early May bank holiday', '', true, true),
+    ('england-and-wales', '2028-05-29', 'Spring bank holiday', '', true, true),
+    ('england-and-wales', '2028-08-28', 'Summer bank holiday', '', true, true),
+    ('england-and-wales', '2028-12-25', 'Christmas Day', '', true, true),
+    ('england-and-wales', '2028-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2018-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2018-03-19', 'St Patrick’s Day', 'Substitute day', true, true),
+    ('northern-ireland', '2018-03-30', 'Good Friday', '', false, true),
+    ('northern-ireland', '2018-04-02', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2018-05-07', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2018-05-28', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2018-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2018-08-27', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2018-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2018-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2019-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2019-03-18', 'St Patrick’s Day', 'Substitute day', true, true),
+    ('northern-ireland', '2019-04-19', 'Good Friday', '', false, true),
+    ('northern-ireland', '2019-04-22', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2019-05-06', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2019-05-27', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2019-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2019-08-26', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2019-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2019-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2020-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2020-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2020-04-10', 'Good Friday', '', false, true),
+    ('northern-ireland', '2020-04-13', 'Easter Monday', '', false, true),
+    ('northern-ireland', '2020-05-08', 'Early May bank holiday (VE day)', '', true, true),
+    ('northern-ireland', '2020-05-25', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2020-07-13', 'Battle of the Boyne (Orangemen’s Day)', 'Substitute day', false, true),
+    ('northern-ireland', '2020-08-31', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2020-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2020-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('northern-ireland', '2021-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2021-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2021-04-02', 'Good Friday', '', false, true),
+    ('northern-ireland', '2021-04-05', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2021-05-03', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2021-05-31', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2021-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2021-08-30', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2021-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('northern-ireland', '2021-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('northern-ireland', '2022-01-03', 'New Year’s Day', 'Substitute day', true, true),
+    ('northern-ireland', '2022-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2022-04-15', 'Good Friday', '', false, true),
+    ('northern-ireland', '2022-04-18', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2022-05-02', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2022-06-02', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2022-06-03', 'Platinum Jubilee bank holiday', '', true, true),
+    ('northern-ireland', '2022-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2022-08-29', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2022-09-19', 'Bank Holiday for the State Funeral of Queen Elizabeth II', '', false, true),
+    ('northern-ireland', '2022-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2022-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('northern-ireland', '2023-01-02', 'New Year’s Day', 'Substitute day', true, true),
+    ('northern-ireland', '2023-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2023-04-07', 'Good Friday', '', false, true),
+    ('northern-ireland', '2023-04-10', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2023-05-01', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2023-05-08', 'Bank holiday for the coronation of King Charles III', '', true, true),
+    ('northern-ireland', '2023-05-29', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2023-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2023-08-28', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2023-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2023-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2024-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2024-03-18', 'St Patrick’s Day', 'Substitute day', true, true),
+    ('northern-ireland', '2024-03-29', 'Good Friday', '', false, true),
+    ('northern-ireland', '2024-04-01', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2024-05-06', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2024-05-27', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2024-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2024-08-26', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2024-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2024-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2025-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2025-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2025-04-18', 'Good Friday', '', false, true),
+    ('northern-ireland', '2025-04-21', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2025-05-05', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2025-05-26', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2025-07-14', 'Battle of the Boyne (Orangemen’s Day)', 'Substitute day', false, true),
+    ('northern-ireland', '2025-08-25', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2025-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2025-12-26', 'Boxing Day', '', true, true),
+    ('northern-ireland', '2026-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2026-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2026-04-03', 'Good Friday', '', false, true),
+    ('northern-ireland', '2026-04-06', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2026-05-04', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2026-05-25', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2026-07-13', 'Battle of the Boyne (Orangemen’s Day)', 'Substitute day', false, true),
+    ('northern-ireland', '2026-08-31', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2026-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2026-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('northern-ireland', '2027-01-01', 'New Year’s Day', '', true, true),
+    ('northern-ireland', '2027-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2027-03-26', 'Good Friday', '', false, true),
+    ('northern-ireland', '2027-03-29', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2027-05-03', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2027-05-31', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2027-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2027-08-30', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2027-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('northern-ireland', '2027-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('northern-ireland', '2028-01-03', 'New Year’s Day', 'Substitute day', true, true),
+    ('northern-ireland', '2028-03-17', 'St Patrick’s Day', '', true, true),
+    ('northern-ireland', '2028-04-14', 'Good Friday', '', false, true),
+    ('northern-ireland', '2028-04-17', 'Easter Monday', '', true, true),
+    ('northern-ireland', '2028-05-01', 'Early May bank holiday', '', true, true),
+    ('northern-ireland', '2028-05-29', 'Spring bank holiday', '', true, true),
+    ('northern-ireland', '2028-07-12', 'Battle of the Boyne (Orangemen’s Day)', '', false, true),
+    ('northern-ireland', '2028-08-28', 'Summer bank holiday', '', true, true),
+    ('northern-ireland', '2028-12-25', 'Christmas Day', '', true, true),
+    ('northern-ireland', '2028-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2018-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2018-01-02', '2nd January', '', true, true),
+    ('scotland', '2018-03-30', 'Good Friday', '', false, true),
+    ('scotland', '2018-05-07', 'Early May bank holiday', '', true, true),
+    ('scotland', '2018-05-28', 'Spring bank holiday', '', true, true),
+    ('scotland', '2018-08-06', 'Summer bank holiday', '', true, true),
+    ('scotland', '2018-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2018-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2018-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2019-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2019-01-02', '2nd January', '', true, true),
+    ('scotland', '2019-04-19', 'Good Friday', '', false, true),
+    ('scotland', '2019-05-06', 'Early May bank holiday', '', true, true),
+    ('scotland', '2019-05-27', 'Spring bank holiday', '', true, true),
+    ('scotland', '2019-08-05', 'Summer bank holiday', '', true, true),
+    ('scotland', '2019-12-02', 'St Andrew’s Day', 'Substitute day', true, true),
+    ('scotland', '2019-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2019-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2020-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2020-01-02', '2nd January', '', true, true),
+    ('scotland', '2020-04-10', 'Good Friday', '', false, true),
+    ('scotland', '2020-05-08', 'Early May bank holiday (VE day)', '', true, true),
+    ('scotland', '2020-05-25', 'Spring bank holiday', '', true, true),
+    ('scotland', '2020-08-03', 'Summer bank holiday', '', true, true),
+    ('scotland', '2020-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2020-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2020-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('scotland', '2021-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2021-01-04', '2nd January', 'Substitute day', true, true),
+    ('scotland', '2021-04-02', 'Good Friday', '', false, true),
+    ('scotland', '2021-05-03', 'Early May bank holiday', '', true, true),
+    ('scotland', '2021-05-31', 'Spring bank holiday', '', true, true),
+    ('scotland', '2021-08-02', 'Summer bank holiday', '', true, true),
+    ('scotland', '2021-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2021-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('scotland', '2021-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('scotland', '2022-01-03', 'New Year’s Day', 'Substitute day', true, true),
+    ('scotland', '2022-01-04', '2nd January', 'Substitute day', true, true),
+    ('scotland', '2022-04-15', 'Good Friday', '', false, true),
+    ('scotland', '2022-05-02', 'Early May bank holiday', '', true, true),
+    ('scotland', '2022-06-02', 'Spring bank holiday', '', true, true),
+    ('scotland', '2022-06-03', 'Platinum Jubilee bank holiday', '', true, true),
+    ('scotland', '2022-08-01', 'Summer bank holiday', '', true, true),
+    ('scotland', '2022-09-19', 'Bank Holiday for the State Funeral of Queen Elizabeth II', '', false, true),
+    ('scotland', '2022-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2022-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2022-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('scotland', '2023-01-02', 'New Year’s Day', 'Substitute day', true, true),
+    ('scotland', '2023-01-03', '2nd January', 'Substitute day', true, true),
+    ('scotland', '2023-04-07', 'Good Friday', '', false, true),
+    ('scotland', '2023-05-01', 'Early May bank holiday', '', true, true),
+    ('scotland', '2023-05-08', 'Bank holiday for the coronation of King Charles III', '', true, true),
+    ('scotland', '2023-05-29', 'Spring bank holiday', '', true, true),
+    ('scotland', '2023-08-07', 'Summer bank holiday', '', true, true),
+    ('scotland', '2023-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2023-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2023-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2024-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2024-01-02', '2nd January', '', true, true),
+    ('scotland', '2024-03-29', 'Good Friday', '', false, true),
+    ('scotland', '2024-05-06', 'Early May bank holiday', '', true, true),
+    ('scotland', '2024-05-27', 'Spring bank holiday', '', true, true),
+    ('scotland', '2024-08-05', 'Summer bank holiday', '', true, true),
+    ('scotland', '2024-12-02', 'St Andrew’s Day', 'Substitute day', true, true),
+    ('scotland', '2024-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2024-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2025-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2025-01-02', '2nd January', '', true, true),
+    ('scotland', '2025-04-18', 'Good Friday', '', false, true),
+    ('scotland', '2025-05-05', 'Early May bank holiday', '', true, true),
+    ('scotland', '2025-05-26', 'Spring bank holiday', '', true, true),
+    ('scotland', '2025-08-04', 'Summer bank holiday', '', true, true),
+    ('scotland', '2025-12-01', 'St Andrew’s Day', 'Substitute day', true, true),
+    ('scotland', '2025-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2025-12-26', 'Boxing Day', '', true, true),
+    ('scotland', '2026-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2026-01-02', '2nd January', '', true, true),
+    ('scotland', '2026-04-03', 'Good Friday', '', false, true),
+    ('scotland', '2026-05-04', 'Early May bank holiday', '', true, true),
+    ('scotland', '2026-05-25', 'Spring bank holiday', '', true, true),
+    ('scotland', '2026-06-15', 'World Cup bank holiday', '', true, true),
+    ('scotland', '2026-08-03', 'Summer bank holiday', '', true, true),
+    ('scotland', '2026-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2026-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2026-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('scotland', '2027-01-01', 'New Year’s Day', '', true, true),
+    ('scotland', '2027-01-04', '2nd January', 'Substitute day', true, true),
+    ('scotland', '2027-03-26', 'Good Friday', '', false, true),
+    ('scotland', '2027-05-03', 'Early May bank holiday', '', true, true),
+    ('scotland', '2027-05-31', 'Spring bank holiday', '', true, true),
+    ('scotland', '2027-08-02', 'Summer bank holiday', '', true, true),
+    ('scotland', '2027-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2027-12-27', 'Christmas Day', 'Substitute day', true, true),
+    ('scotland', '2027-12-28', 'Boxing Day', 'Substitute day', true, true),
+    ('scotland', '2028-01-03', 'New Year’s Day', 'Substitute day', true, true),
+    ('scotland', '2028-01-04', '2nd January', 'Substitute day', true, true),
+    ('scotland', '2028-04-14', 'Good Friday', '', false, true),
+    ('scotland', '2028-05-01', 'Early May bank holiday', '', true, true),
+    ('scotland', '2028-05-29', 'Spring bank holiday', '', true, true),
+    ('scotland', '2028-08-07', 'Summer bank holiday', '', true, true),
+    ('scotland', '2028-11-30', 'St Andrew’s Day', '', true, true),
+    ('scotland', '2028-12-25', 'Christmas Day', '', true, true),
+    ('scotland', '2028-12-26', 'Boxing Day', '', true, true);
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.bank_holiday
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.bank_holiday
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.bank_holiday
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER calendar_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.bank_holiday
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.calendar_guard();
+CREATE TRIGGER calendar_invalidate AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON safeguard.bank_holiday
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.calendar_invalidate();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.bank_holiday
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.bank_holiday FROM PUBLIC;
+GRANT SELECT ON safeguard.bank_holiday TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON safeguard.bank_holiday TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.bank_holiday', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.bank_holiday_id_seq', '');
+
+CREATE FUNCTION safeguard.local_date(at timestamptz) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (at AT TIME ZONE 'Europe/London')::date;
+COMMENT ON FUNCTION safeguard.local_date(timestamptz) IS 'The date of an instant in Europe/London, where working days are counted.';
+
+CREATE FUNCTION safeguard.working_days_since(since timestamptz, division text)
+    RETURNS integer LANGUAGE sql STABLE PARALLEL RESTRICTED
+    RETURN safeguard.working_days_between(safeguard.local_date(since),
+                                          safeguard.local_date(safeguard.now()), division);
+COMMENT ON FUNCTION safeguard.working_days_since(timestamptz, text) IS 'Working days from the local date of an instant to today (safeguard.now()), in a division: the age of waiting work.';
+
+--------------------------------------------------------------------------
+-- 2. Organisations and duties
+-- Organisations (the regulator, local authorities, providers and their
+-- locations, ...), the duties login roles act under for them, and the
+-- predicates row-level security asks throughout: who may see which
+-- authority's casework, which provider's plan, which audit rows.
+--------------------------------------------------------------------------
+
+CREATE TYPE safeguard.organisation_kind AS ENUM
+    ('regulator', 'local_authority', 'provider', 'provider_location', 'icb', 'police', 'other');
+COMMENT ON TYPE safeguard.organisation_kind IS 'Kinds of organisation: the regulator (CQC), local authorities, providers and their locations, ICBs, police, others.';
+
+CREATE TYPE safeguard.duty AS ENUM
+    ('admin', 'contact_centre', 'inspector', 'la_officer', 'sam', 'enquiry_officer',
+     'commissioner', 'provider', 'reader', 'auditor');
+COMMENT ON TYPE safeguard.duty IS 'Duties a login role can act under; each is also the NOLOGIN role safeguard_<duty>.';
+
+CREATE FUNCTION safeguard.grant_duty(role regrole, duty safeguard.duty, organisation_id bigint)
+    RETURNS bigint LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_grant_duty';
+CREATE FUNCTION safeguard.grant_duty(role regrole, duty safeguard.duty, organisation_id bigint, team text)
+    RETURNS bigint LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_grant_duty';
+COMMENT ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint) IS
+    'Lets a login role act under a duty for an organisation (one organisation per role); also grants it the NOLOGIN role safeguard_<duty>. Superusers and safeguard_admin only. Returns the grant id.';
+REVOKE ALL ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint) TO safeguard_admin;
+COMMENT ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint, text) IS
+    'As grant_duty(role, duty, organisation_id), recording the team the role works in (for the indicators by team). Superusers and safeguard_admin only.';
+REVOKE ALL ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.grant_duty(regrole, safeguard.duty, bigint,
+    text) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.revoke_duty(role regrole, duty safeguard.duty)
+    RETURNS boolean LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_revoke_duty';
+COMMENT ON FUNCTION safeguard.revoke_duty(regrole, safeguard.duty) IS
+    'Ends a duty grant (kept as history) and the role membership; the next statement of every session sees it. Superusers and safeguard_admin only.';
+REVOKE ALL ON FUNCTION safeguard.revoke_duty(regrole, safeguard.duty) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.revoke_duty(regrole, safeguard.duty) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.current_organisation() RETURNS bigint
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_current_organisation';
+COMMENT ON FUNCTION safeguard.current_organisation() IS 'The organisation the current role acts for, or NULL.';
+
+CREATE FUNCTION safeguard.current_duties() RETURNS text[]
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_current_duties';
+COMMENT ON FUNCTION safeguard.current_duties() IS 'The duties the current role holds.';
+
+CREATE FUNCTION safeguard.may_see_la(la_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_see_la';
+COMMENT ON FUNCTION safeguard.may_see_la(bigint) IS
+    'Row-level security predicate: true when the current role may see casework of that local authority (the regulator''s staff: all; local authority staff: their own).';
+
+-- Trigger functions (never called directly).
+CREATE FUNCTION safeguard.organisation_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_organisation_guard';
+COMMENT ON FUNCTION safeguard.organisation_guard() IS 'Trigger: organisations are maintained by administrators, locations lie in a provider and a local authority area, nothing is deleted.';
+REVOKE ALL ON FUNCTION safeguard.organisation_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.acts_for_provider(provider_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_acts_for_provider';
+COMMENT ON FUNCTION safeguard.acts_for_provider(bigint) IS
+    'Row-level security predicate: true when the current role holds the provider duty for that provider.';
+
+CREATE FUNCTION safeguard.may_report_on(la_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_report_on';
+COMMENT ON FUNCTION safeguard.may_report_on(bigint) IS
+    'Row-level security predicate of the reports: casework viewers as may_see_la; a reader (safeguard_reader) at the regulator sees every local authority, at a local authority its own.';
+
+-- The leading authority of a provider enquiry sees every deadline of it, as
+-- the provider and the regulator do: the 48-hour provider_response deadline
+-- belongs to the provider, and its lead SAM chases it.
+CREATE FUNCTION safeguard.leads_enquiry(enquiry_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_leads_enquiry';
+COMMENT ON FUNCTION safeguard.leads_enquiry(bigint) IS
+    'Row-level security predicate: true when the caller works the provider enquiry''s casework (its leading local authority''s staff and administrators, or the regulator). Needs no privilege on provider_enquiry, so the provider''s own policies keep working.';
+
+-- Every refusal of a workflow action names the duty required.  The workflow
+-- functions run as their caller (SECURITY INVOKER, so the guards see the
+-- real actor), and PostgreSQL checks a table privilege before any trigger
+-- runs: without this, an inspector calling send_referral() would be told
+-- only "permission denied for table referral".  Each function first asks
+-- safeguard.require_duty(), which refuses (42501) a caller holding no duty
+-- that could take the action, naming the duties that can and what the
+-- caller holds; the table's guard trigger still decides for which record
+-- and organisation.  The permits come from the state machines and from one
+-- table of actions (src/actions.c) that the guards read too.
+CREATE FUNCTION safeguard.require_duty(action text) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_require_duty';
+COMMENT ON FUNCTION safeguard.require_duty(text) IS
+    'Raises 42501, naming the duties required and what the caller holds, unless the caller holds a duty that may take the action (an action of src/actions.c, or referral:<state> / provider_enquiry:<stage>; a|b for either). The workflow functions call it first.';
+REVOKE ALL ON FUNCTION safeguard.require_duty(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.require_duty(text) TO PUBLIC;
+
+-- Administrative records are scoped like casework: administrators and
+-- auditors of the regulator read every duty grant and the whole audit
+-- trail; those of an authority read its own grants and the audit rows of
+-- its own cases, enquiries and staff.  safeguard's verification functions
+-- read the whole trail as its owner.
+CREATE FUNCTION safeguard.oversees_organisation(org_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_oversees_organisation';
+COMMENT ON FUNCTION safeguard.oversees_organisation(bigint) IS
+    'Row-level security predicate of administrative records (duty grants, pool logins): true for an administrator or auditor of the regulator, or of that organisation.';
+
+CREATE FUNCTION safeguard.may_read_audit(case_id bigint, chain_key text, organisation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_read_audit';
+COMMENT ON FUNCTION safeguard.may_read_audit(bigint, text, bigint) IS
+    'Row-level security predicate of audit_event: an administrator or auditor of the regulator reads every row; one of a local authority reads the rows of its cases and provider enquiries and those its own staff wrote outside them.';
+
+CREATE FUNCTION safeguard.may_consume_outbox(organisation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_consume_outbox';
+COMMENT ON FUNCTION safeguard.may_consume_outbox(bigint) IS
+    'Row-level security predicate of the outbox: true when the current role holds the admin duty for the regulator, or for that organisation.';
+REVOKE ALL ON FUNCTION safeguard.may_consume_outbox(bigint) FROM PUBLIC;
+-- Policies run with the privileges of whoever queries the outbox.
+GRANT EXECUTE ON FUNCTION safeguard.may_consume_outbox(bigint) TO PUBLIC;
+
+CREATE FUNCTION safeguard.scope_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_scope_changed';
+COMMENT ON FUNCTION safeguard.scope_changed() IS
+    'Trigger: after duties or organisations change, every cached plan over a table under row-level security is planned again (the plans a scoped role may use depend on its duties).';
+REVOKE ALL ON FUNCTION safeguard.scope_changed() FROM PUBLIC;
+
+CREATE TABLE safeguard.organisation (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind                 safeguard.organisation_kind NOT NULL,
+    name                 text NOT NULL,
+    code                 text UNIQUE,
+    parent_id            bigint REFERENCES safeguard.organisation,
+    la_id                bigint REFERENCES safeguard.organisation,
+    division             text NOT NULL DEFAULT 'england-and-wales' REFERENCES safeguard.division,
+    senior_contact_name  text,
+    senior_contact_email text
+);
+
+COMMENT ON TABLE safeguard.organisation IS
+    'Organisations: the regulator, local authorities (with their bank-holiday division), providers and their locations (each in a local authority area), ICBs, police and others. safeguard_admin maintains them.';
+COMMENT ON COLUMN safeguard.organisation.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.organisation.kind IS 'Kind of organisation.';
+COMMENT ON COLUMN safeguard.organisation.name IS 'Name.';
+COMMENT ON COLUMN safeguard.organisation.code IS 'External code (e.g. CQC location ID, ONS local authority code); unique when given.';
+COMMENT ON COLUMN safeguard.organisation.parent_id IS 'For a provider location: its provider.';
+COMMENT ON COLUMN safeguard.organisation.la_id IS 'For a provider location: the local authority area it is in.';
+COMMENT ON COLUMN safeguard.organisation.division IS 'Bank-holiday division whose working days this organisation keeps.';
+COMMENT ON COLUMN safeguard.organisation.senior_contact_name IS 'Named senior contact to chase and escalate to.';
+COMMENT ON COLUMN safeguard.organisation.senior_contact_email IS 'E-mail of the named senior contact.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.organisation
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.organisation
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER organisation_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.organisation
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.organisation_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.organisation
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
+
+REVOKE ALL ON safeguard.organisation FROM PUBLIC;
+GRANT SELECT ON safeguard.organisation TO PUBLIC;
+GRANT INSERT, UPDATE ON safeguard.organisation TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation_id_seq', '');
+
+CREATE TABLE safeguard.duty_grant (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    role            regrole NOT NULL,
+    duty            safeguard.duty NOT NULL,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    granted_at      timestamptz NOT NULL,
+    granted_by      regrole NOT NULL,
+    revoked_at      timestamptz,
+    revoked_by      regrole,
+    team            text
+);
+
+CREATE UNIQUE INDEX duty_grant_active ON safeguard.duty_grant (role, duty) WHERE revoked_at IS NULL;
+
+COMMENT ON TABLE safeguard.duty_grant IS
+    'Which login role acts under which duty for which organisation. Written only by grant_duty() and revoke_duty(); checked on every action, so a revocation stops the next call in every session.';
+COMMENT ON COLUMN safeguard.duty_grant.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.duty_grant.role IS 'The login (or SET ROLE) role that acts.';
+COMMENT ON COLUMN safeguard.duty_grant.duty IS 'The duty it acts under.';
+COMMENT ON COLUMN safeguard.duty_grant.organisation_id IS 'The organisation it acts for (one per role).';
+COMMENT ON COLUMN safeguard.duty_grant.granted_at IS 'When the grant was made.';
+COMMENT ON COLUMN safeguard.duty_grant.granted_by IS 'Who made the grant.';
+COMMENT ON COLUMN safeguard.duty_grant.revoked_at IS 'When the grant was revoked; NULL while active.';
+COMMENT ON COLUMN safeguard.duty_grant.revoked_by IS 'Who revoked it.';
+COMMENT ON COLUMN safeguard.duty_grant.team IS 'Team the role works in under this grant (e.g. a locality team), for the indicators; set at grant, fixed for its life.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.duty_grant
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.duty_grant
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.duty_grant
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
+
+ALTER TABLE safeguard.duty_grant ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.duty_grant FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY oversight ON safeguard.duty_grant FOR SELECT
+    USING (safeguard.oversees_organisation(organisation_id));
+
+REVOKE ALL ON safeguard.duty_grant FROM PUBLIC;
+GRANT SELECT ON safeguard.duty_grant TO safeguard_admin, safeguard_auditor;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.duty_grant_id_seq', '');
+
+--------------------------------------------------------------------------
+-- 3. Concerns and cases
+-- A concern as received, the case it joins (one open case per adult, or per
+-- location for unknown adults, within one authority), its triage decision,
+-- and the keyed pseudonym that lets readers count adults without seeing them.
+--------------------------------------------------------------------------
+
+-- Vocabularies.  Enum labels are part of the public interface; the SAC
+-- labels are exactly those of the Safeguarding Adults Collection.
+CREATE TYPE safeguard.concern_channel AS ENUM
+    ('phone', 'email', 'web_form', 'letter', 'in_person', 'inspection', 'other');
+COMMENT ON TYPE safeguard.concern_channel IS 'How a concern reached the organisation.';
+
+CREATE TYPE safeguard.concern_source AS ENUM
+    ('member_of_public', 'relative', 'professional', 'provider', 'whistleblower',
+     'regulator_staff', 'anonymous');
+COMMENT ON TYPE safeguard.concern_source IS 'Who raised a concern.';
+
+CREATE TYPE safeguard.sac_gender AS ENUM ('Male', 'Female', 'Not Known');
+COMMENT ON TYPE safeguard.sac_gender IS 'Gender as the Safeguarding Adults Collection records it.';
+
+CREATE TYPE safeguard.sac_risk_type AS ENUM
+    ('Physical Abuse', 'Sexual Abuse', 'Psychological Abuse', 'Financial or Material Abuse',
+     'Discriminatory Abuse', 'Organisational Abuse', 'Neglect and Acts of Omission',
+     'Domestic Abuse', 'Sexual Exploitation', 'Modern Slavery', 'Self-Neglect');
+COMMENT ON TYPE safeguard.sac_risk_type IS 'Type of risk (SAC vocabulary).';
+
+CREATE TYPE safeguard.sac_risk_location AS ENUM
+    ('Own Home', 'In the Community', 'Community Service', 'Care Home - Nursing',
+     'Care Home - Residential', 'Hospital - Acute', 'Hospital - Mental Health',
+     'Hospital - Community', 'Other');
+COMMENT ON TYPE safeguard.sac_risk_location IS 'Location of risk (SAC vocabulary).';
+
+CREATE TYPE safeguard.sac_source_of_risk AS ENUM
+    ('Service Provider', 'Other - Known to individual', 'Other - Unknown to individual');
+COMMENT ON TYPE safeguard.sac_source_of_risk IS 'Source of risk (SAC vocabulary).';
+
+CREATE TYPE safeguard.triage_decision AS ENUM ('refer_to_la', 'no_referral', 'regulatory_action_only');
+COMMENT ON TYPE safeguard.triage_decision IS 'Triage decision on a concern: refer to the local authority, no referral, or regulatory action only.';
+
+CREATE TYPE safeguard.case_state AS ENUM ('open', 'closed');
+COMMENT ON TYPE safeguard.case_state IS 'Whether a safeguarding case is open.';
+
+CREATE FUNCTION safeguard.concern_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_guard';
+COMMENT ON FUNCTION safeguard.concern_guard() IS 'Trigger: who may log a concern, what it must record, and the case it joins.';
+REVOKE ALL ON FUNCTION safeguard.concern_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.concern_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_after';
+COMMENT ON FUNCTION safeguard.concern_after() IS 'Trigger: opens the triage deadline of a concern.';
+REVOKE ALL ON FUNCTION safeguard.concern_after() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.triage_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_triage_guard';
+COMMENT ON FUNCTION safeguard.triage_guard() IS 'Trigger: who may triage, with a rationale and the threshold answers; decisions are final.';
+REVOKE ALL ON FUNCTION safeguard.triage_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.triage_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_triage_after';
+COMMENT ON FUNCTION safeguard.triage_after() IS 'Trigger: closes the triage deadline; refer_to_la creates the referral and its send deadline.';
+REVOKE ALL ON FUNCTION safeguard.triage_after() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.sac_age_band(date_of_birth date, on_date date) RETURNS text
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_sac_age_band_sql';
+COMMENT ON FUNCTION safeguard.sac_age_band(date, date) IS
+    'SAC age band on a date: 18-64, 65-74, 75-84, 85-94, 95+ (Under 18 below); Not Known without a date of birth.';
+
+CREATE FUNCTION safeguard.nhs_number_is_valid(nhs_number text) RETURNS boolean
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_nhs_number_is_valid';
+COMMENT ON FUNCTION safeguard.nhs_number_is_valid(text) IS
+    'True when the text is a valid NHS number (ten digits, optionally grouped 3-3-4, modulus 11 check digit).';
+
+CREATE FUNCTION safeguard.case_pseudonym() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_case_pseudonym';
+COMMENT ON FUNCTION safeguard.case_pseudonym() IS 'Trigger: computes a case''s adult_pseudonym from adult_key under the current secret.';
+REVOKE ALL ON FUNCTION safeguard.case_pseudonym() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.set_pseudonym_secret(secret text) RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_set_pseudonym_secret';
+COMMENT ON FUNCTION safeguard.set_pseudonym_secret(text) IS
+    'Sets the secret that keys adult pseudonyms (at least 32 bytes, kept outside the database too) and re-keys every case in the same transaction; returns how many. Superusers and safeguard_admin only; the secret cannot be read back.';
+REVOKE ALL ON FUNCTION safeguard.set_pseudonym_secret(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.set_pseudonym_secret(text) TO safeguard_admin;
+
+CREATE TABLE safeguard.safeguarding_case (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    la_id                bigint NOT NULL REFERENCES safeguard.organisation,
+    adult_key            text,
+    provider_location_id bigint REFERENCES safeguard.organisation,
+    state                safeguard.case_state NOT NULL DEFAULT 'open',
+    opened_at            timestamptz NOT NULL,
+    closed_at            timestamptz,
+    adult_pseudonym      text
+);
+
+-- At most one open case per adult, and per location for unknown adults,
+-- within one authority: the guard links concerns to them, these indexes make
+-- a fork impossible.  Another authority may have its own open case about the
+-- same adult or location.
+CREATE UNIQUE INDEX safeguarding_case_open_adult ON safeguard.safeguarding_case (la_id, adult_key)
+    WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NOT NULL;
+CREATE UNIQUE INDEX safeguarding_case_open_location ON safeguard.safeguarding_case (la_id, provider_location_id)
+    WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NULL AND provider_location_id IS NOT NULL;
+
+COMMENT ON TABLE safeguard.safeguarding_case IS
+    'A case groups the concerns about one adult (or, when the adult is unknown, one provider location) while it is open: a repeat concern joins the open case instead of starting an unconnected one. Created and closed by safeguard only.';
+COMMENT ON COLUMN safeguard.safeguarding_case.id IS 'Case number.';
+COMMENT ON COLUMN safeguard.safeguarding_case.la_id IS 'Local authority of the first concern.';
+COMMENT ON COLUMN safeguard.safeguarding_case.adult_key IS 'Identity key of the adult at risk (NHS number, or name and date of birth); NULL when unknown.';
+COMMENT ON COLUMN safeguard.safeguarding_case.provider_location_id IS 'Provider location of the first concern, if any.';
+COMMENT ON COLUMN safeguard.safeguarding_case.state IS 'open or closed; a case closes when every concern is triaged and every referral closed or withdrawn.';
+COMMENT ON COLUMN safeguard.safeguarding_case.opened_at IS 'When the first concern was logged.';
+COMMENT ON COLUMN safeguard.safeguarding_case.closed_at IS 'When the case closed.';
+COMMENT ON COLUMN safeguard.safeguarding_case.adult_pseudonym IS 'Keyed hash (HMAC-SHA256, admin-set secret) of adult_key: the same for every case about the same adult, NULL when unknown. Computed by safeguard.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.safeguarding_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.safeguarding_case
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.safeguarding_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'id');
+CREATE TRIGGER case_pseudonym BEFORE INSERT OR UPDATE ON safeguard.safeguarding_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.case_pseudonym();
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.safeguarding_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.safeguarding_case
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+-- Row-level security: casework of a local authority is visible to that
+-- authority's staff and to the regulator's; a reader (safeguard_reader) sees
+-- the authorities it reports on, through column privileges that leave out
+-- every identifying column; providers and roles without a duty see none.
+ALTER TABLE safeguard.safeguarding_case ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.safeguarding_case FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.safeguarding_case
+    USING (safeguard.may_see_la(la_id));
+CREATE POLICY reader_scope ON safeguard.safeguarding_case FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.safeguarding_case FROM PUBLIC;
+GRANT SELECT ON safeguard.safeguarding_case TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT SELECT (id, la_id, provider_location_id, state, opened_at, closed_at,
+    adult_pseudonym) ON safeguard.safeguarding_case TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.safeguarding_case_id_seq', '');
+
+CREATE TABLE safeguard.concern (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    received_at          timestamptz NOT NULL,
+    channel              safeguard.concern_channel NOT NULL,
+    source               safeguard.concern_source NOT NULL,
+    referrer_anonymous   boolean NOT NULL DEFAULT false,
+    referrer_name        text,
+    referrer_phone       text,
+    referrer_email       text,
+    referrer_address     text,
+    adult_nhs_number     text,
+    adult_name           text,
+    adult_date_of_birth  date,
+    adult_date_of_death  date,
+    adult_gender         safeguard.sac_gender NOT NULL DEFAULT 'Not Known',
+    adult_ethnicity      text,
+    adult_primary_support_reason text,
+    provider_location_id bigint REFERENCES safeguard.organisation,
+    la_id                bigint NOT NULL REFERENCES safeguard.organisation,
+    risk_types           safeguard.sac_risk_type[] NOT NULL,
+    risk_location        safeguard.sac_risk_location,
+    source_of_risk       safeguard.sac_source_of_risk,
+    immediate_risk       boolean NOT NULL DEFAULT false,
+    description          text NOT NULL,
+    case_id              bigint REFERENCES safeguard.safeguarding_case,
+    joined_open_case     boolean NOT NULL DEFAULT false,
+    logged_by            regrole,
+    logged_org_id        bigint REFERENCES safeguard.organisation,
+    logged_at            timestamptz,
+    adult_age_band       text GENERATED ALWAYS AS (safeguard.sac_age_band(
+        adult_date_of_birth, (received_at AT TIME ZONE 'Europe/London')::date)) STORED,
+    adult_identified_by  text GENERATED ALWAYS AS (
+        CASE WHEN adult_nhs_number IS NOT NULL THEN
+                  CASE WHEN safeguard.nhs_number_is_valid(adult_nhs_number) THEN 'nhs_number'
+                       ELSE 'invalid_nhs_number' END
+             WHEN adult_name IS NOT NULL AND adult_date_of_birth IS NOT NULL THEN 'name_and_date_of_birth'
+             WHEN adult_name IS NOT NULL THEN 'name_only'
+             ELSE 'unknown' END) STORED,
+    referrer_identified  boolean GENERATED ALWAYS AS (
+        referrer_name IS NOT NULL
+        AND pg_catalog.btrim(referrer_name, E' \t\r\n\f\v') OPERATOR(pg_catalog.<>) ''
+        AND (referrer_phone IS NOT NULL OR referrer_email IS NOT NULL OR referrer_address IS NOT NULL)) STORED
+);
+
+CREATE INDEX concern_case ON safeguard.concern (case_id);
+CREATE INDEX concern_la ON safeguard.concern (la_id);
+
+-- Concerns by time received: a date window over concerns (a BI tool's
+-- "last 12 months") reads only those months; received_at >= a value is
+-- leakproof, so it serves readers under row-level security too.
+CREATE INDEX concern_received_at ON safeguard.concern (received_at);
+
+COMMENT ON INDEX safeguard.concern_received_at IS
+    'Concerns by time received: date windows (the last 12 months of the indicators) read only the months asked for.';
+COMMENT ON TABLE safeguard.concern IS
+    'A safeguarding concern as received. Logged by the contact centre, an inspector or a local authority officer; never updated or deleted. safeguard links it to an open case about the same adult or provider location, or opens a case.';
+COMMENT ON COLUMN safeguard.concern.id IS 'Concern number.';
+COMMENT ON COLUMN safeguard.concern.received_at IS 'When the concern was received (day 0 of the triage deadline).';
+COMMENT ON COLUMN safeguard.concern.channel IS 'How it was received.';
+COMMENT ON COLUMN safeguard.concern.source IS 'Who raised it.';
+COMMENT ON COLUMN safeguard.concern.referrer_anonymous IS 'True when the referrer is anonymous; otherwise a name and at least one valid contact route are required.';
+COMMENT ON COLUMN safeguard.concern.referrer_name IS 'Name of the person who raised the concern (identifying).';
+COMMENT ON COLUMN safeguard.concern.referrer_phone IS 'Referrer telephone (identifying).';
+COMMENT ON COLUMN safeguard.concern.referrer_email IS 'Referrer e-mail (identifying).';
+COMMENT ON COLUMN safeguard.concern.referrer_address IS 'Referrer postal address (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_nhs_number IS 'NHS number of the adult at risk, validated by its check digit and stored as ten digits (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_name IS 'Name of the adult at risk (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_date_of_birth IS 'Date of birth of the adult at risk (identifying).';
+COMMENT ON COLUMN safeguard.concern.adult_date_of_death IS 'Date of death, for concerns about a person who has died (retrospective).';
+COMMENT ON COLUMN safeguard.concern.adult_gender IS 'Gender (SAC vocabulary).';
+COMMENT ON COLUMN safeguard.concern.adult_ethnicity IS 'Ethnicity as recorded for the SAC return.';
+COMMENT ON COLUMN safeguard.concern.adult_primary_support_reason IS 'Primary support reason as recorded for the SAC return.';
+COMMENT ON COLUMN safeguard.concern.provider_location_id IS 'Provider location concerned, if any.';
+COMMENT ON COLUMN safeguard.concern.la_id IS 'Local authority responsible; defaults to the provider location''s area.';
+COMMENT ON COLUMN safeguard.concern.risk_types IS 'Types of risk (SAC vocabulary); at least one.';
+COMMENT ON COLUMN safeguard.concern.risk_location IS 'Location of risk (SAC vocabulary).';
+COMMENT ON COLUMN safeguard.concern.source_of_risk IS 'Source of risk (SAC vocabulary).';
+COMMENT ON COLUMN safeguard.concern.immediate_risk IS 'True when the adult is at immediate risk: the referral must then be sent within 4 clock hours.';
+COMMENT ON COLUMN safeguard.concern.description IS 'What was reported.';
+COMMENT ON COLUMN safeguard.concern.case_id IS 'The case this concern belongs to (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.joined_open_case IS 'True when the concern joined a case that was already open: a repeat concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.logged_by IS 'Role that logged it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.logged_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.logged_at IS 'When it was logged (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern.adult_age_band IS 'SAC age band of the adult on the day the concern was received (18-64, 65-74, 75-84, 85-94, 95+; Not Known without a date of birth).';
+COMMENT ON COLUMN safeguard.concern.adult_identified_by IS 'How the adult is identified: nhs_number (valid), invalid_nhs_number (never, the guard refuses one), name_and_date_of_birth, name_only, unknown.';
+COMMENT ON COLUMN safeguard.concern.referrer_identified IS 'True when the referrer has a name and at least one contact route.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.concern
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.concern
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.concern
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id');
+CREATE TRIGGER concern_after AFTER INSERT ON safeguard.concern
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.concern_after();
+CREATE TRIGGER concern_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.concern
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.concern_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.concern
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.concern ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.concern FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.concern
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY reader_scope ON safeguard.concern FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.concern FROM PUBLIC;
+GRANT SELECT ON safeguard.concern TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.concern TO safeguard_contact_centre, safeguard_inspector,
+    safeguard_la_officer;
+GRANT SELECT (id, received_at, channel, source, referrer_anonymous, referrer_identified,
+    adult_identified_by, adult_age_band, adult_gender, adult_ethnicity,
+    adult_primary_support_reason, provider_location_id, la_id, risk_types, risk_location,
+    source_of_risk, immediate_risk, case_id, joined_open_case, logged_org_id,
+    logged_at) ON safeguard.concern TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.concern', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_id_seq', '');
+
+CREATE TABLE safeguard.triage (
+    concern_id             bigint PRIMARY KEY REFERENCES safeguard.concern,
+    decision               safeguard.triage_decision NOT NULL,
+    rationale              text NOT NULL,
+    care_and_support_needs boolean NOT NULL,
+    abuse_or_neglect       boolean NOT NULL,
+    unable_to_protect_self boolean NOT NULL,
+    la_id                  bigint REFERENCES safeguard.organisation,
+    case_id                bigint REFERENCES safeguard.safeguarding_case,
+    decided_by             regrole,
+    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_duty           safeguard.duty,
+    decided_at             timestamptz,
+    decided_team           text,
+    rationale_recorded     boolean GENERATED ALWAYS AS (
+        pg_catalog.btrim(rationale, E' \t\r\n\f\v') OPERATOR(pg_catalog.<>) '') STORED
+);
+
+COMMENT ON TABLE safeguard.triage IS
+    'The triage decision on a concern, with its rationale and the section 42(1) threshold questions answered. One per concern, never changed. refer_to_la creates a referral in awaiting_send.';
+COMMENT ON COLUMN safeguard.triage.concern_id IS 'The concern decided.';
+COMMENT ON COLUMN safeguard.triage.decision IS 'refer_to_la, no_referral or regulatory_action_only.';
+COMMENT ON COLUMN safeguard.triage.rationale IS 'Why: required, never blank.';
+COMMENT ON COLUMN safeguard.triage.care_and_support_needs IS 'Threshold s42(1)(a): the adult has needs for care and support.';
+COMMENT ON COLUMN safeguard.triage.abuse_or_neglect IS 'Threshold s42(1)(b): the adult is experiencing, or at risk of, abuse or neglect.';
+COMMENT ON COLUMN safeguard.triage.unable_to_protect_self IS 'Threshold s42(1)(c): as a result of those needs the adult is unable to protect themselves.';
+COMMENT ON COLUMN safeguard.triage.la_id IS 'Local authority of the concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.case_id IS 'Case of the concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_by IS 'Role that decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_org_id IS 'Organisation it acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_duty IS 'Duty it acted under (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.decided_team IS 'Team of the grant under which the decision was made (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.triage.rationale_recorded IS 'True when the rationale holds text (the guard makes this always true).';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.triage
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.triage
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('concern_id', '', 'case_id');
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.triage
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+CREATE TRIGGER triage_after AFTER INSERT ON safeguard.triage
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.triage_after();
+CREATE TRIGGER triage_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.triage
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.triage_guard();
+
+ALTER TABLE safeguard.triage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.triage FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.triage
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY reader_scope ON safeguard.triage FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.triage FROM PUBLIC;
+GRANT SELECT ON safeguard.triage TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.triage TO safeguard_contact_centre, safeguard_inspector,
+    safeguard_la_officer;
+GRANT SELECT (concern_id, decision, rationale_recorded, care_and_support_needs,
+    abuse_or_neglect, unable_to_protect_self, la_id, case_id, decided_org_id, decided_duty,
+    decided_team, decided_at) ON safeguard.triage TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.triage', '');
+
+-- Pseudonymised views for safeguard_reader: no names, contact details or
+-- NHS numbers; a stable keyed pseudonym per adult so repeats can be counted.
+CREATE TABLE safeguard.pseudonym_key (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    secret   bytea NOT NULL
+);
+
+COMMENT ON TABLE safeguard.pseudonym_key IS 'The secret that keys adult pseudonyms. Readable by the extension owner only.';
+COMMENT ON COLUMN safeguard.pseudonym_key.only_row IS 'There is one row.';
+COMMENT ON COLUMN safeguard.pseudonym_key.secret IS 'Random secret generated at installation.';
+
+-- A random secret (64 hex digits) until an administrator sets one with set_pseudonym_secret().
+INSERT INTO safeguard.pseudonym_key (secret)
+VALUES (pg_catalog.convert_to(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+    pg_catalog.gen_random_uuid()::pg_catalog.text OPERATOR(pg_catalog.||)
+    pg_catalog.gen_random_uuid()::pg_catalog.text, 'UTF8')), 'hex'), 'UTF8'));
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.pseudonym_key
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard('only_row');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.pseudonym_key
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.pseudonym_key
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.pseudonym_key FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.pseudonym_key', '');
+
+CREATE FUNCTION safeguard.triage_concern(
+    concern_id bigint,
+    decision safeguard.triage_decision,
+    rationale text,
+    care_and_support_needs boolean,
+    abuse_or_neglect boolean,
+    unable_to_protect_self boolean)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty(CASE WHEN $2 OPERATOR(pg_catalog.=) 'no_referral' THEN 'triage_concern' ELSE 'regulator_decision' END);
+    INSERT INTO safeguard.triage (concern_id, decision, rationale, care_and_support_needs,
+        abuse_or_neglect, unable_to_protect_self)
+    VALUES ($1, $2, $3, $4, $5, $6);
+    SELECT r.id FROM safeguard.referral r WHERE r.concern_id OPERATOR(pg_catalog.=) $1;
+$$;
+COMMENT ON FUNCTION safeguard.triage_concern(bigint, safeguard.triage_decision, text, boolean, boolean, boolean) IS
+    'Records the triage decision on a concern with its rationale and the s42(1) threshold answers; returns the referral created by refer_to_la, else NULL.';
+
+-- Workflow functions: thin wrappers over INSERT and UPDATE.  They run with
+-- the caller's rights (SECURITY INVOKER): the C guards see the real actor
+-- and decide, exactly as for a raw statement.
+CREATE FUNCTION safeguard.log_concern(
+    received_at timestamptz,
+    channel safeguard.concern_channel,
+    source safeguard.concern_source,
+    description text,
+    risk_types safeguard.sac_risk_type[],
+    la_id bigint DEFAULT NULL,
+    provider_location_id bigint DEFAULT NULL,
+    referrer_anonymous boolean DEFAULT false,
+    referrer_name text DEFAULT NULL,
+    referrer_phone text DEFAULT NULL,
+    referrer_email text DEFAULT NULL,
+    referrer_address text DEFAULT NULL,
+    adult_nhs_number text DEFAULT NULL,
+    adult_name text DEFAULT NULL,
+    adult_date_of_birth date DEFAULT NULL,
+    adult_date_of_death date DEFAULT NULL,
+    adult_gender safeguard.sac_gender DEFAULT 'Not Known',
+    risk_location safeguard.sac_risk_location DEFAULT NULL,
+    source_of_risk safeguard.sac_source_of_risk DEFAULT NULL,
+    immediate_risk boolean DEFAULT false,
+    adult_ethnicity text DEFAULT NULL,
+    adult_primary_support_reason text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('log_concern');
+    INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id,
+        provider_location_id, referrer_anonymous, referrer_name, referrer_phone, referrer_email,
+        referrer_address, adult_nhs_number, adult_name, adult_date_of_birth, adult_date_of_death,
+        adult_gender, risk_location, source_of_risk, immediate_risk, adult_ethnicity,
+        adult_primary_support_reason)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean, text, text) IS
+    'Logs a concern (contact centre, inspector, or an officer of its local authority), with the adult''s SAC ethnicity and primary support reason when known; returns its id. The concern joins an open case about the same adult or location, or opens one.';
+
+--------------------------------------------------------------------------
+-- 4. Referrals
+-- A refer_to_la triage decision creates a referral; its state machine
+-- (awaiting_send, sent, acknowledged, decided, outcome_recorded, closed,
+-- withdrawn) is enforced in C for every client path.  The workflow functions
+-- are thin wrappers over INSERT and UPDATE that run with the caller's rights:
+-- the guards see the real actor.
+--------------------------------------------------------------------------
+
+CREATE TYPE safeguard.referral_state AS ENUM
+    ('awaiting_send', 'sent', 'acknowledged', 'decided', 'outcome_recorded', 'closed', 'withdrawn');
+COMMENT ON TYPE safeguard.referral_state IS 'States of a referral to a local authority; transitions are enforced in C (see the README).';
+
+CREATE TYPE safeguard.contact_method AS ENUM
+    ('secure_email', 'email', 'phone', 'portal', 'letter', 'in_person');
+COMMENT ON TYPE safeguard.contact_method IS 'How a referral was sent or feedback given.';
+
+CREATE TYPE safeguard.la_decision AS ENUM ('section_42_enquiry', 'other_enquiry', 'no_enquiry');
+COMMENT ON TYPE safeguard.la_decision IS 'The local authority''s decision on a referral.';
+
+CREATE TYPE safeguard.harm_finding AS ENUM ('harm', 'no_harm', 'inconclusive', 'not_determined');
+COMMENT ON TYPE safeguard.harm_finding IS 'Whether a late referral''s delay caused harm.';
+
+CREATE TYPE safeguard.sac_action_result AS ENUM
+    ('Risk identified and action taken', 'Risk identified and no action taken',
+     'Risk Assessment inconclusive and action taken',
+     'Risk Assessment inconclusive and no action taken',
+     'No risk identified and action taken', 'No risk identified and no action taken',
+     'Enquiry ceased at individual''s request and no action taken');
+COMMENT ON TYPE safeguard.sac_action_result IS 'Action and result of an enquiry (SAC vocabulary).';
+
+CREATE TYPE safeguard.sac_risk_outcome AS ENUM ('Risk remained', 'Risk reduced', 'Risk removed');
+COMMENT ON TYPE safeguard.sac_risk_outcome IS 'Risk outcome of an enquiry (SAC vocabulary).';
+
+CREATE TYPE safeguard.sac_capacity AS ENUM
+    ('Yes, they lacked capacity', 'No, they did not lack capacity', 'Don''t know');
+COMMENT ON TYPE safeguard.sac_capacity IS 'Whether the adult lacked capacity to make decisions about the enquiry (SAC SG3); NULL counts as Not recorded.';
+
+CREATE TYPE safeguard.sac_msp_asked AS ENUM
+    ('Yes, they were asked and outcomes were expressed',
+     'Yes, they were asked but no outcomes were expressed', 'No', 'Don''t know');
+COMMENT ON TYPE safeguard.sac_msp_asked IS 'Making Safeguarding Personal: whether the adult (or representative) was asked about desired outcomes (SAC SG4); NULL counts as Not recorded.';
+
+CREATE TYPE safeguard.sac_msp_achieved AS ENUM ('Fully Achieved', 'Partially Achieved', 'Not Achieved');
+COMMENT ON TYPE safeguard.sac_msp_achieved IS 'Making Safeguarding Personal: how far the expressed outcomes were achieved (SAC SG4).';
+
+CREATE FUNCTION safeguard.referral_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_referral_guard';
+COMMENT ON FUNCTION safeguard.referral_guard() IS 'Trigger: the referral state machine, enforced for every client path.';
+REVOKE ALL ON FUNCTION safeguard.referral_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.referral_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_referral_after';
+COMMENT ON FUNCTION safeguard.referral_after() IS 'Trigger: deadlines met, breached and opened by referral transitions.';
+REVOKE ALL ON FUNCTION safeguard.referral_after() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.referral_not_found(referral_id bigint) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_referral_not_found';
+COMMENT ON FUNCTION safeguard.referral_not_found(bigint) IS 'Raises SG208: the referral does not exist or is not visible to the caller.';
+
+-- Readers see no free text.  A referral's la_contact and la_reference and a
+-- deadline's extension_reason are typed by people and can hold names and
+-- NHS numbers: performance readers (safeguard_reader) have no privilege on
+-- them.  The chase list, which readers may read, lists the named contact
+-- and the authority's reference through referral_free_text(), which returns
+-- them to the referral's caseworkers only (NULL to a reader).
+CREATE FUNCTION safeguard.referral_free_text(referral_id bigint, col text) RETURNS text
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_referral_free_text';
+COMMENT ON FUNCTION safeguard.referral_free_text(bigint, text) IS
+    'A referral''s la_contact or la_reference (col) for a caller who works its casework (the regulator''s staff, the recipient authority''s staff); NULL for anyone else, performance readers included.';
+REVOKE ALL ON FUNCTION safeguard.referral_free_text(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.referral_free_text(bigint, text) TO PUBLIC;
+
+CREATE TABLE safeguard.referral (
+    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    concern_id             bigint NOT NULL UNIQUE REFERENCES safeguard.concern,
+    case_id                bigint NOT NULL REFERENCES safeguard.safeguarding_case,
+    la_id                  bigint NOT NULL REFERENCES safeguard.organisation,
+    state                  safeguard.referral_state NOT NULL DEFAULT 'awaiting_send',
+    immediate_risk         boolean NOT NULL DEFAULT false,
+    created_at             timestamptz NOT NULL,
+    created_by             regrole NOT NULL,
+    sent_at                timestamptz,
+    sent_method            safeguard.contact_method,
+    la_contact             text,
+    sent_by                regrole,
+    sent_org_id            bigint REFERENCES safeguard.organisation,
+    sent_recorded_at       timestamptz,
+    acknowledged_at        timestamptz,
+    la_reference           text,
+    acknowledged_by        regrole,
+    acknowledged_org_id    bigint REFERENCES safeguard.organisation,
+    la_decision            safeguard.la_decision,
+    la_decision_rationale  text,
+    decided_by             regrole,
+    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_at             timestamptz,
+    action_result          safeguard.sac_action_result,
+    risk_outcome           safeguard.sac_risk_outcome,
+    harm_from_delay        safeguard.harm_finding,
+    outcome_by             regrole,
+    outcome_org_id         bigint REFERENCES safeguard.organisation,
+    outcome_at             timestamptz,
+    feedback_at            timestamptz,
+    feedback_method        safeguard.contact_method,
+    feedback_waived_reason text,
+    closed_by              regrole,
+    closed_org_id          bigint REFERENCES safeguard.organisation,
+    closed_at              timestamptz,
+    withdrawal_rationale   text,
+    withdrawn_by           regrole,
+    withdrawn_org_id       bigint REFERENCES safeguard.organisation,
+    withdrawn_at           timestamptz,
+    lacked_capacity        safeguard.sac_capacity,
+    advocate_supported     boolean,
+    msp_asked              safeguard.sac_msp_asked,
+    msp_achieved           safeguard.sac_msp_achieved,
+    allocated_to           regrole,
+    allocated_by           regrole,
+    allocated_at           timestamptz,
+    decision_rationale_recorded boolean GENERATED ALWAYS AS (
+        CASE WHEN la_decision IS NOT NULL THEN
+            coalesce(pg_catalog.btrim(la_decision_rationale, E' \t\r\n\f\v') OPERATOR(pg_catalog.<>) '', false) END) STORED,
+    withdrawal_rationale_recorded boolean GENERATED ALWAYS AS (
+        CASE WHEN state OPERATOR(pg_catalog.=) 'withdrawn' THEN
+            coalesce(pg_catalog.btrim(withdrawal_rationale, E' \t\r\n\f\v') OPERATOR(pg_catalog.<>) '', false) END) STORED
+);
+
+CREATE INDEX referral_state ON safeguard.referral (state);
+CREATE INDEX referral_la ON safeguard.referral (la_id);
+CREATE INDEX referral_case ON safeguard.referral (case_id);
+CREATE INDEX referral_unallocated ON safeguard.referral (la_id)
+    WHERE allocated_to IS NULL
+      AND state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[]);
+
+-- Referrals not yet closed or withdrawn: the send queue and the chase list
+-- find them without reading every closed referral.
+CREATE INDEX referral_open ON safeguard.referral (state, la_id)
+    WHERE state OPERATOR(pg_catalog.=) ANY
+          ('{awaiting_send,sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[]);
+
+COMMENT ON INDEX safeguard.referral_open IS
+    'Referrals still open (not closed or withdrawn), by state and local authority: its size follows open work, not history.';
+COMMENT ON TABLE safeguard.referral IS
+    'A referral to a local authority. Created in awaiting_send by a refer_to_la triage decision; leaves the send queue only by being sent (contact centre of the regulator) or withdrawn (safeguard_admin, with a rationale). Every change is a transition checked in C; never deleted.';
+COMMENT ON COLUMN safeguard.referral.id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral.concern_id IS 'The concern referred.';
+COMMENT ON COLUMN safeguard.referral.case_id IS 'The case it belongs to.';
+COMMENT ON COLUMN safeguard.referral.la_id IS 'Recipient local authority (may be corrected when sending).';
+COMMENT ON COLUMN safeguard.referral.state IS 'awaiting_send, sent, acknowledged, decided, outcome_recorded, closed, or withdrawn.';
+COMMENT ON COLUMN safeguard.referral.immediate_risk IS 'Copied from the concern: sending is then due within 4 clock hours.';
+COMMENT ON COLUMN safeguard.referral.created_at IS 'When the refer_to_la decision created it.';
+COMMENT ON COLUMN safeguard.referral.created_by IS 'Who made that decision.';
+COMMENT ON COLUMN safeguard.referral.sent_at IS 'When it was actually sent (supplied when sending; not in the future).';
+COMMENT ON COLUMN safeguard.referral.sent_method IS 'How it was sent.';
+COMMENT ON COLUMN safeguard.referral.la_contact IS 'The local authority contact it was sent to, when known.';
+COMMENT ON COLUMN safeguard.referral.sent_by IS 'Who recorded the sending (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.sent_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.sent_recorded_at IS 'When the sending was recorded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.acknowledged_at IS 'When the local authority acknowledged it.';
+COMMENT ON COLUMN safeguard.referral.la_reference IS 'The local authority''s own reference.';
+COMMENT ON COLUMN safeguard.referral.acknowledged_by IS 'Who recorded the acknowledgement (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.acknowledged_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.la_decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
+COMMENT ON COLUMN safeguard.referral.la_decision_rationale IS 'Why: required, never blank.';
+COMMENT ON COLUMN safeguard.referral.decided_by IS 'Who decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.decided_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.action_result IS 'Action and result (SAC); required unless no enquiry was made.';
+COMMENT ON COLUMN safeguard.referral.risk_outcome IS 'Risk outcome (SAC); required when risk was identified or inconclusive and action taken.';
+COMMENT ON COLUMN safeguard.referral.harm_from_delay IS 'For a referral sent late: whether the delay caused harm (required then).';
+COMMENT ON COLUMN safeguard.referral.outcome_by IS 'Who recorded the outcome (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.outcome_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.outcome_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.feedback_at IS 'When feedback was given to the referrer.';
+COMMENT ON COLUMN safeguard.referral.feedback_method IS 'How feedback was given.';
+COMMENT ON COLUMN safeguard.referral.feedback_waived_reason IS 'Why no feedback was given (e.g. anonymous referrer).';
+COMMENT ON COLUMN safeguard.referral.closed_by IS 'Who closed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.closed_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.withdrawal_rationale IS 'Why it was withdrawn: required, never blank.';
+COMMENT ON COLUMN safeguard.referral.withdrawn_by IS 'Who withdrew it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.withdrawn_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.withdrawn_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.lacked_capacity IS 'SAC SG3: whether the adult lacked capacity (enquiries only; recorded with the outcome).';
+COMMENT ON COLUMN safeguard.referral.advocate_supported IS 'SAC SG3: for an adult who lacked capacity, whether an advocate, family member or friend supported them.';
+COMMENT ON COLUMN safeguard.referral.msp_asked IS 'SAC SG4: whether the adult was asked about the outcomes they wanted.';
+COMMENT ON COLUMN safeguard.referral.msp_achieved IS 'SAC SG4: how far the outcomes expressed were achieved (required when outcomes were expressed).';
+COMMENT ON COLUMN safeguard.referral.allocated_to IS 'The named officer or manager of the recipient local authority working it; NULL: unallocated (the "virtual worker" caseload).';
+COMMENT ON COLUMN safeguard.referral.allocated_by IS 'Who allocated it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.allocated_at IS 'When it was last allocated or unallocated (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.referral.decision_rationale_recorded IS 'For a decided referral: true when the decision''s rationale holds text (the guard makes this always true).';
+COMMENT ON COLUMN safeguard.referral.withdrawal_rationale_recorded IS 'For a withdrawn referral: true when the withdrawal''s rationale holds text (the guard makes this always true).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.referral
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.referral
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.referral
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'case_id');
+CREATE TRIGGER referral_after AFTER UPDATE ON safeguard.referral
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.referral_after();
+CREATE TRIGGER referral_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.referral
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.referral_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.referral
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.referral ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.referral FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.referral
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY reader_scope ON safeguard.referral FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.referral FROM PUBLIC;
+GRANT SELECT ON safeguard.referral TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer;
+GRANT UPDATE ON safeguard.referral TO safeguard_admin, safeguard_contact_centre,
+    safeguard_la_officer;
+
+-- Managers allocate; that is the only column of a referral they may update.
+GRANT UPDATE (allocated_to) ON safeguard.referral TO safeguard_sam;
+GRANT SELECT (id, concern_id, case_id, la_id, state, immediate_risk, created_at, sent_at,
+    sent_method, la_contact, sent_org_id, sent_recorded_at, acknowledged_at, la_reference,
+    la_decision, decision_rationale_recorded, decided_org_id, decided_at, action_result,
+    risk_outcome, harm_from_delay, outcome_org_id, outcome_at, feedback_at, feedback_method,
+    closed_org_id, closed_at, withdrawal_rationale_recorded, withdrawn_org_id, withdrawn_at,
+    lacked_capacity, advocate_supported, msp_asked, msp_achieved, allocated_to,
+    allocated_at) ON safeguard.referral TO safeguard_reader;
+REVOKE SELECT (la_contact, la_reference) ON safeguard.referral FROM safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.referral', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.referral_id_seq', '');
+
+-- A referral sent to another authority than its concern's (a corrected
+-- recipient) takes its concern and case along into the recipient's view:
+-- whoever sees the referral sees what it is about.  Only for local authority
+-- staff and readers: the regulator's staff see every concern already, and a
+-- policy reading referral would add serialization conflicts to their work.
+CREATE POLICY by_referral ON safeguard.concern FOR SELECT
+    TO safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_reader
+    USING (EXISTS (SELECT 1 FROM safeguard.referral r
+                   WHERE r.concern_id OPERATOR(pg_catalog.=) concern.id));
+
+CREATE POLICY by_referral ON safeguard.safeguarding_case FOR SELECT
+    TO safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer, safeguard_reader
+    USING (EXISTS (SELECT 1 FROM safeguard.referral r
+                   WHERE r.case_id OPERATOR(pg_catalog.=) safeguarding_case.id));
+
+COMMENT ON POLICY by_referral ON safeguard.concern IS
+    'A local authority''s staff and readers see a concern whose referral they see (a referral sent to another authority than the concern''s takes its concern along). Named to be evaluated after la_scope and reader_scope.';
+
+COMMENT ON POLICY by_referral ON safeguard.safeguarding_case IS
+    'A local authority''s staff and readers see a case whose referral they see. Named to be evaluated after la_scope and reader_scope.';
+
+CREATE FUNCTION safeguard.send_referral(referral_id bigint, method safeguard.contact_method,
+    sent_at timestamptz DEFAULT NULL, la_contact text DEFAULT NULL, la_id bigint DEFAULT NULL)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'sent', sent_method => $2,
+          sent_at => coalesce($3, safeguard.now()), la_contact => $4, la_id => $5) $$;
+COMMENT ON FUNCTION safeguard.send_referral(bigint, safeguard.contact_method, timestamptz, text, bigint) IS
+    'Records that a referral was actually sent (method, time sent: default now, the local authority contact when known, a corrected recipient). Only the contact centre acting for the regulator.';
+
+CREATE FUNCTION safeguard.acknowledge_referral(referral_id bigint,
+    acknowledged_at timestamptz DEFAULT NULL, la_reference text DEFAULT NULL)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'acknowledged',
+          acknowledged_at => coalesce($2, safeguard.now()), la_reference => $3) $$;
+COMMENT ON FUNCTION safeguard.acknowledge_referral(bigint, timestamptz, text) IS
+    'Records the local authority''s acknowledgement (its officer, or the regulator''s contact centre).';
+
+CREATE FUNCTION safeguard.decide_referral(referral_id bigint, decision safeguard.la_decision, rationale text)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'decided', la_decision => $2, la_decision_rationale => $3) $$;
+COMMENT ON FUNCTION safeguard.decide_referral(bigint, safeguard.la_decision, text) IS
+    'Records the recipient local authority''s decision (section 42 enquiry, other enquiry, no enquiry) with its rationale.';
+
+CREATE FUNCTION safeguard.close_referral(referral_id bigint,
+    feedback_at timestamptz DEFAULT NULL, feedback_method safeguard.contact_method DEFAULT NULL,
+    feedback_waived_reason text DEFAULT NULL)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'closed', feedback_at => $2, feedback_method => $3,
+          feedback_waived_reason => $4) $$;
+COMMENT ON FUNCTION safeguard.close_referral(bigint, timestamptz, safeguard.contact_method, text) IS
+    'Closes a referral once feedback to the referrer is recorded (date and method), or waived with a reason such as an anonymous referrer.';
+
+CREATE FUNCTION safeguard.withdraw_referral(referral_id bigint, rationale text)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'withdrawn', withdrawal_rationale => $2) $$;
+COMMENT ON FUNCTION safeguard.withdraw_referral(bigint, text) IS
+    'Withdraws a referral from the send queue: safeguard_admin only (a senior decision), with a rationale.';
+
+CREATE FUNCTION safeguard.referral_set_state(referral_id bigint, state safeguard.referral_state,
+    sent_at timestamptz DEFAULT NULL, sent_method safeguard.contact_method DEFAULT NULL,
+    la_contact text DEFAULT NULL, la_id bigint DEFAULT NULL,
+    acknowledged_at timestamptz DEFAULT NULL, la_reference text DEFAULT NULL,
+    la_decision safeguard.la_decision DEFAULT NULL, la_decision_rationale text DEFAULT NULL,
+    action_result safeguard.sac_action_result DEFAULT NULL,
+    risk_outcome safeguard.sac_risk_outcome DEFAULT NULL,
+    harm_from_delay safeguard.harm_finding DEFAULT NULL,
+    feedback_at timestamptz DEFAULT NULL, feedback_method safeguard.contact_method DEFAULT NULL,
+    feedback_waived_reason text DEFAULT NULL, withdrawal_rationale text DEFAULT NULL,
+    lacked_capacity safeguard.sac_capacity DEFAULT NULL, advocate_supported boolean DEFAULT NULL,
+    msp_asked safeguard.sac_msp_asked DEFAULT NULL, msp_achieved safeguard.sac_msp_achieved DEFAULT NULL)
+RETURNS safeguard.referral_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.referral_state;
+BEGIN
+    PERFORM safeguard.require_duty('referral:' OPERATOR(pg_catalog.||) referral_set_state.state::pg_catalog.text);
+    UPDATE safeguard.referral r
+       SET state = referral_set_state.state,
+           sent_at = coalesce(referral_set_state.sent_at, r.sent_at),
+           sent_method = coalesce(referral_set_state.sent_method, r.sent_method),
+           la_contact = coalesce(referral_set_state.la_contact, r.la_contact),
+           la_id = coalesce(referral_set_state.la_id, r.la_id),
+           acknowledged_at = coalesce(referral_set_state.acknowledged_at, r.acknowledged_at),
+           la_reference = coalesce(referral_set_state.la_reference, r.la_reference),
+           la_decision = coalesce(referral_set_state.la_decision, r.la_decision),
+           la_decision_rationale = coalesce(referral_set_state.la_decision_rationale, r.la_decision_rationale),
+           action_result = coalesce(referral_set_state.action_result, r.action_result),
+           risk_outcome = coalesce(referral_set_state.risk_outcome, r.risk_outcome),
+           harm_from_delay = coalesce(referral_set_state.harm_from_delay, r.harm_from_delay),
+           feedback_at = coalesce(referral_set_state.feedback_at, r.feedback_at),
+           feedback_method = coalesce(referral_set_state.feedback_method, r.feedback_method),
+           feedback_waived_reason = coalesce(referral_set_state.feedback_waived_reason, r.feedback_waived_reason),
+           withdrawal_rationale = coalesce(referral_set_state.withdrawal_rationale, r.withdrawal_rationale),
+           lacked_capacity = coalesce(referral_set_state.lacked_capacity, r.lacked_capacity),
+           advocate_supported = coalesce(referral_set_state.advocate_supported, r.advocate_supported),
+           msp_asked = coalesce(referral_set_state.msp_asked, r.msp_asked),
+           msp_achieved = coalesce(referral_set_state.msp_achieved, r.msp_achieved)
+     WHERE r.id OPERATOR(pg_catalog.=) referral_set_state.referral_id
+    RETURNING r.state INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(referral_set_state.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.referral_set_state(bigint, safeguard.referral_state, timestamptz, safeguard.contact_method, text, bigint, timestamptz, text, safeguard.la_decision, text, safeguard.sac_action_result, safeguard.sac_risk_outcome, safeguard.harm_finding, timestamptz, safeguard.contact_method, text, text, safeguard.sac_capacity, boolean, safeguard.sac_msp_asked, safeguard.sac_msp_achieved) IS
+    'Moves a referral to a state with that transition''s columns (others keep their values); the C guard decides. The named functions call it.';
+
+CREATE FUNCTION safeguard.record_referral_outcome(referral_id bigint,
+    action_result safeguard.sac_action_result DEFAULT NULL,
+    risk_outcome safeguard.sac_risk_outcome DEFAULT NULL,
+    harm_from_delay safeguard.harm_finding DEFAULT NULL,
+    lacked_capacity safeguard.sac_capacity DEFAULT NULL,
+    advocate_supported boolean DEFAULT NULL,
+    msp_asked safeguard.sac_msp_asked DEFAULT NULL,
+    msp_achieved safeguard.sac_msp_achieved DEFAULT NULL)
+RETURNS safeguard.referral_state LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.referral_set_state($1, 'outcome_recorded', action_result => $2,
+          risk_outcome => $3, harm_from_delay => $4, lacked_capacity => $5,
+          advocate_supported => $6, msp_asked => $7, msp_achieved => $8) $$;
+COMMENT ON FUNCTION safeguard.record_referral_outcome(bigint, safeguard.sac_action_result, safeguard.sac_risk_outcome, safeguard.harm_finding, safeguard.sac_capacity, boolean, safeguard.sac_msp_asked, safeguard.sac_msp_achieved) IS
+    'Records the outcome (SAC action and result, risk outcome, capacity and advocacy, Making Safeguarding Personal) and, for a referral sent late, whether the delay caused harm. The answers must agree (SG604); an expressed outcome needs msp_achieved (SG202).';
+
+CREATE FUNCTION safeguard.allocate_referral(referral_id bigint, officer regrole)
+RETURNS regrole
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result regrole;
+BEGIN
+    PERFORM safeguard.require_duty('allocate_referral');
+    UPDATE safeguard.referral r SET allocated_to = allocate_referral.officer
+     WHERE r.id OPERATOR(pg_catalog.=) allocate_referral.referral_id
+    RETURNING r.allocated_to INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.referral_not_found(allocate_referral.referral_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.allocate_referral(bigint, regrole) IS
+    'Allocates a referral to a named officer or manager of its local authority (NULL: back to the unallocated caseload). The recipient authority''s officers and managers only, while the referral is with them (SG602).';
+
+CREATE VIEW safeguard.case_overview WITH (security_invoker = true) AS
+SELECT c.id AS case_id, c.la_id, c.provider_location_id, c.state, c.opened_at, c.closed_at,
+       (SELECT pg_catalog.count(*) FROM safeguard.concern x
+         WHERE x.case_id OPERATOR(pg_catalog.=) c.id) AS concerns,
+       (SELECT pg_catalog.count(*) FROM safeguard.concern x
+         WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND x.joined_open_case) AS repeat_concerns,
+       (SELECT pg_catalog.count(*) FROM safeguard.referral r
+         WHERE r.case_id OPERATOR(pg_catalog.=) c.id) AS referrals
+FROM safeguard.safeguarding_case c;
+COMMENT ON VIEW safeguard.case_overview IS 'Cases with their concern counts: repeat concerns are those that joined the case while it was open.';
+COMMENT ON COLUMN safeguard.case_overview.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.case_overview.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.case_overview.provider_location_id IS 'Provider location, if any.';
+COMMENT ON COLUMN safeguard.case_overview.state IS 'open or closed.';
+COMMENT ON COLUMN safeguard.case_overview.opened_at IS 'When opened.';
+COMMENT ON COLUMN safeguard.case_overview.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.case_overview.concerns IS 'Concerns in the case.';
+COMMENT ON COLUMN safeguard.case_overview.repeat_concerns IS 'Concerns that joined it while open (repeats).';
+COMMENT ON COLUMN safeguard.case_overview.referrals IS 'Referrals made in the case.';
+GRANT SELECT ON safeguard.case_overview TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer;
+
+--------------------------------------------------------------------------
+-- 5. Provider enquiries
+-- Large-scale provider enquiries: the Provider Concerns procedure, stages 1
+-- to 6.  Stage changes and every record are checked in C (provider_enquiry.c,
+-- enquiry_fsm.c); the lead authority's staff work the enquiry, commissioners
+-- decide placements, the provider sees and answers only its own plan.
+--------------------------------------------------------------------------
+
+CREATE TYPE safeguard.enquiry_stage AS ENUM
+    ('proposed', 'not_invoked', 'invoked', 'fact_finding', 'improvement_plan',
+     'monitoring', 'quality_assurance', 'closed');
+COMMENT ON TYPE safeguard.enquiry_stage IS 'Stages of a large-scale provider enquiry (see the README''s stage diagram).';
+
+CREATE TYPE safeguard.risk_level AS ENUM ('major', 'moderate', 'minor');
+COMMENT ON TYPE safeguard.risk_level IS 'Risk matrix level of a provider enquiry.';
+
+CREATE TYPE safeguard.threshold_criterion AS ENUM
+    ('death', 'three_or_more_allegations', 'serious_abuse_or_neglect', 'professional_concerns',
+     'manager_concerns', 'enforcement_or_proceedings', 'immigration_issues', 'low_level_concerns');
+COMMENT ON TYPE safeguard.threshold_criterion IS 'The eight threshold criteria of the Provider Concerns procedure (stage 1).';
+
+CREATE TYPE safeguard.meeting_kind AS ENUM ('initial', 'outcomes', 'monitoring', 'other');
+COMMENT ON TYPE safeguard.meeting_kind IS 'Kinds of enquiry meeting: initial (stage 2), outcomes (stage 3), monitoring (stage 4), other.';
+
+CREATE TYPE safeguard.commissioning_action AS ENUM ('suspend_new_placements', 'place_with_caution', 'resume');
+COMMENT ON TYPE safeguard.commissioning_action IS 'Commissioning decisions about placements with a provider.';
+
+CREATE TYPE safeguard.plan_item_status AS ENUM ('open', 'in_progress', 'done', 'delayed');
+COMMENT ON TYPE safeguard.plan_item_status IS 'Progress of a Service Improvement Plan item.';
+
+CREATE TYPE safeguard.qa_outcome AS ENUM ('sustained', 'not_sustained');
+COMMENT ON TYPE safeguard.qa_outcome IS 'Quality assurance outcome: improvements sustained or not.';
+
+CREATE TYPE safeguard.notification_recipient AS ENUM ('provider', 'cqc');
+COMMENT ON TYPE safeguard.notification_recipient IS 'Who a closure notification is addressed to.';
+
+CREATE FUNCTION safeguard.enquiry_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_guard';
+COMMENT ON FUNCTION safeguard.enquiry_guard() IS 'Trigger: proposing an enquiry and its stage changes, checked against the enquiry state machine.';
+REVOKE ALL ON FUNCTION safeguard.enquiry_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.enquiry_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_after';
+COMMENT ON FUNCTION safeguard.enquiry_after() IS 'Trigger: deadlines opened and closed by enquiry stage changes.';
+REVOKE ALL ON FUNCTION safeguard.enquiry_after() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.enquiry_record_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_record_guard';
+COMMENT ON FUNCTION safeguard.enquiry_record_guard() IS 'Trigger: who may record each enquiry record (criteria, locations, appointments, meetings, decisions, findings, plan, items, QA, notifications), at which stage.';
+REVOKE ALL ON FUNCTION safeguard.enquiry_record_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.enquiry_record_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_enquiry_record_after';
+COMMENT ON FUNCTION safeguard.enquiry_record_after() IS 'Trigger: what an enquiry record moves on (stage, deadlines).';
+REVOKE ALL ON FUNCTION safeguard.enquiry_record_after() FROM PUBLIC;
+
+CREATE TABLE safeguard.provider_enquiry (
+    id                    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    provider_id           bigint NOT NULL REFERENCES safeguard.organisation,
+    la_id                 bigint NOT NULL REFERENCES safeguard.organisation,
+    stage                 safeguard.enquiry_stage NOT NULL DEFAULT 'proposed',
+    raised_by_regulator   boolean NOT NULL DEFAULT false,
+    proposed_by           regrole,
+    proposed_org_id       bigint REFERENCES safeguard.organisation,
+    proposed_at           timestamptz,
+    risk_level            safeguard.risk_level,
+    risk_actions          text[],
+    decision_rationale    text,
+    override_rationale    text,
+    alternative_action    text,
+    decided_by            regrole,
+    decided_org_id        bigint REFERENCES safeguard.organisation,
+    decided_at            timestamptz,
+    cqc_advised_at        timestamptz,
+    cqc_advised_method    safeguard.contact_method,
+    provider_informed_at  timestamptz,
+    provider_informed_method safeguard.contact_method,
+    meeting_required      boolean NOT NULL DEFAULT false,
+    monitoring_started_at timestamptz,
+    qa_strategy           text,
+    qa_started_at         timestamptz,
+    qa_outcome            safeguard.qa_outcome,
+    qa_completed_at       timestamptz,
+    lessons_learnt        text,
+    sab_report_at         timestamptz,
+    sab_report_reference  text,
+    closed_by             regrole,
+    closed_org_id         bigint REFERENCES safeguard.organisation,
+    closed_at             timestamptz
+);
+
+CREATE INDEX provider_enquiry_provider ON safeguard.provider_enquiry (provider_id);
+
+COMMENT ON TABLE safeguard.provider_enquiry IS
+    'A large-scale provider enquiry (Provider Concerns procedure), led by a local authority. Its stage changes are checked in C; it is never deleted, so a provider''s risk history stays readable after closure.';
+COMMENT ON COLUMN safeguard.provider_enquiry.id IS 'Enquiry number.';
+COMMENT ON COLUMN safeguard.provider_enquiry.provider_id IS 'The provider concerned.';
+COMMENT ON COLUMN safeguard.provider_enquiry.la_id IS 'The local authority leading the enquiry.';
+COMMENT ON COLUMN safeguard.provider_enquiry.stage IS 'proposed, not_invoked, invoked, fact_finding, improvement_plan, monitoring, quality_assurance, closed.';
+COMMENT ON COLUMN safeguard.provider_enquiry.raised_by_regulator IS 'True when the regulator (CQC) raised it: CQC need not then be formally advised.';
+COMMENT ON COLUMN safeguard.provider_enquiry.proposed_by IS 'Who proposed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.proposed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.proposed_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.risk_level IS 'Risk matrix level: major, moderate or minor (required to invoke).';
+COMMENT ON COLUMN safeguard.provider_enquiry.risk_actions IS 'Risk matrix actions taken (e.g. immediate suspension of new placements, increased monitoring).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decision_rationale IS 'Why the enquiry was or was not invoked (required).';
+COMMENT ON COLUMN safeguard.provider_enquiry.override_rationale IS 'Why it was invoked although no threshold criterion is met.';
+COMMENT ON COLUMN safeguard.provider_enquiry.alternative_action IS 'The action directed instead, when not invoked (required then).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decided_by IS 'Who decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.decided_at IS 'When: the initial meeting is due within 5 working days (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.cqc_advised_at IS 'When CQC was formally advised (unless CQC raised it).';
+COMMENT ON COLUMN safeguard.provider_enquiry.cqc_advised_method IS 'How CQC was advised.';
+COMMENT ON COLUMN safeguard.provider_enquiry.provider_informed_at IS 'When the provider was informed.';
+COMMENT ON COLUMN safeguard.provider_enquiry.provider_informed_method IS 'How the provider was informed.';
+COMMENT ON COLUMN safeguard.provider_enquiry.meeting_required IS 'True when a serious delay on the plan forces a meeting (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.monitoring_started_at IS 'When monitoring (stage 4) began (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_strategy IS 'Quality assurance strategy (stage 5).';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_started_at IS 'When quality assurance began: at most 10 working days (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_outcome IS 'Improvements sustained or not.';
+COMMENT ON COLUMN safeguard.provider_enquiry.qa_completed_at IS 'When quality assurance concluded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.lessons_learnt IS 'The lessons-learnt record (required to close).';
+COMMENT ON COLUMN safeguard.provider_enquiry.sab_report_at IS 'When the report went to the Safeguarding Adults Board (required to close).';
+COMMENT ON COLUMN safeguard.provider_enquiry.sab_report_reference IS 'Reference of that report (required to close).';
+COMMENT ON COLUMN safeguard.provider_enquiry.closed_by IS 'Who closed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.provider_enquiry.closed_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.provider_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.provider_enquiry
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.provider_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'stage', '', 'id');
+CREATE TRIGGER enquiry_after AFTER UPDATE ON safeguard.provider_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_after();
+CREATE TRIGGER enquiry_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.provider_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.provider_enquiry
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.provider_enquiry ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.provider_enquiry FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY lead_la ON safeguard.provider_enquiry
+    USING (safeguard.may_see_la(la_id)) WITH CHECK (safeguard.may_see_la(la_id));
+CREATE POLICY reader_scope ON safeguard.provider_enquiry FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+-- Privileges: the lead authority's staff work the enquiry; commissioners
+-- decide placements; the provider sees and answers only its own plan.
+REVOKE ALL ON safeguard.provider_enquiry FROM PUBLIC;
+GRANT SELECT ON safeguard.provider_enquiry TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.provider_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+GRANT UPDATE ON safeguard.provider_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+GRANT SELECT (id, provider_id, la_id, stage, raised_by_regulator, proposed_org_id, proposed_at,
+    risk_level, decided_org_id, decided_at, meeting_required, monitoring_started_at,
+    qa_started_at, qa_outcome, qa_completed_at, sab_report_at, closed_org_id,
+    closed_at) ON safeguard.provider_enquiry TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.provider_enquiry', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.provider_enquiry_id_seq', '');
+
+CREATE TABLE safeguard.enquiry_location (
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    location_id bigint NOT NULL REFERENCES safeguard.organisation,
+    added_by    regrole,
+    added_at    timestamptz,
+    PRIMARY KEY (enquiry_id, location_id)
+);
+
+COMMENT ON TABLE safeguard.enquiry_location IS 'The provider''s locations an enquiry covers (one or more).';
+COMMENT ON COLUMN safeguard.enquiry_location.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_location.location_id IS 'A location of the enquiry''s provider.';
+COMMENT ON COLUMN safeguard.enquiry_location.added_by IS 'Who added it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_location.added_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_location
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.enquiry_location
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('enquiry_id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.enquiry_location
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.enquiry_location
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_location
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.enquiry_location FROM PUBLIC;
+GRANT SELECT ON safeguard.enquiry_location TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_location TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+
+ALTER TABLE safeguard.enquiry_location ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.enquiry_location FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.enquiry_location USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_location', '');
+
+CREATE TABLE safeguard.enquiry_criterion (
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    criterion   safeguard.threshold_criterion NOT NULL,
+    met         boolean NOT NULL,
+    evidence    text,
+    recorded_by regrole,
+    recorded_at timestamptz,
+    PRIMARY KEY (enquiry_id, criterion)
+);
+
+COMMENT ON TABLE safeguard.enquiry_criterion IS 'The threshold tool: each of the eight criteria answered yes or no with an evidence note, while the enquiry is proposed.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.criterion IS 'Which criterion.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.met IS 'Yes or no.';
+COMMENT ON COLUMN safeguard.enquiry_criterion.evidence IS 'The evidence note (required).';
+COMMENT ON COLUMN safeguard.enquiry_criterion.recorded_by IS 'Who answered (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_criterion.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_criterion
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.enquiry_criterion
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('enquiry_id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.enquiry_criterion
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.enquiry_criterion
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_criterion
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.enquiry_criterion FROM PUBLIC;
+GRANT SELECT ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+GRANT UPDATE ON safeguard.enquiry_criterion TO safeguard_admin, safeguard_la_officer, safeguard_sam;
+
+ALTER TABLE safeguard.enquiry_criterion ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.enquiry_criterion FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.enquiry_criterion USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_criterion', '');
+
+CREATE TABLE safeguard.enquiry_appointment (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    role        regrole NOT NULL,
+    duty        safeguard.duty NOT NULL CHECK (duty OPERATOR(pg_catalog.=) ANY ('{sam,enquiry_officer}'::safeguard.duty[])),
+    appointed_by regrole,
+    appointed_at timestamptz,
+    UNIQUE (enquiry_id, role, duty)
+);
+
+COMMENT ON TABLE safeguard.enquiry_appointment IS 'The SAM and enquiry officers appointed to an enquiry; each must hold that duty for the leading local authority.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.role IS 'The role appointed.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.duty IS 'sam or enquiry_officer.';
+COMMENT ON COLUMN safeguard.enquiry_appointment.appointed_by IS 'Who appointed (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_appointment.appointed_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_appointment
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_appointment
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.enquiry_appointment
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.enquiry_appointment
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.enquiry_appointment
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_appointment
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.enquiry_appointment FROM PUBLIC;
+GRANT SELECT ON safeguard.enquiry_appointment TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_appointment TO safeguard_admin, safeguard_sam;
+
+ALTER TABLE safeguard.enquiry_appointment ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.enquiry_appointment FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.enquiry_appointment USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_appointment', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_appointment_id_seq', '');
+
+CREATE TABLE safeguard.enquiry_meeting (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id     bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    kind           safeguard.meeting_kind NOT NULL,
+    held_at        timestamptz NOT NULL,
+    agenda_covered text[] NOT NULL DEFAULT '{}',
+    decisions      text,
+    fact_finding_working_days integer,
+    recorded_by    regrole,
+    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_at    timestamptz
+);
+
+COMMENT ON TABLE safeguard.enquiry_meeting IS 'Enquiry meetings. The initial meeting (due within 5 working days of invocation) sets the fact-finding timescale (at most 20 working days); the outcomes meeting ends fact finding; a monitoring meeting answers a serious delay. A meeting recorded late is accepted and its deadline marked breached.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.kind IS 'initial, outcomes, monitoring or other.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.held_at IS 'When it was held.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.agenda_covered IS 'Agenda items covered.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.decisions IS 'Decisions made.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.fact_finding_working_days IS 'Initial meeting: the fact-finding timescale it sets, in working days after the meeting.';
+COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_meeting.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_meeting
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_meeting
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.enquiry_meeting
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.enquiry_meeting
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.enquiry_meeting
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_meeting
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.enquiry_meeting FROM PUBLIC;
+GRANT SELECT ON safeguard.enquiry_meeting TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_meeting TO safeguard_admin, safeguard_sam;
+
+ALTER TABLE safeguard.enquiry_meeting ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.enquiry_meeting FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.enquiry_meeting USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_meeting', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_meeting_id_seq', '');
+
+CREATE TABLE safeguard.meeting_attendee (
+    meeting_id      bigint NOT NULL REFERENCES safeguard.enquiry_meeting,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    role_title      text NOT NULL,
+    attendee_name   text,
+    PRIMARY KEY (meeting_id, organisation_id, role_title)
+);
+
+COMMENT ON TABLE safeguard.meeting_attendee IS 'Who attended an enquiry meeting, by organisation and role.';
+COMMENT ON COLUMN safeguard.meeting_attendee.meeting_id IS 'The meeting.';
+COMMENT ON COLUMN safeguard.meeting_attendee.organisation_id IS 'The organisation attending.';
+COMMENT ON COLUMN safeguard.meeting_attendee.role_title IS 'The attendee''s role, e.g. Safeguarding Adults Manager.';
+COMMENT ON COLUMN safeguard.meeting_attendee.attendee_name IS 'The attendee''s name.';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.meeting_attendee
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.meeting_attendee
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('meeting_id', '', '', 'meeting_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.meeting_attendee
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.meeting_attendee
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.meeting_attendee
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.meeting_attendee ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.meeting_attendee FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY lead_la ON safeguard.meeting_attendee USING (EXISTS (
+    SELECT 1 FROM safeguard.enquiry_meeting m WHERE m.id OPERATOR(pg_catalog.=) meeting_id));
+
+REVOKE ALL ON safeguard.meeting_attendee FROM PUBLIC;
+GRANT SELECT ON safeguard.meeting_attendee TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.meeting_attendee TO safeguard_admin, safeguard_sam;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.meeting_attendee', '');
+
+CREATE TABLE safeguard.commissioning_decision (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id           bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    meeting_id           bigint REFERENCES safeguard.enquiry_meeting,
+    funding_authority_id bigint NOT NULL REFERENCES safeguard.organisation,
+    action               safeguard.commissioning_action NOT NULL,
+    rationale            text NOT NULL,
+    decided_by           regrole,
+    decided_org_id       bigint REFERENCES safeguard.organisation,
+    decided_at           timestamptz
+);
+
+COMMENT ON TABLE safeguard.commissioning_decision IS 'Commissioning decisions (suspend new placements, place with caution, resume) per funding authority, by its commissioner. The regulator abstains: no role acting for it may record one.';
+COMMENT ON COLUMN safeguard.commissioning_decision.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.commissioning_decision.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.commissioning_decision.meeting_id IS 'The meeting it was taken at, if any.';
+COMMENT ON COLUMN safeguard.commissioning_decision.funding_authority_id IS 'The funding authority (local authority or ICB) deciding.';
+COMMENT ON COLUMN safeguard.commissioning_decision.action IS 'suspend_new_placements, place_with_caution or resume.';
+COMMENT ON COLUMN safeguard.commissioning_decision.rationale IS 'Why (required).';
+COMMENT ON COLUMN safeguard.commissioning_decision.decided_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.commissioning_decision.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.commissioning_decision.decided_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.commissioning_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.commissioning_decision
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.commissioning_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.commissioning_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.commissioning_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.commissioning_decision
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.commissioning_decision ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.commissioning_decision FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY lead_la_or_funder ON safeguard.commissioning_decision USING (
+    funding_authority_id OPERATOR(pg_catalog.=) safeguard.current_organisation()
+    OR EXISTS (SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+REVOKE ALL ON safeguard.commissioning_decision FROM PUBLIC;
+GRANT SELECT ON safeguard.commissioning_decision TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.commissioning_decision TO safeguard_commissioner;
+GRANT SELECT (id, enquiry_id, meeting_id, funding_authority_id, action, decided_org_id,
+    decided_at) ON safeguard.commissioning_decision TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.commissioning_decision', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.commissioning_decision_id_seq', '');
+
+CREATE TABLE safeguard.enquiry_finding (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    concern_id  bigint REFERENCES safeguard.concern,
+    finding     text NOT NULL,
+    recorded_by regrole,
+    recorded_at timestamptz
+);
+
+COMMENT ON TABLE safeguard.enquiry_finding IS 'Fact-finding by the enquiry''s appointed enquiry officers, recorded against the concerns.';
+COMMENT ON COLUMN safeguard.enquiry_finding.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_finding.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_finding.concern_id IS 'The concern the finding is about, if one.';
+COMMENT ON COLUMN safeguard.enquiry_finding.finding IS 'What was found.';
+COMMENT ON COLUMN safeguard.enquiry_finding.recorded_by IS 'The enquiry officer (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_finding.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_finding
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_finding
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.enquiry_finding
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.enquiry_finding
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.enquiry_finding
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_finding
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.enquiry_finding FROM PUBLIC;
+GRANT SELECT ON safeguard.enquiry_finding TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_finding TO safeguard_enquiry_officer;
+
+ALTER TABLE safeguard.enquiry_finding ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.enquiry_finding FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.enquiry_finding USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_finding', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_finding_id_seq', '');
+
+CREATE TABLE safeguard.improvement_plan (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id        bigint NOT NULL UNIQUE REFERENCES safeguard.provider_enquiry,
+    provider_id       bigint REFERENCES safeguard.organisation,
+    la_id             bigint REFERENCES safeguard.organisation,
+    summary           text NOT NULL,
+    issued_by         regrole,
+    issued_org_id     bigint REFERENCES safeguard.organisation,
+    issued_at         timestamptz,
+    provider_response text,
+    responded_by      regrole,
+    responded_org_id  bigint REFERENCES safeguard.organisation,
+    responded_at      timestamptz
+);
+
+COMMENT ON TABLE safeguard.improvement_plan IS 'The Service Improvement Plan of an enquiry. Issuing it starts the provider''s 48 clock-hour response deadline; the provider (safeguard_provider of that provider only) reads it and records its response.';
+COMMENT ON COLUMN safeguard.improvement_plan.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.improvement_plan.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.improvement_plan.provider_id IS 'The provider (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.la_id IS 'The local authority leading the enquiry (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.summary IS 'What the plan requires.';
+COMMENT ON COLUMN safeguard.improvement_plan.issued_by IS 'Who issued it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.issued_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.issued_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.provider_response IS 'The provider''s response.';
+COMMENT ON COLUMN safeguard.improvement_plan.responded_by IS 'Who responded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.responded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.improvement_plan.responded_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.improvement_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.improvement_plan
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.improvement_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.improvement_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.improvement_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.improvement_plan
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.improvement_plan ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.improvement_plan FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY lead_la_or_provider ON safeguard.improvement_plan USING (
+    safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
+
+REVOKE ALL ON safeguard.improvement_plan FROM PUBLIC;
+GRANT SELECT ON safeguard.improvement_plan TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.improvement_plan TO safeguard_admin, safeguard_sam;
+GRANT SELECT, UPDATE ON safeguard.improvement_plan TO safeguard_provider;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.improvement_plan', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.improvement_plan_id_seq', '');
+
+CREATE TABLE safeguard.plan_item (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plan_id       bigint NOT NULL REFERENCES safeguard.improvement_plan,
+    provider_id   bigint REFERENCES safeguard.organisation,
+    la_id         bigint REFERENCES safeguard.organisation,
+    description   text NOT NULL,
+    owner         text NOT NULL,
+    due_date      date NOT NULL,
+    status        safeguard.plan_item_status NOT NULL DEFAULT 'open',
+    progress_note text,
+    serious_delay boolean NOT NULL DEFAULT false,
+    referral_id   bigint REFERENCES safeguard.referral,
+    updated_by    regrole,
+    updated_at    timestamptz
+);
+
+COMMENT ON TABLE safeguard.plan_item IS 'Items of a Service Improvement Plan, with owner, due date and status. Flagging a serious delay forces a meeting. An individual safeguarding plan sits under the plan as an item linked to its referral.';
+COMMENT ON COLUMN safeguard.plan_item.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.plan_item.plan_id IS 'The plan.';
+COMMENT ON COLUMN safeguard.plan_item.provider_id IS 'The provider (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.plan_item.la_id IS 'The local authority leading the enquiry (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.plan_item.description IS 'What must improve.';
+COMMENT ON COLUMN safeguard.plan_item.owner IS 'Who owns the item.';
+COMMENT ON COLUMN safeguard.plan_item.due_date IS 'When it is due.';
+COMMENT ON COLUMN safeguard.plan_item.status IS 'open, in_progress, done or delayed.';
+COMMENT ON COLUMN safeguard.plan_item.progress_note IS 'Latest progress.';
+COMMENT ON COLUMN safeguard.plan_item.serious_delay IS 'A serious delay, flagged by the SAM or an enquiry officer: forces a meeting.';
+COMMENT ON COLUMN safeguard.plan_item.referral_id IS 'For an individual safeguarding plan: the referral it belongs to.';
+COMMENT ON COLUMN safeguard.plan_item.updated_by IS 'Who last changed it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.plan_item.updated_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.plan_item
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.plan_item
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.plan_item
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'status', '', 'plan_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.plan_item
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.plan_item
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.plan_item
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.plan_item ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.plan_item FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY lead_la_or_provider ON safeguard.plan_item USING (
+    safeguard.acts_for_provider(provider_id) OR safeguard.may_see_la(la_id));
+
+REVOKE ALL ON safeguard.plan_item FROM PUBLIC;
+GRANT SELECT ON safeguard.plan_item TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.plan_item TO safeguard_admin, safeguard_sam;
+GRANT SELECT, UPDATE ON safeguard.plan_item TO safeguard_provider;
+GRANT UPDATE ON safeguard.plan_item TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.plan_item', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.plan_item_id_seq', '');
+
+CREATE TABLE safeguard.qa_activity (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id    bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    activity      text NOT NULL,
+    carried_out_at timestamptz NOT NULL,
+    recorded_by   regrole,
+    recorded_at   timestamptz
+);
+
+COMMENT ON TABLE safeguard.qa_activity IS 'Quality assurance activities (stage 5).';
+COMMENT ON COLUMN safeguard.qa_activity.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.qa_activity.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.qa_activity.activity IS 'What was done (e.g. unannounced visit, file audit).';
+COMMENT ON COLUMN safeguard.qa_activity.carried_out_at IS 'When.';
+COMMENT ON COLUMN safeguard.qa_activity.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.qa_activity.recorded_at IS 'When it was recorded (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.qa_activity
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.qa_activity
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.qa_activity
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.qa_activity
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.qa_activity
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.qa_activity
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.qa_activity FROM PUBLIC;
+GRANT SELECT ON safeguard.qa_activity TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.qa_activity TO safeguard_admin, safeguard_sam, safeguard_enquiry_officer;
+
+ALTER TABLE safeguard.qa_activity ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.qa_activity FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.qa_activity USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.qa_activity', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.qa_activity_id_seq', '');
+
+CREATE TABLE safeguard.enquiry_notification (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id  bigint NOT NULL REFERENCES safeguard.provider_enquiry,
+    recipient   safeguard.notification_recipient NOT NULL,
+    sent_on     date NOT NULL,
+    method      safeguard.contact_method NOT NULL,
+    reference   text NOT NULL,
+    recorded_by regrole,
+    recorded_at timestamptz
+);
+
+COMMENT ON TABLE safeguard.enquiry_notification IS 'Written closure notifications to the provider and to CQC (both required before closure).';
+COMMENT ON COLUMN safeguard.enquiry_notification.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.enquiry_notification.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_notification.recipient IS 'provider or cqc.';
+COMMENT ON COLUMN safeguard.enquiry_notification.sent_on IS 'Date of the letter.';
+COMMENT ON COLUMN safeguard.enquiry_notification.method IS 'How it was sent (letter, secure e-mail, ...).';
+COMMENT ON COLUMN safeguard.enquiry_notification.reference IS 'Reference of the letter.';
+COMMENT ON COLUMN safeguard.enquiry_notification.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.enquiry_notification.recorded_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.enquiry_notification
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.enquiry_notification
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.enquiry_notification
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '', 'enquiry_id');
+CREATE TRIGGER enquiry_record_after AFTER INSERT OR UPDATE ON safeguard.enquiry_notification
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_after();
+CREATE TRIGGER enquiry_record_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.enquiry_notification
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.enquiry_record_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.enquiry_notification
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.enquiry_notification FROM PUBLIC;
+GRANT SELECT ON safeguard.enquiry_notification TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+GRANT INSERT ON safeguard.enquiry_notification TO safeguard_admin, safeguard_sam;
+
+ALTER TABLE safeguard.enquiry_notification ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.enquiry_notification FORCE ROW LEVEL SECURITY;
+CREATE POLICY lead_la ON safeguard.enquiry_notification USING (EXISTS (
+    SELECT 1 FROM safeguard.provider_enquiry e WHERE e.id OPERATOR(pg_catalog.=) enquiry_id));
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_notification', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.enquiry_notification_id_seq', '');
+
+-- Raises SG208 for a record that does not exist or the caller cannot see
+-- (the workflow functions call it when their UPDATE finds no row).
+CREATE FUNCTION safeguard.propose_provider_enquiry(provider_id bigint, la_id bigint,
+    location_ids bigint[] DEFAULT '{}', raised_by_regulator boolean DEFAULT false)
+RETURNS bigint LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id bigint;
+    loc bigint;
+BEGIN
+    PERFORM safeguard.require_duty('propose_provider_enquiry');
+    INSERT INTO safeguard.provider_enquiry (provider_id, la_id, raised_by_regulator)
+    VALUES (propose_provider_enquiry.provider_id, propose_provider_enquiry.la_id,
+            propose_provider_enquiry.raised_by_regulator)
+    RETURNING id INTO new_id;
+    FOREACH loc IN ARRAY coalesce(location_ids, '{}') LOOP
+        INSERT INTO safeguard.enquiry_location (enquiry_id, location_id) VALUES (new_id, loc);
+    END LOOP;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION safeguard.propose_provider_enquiry(bigint, bigint, bigint[], boolean) IS
+    'Stage 1: proposes a large-scale enquiry about a provider (some of its locations), led by a local authority; returns its id.';
+
+CREATE FUNCTION safeguard.record_threshold(enquiry_id bigint, criterion safeguard.threshold_criterion,
+    met boolean, evidence text)
+RETURNS void LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_threshold');
+    INSERT INTO safeguard.enquiry_criterion (enquiry_id, criterion, met, evidence)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT ON CONSTRAINT enquiry_criterion_pkey
+    DO UPDATE SET met = EXCLUDED.met, evidence = EXCLUDED.evidence;
+$$;
+COMMENT ON FUNCTION safeguard.record_threshold(bigint, safeguard.threshold_criterion, boolean, text) IS
+    'Stage 1 threshold tool: answers one of the eight criteria yes or no with an evidence note.';
+
+CREATE FUNCTION safeguard.enquiry_set_stage(enquiry_id bigint, stage safeguard.enquiry_stage,
+    risk_level safeguard.risk_level DEFAULT NULL, risk_actions text[] DEFAULT NULL,
+    decision_rationale text DEFAULT NULL, override_rationale text DEFAULT NULL,
+    alternative_action text DEFAULT NULL, qa_strategy text DEFAULT NULL,
+    qa_outcome safeguard.qa_outcome DEFAULT NULL, lessons_learnt text DEFAULT NULL,
+    sab_report_at timestamptz DEFAULT NULL, sab_report_reference text DEFAULT NULL)
+RETURNS safeguard.enquiry_stage LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.enquiry_stage;
+BEGIN
+    PERFORM safeguard.require_duty('provider_enquiry:' OPERATOR(pg_catalog.||) enquiry_set_stage.stage::pg_catalog.text);
+    UPDATE safeguard.provider_enquiry e
+       SET stage = enquiry_set_stage.stage,
+           risk_level = coalesce(enquiry_set_stage.risk_level, e.risk_level),
+           risk_actions = coalesce(enquiry_set_stage.risk_actions, e.risk_actions),
+           decision_rationale = coalesce(enquiry_set_stage.decision_rationale, e.decision_rationale),
+           override_rationale = coalesce(enquiry_set_stage.override_rationale, e.override_rationale),
+           alternative_action = coalesce(enquiry_set_stage.alternative_action, e.alternative_action),
+           qa_strategy = coalesce(enquiry_set_stage.qa_strategy, e.qa_strategy),
+           qa_outcome = coalesce(enquiry_set_stage.qa_outcome, e.qa_outcome),
+           lessons_learnt = coalesce(enquiry_set_stage.lessons_learnt, e.lessons_learnt),
+           sab_report_at = coalesce(enquiry_set_stage.sab_report_at, e.sab_report_at),
+           sab_report_reference = coalesce(enquiry_set_stage.sab_report_reference, e.sab_report_reference)
+     WHERE e.id OPERATOR(pg_catalog.=) enquiry_set_stage.enquiry_id
+    RETURNING e.stage INTO result;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('provider enquiry', enquiry_set_stage.enquiry_id);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION safeguard.enquiry_set_stage(bigint, safeguard.enquiry_stage, safeguard.risk_level, text[], text, text, text, text, safeguard.qa_outcome, text, timestamptz, text) IS
+    'Moves a provider enquiry to a stage with that stage''s columns; the C guard decides. The named wrappers below call it.';
+
+CREATE FUNCTION safeguard.invoke_provider_enquiry(enquiry_id bigint, risk_level safeguard.risk_level,
+    rationale text, risk_actions text[] DEFAULT NULL, override_rationale text DEFAULT NULL)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'invoked', risk_level => $2, decision_rationale => $3,
+                                         risk_actions => $4, override_rationale => $5) $$;
+COMMENT ON FUNCTION safeguard.invoke_provider_enquiry(bigint, safeguard.risk_level, text, text[], text) IS
+    'Stage 1 decision to invoke (SAM, or safeguard_admin acting as DSAM): needs a criterion met or an override rationale; the initial meeting is then due within 5 working days.';
+
+CREATE FUNCTION safeguard.decline_provider_enquiry(enquiry_id bigint, alternative_action text, rationale text)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'not_invoked', alternative_action => $2, decision_rationale => $3) $$;
+COMMENT ON FUNCTION safeguard.decline_provider_enquiry(bigint, text, text) IS
+    'Stage 1 decision not to invoke, with the alternative action directed and the rationale.';
+
+CREATE FUNCTION safeguard.record_enquiry_contacts(enquiry_id bigint,
+    cqc_advised_at timestamptz DEFAULT NULL, cqc_advised_method safeguard.contact_method DEFAULT NULL,
+    provider_informed_at timestamptz DEFAULT NULL, provider_informed_method safeguard.contact_method DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM safeguard.require_duty('correct_provider_enquiry');
+    UPDATE safeguard.provider_enquiry e
+       SET cqc_advised_at = coalesce(record_enquiry_contacts.cqc_advised_at, e.cqc_advised_at),
+           cqc_advised_method = coalesce(record_enquiry_contacts.cqc_advised_method, e.cqc_advised_method),
+           provider_informed_at = coalesce(record_enquiry_contacts.provider_informed_at, e.provider_informed_at),
+           provider_informed_method = coalesce(record_enquiry_contacts.provider_informed_method, e.provider_informed_method)
+     WHERE e.id OPERATOR(pg_catalog.=) record_enquiry_contacts.enquiry_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('provider enquiry', record_enquiry_contacts.enquiry_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION safeguard.record_enquiry_contacts(bigint, timestamptz, safeguard.contact_method, timestamptz, safeguard.contact_method) IS
+    'Records that CQC was formally advised and that the provider was informed (SAM).';
+
+CREATE FUNCTION safeguard.appoint_to_enquiry(enquiry_id bigint, role regrole, duty safeguard.duty)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('appoint_to_enquiry');
+    INSERT INTO safeguard.enquiry_appointment (enquiry_id, role, duty) VALUES ($1, $2, $3) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.appoint_to_enquiry(bigint, regrole, safeguard.duty) IS
+    'Appoints a SAM or an enquiry officer (who must hold that duty for the leading local authority).';
+
+CREATE FUNCTION safeguard.record_enquiry_meeting(enquiry_id bigint, kind safeguard.meeting_kind,
+    held_at timestamptz, agenda_covered text[] DEFAULT '{}', decisions text DEFAULT NULL,
+    fact_finding_working_days integer DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_enquiry_meeting');
+    INSERT INTO safeguard.enquiry_meeting (enquiry_id, kind, held_at, agenda_covered, decisions,
+        fact_finding_working_days)
+    VALUES ($1, $2, $3, coalesce($4, '{}'), $5, $6) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.record_enquiry_meeting(bigint, safeguard.meeting_kind, timestamptz, text[], text, integer) IS
+    'Records an enquiry meeting. The initial meeting sets the fact-finding timescale (at most 20 working days) and moves the enquiry to fact finding; a late meeting is accepted and its deadline marked breached.';
+
+CREATE FUNCTION safeguard.add_meeting_attendee(meeting_id bigint, organisation_id bigint,
+    role_title text, attendee_name text DEFAULT NULL)
+RETURNS void LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('add_meeting_attendee');
+    INSERT INTO safeguard.meeting_attendee VALUES ($1, $2, $3, $4);
+$$;
+COMMENT ON FUNCTION safeguard.add_meeting_attendee(bigint, bigint, text, text) IS
+    'Records who attended a meeting, by organisation and role.';
+
+CREATE FUNCTION safeguard.record_commissioning_decision(enquiry_id bigint, funding_authority_id bigint,
+    action safeguard.commissioning_action, rationale text, meeting_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_commissioning_decision');
+    INSERT INTO safeguard.commissioning_decision (enquiry_id, funding_authority_id, action, rationale, meeting_id)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.record_commissioning_decision(bigint, bigint, safeguard.commissioning_action, text, bigint) IS
+    'A funding authority''s commissioner records a placement decision; the regulator abstains.';
+
+CREATE FUNCTION safeguard.record_finding(enquiry_id bigint, finding text, concern_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_finding');
+    INSERT INTO safeguard.enquiry_finding (enquiry_id, finding, concern_id) VALUES ($1, $2, $3) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.record_finding(bigint, text, bigint) IS
+    'Fact finding: an appointed enquiry officer records a finding, against a concern when it is about one.';
+
+CREATE FUNCTION safeguard.issue_improvement_plan(enquiry_id bigint, summary text)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('issue_improvement_plan');
+    INSERT INTO safeguard.improvement_plan (enquiry_id, summary) VALUES ($1, $2) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.issue_improvement_plan(bigint, text) IS
+    'Stage 3: issues the Service Improvement Plan after the outcomes meeting; the provider has 48 clock hours to respond.';
+
+CREATE FUNCTION safeguard.add_plan_item(plan_id bigint, description text, owner text, due_date date,
+    referral_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('add_plan_item');
+    INSERT INTO safeguard.plan_item (plan_id, description, owner, due_date, referral_id)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.add_plan_item(bigint, text, text, date, bigint) IS
+    'Adds an item (owner, due date) to a plan; an individual safeguarding plan is an item linked to its referral.';
+
+CREATE FUNCTION safeguard.respond_to_plan(plan_id bigint, response text)
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM safeguard.require_duty('respond_to_plan');
+    UPDATE safeguard.improvement_plan p SET provider_response = respond_to_plan.response
+     WHERE p.id OPERATOR(pg_catalog.=) respond_to_plan.plan_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('improvement plan', respond_to_plan.plan_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION safeguard.respond_to_plan(bigint, text) IS
+    'The provider (safeguard_provider of that provider only) records its response to its plan; a late response is accepted and marked breached.';
+
+CREATE FUNCTION safeguard.update_plan_item(item_id bigint, status safeguard.plan_item_status DEFAULT NULL,
+    progress_note text DEFAULT NULL, serious_delay boolean DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM safeguard.require_duty('update_plan_item|provider_progress');
+    UPDATE safeguard.plan_item i
+       SET status = coalesce(update_plan_item.status, i.status),
+           progress_note = coalesce(update_plan_item.progress_note, i.progress_note),
+           serious_delay = coalesce(update_plan_item.serious_delay, i.serious_delay)
+     WHERE i.id OPERATOR(pg_catalog.=) update_plan_item.item_id;
+    IF NOT FOUND THEN
+        PERFORM safeguard.raise_not_found('plan item', update_plan_item.item_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION safeguard.update_plan_item(bigint, safeguard.plan_item_status, text, boolean) IS
+    'Records progress on a plan item (SAM, enquiry officer, or the provider for status and notes); flagging a serious delay (SAM or enquiry officer) forces a meeting.';
+
+CREATE FUNCTION safeguard.start_quality_assurance(enquiry_id bigint, strategy text)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'quality_assurance', qa_strategy => $2) $$;
+COMMENT ON FUNCTION safeguard.start_quality_assurance(bigint, text) IS
+    'Stage 5: starts quality assurance with its strategy; at most 10 working days.';
+
+CREATE FUNCTION safeguard.record_qa_activity(enquiry_id bigint, activity text,
+    carried_out_at timestamptz DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_qa_activity');
+    INSERT INTO safeguard.qa_activity (enquiry_id, activity, carried_out_at)
+    VALUES ($1, $2, coalesce($3, safeguard.now())) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.record_qa_activity(bigint, text, timestamptz) IS 'Records a quality assurance activity.';
+
+CREATE FUNCTION safeguard.record_enquiry_notification(enquiry_id bigint,
+    recipient safeguard.notification_recipient, sent_on date, method safeguard.contact_method, reference text)
+RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_enquiry_notification');
+    INSERT INTO safeguard.enquiry_notification (enquiry_id, recipient, sent_on, method, reference)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.record_enquiry_notification(bigint, safeguard.notification_recipient, date, safeguard.contact_method, text) IS
+    'Stage 6: records the written notification of closure to the provider or to CQC (both required to close).';
+
+CREATE FUNCTION safeguard.close_provider_enquiry(enquiry_id bigint, lessons_learnt text,
+    sab_report_at timestamptz, sab_report_reference text)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'closed', qa_outcome => 'sustained', lessons_learnt => $2,
+                                         sab_report_at => $3, sab_report_reference => $4) $$;
+COMMENT ON FUNCTION safeguard.close_provider_enquiry(bigint, text, timestamptz, text) IS
+    'Stage 6: closes the enquiry once QA found improvements sustained, with both written notifications, lessons learnt and the report to the Safeguarding Adults Board.';
+
+CREATE FUNCTION safeguard.qa_not_sustained(enquiry_id bigint)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'monitoring', qa_outcome => 'not_sustained') $$;
+COMMENT ON FUNCTION safeguard.qa_not_sustained(bigint) IS 'Stage 5 outcome: improvements not sustained; the enquiry returns to monitoring.';
+
+CREATE FUNCTION safeguard.move_to_monitoring(enquiry_id bigint)
+RETURNS safeguard.enquiry_stage LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT safeguard.enquiry_set_stage($1, 'monitoring') $$;
+COMMENT ON FUNCTION safeguard.move_to_monitoring(bigint) IS
+    'Stage 4: the SAM starts monitoring the plan without waiting for the provider''s response (which stays due).';
+
+CREATE VIEW safeguard.enquiry_casework WITH (security_invoker = true) AS
+SELECT el.enquiry_id, c.id AS concern_id, c.case_id, r.id AS referral_id, r.state AS referral_state,
+       c.provider_location_id, c.received_at
+FROM safeguard.enquiry_location el
+JOIN safeguard.concern c ON c.provider_location_id OPERATOR(pg_catalog.=) el.location_id
+LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) c.id;
+COMMENT ON VIEW safeguard.enquiry_casework IS 'Individual concerns and referrals about an enquiry''s locations: the casework the large-scale enquiry links to.';
+COMMENT ON COLUMN safeguard.enquiry_casework.enquiry_id IS 'The provider enquiry.';
+COMMENT ON COLUMN safeguard.enquiry_casework.concern_id IS 'A concern about one of its locations.';
+COMMENT ON COLUMN safeguard.enquiry_casework.case_id IS 'The concern''s case.';
+COMMENT ON COLUMN safeguard.enquiry_casework.referral_id IS 'Its referral, if any.';
+COMMENT ON COLUMN safeguard.enquiry_casework.referral_state IS 'The referral''s state.';
+COMMENT ON COLUMN safeguard.enquiry_casework.provider_location_id IS 'The location.';
+COMMENT ON COLUMN safeguard.enquiry_casework.received_at IS 'When the concern was received.';
+GRANT SELECT ON safeguard.enquiry_casework TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner;
+
+--------------------------------------------------------------------------
+-- 6. The audit trail
+-- One audit row per insert, update and delete of every workflow table, hash
+-- chained per case, per provider enquiry or per table; seals (digests kept
+-- outside the database); verification; the journeys read from the trail; the
+-- ledger that proves the live rows against the trail; and the outbox of
+-- notifications, written in the same transaction as what caused them.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION safeguard.audit_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_audit_guard';
+COMMENT ON FUNCTION safeguard.audit_guard() IS 'Trigger: the audit trail is append-only and written only by safeguard.';
+REVOKE ALL ON FUNCTION safeguard.audit_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.verify_audit()
+    RETURNS TABLE (audit_id bigint, chain_key text, chain_seq bigint, problem text)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_audit';
+CREATE FUNCTION safeguard.verify_audit(digest text)
+    RETURNS TABLE (audit_id bigint, chain_key text, chain_seq bigint, problem text)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_audit_digest';
+COMMENT ON FUNCTION safeguard.verify_audit() IS
+    'Recomputes every hash chain; returns the first broken row (altered, missing before it, out of order, unlinked) or no row. Read-only.';
+COMMENT ON FUNCTION safeguard.verify_audit(text) IS
+    'As verify_audit(), and also checks a digest kept from audit_digest(): detects deleted newest rows and rebuilt chains. Read-only.';
+REVOKE ALL ON FUNCTION safeguard.verify_audit() FROM PUBLIC;
+REVOKE ALL ON FUNCTION safeguard.verify_audit(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_audit() TO safeguard_auditor, safeguard_admin;
+GRANT EXECUTE ON FUNCTION safeguard.verify_audit(text) TO safeguard_auditor, safeguard_admin;
+
+CREATE FUNCTION safeguard.verify_audit_strict(digest text DEFAULT NULL) RETURNS boolean
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_audit_strict';
+COMMENT ON FUNCTION safeguard.verify_audit_strict(text) IS
+    'Returns true when the audit trail (and the digest, when given) verifies; raises SG401 naming the first bad row otherwise.';
+REVOKE ALL ON FUNCTION safeguard.verify_audit_strict(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_audit_strict(text) TO safeguard_auditor, safeguard_admin;
+
+CREATE FUNCTION safeguard.audit_digest() RETURNS text
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_audit_digest';
+COMMENT ON FUNCTION safeguard.audit_digest() IS
+    'Seals every chain''s current head and returns sg1:<seal>:<sha256 hex>. Keep it outside the database (see the README); verify_audit(digest) checks against it.';
+REVOKE ALL ON FUNCTION safeguard.audit_digest() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.audit_digest() TO safeguard_auditor, safeguard_admin;
+
+CREATE FUNCTION safeguard.outbox_mark_delivered(ids bigint[]) RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_outbox_mark_delivered';
+COMMENT ON FUNCTION safeguard.outbox_mark_delivered(bigint[]) IS
+    'Marks outbox rows delivered (once), among those the caller may consume (its organisation''s; all for an administrator of the regulator); returns how many were marked.';
+REVOKE ALL ON FUNCTION safeguard.outbox_mark_delivered(bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.outbox_mark_delivered(bigint[]) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.outbox_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_outbox_guard';
+COMMENT ON FUNCTION safeguard.outbox_guard() IS 'Trigger: outbox rows come only from safeguard; only their delivery is recorded, once; none is deleted.';
+REVOKE ALL ON FUNCTION safeguard.outbox_guard() FROM PUBLIC;
+
+-- The live rows proved against the audit trail.  verify_audit() proves the
+-- audit rows; a superuser who disables the triggers by editing the catalog
+-- (no DDL, so nothing is recorded) could still change a row with no audit
+-- row.  verify_ledger() proves the live rows against the trail, as ledger
+-- tables are: every row of every table with the audit_row trigger equals the
+-- newest values its audit rows record, no such row exists without them, and
+-- no audit row describes a row that is gone (audit_ledger.c,
+-- ledger_replay.c).  Rows installed before their table had an audit trigger
+-- (the shipped calendar, policy, rules and rungs) are recorded once as found,
+-- as BASELINE audit rows, by ledger_baseline() (section 10).
+CREATE FUNCTION safeguard.verify_ledger()
+    RETURNS TABLE (table_name text, row_key text, primary_key text, column_name text,
+                   live_value text, trail_value text, audit_id bigint, problem text)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_ledger';
+COMMENT ON FUNCTION safeguard.verify_ledger() IS
+    'Proves every row of every audited table against the audit trail: returns the first row that differs from the newest values its audit rows record, has none, or is gone although audit rows record it (table, row key, primary key, column, what the row holds, what the trail says, the audit row, the problem), or no row. Reads every row whatever the caller''s scope; streams. Read-only.';
+REVOKE ALL ON FUNCTION safeguard.verify_ledger() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_ledger() TO safeguard_auditor, safeguard_admin;
+
+CREATE FUNCTION safeguard.verify_ledger_strict() RETURNS boolean
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_ledger_strict';
+COMMENT ON FUNCTION safeguard.verify_ledger_strict() IS
+    'Returns true when every audited row agrees with the audit trail; raises SG404 naming the first that does not.';
+REVOKE ALL ON FUNCTION safeguard.verify_ledger_strict() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_ledger_strict() TO safeguard_auditor, safeguard_admin;
+
+CREATE FUNCTION safeguard.ledger_baseline() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_ledger_baseline';
+COMMENT ON FUNCTION safeguard.ledger_baseline() IS
+    'Records as BASELINE audit rows the rows that have no audit row of their insert because they were installed before their table had an audit trigger (shipped = true, or every row of a table with no audit row yet); returns how many. Superusers only: the update to 1.4 runs it, and a superuser after restoring a dump taken before 1.4.';
+REVOKE ALL ON FUNCTION safeguard.ledger_baseline() FROM PUBLIC;
+
+CREATE TABLE safeguard.audit_event (
+    id               bigint GENERATED ALWAYS AS IDENTITY,
+    recorded_at      timestamptz NOT NULL,
+    business_time    timestamptz NOT NULL,
+    txid             xid8 NOT NULL,
+    login_role       text NOT NULL,
+    acting_role      text NOT NULL,
+    organisation_id  bigint,
+    duty             safeguard.duty,
+    table_name       text NOT NULL,
+    row_key          text NOT NULL,
+    case_id          bigint,
+    action           text NOT NULL,
+    from_state       text,
+    to_state         text,
+    changes          jsonb NOT NULL,
+    application_name text,
+    client_addr      inet,
+    chain_key        text NOT NULL,
+    chain_seq        bigint NOT NULL,
+    prev_hash        bytea NOT NULL,
+    row_hash         bytea NOT NULL,
+    PRIMARY KEY (chain_key, chain_seq)
+);
+
+-- id orders rows for reading; the chain position is the key.  It is not
+-- unique on purpose: a role allowed to write all data can wind the
+-- sequence back, and that must not stop audited work.
+CREATE INDEX audit_event_id ON safeguard.audit_event (id);
+CREATE INDEX audit_event_case ON safeguard.audit_event (case_id);
+CREATE INDEX audit_event_row ON safeguard.audit_event (table_name, row_key);
+
+COMMENT ON TABLE safeguard.audit_event IS
+    'One row per insert or update of every workflow table, written in the same transaction by safeguard; append-only for everyone, the owner included.';
+COMMENT ON COLUMN safeguard.audit_event.id IS 'Order of writing (for reading in order; the chain position is the key).';
+COMMENT ON COLUMN safeguard.audit_event.recorded_at IS 'Clock time the change was made.';
+COMMENT ON COLUMN safeguard.audit_event.business_time IS 'safeguard.now() at the change (differs from recorded_at only when a test pinned the clock).';
+COMMENT ON COLUMN safeguard.audit_event.txid IS 'Transaction id.';
+COMMENT ON COLUMN safeguard.audit_event.login_role IS 'The session''s login role.';
+COMMENT ON COLUMN safeguard.audit_event.acting_role IS 'The role that acted (current role, e.g. after SET ROLE).';
+COMMENT ON COLUMN safeguard.audit_event.organisation_id IS 'Organisation it acted for.';
+COMMENT ON COLUMN safeguard.audit_event.duty IS 'Duty under which it acted.';
+COMMENT ON COLUMN safeguard.audit_event.table_name IS 'Table changed.';
+COMMENT ON COLUMN safeguard.audit_event.row_key IS 'Key of the row changed.';
+COMMENT ON COLUMN safeguard.audit_event.case_id IS 'Case the row belongs to, for case journeys.';
+COMMENT ON COLUMN safeguard.audit_event.action IS
+    'INSERT, UPDATE, DELETE (since 1.4), or BASELINE: a row recorded as found, installed before its table had an audit trigger (since 1.4, ledger_baseline()).';
+COMMENT ON COLUMN safeguard.audit_event.from_state IS 'State before (for tables with a state).';
+COMMENT ON COLUMN safeguard.audit_event.to_state IS 'State after.';
+COMMENT ON COLUMN safeguard.audit_event.changes IS
+    'Inserted values (also of a deleted row, as it was, and of a BASELINE), or {"column": {"old": ..., "new": ...}} for changed columns, in canonical text (independent of session settings).';
+COMMENT ON COLUMN safeguard.audit_event.application_name IS 'Client application_name.';
+COMMENT ON COLUMN safeguard.audit_event.client_addr IS 'Client address (NULL for local socket connections).';
+COMMENT ON COLUMN safeguard.audit_event.chain_key IS 'The hash chain the row belongs to: case:<id>, or table:<name> for rows outside a case.';
+COMMENT ON COLUMN safeguard.audit_event.chain_seq IS 'Position in its chain, from 1, without gaps.';
+COMMENT ON COLUMN safeguard.audit_event.prev_hash IS 'row_hash of the previous row of the chain (32 zero bytes for the first).';
+COMMENT ON COLUMN safeguard.audit_event.row_hash IS 'SHA-256 over prev_hash and the canonical encoding of the row: the same in every session.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.audit_event
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.audit_event
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.audit_event
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.audit_event
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.audit_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.audit_event FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY oversight ON safeguard.audit_event FOR SELECT
+    USING (safeguard.may_read_audit(case_id, chain_key, organisation_id));
+
+-- An UPDATE or DELETE of audit rows (by a role given the privilege, or
+-- pg_write_all_data) reaches the rows and is refused by audit_guard
+-- (SG204), rather than quietly matching none.
+CREATE POLICY refused_by_guard ON safeguard.audit_event FOR UPDATE USING (true);
+CREATE POLICY refused_by_guard_delete ON safeguard.audit_event FOR DELETE USING (true);
+
+REVOKE ALL ON safeguard.audit_event FROM PUBLIC;
+GRANT SELECT ON safeguard.audit_event TO safeguard_admin, safeguard_auditor;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_event_id_seq', '');
+
+CREATE TABLE safeguard.serial_lock (
+    key text PRIMARY KEY
+);
+
+COMMENT ON TABLE safeguard.serial_lock IS 'One row per key safeguard serialises on (an audit chain, case linking for an adult): its row lock, which only safeguard can take, queues the writers of that key. Holds no data.';
+COMMENT ON COLUMN safeguard.serial_lock.key IS 'The key, e.g. case:42 or link:adult:nhs:9434765919.';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.serial_lock
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.serial_lock
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.serial_lock
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.serial_lock FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.serial_lock', '');
+
+CREATE TABLE safeguard.audit_seal (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sealed_at   timestamptz NOT NULL,
+    prev_digest bytea NOT NULL,
+    digest      bytea NOT NULL
+);
+
+COMMENT ON TABLE safeguard.audit_seal IS 'Seals made by audit_digest(): each folds every chain head, and the previous seal, into a digest to keep outside the database.';
+COMMENT ON COLUMN safeguard.audit_seal.id IS 'Seal number (the digest names it).';
+COMMENT ON COLUMN safeguard.audit_seal.sealed_at IS 'When the seal was made.';
+COMMENT ON COLUMN safeguard.audit_seal.prev_digest IS 'The previous seal''s digest (zeros for the first).';
+COMMENT ON COLUMN safeguard.audit_seal.digest IS 'SHA-256 over prev_digest and the sealed chain heads.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.audit_seal
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.audit_seal
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.audit_seal
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.audit_seal
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.audit_seal FROM PUBLIC;
+GRANT SELECT ON safeguard.audit_seal TO safeguard_admin, safeguard_auditor;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_id_seq', '');
+
+CREATE TABLE safeguard.audit_seal_head (
+    seal_id   bigint NOT NULL REFERENCES safeguard.audit_seal,
+    chain_key text NOT NULL,
+    chain_seq bigint NOT NULL,
+    row_hash  bytea NOT NULL,
+    PRIMARY KEY (seal_id, chain_key)
+);
+
+COMMENT ON TABLE safeguard.audit_seal_head IS 'The head of every chain at a seal.';
+COMMENT ON COLUMN safeguard.audit_seal_head.seal_id IS 'The seal.';
+COMMENT ON COLUMN safeguard.audit_seal_head.chain_key IS 'The chain.';
+COMMENT ON COLUMN safeguard.audit_seal_head.chain_seq IS 'Its last sequence number at the seal.';
+COMMENT ON COLUMN safeguard.audit_seal_head.row_hash IS 'The hash of that row.';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.audit_seal_head
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.audit_seal_head
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.audit_seal_head
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.audit_seal_head FROM PUBLIC;
+GRANT SELECT ON safeguard.audit_seal_head TO safeguard_admin, safeguard_auditor;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.audit_seal_head', '');
+
+CREATE TABLE safeguard.outbox (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    channel      text NOT NULL,
+    payload      jsonb NOT NULL,
+    created_at   timestamptz NOT NULL,
+    delivered_at timestamptz,
+    delivered_by text,
+    organisation_id bigint GENERATED ALWAYS AS ((payload OPERATOR(pg_catalog.->>) 'organisation_id')::pg_catalog.int8) STORED
+);
+
+CREATE INDEX outbox_undelivered ON safeguard.outbox (id) WHERE delivered_at IS NULL;
+
+COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them; each consumer (the admin duty) sees its own organisation''s, the regulator''s administrators all. Consume with SELECT ... WHERE delivered_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED, deliver, then safeguard.outbox_mark_delivered(ids) in the same transaction.';
+COMMENT ON COLUMN safeguard.outbox.id IS 'Order of writing.';
+COMMENT ON COLUMN safeguard.outbox.channel IS 'The NOTIFY channel it was announced on (safeguard_deadline); the NOTIFY itself carries no payload.';
+COMMENT ON COLUMN safeguard.outbox.payload IS 'The notification (see the README).';
+COMMENT ON COLUMN safeguard.outbox.created_at IS 'When it was written.';
+COMMENT ON COLUMN safeguard.outbox.delivered_at IS 'When a consumer marked it delivered; NULL until then.';
+COMMENT ON COLUMN safeguard.outbox.delivered_by IS 'The role that marked it delivered.';
+COMMENT ON COLUMN safeguard.outbox.organisation_id IS
+    'The organisation the notification concerns (the one that must meet the deadline), from the payload: only its administrators and the regulator''s read the row.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.outbox
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.outbox
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER outbox_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.outbox
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.outbox_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.outbox ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.outbox FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY by_consumer ON safeguard.outbox
+    USING (safeguard.may_consume_outbox(organisation_id));
+
+-- Rows are written by safeguard alone (outbox_guard refuses anyone else's).
+CREATE POLICY written_by_safeguard ON safeguard.outbox FOR INSERT
+    WITH CHECK (true);
+
+COMMENT ON POLICY by_consumer ON safeguard.outbox IS
+    'A consumer sees, locks and marks delivered only the notifications of its own organisation (the regulator''s administrators: all).';
+COMMENT ON POLICY written_by_safeguard ON safeguard.outbox IS
+    'Inserting is left to the outbox_guard trigger, which accepts only safeguard''s own rows.';
+
+REVOKE ALL ON safeguard.outbox FROM PUBLIC;
+GRANT SELECT, UPDATE ON safeguard.outbox TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox_id_seq', '');
+
+-- A journey: the chronological timeline of a case, a referral or a provider
+-- enquiry, read from the audit trail alone (the auditor duty, which may not
+-- read casework, reads every journey), with actor, duty, organisation and
+-- what changed.  The rows of each subject:
+--   case      every audit row of the case (its concerns, triage, referrals,
+--             deadlines, alerts, pauses and approvals);
+--   referral  within the referral's case: the referral, its concern and
+--             triage, and the deadlines whose insert names the referral;
+--   enquiry   the enquiry's own chain (enquiry:<id>, since 1.4), and its rows
+--             written before 1.4 in the chains of the enquiry tables and of
+--             deadlines outside cases: the enquiry and every record naming it,
+--             its plan, the plan's items, its meetings' attendees, the
+--             deadlines whose insert names it.
+CREATE FUNCTION safeguard.journey(subject text, id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF journey.subject IS NULL THEN
+        RAISE EXCEPTION 'journey subject is null'
+            USING ERRCODE = 'SG103',
+                  DETAIL = 'A journey is that of a case, a referral or a provider enquiry.',
+                  HINT = 'Call safeguard.journey(''case'', id), journey(''referral'', id) or journey(''enquiry'', id).';
+    END IF;
+    IF journey.subject OPERATOR(pg_catalog.<>) ALL ('{case,referral,enquiry}'::pg_catalog.text[]) THEN
+        RAISE EXCEPTION 'unknown journey subject'
+            USING ERRCODE = 'SG208',
+                  DETAIL = pg_catalog.format('The subject is "%s"; a journey is that of a case, a referral or a provider enquiry.', journey.subject),
+                  HINT = 'Use ''case'', ''referral'' or ''enquiry'' as the subject.';
+    END IF;
+    RETURN QUERY
+    WITH referral_created AS (
+        SELECT a.case_id, a.changes OPERATOR(pg_catalog.->>) 'concern_id' AS concern_key
+        FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'referral'
+          AND a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+          AND a.action OPERATOR(pg_catalog.=) 'INSERT'
+    ), referral_case AS (
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE a.case_id OPERATOR(pg_catalog.=) (SELECT c.case_id FROM referral_created c)
+    ), referral_deadlines AS (
+        SELECT d.row_key FROM referral_case d
+        WHERE d.table_name OPERATOR(pg_catalog.=) 'deadline' AND d.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_table' OPERATOR(pg_catalog.=) 'referral'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), legacy AS (
+        -- rows written before 1.4, in the chains of the enquiry tables and of
+        -- deadlines outside cases (the deadlines of enquiries)
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'enquiry'
+          AND a.chain_key OPERATOR(pg_catalog.=) ANY ('{table:provider_enquiry,table:enquiry_location,
+              table:enquiry_criterion,table:enquiry_appointment,table:enquiry_meeting,table:meeting_attendee,
+              table:commissioning_decision,table:enquiry_finding,table:improvement_plan,table:plan_item,
+              table:qa_activity,table:enquiry_notification,table:deadline}'::text[])
+    ), plans AS (
+        SELECT p.row_key FROM legacy p
+        WHERE p.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND p.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND p.changes OPERATOR(pg_catalog.->>) 'enquiry_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), items AS (
+        SELECT i.row_key FROM legacy i
+        WHERE i.table_name OPERATOR(pg_catalog.=) 'plan_item' AND i.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND i.changes OPERATOR(pg_catalog.->>) 'plan_id' OPERATOR(pg_catalog.=) ANY (SELECT p.row_key FROM plans p)
+    ), meetings AS (
+        SELECT m.row_key FROM legacy m
+        WHERE m.table_name OPERATOR(pg_catalog.=) 'enquiry_meeting' AND m.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND m.changes OPERATOR(pg_catalog.->>) 'enquiry_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), enquiry_deadlines AS (
+        SELECT d.row_key FROM legacy d
+        WHERE d.table_name OPERATOR(pg_catalog.=) 'deadline' AND d.action OPERATOR(pg_catalog.=) 'INSERT'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_table' OPERATOR(pg_catalog.=) 'provider_enquiry'
+          AND d.changes OPERATOR(pg_catalog.->>) 'subject_id' OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+    ), rows AS (
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'case' AND a.case_id OPERATOR(pg_catalog.=) journey.id
+        UNION ALL
+        SELECT a.* FROM referral_case a
+        WHERE (a.table_name OPERATOR(pg_catalog.=) 'referral' AND a.row_key OPERATOR(pg_catalog.=) journey.id::pg_catalog.text)
+           OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT d.row_key FROM referral_deadlines d))
+           OR (a.table_name OPERATOR(pg_catalog.=) ANY ('{concern,triage}'::text[])
+               AND a.row_key OPERATOR(pg_catalog.=) (SELECT c.concern_key FROM referral_created c))
+        UNION ALL
+        SELECT a.* FROM legacy a
+        WHERE (a.table_name OPERATOR(pg_catalog.=) 'provider_enquiry' AND a.row_key OPERATOR(pg_catalog.=) journey.id::pg_catalog.text)
+           OR (a.changes OPERATOR(pg_catalog.->>) 'enquiry_id') OPERATOR(pg_catalog.=) journey.id::pg_catalog.text
+           OR (a.table_name OPERATOR(pg_catalog.=) 'improvement_plan' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT p.row_key FROM plans p))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'plan_item' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT i.row_key FROM items i))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'meeting_attendee' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT m.row_key FROM meetings m))
+           OR (a.table_name OPERATOR(pg_catalog.=) 'deadline' AND a.row_key OPERATOR(pg_catalog.=) ANY (SELECT d.row_key FROM enquiry_deadlines d))
+        UNION ALL
+        SELECT a.* FROM safeguard.audit_event a
+        WHERE journey.subject OPERATOR(pg_catalog.=) 'enquiry'
+          AND a.chain_key OPERATOR(pg_catalog.=) ('enquiry:' OPERATOR(pg_catalog.||) journey.id::pg_catalog.text)
+    )
+    SELECT a.id, a.recorded_at, a.business_time, a.login_role, a.acting_role, a.duty, o.name,
+           a.table_name, a.row_key, a.action, a.from_state, a.to_state, a.changes
+    FROM rows a
+    LEFT JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) a.organisation_id
+    ORDER BY a.id;
+END
+$$;
+COMMENT ON FUNCTION safeguard.journey(text, bigint) IS
+    'The chronological timeline of a case, a referral or a provider enquiry (subject ''case'', ''referral'' or ''enquiry'') from the audit trail alone: every change with actor, duty, organisation and what changed (CQC case tracking). SG208 for another subject, SG103 for NULL.';
+REVOKE ALL ON FUNCTION safeguard.journey(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.journey(text, bigint) TO safeguard_auditor, safeguard_admin;
+
+-- The three journeys of 1.0, kept for existing callers.
+CREATE FUNCTION safeguard.case_journey(case_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM safeguard.journey('case', $1) $$;
+COMMENT ON FUNCTION safeguard.case_journey(bigint) IS
+    'Deprecated since 1.5: safeguard.journey(''case'', case_id), which it calls. A case''s full chronological timeline from the audit trail.';
+CREATE FUNCTION safeguard.referral_journey(referral_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM safeguard.journey('referral', $1) $$;
+COMMENT ON FUNCTION safeguard.referral_journey(bigint) IS
+    'Deprecated since 1.5: safeguard.journey(''referral'', referral_id), which it calls. A referral''s chronological timeline from the audit trail.';
+CREATE FUNCTION safeguard.enquiry_journey(enquiry_id bigint)
+RETURNS TABLE (audit_id bigint, recorded_at timestamptz, business_time timestamptz,
+               login_role text, acting_role text, duty safeguard.duty, organisation text,
+               table_name text, row_key text, action text, from_state text, to_state text,
+               changes jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM safeguard.journey('enquiry', $1) $$;
+COMMENT ON FUNCTION safeguard.enquiry_journey(bigint) IS
+    'Deprecated since 1.5: safeguard.journey(''enquiry'', enquiry_id), which it calls. A provider enquiry''s chronological timeline from the audit trail.';
+REVOKE ALL ON FUNCTION safeguard.case_journey(bigint), safeguard.referral_journey(bigint),
+    safeguard.enquiry_journey(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.case_journey(bigint), safeguard.referral_journey(bigint),
+    safeguard.enquiry_journey(bigint) TO safeguard_auditor, safeguard_admin;
+
+--------------------------------------------------------------------------
+-- 7. Deadlines, escalation and the sweep
+-- Every expectation of an organisation is a deadline: an anchor and a rule
+-- of the policy in force (per organisation, versioned), its due instant
+-- computed by the calendar.  An escalation ladder per rule; each rung fired
+-- exactly once by safeguard.sweep() (background worker or pg_cron).  Clock
+-- stops, approved extensions, and the views of what is due.
+--------------------------------------------------------------------------
+
+CREATE TYPE safeguard.deadline_unit AS ENUM ('working_days', 'clock_hours', 'calendar_days');
+COMMENT ON TYPE safeguard.deadline_unit IS 'Unit of a deadline rule: working days end at local midnight after the n-th working day; clock hours are elapsed time; calendar days end at local midnight.';
+
+CREATE TYPE safeguard.deadline_status AS ENUM ('open', 'met', 'breached', 'cancelled');
+COMMENT ON TYPE safeguard.deadline_status IS 'A deadline is open until the event it waits for happens (met or breached) or it no longer applies (cancelled).';
+
+-- Deadlines that act on their own: an escalation ladder per rule, each rung
+-- fired exactly once by safeguard.sweep() (from the background worker or
+-- pg_cron), an outbox row and a NOTIFY in the same transaction.
+CREATE TYPE safeguard.alert_rung AS ENUM ('due_soon', 'breach', 'escalate');
+COMMENT ON TYPE safeguard.alert_rung IS 'Rungs of an escalation ladder, in firing order: due_soon (warning), breach (the due instant passed), escalate (to the organisation''s named senior contact).';
+
+CREATE FUNCTION safeguard.deadline_due(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
+    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_deadline_due_sql';
+COMMENT ON FUNCTION safeguard.deadline_due(integer, safeguard.deadline_unit, timestamptz, text) IS
+    'The due instant of a rule: working days end at local midnight after the n-th working day (calendar engine), clock hours are elapsed time, calendar days end at local midnight.';
+
+CREATE FUNCTION safeguard.policy_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_policy_guard';
+COMMENT ON FUNCTION safeguard.policy_guard() IS 'Trigger: administrators maintain deadline policies; a version in use is frozen.';
+REVOKE ALL ON FUNCTION safeguard.policy_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.sweep(max_rungs integer DEFAULT 1000) RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_sweep';
+COMMENT ON FUNCTION safeguard.sweep(integer) IS
+    'Fires the due rungs of open deadlines (due_soon, breach, escalate, in order), at most max_rungs per call, each exactly once, with an outbox row and a NOTIFY without payload on channel safeguard_deadline in the same transaction; returns how many fired. Called by the background worker, or by pg_cron.';
+REVOKE ALL ON FUNCTION safeguard.sweep(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sweep(integer) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.pause_deadline(deadline_id bigint, reason text) RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_pause_deadline';
+COMMENT ON FUNCTION safeguard.pause_deadline(bigint, text) IS
+    'Stops a deadline''s clock with a reason (the organisation that must meet it, or an administrator); no rung fires while paused. Returns the pause id.';
+
+CREATE FUNCTION safeguard.resume_deadline(deadline_id bigint) RETURNS timestamptz
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_resume_deadline';
+COMMENT ON FUNCTION safeguard.resume_deadline(bigint) IS
+    'Restarts a paused deadline''s clock, keeping the time that remained in its own unit (working days stay working days); returns the new due instant.';
+
+CREATE FUNCTION safeguard.extend_deadline(deadline_id bigint, amount integer, reason text, approver regrole)
+    RETURNS timestamptz LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_extend_deadline';
+COMMENT ON FUNCTION safeguard.extend_deadline(bigint, integer, text, regrole) IS
+    'Extends a deadline once, by an amount in its own unit, with a reason and an approver: another role holding the admin or SAM duty for the deadline''s organisation, who recorded the approval first (approve_extension); returns the new due instant.';
+
+CREATE FUNCTION safeguard.approve_extension(deadline_id bigint, amount integer, reason text) RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_approve_extension';
+COMMENT ON FUNCTION safeguard.approve_extension(bigint, integer, text) IS
+    'Records the caller''s approval to extend an open deadline by up to amount units, with a reason: the caller holds the admin or SAM duty for the organisation that must meet it. extend_deadline() then names the caller as approver. Returns the approval id.';
+
+-- A deadline that cannot be computed never stops the others.  A concern
+-- received before the calendar of its authority's division is refused at
+-- the door (SG101: its deadlines could not be counted); a deadline whose due
+-- instant cannot be computed otherwise (counted from before the calendar, by
+-- a row older than 1.4, or falling after the last loaded year until the
+-- next gov.uk calendar is imported) is skipped by sweep(), which says so in
+-- a WARNING, and shown by the views with due_at empty and due_problem saying
+-- why, while every other deadline goes on.  deadline_due() itself still
+-- raises (SG101, or SG105 for an amount out of the range of a timestamp).
+CREATE FUNCTION safeguard.deadline_due_or_null(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
+    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_deadline_due_or_null';
+COMMENT ON FUNCTION safeguard.deadline_due_or_null(integer, safeguard.deadline_unit, timestamptz, text) IS
+    'As deadline_due, but NULL when the due instant cannot be computed (the division''s calendar does not cover it, or it is out of range); deadline_due_problem says why.';
+
+CREATE FUNCTION safeguard.deadline_due_problem(amount integer, unit safeguard.deadline_unit, anchor timestamptz, division text)
+    RETURNS text LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_deadline_due_problem';
+COMMENT ON FUNCTION safeguard.deadline_due_problem(integer, safeguard.deadline_unit, timestamptz, text) IS
+    'Why a due instant cannot be computed (counted from before the division''s calendar, falling after it, out of range), or NULL when it can.';
+
+-- Deadline policies: per organisation, versioned by effective date; each
+-- rule an amount, a unit and (through its kind) an anchor event.
+CREATE TABLE safeguard.deadline_kind (
+    kind         text PRIMARY KEY,
+    subject      text NOT NULL,
+    anchor_event text NOT NULL,
+    closing_event text NOT NULL,
+    description  text NOT NULL
+);
+
+COMMENT ON TABLE safeguard.deadline_kind IS 'The kinds of deadline safeguard keeps: what each is counted from (anchor) and what meets it.';
+COMMENT ON COLUMN safeguard.deadline_kind.kind IS 'Name of the deadline kind.';
+COMMENT ON COLUMN safeguard.deadline_kind.subject IS 'Table of the record the deadline belongs to.';
+COMMENT ON COLUMN safeguard.deadline_kind.anchor_event IS 'The event the deadline is counted from.';
+COMMENT ON COLUMN safeguard.deadline_kind.closing_event IS 'The event that meets it.';
+COMMENT ON COLUMN safeguard.deadline_kind.description IS 'What the deadline expects of whom.';
+
+INSERT INTO safeguard.deadline_kind VALUES
+    ('triage', 'concern', 'concern received (received_at)', 'triage decision recorded', 'The receiving organisation decides on a concern.'),
+    ('send', 'referral', 'refer_to_la decision', 'referral sent (sent_at)', 'The regulator''s contact centre sends a referral to the local authority.'),
+    ('send_immediate', 'referral', 'refer_to_la decision, adult at immediate risk', 'referral sent (sent_at)', 'As send, when the adult is at immediate risk.'),
+    ('la_acknowledgement', 'referral', 'referral sent (sent_at)', 'acknowledgement recorded (acknowledged_at)', 'The local authority acknowledges a referral.'),
+    ('la_outcome', 'referral', 'referral sent (sent_at)', 'outcome recorded', 'The local authority reports the outcome; chase when breached.'),
+    ('la_outcome_escalation', 'referral', 'referral sent (sent_at)', 'outcome recorded', 'When breached, escalate to the local authority''s named senior contact.'),
+    ('feedback', 'referral', 'outcome recorded', 'feedback given to the referrer (feedback_at)', 'The referrer hears back.');
+
+INSERT INTO safeguard.deadline_kind VALUES
+    ('initial_meeting', 'provider_enquiry', 'enquiry invoked (decided_at)', 'initial meeting held', 'The SAM convenes the initial enquiry meeting (stage 2).'),
+    ('initial_meeting_major', 'provider_enquiry', 'enquiry invoked at major risk', 'initial meeting held', 'As initial_meeting, when the risk is major: a policy may shorten it.'),
+    ('fact_finding', 'provider_enquiry', 'initial meeting held', 'outcomes meeting held or plan issued', 'Fact finding, within the timescale the initial meeting set (at most the rule''s amount).'),
+    ('provider_response', 'provider_enquiry', 'improvement plan issued', 'provider''s response recorded', 'The provider responds to the Service Improvement Plan.'),
+    ('quality_assurance', 'provider_enquiry', 'quality assurance started', 'quality assurance concluded', 'Quality assurance (stage 5).'),
+    ('delay_meeting', 'provider_enquiry', 'serious delay flagged on a plan item', 'monitoring meeting held', 'A serious delay on the plan forces a meeting.');
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_kind
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.deadline_kind FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_kind TO PUBLIC;
+
+CREATE TABLE safeguard.deadline_policy (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organisation_id bigint REFERENCES safeguard.organisation,
+    effective_from  date NOT NULL,
+    description     text NOT NULL,
+    shipped         boolean NOT NULL DEFAULT false,
+    UNIQUE NULLS NOT DISTINCT (organisation_id, effective_from)
+);
+
+COMMENT ON TABLE safeguard.deadline_policy IS
+    'A version of an organisation''s deadline policy (organisation_id NULL: the default for every organisation), in force from effective_from until a later version. A version that a deadline uses cannot be changed.';
+COMMENT ON COLUMN safeguard.deadline_policy.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline_policy.organisation_id IS 'The organisation whose deadlines it sets (the one that must act); NULL for the default.';
+COMMENT ON COLUMN safeguard.deadline_policy.effective_from IS 'First local date (of the anchor) the version applies to.';
+COMMENT ON COLUMN safeguard.deadline_policy.description IS 'Where the timescales come from.';
+COMMENT ON COLUMN safeguard.deadline_policy.shipped IS 'True for the default installed by the extension.';
+
+INSERT INTO safeguard.deadline_policy (organisation_id, effective_from, description, shipped)
+VALUES (NULL, '2000-01-01', 'safeguard defaults (see the README): local procedure timescales, configurable per organisation', true);
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline_policy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_policy
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_policy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER policy_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.deadline_policy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.policy_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_policy
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.deadline_policy FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_policy TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON safeguard.deadline_policy TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_policy_id_seq', '');
+
+CREATE TABLE safeguard.deadline_rule (
+    policy_id bigint NOT NULL REFERENCES safeguard.deadline_policy,
+    kind      text NOT NULL REFERENCES safeguard.deadline_kind,
+    amount    integer NOT NULL,
+    unit      safeguard.deadline_unit NOT NULL,
+    shipped   boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (policy_id, kind)
+);
+
+COMMENT ON TABLE safeguard.deadline_rule IS 'One timescale of a policy version: amount and unit for a kind of deadline.';
+COMMENT ON COLUMN safeguard.deadline_rule.policy_id IS 'The policy version.';
+COMMENT ON COLUMN safeguard.deadline_rule.kind IS 'The kind of deadline.';
+COMMENT ON COLUMN safeguard.deadline_rule.amount IS 'How many units after the anchor.';
+COMMENT ON COLUMN safeguard.deadline_rule.unit IS 'working_days, clock_hours or calendar_days.';
+COMMENT ON COLUMN safeguard.deadline_rule.shipped IS 'True for the default installed by the extension.';
+
+INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
+SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
+FROM safeguard.deadline_policy p,
+     (VALUES ('triage', 1, 'working_days'), ('send', 1, 'working_days'),
+             ('send_immediate', 4, 'clock_hours'), ('la_acknowledgement', 2, 'working_days'),
+             ('la_outcome', 20, 'working_days'), ('la_outcome_escalation', 40, 'working_days'),
+             ('feedback', 5, 'working_days')) AS r(kind, amount, unit)
+WHERE p.shipped;
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_rule
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_rule
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('policy_id', '', '');
+CREATE TRIGGER policy_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.deadline_rule
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.policy_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_rule
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+-- The provider enquiry timescales are installed after the audit trigger, so
+-- each has the audit row of its insert (the others are recorded as found,
+-- section 10).
+INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
+SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
+FROM safeguard.deadline_policy p,
+     (VALUES ('initial_meeting', 5, 'working_days'), ('initial_meeting_major', 5, 'working_days'),
+             ('fact_finding', 20, 'working_days'), ('provider_response', 48, 'clock_hours'),
+             ('quality_assurance', 10, 'working_days'), ('delay_meeting', 5, 'working_days')) AS r(kind, amount, unit)
+WHERE p.shipped;
+
+REVOKE ALL ON safeguard.deadline_rule FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_rule TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON safeguard.deadline_rule TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_rule', 'WHERE NOT shipped');
+
+CREATE TABLE safeguard.deadline (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind            text NOT NULL,
+    subject_table   text NOT NULL,
+    subject_id      bigint NOT NULL,
+    case_id         bigint REFERENCES safeguard.safeguarding_case,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    policy_id       bigint NOT NULL,
+    anchor_at       timestamptz NOT NULL,
+    division        text NOT NULL REFERENCES safeguard.division,
+    amount          integer,
+    status          safeguard.deadline_status NOT NULL DEFAULT 'open',
+    closed_at       timestamptz,
+    due_at_close    timestamptz,
+    paused_at       timestamptz,
+    extended_by     integer,
+    extension_reason text,
+    extension_approver regrole,
+    FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule
+);
+
+CREATE UNIQUE INDEX deadline_one_open ON safeguard.deadline (subject_table, subject_id, kind)
+    WHERE status OPERATOR(pg_catalog.=) 'open';
+CREATE INDEX deadline_subject ON safeguard.deadline (subject_table, subject_id);
+CREATE INDEX deadline_open ON safeguard.deadline (organisation_id)
+    WHERE status OPERATOR(pg_catalog.=) 'open';
+
+COMMENT ON TABLE safeguard.deadline IS
+    'Every expectation of an organisation, stored as its anchor and rule; the due instant is computed by the calendar engine (so open deadlines follow the bank holidays), and met or breached is recorded when the awaited event happens. Written only by safeguard.';
+COMMENT ON COLUMN safeguard.deadline.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline.kind IS 'Kind of deadline (safeguard.deadline_kind).';
+COMMENT ON COLUMN safeguard.deadline.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.deadline.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadline.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadline.policy_id IS 'The policy version whose rule applies.';
+COMMENT ON COLUMN safeguard.deadline.anchor_at IS 'The instant it is counted from.';
+COMMENT ON COLUMN safeguard.deadline.division IS 'The bank-holiday division its working days follow.';
+COMMENT ON COLUMN safeguard.deadline.amount IS 'A timescale set for this record (e.g. by a meeting), in the rule''s unit, within the rule''s amount; NULL: the rule''s amount.';
+COMMENT ON COLUMN safeguard.deadline.status IS 'open, met, breached or cancelled.';
+COMMENT ON COLUMN safeguard.deadline.closed_at IS 'When the awaited event happened (or the deadline was cancelled).';
+COMMENT ON COLUMN safeguard.deadline.due_at_close IS 'The due instant it was judged against when it closed.';
+COMMENT ON COLUMN safeguard.deadline.paused_at IS 'When its clock was stopped (pause_deadline); NULL while it runs.';
+COMMENT ON COLUMN safeguard.deadline.extended_by IS 'The one extension granted, in the rule''s unit (extend_deadline).';
+COMMENT ON COLUMN safeguard.deadline.extension_reason IS 'Why it was extended.';
+COMMENT ON COLUMN safeguard.deadline.extension_approver IS 'The senior role (admin or SAM duty) who approved the extension.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'status', 'case_id', 'subject_id');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.deadline
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.deadline ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY own_or_overseen ON safeguard.deadline
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+
+-- A reader sees the deadlines of the authorities it reports on, and those on
+-- their concerns and referrals (how the regulator's triage and sending went).
+CREATE POLICY reader_scope ON safeguard.deadline FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(organisation_id)
+        OR (subject_table OPERATOR(pg_catalog.=) 'concern' AND EXISTS (
+                SELECT 1 FROM safeguard.concern x WHERE x.id OPERATOR(pg_catalog.=) subject_id))
+        OR (subject_table OPERATOR(pg_catalog.=) 'referral' AND EXISTS (
+                SELECT 1 FROM safeguard.referral r WHERE r.id OPERATOR(pg_catalog.=) subject_id)));
+CREATE POLICY enquiry_lead ON safeguard.deadline FOR SELECT
+    USING (subject_table OPERATOR(pg_catalog.=) 'provider_enquiry' AND safeguard.leads_enquiry(subject_id));
+
+REVOKE ALL ON safeguard.deadline FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadline TO safeguard_reader;
+REVOKE SELECT ON safeguard.deadline FROM safeguard_reader;
+GRANT SELECT (id, kind, subject_table, subject_id, case_id, organisation_id, policy_id,
+    anchor_at, division, amount, status, closed_at, due_at_close, paused_at, extended_by,
+    extension_approver) ON safeguard.deadline TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_id_seq', '');
+
+CREATE TABLE safeguard.escalation_rung (
+    policy_id     bigint NOT NULL,
+    kind          text NOT NULL,
+    rung          safeguard.alert_rung NOT NULL,
+    offset_amount integer NOT NULL,
+    offset_unit   safeguard.deadline_unit NOT NULL,
+    shipped       boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (policy_id, kind, rung),
+    FOREIGN KEY (policy_id, kind) REFERENCES safeguard.deadline_rule ON DELETE CASCADE
+);
+
+COMMENT ON TABLE safeguard.escalation_rung IS 'The escalation ladder of a deadline rule: when each rung fires, relative to the due instant (e.g. warn 2 working days before, breach at due, escalate 5 working days after).';
+COMMENT ON COLUMN safeguard.escalation_rung.policy_id IS 'The policy version.';
+COMMENT ON COLUMN safeguard.escalation_rung.kind IS 'The kind of deadline.';
+COMMENT ON COLUMN safeguard.escalation_rung.rung IS 'due_soon, breach or escalate.';
+COMMENT ON COLUMN safeguard.escalation_rung.offset_amount IS 'How far from the due instant the rung fires (negative: before), in offset_unit. Working days count whole days: -2 fires when two working days remain.';
+COMMENT ON COLUMN safeguard.escalation_rung.offset_unit IS 'working_days, clock_hours or calendar_days.';
+COMMENT ON COLUMN safeguard.escalation_rung.shipped IS 'True for the defaults installed by the extension.';
+
+INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit, shipped)
+SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung,
+       CASE WHEN r.unit OPERATOR(pg_catalog.=) 'clock_hours' THEN x.hours ELSE x.days END,
+       r.unit, true
+FROM safeguard.deadline_rule r,
+     (VALUES ('due_soon', -2, -1), ('breach', 0, 0), ('escalate', 5, 24)) AS x(rung, days, hours)
+WHERE r.shipped;
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.escalation_rung
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.escalation_rung
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('policy_id', '', '');
+CREATE TRIGGER policy_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.escalation_rung
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.policy_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.escalation_rung
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.escalation_rung FROM PUBLIC;
+GRANT SELECT ON safeguard.escalation_rung TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON safeguard.escalation_rung TO safeguard_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.escalation_rung', 'WHERE NOT shipped');
+
+CREATE TABLE safeguard.deadline_alert (
+    deadline_id     bigint NOT NULL REFERENCES safeguard.deadline,
+    rung            safeguard.alert_rung NOT NULL,
+    case_id         bigint,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    kind            text NOT NULL,
+    subject_table   text NOT NULL,
+    subject_id      bigint NOT NULL,
+    due_at          timestamptz NOT NULL,
+    fire_at         timestamptz NOT NULL,
+    fired_at        timestamptz NOT NULL,
+    contact_name    text,
+    contact_email   text,
+    PRIMARY KEY (deadline_id, rung)
+);
+
+-- The chase list (report_la_outcomes_outstanding) counts each outstanding
+-- referral's alerts: without this index every outstanding referral reads the
+-- whole alert history (3,845 referrals x 30,000 alerts: 31 s; with it 0.04 s).
+CREATE INDEX deadline_alert_subject ON safeguard.deadline_alert (subject_table, subject_id);
+
+COMMENT ON INDEX safeguard.deadline_alert_subject IS
+    'Alerts fired for a record (subject_table, subject_id): the chases and escalations of a referral, in report_la_outcomes_outstanding.';
+COMMENT ON TABLE safeguard.deadline_alert IS 'Rungs fired: one row per deadline and rung, claimed by the primary key, so each fires exactly once whoever sweeps and however often.';
+COMMENT ON COLUMN safeguard.deadline_alert.deadline_id IS 'The deadline.';
+COMMENT ON COLUMN safeguard.deadline_alert.rung IS 'Which rung fired.';
+COMMENT ON COLUMN safeguard.deadline_alert.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline_alert.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadline_alert.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.deadline_alert.subject_table IS 'Table of the record the deadline belongs to.';
+COMMENT ON COLUMN safeguard.deadline_alert.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadline_alert.due_at IS 'The due instant when the rung fired.';
+COMMENT ON COLUMN safeguard.deadline_alert.fire_at IS 'When the rung was due to fire.';
+COMMENT ON COLUMN safeguard.deadline_alert.fired_at IS 'When a sweep fired it.';
+COMMENT ON COLUMN safeguard.deadline_alert.contact_name IS 'The named senior contact to chase (escalations).';
+COMMENT ON COLUMN safeguard.deadline_alert.contact_email IS 'That contact''s e-mail.';
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_alert
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_alert
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('deadline_id', 'rung', 'case_id', 'subject_id');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.deadline_alert
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_alert
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.deadline_alert ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_alert FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY own_or_overseen ON safeguard.deadline_alert
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+CREATE POLICY reader_scope ON safeguard.deadline_alert FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(organisation_id));
+CREATE POLICY enquiry_lead ON safeguard.deadline_alert FOR SELECT
+    USING (subject_table OPERATOR(pg_catalog.=) 'provider_enquiry' AND safeguard.leads_enquiry(subject_id));
+
+REVOKE ALL ON safeguard.deadline_alert FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_alert TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.deadline_alert TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_alert', '');
+
+-- Clock-stop and extension
+CREATE TABLE safeguard.deadline_pause (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deadline_id     bigint NOT NULL REFERENCES safeguard.deadline,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    case_id         bigint,
+    paused_at       timestamptz NOT NULL,
+    paused_by       regrole NOT NULL,
+    reason          text NOT NULL,
+    resumed_at      timestamptz,
+    resumed_by      regrole,
+    remaining       text
+);
+
+COMMENT ON TABLE safeguard.deadline_pause IS 'Each stop of a deadline''s clock (e.g. awaiting police advice), with its reason and what remained when it restarted.';
+COMMENT ON COLUMN safeguard.deadline_pause.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline_pause.deadline_id IS 'The deadline.';
+COMMENT ON COLUMN safeguard.deadline_pause.organisation_id IS 'The organisation that must meet it.';
+COMMENT ON COLUMN safeguard.deadline_pause.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline_pause.paused_at IS 'When the clock stopped.';
+COMMENT ON COLUMN safeguard.deadline_pause.paused_by IS 'Who stopped it.';
+COMMENT ON COLUMN safeguard.deadline_pause.reason IS 'Why.';
+COMMENT ON COLUMN safeguard.deadline_pause.resumed_at IS 'When it restarted; NULL while paused.';
+COMMENT ON COLUMN safeguard.deadline_pause.resumed_by IS 'Who restarted it.';
+COMMENT ON COLUMN safeguard.deadline_pause.remaining IS 'The time that remained, in the deadline''s own unit, counted again from the restart.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline_pause
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_pause
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_pause
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id', 'deadline_id');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.deadline_pause
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_pause
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.deadline_pause ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_pause FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY own_or_overseen ON safeguard.deadline_pause
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+
+REVOKE ALL ON safeguard.deadline_pause FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_pause TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_pause', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_pause_id_seq', '');
+
+-- An extension's approver records the approval: nobody can be named as an
+-- approver without their consent, and only a senior role (admin or SAM) of
+-- the organisation that must meet the deadline can approve.
+CREATE TABLE safeguard.deadline_extension_approval (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deadline_id     bigint NOT NULL REFERENCES safeguard.deadline,
+    organisation_id bigint NOT NULL REFERENCES safeguard.organisation,
+    case_id         bigint,
+    approver        regrole NOT NULL,
+    approver_duty   safeguard.duty NOT NULL,
+    amount          integer NOT NULL CHECK (amount OPERATOR(pg_catalog.>) 0),
+    reason          text NOT NULL,
+    approved_at     timestamptz NOT NULL,
+    used_at         timestamptz
+);
+
+CREATE INDEX deadline_extension_approval_deadline ON safeguard.deadline_extension_approval (deadline_id);
+
+COMMENT ON TABLE safeguard.deadline_extension_approval IS 'Approvals of deadline extensions, each recorded by the approver (safeguard.approve_extension) before the extension names them; used once.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.deadline_id IS 'The deadline.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.organisation_id IS 'The organisation that must meet it (the approver acts for it).';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.case_id IS 'The case, for case journeys.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.approver IS 'Who approved: a role holding the admin or SAM duty for that organisation.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.approver_duty IS 'The duty under which they approved.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.amount IS 'The most the deadline may be extended by, in its own unit.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.reason IS 'Why the approver agreed.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.approved_at IS 'When they approved.';
+COMMENT ON COLUMN safeguard.deadline_extension_approval.used_at IS 'When an extension used it; NULL while unused.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.deadline_extension_approval
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_extension_approval
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_extension_approval
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id', 'deadline_id');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.deadline_extension_approval
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_extension_approval
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.deadline_extension_approval ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_extension_approval FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY own_or_overseen ON safeguard.deadline_extension_approval
+    USING (safeguard.may_see_la(organisation_id)
+           OR organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation());
+
+REVOKE ALL ON safeguard.deadline_extension_approval FROM PUBLIC;
+GRANT SELECT ON safeguard.deadline_extension_approval TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer, safeguard_commissioner, safeguard_provider;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_extension_approval', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_extension_approval_id_seq', '');
+
+CREATE VIEW safeguard.open_deadlines WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id,
+       d.organisation_id, o.name AS organisation, o.senior_contact_name, o.senior_contact_email,
+       d.anchor_at, coalesce(d.amount, r.amount) AS amount, r.unit,
+       CASE WHEN d.paused_at IS NULL THEN
+         safeguard.deadline_due_or_null(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) END AS due_at,
+       coalesce(d.paused_at IS NULL AND
+         safeguard.deadline_due_or_null(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division)
+           OPERATOR(pg_catalog.<) safeguard.now(), false) AS overdue,
+       d.paused_at,
+       safeguard.deadline_due_problem(coalesce(d.amount, r.amount), r.unit, d.anchor_at, d.division) AS due_problem
+FROM safeguard.deadline d
+JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
+                              AND r.kind OPERATOR(pg_catalog.=) d.kind
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id
+WHERE d.status OPERATOR(pg_catalog.=) 'open';
+COMMENT ON VIEW safeguard.open_deadlines IS 'Open deadlines the caller may see, with the due instant as the calendar computes it now and the named contact to chase.';
+COMMENT ON COLUMN safeguard.open_deadlines.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.open_deadlines.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.open_deadlines.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.open_deadlines.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.open_deadlines.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.open_deadlines.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.open_deadlines.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.open_deadlines.senior_contact_name IS 'Its named senior contact, to chase.';
+COMMENT ON COLUMN safeguard.open_deadlines.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.open_deadlines.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.open_deadlines.amount IS 'The timescale: the rule''s amount, or one set for this record.';
+COMMENT ON COLUMN safeguard.open_deadlines.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.open_deadlines.due_at IS 'When it is due; empty while paused, or when it cannot be computed (see due_problem).';
+COMMENT ON COLUMN safeguard.open_deadlines.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
+COMMENT ON COLUMN safeguard.open_deadlines.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
+GRANT SELECT ON safeguard.open_deadlines TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+GRANT SELECT ON safeguard.open_deadlines TO safeguard_reader;
+COMMENT ON COLUMN safeguard.open_deadlines.due_problem IS 'Why the due instant cannot be computed (e.g. it falls after the division''s loaded calendar: import the next year''s gov.uk calendar), or NULL.';
+
+CREATE VIEW safeguard.my_deadlines WITH (security_invoker = true) AS
+SELECT * FROM safeguard.open_deadlines
+WHERE organisation_id OPERATOR(pg_catalog.=) safeguard.current_organisation();
+COMMENT ON VIEW safeguard.my_deadlines IS 'Open deadlines the caller''s own organisation must meet: what is due and overdue.';
+COMMENT ON COLUMN safeguard.my_deadlines.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.my_deadlines.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.my_deadlines.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.my_deadlines.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.my_deadlines.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.my_deadlines.organisation_id IS 'The caller''s organisation.';
+COMMENT ON COLUMN safeguard.my_deadlines.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.my_deadlines.senior_contact_name IS 'Its named senior contact.';
+COMMENT ON COLUMN safeguard.my_deadlines.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.my_deadlines.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.my_deadlines.amount IS 'The timescale: the rule''s amount, or one set for this record.';
+COMMENT ON COLUMN safeguard.my_deadlines.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.my_deadlines.due_at IS 'When it is due; empty while paused, or when it cannot be computed (see due_problem).';
+COMMENT ON COLUMN safeguard.my_deadlines.overdue IS 'True once due_at has passed.';
+COMMENT ON COLUMN safeguard.my_deadlines.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
+GRANT SELECT ON safeguard.my_deadlines TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+COMMENT ON COLUMN safeguard.my_deadlines.due_problem IS 'Why the due instant cannot be computed, or NULL.';
+
+CREATE VIEW safeguard.send_queue WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.concern_id, r.case_id, r.la_id, o.name AS local_authority,
+       r.immediate_risk, r.created_at, safeguard.now() OPERATOR(pg_catalog.-) r.created_at AS age,
+       d.due_at AS send_due_at, d.overdue
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.open_deadlines d ON d.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND d.subject_id OPERATOR(pg_catalog.=) r.id
+      AND d.kind OPERATOR(pg_catalog.=) ANY ('{send,send_immediate}'::text[])
+WHERE r.state OPERATOR(pg_catalog.=) 'awaiting_send';
+COMMENT ON VIEW safeguard.send_queue IS 'The contact centre''s send queue: referrals awaiting sending. A referral leaves it only by being sent or withdrawn.';
+COMMENT ON COLUMN safeguard.send_queue.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.send_queue.concern_id IS 'The concern.';
+COMMENT ON COLUMN safeguard.send_queue.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.send_queue.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.send_queue.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.send_queue.immediate_risk IS 'Adult at immediate risk: 4 clock hours to send.';
+COMMENT ON COLUMN safeguard.send_queue.created_at IS 'When the refer_to_la decision was made.';
+COMMENT ON COLUMN safeguard.send_queue.age IS 'How long it has waited.';
+COMMENT ON COLUMN safeguard.send_queue.send_due_at IS 'When it is due to be sent.';
+COMMENT ON COLUMN safeguard.send_queue.overdue IS 'True once overdue.';
+GRANT SELECT ON safeguard.send_queue TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer;
+GRANT SELECT ON safeguard.send_queue TO safeguard_reader;
+GRANT SELECT ON safeguard.send_queue TO safeguard_sam;
+
+-- Views of provider enquiries (security_invoker: what the caller may see).
+CREATE VIEW safeguard.provider_enquiry_overview WITH (security_invoker = true) AS
+SELECT e.id AS enquiry_id, e.provider_id, p.name AS provider, e.la_id, l.name AS local_authority,
+       e.stage, e.risk_level, e.meeting_required, e.proposed_at, e.decided_at, e.closed_at,
+       (SELECT d.kind FROM safeguard.open_deadlines d
+         WHERE d.subject_table OPERATOR(pg_catalog.=) 'provider_enquiry'
+           AND d.subject_id OPERATOR(pg_catalog.=) e.id
+         ORDER BY d.due_at LIMIT 1) AS next_deadline,
+       (SELECT d.due_at FROM safeguard.open_deadlines d
+         WHERE d.subject_table OPERATOR(pg_catalog.=) 'provider_enquiry'
+           AND d.subject_id OPERATOR(pg_catalog.=) e.id
+         ORDER BY d.due_at LIMIT 1) AS next_due_at,
+       (SELECT pg_catalog.string_agg(f.name OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||)
+                                     c.action::pg_catalog.text, '; ' ORDER BY f.name)
+          FROM (SELECT DISTINCT ON (cd.funding_authority_id) cd.funding_authority_id, cd.action
+                  FROM safeguard.commissioning_decision cd
+                 WHERE cd.enquiry_id OPERATOR(pg_catalog.=) e.id
+                 ORDER BY cd.funding_authority_id, cd.decided_at DESC, cd.id DESC) c
+          JOIN safeguard.organisation f ON f.id OPERATOR(pg_catalog.=) c.funding_authority_id) AS placements
+FROM safeguard.provider_enquiry e
+JOIN safeguard.organisation p ON p.id OPERATOR(pg_catalog.=) e.provider_id
+JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) e.la_id;
+COMMENT ON VIEW safeguard.provider_enquiry_overview IS 'Provider enquiries the caller may see: stage, risk level, next deadline and the latest placement decision of each funding authority. Closed enquiries stay listed (risk history).';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.enquiry_id IS 'Enquiry number.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.provider_id IS 'The provider.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.provider IS 'Its name.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.la_id IS 'The leading local authority.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.stage IS 'The stage.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.risk_level IS 'Risk matrix level.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.meeting_required IS 'A serious delay forces a meeting.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.proposed_at IS 'When proposed.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.decided_at IS 'When invoked (or not).';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.next_deadline IS 'The next open deadline''s kind.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.next_due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.provider_enquiry_overview.placements IS 'Latest commissioning decision per funding authority (suspension status).';
+GRANT SELECT ON safeguard.provider_enquiry_overview TO safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer, safeguard_commissioner;
+
+-- What the caller's own organisation must act on, with the contact to chase.
+CREATE VIEW safeguard.deadlines_due_today WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id, d.organisation_id, d.organisation,
+       d.senior_contact_name, d.senior_contact_email, d.anchor_at, d.amount, d.unit, d.due_at,
+       d.overdue, d.paused_at
+FROM safeguard.my_deadlines d
+WHERE (d.due_at OPERATOR(pg_catalog.-) interval '1 microsecond') AT TIME ZONE 'Europe/London'
+      OPERATOR(pg_catalog.<) ((safeguard.now() AT TIME ZONE 'Europe/London')::date OPERATOR(pg_catalog.+) 1)
+  AND NOT d.overdue;
+COMMENT ON VIEW safeguard.deadlines_due_today IS 'The caller''s organisation''s open deadlines that fall due by the end of today (Europe/London) and are not yet overdue.';
+GRANT SELECT ON safeguard.deadlines_due_today TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+COMMENT ON COLUMN safeguard.deadlines_due_today.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.senior_contact_name IS 'Its named senior contact, to chase.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.amount IS 'The timescale: the rule''s amount, or one set for this record.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
+COMMENT ON COLUMN safeguard.deadlines_due_today.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
+
+CREATE VIEW safeguard.deadlines_due_soon WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id, d.organisation_id, d.organisation,
+       d.senior_contact_name, d.senior_contact_email, d.anchor_at, d.amount, d.unit, d.due_at,
+       d.overdue, d.paused_at
+FROM safeguard.my_deadlines d
+WHERE NOT d.overdue AND EXISTS (SELECT 1 FROM safeguard.deadline_alert a
+    WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) 'due_soon');
+COMMENT ON VIEW safeguard.deadlines_due_soon IS 'The caller''s organisation''s open deadlines whose due-soon warning has fired and that are not yet overdue.';
+GRANT SELECT ON safeguard.deadlines_due_soon TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+COMMENT ON COLUMN safeguard.deadlines_due_soon.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.senior_contact_name IS 'Its named senior contact, to chase.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.amount IS 'The timescale: the rule''s amount, or one set for this record.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
+COMMENT ON COLUMN safeguard.deadlines_due_soon.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
+
+CREATE VIEW safeguard.deadlines_overdue WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id, d.organisation_id, d.organisation,
+       d.senior_contact_name, d.senior_contact_email, d.anchor_at, d.amount, d.unit, d.due_at,
+       d.overdue, d.paused_at
+FROM safeguard.my_deadlines d WHERE d.overdue;
+COMMENT ON VIEW safeguard.deadlines_overdue IS 'The caller''s organisation''s open deadlines past their due instant, with the named senior contact.';
+GRANT SELECT ON safeguard.deadlines_overdue TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+COMMENT ON COLUMN safeguard.deadlines_overdue.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.senior_contact_name IS 'Its named senior contact, to chase.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.amount IS 'The timescale: the rule''s amount, or one set for this record.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
+COMMENT ON COLUMN safeguard.deadlines_overdue.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
+
+CREATE VIEW safeguard.deadlines_escalated WITH (security_invoker = true) AS
+SELECT d.id, d.kind, d.subject_table, d.subject_id, d.case_id, d.organisation_id, d.organisation,
+       d.senior_contact_name, d.senior_contact_email, d.anchor_at, d.amount, d.unit, d.due_at,
+       d.overdue, d.paused_at,
+       a.fired_at AS escalated_at FROM safeguard.open_deadlines d
+JOIN safeguard.deadline_alert a ON a.deadline_id OPERATOR(pg_catalog.=) d.id
+                               AND a.rung OPERATOR(pg_catalog.=) 'escalate';
+COMMENT ON VIEW safeguard.deadlines_escalated IS 'Open deadlines the caller may see that have been escalated to the named senior contact: the chase list.';
+GRANT SELECT ON safeguard.deadlines_escalated TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam, safeguard_enquiry_officer,
+    safeguard_commissioner, safeguard_provider;
+COMMENT ON COLUMN safeguard.deadlines_escalated.escalated_at IS 'When the escalation fired.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.id IS 'Deadline id.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.kind IS 'Kind of deadline.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.subject_table IS 'Table of the record it belongs to.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.subject_id IS 'Id of that record.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.organisation_id IS 'The organisation that must act.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.organisation IS 'Its name.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.senior_contact_name IS 'Its named senior contact, to chase.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.senior_contact_email IS 'The contact''s e-mail.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.anchor_at IS 'What it is counted from.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.amount IS 'The timescale: the rule''s amount, or one set for this record.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.unit IS 'The rule''s unit.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.overdue IS 'True once due_at has passed (safeguard.now()); never while paused.';
+COMMENT ON COLUMN safeguard.deadlines_escalated.paused_at IS 'When its clock was stopped; due_at is empty while paused.';
+
+--------------------------------------------------------------------------
+-- 8. Reporting
+-- Report views for performance teams, inspectors and the statutory return.
+-- Stable names (report_*), security_invoker: each caller sees the figures of
+-- what it may see.  Identity never appears: adults by pseudonym, dates of
+-- birth as SAC age bands.  Working days count as the deadlines do.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION safeguard.sac_year(year integer) RETURNS daterange
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_sac_year';
+COMMENT ON FUNCTION safeguard.sac_year(integer) IS
+    'The SAC reporting year starting 1 April of year: [year-04-01, year+1-04-01). Raises SG601 outside 2000-2100.';
+
+CREATE FUNCTION safeguard.sac_disclose(value bigint) RETURNS bigint
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_sac_disclose_sql';
+COMMENT ON FUNCTION safeguard.sac_disclose(bigint) IS
+    'Disclosure control of published figures: NULL (suppressed) under 5, otherwise rounded to the nearest 5.';
+
+CREATE FUNCTION safeguard.sac_return(year integer, disclosure_control boolean DEFAULT false,
+                                     la_id bigint DEFAULT NULL)
+RETURNS TABLE ("TABLE_REFERENCE" text, "ENQUIRY_TYPE" text, "CATEGORY" text, "SUBCATEGORY" text,
+               "COLUMN_NAME" text, "ROW_NAME" text, "VALUE" bigint)
+LANGUAGE sql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH period AS (SELECT safeguard.sac_year(sac_return.year) AS p),
+-- SG1 concerns: reached the authority in the year, logged by its own staff
+-- (received) or referred to it by the regulator (sent).
+concerns AS (
+    SELECT x.adult_age_band, x.adult_gender::text AS gender,
+           coalesce(x.adult_ethnicity, 'Not Known') AS ethnicity,
+           coalesce(x.adult_primary_support_reason, 'Not Known') AS support_reason
+    FROM safeguard.concern x
+    LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
+    CROSS JOIN period
+    WHERE safeguard.may_report_on(coalesce(r.la_id, x.la_id))
+      AND (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
+      AND CASE WHEN x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
+               THEN safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
+               ELSE r.sent_at IS NOT NULL AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p END
+),
+-- Enquiries with the concern's answers: commenced (decided) or concluded
+-- (outcome recorded) in the year.
+enquiries AS (
+    SELECT CASE r.la_decision WHEN 'section_42_enquiry' THEN 'Section 42' ELSE 'Other Enquiry' END AS enquiry_type,
+           safeguard.local_date(r.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
+           r.outcome_at IS NOT NULL AND safeguard.local_date(r.outcome_at) OPERATOR(pg_catalog.<@) period.p AS concluded,
+           x.adult_age_band, x.adult_gender::text AS gender,
+           coalesce(x.adult_ethnicity, 'Not Known') AS ethnicity,
+           coalesce(x.adult_primary_support_reason, 'Not Known') AS support_reason,
+           x.risk_types, coalesce(x.risk_location::text, 'Not Known') AS risk_location,
+           coalesce(x.source_of_risk::text, 'Not Known') AS source_of_risk,
+           r.action_result::text AS action_result, r.risk_outcome::text AS risk_outcome,
+           coalesce(r.lacked_capacity::text, 'Not recorded') AS capacity,
+           r.lacked_capacity, r.advocate_supported,
+           coalesce(r.msp_asked::text, 'Not recorded') AS msp_asked, r.msp_achieved::text AS msp_achieved
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    CROSS JOIN period
+    WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      AND safeguard.may_report_on(r.la_id)
+      AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
+),
+facts AS (
+    SELECT 'SG1'::text AS t, 'Concerns'::text AS e, d.category, ''::text AS subcategory, d.value, 'Concerns raised'::text AS row_name
+    FROM concerns c CROSS JOIN LATERAL (VALUES ('Total', 'Total'), ('Age Band', c.adult_age_band),
+        ('Gender', c.gender), ('Ethnicity', c.ethnicity), ('Primary Support Reason', c.support_reason)) d(category, value)
+    UNION ALL
+    SELECT 'SG1', n.enquiry_type, d.category, '', d.value, 'Enquiries commenced'
+    FROM enquiries n CROSS JOIN LATERAL (VALUES ('Total', 'Total'), ('Age Band', n.adult_age_band),
+        ('Gender', n.gender), ('Ethnicity', n.ethnicity), ('Primary Support Reason', n.support_reason)) d(category, value)
+    WHERE n.commenced
+    UNION ALL
+    SELECT 'SG2', n.enquiry_type, d.category, '', d.value, 'Enquiries concluded'
+    FROM enquiries n CROSS JOIN LATERAL (VALUES ('Total', 'Total'), ('Location of Risk', n.risk_location),
+        ('Source of Risk', n.source_of_risk), ('Action and Result', n.action_result)) d(category, value)
+    WHERE n.concluded
+    UNION ALL
+    SELECT 'SG2', n.enquiry_type, 'Type of Risk', '', rt::text, 'Enquiries concluded'
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded
+    UNION ALL
+    SELECT 'SG2', n.enquiry_type, 'Risk Outcome', '', n.risk_outcome, 'Enquiries concluded where risk was identified or inconclusive and action taken'
+    FROM enquiries n
+    WHERE n.concluded AND n.action_result OPERATOR(pg_catalog.=) ANY
+        ('{Risk identified and action taken,Risk Assessment inconclusive and action taken}'::text[])
+    UNION ALL
+    SELECT 'SG3', n.enquiry_type, 'Lacking Capacity', '', n.capacity, 'Enquiries concluded'
+    FROM enquiries n WHERE n.concluded
+    UNION ALL
+    SELECT 'SG3', n.enquiry_type, 'Lacking Capacity', 'Supported by advocate, family or friend',
+           CASE n.advocate_supported WHEN true THEN 'Yes' WHEN false THEN 'No' ELSE 'Not recorded' END,
+           'Enquiries concluded where the adult lacked capacity'
+    FROM enquiries n WHERE n.concluded AND n.lacked_capacity OPERATOR(pg_catalog.=) 'Yes, they lacked capacity'
+    UNION ALL
+    SELECT 'SG4', n.enquiry_type, 'Making Safeguarding Personal', 'Asked', n.msp_asked, 'Enquiries concluded'
+    FROM enquiries n WHERE n.concluded
+    UNION ALL
+    SELECT 'SG4', n.enquiry_type, 'Making Safeguarding Personal', 'Outcomes achieved', n.msp_achieved,
+           'Enquiries concluded where outcomes were expressed'
+    FROM enquiries n WHERE n.concluded AND n.msp_asked OPERATOR(pg_catalog.=) 'Yes, they were asked and outcomes were expressed'
+),
+-- Every published cell, counted or not, so the table has a fixed shape.
+shape AS (
+    SELECT 'SG1'::text AS t, e.e, c.category, ''::text AS subcategory, c.value, e.row_name
+    FROM (VALUES ('Concerns', 'Concerns raised'), ('Section 42', 'Enquiries commenced'),
+                 ('Other Enquiry', 'Enquiries commenced')) e(e, row_name)
+    CROSS JOIN (SELECT 'Total', 'Total'
+                UNION ALL SELECT 'Age Band', b FROM pg_catalog.unnest('{18-64,65-74,75-84,85-94,95+,Not Known}'::text[]) b
+                UNION ALL SELECT 'Gender', g::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_gender)) g
+               ) c(category, value)
+    UNION ALL
+    SELECT 'SG2', e.e, c.category, '', c.value, 'Enquiries concluded'
+    FROM (VALUES ('Section 42'), ('Other Enquiry')) e(e)
+    CROSS JOIN (SELECT 'Total', 'Total'
+                UNION ALL SELECT 'Type of Risk', v::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_risk_type)) v
+                UNION ALL SELECT 'Location of Risk', v::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_risk_location)) v
+                UNION ALL SELECT 'Location of Risk', 'Not Known'
+                UNION ALL SELECT 'Source of Risk', v::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_source_of_risk)) v
+                UNION ALL SELECT 'Source of Risk', 'Not Known'
+                UNION ALL SELECT 'Action and Result', v::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_action_result)) v
+               ) c(category, value)
+    UNION ALL
+    SELECT 'SG2', e.e, 'Risk Outcome', '', v::text, 'Enquiries concluded where risk was identified or inconclusive and action taken'
+    FROM (VALUES ('Section 42'), ('Other Enquiry')) e(e)
+    CROSS JOIN pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_risk_outcome)) v
+    UNION ALL
+    SELECT 'SG3', e.e, 'Lacking Capacity', '', v, 'Enquiries concluded'
+    FROM (VALUES ('Section 42'), ('Other Enquiry')) e(e)
+    CROSS JOIN (SELECT v::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_capacity)) v
+                UNION ALL SELECT 'Not recorded') c(v)
+    UNION ALL
+    SELECT 'SG3', e.e, 'Lacking Capacity', 'Supported by advocate, family or friend', v,
+           'Enquiries concluded where the adult lacked capacity'
+    FROM (VALUES ('Section 42'), ('Other Enquiry')) e(e)
+    CROSS JOIN pg_catalog.unnest('{Yes,No,Not recorded}'::text[]) v
+    UNION ALL
+    SELECT 'SG4', e.e, 'Making Safeguarding Personal', 'Asked', v, 'Enquiries concluded'
+    FROM (VALUES ('Section 42'), ('Other Enquiry')) e(e)
+    CROSS JOIN (SELECT v::text FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_msp_asked)) v
+                UNION ALL SELECT 'Not recorded') c(v)
+    UNION ALL
+    SELECT 'SG4', e.e, 'Making Safeguarding Personal', 'Outcomes achieved', v::text,
+           'Enquiries concluded where outcomes were expressed'
+    FROM (VALUES ('Section 42'), ('Other Enquiry')) e(e)
+    CROSS JOIN pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_msp_achieved)) v
+),
+cells AS (
+    SELECT s.t, s.e, s.category, s.subcategory, s.value, s.row_name FROM shape s
+    UNION
+    SELECT f.t, f.e, f.category, f.subcategory, f.value, f.row_name FROM facts f
+),
+counted AS (
+    SELECT f.t, f.e, f.category, f.subcategory, f.value, f.row_name, pg_catalog.count(*) AS n
+    FROM facts f GROUP BY f.t, f.e, f.category, f.subcategory, f.value, f.row_name
+)
+SELECT c.t, c.e, c.category, c.subcategory, c.value, c.row_name,
+       CASE WHEN sac_return.disclosure_control THEN safeguard.sac_disclose(coalesce(n.n, 0))
+            ELSE coalesce(n.n, 0) END
+FROM cells c
+LEFT JOIN counted n ON n.t OPERATOR(pg_catalog.=) c.t AND n.e OPERATOR(pg_catalog.=) c.e
+     AND n.category OPERATOR(pg_catalog.=) c.category AND n.subcategory OPERATOR(pg_catalog.=) c.subcategory
+     AND n.value OPERATOR(pg_catalog.=) c.value AND n.row_name OPERATOR(pg_catalog.=) c.row_name
+ORDER BY c.t, c.e, c.row_name, c.category, c.subcategory, c.value
+$$;
+COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
+    'The Safeguarding Adults Collection return for the year starting 1 April of year, as the published long table, over what the caller may see (optionally one local authority). SG1 counts concerns that reached the authority in the year and enquiries commenced; SG2-SG4 count enquiries concluded. disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
+REVOKE ALL ON FUNCTION safeguard.sac_return(integer, boolean, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+    safeguard_sam;
+
+CREATE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true, security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
+       c.adult_pseudonym,
+       x.source, x.channel, x.risk_types, x.risk_location, x.source_of_risk,
+       x.adult_gender, x.received_at, r.created_at, r.sent_at, r.acknowledged_at, r.la_decision, r.decided_at,
+       r.action_result, r.risk_outcome, r.harm_from_delay, r.outcome_at,
+       r.feedback_at, r.closed_at, r.withdrawn_at
+FROM safeguard.referral r
+JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+JOIN safeguard.safeguarding_case c ON c.id OPERATOR(pg_catalog.=) r.case_id;
+COMMENT ON VIEW safeguard.referral_pseudonymised IS 'Referrals for performance teams (safeguard_reader): no identifying columns; adult_pseudonym is a keyed hash, stable per adult.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.state IS 'Referral state.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.immediate_risk IS 'Adult at immediate risk.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_pseudonym IS 'Keyed hash of the adult''s identity (NULL when unknown).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.source IS 'Who raised the concern.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.channel IS 'How it was received.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_types IS 'Types of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_location IS 'Location of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.source_of_risk IS 'Source of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_gender IS 'Gender (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.received_at IS 'When the concern was received.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.created_at IS 'When the referral decision was made.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.sent_at IS 'When sent.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.acknowledged_at IS 'When acknowledged.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.la_decision IS 'The local authority''s decision.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.decided_at IS 'When decided.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.action_result IS 'Action and result (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_outcome IS 'Risk outcome (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.harm_from_delay IS 'Harm from delay, for late referrals.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.outcome_at IS 'When the outcome was recorded.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.feedback_at IS 'When the referrer heard back.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.withdrawn_at IS 'When withdrawn.';
+REVOKE ALL ON safeguard.referral_pseudonymised FROM PUBLIC;
+GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_admin;
+
+-- Every reader of the report views is subject to row-level security, and
+-- PostgreSQL then applies a query's own conditions only after the policies
+-- unless they are leakproof, and hides the columns' statistics from the
+-- planner (bench/w5.sh measures the views at 10% and 100% of a decade).  The
+-- drill-down view therefore fetches each concern's triage and referral by
+-- the concern's key (a LATERAL subquery per concern; OFFSET 0 keeps the
+-- planner from turning it back into a join of whole tables), and ends with
+-- received_at, on which a filter reads only the period asked for.
+CREATE VIEW safeguard.report_indicator_events WITH (security_invoker = true) AS
+WITH base AS (
+    SELECT x.id AS concern_id, r.id AS referral_id, coalesce(r.la_id, x.la_id) AS la_id,
+           coalesce(t.decided_team, 'No team recorded') AS team, x.source, x.received_at,
+           t.decided_at AS triaged_at, r.sent_at, r.decided_at AS la_decided_at, r.outcome_at,
+           CASE WHEN r.feedback_at IS NOT NULL OR r.state OPERATOR(pg_catalog.=) 'closed' THEN r.closed_at END AS closed_at
+    FROM safeguard.concern x
+    LEFT JOIN LATERAL (SELECT tr.decided_team, tr.decided_at FROM safeguard.triage tr
+                       WHERE tr.concern_id OPERATOR(pg_catalog.=) x.id OFFSET 0) t ON true
+    LEFT JOIN LATERAL (SELECT rf.id, rf.la_id, rf.state, rf.sent_at, rf.decided_at, rf.outcome_at,
+                              rf.feedback_at, rf.closed_at
+                       FROM safeguard.referral rf
+                       WHERE rf.concern_id OPERATOR(pg_catalog.=) x.id OFFSET 0) r ON true
+)
+SELECT b.concern_id, b.referral_id,
+       pg_catalog.date_trunc('month', safeguard.local_date(b.received_at))::date AS month,
+       b.la_id, o.name AS local_authority, b.team, b.source,
+       s.stage, s.stage_order, s.reached_at,
+       safeguard.working_days_between(safeguard.local_date(b.received_at),
+                                      safeguard.local_date(s.reached_at), o.division) AS working_days,
+       s.in_time,
+       b.received_at
+FROM base b
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) b.la_id
+LEFT JOIN LATERAL (
+    SELECT pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'triage') AS triage,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) ANY ('{send,send_immediate}'::text[])) AS send,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'la_outcome') AS outcome,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'feedback') AS feedback
+    FROM safeguard.deadline d
+    WHERE d.status OPERATOR(pg_catalog.=) ANY ('{met,breached}'::safeguard.deadline_status[])
+      AND ((d.subject_table OPERATOR(pg_catalog.=) 'concern' AND d.subject_id OPERATOR(pg_catalog.=) b.concern_id)
+        OR (d.subject_table OPERATOR(pg_catalog.=) 'referral' AND d.subject_id OPERATOR(pg_catalog.=) b.referral_id))
+) dl ON true
+CROSS JOIN LATERAL (VALUES
+    ('received', 0, b.received_at, NULL::boolean),
+    ('triage', 1, b.triaged_at, dl.triage),
+    ('referral_sent', 2, b.sent_at, dl.send),
+    ('la_decision', 3, b.la_decided_at, NULL::boolean),
+    ('outcome', 4, b.outcome_at, dl.outcome),
+    ('closure', 5, b.closed_at, dl.feedback)
+) AS s(stage, stage_order, reached_at, in_time)
+WHERE s.reached_at IS NOT NULL;
+COMMENT ON VIEW safeguard.report_indicator_events IS 'One row per concern and stage reached (received, triage, referral_sent, la_decision, outcome, closure): working days from receipt, and whether the stage''s deadline was met under the policy in force then (NULL: no timescale). The base of report_indicators, for drill-down; filter on received_at (not month) to read only the period asked for.';
+COMMENT ON COLUMN safeguard.report_indicator_events.concern_id IS 'Concern number.';
+COMMENT ON COLUMN safeguard.report_indicator_events.referral_id IS 'Referral number, for the referral stages.';
+COMMENT ON COLUMN safeguard.report_indicator_events.month IS 'Month the concern was received (first day, Europe/London).';
+COMMENT ON COLUMN safeguard.report_indicator_events.la_id IS 'Local authority (the referral''s recipient, else the concern''s).';
+COMMENT ON COLUMN safeguard.report_indicator_events.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_indicator_events.team IS 'Team of the grant that triaged the concern (No team recorded when none).';
+COMMENT ON COLUMN safeguard.report_indicator_events.source IS 'Who raised the concern.';
+COMMENT ON COLUMN safeguard.report_indicator_events.stage IS 'received, triage, referral_sent, la_decision, outcome or closure (feedback given and closed).';
+COMMENT ON COLUMN safeguard.report_indicator_events.stage_order IS 'Order of the stage, 0 to 5.';
+COMMENT ON COLUMN safeguard.report_indicator_events.reached_at IS 'When the stage was reached.';
+COMMENT ON COLUMN safeguard.report_indicator_events.working_days IS 'Working days from receipt to the stage (day of receipt is day 0).';
+COMMENT ON COLUMN safeguard.report_indicator_events.in_time IS 'True when the stage''s deadline was met, false when breached, NULL when the stage has no timescale or it was cancelled.';
+REVOKE ALL ON safeguard.report_indicator_events FROM PUBLIC;
+GRANT SELECT ON safeguard.report_indicator_events TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+COMMENT ON COLUMN safeguard.report_indicator_events.received_at IS
+    'When the concern was received. A filter on it (received_at >= an instant) reads only the concerns of that period; a filter on month reads every concern.';
+
+CREATE VIEW safeguard.report_indicators WITH (security_invoker = true) AS
+SELECT e.month, e.la_id, e.local_authority, e.team, e.source, e.stage, e.stage_order,
+       pg_catalog.count(*) AS measured,
+       pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY e.working_days::double precision)::numeric
+           AS median_working_days,
+       pg_catalog.count(*) FILTER (WHERE e.in_time) AS in_time,
+       pg_catalog.count(*) FILTER (WHERE NOT e.in_time) AS out_of_time,
+       pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE e.in_time)
+           OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(e.in_time), 0), 1) AS in_time_pct
+FROM safeguard.report_indicator_events e
+GROUP BY e.month, e.la_id, e.local_authority, e.team, e.source, e.stage, e.stage_order;
+COMMENT ON VIEW safeguard.report_indicators IS 'Core indicators by month received, local authority, team and source: for each stage, how many reached it, the median working days from receipt, and how many were in and out of time against the policy in force then.';
+COMMENT ON COLUMN safeguard.report_indicators.month IS 'Month the concerns were received.';
+COMMENT ON COLUMN safeguard.report_indicators.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_indicators.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_indicators.team IS 'Team that triaged.';
+COMMENT ON COLUMN safeguard.report_indicators.source IS 'Who raised the concerns.';
+COMMENT ON COLUMN safeguard.report_indicators.stage IS 'Stage (see report_indicator_events).';
+COMMENT ON COLUMN safeguard.report_indicators.stage_order IS 'Order of the stage.';
+COMMENT ON COLUMN safeguard.report_indicators.measured IS 'Concerns that reached the stage.';
+COMMENT ON COLUMN safeguard.report_indicators.median_working_days IS 'Median working days from receipt to the stage.';
+COMMENT ON COLUMN safeguard.report_indicators.in_time IS 'Reached within the stage''s deadline.';
+COMMENT ON COLUMN safeguard.report_indicators.out_of_time IS 'Reached after the stage''s deadline.';
+COMMENT ON COLUMN safeguard.report_indicators.in_time_pct IS 'Percentage in time of those with a timescale (one decimal); NULL when none has one.';
+REVOKE ALL ON safeguard.report_indicators FROM PUBLIC;
+GRANT SELECT ON safeguard.report_indicators TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_kpi WITH (security_invoker = true) AS
+SELECT e.stage AS indicator,
+       pg_catalog.count(*) AS measured,
+       pg_catalog.count(*) FILTER (WHERE e.in_time) AS in_time,
+       pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE e.in_time)
+           OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(e.in_time), 0), 1) AS in_time_pct,
+       pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY e.working_days::double precision)::numeric
+           AS median_working_days
+FROM safeguard.report_indicator_events e
+-- From the first instant (Europe/London) of the month 11 months ago: the
+-- concerns whose month is that month or later, on the stored column.
+WHERE e.received_at OPERATOR(pg_catalog.>=)
+      ((pg_catalog.date_trunc('month', safeguard.local_date(safeguard.now())::timestamp)
+        OPERATOR(pg_catalog.-) '11 months'::interval) AT TIME ZONE 'Europe/London')
+GROUP BY e.stage, e.stage_order
+ORDER BY e.stage_order;
+COMMENT ON VIEW safeguard.report_kpi IS 'The headline indicators over the last 12 months (this month and the 11 before, by month received, Europe/London), for the dashboard. Reads only the concerns of those months.';
+COMMENT ON COLUMN safeguard.report_kpi.indicator IS 'Stage measured (see report_indicator_events).';
+COMMENT ON COLUMN safeguard.report_kpi.measured IS 'Concerns that reached it.';
+COMMENT ON COLUMN safeguard.report_kpi.in_time IS 'Reached within the deadline.';
+COMMENT ON COLUMN safeguard.report_kpi.in_time_pct IS 'Percentage in time of those with a timescale.';
+COMMENT ON COLUMN safeguard.report_kpi.median_working_days IS 'Median working days from receipt.';
+REVOKE ALL ON safeguard.report_kpi FROM PUBLIC;
+GRANT SELECT ON safeguard.report_kpi TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+-- The queue views fetch each listed referral's pseudonym by the case's key
+-- (a scalar subquery) rather than joining every case ever opened.
+CREATE VIEW safeguard.report_send_queue WITH (security_invoker = true) AS
+SELECT q.referral_id, q.case_id, q.la_id, q.local_authority,
+       (SELECT c.adult_pseudonym FROM safeguard.safeguarding_case c
+         WHERE c.id OPERATOR(pg_catalog.=) q.case_id) AS adult_pseudonym,
+       q.immediate_risk, q.created_at, q.age,
+       safeguard.working_days_since(q.created_at, o.division) AS age_working_days,
+       q.send_due_at, coalesce(q.overdue, false) AS overdue
+FROM safeguard.send_queue q
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) q.la_id;
+COMMENT ON VIEW safeguard.report_send_queue IS 'The contact centre''s send queue with its age, pseudonymised: what the regulator''s performance team watches. Rows are the referrals awaiting sending that the caller may see; the pseudonym is read from the referral''s case (NULL if the caller may not see that case: no shipped reader of this view is such a caller).';
+COMMENT ON COLUMN safeguard.report_send_queue.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.report_send_queue.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.report_send_queue.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.report_send_queue.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_send_queue.adult_pseudonym IS 'Pseudonym of the adult (NULL when unknown).';
+COMMENT ON COLUMN safeguard.report_send_queue.immediate_risk IS 'Adult at immediate risk: 4 clock hours to send.';
+COMMENT ON COLUMN safeguard.report_send_queue.created_at IS 'When the refer_to_la decision was made.';
+COMMENT ON COLUMN safeguard.report_send_queue.age IS 'How long it has waited.';
+COMMENT ON COLUMN safeguard.report_send_queue.age_working_days IS 'Working days it has waited.';
+COMMENT ON COLUMN safeguard.report_send_queue.send_due_at IS 'When it is due to be sent.';
+COMMENT ON COLUMN safeguard.report_send_queue.overdue IS 'True once overdue.';
+REVOKE ALL ON safeguard.report_send_queue FROM PUBLIC;
+GRANT SELECT ON safeguard.report_send_queue TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_la_outcomes_outstanding WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, o.name AS local_authority,
+       (SELECT c.adult_pseudonym FROM safeguard.safeguarding_case c
+         WHERE c.id OPERATOR(pg_catalog.=) r.case_id) AS adult_pseudonym,
+       r.state, r.sent_at, safeguard.working_days_since(r.sent_at, o.division) AS age_working_days,
+       od.due_at AS outcome_due_at, coalesce(od.overdue, false) AS outcome_overdue,
+       ed.due_at AS escalation_due_at, coalesce(ed.overdue, false) AS escalation_overdue,
+       al.chases, al.last_alert_at,
+       CASE WHEN coalesce(ed.overdue, false) OR al.escalations OPERATOR(pg_catalog.>) 0 THEN 'escalated'
+            WHEN coalesce(od.overdue, false) OR al.chases OPERATOR(pg_catalog.>) 0 THEN 'chase'
+            ELSE 'awaiting' END AS chase_state,
+       safeguard.referral_free_text(r.id, 'la_contact') AS named_contact,
+       safeguard.referral_free_text(r.id, 'la_reference') AS la_reference,
+       o.senior_contact_name, o.senior_contact_email
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.open_deadlines od ON od.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND od.subject_id OPERATOR(pg_catalog.=) r.id AND od.kind OPERATOR(pg_catalog.=) 'la_outcome'
+LEFT JOIN safeguard.open_deadlines ed ON ed.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND ed.subject_id OPERATOR(pg_catalog.=) r.id AND ed.kind OPERATOR(pg_catalog.=) 'la_outcome_escalation'
+CROSS JOIN LATERAL (
+    SELECT pg_catalog.count(*) FILTER (WHERE a.rung OPERATOR(pg_catalog.=) 'breach') AS chases,
+           pg_catalog.count(*) FILTER (WHERE a.rung OPERATOR(pg_catalog.=) 'escalate'
+                                        OR (a.rung OPERATOR(pg_catalog.=) 'breach'
+                                            AND a.kind OPERATOR(pg_catalog.=) 'la_outcome_escalation')) AS escalations,
+           pg_catalog.max(a.fired_at) AS last_alert_at
+    FROM safeguard.deadline_alert a
+    WHERE a.subject_table OPERATOR(pg_catalog.=) 'referral' AND a.subject_id OPERATOR(pg_catalog.=) r.id
+      AND a.kind OPERATOR(pg_catalog.=) ANY ('{la_outcome,la_outcome_escalation}'::text[])
+) al
+WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided}'::safeguard.referral_state[]);
+COMMENT ON VIEW safeguard.report_la_outcomes_outstanding IS 'The chase list the regulator lacked: every referral sent and still awaiting the local authority''s outcome, with its age, deadlines, chases, escalation state and the named contacts. Rows are the referrals the caller may see; the pseudonym is read from the referral''s case (NULL if the caller may not see that case: no shipped reader of this view is such a caller).';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.adult_pseudonym IS 'Pseudonym of the adult.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.state IS 'sent, acknowledged or decided.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.sent_at IS 'When it was sent.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.age_working_days IS 'Working days since it was sent.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.outcome_due_at IS 'When the outcome is due.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.outcome_overdue IS 'True once the outcome is overdue: chase.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.escalation_due_at IS 'When it escalates to the named senior contact.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.escalation_overdue IS 'True once that is overdue.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.chases IS 'Breach alerts fired (chases sent by the sweep).';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.last_alert_at IS 'When the last alert fired.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.chase_state IS 'awaiting (in time), chase (outcome overdue or chased), escalated (escalation due or fired).';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.named_contact IS 'The local authority contact it was sent to.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.la_reference IS 'The local authority''s reference.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.senior_contact_name IS 'Named senior contact to escalate to.';
+COMMENT ON COLUMN safeguard.report_la_outcomes_outstanding.senior_contact_email IS 'Their e-mail.';
+REVOKE ALL ON safeguard.report_la_outcomes_outstanding FROM PUBLIC;
+GRANT SELECT ON safeguard.report_la_outcomes_outstanding TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_unallocated WITH (security_invoker = true) AS
+SELECT r.la_id, o.name AS local_authority,
+       pg_catalog.count(*) AS with_la,
+       pg_catalog.count(*) FILTER (WHERE r.allocated_to IS NOT NULL) AS allocated,
+       pg_catalog.count(*) FILTER (WHERE r.allocated_to IS NULL) AS unallocated,
+       pg_catalog.max(safeguard.working_days_since(r.sent_at, o.division))
+           FILTER (WHERE r.allocated_to IS NULL) AS oldest_unallocated_working_days,
+       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY safeguard.working_days_since(r.sent_at, o.division)::double precision)
+           FILTER (WHERE r.allocated_to IS NULL))::numeric AS median_unallocated_working_days,
+       pg_catalog.count(*) FILTER (WHERE r.allocated_to IS NULL
+           AND safeguard.working_days_since(r.sent_at, o.division) OPERATOR(pg_catalog.>) 20)
+           AS unallocated_over_20_working_days
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
+GROUP BY r.la_id, o.name;
+COMMENT ON VIEW safeguard.report_unallocated IS 'The "virtual worker" caseload by local authority: referrals with the authority (sent, not yet closed) and how many await allocation to a named worker, with their age in working days since sending.';
+COMMENT ON COLUMN safeguard.report_unallocated.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_unallocated.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_unallocated.with_la IS 'Referrals with the authority (sent, acknowledged, decided or outcome recorded).';
+COMMENT ON COLUMN safeguard.report_unallocated.allocated IS 'Of those, allocated to a named worker.';
+COMMENT ON COLUMN safeguard.report_unallocated.unallocated IS 'Of those, unallocated: the virtual worker''s caseload.';
+COMMENT ON COLUMN safeguard.report_unallocated.oldest_unallocated_working_days IS 'Age of the oldest unallocated referral, in working days since it was sent.';
+COMMENT ON COLUMN safeguard.report_unallocated.median_unallocated_working_days IS 'Median age of the unallocated referrals.';
+COMMENT ON COLUMN safeguard.report_unallocated.unallocated_over_20_working_days IS 'Unallocated referrals older than 20 working days.';
+REVOKE ALL ON safeguard.report_unallocated FROM PUBLIC;
+GRANT SELECT ON safeguard.report_unallocated TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_feedback WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.la_id, o.name AS local_authority, x.source, x.referrer_anonymous,
+       r.outcome_at,
+       coalesce(od.due_at, d.due_at_close) AS feedback_due_at,
+       r.feedback_at, r.feedback_method,
+       CASE WHEN r.feedback_at IS NOT NULL THEN
+                 CASE WHEN d.status OPERATOR(pg_catalog.=) 'breached' THEN 'done_late' ELSE 'done' END
+            WHEN r.state OPERATOR(pg_catalog.=) 'closed' THEN 'waived'
+            WHEN coalesce(od.overdue, false) THEN 'overdue'
+            ELSE 'due' END AS status
+FROM safeguard.referral r
+JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN LATERAL (
+    SELECT dd.status, dd.due_at_close FROM safeguard.deadline dd
+    WHERE dd.subject_table OPERATOR(pg_catalog.=) 'referral' AND dd.subject_id OPERATOR(pg_catalog.=) r.id
+      AND dd.kind OPERATOR(pg_catalog.=) 'feedback'
+    ORDER BY dd.id DESC LIMIT 1) d ON true
+LEFT JOIN safeguard.open_deadlines od ON od.subject_table OPERATOR(pg_catalog.=) 'referral'
+      AND od.subject_id OPERATOR(pg_catalog.=) r.id AND od.kind OPERATOR(pg_catalog.=) 'feedback'
+WHERE r.outcome_at IS NOT NULL;
+COMMENT ON VIEW safeguard.report_feedback IS 'Feedback to the person who raised the concern, for every referral with an outcome: due, overdue, done (in time), done_late, or waived (e.g. an anonymous referrer).';
+COMMENT ON COLUMN safeguard.report_feedback.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.report_feedback.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_feedback.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_feedback.source IS 'Who raised the concern.';
+COMMENT ON COLUMN safeguard.report_feedback.referrer_anonymous IS 'True for an anonymous referrer.';
+COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it).';
+COMMENT ON COLUMN safeguard.report_feedback.feedback_due_at IS 'When feedback is (or was) due.';
+COMMENT ON COLUMN safeguard.report_feedback.feedback_at IS 'When feedback was given.';
+COMMENT ON COLUMN safeguard.report_feedback.feedback_method IS 'How.';
+COMMENT ON COLUMN safeguard.report_feedback.status IS 'due, overdue, done, done_late or waived.';
+REVOKE ALL ON safeguard.report_feedback FROM PUBLIC;
+GRANT SELECT ON safeguard.report_feedback TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_repeat_concerns WITH (security_invoker = true) AS
+WITH c AS (
+    SELECT x.id AS concern_id, x.la_id, x.received_at, x.provider_location_id, k.adult_pseudonym
+    FROM safeguard.concern x
+    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+), by_subject AS (
+    SELECT 'adult'::text AS repeat_of, c.concern_id, c.la_id, c.received_at, c.adult_pseudonym,
+           NULL::bigint AS provider_location_id,
+           pg_catalog.lag(c.concern_id) OVER w AS previous_concern_id,
+           pg_catalog.lag(c.received_at) OVER w AS previous_received_at,
+           pg_catalog.count(*) OVER (PARTITION BY c.adult_pseudonym ORDER BY c.received_at
+               RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW) AS concerns_in_12_months
+    FROM c WHERE c.adult_pseudonym IS NOT NULL
+    WINDOW w AS (PARTITION BY c.adult_pseudonym ORDER BY c.received_at, c.concern_id)
+    UNION ALL
+    SELECT 'provider_location', c.concern_id, c.la_id, c.received_at, NULL, c.provider_location_id,
+           pg_catalog.lag(c.concern_id) OVER w,
+           pg_catalog.lag(c.received_at) OVER w,
+           pg_catalog.count(*) OVER (PARTITION BY c.provider_location_id ORDER BY c.received_at
+               RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW)
+    FROM c WHERE c.provider_location_id IS NOT NULL
+    WINDOW w AS (PARTITION BY c.provider_location_id ORDER BY c.received_at, c.concern_id)
+)
+SELECT s.repeat_of, s.concern_id, s.la_id, o.name AS local_authority, s.adult_pseudonym,
+       s.provider_location_id, l.name AS provider_location, s.received_at,
+       s.previous_concern_id, s.previous_received_at,
+       safeguard.local_date(s.received_at) OPERATOR(pg_catalog.-) safeguard.local_date(s.previous_received_at)
+           AS days_since_previous,
+       s.concerns_in_12_months
+FROM by_subject s
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) s.la_id
+LEFT JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) s.provider_location_id
+WHERE s.previous_received_at OPERATOR(pg_catalog.>=) (s.received_at OPERATOR(pg_catalog.-) '12 months'::interval);
+COMMENT ON VIEW safeguard.report_repeat_concerns IS 'Repeat concerns: each concern received within 12 months of an earlier one about the same adult (by pseudonym) or the same provider location, across cases, open or closed.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.repeat_of IS 'adult or provider_location: what the concerns share.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.concern_id IS 'The repeat concern.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.la_id IS 'Its local authority.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.adult_pseudonym IS 'Pseudonym of the adult (repeat_of adult).';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.provider_location_id IS 'The provider location (repeat_of provider_location).';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.provider_location IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.received_at IS 'When the repeat concern was received.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.previous_concern_id IS 'The concern before it about the same subject.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.previous_received_at IS 'When that was received.';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.days_since_previous IS 'Calendar days between the two (local dates).';
+COMMENT ON COLUMN safeguard.report_repeat_concerns.concerns_in_12_months IS 'Concerns about the subject in the 12 months up to and including this one.';
+REVOKE ALL ON safeguard.report_repeat_concerns FROM PUBLIC;
+GRANT SELECT ON safeguard.report_repeat_concerns TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_provider_enquiries WITH (security_invoker = true) AS
+SELECT e.id AS enquiry_id, e.provider_id, p.name AS provider, e.la_id, l.name AS local_authority,
+       e.stage, e.risk_level, e.proposed_at, e.decided_at,
+       nd.kind AS next_deadline, nd.due_at AS next_due_at, coalesce(nd.overdue, false) AS next_overdue,
+       coalesce(pl.suspended, 0) AS funders_suspending,
+       coalesce(pl.caution, 0) AS funders_placing_with_caution,
+       CASE WHEN pl.suspended OPERATOR(pg_catalog.>) 0 THEN 'suspended'
+            WHEN pl.caution OPERATOR(pg_catalog.>) 0 THEN 'place_with_caution'
+            ELSE 'none' END AS suspension_status
+FROM safeguard.provider_enquiry e
+JOIN safeguard.organisation p ON p.id OPERATOR(pg_catalog.=) e.provider_id
+JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) e.la_id
+LEFT JOIN LATERAL (
+    SELECT d.kind, d.due_at, d.overdue FROM safeguard.open_deadlines d
+    WHERE d.subject_table OPERATOR(pg_catalog.=) 'provider_enquiry' AND d.subject_id OPERATOR(pg_catalog.=) e.id
+    ORDER BY d.due_at NULLS LAST, d.id LIMIT 1) nd ON true
+LEFT JOIN LATERAL (
+    SELECT pg_catalog.count(*) FILTER (WHERE c.action OPERATOR(pg_catalog.=) 'suspend_new_placements')::integer AS suspended,
+           pg_catalog.count(*) FILTER (WHERE c.action OPERATOR(pg_catalog.=) 'place_with_caution')::integer AS caution
+    FROM (SELECT DISTINCT ON (cd.funding_authority_id) cd.action
+            FROM safeguard.commissioning_decision cd
+           WHERE cd.enquiry_id OPERATOR(pg_catalog.=) e.id
+           ORDER BY cd.funding_authority_id, cd.decided_at DESC, cd.id DESC) c) pl ON true
+WHERE e.stage OPERATOR(pg_catalog.<>) ALL ('{closed,not_invoked}'::safeguard.enquiry_stage[]);
+COMMENT ON VIEW safeguard.report_provider_enquiries IS 'Large-scale provider enquiries in progress: stage, risk level, the next deadline, and the placement position (each funding authority''s latest decision).';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.enquiry_id IS 'Enquiry number.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.provider_id IS 'Provider.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.provider IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.la_id IS 'Leading local authority.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.stage IS 'Stage of the enquiry.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.risk_level IS 'Risk matrix level (major, moderate, minor).';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.proposed_at IS 'When proposed.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.decided_at IS 'When invoked.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.next_deadline IS 'Kind of the next open deadline.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.next_due_at IS 'When it is due.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.next_overdue IS 'True once it is overdue.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.funders_suspending IS 'Funding authorities whose latest decision suspends new placements.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.funders_placing_with_caution IS 'Funding authorities whose latest decision is to place with caution.';
+COMMENT ON COLUMN safeguard.report_provider_enquiries.suspension_status IS 'suspended (any funder suspends), place_with_caution, or none.';
+REVOKE ALL ON safeguard.report_provider_enquiries FROM PUBLIC;
+GRANT SELECT ON safeguard.report_provider_enquiries TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE VIEW safeguard.report_data_quality WITH (security_invoker = true) AS
+WITH checks AS (
+    SELECT x.la_id, q.check_name, q.must_be_zero, q.failing
+    FROM safeguard.concern x
+    CROSS JOIN LATERAL (VALUES
+        ('concern: risk location missing', false, x.risk_location IS NULL),
+        ('concern: source of risk missing', false, x.source_of_risk IS NULL),
+        ('concern: gender not known', false, x.adult_gender OPERATOR(pg_catalog.=) 'Not Known'),
+        ('concern: age not known', false, x.adult_age_band OPERATOR(pg_catalog.=) 'Not Known'),
+        ('concern: ethnicity missing', false, x.adult_ethnicity IS NULL),
+        ('concern: primary support reason missing', false, x.adult_primary_support_reason IS NULL),
+        ('concern: adult not identified by NHS number', false,
+            x.adult_identified_by OPERATOR(pg_catalog.<>) 'nhs_number'),
+        ('concern: invalid NHS number', true, x.adult_identified_by OPERATOR(pg_catalog.=) 'invalid_nhs_number'),
+        ('concern: referrer neither identified nor anonymous', true,
+            NOT x.referrer_anonymous AND NOT x.referrer_identified)
+    ) AS q(check_name, must_be_zero, failing)
+    UNION ALL
+    SELECT t.la_id, 'triage: decision without rationale', true, NOT t.rationale_recorded
+    FROM safeguard.triage t
+    UNION ALL
+    SELECT r.la_id, q.check_name, q.must_be_zero, q.failing
+    FROM safeguard.referral r
+    CROSS JOIN LATERAL (VALUES
+        ('referral: decision without rationale', true, NOT r.decision_rationale_recorded),
+        ('referral: withdrawal without rationale', true, NOT r.withdrawal_rationale_recorded),
+        ('enquiry concluded: capacity not recorded', false,
+            CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                 THEN r.lacked_capacity IS NULL END),
+        ('enquiry concluded: Making Safeguarding Personal not recorded', false,
+            CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                 THEN r.msp_asked IS NULL END)
+    ) AS q(check_name, must_be_zero, failing)
+    WHERE q.failing IS NOT NULL
+)
+SELECT c.la_id, o.name AS local_authority, c.check_name, c.must_be_zero,
+       pg_catalog.count(*) AS records_checked,
+       pg_catalog.count(*) FILTER (WHERE c.failing) AS failing,
+       pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE c.failing)
+           OPERATOR(pg_catalog./) pg_catalog.count(*), 1) AS failing_pct
+FROM checks c
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) c.la_id
+GROUP BY c.la_id, o.name, c.check_name, c.must_be_zero;
+COMMENT ON VIEW safeguard.report_data_quality IS 'Data quality by local authority: records missing what the statutory return and casework need, and checks that must be zero because the guards make them impossible (the view proves it on live rows).';
+COMMENT ON COLUMN safeguard.report_data_quality.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_data_quality.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_data_quality.check_name IS 'What is checked: record kind, then the problem.';
+COMMENT ON COLUMN safeguard.report_data_quality.must_be_zero IS 'True for a check the rules make impossible; a non-zero failing count would be a defect.';
+COMMENT ON COLUMN safeguard.report_data_quality.records_checked IS 'Records the check applies to.';
+COMMENT ON COLUMN safeguard.report_data_quality.failing IS 'Records failing it.';
+COMMENT ON COLUMN safeguard.report_data_quality.failing_pct IS 'Percentage failing (one decimal).';
+REVOKE ALL ON safeguard.report_data_quality FROM PUBLIC;
+GRANT SELECT ON safeguard.report_data_quality TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+--------------------------------------------------------------------------
+-- 9. Sessions: DDL, pool logins, preloading, the scope guard
+-- DDL on safeguard's objects is refused outside extension scripts (a
+-- superuser's recorded).  The library's hooks (src/session_guard.c) refuse
+-- explicit locks, row locks, EXPLAIN and PREPARE TRANSACTION on safeguard's
+-- objects and bound lock waits; pool logins act only through SET LOCAL ROLE;
+-- the planner hooks (src/scope_guard.c) keep a scoped role's predicates on
+-- guarded columns from steering scans.
+--------------------------------------------------------------------------
+
+-- DDL on safeguard's objects: refused outside extension scripts for every
+-- role that is not a superuser; a superuser's DDL is recorded in the audit
+-- chain (detected, since it cannot be prevented).
+CREATE FUNCTION safeguard.guard_ddl() RETURNS event_trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_guard_ddl';
+COMMENT ON FUNCTION safeguard.guard_ddl() IS
+    'Event trigger: DDL on safeguard objects outside extension scripts is refused (SG403), or recorded in the audit chain when a superuser runs it.';
+REVOKE ALL ON FUNCTION safeguard.guard_ddl() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.preloaded() RETURNS boolean
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_preloaded';
+COMMENT ON FUNCTION safeguard.preloaded() IS
+    'True when this session loaded safeguard before its first statement (shared_preload_libraries or session_preload_libraries): only then do its guards on LOCK TABLE, row locks, EXPLAIN, PREPARE TRANSACTION and lock waits apply from the first statement on.';
+REVOKE ALL ON FUNCTION safeguard.preloaded() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.preloaded() TO PUBLIC;
+
+CREATE FUNCTION safeguard.declare_pool_login(role regrole) RETURNS bigint
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_declare_pool_login';
+COMMENT ON FUNCTION safeguard.declare_pool_login(regrole) IS
+    'Declares a login role a connection pool''s (admin duty or superuser): sessions logged in as it act only through SET LOCAL ROLE inside each transaction. Returns the declaration (the existing one when already declared). Audited.';
+REVOKE ALL ON FUNCTION safeguard.declare_pool_login(regrole) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.declare_pool_login(regrole) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.undeclare_pool_login(role regrole) RETURNS boolean
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_undeclare_pool_login';
+COMMENT ON FUNCTION safeguard.undeclare_pool_login(regrole) IS
+    'Ends a pool login''s declaration (admin duty or superuser; the row stays as history). False when the role was not declared. Audited.';
+REVOKE ALL ON FUNCTION safeguard.undeclare_pool_login(regrole) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.undeclare_pool_login(regrole) TO safeguard_admin;
+
+CREATE FUNCTION safeguard.pool_login_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_pool_login_changed';
+COMMENT ON FUNCTION safeguard.pool_login_changed() IS
+    'Trigger: after any change to pool_login, every session forgets whether its login is a pool''s (it asks again at its next check).';
+REVOKE ALL ON FUNCTION safeguard.pool_login_changed() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.scope_columns()
+    RETURNS TABLE (table_name text, column_name text, column_class text, guarded boolean)
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_scope_columns';
+COMMENT ON FUNCTION safeguard.scope_columns() IS
+    'Every column of every table under row-level security, with its class (open, person, free_text, organisation, own_organisation, own_local_authority, own_provider) and whether it is guarded: for a role that does not see every row, a predicate on a guarded column never chooses an index and runs after the policies, and the column is estimated without the values its statistics hold (most common values, histogram); only "column = safeguard.current_organisation()" on an own_* column still chooses an index, for a role the policy shows its own organisation''s rows.';
+REVOKE ALL ON FUNCTION safeguard.scope_columns() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.scope_columns() TO PUBLIC;
+
+CREATE TABLE safeguard.pool_login (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    role            regrole NOT NULL,
+    declared_at     timestamptz NOT NULL,
+    declared_by     regrole NOT NULL,
+    undeclared_at   timestamptz,
+    undeclared_by   regrole
+);
+
+CREATE UNIQUE INDEX pool_login_active ON safeguard.pool_login (role) WHERE undeclared_at IS NULL;
+
+COMMENT ON TABLE safeguard.pool_login IS
+    'Login roles declared a connection pool''s (e.g. pgbouncer''s): a session logged in as one acts only through a role set for the current transaction with SET LOCAL ROLE (SG803 otherwise). Written only by declare_pool_login() and undeclare_pool_login().';
+COMMENT ON COLUMN safeguard.pool_login.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.pool_login.role IS 'The pool''s login role.';
+COMMENT ON COLUMN safeguard.pool_login.declared_at IS 'When it was declared.';
+COMMENT ON COLUMN safeguard.pool_login.declared_by IS 'Who declared it.';
+COMMENT ON COLUMN safeguard.pool_login.undeclared_at IS 'When the declaration ended; NULL while in force.';
+COMMENT ON COLUMN safeguard.pool_login.undeclared_by IS 'Who ended it.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.pool_login
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.pool_login
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.pool_login
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.pool_login
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER pool_login_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.pool_login
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.pool_login_changed();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.pool_login
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+REVOKE ALL ON safeguard.pool_login FROM PUBLIC;
+GRANT SELECT ON safeguard.pool_login TO safeguard_admin, safeguard_auditor;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.pool_login', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.pool_login_id_seq', '');
+
+CREATE EVENT TRIGGER safeguard_guard_ddl ON ddl_command_end EXECUTE FUNCTION safeguard.guard_ddl();
+
+CREATE EVENT TRIGGER safeguard_guard_drop ON sql_drop EXECUTE FUNCTION safeguard.guard_ddl();
+
+-- Fire even under session_replication_role = replica.
+ALTER EVENT TRIGGER safeguard_guard_ddl ENABLE ALWAYS;
+
+ALTER EVENT TRIGGER safeguard_guard_drop ENABLE ALWAYS;
+
+-- Said once, where it is installed: without preloading, a session's guards
+-- start only when its first safeguard function loads the library.
+DO $preload$
+BEGIN
+    IF NOT safeguard.preloaded() THEN
+        RAISE WARNING 'safeguard is not preloaded in this session'
+            USING DETAIL = 'Its refusal of LOCK TABLE, row locks, EXPLAIN and PREPARE TRANSACTION on safeguard''s objects, and its bound on lock waits, apply only in sessions that load the library at start.',
+                  HINT = 'Set session_preload_libraries = ''safeguard'' (ALTER DATABASE ... SET, no restart) or shared_preload_libraries = ''safeguard''.';
+    END IF;
+END
+$preload$;
+
+--------------------------------------------------------------------------
+-- 10. Finishing
+-- Tables belong to safeguard_owner (NOLOGIN, no members): no login role is
+-- the owner that could alter them.  Every trigger fires ALWAYS, so
+-- session_replication_role = replica does not skip it.  The shipped rows
+-- installed before their tables' audit triggers are recorded once as found
+-- (BASELINE audit rows), not while restoring: the dumped trail holds them.
+--------------------------------------------------------------------------
+
+DO $finish$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.relname FROM pg_catalog.pg_class c
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND c.relkind OPERATOR(pg_catalog.=) 'r'
+             ORDER BY c.relname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I OWNER TO safeguard_owner', t.relname);
+    END LOOP;
+    FOR t IN SELECT c.relname, g.tgname
+             FROM pg_catalog.pg_trigger g
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND NOT g.tgisinternal AND g.tgenabled OPERATOR(pg_catalog.<>) 'A'
+             ORDER BY c.relname, g.tgname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
+    END LOOP;
+END
+$finish$;
+
+-- The rows installed without audit rows, recorded once as found (not while
+-- restoring: the dumped trail holds them).
+SELECT safeguard.ledger_baseline() WHERE NOT safeguard.restoring();
