@@ -1,6 +1,8 @@
 -- demo/01_referrals.sql: the referral workflow in action, and the regulator's
--- 2017-18 incident made impossible.  The data is loaded once; later runs of
--- `make demo` only show the current state.
+-- 2017-18 incident made impossible.  `make demo` rebuilds its database each
+-- run, so the story is the same every time; against a database the
+-- environment names (PGDATABASE) the data is loaded once and later runs show
+-- the current state.
 \pset footer off
 SET client_min_messages = notice;
 
@@ -29,11 +31,16 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
-SELECT safeguard.grant_duty('demo_contact_centre', 'contact_centre', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-CQC')),
-       safeguard.grant_duty('demo_inspector', 'inspector', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-CQC')),
-       safeguard.grant_duty('demo_admin', 'admin', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-CQC')),
-       safeguard.grant_duty('demo_north_officer', 'la_officer', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-NORTH')),
-       safeguard.grant_duty('demo_south_officer', 'la_officer', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-SOUTH'));
+\echo 'Each person is a login role of this cluster, given one duty for one organisation:'
+SELECT g.login_role, g.duty, o.name AS organisation,
+       safeguard.grant_duty(g.login_role::regrole, g.duty::safeguard.duty, o.id) AS grant_id
+FROM (VALUES (1, 'demo_contact_centre', 'contact_centre', 'DEMO-CQC'),
+             (2, 'demo_inspector', 'inspector', 'DEMO-CQC'),
+             (3, 'demo_admin', 'admin', 'DEMO-CQC'),
+             (4, 'demo_north_officer', 'la_officer', 'DEMO-NORTH'),
+             (5, 'demo_south_officer', 'la_officer', 'DEMO-SOUTH')) AS g(n, login_role, duty, code)
+JOIN safeguard.organisation o ON o.code = g.code
+ORDER BY g.n;
 
 \echo
 \echo '== An inspector logs two concerns about the same resident of Oak House =='

@@ -19,19 +19,26 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
-SELECT safeguard.grant_duty('demo_sam', 'sam', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-NORTH')),
-       safeguard.grant_duty('demo_enquiry_officer', 'enquiry_officer', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-NORTH')),
-       safeguard.grant_duty('demo_commissioner', 'commissioner', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-NORTH')),
-       safeguard.grant_duty('demo_provider', 'provider', (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-PROV'));
+\echo 'Northshire''s people for the enquiry, and the provider:'
+SELECT g.login_role, g.duty, o.name AS organisation,
+       safeguard.grant_duty(g.login_role::regrole, g.duty::safeguard.duty, o.id) AS grant_id
+FROM (VALUES (1, 'demo_sam', 'sam', 'DEMO-NORTH'),
+             (2, 'demo_enquiry_officer', 'enquiry_officer', 'DEMO-NORTH'),
+             (3, 'demo_commissioner', 'commissioner', 'DEMO-NORTH'),
+             (4, 'demo_provider', 'provider', 'DEMO-PROV')) AS g(n, login_role, duty, code)
+JOIN safeguard.organisation o ON o.code = g.code
+ORDER BY g.n;
 
 SET ROLE demo_north_officer;
 SELECT safeguard.propose_provider_enquiry(
     (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-PROV'),
     (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-NORTH'),
     ARRAY[(SELECT id FROM safeguard.organisation WHERE code = 'DEMO-OAK')]) AS enquiry \gset
+\echo 'The council''s officer proposes an enquiry into Evergreen Care and answers the threshold questions:'
 SELECT safeguard.record_threshold(:enquiry, 'three_or_more_allegations', true,
-    'Three allegations of neglect at Oak House in the past three months.');
-SELECT safeguard.record_threshold(:enquiry, 'death', false, 'No death linked to the concerns.');
+    'Three allegations of neglect at Oak House in the past three months.') \g /dev/null
+SELECT safeguard.record_threshold(:enquiry, 'death', false, 'No death linked to the concerns.') \g /dev/null
+SELECT criterion, met, evidence FROM safeguard.enquiry_criterion WHERE enquiry_id = :enquiry ORDER BY criterion;
 RESET ROLE;
 
 SET ROLE demo_sam;
@@ -40,7 +47,7 @@ SELECT safeguard.invoke_provider_enquiry(:enquiry, 'moderate',
     'Pattern of neglect concerns at one home; threshold criterion 2 met.',
     ARRAY['place with caution', 'increased monitoring']);
 SELECT safeguard.appoint_to_enquiry(:enquiry, 'demo_enquiry_officer', 'enquiry_officer') AS appointment;
-SELECT safeguard.record_enquiry_contacts(:enquiry, now(), 'secure_email', now(), 'letter');
+SELECT safeguard.record_enquiry_contacts(:enquiry, now(), 'secure_email', now(), 'letter') \g /dev/null
 \echo 'The initial meeting sets fact finding; 25 working days is refused (the procedure allows 20):'
 DO $$
 BEGIN
@@ -54,9 +61,13 @@ SELECT safeguard.record_enquiry_meeting(:enquiry, 'initial', now(),
           'roles', 'risk assessment', 'communication', 'timescales'],
     'Fact finding by the enquiry officer within 15 working days.', 15) AS meeting \gset
 SELECT safeguard.add_meeting_attendee(:meeting, (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-NORTH'),
-    'Safeguarding Adults Manager', 'Demo SAM');
+    'Safeguarding Adults Manager', 'Demo SAM') \g /dev/null
 SELECT safeguard.add_meeting_attendee(:meeting, (SELECT id FROM safeguard.organisation WHERE code = 'DEMO-CQC'),
-    'Inspector', 'Demo Inspector');
+    'Inspector', 'Demo Inspector') \g /dev/null
+\echo 'The initial meeting (fact finding in 15 working days), and who attended:'
+SELECT o.name AS organisation, a.role_title, a.attendee_name
+FROM safeguard.meeting_attendee a JOIN safeguard.organisation o ON o.id = a.organisation_id
+WHERE a.meeting_id = :meeting ORDER BY o.name;
 RESET ROLE;
 
 \echo 'The regulator attends but abstains from placement decisions; the council''s commissioner decides:'

@@ -12,7 +12,7 @@ SELECT NOT EXISTS (SELECT 1 FROM safeguard.organisation WHERE code = 'GEN-CQC') 
 \set ECHO none
 \ir ../test/generator/generator.sql
 \set ECHO errors
-SELECT sg_gen.setup();
+SELECT sg_gen.setup() \g /dev/null
 SELECT sg_gen.plan(7, 300, current_date - 450, current_date - 3) AS concerns_planned;
 SELECT sg_gen.execute(now()) AS workflow_steps_replayed;
 SELECT safeguard.set_clock(NULL) IS NOT NULL AS clock_back_to_now;

@@ -97,11 +97,12 @@ WITH ticked AS (
     UPDATE safeguard.referral SET state = 'sent', sent_at = '2026-05-11 10:00+00', sent_method = 'phone'
     WHERE id = :r RETURNING id)
 SELECT count(*) FROM ticked;
--- COPY into the table (refused before any row is read; psql skips the
--- data up to the end marker).
-COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
-1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
-\.
+-- COPY into the table (refused before any row is read).  The row comes
+-- from a program through psql's \copy, not inline after COPY FROM STDIN:
+-- psql before 15.19 read the inline data of a refused COPY as commands.
+-- The program ignores SIGPIPE: psql closes the pipe unread when the server
+-- refuses the COPY at its start.
+\copy safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM PROGRAM 'trap "" PIPE; echo 1,1,1,sent,2026-05-11 09:00:00+00,w05_inspector,2026-05-11 10:00:00+00,phone 2>/dev/null; exit 0' WITH (FORMAT csv)
 -- An updatable view over the referrals: not in the public schema (no
 -- CREATE there) ...
 CREATE VIEW public.w05_tick_box AS SELECT * FROM safeguard.referral;
@@ -187,16 +188,12 @@ DELETE FROM safeguard.referral WHERE id = :r;
 TRUNCATE safeguard.referral;
 -- COPY FROM into a table with row-level security is refused by
 -- PostgreSQL itself for every role subject to it (0A000).
-COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
-1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
-\.
+\copy safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM PROGRAM 'trap "" PIPE; echo 1,1,1,sent,2026-05-11 09:00:00+00,w05_inspector,2026-05-11 10:00:00+00,phone 2>/dev/null; exit 0' WITH (FORMAT csv)
 RESET ROLE;
 -- Only a role that bypasses row-level security gets as far as the rows;
 -- a superuser's COPY FROM is a restore, refused outside the restore
 -- procedure before any row reaches the guards (SG701, docs/backup.md).
-COPY safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM STDIN;
-1	1	1	sent	2026-05-11 09:00:00+00	w05_inspector	2026-05-11 10:00:00+00	phone
-\.
+\copy safeguard.referral (concern_id, case_id, la_id, state, created_at, created_by, sent_at, sent_method) FROM PROGRAM 'trap "" PIPE; echo 1,1,1,sent,2026-05-11 09:00:00+00,w05_inspector,2026-05-11 10:00:00+00,phone 2>/dev/null; exit 0' WITH (FORMAT csv)
 REVOKE ALL ON safeguard.referral FROM w05_inspector;
 
 --------------------------------------------------------------------------
