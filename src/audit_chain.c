@@ -52,6 +52,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(sg_verify_audit);
 PG_FUNCTION_INFO_V1(sg_verify_audit_digest);
@@ -605,6 +606,30 @@ seal_digest(const unsigned char *prev, uint64 nheads, unsigned char out[SG_HASH_
 	hash_end(ctx, out);
 }
 
+/*
+ * True when seal seal_id exists in the newest snapshot although the
+ * statement's own snapshot does not show it: a seal made later, by another
+ * transaction since the snapshot was taken or by audit_digest() earlier in the
+ * same statement.  A seal missing from both was deleted.
+ */
+static bool
+seal_made_later(int64 seal_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(seal_id)};
+	SPIPlanPtr	plan;
+	int			rc;
+
+	plan = SPI_prepare("SELECT 1 FROM safeguard.audit_seal WHERE id OPERATOR(pg_catalog.=) $1", 1, types);
+	if (plan == NULL)
+		elog(ERROR, "verify_audit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	rc = SPI_execute_snapshot(plan, values, NULL, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "verify_audit: seal lookup failed: %s", SPI_result_code_string(rc));
+	SPI_freeplan(plan);
+	return SPI_processed == 1;
+}
+
 /* Checks a digest against its seal and the chains; records the first problem. */
 static void
 verify_digest(const char *digest, Problem *p)
@@ -634,6 +659,15 @@ verify_digest(const char *digest, Problem *p)
 		elog(ERROR, "verify_audit: seal query failed");
 	if (SPI_processed != 1)
 	{
+		if (seal_made_later(seal_id))
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_INVALID_DIGEST),
+					 errmsg("audit seal " INT64_FORMAT " is newer than this statement", seal_id),
+					 errdetail("The seal exists, but it was made after this statement's snapshot was taken "
+							   "(for example by audit_digest() in the same statement), so the statement cannot check "
+							   "the trail against it."),
+					 errhint("Keep the digest and verify it in a later statement: "
+							 "SELECT * FROM safeguard.verify_audit('<digest>').")));
 		report(p, 0, "", 0, psprintf("seal " INT64_FORMAT " is missing (the seal table was altered)", seal_id));
 		return;
 	}
