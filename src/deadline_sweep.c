@@ -34,6 +34,7 @@
 #include "sg_errcodes.h"
 #include "transition.h"
 
+#include "common/int.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "miscadmin.h"
