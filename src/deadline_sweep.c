@@ -34,8 +34,8 @@
 #include "sg_errcodes.h"
 #include "transition.h"
 
-#include "common/int.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "commands/async.h"
 #include "miscadmin.h"
 #include "utils/array.h"
