@@ -90,6 +90,8 @@ sg_claim_outbox(PG_FUNCTION_ARGS)
 	Oid			types[1] = {INT4OID};
 	Datum		values[1];
 	int32		max_rows;
+	Datum	   *v;
+	bool	   *n;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -117,12 +119,10 @@ sg_claim_outbox(PG_FUNCTION_ARGS)
 	if (SPI_tuptable->tupdesc->natts != rsinfo->setDesc->natts)
 		elog(ERROR, "claim_outbox: safeguard.outbox has %d columns, its row type %d",
 			 SPI_tuptable->tupdesc->natts, rsinfo->setDesc->natts);
+	v = palloc(sizeof(Datum) * rsinfo->setDesc->natts);
+	n = palloc(sizeof(bool) * rsinfo->setDesc->natts);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		int			natts = rsinfo->setDesc->natts;
-		Datum	   *v = palloc(sizeof(Datum) * natts);
-		bool	   *n = palloc(sizeof(bool) * natts);
-
 		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, v, n);
 		/* copies the row into the tuplestore's own memory */
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
