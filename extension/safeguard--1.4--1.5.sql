@@ -148,3 +148,49 @@ LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM safeguard.journey('enquiry', $1) $$;
 COMMENT ON FUNCTION safeguard.enquiry_journey(bigint) IS
     'Deprecated since 1.5: safeguard.journey(''enquiry'', enquiry_id), which it calls. A provider enquiry''s chronological timeline from the audit trail.';
+
+--------------------------------------------------------------------------
+-- The integration duty (issue 18, item 3): an application's role that
+-- consumes the outbox and may do nothing else.  It consumes exactly what
+-- an administrator of the same organisation consumes (may_consume_outbox,
+-- in C); claim_outbox() and mark_delivered() are the consumer's calls.
+--------------------------------------------------------------------------
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles
+                   WHERE rolname OPERATOR(pg_catalog.=) 'safeguard_integration') THEN
+        CREATE ROLE safeguard_integration NOLOGIN;
+    END IF;
+END
+$roles$;
+GRANT safeguard_integration TO safeguard_owner WITH ADMIN OPTION;
+
+-- Appended, as in the full script; not used in this transaction (a new
+-- enum value cannot be used before it commits).
+ALTER TYPE safeguard.duty ADD VALUE 'integration';
+
+COMMENT ON FUNCTION safeguard.may_consume_outbox(bigint) IS
+    'Row-level security predicate of the outbox: true when the current role holds the admin or integration duty for the regulator, or for that organisation.';
+COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them; each consumer (the admin or integration duty) sees its own organisation''s, the regulator''s consumers all. Consume with safeguard.claim_outbox(), deliver, then safeguard.mark_delivered(ids) in the same transaction.';
+COMMENT ON COLUMN safeguard.outbox.organisation_id IS
+    'The organisation the notification concerns (the one that must meet the deadline), from the payload: only its consumers (admin, integration) and the regulator''s read the row.';
+-- The integration duty: read, and claim (FOR UPDATE needs UPDATE on a column), and record delivery.
+GRANT SELECT, UPDATE (delivered_at, delivered_by) ON safeguard.outbox TO safeguard_integration;
+
+-- The consumer's two calls (issue 18): claim undelivered notifications,
+-- deliver them, mark them delivered, all in one transaction.  SECURITY
+-- INVOKER: the outbox's row-level security (may_consume_outbox) chooses
+-- the rows, and the row locks are the caller's own.
+CREATE FUNCTION safeguard.claim_outbox(max_rows integer DEFAULT 100) RETURNS SETOF safeguard.outbox
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_claim_outbox';
+COMMENT ON FUNCTION safeguard.claim_outbox(integer) IS
+    'Locks and returns up to max_rows undelivered notifications the caller may consume (its organisation''s; all for the regulator''s), oldest first, skipping rows another consumer has claimed (FOR UPDATE SKIP LOCKED). The admin and integration duties; deliver them, then mark_delivered(ids) in the same transaction.';
+REVOKE ALL ON FUNCTION safeguard.claim_outbox(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.claim_outbox(integer) TO safeguard_integration, safeguard_admin;
+
+CREATE FUNCTION safeguard.mark_delivered(ids bigint[]) RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_mark_delivered';
+COMMENT ON FUNCTION safeguard.mark_delivered(bigint[]) IS
+    'Records the delivery (when, by which role) of the notifications ids, every one of which the caller must be able to consume (else SG208, nothing marked); returns how many were newly marked (one already delivered stays as it was). The admin and integration duties.';
+REVOKE ALL ON FUNCTION safeguard.mark_delivered(bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.mark_delivered(bigint[]) TO safeguard_integration, safeguard_admin;

@@ -77,7 +77,7 @@ BEGIN
         'safeguard_admin', 'safeguard_contact_centre', 'safeguard_inspector',
         'safeguard_la_officer', 'safeguard_sam', 'safeguard_enquiry_officer',
         'safeguard_commissioner', 'safeguard_provider', 'safeguard_reader',
-        'safeguard_auditor']
+        'safeguard_auditor', 'safeguard_integration']
     LOOP
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles
                        WHERE rolname OPERATOR(pg_catalog.=) r) THEN
@@ -109,7 +109,7 @@ DECLARE
     d pg_catalog.text;
 BEGIN
     FOREACH d IN ARRAY ARRAY['admin', 'contact_centre', 'inspector', 'la_officer', 'sam',
-        'enquiry_officer', 'commissioner', 'provider', 'reader', 'auditor']
+        'enquiry_officer', 'commissioner', 'provider', 'reader', 'auditor', 'integration']
     LOOP
         EXECUTE pg_catalog.format('GRANT %I TO safeguard_owner WITH ADMIN OPTION', 'safeguard_' OPERATOR(pg_catalog.||) d);
     END LOOP;
@@ -665,7 +665,7 @@ COMMENT ON TYPE safeguard.organisation_kind IS 'Kinds of organisation: the regul
 
 CREATE TYPE safeguard.duty AS ENUM
     ('admin', 'contact_centre', 'inspector', 'la_officer', 'sam', 'enquiry_officer',
-     'commissioner', 'provider', 'reader', 'auditor');
+     'commissioner', 'provider', 'reader', 'auditor', 'integration');
 COMMENT ON TYPE safeguard.duty IS 'Duties a login role can act under; each is also the NOLOGIN role safeguard_<duty>.';
 
 CREATE FUNCTION safeguard.grant_duty(role regrole, duty safeguard.duty, organisation_id bigint)
@@ -760,7 +760,7 @@ COMMENT ON FUNCTION safeguard.may_read_audit(bigint, text, bigint) IS
 CREATE FUNCTION safeguard.may_consume_outbox(organisation_id bigint) RETURNS boolean
     LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_may_consume_outbox';
 COMMENT ON FUNCTION safeguard.may_consume_outbox(bigint) IS
-    'Row-level security predicate of the outbox: true when the current role holds the admin duty for the regulator, or for that organisation.';
+    'Row-level security predicate of the outbox: true when the current role holds the admin or integration duty for the regulator, or for that organisation.';
 REVOKE ALL ON FUNCTION safeguard.may_consume_outbox(bigint) FROM PUBLIC;
 -- Policies run with the privileges of whoever queries the outbox.
 GRANT EXECUTE ON FUNCTION safeguard.may_consume_outbox(bigint) TO PUBLIC;
@@ -2910,7 +2910,7 @@ CREATE TABLE safeguard.outbox (
 
 CREATE INDEX outbox_undelivered ON safeguard.outbox (id) WHERE delivered_at IS NULL;
 
-COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them; each consumer (the admin duty) sees its own organisation''s, the regulator''s administrators all. Consume with SELECT ... WHERE delivered_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED, deliver, then safeguard.outbox_mark_delivered(ids) in the same transaction.';
+COMMENT ON TABLE safeguard.outbox IS 'Notifications to deliver, written in the same transaction as the rung that caused them; each consumer (the admin or integration duty) sees its own organisation''s, the regulator''s consumers all. Consume with safeguard.claim_outbox(), deliver, then safeguard.mark_delivered(ids) in the same transaction.';
 COMMENT ON COLUMN safeguard.outbox.id IS 'Order of writing.';
 COMMENT ON COLUMN safeguard.outbox.channel IS 'The NOTIFY channel it was announced on (safeguard_deadline); the NOTIFY itself carries no payload.';
 COMMENT ON COLUMN safeguard.outbox.payload IS 'The notification (see the README).';
@@ -2918,7 +2918,7 @@ COMMENT ON COLUMN safeguard.outbox.created_at IS 'When it was written.';
 COMMENT ON COLUMN safeguard.outbox.delivered_at IS 'When a consumer marked it delivered; NULL until then.';
 COMMENT ON COLUMN safeguard.outbox.delivered_by IS 'The role that marked it delivered.';
 COMMENT ON COLUMN safeguard.outbox.organisation_id IS
-    'The organisation the notification concerns (the one that must meet the deadline), from the payload: only its administrators and the regulator''s read the row.';
+    'The organisation the notification concerns (the one that must meet the deadline), from the payload: only its consumers (admin, integration) and the regulator''s read the row.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.outbox
     FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
@@ -2946,9 +2946,29 @@ COMMENT ON POLICY written_by_safeguard ON safeguard.outbox IS
 
 REVOKE ALL ON safeguard.outbox FROM PUBLIC;
 GRANT SELECT, UPDATE ON safeguard.outbox TO safeguard_admin;
+-- The integration duty: read, and claim (FOR UPDATE needs UPDATE on a column), and record delivery.
+GRANT SELECT, UPDATE (delivered_at, delivered_by) ON safeguard.outbox TO safeguard_integration;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.outbox_id_seq', '');
+
+-- The consumer's two calls (issue 18): claim undelivered notifications,
+-- deliver them, mark them delivered, all in one transaction.  SECURITY
+-- INVOKER: the outbox's row-level security (may_consume_outbox) chooses
+-- the rows, and the row locks are the caller's own.
+CREATE FUNCTION safeguard.claim_outbox(max_rows integer DEFAULT 100) RETURNS SETOF safeguard.outbox
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_claim_outbox';
+COMMENT ON FUNCTION safeguard.claim_outbox(integer) IS
+    'Locks and returns up to max_rows undelivered notifications the caller may consume (its organisation''s; all for the regulator''s), oldest first, skipping rows another consumer has claimed (FOR UPDATE SKIP LOCKED). The admin and integration duties; deliver them, then mark_delivered(ids) in the same transaction.';
+REVOKE ALL ON FUNCTION safeguard.claim_outbox(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.claim_outbox(integer) TO safeguard_integration, safeguard_admin;
+
+CREATE FUNCTION safeguard.mark_delivered(ids bigint[]) RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_mark_delivered';
+COMMENT ON FUNCTION safeguard.mark_delivered(bigint[]) IS
+    'Records the delivery (when, by which role) of the notifications ids, every one of which the caller must be able to consume (else SG208, nothing marked); returns how many were newly marked (one already delivered stays as it was). The admin and integration duties.';
+REVOKE ALL ON FUNCTION safeguard.mark_delivered(bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.mark_delivered(bigint[]) TO safeguard_integration, safeguard_admin;
 
 -- A journey: the chronological timeline of a case, a referral or a provider
 -- enquiry, read from the audit trail alone (the auditor duty, which may not

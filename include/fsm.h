@@ -27,6 +27,7 @@ typedef enum SgDuty
 	SG_DUTY_PROVIDER,
 	SG_DUTY_READER,
 	SG_DUTY_AUDITOR,
+	SG_DUTY_INTEGRATION,		/* consumes the outbox, nothing else */
 	SG_NDUTIES
 } SgDuty;
 

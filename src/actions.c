@@ -15,6 +15,7 @@
 
 #define REG(d) {(d), SG_ACT_FOR_REGULATOR}
 #define LA(d) {(d), SG_ACT_FOR_RECIPIENT_LA}
+#define ANY(d) {(d), SG_ACT_FOR_ANY}
 
 /* the DSAM is an administrator of the leading authority itself */
 #define SAM_OR_DSAM 2, {LA(SG_DUTY_SAM), LA(SG_DUTY_ADMIN)}
@@ -54,6 +55,9 @@ static const SgAction actions[] = {
 	{"record_qa_activity", "record a quality assurance activity", 3,
 	{LA(SG_DUTY_SAM), LA(SG_DUTY_ENQUIRY_OFFICER), LA(SG_DUTY_ADMIN)}},
 	{"record_enquiry_notification", "record a closure notification", SAM_OR_DSAM},
+	/* which organisation's rows: the outbox's row-level security (outbox_access.c) */
+	{"consume_outbox", "consume the outbox", 2,
+	{ANY(SG_DUTY_ADMIN), ANY(SG_DUTY_INTEGRATION)}},
 };
 
 /* Returns the action of that name, or NULL. */

@@ -472,7 +472,7 @@ sg_outbox_guard(PG_FUNCTION_ARGS)
 	bool		isnull;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-		sg_refuse_change("outbox rows", "deleted", "Mark them delivered with safeguard.outbox_mark_delivered().");
+		sg_refuse_change("outbox rows", "deleted", "Mark them delivered with safeguard.mark_delivered().");
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{
 		if (!sg_internal_writing())

@@ -64,6 +64,7 @@ static const uint32 duty_org_kinds[SG_NDUTIES] = {
 	[SG_DUTY_PROVIDER] = KIND_BIT(SG_ORG_PROVIDER),
 	[SG_DUTY_READER] = ~(uint32) 0,
 	[SG_DUTY_AUDITOR] = ~(uint32) 0,
+	[SG_DUTY_INTEGRATION] = ~(uint32) 0,
 };
 
 /* Duties whose holders work the casework of their own local authority. */

@@ -13,7 +13,8 @@
 
 static const char *const duty_names[SG_NDUTIES] = {
 	"admin", "contact_centre", "inspector", "la_officer", "sam",
-	"enquiry_officer", "commissioner", "provider", "reader", "auditor"
+	"enquiry_officer", "commissioner", "provider", "reader", "auditor",
+	"integration"
 };
 
 static const char *const org_kind_names[SG_NORGKINDS] = {

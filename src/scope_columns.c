@@ -249,14 +249,14 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"audit_event", "prev_hash", O},
 	{"audit_event", "row_hash", O},
 
-	/* outbox: notifications, with the named contact in the payload (read by administrators) */
+	/* outbox: notifications, with the named contact in the payload (read by administrators and integrations) */
 	{"outbox", "id", O},
 	{"outbox", "channel", O},
 	{"outbox", "payload", T},
 	{"outbox", "created_at", O},
 	{"outbox", "delivered_at", O},
 	{"outbox", "delivered_by", P},
-	{"outbox", "organisation_id", OWN},	/* may_consume_outbox shows an administrator its own organisation's rows */
+	{"outbox", "organisation_id", OWN},	/* may_consume_outbox shows a consumer its own organisation's rows */
 
 	/* deadline_extension_approval */
 	{"deadline_extension_approval", "id", O},

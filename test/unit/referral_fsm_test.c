@@ -42,6 +42,7 @@ static const char *const want_duty[SG_NDUTIES] = {
 	[SG_DUTY_PROVIDER] = "provider",
 	[SG_DUTY_READER] = "reader",
 	[SG_DUTY_AUDITOR] = "auditor",
+	[SG_DUTY_INTEGRATION] = "integration",
 };
 
 static const char *const want_org_kind[SG_NORGKINDS] = {

@@ -177,7 +177,7 @@ test_actions(void)
 		"record_enquiry_meeting", "add_meeting_attendee", "record_commissioning_decision",
 		"record_finding", "issue_improvement_plan", "add_plan_item", "update_plan_item",
 		"provider_progress", "respond_to_plan", "record_qa_activity",
-		"record_enquiry_notification"};
+		"record_enquiry_notification", "consume_outbox"};
 	int			n = (int) (sizeof(names) / sizeof(names[0]));
 	int			complete = 0;
 	const SgAction *log;
@@ -216,6 +216,21 @@ test_actions(void)
 	   "refer_to_la and regulatory_action_only are the regulator's decisions, never an LA officer's");
 	ok(!sg_permits_duty_held(log->permits, log->npermits, 0, SG_ORG_REGULATOR),
 	   "no duty, no action");
+	{
+		int			integration_actions = 0;
+
+		for (int i = 0; i < n; i++)
+			for (int k = 0; k < SG_NORGKINDS; k++)
+				if (sg_action_find(names[i]) != NULL &&
+					sg_permits_duty_held(sg_action_find(names[i])->permits, sg_action_find(names[i])->npermits,
+										 SG_DUTY_BIT(SG_DUTY_INTEGRATION), (SgOrgKind) k) &&
+					strcmp(names[i], "consume_outbox") != 0)
+					integration_actions++;
+		ok(integration_actions == 0 &&
+		   sg_permits_duty_held(sg_action_find("consume_outbox")->permits, sg_action_find("consume_outbox")->npermits,
+								SG_DUTY_BIT(SG_DUTY_INTEGRATION), SG_ORG_LOCAL_AUTHORITY),
+		   "the integration duty consumes the outbox and takes no other action");
+	}
 }
 
 /* The rules of the enquiry records: one per record table, found by name, consistent. */
