@@ -24,7 +24,7 @@ CREATE TABLE attacker.duty_grant (id bigint, role text, duty text, organisation_
 INSERT INTO attacker.duty_grant
 SELECT n, 'public', duty, 1, '2001-01-01 00:00+00', NULL
 FROM unnest(ARRAY['admin', 'contact_centre', 'inspector', 'la_officer', 'sam',
-                  'enquiry_officer', 'commissioner', 'provider', 'reader', 'auditor'])
+                  'enquiry_officer', 'commissioner', 'provider', 'reader', 'auditor', 'integration'])
      WITH ORDINALITY AS d (duty, n);
 CREATE TABLE attacker.concern (id bigint, case_id bigint, la_id bigint, description text,
     adult_nhs_number text, received_at timestamptz);

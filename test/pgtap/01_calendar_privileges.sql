@@ -8,9 +8,10 @@ SELECT is((SELECT count(*)::int FROM pg_catalog.pg_roles
            WHERE rolname = ANY (ARRAY['safeguard_admin', 'safeguard_contact_centre',
                'safeguard_inspector', 'safeguard_la_officer', 'safeguard_sam',
                'safeguard_enquiry_officer', 'safeguard_commissioner',
-               'safeguard_provider', 'safeguard_reader', 'safeguard_auditor'])
+               'safeguard_provider', 'safeguard_reader', 'safeguard_auditor',
+               'safeguard_integration'])
              AND NOT rolcanlogin AND NOT rolsuper),
-          10, 'the ten duty roles exist, NOLOGIN, not superuser');
+          11, 'the eleven duty roles exist, NOLOGIN, not superuser');
 
 -- Catalogue of grants.
 SELECT table_privs_are('safeguard', 'division', 'public', ARRAY['SELECT'],

@@ -3,7 +3,7 @@
 -- authority (revocation, pooled connections, grant refusals, the audit of
 -- who acted).  Every check runs under SET ROLE to the role concerned.
 BEGIN;
-SELECT plan(137);
+SELECT plan(138);
 
 --------------------------------------------------------------------------
 -- 1. Privilege inventory
@@ -21,7 +21,7 @@ SELECT table_privs_are('safeguard', 'audit_event', r,
 FROM unnest(ARRAY['safeguard_admin', 'safeguard_contact_centre', 'safeguard_inspector',
                   'safeguard_la_officer', 'safeguard_sam', 'safeguard_enquiry_officer',
                   'safeguard_commissioner', 'safeguard_provider', 'safeguard_reader',
-                  'safeguard_auditor']) AS r;
+                  'safeguard_auditor', 'safeguard_integration']) AS r;
 SELECT is((SELECT count(*)::int
            FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
            WHERE c.oid = 'safeguard.audit_event'::regclass
