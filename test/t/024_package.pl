@@ -5,9 +5,12 @@
 # script of extension/, the library, safeguard-cli in the server's bindir and the
 # /usr/bin/safeguard-cli link that puts it on PATH; its version is
 # safeguard.control's default_version (plus the Debian revision).  The package is
-# unpacked into a directory of the test's own (dpkg-deb -x), not installed: the
-# link must resolve there and the unpacked tool run.  The autopkgtest files
-# (debian/tests/control, an executable debian/tests/installcheck) must exist.
+# not installed on the system: it is unpacked (dpkg-deb -x) into a private root
+# beside the system's PostgreSQL 15, where the link must resolve and the tool run,
+# and a cluster run from that root creates the extension from the package's
+# scripts, loads the package's library into every session, and the package's
+# safeguard-cli imports bank holidays as the first administrator.  The autopkgtest
+# files (debian/tests/control, an executable debian/tests/installcheck) must exist.
 #
 # The package part is skipped when dpkg-buildpackage, pg_buildext or debhelper
 # is missing (scripts/deps installs them); the META.json checks always run.
@@ -19,6 +22,7 @@ use File::Basename qw(basename);
 use FindBin;
 use IPC::Run;
 use JSON::PP;
+use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
@@ -151,6 +155,80 @@ SKIP:
 		slurp("$repo/safeguard.control"), 'the packaged control file is the checkout\'s');
 	my @differ = grep { slurp("$root$extdir/$_") ne slurp("$repo/extension/$_") } @scripts;
 	is_deeply(\@differ, [], 'every packaged script is the checkout\'s, byte for byte');
+
+	# Installed into a private root, not the system: the unpacked package, with the
+	# system's PostgreSQL 15 beside it (its programs copied, since the server finds its
+	# share and lib directories relative to its own executable; everything else linked,
+	# but none of safeguard's files, so only the package's can be found).  A cluster run
+	# from there creates the extension from the package's files, loads the package's
+	# library, and the package's safeguard-cli imports bank holidays as the first
+	# administrator.
+	overlay($dir{bindir}, "$root$dir{bindir}", 1);
+	overlay($dir{pkglibdir}, "$root$dir{pkglibdir}", 0);
+	overlay($dir{sharedir}, "$root$dir{sharedir}", 0);
+	my $node = PostgreSQL::Test::Cluster->new('package', install_path => "$root" . ($dir{bindir} =~ s{/bin$}{}r));
+	$node->init;
+	$node->append_conf('postgresql.conf', "session_preload_libraries = 'safeguard'\n");
+	$node->start;
+	$node->safe_psql('postgres', 'CREATE EXTENSION safeguard');
+	is($node->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'safeguard'"),
+		$version, "CREATE EXTENSION from the package's files installs $version");
+	is($node->safe_psql('postgres', "SELECT setting FROM pg_config WHERE name = 'SHAREDIR'"),
+		"$root$dir{sharedir}", 'the server reads its share directory (extension scripts) from the private root');
+	is($node->safe_psql('postgres', 'SELECT safeguard.preloaded()'), 't', 'sessions preload the library');
+	# The library a backend mapped, from its own /proc/self/maps.
+	my $mapped = $node->safe_psql('postgres', q{
+		SELECT string_agg(DISTINCT substring(l FROM '(/\S*safeguard\.so)$'), ' ')
+		FROM regexp_split_to_table(pg_read_file('/proc/self/maps'), E'\n') AS l
+		WHERE l ~ 'safeguard\.so$'});
+	is($mapped, "$root$dir{pkglibdir}/safeguard.so", "the backend loaded the package's safeguard.so, no other");
+	$node->safe_psql('postgres', q{
+		INSERT INTO safeguard.organisation (kind, name, code) VALUES ('regulator', 'Care Quality Commission', 'CQC');
+		CREATE ROLE alex_admin LOGIN;
+		SELECT safeguard.grant_duty('alex_admin', 'admin', (SELECT id FROM safeguard.organisation WHERE code = 'CQC'));
+	});
+	{
+		local %ENV = %ENV;
+		$ENV{PGHOST} = $node->host;
+		$ENV{PGPORT} = $node->port;
+		delete @ENV{qw(PGAPPNAME PGDATABASE)};
+		($rc, $out, $err) = run_cmd("$root/usr/bin/safeguard-cli", '-d', 'dbname=postgres user=alex_admin',
+			'import-holidays', "$repo/data/bank-holidays.json");
+	}
+	is($rc, 0, "the package's safeguard-cli imports bank holidays as the first administrator") or diag($err);
+	like($out, qr/bank holidays/, 'and reports what it imported') or diag("stdout: $out\nstderr: $err");
+	$node->stop;
+}
+
+# Makes $to mirror the directory $from without safeguard's own files: a directory
+# missing under $to is linked, one present is mirrored in turn, a file missing is
+# copied ($copy: the server's programs) or linked.
+sub overlay
+{
+	my ($from, $to, $copy) = @_;
+	mkdir $to unless -d $to;
+	opendir(my $dh, $from) or die "$from: $!";
+	for my $name (grep { !/^\.\.?$/ && !/^safeguard/ } readdir $dh)
+	{
+		my ($src, $dst) = ("$from/$name", "$to/$name");
+		if (-d $src && !-l $src && -d $dst)
+		{
+			overlay($src, $dst, $copy);
+		}
+		elsif (!-e $dst && !-l $dst)
+		{
+			if ($copy && -f $src)
+			{
+				system('cp', '-p', $src, $dst) == 0 or die "cp $src: $?";
+			}
+			else
+			{
+				symlink($src, $dst) or die "symlink $src: $!";
+			}
+		}
+	}
+	closedir $dh;
+	return;
 }
 
 done_testing();
