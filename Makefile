@@ -165,3 +165,13 @@ all install installcheck installcheck-regress installcheck-hostile installcheck-
 	@echo "PGXS not found ($(PG_CONFIG)); run 'make test' or 'make demo' to install the build dependencies" >&2
 	@exit 1
 endif
+
+# make deb: the Debian package postgresql-15-safeguard (debian/, pg_buildext), built out of
+# tree by scripts/deb (dpkg-buildpackage -us -uc -b in a copy of the checkout) into
+# DEB_DIR; installs nothing.  Install it with apt-get install ./$(DEB_DIR)/<the .deb>
+# (docs/operations.md#installing-on-an-existing-server).  Needs no PGXS of its own, so it
+# works outside the ifneq above.
+DEB_DIR ?= dist/deb
+.PHONY: deb
+deb:
+	bash scripts/deb '$(DEB_DIR)'
