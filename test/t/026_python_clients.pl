@@ -24,6 +24,10 @@ use lib $FindBin::RealBin;
 use SafeguardTest qw(preload_safeguard);
 
 my $script = "$FindBin::RealBin/python/read_reports.py";
+# The interpreter for which scripts/deps installs python3-psycopg2 and
+# python3-pandas: Debian's, not whichever python3 comes first in PATH (a
+# pyenv or virtualenv one lacks them).  SAFEGUARD_PYTHON3 overrides it.
+my $python = $ENV{SAFEGUARD_PYTHON3} // (-x '/usr/bin/python3' ? '/usr/bin/python3' : 'python3');
 
 my $node = PostgreSQL::Test::Cluster->new('analyst');
 $node->init;
@@ -56,7 +60,7 @@ note('referral_pseudonymised.risk_types is '
 
 my $dsn = sprintf('host=%s port=%d dbname=casework user=t026_analyst', $node->host, $node->port);
 my ($stdout, $stderr) = ('', '');
-my $ok = IPC::Run::run([ 'python3', $script, $dsn ], '>', \$stdout, '2>', \$stderr);
+my $ok = IPC::Run::run([ $python, $script, $dsn ], '>', \$stdout, '2>', \$stderr);
 note("read_reports.py stdout:\n$stdout");
 note("read_reports.py stderr:\n$stderr") if $stderr ne '';
 ok($ok, 'read_reports.py exits 0 (psycopg2 and pandas read every reader view without parsing)')
