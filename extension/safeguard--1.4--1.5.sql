@@ -194,3 +194,54 @@ COMMENT ON FUNCTION safeguard.mark_delivered(bigint[]) IS
     'Records the delivery (when, by which role) of the notifications ids, every one of which the caller must be able to consume (else SG208, nothing marked); returns how many were newly marked (one already delivered stays as it was). The admin and integration duties.';
 REVOKE ALL ON FUNCTION safeguard.mark_delivered(bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.mark_delivered(bigint[]) TO safeguard_integration, safeguard_admin;
+
+--------------------------------------------------------------------------
+-- Arrays that analysts' tools read (issue 18, item 2): the one enum array
+-- a reporting view exposes, referral_pseudonymised.risk_types, becomes
+-- text[].  CREATE OR REPLACE VIEW cannot change a column's type, so the
+-- view is dropped and created again as the full script defines it, with
+-- its comments and grants (no other view depends on it).
+--------------------------------------------------------------------------
+DROP VIEW safeguard.referral_pseudonymised;
+-- risk_types is text[], not sac_risk_type[]: client libraries (psycopg2, and
+-- so pandas; R's RPostgres) know text[] but not the array type of an
+-- extension's enum, and hand the latter over as the unparsed string
+-- '{"Neglect and Acts of Omission"}' (issue 18).
+CREATE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true, security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
+       c.adult_pseudonym,
+       x.source, x.channel, x.risk_types::pg_catalog.text[] AS risk_types, x.risk_location, x.source_of_risk,
+       x.adult_gender, x.received_at, r.created_at, r.sent_at, r.acknowledged_at, r.la_decision, r.decided_at,
+       r.action_result, r.risk_outcome, r.harm_from_delay, r.outcome_at,
+       r.feedback_at, r.closed_at, r.withdrawn_at
+FROM safeguard.referral r
+JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+JOIN safeguard.safeguarding_case c ON c.id OPERATOR(pg_catalog.=) r.case_id;
+COMMENT ON VIEW safeguard.referral_pseudonymised IS 'Referrals for performance teams (safeguard_reader): no identifying columns; adult_pseudonym is a keyed hash, stable per adult.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.state IS 'Referral state.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.immediate_risk IS 'Adult at immediate risk.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_pseudonym IS 'Keyed hash of the adult''s identity (NULL when unknown).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.source IS 'Who raised the concern.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.channel IS 'How it was received.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_types IS 'Types of risk (SAC): values of sac_risk_type, as text[] so that pandas, R and other clients read a list.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_location IS 'Location of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.source_of_risk IS 'Source of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_gender IS 'Gender (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.received_at IS 'When the concern was received.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.created_at IS 'When the referral decision was made.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.sent_at IS 'When sent.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.acknowledged_at IS 'When acknowledged.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.la_decision IS 'The local authority''s decision.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.decided_at IS 'When decided.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.action_result IS 'Action and result (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_outcome IS 'Risk outcome (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.harm_from_delay IS 'Harm from delay, for late referrals.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.outcome_at IS 'When the outcome was recorded.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.feedback_at IS 'When the referrer heard back.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.closed_at IS 'When closed.';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.withdrawn_at IS 'When withdrawn.';
+REVOKE ALL ON safeguard.referral_pseudonymised FROM PUBLIC;
+GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_admin;

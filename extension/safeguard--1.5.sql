@@ -4032,10 +4032,14 @@ GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safe
     safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
     safeguard_sam;
 
+-- risk_types is text[], not sac_risk_type[]: client libraries (psycopg2, and
+-- so pandas; R's RPostgres) know text[] but not the array type of an
+-- extension's enum, and hand the latter over as the unparsed string
+-- '{"Neglect and Acts of Omission"}' (issue 18).
 CREATE VIEW safeguard.referral_pseudonymised WITH (security_barrier = true, security_invoker = true) AS
 SELECT r.id AS referral_id, r.case_id, r.la_id, r.state, r.immediate_risk,
        c.adult_pseudonym,
-       x.source, x.channel, x.risk_types, x.risk_location, x.source_of_risk,
+       x.source, x.channel, x.risk_types::pg_catalog.text[] AS risk_types, x.risk_location, x.source_of_risk,
        x.adult_gender, x.received_at, r.created_at, r.sent_at, r.acknowledged_at, r.la_decision, r.decided_at,
        r.action_result, r.risk_outcome, r.harm_from_delay, r.outcome_at,
        r.feedback_at, r.closed_at, r.withdrawn_at
@@ -4051,7 +4055,7 @@ COMMENT ON COLUMN safeguard.referral_pseudonymised.immediate_risk IS 'Adult at i
 COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_pseudonym IS 'Keyed hash of the adult''s identity (NULL when unknown).';
 COMMENT ON COLUMN safeguard.referral_pseudonymised.source IS 'Who raised the concern.';
 COMMENT ON COLUMN safeguard.referral_pseudonymised.channel IS 'How it was received.';
-COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_types IS 'Types of risk (SAC).';
+COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_types IS 'Types of risk (SAC): values of sac_risk_type, as text[] so that pandas, R and other clients read a list.';
 COMMENT ON COLUMN safeguard.referral_pseudonymised.risk_location IS 'Location of risk (SAC).';
 COMMENT ON COLUMN safeguard.referral_pseudonymised.source_of_risk IS 'Source of risk (SAC).';
 COMMENT ON COLUMN safeguard.referral_pseudonymised.adult_gender IS 'Gender (SAC).';
