@@ -129,6 +129,26 @@ static const char *const link_sql[2][2] = {
 };
 
 /*
+ * Takes the case's lock (the lock of its audit chain, held until the
+ * transaction ends) and returns whether the case is open at the latest
+ * committed state.  Joining and closing a case both take it, so a concern
+ * never joins a case that is being closed and a case never closes over a
+ * concern that is joining it.  Inside an SPI connection.
+ */
+static bool
+case_still_open(int64 case_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(case_id)};
+
+	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
+	return sg_query_internal_latest("SELECT 1 FROM safeguard.safeguarding_case "
+									"WHERE id OPERATOR(pg_catalog.=) $1 "
+									"AND state OPERATOR(pg_catalog.=) 'open'",
+									1, types, values, NULL) == 1;
+}
+
+/*
  * Returns the open case to join for a concern, or opens one.  *joined is
  * set when an existing case was found.  A case belongs to one authority:
  * only that authority's open cases are candidates, so a concern logged for
@@ -183,8 +203,35 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 					 errhint("Retry the transaction: the concern will join that case.")));
 	}
 	if (*joined)
+	{
 		case_id = sg_spi_int64(0, 1, 0);
-	else
+
+		/*
+		 * The case may be closing: its last pending concern triaged or
+		 * referral closed by a transaction not yet committed when we read
+		 * it.  Closing takes the case's lock (sg_case_close_if_done), so
+		 * take it too and look again at the latest committed state.  Under
+		 * READ COMMITTED a case closed meanwhile is passed over and the
+		 * question asked afresh (the adult's linking lock is still ours);
+		 * a transaction snapshot cannot see past it: retry.
+		 */
+		if (!case_still_open(case_id))
+		{
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access: case " INT64_FORMAT " was closed by a concurrent transaction",
+								case_id),
+						 errhint("Retry the transaction: the concern will open a new case.")));
+			sg_exec_internal(sql, 3, types, values, nulls);
+			*joined = SPI_processed == 1;
+			case_id = *joined ? sg_spi_int64(0, 1, 0) : 0;
+			if (*joined && !case_still_open(case_id))
+				elog(ERROR, "case " INT64_FORMAT " is open at the statement's snapshot but closed at the latest",
+					 case_id);
+		}
+	}
+	if (!*joined)
 	{
 		sg_spi_exec_expect("INSERT INTO safeguard.safeguarding_case "
 						   "(adult_key, provider_location_id, la_id, opened_at) "
@@ -196,7 +243,15 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 	return case_id;
 }
 
-/* Closes a case when every concern is triaged and every referral is final. */
+/*
+ * Closes a case when every concern is triaged and every referral is final.
+ * The question is asked under the case's lock at the latest committed state
+ * (plus this transaction's own changes), at every isolation level: a concern
+ * joining the case concurrently holds the lock until it commits and is then
+ * seen; two transactions finishing the case's last two pieces of work queue
+ * on the lock and the second sees the first's, so the case closes exactly
+ * once its work is done.
+ */
 void
 sg_case_close_if_done(int64 case_id, TimestampTz at)
 {
@@ -204,15 +259,19 @@ sg_case_close_if_done(int64 case_id, TimestampTz at)
 	Datum		values[2] = {Int64GetDatum(case_id), TimestampTzGetDatum(at)};
 
 	sg_spi_connect();
-	sg_exec_internal("UPDATE safeguard.safeguarding_case c SET state = 'closed', closed_at = $2 "
-					 "WHERE c.id OPERATOR(pg_catalog.=) $1 AND c.state OPERATOR(pg_catalog.=) 'open' "
-					 "AND NOT EXISTS (SELECT 1 FROM safeguard.concern x "
-					 "  WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND NOT EXISTS "
-					 "  (SELECT 1 FROM safeguard.triage t WHERE t.concern_id OPERATOR(pg_catalog.=) x.id)) "
-					 "AND NOT EXISTS (SELECT 1 FROM safeguard.referral r "
-					 "  WHERE r.case_id OPERATOR(pg_catalog.=) c.id "
-					 "  AND r.state OPERATOR(pg_catalog.<>) ALL ('{closed,withdrawn}'::safeguard.referral_state[]))",
-					 2, types, values, NULL);
+	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
+	if (sg_query_internal_latest("SELECT 1 FROM safeguard.safeguarding_case c "
+								 "WHERE c.id OPERATOR(pg_catalog.=) $1 AND c.state OPERATOR(pg_catalog.=) 'open' "
+								 "AND NOT EXISTS (SELECT 1 FROM safeguard.concern x "
+								 "  WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND NOT EXISTS "
+								 "  (SELECT 1 FROM safeguard.triage t WHERE t.concern_id OPERATOR(pg_catalog.=) x.id)) "
+								 "AND NOT EXISTS (SELECT 1 FROM safeguard.referral r "
+								 "  WHERE r.case_id OPERATOR(pg_catalog.=) c.id "
+								 "  AND r.state OPERATOR(pg_catalog.<>) ALL ('{closed,withdrawn}'::safeguard.referral_state[]))",
+								 1, types, values, NULL) == 1)
+		sg_exec_internal("UPDATE safeguard.safeguarding_case SET state = 'closed', closed_at = $2 "
+						 "WHERE id OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.=) 'open'",
+						 2, types, values, NULL);
 	sg_spi_finish();
 }
 

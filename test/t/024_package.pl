@@ -106,7 +106,8 @@ SKIP:
 	is($field{Version}, "$version-1", "Version: safeguard.control's default_version $version, Debian revision 1");
 	my ($upstream) = $field{Version} =~ /^(.*)-[^-]+$/;
 	is($upstream, $version, 'the package\'s upstream version is safeguard.control\'s default_version');
-	like($field{Depends}, qr/(^|, )postgresql-15(,|$)/, 'Depends: postgresql-15');
+	# (postgresql-server-dev-15 from a point release may add a minimum, e.g. "(>> 15.20)")
+	like($field{Depends}, qr/(^|, )postgresql-15( \([<>=]+ [^)]+\))?(,|$)/, 'Depends: postgresql-15');
 	like($field{Depends}, qr/(^|, )libpq5\b/, 'Depends: libpq5 (safeguard-cli)');
 
 	# The file list (dpkg-deb -c: mode, owner, size, date, time, path [-> target]).
