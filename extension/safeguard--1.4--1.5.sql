@@ -245,3 +245,37 @@ COMMENT ON COLUMN safeguard.referral_pseudonymised.closed_at IS 'When closed.';
 COMMENT ON COLUMN safeguard.referral_pseudonymised.withdrawn_at IS 'When withdrawn.';
 REVOKE ALL ON safeguard.referral_pseudonymised FROM PUBLIC;
 GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_admin;
+
+-- Issue 18 item 2: the data dictionary for BI tools (psqlODBC shows no column descriptions)
+-- The data dictionary: every column the caller may read, with its description.  BI tools
+-- show column descriptions from the driver's catalogue calls; psqlODBC returns none (its
+-- SQLColumns and SQLTables answer REMARKS with an empty string, whatever the database
+-- holds), so a Power BI or Excel user reads them here instead.  It lists only what the
+-- caller may SELECT (a table of which it may read some columns only: those columns), and
+-- reads nothing but the system catalogues, which every role can read anyway.
+CREATE VIEW safeguard.data_dictionary AS
+SELECT c.relname::pg_catalog.text AS relation_name,
+       CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END AS relation_kind,
+       pg_catalog.obj_description(c.oid, 'pg_class') AS relation_description,
+       pg_catalog.has_table_privilege(c.oid, 'SELECT') AS relation_readable,
+       a.attnum::integer AS column_position,
+       a.attname::pg_catalog.text AS column_name,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS data_type,
+       pg_catalog.col_description(c.oid, a.attnum::integer) AS column_description
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid
+WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+  AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::"char"[])
+  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+  AND pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT');
+COMMENT ON VIEW safeguard.data_dictionary IS 'Every table and view column in schema safeguard that the current role may read, with its description: for BI tools whose driver shows no descriptions (psqlODBC).';
+COMMENT ON COLUMN safeguard.data_dictionary.relation_name IS 'Table or view name (schema safeguard).';
+COMMENT ON COLUMN safeguard.data_dictionary.relation_kind IS 'table, view or materialized view.';
+COMMENT ON COLUMN safeguard.data_dictionary.relation_description IS 'What the table or view holds.';
+COMMENT ON COLUMN safeguard.data_dictionary.relation_readable IS 'True when the role may read every column (SELECT * works, and an ODBC tool set to list accessible tables only offers it); false when it may read only the columns listed here (e.g. a reader''s non-identifying columns of casework tables).';
+COMMENT ON COLUMN safeguard.data_dictionary.column_position IS 'Column number, from 1, in the relation''s order.';
+COMMENT ON COLUMN safeguard.data_dictionary.column_name IS 'Column name.';
+COMMENT ON COLUMN safeguard.data_dictionary.data_type IS 'Column type, as SQL writes it.';
+COMMENT ON COLUMN safeguard.data_dictionary.column_description IS 'What the column holds.';
+REVOKE ALL ON safeguard.data_dictionary FROM PUBLIC;
+GRANT SELECT ON safeguard.data_dictionary TO PUBLIC;
