@@ -4507,7 +4507,8 @@ GRANT SELECT ON safeguard.report_data_quality TO safeguard_reader, safeguard_adm
 -- caller may SELECT (a table of which it may read some columns only: those columns), and
 -- reads nothing but the system catalogues, which every role can read anyway.
 CREATE VIEW safeguard.data_dictionary AS
-SELECT c.relname::pg_catalog.text AS relation_name,
+SELECT c.relnamespace::pg_catalog.regnamespace::pg_catalog.text AS schema_name,
+       c.relname::pg_catalog.text AS relation_name,
        CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END AS relation_kind,
        pg_catalog.obj_description(c.oid, 'pg_class') AS relation_description,
        pg_catalog.has_table_privilege(c.oid, 'SELECT') AS relation_readable,
@@ -4517,12 +4518,13 @@ SELECT c.relname::pg_catalog.text AS relation_name,
        pg_catalog.col_description(c.oid, a.attnum::integer) AS column_description
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid
-WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+WHERE c.relnamespace::pg_catalog.regnamespace::pg_catalog.text OPERATOR(pg_catalog.=) ANY ('{safeguard,safeguard_reporting}'::pg_catalog.text[])
   AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::"char"[])
   AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
   AND pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT');
-COMMENT ON VIEW safeguard.data_dictionary IS 'Every table and view column in schema safeguard that the current role may read, with its description: for BI tools whose driver shows no descriptions (psqlODBC).';
-COMMENT ON COLUMN safeguard.data_dictionary.relation_name IS 'Table or view name (schema safeguard).';
+COMMENT ON VIEW safeguard.data_dictionary IS 'Every table and view column in schemas safeguard and safeguard_reporting that the current role may read, with its description: for BI tools whose driver shows no descriptions (psqlODBC).';
+COMMENT ON COLUMN safeguard.data_dictionary.schema_name IS 'safeguard, or safeguard_reporting (the reader''s relations again, for BI tools).';
+COMMENT ON COLUMN safeguard.data_dictionary.relation_name IS 'Table or view name.';
 COMMENT ON COLUMN safeguard.data_dictionary.relation_kind IS 'table, view or materialized view.';
 COMMENT ON COLUMN safeguard.data_dictionary.relation_description IS 'What the table or view holds.';
 COMMENT ON COLUMN safeguard.data_dictionary.relation_readable IS 'True when the role may read every column (SELECT * works, and an ODBC tool set to list accessible tables only offers it); false when it may read only the columns listed here (e.g. a reader''s non-identifying columns of casework tables).';
@@ -4655,6 +4657,53 @@ $preload$;
 -- installed before their tables' audit triggers are recorded once as found
 -- (BASELINE audit rows), not while restoring: the dumped trail holds them.
 --------------------------------------------------------------------------
+
+-- The reporting schema: exactly the relations a reader (the performance team's duty) may
+-- read, as views of the same names, so that a BI tool pointed at it offers nothing that then
+-- fails with 42501 (JDBC and ODBC drivers list every relation of a schema, readable or not).
+-- Each is `SELECT *` of its relation in schema safeguard, security_invoker (the caller's own
+-- privileges and row-level security apply, as in schema safeguard), with the same comments
+-- and the same SELECT grants (but the owner's own).  Made here, after every relation, from
+-- the reader's grants, so it holds exactly what the reader may open.
+CREATE SCHEMA safeguard_reporting;
+COMMENT ON SCHEMA safeguard_reporting IS 'The tables and views the reader duty (performance teams, BI tools) may read, as views of the same names over schema safeguard: point a BI tool here.';
+REVOKE ALL ON SCHEMA safeguard_reporting FROM PUBLIC;
+GRANT USAGE ON SCHEMA safeguard_reporting TO PUBLIC;
+
+DO $reporting$
+DECLARE
+    r record;
+    g record;
+BEGIN
+    FOR r IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::"char"[])
+               AND pg_catalog.has_table_privilege('safeguard_reader', c.oid, 'SELECT')
+             ORDER BY c.relname
+    LOOP
+        EXECUTE pg_catalog.format('CREATE VIEW safeguard_reporting.%I WITH (security_invoker = true) '
+                                  'AS SELECT * FROM safeguard.%I', r.relname, r.relname);
+        EXECUTE pg_catalog.format('COMMENT ON VIEW safeguard_reporting.%I IS %L', r.relname,
+                                  pg_catalog.obj_description(r.oid, 'pg_class'));
+        EXECUTE pg_catalog.format('REVOKE ALL ON safeguard_reporting.%I FROM PUBLIC', r.relname);
+        FOR g IN SELECT a.attname, pg_catalog.col_description(r.oid, a.attnum::integer) AS d
+                 FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid OPERATOR(pg_catalog.=) r.oid AND a.attnum OPERATOR(pg_catalog.>) 0
+                   AND NOT a.attisdropped ORDER BY a.attnum
+        LOOP
+            EXECUTE pg_catalog.format('COMMENT ON COLUMN safeguard_reporting.%I.%I IS %L', r.relname, g.attname, g.d);
+        END LOOP;
+        FOR g IN SELECT DISTINCT x.grantee FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) x
+                 WHERE c.oid OPERATOR(pg_catalog.=) r.oid AND x.privilege_type OPERATOR(pg_catalog.=) 'SELECT'
+                   AND x.grantee OPERATOR(pg_catalog.<>) c.relowner
+                 ORDER BY x.grantee
+        LOOP
+            EXECUTE pg_catalog.format('GRANT SELECT ON safeguard_reporting.%I TO %s', r.relname,
+                CASE g.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(g.grantee::pg_catalog.regrole::pg_catalog.text) END);
+        END LOOP;
+    END LOOP;
+END
+$reporting$;
 
 DO $finish$
 DECLARE

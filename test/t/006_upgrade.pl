@@ -445,12 +445,13 @@ CREATE EXTENSION safeguard VERSION '1.1';
 is(version_of('fresh11'), '1.1', "a fresh CREATE EXTENSION ... VERSION '1.1' gives 1.1");
 
 # One text line per catalog fact; white space in definitions is folded.
-my $ns = q{'safeguard'::regnamespace};
+# (schema safeguard, and from 1.5 the reporting schema, whose views mirror the reader's relations)
+my $ns = q{ANY (ARRAY['safeguard'::regnamespace::oid, coalesce(to_regnamespace('safeguard_reporting')::oid, 0)])};
 my $ext = q{(SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'safeguard')};
 my $fold = sub { "regexp_replace(($_[0])::text, '\\s+', ' ', 'g')" };
 my %catalog = (
 	'relations' => qq{
-SELECT concat_ws(' | ', c.relname, c.relkind, c.relpersistence, c.relowner::regrole, c.relrowsecurity,
+SELECT concat_ws(' | ', c.relnamespace::regnamespace, c.relname, c.relkind, c.relpersistence, c.relowner::regrole, c.relrowsecurity,
                  c.relforcerowsecurity, c.reloptions::text, c.relreplident)
 FROM pg_catalog.pg_class c WHERE c.relnamespace = $ns},
 	'columns' => qq{
@@ -489,7 +490,7 @@ WHERE c.relnamespace = $ns},
 	'indexes' => q{
 SELECT concat_ws(' | ', tablename, indexname, indexdef) FROM pg_catalog.pg_indexes WHERE schemaname = 'safeguard'},
 	'views' => qq{
-SELECT concat_ws(' | ', c.relname, } . $fold->('pg_catalog.pg_get_viewdef(c.oid)') . qq{)
+SELECT concat_ws(' | ', c.relnamespace::regnamespace, c.relname, } . $fold->('pg_catalog.pg_get_viewdef(c.oid)') . qq{)
 FROM pg_catalog.pg_class c WHERE c.relnamespace = $ns AND c.relkind IN ('v', 'm')},
 	'table privileges' => qq{
 SELECT concat_ws(' | ', c.relname, a.grantor::regrole, CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
@@ -516,7 +517,7 @@ SELECT concat_ws(' | ', t.typname, t.typtype, t.typacl::text,
 FROM pg_catalog.pg_type t WHERE t.typnamespace = $ns},
 	'schema' => q{
 SELECT concat_ws(' | ', n.nspname, n.nspowner::regrole, n.nspacl::text)
-FROM pg_catalog.pg_namespace n WHERE n.nspname = 'safeguard'},
+FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('safeguard', 'safeguard_reporting')},
 	'comments' => qq{
 SELECT concat_ws(' | ', pg_catalog.pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description)
 FROM pg_catalog.pg_description d

@@ -10,7 +10,9 @@
 # text is not LONGVARCHAR; the driver gives no column descriptions (psqlODBC
 # answers REMARKS with an empty string whatever the database holds), so
 # safeguard.data_dictionary gives them.  Over JDBC, getColumns' REMARKS are
-# the COMMENTs.  Each client reads report_indicators whole, with psql's row count.
+# the COMMENTs.  Schema safeguard_reporting offers, through either driver and
+# with no setting, exactly the relations the analyst may open.  Each client
+# reads report_indicators whole, with psql's row count.
 use strict;
 use warnings;
 
@@ -78,6 +80,8 @@ my $in_time = $node->safe_psql('casework',
 	my ($offered, $refused) = $out =~ /^defaults offered (\d+) refused (\d+)$/m;
 	is($offered, $all, "with the driver's defaults it offers every relation of the schema ($all)");
 	is($refused, $all - $readable, '... of which ' . ($all - $readable) . ' then refuse: what AB=0x10 avoids');
+	like($out, qr/^defaults reporting offered $readable refused 0$/m,
+		"with the driver's defaults schema safeguard_reporting offers exactly the $readable relations the analyst may open");
 	like($out, qr/^boolean (True|False)$/m, 'with BoolsAsChar=0 a boolean arrives as a bool');
 	like($out, qr/^defaults boolean '[01]'$/m, "with the driver's defaults it arrives as the string '1' or '0'");
 	like($out, qr/^defaults text type -10$/m, "with the driver's defaults text is SQL_WLONGVARCHAR (-10)");
@@ -101,6 +105,11 @@ my $in_time = $node->safe_psql('casework',
 	my @remarks = $out =~ /^remarks \S+ (.*)$/mg;
 	is(scalar(grep { $_ eq 'null' || $_ eq '' } @remarks), 0,
 		'every column of report_indicators has its description (' . scalar(@remarks) . ' columns)');
+	like($out, qr/^tables safeguard offered $all refused @{[ $all - $readable ]}$/m,
+		"getTables offers every relation of schema safeguard ($all), and those the analyst may not read refuse");
+	like($out, qr/^tables safeguard_reporting offered $readable refused 0$/m,
+		"getTables on safeguard_reporting offers exactly the $readable relations the analyst may open");
+	like($out, qr/^reporting remarks in_time \Q$in_time\E$/m, 'the reporting schema carries the same descriptions');
 	like($out, qr/^boolean type (-7|16)$/m, 'a boolean column is BIT or BOOLEAN');
 	like($out, qr/^boolean value Boolean$/m, 'and arrives as a java.lang.Boolean');
 	like($out, qr/^report_indicators rows $view_rows$/m, "report_indicators is read whole over JDBC ($view_rows rows)");

@@ -4,7 +4,8 @@
 // Usage: java -cp <driver>:<dir> BiJdbc JDBC_URL
 // Prints one line per fact ("key value"): the REMARKS of report_indicators columns from
 // DatabaseMetaData.getColumns, the JDBC type of a boolean column, the tables offered
-// in schema safeguard, and a view's row count.
+// in schemas safeguard and safeguard_reporting and how many of them open, and a view's
+// row count.
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -19,11 +20,25 @@ public class BiJdbc {
                 while (rs.next())
                     System.out.println("remarks " + rs.getString("COLUMN_NAME") + " " + rs.getString("REMARKS"));
             }
-            try (ResultSet rs = md.getTables(null, "safeguard", "%", new String[] {"TABLE", "VIEW"})) {
-                int n = 0;
+            for (String schema : new String[] {"safeguard", "safeguard_reporting"}) {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                try (ResultSet rs = md.getTables(null, schema, "%", new String[] {"TABLE", "VIEW"})) {
+                    while (rs.next())
+                        names.add(rs.getString("TABLE_NAME"));
+                }
+                int refused = 0;
+                for (String name : names) {
+                    try (Statement st = cn.createStatement()) {
+                        st.executeQuery("SELECT * FROM " + schema + ".\"" + name + "\" LIMIT 0").close();
+                    } catch (java.sql.SQLException e) {
+                        refused++;
+                    }
+                }
+                System.out.println("tables " + schema + " offered " + names.size() + " refused " + refused);
+            }
+            try (ResultSet rs = md.getColumns(null, "safeguard_reporting", "report_indicators", "in_time")) {
                 while (rs.next())
-                    n++;
-                System.out.println("tables offered " + n);
+                    System.out.println("reporting remarks in_time " + rs.getString("REMARKS"));
             }
             try (Statement st = cn.createStatement();
                  ResultSet rs = st.executeQuery("SELECT immediate_risk FROM safeguard.referral_pseudonymised LIMIT 1")) {

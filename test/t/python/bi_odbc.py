@@ -10,7 +10,8 @@ that fails (exit status 1):
   SQLTables offers exactly the relations the role may SELECT and each opens;
   booleans arrive as Python bools, text columns as SQL_WVARCHAR, not LONGVARCHAR;
 - with the driver's defaults, the same table list offers relations that then fail
-  (what the settings are for), booleans arrive as the strings '1'/'0';
+  (what the settings are for), but schema safeguard_reporting offers only what
+  opens; booleans arrive as the strings '1'/'0';
 - the driver's SQLColumns gives no REMARKS (psqlODBC answers an empty string), and
   safeguard.data_dictionary gives every column's description instead.
 """
@@ -36,13 +37,13 @@ def connect(host, port, db, user, extra):
                           % (host, port, db, user, extra), autocommit=True)
 
 
-def offered(cur):
-    """The relations of schema safeguard that SQLTables offers, and which of them open."""
-    names = sorted(r.table_name for r in cur.tables(schema="safeguard"))
+def offered(cur, schema="safeguard"):
+    """The relations of a schema that SQLTables offers, and which of them open."""
+    names = sorted(r.table_name for r in cur.tables(schema=schema))
     refused = []
     for name in names:
         try:
-            cur.execute('SELECT * FROM safeguard."%s" LIMIT 0' % name)
+            cur.execute('SELECT * FROM %s."%s" LIMIT 0' % (schema, name))
         except pyodbc.Error:
             refused.append(name)
     return names, refused
@@ -94,6 +95,8 @@ def main():
     cur = cn.cursor()
     names, refused = offered(cur)
     print("defaults offered %d refused %d" % (len(names), len(refused)))
+    names, refused = offered(cur, "safeguard_reporting")
+    print("defaults reporting offered %d refused %d" % (len(names), len(refused)))
     cur.execute("SELECT immediate_risk FROM safeguard.referral_pseudonymised LIMIT 1")
     print("defaults boolean %r" % (cur.fetchone()[0],))
     indicator = [c for c in cur.columns(schema="safeguard", table="report_indicators")
