@@ -76,10 +76,15 @@ DECLARE
 BEGIN
     INSERT INTO safeguard.organisation (kind, name, code)
     VALUES ('regulator', 'GEN Care Quality Commission', 'GEN-CQC');
-    INSERT INTO safeguard.organisation (kind, name, code, division, senior_contact_name, senior_contact_email)
-    VALUES ('local_authority', 'GEN Ashford Council', 'GEN-LA1', 'england-and-wales', 'Avery Senior', 'avery@la1.example'),
-           ('local_authority', 'GEN Brookside Council', 'GEN-LA2', 'england-and-wales', 'Blake Senior', 'blake@la2.example'),
-           ('local_authority', 'GEN Clydebank Council', 'GEN-LA3', 'scotland', 'Casey Senior', 'casey@la3.example');
+    -- CASSR and ONS codes in the forms NHS England's returns use (none is a real council's)
+    INSERT INTO safeguard.organisation (kind, name, code, division, senior_contact_name, senior_contact_email,
+                                        cassr_code, ons_code)
+    VALUES ('local_authority', 'GEN Ashford Council', 'GEN-LA1', 'england-and-wales', 'Avery Senior', 'avery@la1.example',
+            '901', 'E06000901'),
+           ('local_authority', 'GEN Brookside Council', 'GEN-LA2', 'england-and-wales', 'Blake Senior', 'blake@la2.example',
+            '902', 'E08000902'),
+           ('local_authority', 'GEN Clydebank Council', 'GEN-LA3', 'scotland', 'Casey Senior', 'casey@la3.example',
+            '903', 'E10000903');
     INSERT INTO safeguard.organisation (kind, name, code) VALUES ('provider', 'GEN Harbour Care Ltd', 'GEN-P1');
     INSERT INTO sg_gen.org SELECT code, id, kind::text FROM safeguard.organisation WHERE code LIKE 'GEN-%';
     INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
@@ -245,9 +250,11 @@ BEGIN
             CASE WHEN person IS NULL THEN 'Not Known'
                  ELSE (enum_range(NULL::safeguard.sac_gender))[1 + abs(hashint4(person + 1)) % 3] END,
             CASE WHEN person IS NOT NULL AND person % 7 <> 0
-                 THEN (ARRAY['White', 'Mixed', 'Asian', 'Black', 'Other'])[1 + abs(hashint4(person + 2)) % 5] END,
+                 THEN (ARRAY['A', 'A', 'B', 'C', 'D', 'G', 'H', 'J', 'K', 'M', 'N', 'R', 'S', 'Z', '99'])[1 + abs(hashint4(person + 2)) % 15] END,
             CASE WHEN person IS NOT NULL AND person % 6 <> 0
-                 THEN (ARRAY['Physical Support', 'Sensory Support', 'Memory and Cognition', 'Learning Disability', 'Mental Health'])[1 + abs(hashint4(person + 3)) % 5] END,
+                 THEN (ARRAY['Physical Support', 'Sensory Support', 'Support with Memory and Cognition',
+                             'Learning Disability Support', 'Mental Health Support', 'Social Support',
+                             'No Support Reason', 'Not Known'])[1 + abs(hashint4(person + 3)) % 8] END,
             loc,
             CASE WHEN sg_gen.u(k, i, 32) < 0.3
                  THEN ARRAY[sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 33),
