@@ -256,8 +256,9 @@ GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_
 -- Concerns are never rewritten: those logged before this update keep the
 -- text they were logged with (the audit trail holds it as received), and
 -- the return reads the group a text names (sac_ethnic_group,
--- sac_support_group).  sac_return's columns change, so it is dropped and
--- created again (nothing depends on it).
+-- sac_support_group).  A concern may record an autism diagnosis (SG1e):
+-- log_concern gains a last parameter, so it is dropped and created again,
+-- as is sac_return, whose columns change (nothing depends on either).
 --------------------------------------------------------------------------
 ALTER TABLE safeguard.organisation ADD COLUMN cassr_code text UNIQUE;
 ALTER TABLE safeguard.organisation ADD COLUMN ons_code text UNIQUE;
@@ -267,6 +268,56 @@ COMMENT ON COLUMN safeguard.organisation.ons_code IS
     'For a local authority: its ONS code (E06, E08, E09 or E10 and six digits; sac_return''s ONS_CODE); unique. SG608 when malformed or on another kind of organisation.';
 COMMENT ON COLUMN safeguard.concern.adult_ethnicity IS 'Ethnicity: an NHS Data Dictionary ethnic category code (A-H, J-N, P, R, S; Z not stated; 99 not known; see sac_vocabulary()), counted in SG1c by its group; SG605 otherwise. Concerns logged before 1.5 keep the text they were logged with.';
 COMMENT ON COLUMN safeguard.concern.adult_primary_support_reason IS 'Primary support reason: one of the return''s SG1d values (see sac_vocabulary()); SG606 otherwise. Concerns logged before 1.5 keep the text they were logged with.';
+
+CREATE TYPE safeguard.sac_autism AS ENUM
+    ('Autism (excluding Asperger''s Syndrome)',
+     'Asperger''s Syndrome / High Functioning Autism');
+COMMENT ON TYPE safeguard.sac_autism IS 'A diagnosis of autism, which the return counts in SG1e (Learning, Developmental or Intellectual Disability): autism other than Asperger''s syndrome / high functioning autism, or Asperger''s syndrome / high functioning autism.';
+ALTER TABLE safeguard.concern ADD COLUMN adult_autism safeguard.sac_autism;
+COMMENT ON COLUMN safeguard.concern.adult_autism IS 'A diagnosis of autism the adult has, when known (SG1e); NULL when none is recorded.';
+GRANT SELECT (adult_autism) ON safeguard.concern TO safeguard_reader;
+
+DROP FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean, text, text);
+CREATE FUNCTION safeguard.log_concern(
+    received_at timestamptz,
+    channel safeguard.concern_channel,
+    source safeguard.concern_source,
+    description text,
+    risk_types safeguard.sac_risk_type[],
+    la_id bigint DEFAULT NULL,
+    provider_location_id bigint DEFAULT NULL,
+    referrer_anonymous boolean DEFAULT false,
+    referrer_name text DEFAULT NULL,
+    referrer_phone text DEFAULT NULL,
+    referrer_email text DEFAULT NULL,
+    referrer_address text DEFAULT NULL,
+    adult_nhs_number text DEFAULT NULL,
+    adult_name text DEFAULT NULL,
+    adult_date_of_birth date DEFAULT NULL,
+    adult_date_of_death date DEFAULT NULL,
+    adult_gender safeguard.sac_gender DEFAULT 'Not Known',
+    risk_location safeguard.sac_risk_location DEFAULT NULL,
+    source_of_risk safeguard.sac_source_of_risk DEFAULT NULL,
+    immediate_risk boolean DEFAULT false,
+    adult_ethnicity text DEFAULT NULL,
+    adult_primary_support_reason text DEFAULT NULL,
+    adult_autism safeguard.sac_autism DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('log_concern');
+    INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id,
+        provider_location_id, referrer_anonymous, referrer_name, referrer_phone, referrer_email,
+        referrer_address, adult_nhs_number, adult_name, adult_date_of_birth, adult_date_of_death,
+        adult_gender, risk_location, source_of_risk, immediate_risk, adult_ethnicity,
+        adult_primary_support_reason, adult_autism)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean, text, text, safeguard.sac_autism) IS
+    'Logs a concern (contact centre, inspector, or an officer of its local authority), with the adult''s ethnic category code, primary support reason and autism diagnosis when known (SAC SG1c-SG1e; sac_vocabulary() lists the codes); returns its id. The concern joins an open case about the same adult or location, or opens one.';
 
 DROP FUNCTION safeguard.sac_return(integer, boolean, bigint);
 
@@ -407,10 +458,12 @@ authority AS (
 -- Concerns that reached the authority in the year: logged by its own
 -- staff (date received) or referred to it by the regulator (date sent).
 concerns AS (
-    SELECT coalesce(r.la_id, x.la_id) AS la, x.adult_age_band, x.adult_gender::text AS gender,
+    SELECT coalesce(r.la_id, x.la_id) AS la, x.id, x.received_at, k.adult_pseudonym,
+           x.adult_age_band, x.adult_gender::text AS gender,
            safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
-           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism
     FROM safeguard.concern x
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
     LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
     CROSS JOIN period
     WHERE safeguard.may_report_on(coalesce(r.la_id, x.la_id))
@@ -427,9 +480,9 @@ enquiries AS (
            safeguard.local_date(r.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
            r.la_decision OPERATOR(pg_catalog.=) 'section_42_enquiry' AND r.outcome_at IS NOT NULL
                AND safeguard.local_date(r.outcome_at) OPERATOR(pg_catalog.<@) period.p AS concluded_s42,
-           x.adult_age_band, x.adult_gender::text AS gender,
+           x.id, x.received_at, k.adult_pseudonym, x.adult_age_band, x.adult_gender::text AS gender,
            safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
-           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism,
            x.risk_types, x.risk_location::text AS risk_location, x.source_of_risk::text AS source_of_risk,
            r.action_result::text AS action_result, r.risk_outcome::text AS risk_outcome,
            coalesce(r.lacked_capacity::text, 'Not recorded') AS capacity,
@@ -445,29 +498,51 @@ enquiries AS (
                 THEN r.msp_achieved::text END AS msp_achieved
     FROM safeguard.referral r
     JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
     CROSS JOIN period
     WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
       AND safeguard.may_report_on(r.la_id)
       AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
 ),
-demographics AS (
+-- SG1: each concern and each enquiry commenced, as a case; the adult
+-- (by pseudonym; an unidentified adult is one per concern) as an individual.
+cases AS (
     SELECT c.la, 'Safeguarding Concerns'::text AS e, 'Total Number of Safeguarding Concerns'::text AS total,
-           c.adult_age_band, c.gender, c.ethnic_group, c.support_reason
+           coalesce(c.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) c.id::text) AS individual,
+           c.id, c.received_at, c.adult_age_band, c.gender, c.ethnic_group, c.support_reason, c.adult_autism
     FROM concerns c
     UNION ALL
     SELECT n.la, n.enquiry_type,
            CASE n.enquiry_type WHEN 'Section 42 Enquiries' THEN 'Total Number of Section 42 Safeguarding Enquiries'
                 ELSE 'Total Number of Other Safeguarding Enquiries' END,
-           n.adult_age_band, n.gender, n.ethnic_group, n.support_reason
+           coalesce(n.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) n.id::text),
+           n.id, n.received_at, n.adult_age_band, n.gender, n.ethnic_group, n.support_reason, n.adult_autism
     FROM enquiries n WHERE n.commenced
+),
+-- An individual counts once in SG1a-SG1c, as the latest of its cases records the adult.
+individuals AS (
+    SELECT DISTINCT ON (c.la, c.e, c.individual) c.la, c.e, c.adult_age_band, c.gender, c.ethnic_group
+    FROM cases c
+    ORDER BY c.la, c.e, c.individual, c.received_at DESC, c.id DESC
 ),
 -- One row per count: (authority, table, enquiry type, category, subcategory).
 facts AS (
-    SELECT d.la, v.t, d.e, v.category, ''::text AS subcategory
-    FROM demographics d CROSS JOIN LATERAL (VALUES
-        ('SG1a', CASE WHEN d.adult_age_band OPERATOR(pg_catalog.=) 'Not Known' THEN 'Age Unknown'
-                      ELSE d.adult_age_band END),
-        ('SG1b', d.gender), ('SG1c', d.ethnic_group), ('SG1d', d.support_reason), ('SG1f', d.total)) v(t, category)
+    SELECT i.la, v.t, i.e, v.category, ''::text AS subcategory
+    FROM individuals i CROSS JOIN LATERAL (VALUES
+        ('SG1a', CASE WHEN i.adult_age_band OPERATOR(pg_catalog.=) 'Not Known' THEN 'Age Unknown'
+                      ELSE i.adult_age_band END),
+        ('SG1b', i.gender), ('SG1c', i.ethnic_group)) v(t, category)
+    UNION ALL
+    SELECT c.la, v.t, c.e, v.category, ''
+    FROM cases c CROSS JOIN LATERAL (VALUES
+        ('SG1d', c.support_reason),
+        ('SG1e', CASE c.adult_autism
+                     WHEN 'Autism (excluding Asperger''s Syndrome)'
+                         THEN 'Learning, Developmental or Intellectual Disability (Autism excluding Asperger''s Syndrome/ High Functioning Autism)'
+                     WHEN 'Asperger''s Syndrome / High Functioning Autism'
+                         THEN 'Learning, Developmental or Intellectual Disability (Asperger''s Syndrome/ High Functioning Autism)' END),
+        ('SG1f', c.total)) v(t, category)
+    WHERE v.category IS NOT NULL
     UNION ALL
     -- SG2: a concluded enquiry counts once under each of its types of risk.
     SELECT n.la, 'SG2a', 'Concluded Section 42 Enquiries', rt::text, n.source_of_risk
@@ -517,7 +592,7 @@ LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_cata
 ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
 $$;
 COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
-    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year; SG2-SG4 count Section 42 enquiries concluded in it; SG1e, SG5a and SG5b are zero (not recorded yet). disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
+    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; SG5a and SG5b are zero until Safeguarding Adults Reviews are recorded. disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
 REVOKE ALL ON FUNCTION safeguard.sac_return(integer, boolean, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader,
     safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,

@@ -188,13 +188,20 @@ sg_sac_vocabulary(PG_FUNCTION_ARGS)
  * Refuses a concern whose ethnicity is not an NHS Data Dictionary ethnic
  * category code (SG605) or whose primary support reason is not one of the
  * return's SG1d values (SG606).  Either may be left empty (NULL): the
- * return counts it as not known.
+ * return counts it as not known.  The rule came with the 1.5 schema (whose
+ * concern records adult_autism); a database not yet updated keeps the
+ * rules of its version.
  */
 void
 sg_check_concern_sac_values(HeapTuple tup, TupleDesc desc)
 {
-	char	   *ethnicity = sg_get_cstring(tup, desc, "adult_ethnicity");
-	char	   *reason = sg_get_cstring(tup, desc, "adult_primary_support_reason");
+	char	   *ethnicity;
+	char	   *reason;
+
+	if (!sg_has_column(desc, "adult_autism"))
+		return;
+	ethnicity = sg_get_cstring(tup, desc, "adult_ethnicity");
+	reason = sg_get_cstring(tup, desc, "adult_primary_support_reason");
 
 	if (ethnicity != NULL && sg_ethnic_category(ethnicity, strlen(ethnicity)) == NULL)
 		ereport(ERROR,
@@ -212,13 +219,19 @@ sg_check_concern_sac_values(HeapTuple tup, TupleDesc desc)
 
 /*
  * Refuses an organisation whose CASSR code (SG607) or ONS code (SG608) is
- * malformed, or that carries one without being a local authority.
+ * malformed, or that carries one without being a local authority.  Before
+ * the 1.5 schema an organisation has neither.
  */
 void
 sg_check_organisation_codes(HeapTuple tup, TupleDesc desc, bool local_authority, const char *name)
 {
-	char	   *cassr = sg_get_cstring(tup, desc, "cassr_code");
-	char	   *ons = sg_get_cstring(tup, desc, "ons_code");
+	char	   *cassr;
+	char	   *ons;
+
+	if (!sg_has_column(desc, "cassr_code"))
+		return;
+	cassr = sg_get_cstring(tup, desc, "cassr_code");
+	ons = sg_get_cstring(tup, desc, "ons_code");
 
 	if (cassr != NULL && (!local_authority || !sg_cassr_code_valid(cassr, strlen(cassr))))
 		ereport(ERROR,
