@@ -28,8 +28,9 @@ sac_help(FILE *out)
 	fprintf(out,
 			"Exports the Safeguarding Adults Collection (SAC) return for the collection\n"
 			"year from 1 April YEAR to 31 March YEAR+1 as CSV with a header line, from\n"
-			"safeguard.sac_return(): columns TABLE_REFERENCE, ENQUIRY_TYPE, CATEGORY,\n"
-			"SUBCATEGORY, COLUMN_NAME, ROW_NAME, VALUE.\n"
+			"safeguard.sac_return(), one row per cell of NHS Digital's template for each\n"
+			"local authority: columns LA_ID, CASSR_CODE, ONS_CODE, TABLE_REFERENCE,\n"
+			"ENQUIRY_TYPE, CATEGORY, SUBCATEGORY, COLUMN_NAME, ROW_NAME, VALUE.\n"
 			"\n"
 			"Usage:\n"
 			"  %s sac [OPTIONS] YEAR\n"

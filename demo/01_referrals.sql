@@ -10,11 +10,14 @@ SELECT NOT EXISTS (SELECT 1 FROM safeguard.organisation WHERE code = 'DEMO-CQC')
 \if :load_demo
 \echo
 \echo '== Setting up: the regulator, two councils, a provider, and people with duties =='
-INSERT INTO safeguard.organisation (kind, name, code, senior_contact_name, senior_contact_email) VALUES
-    ('regulator', 'Care Quality Commission', 'DEMO-CQC', 'Head of Safeguarding', 'safeguarding@cqc.example'),
-    ('local_authority', 'Northshire Council', 'DEMO-NORTH', 'Ann Head, Director of Adult Services', 'ann.head@northshire.example'),
-    ('local_authority', 'Southshire Council', 'DEMO-SOUTH', 'Raj Patel, Head of Safeguarding', 'raj.patel@southshire.example'),
-    ('provider', 'Evergreen Care Ltd', 'DEMO-PROV', NULL, NULL);
+-- The councils' CASSR and ONS codes name them in the statutory return (made up here).
+INSERT INTO safeguard.organisation (kind, name, code, senior_contact_name, senior_contact_email, cassr_code, ons_code) VALUES
+    ('regulator', 'Care Quality Commission', 'DEMO-CQC', 'Head of Safeguarding', 'safeguarding@cqc.example', NULL, NULL),
+    ('local_authority', 'Northshire Council', 'DEMO-NORTH', 'Ann Head, Director of Adult Services', 'ann.head@northshire.example',
+     '981', 'E10000981'),
+    ('local_authority', 'Southshire Council', 'DEMO-SOUTH', 'Raj Patel, Head of Safeguarding', 'raj.patel@southshire.example',
+     '982', 'E06000982'),
+    ('provider', 'Evergreen Care Ltd', 'DEMO-PROV', NULL, NULL, NULL, NULL);
 INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
 SELECT 'provider_location', 'Oak House Care Home', 'DEMO-OAK', p.id, l.id
 FROM safeguard.organisation p, safeguard.organisation l

@@ -45,9 +45,9 @@ SELECT check_name, sum(failing) AS failing FROM safeguard.report_data_quality
 WHERE must_be_zero GROUP BY 1 ORDER BY 1;
 \echo
 \echo '== Safeguarding Adults Collection, totals of the current reporting year (published: rounded to 5, under 5 suppressed) =='
-SELECT "TABLE_REFERENCE", "ENQUIRY_TYPE", "ROW_NAME", "VALUE"
+SELECT "LA_ID", "CASSR_CODE", "COLUMN_NAME", "VALUE"
 FROM safeguard.sac_return(extract(year FROM current_date - interval '3 months')::int, true)
-WHERE "CATEGORY" = 'Total' ORDER BY 1, 2;
+WHERE "TABLE_REFERENCE" = 'SG1f' ORDER BY 1, 2, 3;
 \echo
 \echo '== A reader asking for identity is refused =='
 \set ON_ERROR_STOP off

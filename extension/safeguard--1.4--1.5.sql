@@ -282,6 +282,358 @@ COMMENT ON COLUMN safeguard.data_dictionary.column_description IS 'What the colu
 REVOKE ALL ON safeguard.data_dictionary FROM PUBLIC;
 GRANT SELECT ON safeguard.data_dictionary TO PUBLIC;
 
+--------------------------------------------------------------------------
+-- Issue 18 item 1: sac_return in NHS Digital's shape
+-- The return as NHS Digital's publication pipeline reads it: its table
+-- references, enquiry types and prefixed labels, one row per template cell
+-- for every local authority, named by its CASSR code.  A concern's
+-- ethnicity and primary support reason become controlled values, checked
+-- by concern_guard (SG605, SG606) on the concerns logged from now on.
+-- Concerns are never rewritten: those logged before this update keep the
+-- text they were logged with (the audit trail holds it as received), and
+-- the return reads the group a text names (sac_ethnic_group,
+-- sac_support_group).  A concern may record an autism diagnosis (SG1e):
+-- log_concern gains a last parameter, so it is dropped and created again,
+-- as is sac_return, whose columns change (nothing depends on either).
+--------------------------------------------------------------------------
+ALTER TABLE safeguard.organisation ADD COLUMN cassr_code text UNIQUE;
+ALTER TABLE safeguard.organisation ADD COLUMN ons_code text UNIQUE;
+COMMENT ON COLUMN safeguard.organisation.cassr_code IS
+    'For a local authority: its CASSR code, the three digits by which NHS England''s returns name a council with adult social services responsibilities (sac_return''s CASSR_CODE); unique. SG607 when malformed or on another kind of organisation.';
+COMMENT ON COLUMN safeguard.organisation.ons_code IS
+    'For a local authority: its ONS code (E06, E08, E09 or E10 and six digits; sac_return''s ONS_CODE); unique. SG608 when malformed or on another kind of organisation.';
+COMMENT ON COLUMN safeguard.concern.adult_ethnicity IS 'Ethnicity: an NHS Data Dictionary ethnic category code (A-H, J-N, P, R, S; Z not stated; 99 not known; see sac_vocabulary()), counted in SG1c by its group; SG605 otherwise. Concerns logged before 1.5 keep the text they were logged with.';
+COMMENT ON COLUMN safeguard.concern.adult_primary_support_reason IS 'Primary support reason: one of the return''s SG1d values (see sac_vocabulary()); SG606 otherwise. Concerns logged before 1.5 keep the text they were logged with.';
+
+CREATE TYPE safeguard.sac_autism AS ENUM
+    ('Autism (excluding Asperger''s Syndrome)',
+     'Asperger''s Syndrome / High Functioning Autism');
+COMMENT ON TYPE safeguard.sac_autism IS 'A diagnosis of autism, which the return counts in SG1e (Learning, Developmental or Intellectual Disability): autism other than Asperger''s syndrome / high functioning autism, or Asperger''s syndrome / high functioning autism.';
+ALTER TABLE safeguard.concern ADD COLUMN adult_autism safeguard.sac_autism;
+COMMENT ON COLUMN safeguard.concern.adult_autism IS 'A diagnosis of autism the adult has, when known (SG1e); NULL when none is recorded.';
+GRANT SELECT (adult_autism) ON safeguard.concern TO safeguard_reader;
+
+DROP FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean, text, text);
+CREATE FUNCTION safeguard.log_concern(
+    received_at timestamptz,
+    channel safeguard.concern_channel,
+    source safeguard.concern_source,
+    description text,
+    risk_types safeguard.sac_risk_type[],
+    la_id bigint DEFAULT NULL,
+    provider_location_id bigint DEFAULT NULL,
+    referrer_anonymous boolean DEFAULT false,
+    referrer_name text DEFAULT NULL,
+    referrer_phone text DEFAULT NULL,
+    referrer_email text DEFAULT NULL,
+    referrer_address text DEFAULT NULL,
+    adult_nhs_number text DEFAULT NULL,
+    adult_name text DEFAULT NULL,
+    adult_date_of_birth date DEFAULT NULL,
+    adult_date_of_death date DEFAULT NULL,
+    adult_gender safeguard.sac_gender DEFAULT 'Not Known',
+    risk_location safeguard.sac_risk_location DEFAULT NULL,
+    source_of_risk safeguard.sac_source_of_risk DEFAULT NULL,
+    immediate_risk boolean DEFAULT false,
+    adult_ethnicity text DEFAULT NULL,
+    adult_primary_support_reason text DEFAULT NULL,
+    adult_autism safeguard.sac_autism DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('log_concern');
+    INSERT INTO safeguard.concern (received_at, channel, source, description, risk_types, la_id,
+        provider_location_id, referrer_anonymous, referrer_name, referrer_phone, referrer_email,
+        referrer_address, adult_nhs_number, adult_name, adult_date_of_birth, adult_date_of_death,
+        adult_gender, risk_location, source_of_risk, immediate_risk, adult_ethnicity,
+        adult_primary_support_reason, adult_autism)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.log_concern(timestamptz, safeguard.concern_channel, safeguard.concern_source, text, safeguard.sac_risk_type[], bigint, bigint, boolean, text, text, text, text, text, text, date, date, safeguard.sac_gender, safeguard.sac_risk_location, safeguard.sac_source_of_risk, boolean, text, text, safeguard.sac_autism) IS
+    'Logs a concern (contact centre, inspector, or an officer of its local authority), with the adult''s ethnic category code, primary support reason and autism diagnosis when known (SAC SG1c-SG1e; sac_vocabulary() lists the codes); returns its id. The concern joins an open case about the same adult or location, or opens one.';
+
+DROP FUNCTION safeguard.sac_return(integer, boolean, bigint);
+
+-- The controlled values a concern records for the return (src/sac_values.c,
+-- checked by concern_guard: SG605, SG606) and their cells: SG1c counts the
+-- groups of the NHS Data Dictionary ethnic category codes, SG1d the primary
+-- support reasons.  Rows logged before 1.5 keep the free text they were
+-- logged with; the group functions read the return's own group names in it.
+CREATE FUNCTION safeguard.sac_ethnic_group(ethnicity text) RETURNS text
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_sac_ethnic_group_sql';
+COMMENT ON FUNCTION safeguard.sac_ethnic_group(text) IS
+    'The SG1c group of a concern''s ethnicity: an NHS Data Dictionary ethnic category code rolled up as the return publishes it (A-C White; D-G Mixed / Multiple; H-L and R Asian / Asian British; M-P Black / African / Caribbean / Black British; S Other Ethnic Group; Z Refused; 99 and NULL Undeclared / Not Known). Free text logged before 1.5 counts under the group it names, else as Undeclared / Not Known.';
+
+CREATE FUNCTION safeguard.sac_support_group(primary_support_reason text) RETURNS text
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_sac_support_group_sql';
+COMMENT ON FUNCTION safeguard.sac_support_group(text) IS
+    'The SG1d cell of a concern''s primary support reason: the value itself (NULL: Not Known). Free text logged before 1.5 counts under the reason it names (e.g. Mental Health as Mental Health Support), else as Not Known.';
+
+CREATE FUNCTION safeguard.sac_vocabulary()
+RETURNS TABLE (vocabulary text, value text, description text, sac_label text)
+    LANGUAGE c IMMUTABLE PARALLEL SAFE ROWS 26 AS 'MODULE_PATHNAME', 'sg_sac_vocabulary';
+COMMENT ON FUNCTION safeguard.sac_vocabulary() IS
+    'The values log_concern accepts for adult_ethnicity (vocabulary ethnic_category: the NHS Data Dictionary ethnic category codes A-H, J-N, P, R, S, Z, 99) and adult_primary_support_reason (vocabulary primary_support_reason: the return''s SG1d values), with what each means and the cell of the return it counts in. Others are refused with SG605 and SG606.';
+
+-- One row per cell of NHS Digital's Safeguarding Adults Collection template,
+-- as its publication pipeline reads the return: table references SG1a-SG5b,
+-- enquiry types, and the prefixed labels it pivots on (COLUMN_NAME for the
+-- tables it totals by column, ROW_NAME for SG1a-SG1e and SG2b's sources).
+-- A cross-tabulation (SG2a type by source, SG2a_b1 type by location, SG2b
+-- location by source) has its row in category and its column in
+-- subcategory; other tables leave subcategory empty.
+CREATE VIEW safeguard.sac_template AS
+WITH sg1_types(enquiry_type, o) AS (
+    VALUES ('Safeguarding Concerns', 1), ('Section 42 Enquiries', 2), ('Other Enquiries', 3)
+), sg1(table_reference, category, o) AS (
+    SELECT 'SG1a', v.v, v.o FROM pg_catalog.unnest('{18-64,65-74,75-84,85-94,95+,Age Unknown}'::text[])
+        WITH ORDINALITY v(v, o)
+    UNION ALL
+    SELECT 'SG1b', g.g::text, g.o FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_gender))
+        WITH ORDINALITY g(g, o)
+    UNION ALL
+    SELECT 'SG1c', v.v, v.o FROM pg_catalog.unnest(ARRAY['White', 'Mixed / Multiple', 'Asian / Asian British',
+        'Black / African / Caribbean / Black British', 'Other Ethnic Group', 'Refused',
+        'Undeclared / Not Known']) WITH ORDINALITY v(v, o)
+    UNION ALL
+    SELECT 'SG1d', v.v, v.o FROM pg_catalog.unnest(ARRAY['Physical Support', 'Sensory Support',
+        'Support with Memory and Cognition', 'Learning Disability Support', 'Mental Health Support',
+        'Social Support', 'No Support Reason', 'Not Known']) WITH ORDINALITY v(v, o)
+    UNION ALL
+    SELECT 'SG1e', v.v, v.o FROM pg_catalog.unnest(ARRAY[
+        'Learning, Developmental or Intellectual Disability (Autism excluding Asperger''s Syndrome/ High Functioning Autism)',
+        'Learning, Developmental or Intellectual Disability (Asperger''s Syndrome/ High Functioning Autism)'])
+        WITH ORDINALITY v(v, o)
+), types AS (
+    SELECT v::text AS v, o FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_risk_type)) WITH ORDINALITY x(v, o)
+), locations AS (
+    SELECT v::text AS v, o FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_risk_location)) WITH ORDINALITY x(v, o)
+), sources AS (
+    SELECT v::text AS v, o FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_source_of_risk)) WITH ORDINALITY x(v, o)
+), cells(table_reference, enquiry_type, category, subcategory, o) AS (
+    SELECT s.table_reference, t.enquiry_type, s.category, '', t.o OPERATOR(pg_catalog.*) 100 OPERATOR(pg_catalog.+) s.o
+    FROM sg1_types t CROSS JOIN sg1 s
+    UNION ALL
+    SELECT 'SG1f', t.enquiry_type, t.total, '', t.o
+    FROM (VALUES ('Safeguarding Concerns', 'Total Number of Safeguarding Concerns', 1),
+                 ('Section 42 Enquiries', 'Total Number of Section 42 Safeguarding Enquiries', 2),
+                 ('Other Enquiries', 'Total Number of Other Safeguarding Enquiries', 3)) t(enquiry_type, total, o)
+    UNION ALL
+    SELECT 'SG2a', 'Concluded Section 42 Enquiries', t.v, s.v, t.o OPERATOR(pg_catalog.*) 100 OPERATOR(pg_catalog.+) s.o
+    FROM types t CROSS JOIN sources s
+    UNION ALL
+    SELECT 'SG2a_b1', 'Concluded Section 42 Enquiries', t.v, l.v, t.o OPERATOR(pg_catalog.*) 100 OPERATOR(pg_catalog.+) l.o
+    FROM types t CROSS JOIN locations l
+    UNION ALL
+    SELECT 'SG2b', 'Concluded Section 42 Enquiries', l.v, s.v, l.o OPERATOR(pg_catalog.*) 100 OPERATOR(pg_catalog.+) s.o
+    FROM locations l CROSS JOIN sources s
+    UNION ALL
+    SELECT 'SG2c', 'Concluded Section 42 Enquiries', v::text, '', o
+    FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_action_result)) WITH ORDINALITY x(v, o)
+    UNION ALL
+    SELECT 'SG2e', 'Concluded Section 42 Enquiries', v::text, '', o
+    FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::safeguard.sac_risk_outcome)) WITH ORDINALITY x(v, o)
+    UNION ALL
+    SELECT 'SG3a', 'Concluded Section 42 Enquiries', v, '', o
+    FROM pg_catalog.unnest(ARRAY['Yes, they lacked capacity', 'No, they did not lack capacity', 'Don''t know',
+        'Not recorded',
+        'Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend'])
+        WITH ORDINALITY x(v, o)
+    UNION ALL
+    SELECT 'SG4a', 'Concluded Section 42 Enquiries', v, '', o
+    FROM pg_catalog.unnest(ARRAY['Yes they were asked and outcomes were expressed',
+        'Yes they were asked but no outcomes were expressed', 'No', 'Don''t Know', 'Not Recorded',
+        'Fully Achieved', 'Partially Achieved', 'Not Achieved']) WITH ORDINALITY x(v, o)
+    UNION ALL
+    SELECT 'SG5a', 'Count of Safeguarding Adult Reviews', v, '', o
+    FROM pg_catalog.unnest(ARRAY['Where one or more individuals died', 'Where no individuals died'])
+        WITH ORDINALITY x(v, o)
+    UNION ALL
+    SELECT 'SG5b', 'Count of Individuals Involved in Safeguarding Adult Reviews', v, '', o
+    FROM pg_catalog.unnest(ARRAY['Who suffered serious harm and died', 'Who suffered serious harm and survived'])
+        WITH ORDINALITY x(v, o)
+)
+SELECT c.table_reference, c.enquiry_type, c.category, c.subcategory,
+       c.table_reference OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) c.category AS column_name,
+       c.table_reference OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||)
+           CASE c.subcategory WHEN '' THEN c.category ELSE c.subcategory END AS row_name,
+       pg_catalog.row_number() OVER (ORDER BY c.table_reference COLLATE "C", c.o)::integer AS cell_number
+FROM cells c;
+COMMENT ON VIEW safeguard.sac_template IS
+    'The cells of the Safeguarding Adults Collection template as NHS Digital''s publication pipeline reads them: every cell sac_return() gives each local authority, zeros included.';
+COMMENT ON COLUMN safeguard.sac_template.table_reference IS 'Table of the return: SG1a-SG1f, SG2a, SG2a_b1, SG2b, SG2c, SG2e, SG3a, SG4a, SG5a, SG5b.';
+COMMENT ON COLUMN safeguard.sac_template.enquiry_type IS 'Safeguarding Concerns, Section 42 Enquiries, Other Enquiries, Concluded Section 42 Enquiries, Count of Safeguarding Adult Reviews or Count of Individuals Involved in Safeguarding Adult Reviews.';
+COMMENT ON COLUMN safeguard.sac_template.category IS 'The cell''s value (e.g. 18-64); in a cross-tabulation, its row (type or location of risk).';
+COMMENT ON COLUMN safeguard.sac_template.subcategory IS 'In a cross-tabulation, the cell''s column (source or location of risk); empty otherwise.';
+COMMENT ON COLUMN safeguard.sac_template.column_name IS 'Label the pipeline pivots SG1f-SG5a on: the table reference, a space, the category (e.g. SG2b Own Home).';
+COMMENT ON COLUMN safeguard.sac_template.row_name IS 'Label the pipeline pivots SG1a-SG1e and SG2b on: the table reference, a space, the subcategory of a cross-tabulation, else the category (e.g. SG1a 18-64, SG2b Service Provider).';
+COMMENT ON COLUMN safeguard.sac_template.cell_number IS 'Order of the cell in the return: by table reference, then as the template lists it.';
+REVOKE ALL ON safeguard.sac_template FROM PUBLIC;
+GRANT SELECT ON safeguard.sac_template TO safeguard_reader, safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+-- The return: the template's cells for every local authority the caller
+-- may report on, each counted from the rows the workflow guards wrote.
+CREATE FUNCTION safeguard.sac_return(year integer, disclosure_control boolean DEFAULT false,
+                                     la_id bigint DEFAULT NULL)
+RETURNS TABLE ("LA_ID" bigint, "CASSR_CODE" text, "ONS_CODE" text,
+               "TABLE_REFERENCE" text, "ENQUIRY_TYPE" text, "CATEGORY" text, "SUBCATEGORY" text,
+               "COLUMN_NAME" text, "ROW_NAME" text, "VALUE" bigint)
+LANGUAGE sql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH period AS (SELECT safeguard.sac_year(sac_return.year) AS p),
+authority AS (
+    SELECT o.id, o.cassr_code, o.ons_code FROM safeguard.organisation o
+    WHERE o.kind OPERATOR(pg_catalog.=) 'local_authority' AND safeguard.may_report_on(o.id)
+      AND (sac_return.la_id IS NULL OR o.id OPERATOR(pg_catalog.=) sac_return.la_id)
+),
+-- Concerns that reached the authority in the year: logged by its own
+-- staff (date received) or referred to it by the regulator (date sent).
+concerns AS (
+    SELECT coalesce(r.la_id, x.la_id) AS la, x.id, x.received_at, k.adult_pseudonym,
+           x.adult_age_band, x.adult_gender::text AS gender,
+           safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism
+    FROM safeguard.concern x
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
+    CROSS JOIN period
+    WHERE safeguard.may_report_on(coalesce(r.la_id, x.la_id))
+      AND (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
+      AND CASE WHEN x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
+               THEN safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
+               ELSE r.sent_at IS NOT NULL AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p END
+),
+-- Enquiries: commenced (the authority's decision) or concluded (outcome
+-- recorded) in the year, with the concern's answers.
+enquiries AS (
+    SELECT r.la_id AS la,
+           CASE r.la_decision WHEN 'section_42_enquiry' THEN 'Section 42 Enquiries' ELSE 'Other Enquiries' END AS enquiry_type,
+           safeguard.local_date(r.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
+           r.la_decision OPERATOR(pg_catalog.=) 'section_42_enquiry' AND r.outcome_at IS NOT NULL
+               AND safeguard.local_date(r.outcome_at) OPERATOR(pg_catalog.<@) period.p AS concluded_s42,
+           x.id, x.received_at, k.adult_pseudonym, x.adult_age_band, x.adult_gender::text AS gender,
+           safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism,
+           x.risk_types, x.risk_location::text AS risk_location, x.source_of_risk::text AS source_of_risk,
+           r.action_result::text AS action_result, r.risk_outcome::text AS risk_outcome,
+           coalesce(r.lacked_capacity::text, 'Not recorded') AS capacity,
+           r.lacked_capacity OPERATOR(pg_catalog.=) 'Yes, they lacked capacity' AND r.advocate_supported AS advocate,
+           -- the enum's labels, as NHS Digital's template spells them
+           CASE r.msp_asked WHEN 'Yes, they were asked and outcomes were expressed'
+                                THEN 'Yes they were asked and outcomes were expressed'
+                            WHEN 'Yes, they were asked but no outcomes were expressed'
+                                THEN 'Yes they were asked but no outcomes were expressed'
+                            WHEN 'No' THEN 'No' WHEN 'Don''t know' THEN 'Don''t Know'
+                            ELSE 'Not Recorded' END AS msp_asked,
+           CASE WHEN r.msp_asked OPERATOR(pg_catalog.=) 'Yes, they were asked and outcomes were expressed'
+                THEN r.msp_achieved::text END AS msp_achieved
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    CROSS JOIN period
+    WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      AND safeguard.may_report_on(r.la_id)
+      AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
+),
+-- SG1: each concern and each enquiry commenced, as a case; the adult
+-- (by pseudonym; an unidentified adult is one per concern) as an individual.
+cases AS (
+    SELECT c.la, 'Safeguarding Concerns'::text AS e, 'Total Number of Safeguarding Concerns'::text AS total,
+           coalesce(c.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) c.id::text) AS individual,
+           c.id, c.received_at, c.adult_age_band, c.gender, c.ethnic_group, c.support_reason, c.adult_autism
+    FROM concerns c
+    UNION ALL
+    SELECT n.la, n.enquiry_type,
+           CASE n.enquiry_type WHEN 'Section 42 Enquiries' THEN 'Total Number of Section 42 Safeguarding Enquiries'
+                ELSE 'Total Number of Other Safeguarding Enquiries' END,
+           coalesce(n.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) n.id::text),
+           n.id, n.received_at, n.adult_age_band, n.gender, n.ethnic_group, n.support_reason, n.adult_autism
+    FROM enquiries n WHERE n.commenced
+),
+-- An individual counts once in SG1a-SG1c, as the latest of its cases records the adult.
+individuals AS (
+    SELECT DISTINCT ON (c.la, c.e, c.individual) c.la, c.e, c.adult_age_band, c.gender, c.ethnic_group
+    FROM cases c
+    ORDER BY c.la, c.e, c.individual, c.received_at DESC, c.id DESC
+),
+-- One row per count: (authority, table, enquiry type, category, subcategory).
+facts AS (
+    SELECT i.la, v.t, i.e, v.category, ''::text AS subcategory
+    FROM individuals i CROSS JOIN LATERAL (VALUES
+        ('SG1a', CASE WHEN i.adult_age_band OPERATOR(pg_catalog.=) 'Not Known' THEN 'Age Unknown'
+                      ELSE i.adult_age_band END),
+        ('SG1b', i.gender), ('SG1c', i.ethnic_group)) v(t, category)
+    UNION ALL
+    SELECT c.la, v.t, c.e, v.category, ''
+    FROM cases c CROSS JOIN LATERAL (VALUES
+        ('SG1d', c.support_reason),
+        ('SG1e', CASE c.adult_autism
+                     WHEN 'Autism (excluding Asperger''s Syndrome)'
+                         THEN 'Learning, Developmental or Intellectual Disability (Autism excluding Asperger''s Syndrome/ High Functioning Autism)'
+                     WHEN 'Asperger''s Syndrome / High Functioning Autism'
+                         THEN 'Learning, Developmental or Intellectual Disability (Asperger''s Syndrome/ High Functioning Autism)' END),
+        ('SG1f', c.total)) v(t, category)
+    WHERE v.category IS NOT NULL
+    UNION ALL
+    -- SG2: a concluded enquiry counts once under each of its types of risk.
+    SELECT n.la, 'SG2a', 'Concluded Section 42 Enquiries', rt::text, n.source_of_risk
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded_s42 AND n.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2a_b1', 'Concluded Section 42 Enquiries', rt::text, n.risk_location
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded_s42 AND n.risk_location IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2b', 'Concluded Section 42 Enquiries', n.risk_location, n.source_of_risk
+    FROM enquiries n WHERE n.concluded_s42 AND n.risk_location IS NOT NULL AND n.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2c', 'Concluded Section 42 Enquiries', n.action_result, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.action_result IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2e', 'Concluded Section 42 Enquiries', n.risk_outcome, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.risk_outcome IS NOT NULL AND n.action_result OPERATOR(pg_catalog.=) ANY
+        ('{Risk identified and action taken,Risk Assessment inconclusive and action taken}'::text[])
+    UNION ALL
+    SELECT n.la, 'SG3a', 'Concluded Section 42 Enquiries', n.capacity, ''
+    FROM enquiries n WHERE n.concluded_s42
+    UNION ALL
+    SELECT n.la, 'SG3a', 'Concluded Section 42 Enquiries',
+           'Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend', ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.advocate
+    UNION ALL
+    SELECT n.la, 'SG4a', 'Concluded Section 42 Enquiries', n.msp_asked, ''
+    FROM enquiries n WHERE n.concluded_s42
+    UNION ALL
+    SELECT n.la, 'SG4a', 'Concluded Section 42 Enquiries', n.msp_achieved, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.msp_achieved IS NOT NULL
+),
+counted AS (
+    SELECT f.la, f.t, f.e, f.category, f.subcategory, pg_catalog.count(*) AS n
+    FROM facts f GROUP BY f.la, f.t, f.e, f.category, f.subcategory
+)
+SELECT a.id, a.cassr_code, a.ons_code, s.table_reference, s.enquiry_type, s.category, s.subcategory,
+       s.column_name, s.row_name,
+       CASE WHEN sac_return.disclosure_control THEN safeguard.sac_disclose(coalesce(n.n, 0))
+            ELSE coalesce(n.n, 0) END
+FROM authority a
+CROSS JOIN safeguard.sac_template s
+LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_catalog.=) s.table_reference
+     AND n.e OPERATOR(pg_catalog.=) s.enquiry_type AND n.category OPERATOR(pg_catalog.=) s.category
+     AND n.subcategory OPERATOR(pg_catalog.=) s.subcategory
+ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
+$$;
+COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
+    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; SG5a and SG5b are zero until Safeguarding Adults Reviews are recorded. disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
+REVOKE ALL ON FUNCTION safeguard.sac_return(integer, boolean, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+    safeguard_sam;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

@@ -262,8 +262,19 @@ FROM safeguard.report_data_quality WHERE must_be_zero AND r09.gen(la_id) GROUP B
 --------------------------------------------------------------------------
 -- The Safeguarding Adults Collection, 2024-25 and 2025-26
 --------------------------------------------------------------------------
+-- The SG1c groups of the NHS Data Dictionary ethnic category codes, written
+-- out here from the 2011 census groups NHS Digital publishes.
+CREATE FUNCTION r09.ethnic_group(code text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN code IN ('A', 'B', 'C') THEN 'White'
+                WHEN code IN ('D', 'E', 'F', 'G') THEN 'Mixed / Multiple'
+                WHEN code IN ('H', 'J', 'K', 'L', 'R') THEN 'Asian / Asian British'
+                WHEN code IN ('M', 'N', 'P') THEN 'Black / African / Caribbean / Black British'
+                WHEN code = 'S' THEN 'Other Ethnic Group'
+                WHEN code = 'Z' THEN 'Refused'
+                ELSE 'Undeclared / Not Known' END $$;
+-- Every non-zero cell of one authority's return: (table, enquiry type, category, subcategory, count).
 CREATE FUNCTION r09.sac_expected(y integer, la bigint) RETURNS TABLE (t text, e text, category text, subcategory text,
-                                                          value text, row_name text, n bigint)
+                                                                      n bigint)
 LANGUAGE sql STABLE AS $$
 WITH yr AS (SELECT make_date(y, 4, 1) AS s, make_date(y + 1, 4, 1) AS e),
 concern AS (
@@ -271,67 +282,93 @@ concern AS (
     WHERE f.la_id = la AND CASE WHEN f.logged_by_la THEN r09.local(f.received_at) >= yr.s AND r09.local(f.received_at) < yr.e
                ELSE f.was_sent AND r09.local(f.sent_at) >= yr.s AND r09.local(f.sent_at) < yr.e END),
 enquiry AS (
-    SELECT f.*, CASE f.la_decision WHEN 'section_42_enquiry' THEN 'Section 42' ELSE 'Other Enquiry' END AS et,
+    SELECT f.*, CASE f.la_decision WHEN 'section_42_enquiry' THEN 'Section 42 Enquiries' ELSE 'Other Enquiries' END AS et,
            f.was_decided AND r09.local(f.decide_at) >= yr.s AND r09.local(f.decide_at) < yr.e AS commenced,
-           f.was_concluded AND r09.local(f.outcome_at) >= yr.s AND r09.local(f.outcome_at) < yr.e AS concluded
+           f.la_decision = 'section_42_enquiry'
+               AND f.was_concluded AND r09.local(f.outcome_at) >= yr.s AND r09.local(f.outcome_at) < yr.e AS concluded
     FROM r09.fact f, yr WHERE f.la_id = la AND f.la_decision IN ('section_42_enquiry', 'other_enquiry')),
+-- each concern, and each enquiry commenced, is a case of its enquiry type
+cases AS (
+    SELECT 'Safeguarding Concerns' e, 'Total Number of Safeguarding Concerns' total, f.concern_id, f.received_at,
+           coalesce(f.known_person::text, 'concern ' || f.concern_id) AS adult, f.date_of_birth, f.gender,
+           f.ethnicity, f.support_reason, f.autism
+    FROM concern f
+    UNION ALL
+    SELECT f.et, CASE f.et WHEN 'Section 42 Enquiries' THEN 'Total Number of Section 42 Safeguarding Enquiries'
+                 ELSE 'Total Number of Other Safeguarding Enquiries' END, f.concern_id, f.received_at,
+           coalesce(f.known_person::text, 'concern ' || f.concern_id), f.date_of_birth, f.gender,
+           f.ethnicity, f.support_reason, f.autism
+    FROM enquiry f WHERE f.commenced),
+-- each adult once per enquiry type, as its latest case records it
+adult AS (
+    SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY c.e, c.adult ORDER BY c.received_at DESC, c.concern_id DESC) AS k
+                   FROM cases c) a WHERE a.k = 1),
 facts AS (
-    SELECT 'SG1' t, 'Concerns' e, d.c, '' sc, d.v, 'Concerns raised' rn FROM concern f CROSS JOIN LATERAL (VALUES
-        ('Total', 'Total'), ('Age Band', r09.band(f.date_of_birth, r09.local(f.received_at))),
-        ('Gender', f.gender::text), ('Ethnicity', coalesce(f.ethnicity, 'Not Known')),
-        ('Primary Support Reason', coalesce(f.support_reason, 'Not Known'))) d(c, v)
+    SELECT 'SG1a' t, a.e, replace(r09.band(a.date_of_birth, r09.local(a.received_at)), 'Not Known', 'Age Unknown') c,
+           '' sc FROM adult a
+    UNION ALL SELECT 'SG1b', a.e, a.gender::text, '' FROM adult a
+    UNION ALL SELECT 'SG1c', a.e, r09.ethnic_group(a.ethnicity), '' FROM adult a
+    UNION ALL SELECT 'SG1d', c.e, coalesce(c.support_reason, 'Not Known'), '' FROM cases c
     UNION ALL
-    SELECT 'SG1', f.et, d.c, '', d.v, 'Enquiries commenced' FROM enquiry f CROSS JOIN LATERAL (VALUES
-        ('Total', 'Total'), ('Age Band', r09.band(f.date_of_birth, r09.local(f.received_at))),
-        ('Gender', f.gender::text), ('Ethnicity', coalesce(f.ethnicity, 'Not Known')),
-        ('Primary Support Reason', coalesce(f.support_reason, 'Not Known'))) d(c, v) WHERE f.commenced
+    SELECT 'SG1e', c.e, CASE WHEN c.autism::text LIKE 'Autism%'
+        THEN 'Learning, Developmental or Intellectual Disability (Autism excluding Asperger''s Syndrome/ High Functioning Autism)'
+        ELSE 'Learning, Developmental or Intellectual Disability (Asperger''s Syndrome/ High Functioning Autism)' END, ''
+    FROM cases c WHERE c.autism IS NOT NULL
+    UNION ALL SELECT 'SG1f', c.e, c.total, '' FROM cases c
     UNION ALL
-    SELECT 'SG2', f.et, d.c, '', d.v, 'Enquiries concluded' FROM enquiry f CROSS JOIN LATERAL (VALUES
-        ('Total', 'Total'), ('Location of Risk', coalesce(f.risk_location::text, 'Not Known')),
-        ('Source of Risk', coalesce(f.source_of_risk::text, 'Not Known')),
-        ('Action and Result', f.action_result::text)) d(c, v) WHERE f.concluded
+    SELECT 'SG2a', 'Concluded Section 42 Enquiries', rt::text, f.source_of_risk::text
+    FROM enquiry f, unnest(f.risk_types) rt WHERE f.concluded AND f.source_of_risk IS NOT NULL
     UNION ALL
-    SELECT 'SG2', f.et, 'Type of Risk', '', rt::text, 'Enquiries concluded'
-    FROM enquiry f, unnest(f.risk_types) rt WHERE f.concluded
+    SELECT 'SG2a_b1', 'Concluded Section 42 Enquiries', rt::text, f.risk_location::text
+    FROM enquiry f, unnest(f.risk_types) rt WHERE f.concluded AND f.risk_location IS NOT NULL
     UNION ALL
-    SELECT 'SG2', f.et, 'Risk Outcome', '', f.risk_outcome::text,
-           'Enquiries concluded where risk was identified or inconclusive and action taken'
+    SELECT 'SG2b', 'Concluded Section 42 Enquiries', f.risk_location::text, f.source_of_risk::text
+    FROM enquiry f WHERE f.concluded AND f.risk_location IS NOT NULL AND f.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT 'SG2c', 'Concluded Section 42 Enquiries', f.action_result::text, ''
+    FROM enquiry f WHERE f.concluded AND f.action_result IS NOT NULL
+    UNION ALL
+    SELECT 'SG2e', 'Concluded Section 42 Enquiries', f.risk_outcome::text, ''
     FROM enquiry f WHERE f.concluded AND f.risk_outcome IS NOT NULL
     UNION ALL
-    SELECT 'SG3', f.et, 'Lacking Capacity', '', coalesce(f.lacked_capacity::text, 'Not recorded'), 'Enquiries concluded'
+    SELECT 'SG3a', 'Concluded Section 42 Enquiries', coalesce(f.lacked_capacity::text, 'Not recorded'), ''
     FROM enquiry f WHERE f.concluded
     UNION ALL
-    SELECT 'SG3', f.et, 'Lacking Capacity', 'Supported by advocate, family or friend',
-           CASE f.advocate WHEN true THEN 'Yes' WHEN false THEN 'No' ELSE 'Not recorded' END,
-           'Enquiries concluded where the adult lacked capacity'
-    FROM enquiry f WHERE f.concluded AND f.lacked_capacity = 'Yes, they lacked capacity'
+    SELECT 'SG3a', 'Concluded Section 42 Enquiries',
+           'Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend', ''
+    FROM enquiry f WHERE f.concluded AND f.lacked_capacity = 'Yes, they lacked capacity' AND f.advocate
     UNION ALL
-    SELECT 'SG4', f.et, 'Making Safeguarding Personal', 'Asked', coalesce(f.msp_asked::text, 'Not recorded'),
-           'Enquiries concluded'
+    SELECT 'SG4a', 'Concluded Section 42 Enquiries',
+           CASE f.msp_asked WHEN 'Yes, they were asked and outcomes were expressed' THEN 'Yes they were asked and outcomes were expressed'
+                WHEN 'Yes, they were asked but no outcomes were expressed' THEN 'Yes they were asked but no outcomes were expressed'
+                WHEN 'No' THEN 'No' WHEN 'Don''t know' THEN 'Don''t Know' ELSE 'Not Recorded' END, ''
     FROM enquiry f WHERE f.concluded
     UNION ALL
-    SELECT 'SG4', f.et, 'Making Safeguarding Personal', 'Outcomes achieved', f.msp_achieved::text,
-           'Enquiries concluded where outcomes were expressed'
+    SELECT 'SG4a', 'Concluded Section 42 Enquiries', f.msp_achieved::text, ''
     FROM enquiry f WHERE f.concluded AND f.msp_achieved IS NOT NULL)
-SELECT t, e, c, sc, v, rn, count(*) FROM facts GROUP BY 1, 2, 3, 4, 5, 6
+SELECT t, e, c, sc, count(*) FROM facts GROUP BY 1, 2, 3, 4
 $$;
-SELECT y AS year, o.code,
-       r09.disagreements(format('SELECT * FROM safeguard.sac_return(%s, la_id => %s) WHERE "VALUE" > 0', y, o.id),
+SELECT y AS year, o.code, o.cassr_code,
+       r09.disagreements(format('SELECT "TABLE_REFERENCE", "ENQUIRY_TYPE", "CATEGORY", "SUBCATEGORY", "VALUE"
+                                   FROM safeguard.sac_return(%s, la_id => %s) WHERE "VALUE" > 0', y, o.id),
                          format('SELECT * FROM r09.sac_expected(%s, %s)', y, o.id)) AS sac_disagreements,
-       r09.disagreements(format('SELECT * FROM safeguard.sac_return(%s, true, %s) WHERE "VALUE" > 0', y, o.id),
-                         format('SELECT t, e, category, subcategory, value, row_name, (round(n / 5.0) * 5)::bigint
+       r09.disagreements(format('SELECT "TABLE_REFERENCE", "ENQUIRY_TYPE", "CATEGORY", "SUBCATEGORY", "VALUE"
+                                   FROM safeguard.sac_return(%s, true, %s) WHERE "VALUE" > 0', y, o.id),
+                         format('SELECT t, e, category, subcategory, (round(n / 5.0) * 5)::bigint
                                    FROM r09.sac_expected(%s, %s) WHERE n >= 5', y, o.id)) AS published_disagreements,
-       (SELECT count(*) FROM safeguard.sac_return(y, la_id => o.id) WHERE "VALUE" = 0) > 0 AS has_zero_cells
+       (SELECT count(*) FROM safeguard.sac_return(y, la_id => o.id) WHERE "VALUE" = 0) > 0 AS has_zero_cells,
+       (SELECT count(*) FROM safeguard.sac_return(y, la_id => o.id)) = (SELECT count(*) FROM safeguard.sac_template)
+           AS every_cell
 FROM (VALUES (2024), (2025)) v(y), safeguard.organisation o
 WHERE o.code LIKE 'GEN-LA%' ORDER BY 1, 2;
 -- The 2025-26 return's totals for one authority.
-SELECT "TABLE_REFERENCE", "ENQUIRY_TYPE", "ROW_NAME", "VALUE"
-FROM safeguard.sac_return(2025, la_id => :'la1') WHERE "CATEGORY" = 'Total' ORDER BY 1, 2;
+SELECT "CASSR_CODE", "TABLE_REFERENCE", "ENQUIRY_TYPE", "COLUMN_NAME", "VALUE"
+FROM safeguard.sac_return(2025, la_id => :'la1') WHERE "TABLE_REFERENCE" = 'SG1f' ORDER BY 1, 2, 3;
 -- Published with disclosure control: 1-4 suppressed (NULL), the rest rounded to 5.
 SELECT s."VALUE" AS exact, p."VALUE" AS published
 FROM safeguard.sac_return(2025, la_id => :'la1') s JOIN safeguard.sac_return(2025, true, :'la1') p
-  USING ("TABLE_REFERENCE", "ENQUIRY_TYPE", "CATEGORY", "SUBCATEGORY", "COLUMN_NAME", "ROW_NAME")
-WHERE s."CATEGORY" = 'Total' ORDER BY 1;
+  USING ("LA_ID", "TABLE_REFERENCE", "ENQUIRY_TYPE", "CATEGORY", "SUBCATEGORY", "COLUMN_NAME", "ROW_NAME")
+WHERE s."TABLE_REFERENCE" IN ('SG1f', 'SG3a') ORDER BY 1, 2;
 -- A year out of range.
 SELECT * FROM safeguard.sac_return(1999);
 

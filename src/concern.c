@@ -32,6 +32,7 @@
 #include "actions.h"
 #include "audit.h"
 #include "deadline.h"
+#include "reporting.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -488,6 +489,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 		missing("a description of the concern", "description", "Record what was reported.");
 	check_referrer(tup, desc);
 	adult_key = check_adult(&tup, desc);
+	sg_check_concern_sac_values(tup, desc);
 
 	case_id = link_case(adult_key, location_id, la_id, sg_now(), &joined);
 	vals[0] = Int64GetDatum(la_id);

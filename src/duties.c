@@ -21,6 +21,7 @@
 
 #include "actions.h"
 #include "enquiry_fsm.h"
+#include "reporting.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "session_guard.h"
@@ -849,6 +850,7 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 				 errmsg("only a provider location has a parent provider and a local authority area"),
 				 errdetail("\"%s\" is a %s.", name, sg_org_kind_name(kind)),
 				 errhint("Leave parent_id and la_id empty.")));
+	sg_check_organisation_codes(tup, desc, kind == SG_ORG_LOCAL_AUTHORITY, name);
 	return PointerGetDatum(tup);
 }
 

@@ -1,20 +1,30 @@
 /*
  * reporting.c
  *		SQL glue of the reporting layer: the SAC reporting year, age bands,
- *		disclosure control and the NHS number check used by the reports.
+ *		disclosure control and the NHS number check used by the reports; the
+ *		controlled values of the return, checked where they are written.
  *
  * The counting itself is SQL (views and sac_return() in the extension
  * script): it reads the rows the workflow guards wrote.  What lives here is
- * the arithmetic the reports must agree on, from reporting_math.c, and the
- * errors a caller meets: a year outside 2000-2100 is SG601.
+ * the arithmetic the reports must agree on, from reporting_math.c, the
+ * vocabularies and codes of sac_values.c, and the errors a caller meets: a
+ * year outside 2000-2100 is SG601; a concern's ethnicity that is not an NHS
+ * Data Dictionary ethnic category code SG605, a primary support reason that
+ * is not one of the return's SG1d values SG606 (both from concern_guard);
+ * a malformed CASSR code SG607 and ONS code SG608, or either on an
+ * organisation that is not a local authority (from organisation_guard).
  */
 #include "postgres.h"
 
+#include "reporting.h"
 #include "reporting_math.h"
+#include "sac_values.h"
 #include "sg_errcodes.h"
+#include "trigger_util.h"
 #include "validate.h"
 
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -25,6 +35,9 @@ PG_FUNCTION_INFO_V1(sg_sac_year);
 PG_FUNCTION_INFO_V1(sg_sac_age_band_sql);
 PG_FUNCTION_INFO_V1(sg_sac_disclose_sql);
 PG_FUNCTION_INFO_V1(sg_nhs_number_is_valid);
+PG_FUNCTION_INFO_V1(sg_sac_ethnic_group_sql);
+PG_FUNCTION_INFO_V1(sg_sac_support_group_sql);
+PG_FUNCTION_INFO_V1(sg_sac_vocabulary);
 
 /* Returns the DateADT of a calendar date. */
 static DateADT
@@ -115,4 +128,125 @@ sg_nhs_number_is_valid(PG_FUNCTION_ARGS)
 	char		digits[11];
 
 	PG_RETURN_BOOL(sg_nhs_number_valid(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), digits));
+}
+
+/* SQL: sac_ethnic_group(ethnicity text) -> text: the SG1c label of what a concern records. */
+Datum
+sg_sac_ethnic_group_sql(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_TEXT_P(cstring_to_text(t ? sg_sac_ethnic_group(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))
+									 : sg_sac_ethnic_group(NULL, 0)));
+}
+
+/* SQL: sac_support_group(reason text) -> text: the SG1d label of what a concern records. */
+Datum
+sg_sac_support_group_sql(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_TEXT_P(cstring_to_text(t ? sg_sac_support_group(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))
+									 : sg_sac_support_group(NULL, 0)));
+}
+
+/*
+ * SQL: sac_vocabulary() -> (vocabulary, value, description, sac_label): the
+ * values a concern may record as ethnicity and primary support reason, from
+ * the tables the guard checks against.
+ */
+Datum
+sg_sac_vocabulary(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	static const struct
+	{
+		const char *name;
+		const SgSacValue *values;
+		const int  *n;
+	}			vocabularies[] = {
+		{"ethnic_category", sg_ethnic_categories, &sg_n_ethnic_categories},
+		{"primary_support_reason", sg_support_reasons, &sg_n_support_reasons},
+	};
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (size_t v = 0; v < lengthof(vocabularies); v++)
+		for (int i = 0; i < *vocabularies[v].n; i++)
+		{
+			const SgSacValue *e = &vocabularies[v].values[i];
+			Datum		values[4] = {CStringGetTextDatum(vocabularies[v].name),
+				CStringGetTextDatum(e->value), CStringGetTextDatum(e->description),
+			CStringGetTextDatum(e->sac_label)};
+			bool		nulls[4] = {false, false, false, false};
+
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	return (Datum) 0;
+}
+
+/*
+ * Refuses a concern whose ethnicity is not an NHS Data Dictionary ethnic
+ * category code (SG605) or whose primary support reason is not one of the
+ * return's SG1d values (SG606).  Either may be left empty (NULL): the
+ * return counts it as not known.  The rule came with the 1.5 schema (whose
+ * concern records adult_autism); a database not yet updated keeps the
+ * rules of its version.
+ */
+void
+sg_check_concern_sac_values(HeapTuple tup, TupleDesc desc)
+{
+	char	   *ethnicity;
+	char	   *reason;
+
+	if (!sg_has_column(desc, "adult_autism"))
+		return;
+	ethnicity = sg_get_cstring(tup, desc, "adult_ethnicity");
+	reason = sg_get_cstring(tup, desc, "adult_primary_support_reason");
+
+	if (ethnicity != NULL && sg_ethnic_category(ethnicity, strlen(ethnicity)) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ETHNIC_CATEGORY),
+				 errmsg("\"%s\" is not an ethnic category code", ethnicity),
+				 errdetail("adult_ethnicity takes an NHS Data Dictionary ethnic category code: A-H, J-N, P, R, S, Z (not stated) or 99 (not known)."),
+				 errhint("Record the code, e.g. 'A' for White - British; safeguard.sac_vocabulary() lists them. Leave it NULL when not recorded.")));
+	if (reason != NULL && sg_support_reason(reason, strlen(reason)) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_SUPPORT_REASON),
+				 errmsg("\"%s\" is not a primary support reason of the return", reason),
+				 errdetail("adult_primary_support_reason takes one of the Safeguarding Adults Collection's SG1d values, spelt as the return spells them."),
+				 errhint("Record e.g. 'Mental Health Support'; safeguard.sac_vocabulary() lists them. Leave it NULL when not recorded.")));
+}
+
+/*
+ * Refuses an organisation whose CASSR code (SG607) or ONS code (SG608) is
+ * malformed, or that carries one without being a local authority.  Before
+ * the 1.5 schema an organisation has neither.
+ */
+void
+sg_check_organisation_codes(HeapTuple tup, TupleDesc desc, bool local_authority, const char *name)
+{
+	char	   *cassr;
+	char	   *ons;
+
+	if (!sg_has_column(desc, "cassr_code"))
+		return;
+	cassr = sg_get_cstring(tup, desc, "cassr_code");
+	ons = sg_get_cstring(tup, desc, "ons_code");
+
+	if (cassr != NULL && (!local_authority || !sg_cassr_code_valid(cassr, strlen(cassr))))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_CASSR_CODE),
+				 local_authority ? errmsg("\"%s\" is not a CASSR code", cassr)
+				 : errmsg("only a local authority has a CASSR code"),
+				 local_authority ? errdetail("A CASSR code is the three digits by which NHS England's returns name a council with adult social services responsibilities (\"%s\").", name)
+				 : errdetail("\"%s\" is not a local authority.", name),
+				 errhint("Give the council's three-digit CASSR code as NHS England publishes it, e.g. '202'; leave it empty for other organisations.")));
+	if (ons != NULL && (!local_authority || !sg_ons_code_valid(ons, strlen(ons))))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ONS_CODE),
+				 local_authority ? errmsg("\"%s\" is not the ONS code of a council with adult social services", ons)
+				 : errmsg("only a local authority has an ONS local authority code"),
+				 local_authority ? errdetail("An ONS code of such a council is E06, E08, E09 or E10 followed by six digits (\"%s\").", name)
+				 : errdetail("\"%s\" is not a local authority.", name),
+				 errhint("Give the council's nine-character ONS code, e.g. 'E09000033'; leave it empty for other organisations.")));
 }

@@ -93,6 +93,7 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"concern", "adult_age_band", P},
 	{"concern", "adult_identified_by", O},	/* how: nhs_number, name_and_dob, ... */
 	{"concern", "referrer_identified", O},
+	{"concern", "adult_autism", P},	/* a diagnosis, like the support reason */
 
 	/* safeguarding_case: adult_key is the NHS number (or name and birth date) */
 	{"safeguarding_case", "id", O},

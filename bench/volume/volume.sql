@@ -422,9 +422,11 @@ BEGIN
            CASE WHEN known THEN (enum_range(NULL::safeguard.sac_gender))[1 + abs(hashint4(person::int + 1)) % 3]
                 ELSE 'Not Known' END,
            CASE WHEN known AND person % 7 <> 0
-                THEN (ARRAY['White', 'Mixed', 'Asian', 'Black', 'Other'])[1 + abs(hashint4(person::int + 2)) % 5] END,
+                THEN (ARRAY['A', 'A', 'B', 'C', 'D', 'G', 'H', 'J', 'K', 'M', 'N', 'R', 'S', 'Z', '99'])[1 + abs(hashint4(person::int + 2)) % 15] END,
            CASE WHEN known AND person % 6 <> 0
-                THEN (ARRAY['Physical Support', 'Sensory Support', 'Memory and Cognition', 'Learning Disability', 'Mental Health'])[1 + abs(hashint4(person::int + 3)) % 5] END,
+                THEN (ARRAY['Physical Support', 'Sensory Support', 'Support with Memory and Cognition',
+                            'Learning Disability Support', 'Mental Health Support', 'Social Support',
+                            'No Support Reason', 'Not Known'])[1 + abs(hashint4(person::int + 3)) % 8] END,
            loc_id, la_id,
            CASE WHEN u_risk < 0.3
                 THEN ARRAY[(enum_range(NULL::safeguard.sac_risk_type))[1 + floor(u_risk1 * 11)::int],

@@ -62,6 +62,13 @@ BEGIN
 END
 $$;
 
+-- True when safeguard's table has the column (the generator also runs at 1.1-1.4).
+CREATE FUNCTION sg_gen.has_column(t text, c text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_attribute
+                   WHERE attrelid = ('safeguard.' || t)::regclass AND attname = c AND NOT attisdropped)
+$$;
+
 CREATE TABLE sg_gen.org (code text PRIMARY KEY, id bigint NOT NULL, kind text NOT NULL);
 CREATE TABLE sg_gen.actor (role text PRIMARY KEY, duty text NOT NULL, org_code text NOT NULL, team text);
 
@@ -80,6 +87,13 @@ BEGIN
     VALUES ('local_authority', 'GEN Ashford Council', 'GEN-LA1', 'england-and-wales', 'Avery Senior', 'avery@la1.example'),
            ('local_authority', 'GEN Brookside Council', 'GEN-LA2', 'england-and-wales', 'Blake Senior', 'blake@la2.example'),
            ('local_authority', 'GEN Clydebank Council', 'GEN-LA3', 'scotland', 'Casey Senior', 'casey@la3.example');
+    -- Since 1.5: CASSR and ONS codes in the forms NHS England's returns use (none is a real council's).
+    IF sg_gen.has_column('organisation', 'cassr_code') THEN
+        EXECUTE $u$UPDATE safeguard.organisation o SET cassr_code = c.cassr, ons_code = c.ons
+                   FROM (VALUES ('GEN-LA1', '901', 'E06000901'), ('GEN-LA2', '902', 'E08000902'),
+                                ('GEN-LA3', '903', 'E10000903')) c(code, cassr, ons)
+                   WHERE o.code = c.code$u$;
+    END IF;
     INSERT INTO safeguard.organisation (kind, name, code) VALUES ('provider', 'GEN Harbour Care Ltd', 'GEN-P1');
     INSERT INTO sg_gen.org SELECT code, id, kind::text FROM safeguard.organisation WHERE code LIKE 'GEN-%';
     INSERT INTO safeguard.organisation (kind, name, code, parent_id, la_id)
@@ -127,8 +141,9 @@ CREATE TABLE sg_gen.plan (
     adult_name       text,
     date_of_birth    date,
     gender           safeguard.sac_gender NOT NULL,
-    ethnicity        text,
-    support_reason   text,
+    ethnicity        text,               -- an NHS Data Dictionary ethnic category code
+    support_reason   text,               -- an SG1d primary support reason
+    autism           text,               -- a safeguard.sac_autism label (1.5)
     location_code    text,
     risk_types       safeguard.sac_risk_type[] NOT NULL,
     risk_location    safeguard.sac_risk_location,
@@ -245,9 +260,14 @@ BEGIN
             CASE WHEN person IS NULL THEN 'Not Known'
                  ELSE (enum_range(NULL::safeguard.sac_gender))[1 + abs(hashint4(person + 1)) % 3] END,
             CASE WHEN person IS NOT NULL AND person % 7 <> 0
-                 THEN (ARRAY['White', 'Mixed', 'Asian', 'Black', 'Other'])[1 + abs(hashint4(person + 2)) % 5] END,
+                 THEN (ARRAY['A', 'A', 'B', 'C', 'D', 'G', 'H', 'J', 'K', 'M', 'N', 'R', 'S', 'Z', '99'])[1 + abs(hashint4(person + 2)) % 15] END,
             CASE WHEN person IS NOT NULL AND person % 6 <> 0
-                 THEN (ARRAY['Physical Support', 'Sensory Support', 'Memory and Cognition', 'Learning Disability', 'Mental Health'])[1 + abs(hashint4(person + 3)) % 5] END,
+                 THEN (ARRAY['Physical Support', 'Sensory Support', 'Support with Memory and Cognition',
+                             'Learning Disability Support', 'Mental Health Support', 'Social Support',
+                             'No Support Reason', 'Not Known'])[1 + abs(hashint4(person + 3)) % 8] END,
+            CASE WHEN person IS NOT NULL AND person % 4 = 1
+                 THEN (ARRAY['Autism (excluding Asperger''s Syndrome)',
+                             'Asperger''s Syndrome / High Functioning Autism'])[1 + abs(hashint4(person + 4)) % 2] END,
             loc,
             CASE WHEN sg_gen.u(k, i, 32) < 0.3
                  THEN ARRAY[sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 33),
@@ -287,6 +307,7 @@ DECLARE
     new_id bigint;
     hub text;                           -- the authority's hub officer and manager
     sam text;
+    with_autism boolean := sg_gen.has_column('concern', 'adult_autism');  -- 1.5 on
 BEGIN
     FOR e IN
         SELECT * FROM (
@@ -311,19 +332,37 @@ BEGIN
         WHEN 1 THEN
             SELECT id INTO loc_id FROM sg_gen.org WHERE code = p.location_code;
             EXECUTE format('SET ROLE %I', p.logger);
-            new_id := safeguard.log_concern(
-                received_at => p.received_at, channel => p.channel, source => p.source,
-                description => 'Generated concern ' || p.n, risk_types => p.risk_types,
-                la_id => la_id,
-                provider_location_id => loc_id,
-                referrer_anonymous => p.anonymous,
-                referrer_name => CASE WHEN NOT p.anonymous THEN 'Referrer ' || p.n END,
-                referrer_phone => CASE WHEN NOT p.anonymous THEN '07700 900' || lpad((p.n % 1000)::text, 3, '0') END,
-                adult_nhs_number => p.nhs_number, adult_name => p.adult_name,
-                adult_date_of_birth => p.date_of_birth, adult_gender => p.gender,
-                risk_location => p.risk_location, source_of_risk => p.source_of_risk,
-                immediate_risk => p.immediate, adult_ethnicity => p.ethnicity,
-                adult_primary_support_reason => p.support_reason);
+            -- the autism diagnosis is recorded since 1.5 (SG1e)
+            IF with_autism THEN
+                new_id := safeguard.log_concern(
+                    received_at => p.received_at, channel => p.channel, source => p.source,
+                    description => 'Generated concern ' || p.n, risk_types => p.risk_types,
+                    la_id => la_id,
+                    provider_location_id => loc_id,
+                    referrer_anonymous => p.anonymous,
+                    referrer_name => CASE WHEN NOT p.anonymous THEN 'Referrer ' || p.n END,
+                    referrer_phone => CASE WHEN NOT p.anonymous THEN '07700 900' || lpad((p.n % 1000)::text, 3, '0') END,
+                    adult_nhs_number => p.nhs_number, adult_name => p.adult_name,
+                    adult_date_of_birth => p.date_of_birth, adult_gender => p.gender,
+                    risk_location => p.risk_location, source_of_risk => p.source_of_risk,
+                    immediate_risk => p.immediate, adult_ethnicity => p.ethnicity,
+                    adult_primary_support_reason => p.support_reason,
+                    adult_autism => p.autism::safeguard.sac_autism);
+            ELSE
+                new_id := safeguard.log_concern(
+                    received_at => p.received_at, channel => p.channel, source => p.source,
+                    description => 'Generated concern ' || p.n, risk_types => p.risk_types,
+                    la_id => la_id,
+                    provider_location_id => loc_id,
+                    referrer_anonymous => p.anonymous,
+                    referrer_name => CASE WHEN NOT p.anonymous THEN 'Referrer ' || p.n END,
+                    referrer_phone => CASE WHEN NOT p.anonymous THEN '07700 900' || lpad((p.n % 1000)::text, 3, '0') END,
+                    adult_nhs_number => p.nhs_number, adult_name => p.adult_name,
+                    adult_date_of_birth => p.date_of_birth, adult_gender => p.gender,
+                    risk_location => p.risk_location, source_of_risk => p.source_of_risk,
+                    immediate_risk => p.immediate, adult_ethnicity => p.ethnicity,
+                    adult_primary_support_reason => p.support_reason);
+            END IF;
             RESET ROLE;
             UPDATE sg_gen.plan SET concern_id = new_id WHERE n = p.n;
         WHEN 2 THEN

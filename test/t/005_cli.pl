@@ -404,7 +404,7 @@ for my $bad ('1999', '2101', '20x4', '+2024', ' 2024', '2024.0', '')
 ($rc, $out, $err) = run_cli([ 'sac', '2023', '--la', '1 OR true' ]);
 is($rc, 3, 'sac --la with something other than an id exits 3');
 
-my $sac_header = 'TABLE_REFERENCE,ENQUIRY_TYPE,CATEGORY,SUBCATEGORY,COLUMN_NAME,ROW_NAME,VALUE';
+my $sac_header = 'LA_ID,CASSR_CODE,ONS_CODE,TABLE_REFERENCE,ENQUIRY_TYPE,CATEGORY,SUBCATEGORY,COLUMN_NAME,ROW_NAME,VALUE';
 ($rc, $out, $err) = run_cli([ 'sac', '2023' ], user => 't05_reader');
 is($rc, 0, 'sac 2023 exits 0');
 like($out, qr/^\Q$sac_header\E\n/, 'the header has the published column names');
@@ -412,7 +412,8 @@ is($out, server_csv('t05_reader', 'SELECT * FROM safeguard.sac_return(2023, fals
 	'the CSV is sac_return(2023, false)');
 # The authority's own concern of February 2024 is the year's one concern
 # (the regulator's referral was never sent, so it never reached the authority).
-like($out, qr/^SG1,Concerns,Total,"",Total,Concerns raised,1$/m, 'one concern raised in 2023-24');
+like($out, qr/^$la_id,,,SG1f,Safeguarding Concerns,Total Number of Safeguarding Concerns,"",SG1f Total Number of Safeguarding Concerns,SG1f Total Number of Safeguarding Concerns,1$/m,
+	'one concern reached the authority in 2023-24 (SG1f)');
 my $plain = $out;
 ($rc, $out, $err) = run_cli([ 'sac', '2023', '--disclosure-control' ], user => 't05_reader');
 is($rc, 0, 'sac --disclosure-control exits 0');

@@ -1,16 +1,21 @@
 /*
  * reporting_math_test.c
  *		Unit tests of src/reporting_math.c: ages in whole years, SAC age
- *		bands, the reporting-year bounds and disclosure control.
+ *		bands, the reporting-year bounds and disclosure control; and of
+ *		src/sac_values.c: the ethnic category codes and their SG1c groups,
+ *		the SG1d primary support reasons, CASSR and ONS codes.
  *
  * Independence: ages are checked against a day-by-day model that counts
  * the birthdays passed (a person born on 29 February has a birthday on
  * 1 March in common years), over every birth date of 1896-2000 and every
  * 10th day of 2018-2028; disclosure control against "suppress under 5,
- * else the multiple of 5 nearest", computed by distance.  Output is TAP;
+ * else the multiple of 5 nearest", computed by distance; the ethnic codes
+ * against every letter A-Z and a group table written from the NHS Data
+ * Dictionary, not from the library's.  Output is TAP;
  * the exit status is non-zero when any test fails.
  */
 #include "reporting_math.h"
+#include "sac_values.h"
 #include "tap.h"
 
 #include <stdint.h>
@@ -144,6 +149,100 @@ test_years(void)
 	ok(!sg_sac_year_valid(INT64_MIN) && !sg_sac_year_valid(INT64_MAX), "extremes are refused");
 }
 
+/* Returns a malloc'd copy of s without its terminator, so the sanitizer sees a read past len. */
+static char *
+exact(const char *s)
+{
+	size_t		n = strlen(s);
+	char	   *p = malloc(n ? n : 1);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+/*
+ * The controlled values of sac_values.c: every NHS Data Dictionary ethnic
+ * category code (A-S without I, O and Q; Z; 99) and nothing else, each to
+ * the 2011 census group NHS Digital publishes; the SG1d values; the
+ * readings of pre-1.5 free text; CASSR and ONS codes.
+ */
+static void
+test_sac_values(void)
+{
+	static const char *const groups[][2] = {
+		{"ABC", "White"}, {"DEFG", "Mixed / Multiple"}, {"HJKLR", "Asian / Asian British"},
+		{"MNP", "Black / African / Caribbean / Black British"}, {"S", "Other Ethnic Group"},
+		{"Z", "Refused"},
+	};
+	int			letters = 0;
+	bool		all = true;
+
+	for (char c = 'A'; c <= 'Z'; c++)
+	{
+		char	   *p = exact((char[]) {c, 0});
+		const SgSacValue *v = sg_ethnic_category(p, 1);
+		const char *want = NULL;
+
+		for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+			if (strchr(groups[g][0], c))
+				want = groups[g][1];
+		if ((want == NULL) != (v == NULL) ||
+			(v && (strcmp(v->sac_label, want) != 0 || strcmp(sg_sac_ethnic_group(p, 1), want) != 0)))
+		{
+			all = false;
+			diag("code %c: %s, expected %s", c, v ? v->sac_label : "refused", want ? want : "refused");
+		}
+		letters += v != NULL;
+		free(p);
+	}
+	ok(all && letters == 17, "the 17 letter codes A-S (no I, O, Q) and Z, each to its SG1c group");
+	ok(sg_ethnic_category("99", 2) != NULL &&
+	   strcmp(sg_sac_ethnic_group("99", 2), "Undeclared / Not Known") == 0, "99 is Undeclared / Not Known");
+	ok(sg_n_ethnic_categories == 18, "18 codes in all");
+	ok(!sg_ethnic_category("a", 1) && !sg_ethnic_category("9", 1) && !sg_ethnic_category("A ", 2) &&
+	   !sg_ethnic_category("", 0) && !sg_ethnic_category("White", 5) && !sg_ethnic_category(NULL, 0),
+	   "lower case, 9, padding, empty, a group name and NULL are not codes");
+	ok(strcmp(sg_sac_ethnic_group(NULL, 0), "Undeclared / Not Known") == 0, "no ethnicity counts as not known");
+	ok(strcmp(sg_sac_ethnic_group(" asian ", 7), "Asian / Asian British") == 0 &&
+	   strcmp(sg_sac_ethnic_group("Mixed", 5), "Mixed / Multiple") == 0 &&
+	   strcmp(sg_sac_ethnic_group("OTHER", 5), "Other Ethnic Group") == 0 &&
+	   strcmp(sg_sac_ethnic_group("Martian", 7), "Undeclared / Not Known") == 0,
+	   "pre-1.5 free text: a group's name counts under it, anything else as not known");
+
+	ok(sg_n_support_reasons == 8, "8 SG1d primary support reasons");
+	all = true;
+	for (int i = 0; i < sg_n_support_reasons; i++)
+	{
+		char	   *p = exact(sg_support_reasons[i].value);
+		size_t		n = strlen(sg_support_reasons[i].value);
+
+		all &= sg_support_reason(p, n) == &sg_support_reasons[i] &&
+			strcmp(sg_sac_support_group(p, n), sg_support_reasons[i].sac_label) == 0 &&
+			strcmp(sg_support_reasons[i].value, sg_support_reasons[i].sac_label) == 0;
+		free(p);
+	}
+	ok(all, "each is recorded as its own label");
+	ok(!sg_support_reason("Mental Health", 13) && !sg_support_reason("mental health support", 21),
+	   "a short form or another case is refused at entry");
+	ok(strcmp(sg_sac_support_group("Mental Health", 13), "Mental Health Support") == 0 &&
+	   strcmp(sg_sac_support_group("memory and cognition", 20), "Support with Memory and Cognition") == 0 &&
+	   strcmp(sg_sac_support_group("learning disability support", 27), "Learning Disability Support") == 0 &&
+	   strcmp(sg_sac_support_group("Dementia", 8), "Not Known") == 0 &&
+	   strcmp(sg_sac_support_group(NULL, 0), "Not Known") == 0,
+	   "pre-1.5 free text and no reason: read as the return's value, else Not Known");
+
+	ok(sg_cassr_code_valid("202", 3) && sg_cassr_code_valid("935", 3), "CASSR codes are three digits");
+	ok(!sg_cassr_code_valid("20", 2) && !sg_cassr_code_valid("2020", 4) && !sg_cassr_code_valid("2O2", 3) &&
+	   !sg_cassr_code_valid(NULL, 0), "other lengths, letters and NULL are not");
+	ok(sg_ons_code_valid("E06000001", 9) && sg_ons_code_valid("E08000025", 9) &&
+	   sg_ons_code_valid("E09000033", 9) && sg_ons_code_valid("E10000002", 9),
+	   "ONS codes of unitary authorities, metropolitan districts, London boroughs and counties");
+	ok(!sg_ons_code_valid("E07000001", 9) && !sg_ons_code_valid("W06000001", 9) &&
+	   !sg_ons_code_valid("E0600001", 8) && !sg_ons_code_valid("e06000001", 9) &&
+	   !sg_ons_code_valid("E06A00001", 9) && !sg_ons_code_valid(NULL, 0),
+	   "districts (no adult social services), Wales, short, lower case, letters and NULL are not");
+}
+
 /* Runs every test group and prints the TAP plan last. */
 int
 main(void)
@@ -152,6 +251,7 @@ main(void)
 	test_exhaustive_ages();
 	test_disclosure();
 	test_years();
+	test_sac_values();
 	printf("1..%d\n", tests_run);
 	if (tests_failed)
 		diag("failed %d of %d tests", tests_failed, tests_run);
