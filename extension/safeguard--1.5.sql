@@ -3957,7 +3957,7 @@ COMMENT ON COLUMN safeguard.deadlines_escalated.paused_at IS 'When its clock was
 -- view adds the due backlog as the schedule has it now.  The admin and
 -- auditor duties only; thresholds to alert on: docs/operations.md.
 CREATE TABLE safeguard.sweep_state (
-    singleton           boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    only_row            boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     sweeps              bigint NOT NULL DEFAULT 0,
     rungs_fired         bigint NOT NULL DEFAULT 0,
     last_started_at     timestamptz,
@@ -3970,8 +3970,8 @@ CREATE TABLE safeguard.sweep_state (
 );
 
 COMMENT ON TABLE safeguard.sweep_state IS
-    'The sweeper''s record of itself: one row, written by every committed sweep and by the background worker when a sweep fails. Not audited (operational); read through safeguard.sweep_health.';
-COMMENT ON COLUMN safeguard.sweep_state.singleton IS 'Always true: the table has one row.';
+    'The sweeper''s record of itself: one row, installed empty, updated by every committed sweep and by the background worker when a sweep fails. Not audited (operational); read through safeguard.sweep_health.';
+COMMENT ON COLUMN safeguard.sweep_state.only_row IS 'There is one row.';
 COMMENT ON COLUMN safeguard.sweep_state.sweeps IS 'Sweeps committed since the row was created.';
 COMMENT ON COLUMN safeguard.sweep_state.rungs_fired IS 'Rungs those sweeps fired.';
 COMMENT ON COLUMN safeguard.sweep_state.last_started_at IS 'When the last committed sweep started (real time).';
@@ -3982,8 +3982,12 @@ COMMENT ON COLUMN safeguard.sweep_state.last_error_at IS 'When the background wo
 COMMENT ON COLUMN safeguard.sweep_state.last_error_sqlstate IS 'Its SQLSTATE.';
 COMMENT ON COLUMN safeguard.sweep_state.last_error IS 'Its message.';
 
+-- The one row, installed empty: a sweep only ever updates it (so two
+-- sweeps never wait on each other's first insert).
+INSERT INTO safeguard.sweep_state DEFAULT VALUES;
+
 CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.sweep_state
-    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard('only_row');
 CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.sweep_state
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 

@@ -559,22 +559,14 @@ record_sweep(const SweepTally *t, TimestampTz started)
 }
 
 /*
- * Locks the sweeper's health row, creating it on first use; returns false
- * when another transaction holds it.  Inside an SPI connection.
+ * Locks the sweeper's health row (installed with the extension); returns
+ * false when another transaction holds it.  Inside an SPI connection.
  */
 static bool
 sweep_state_claim(void)
 {
-	static const char *const lock_sql =
-	"SELECT 1 FROM safeguard.sweep_state FOR UPDATE SKIP LOCKED";
-
-	if (sg_exec_internal_latest(lock_sql, 0, NULL, NULL, NULL) == 1)
-		return true;
-	if (sg_query_internal_latest("SELECT 1 FROM safeguard.sweep_state", 0, NULL, NULL, NULL) == 1)
-		return false;			/* it exists: another sweep holds it */
-	sg_exec_internal_latest("INSERT INTO safeguard.sweep_state (singleton) VALUES (true) "
-							"ON CONFLICT DO NOTHING", 0, NULL, NULL, NULL);
-	return sg_exec_internal_latest(lock_sql, 0, NULL, NULL, NULL) == 1;
+	return sg_exec_internal_latest("SELECT 1 FROM safeguard.sweep_state FOR UPDATE SKIP LOCKED",
+								   0, NULL, NULL, NULL) == 1;
 }
 
 /*
