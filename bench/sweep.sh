@@ -12,9 +12,10 @@
 # rung due.  They are loaded as a restore loads rows (COPY FROM with session_replication_role =
 # replica, by a superuser: the guards and the audit stand aside), then
 # safeguard.rebuild_deadline_schedule() computes their schedule, timed: what a calendar change
-# (a gov.uk import) costs at that many open deadlines.  Each size: a warm-up, then REPS calls of
-# each comparator in alternating order, each timed by psql's \timing (one statement in its own
-# transaction, its commit included: sweep() records itself in sweep_health).  Reported: the
+# (a gov.uk import) costs at that many open deadlines.  Each size: one session (as the worker
+# sweeps: one backend, warm), a warm-up of each comparator, then the calls alternating, each
+# timed by psql's \timing (one statement in its own transaction, its commit included: sweep()
+# records itself in sweep_health).  Reported: the
 # median ms per call at each size, and the ratio of the medians LARGE / SMALL per comparator.
 # Checks that every call fired nothing and the 1.4 query found nothing due.
 #
@@ -75,41 +76,39 @@ SQL
 	echo "$ms"
 }
 
-# Runs one timed statement ($2) in a session with the clock pinned; prints "<ms> <result>".
-timed() {
-	local out ms res
-	out=$(bench_psql -At <<SQL
-SELECT safeguard.set_clock('$CLOCK') IS NOT NULL AS pinned \\gset
-SET jit = off;
-\\timing on
-$1
-SQL
-	)
-	ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -n 1)
-	res=$(grep -v '^Time: ' <<<"$out" | tail -n 1)
-	[[ -n "$ms" ]] || die "sweep: no timing: $out"
-	echo "$ms $res"
-}
-
 SWEEP='SELECT safeguard.sweep(1000);'
-OLD=$(cat "$BENCH_DIR/sweep/candidates_1_4.sql")
+OLD=$(grep -v '^--' "$BENCH_DIR/sweep/candidates_1_4.sql")
 : >"$BENCH_WORK/sweep.results"
 declare -A rebuild
+# Times both comparators at $1 open deadlines in one session (as the worker sweeps: one
+# backend, a transaction per call): a warm-up of each, then CALLS sweeps and OLD_CALLS runs
+# of the old query, alternating.  Appends "<size> <comparator> <ms>" lines to sweep.results.
 measure() {
-	local size=$1 i s r ms res
-	bench_log "sweep: $size open deadlines: warm-up"
-	timed "$SWEEP" >/dev/null
-	timed "$OLD" >/dev/null
-	for ((i = 0; i < CALLS; i++)); do
-		for s in new old; do
-			if [[ $s == old ]] && ((i >= OLD_CALLS)); then continue; fi
-			if [[ $s == new ]]; then r=$(timed "$SWEEP"); else r=$(timed "$OLD"); fi
-			read -r ms res <<<"$r"
-			[[ "$res" == 0 ]] || { echo "bench: WRONG: sweep: $s at $size open deadlines gave $res, expected 0 (nothing due)" >&2; exit 2; }
-			echo "$size $s $ms" >>"$BENCH_WORK/sweep.results"
-			printf '  %7d open  %-3s %10.3f ms\n' "$size" "$s" "$ms" >&2
+	local size=$1 i
+	bench_log "sweep: $size open deadlines: $CALLS sweeps and $OLD_CALLS runs of the 1.4 query, one session"
+	{
+		echo "SELECT safeguard.set_clock('$CLOCK') IS NOT NULL AS pinned \\gset"
+		echo 'SET jit = off;'
+		echo '\timing on'
+		echo '\echo W new'; echo "$SWEEP"
+		echo '\echo W old'; echo "$OLD"
+		for ((i = 0; i < CALLS; i++)); do
+			echo '\echo M new'; echo "$SWEEP"
+			if ((i < OLD_CALLS)); then echo '\echo M old'; echo "$OLD"; fi
 		done
-	done
+	} >"$BENCH_WORK/sweep_$size.sql"
+	bench_psql -At -f "$BENCH_WORK/sweep_$size.sql" >"$BENCH_WORK/sweep_$size.out"
+	awk -v z="$size" '/^[WM] (new|old)$/ { tag = $1; s = $2; res = ""; next }
+		/^Time: / { if (tag == "M") print z, s, $2, res; next }
+		{ res = $0 }' "$BENCH_WORK/sweep_$size.out" >"$BENCH_WORK/sweep_$size.parsed"
+	[[ $(wc -l <"$BENCH_WORK/sweep_$size.parsed") == $((CALLS + OLD_CALLS)) ]] ||
+		die "sweep: could not read the timings at $size: $(head -c 2000 "$BENCH_WORK/sweep_$size.out")"
+	if awk '$4 != "0" { bad = 1 } END { exit !bad }' "$BENCH_WORK/sweep_$size.parsed"; then
+		echo "bench: WRONG: sweep: a call at $size open deadlines fired or found something due" >&2
+		exit 2
+	fi
+	awk '{ print $1, $2, $3 }' "$BENCH_WORK/sweep_$size.parsed" >>"$BENCH_WORK/sweep.results"
+	awk '{ printf "  rep %7d open  %-3s %10.3f ms\n", $1, $2, $3 }' "$BENCH_WORK/sweep_$size.parsed" >&2
 }
 
 bench_log "sweep: loading $SMALL open deadlines"
@@ -132,7 +131,7 @@ med() { # size comparator
 }
 echo "## Sweep: sweep(1000) firing nothing, $SMALL and $LARGE open deadlines"
 echo
-echo "Each call one statement in its own transaction (commit included), timed by psql; $CALLS calls" \
+echo "One session per size (warm, as the worker); each call one statement in its own transaction (commit included), timed by psql; $CALLS calls" \
 	"of sweep(1000) and $OLD_CALLS runs of 1.4's candidate query per size, interleaved, after a warm-up;" \
 	"median ms per call. ratio: median at $LARGE / median at $SMALL (target <= 1.5)."
 echo
