@@ -2,7 +2,7 @@
 # bench/sweep.sh: what a sweep costs when nothing is due (issue 19, target 1): the time of
 # safeguard.sweep(1000) that fires nothing with SMALL (default 10,000) and then LARGE (default
 # 100,000) open deadlines, and the ratio LARGE / SMALL (target: at most 1.5, and a few
-# milliseconds in absolute terms).  Beside it, in the same session and interleaved, the
+# milliseconds in absolute terms).  Beside it, in the same session (a block after the sweeps), the
 # candidate query of 1.4's sweep (bench/sweep/candidates_1_4.sql: every open, unpaused
 # deadline's ladder read to its end, each rung's instant computed by the same C arithmetic,
 # counted where due), which is what a 1.4 sweep that fired nothing did.
@@ -13,7 +13,7 @@
 # replica, by a superuser: the guards and the audit stand aside), then
 # safeguard.rebuild_deadline_schedule() computes their schedule, timed: what a calendar change
 # (a gov.uk import) costs at that many open deadlines.  Each size: one session (as the worker
-# sweeps: one backend, warm), a warm-up of each comparator, then the calls alternating, each
+# sweeps: one backend, warm), each comparator's warm-up then its calls, in blocks, each
 # timed by psql's \timing (one statement in its own transaction, its commit included: sweep()
 # records itself in sweep_health).  Reported: the
 # median ms per call at each size, and the ratio of the medians LARGE / SMALL per comparator.
@@ -22,7 +22,7 @@
 # Environment (see also bench/lib.sh; SAFEGUARD_BENCH_SECONDS is not used here):
 #   SAFEGUARD_BENCH_SWEEP_SMALL=10000     open deadlines first (quick mode: 2000)
 #   SAFEGUARD_BENCH_SWEEP_LARGE=100000    then (quick mode: 20000)
-#   SAFEGUARD_BENCH_SWEEP_CALLS=21        timed calls of sweep(1000) per size (quick mode: 5)
+#   SAFEGUARD_BENCH_SWEEP_CALLS=51        timed calls of sweep(1000) per size (quick mode: 5)
 #   SAFEGUARD_BENCH_SWEEP_OLD_CALLS=5     timed runs of the 1.4 query per size (quick mode: 2)
 #
 # Exit status: 0 benchmark ran, 2 wrong results, 1 other error.
@@ -38,7 +38,7 @@ if ((BENCH_QUICK)); then
 else
 	SMALL=${SAFEGUARD_BENCH_SWEEP_SMALL:-10000}
 	LARGE=${SAFEGUARD_BENCH_SWEEP_LARGE:-100000}
-	CALLS=${SAFEGUARD_BENCH_SWEEP_CALLS:-21}
+	CALLS=${SAFEGUARD_BENCH_SWEEP_CALLS:-51}
 	OLD_CALLS=${SAFEGUARD_BENCH_SWEEP_OLD_CALLS:-5}
 fi
 CLOCK='2026-03-16 12:00+00'
@@ -81,8 +81,9 @@ OLD=$(grep -v '^--' "$BENCH_DIR/sweep/candidates_1_4.sql")
 : >"$BENCH_WORK/sweep.results"
 declare -A rebuild
 # Times both comparators at $1 open deadlines in one session (as the worker sweeps: one
-# backend, a transaction per call): a warm-up of each, then CALLS sweeps and OLD_CALLS runs
-# of the old query, alternating.  Appends "<size> <comparator> <ms>" lines to sweep.results.
+# backend, a transaction per call): a warm-up sweep and CALLS sweeps, then a warm-up run and
+# OLD_CALLS runs of the old query (in blocks: a run of the old query, 0.1-0.7 s of reading,
+# leaves the CPU caches cold for the sweep after it, which then takes 2-3x longer).  Appends "<size> <comparator> <ms>" lines to sweep.results.
 measure() {
 	local size=$1 i
 	bench_log "sweep: $size open deadlines: $CALLS sweeps and $OLD_CALLS runs of the 1.4 query, one session"
@@ -91,11 +92,9 @@ measure() {
 		echo 'SET jit = off;'
 		echo '\timing on'
 		echo '\echo W new'; echo "$SWEEP"
+		for ((i = 0; i < CALLS; i++)); do echo '\echo M new'; echo "$SWEEP"; done
 		echo '\echo W old'; echo "$OLD"
-		for ((i = 0; i < CALLS; i++)); do
-			echo '\echo M new'; echo "$SWEEP"
-			if ((i < OLD_CALLS)); then echo '\echo M old'; echo "$OLD"; fi
-		done
+		for ((i = 0; i < OLD_CALLS; i++)); do echo '\echo M old'; echo "$OLD"; done
 	} >"$BENCH_WORK/sweep_$size.sql"
 	bench_psql -At -f "$BENCH_WORK/sweep_$size.sql" >"$BENCH_WORK/sweep_$size.out"
 	awk -v z="$size" '/^[WM] (new|old)$/ { tag = $1; s = $2; res = ""; next }
@@ -132,7 +131,7 @@ med() { # size comparator
 echo "## Sweep: sweep(1000) firing nothing, $SMALL and $LARGE open deadlines"
 echo
 echo "One session per size (warm, as the worker); each call one statement in its own transaction (commit included), timed by psql; $CALLS calls" \
-	"of sweep(1000) and $OLD_CALLS runs of 1.4's candidate query per size, interleaved, after a warm-up;" \
+	"of sweep(1000), then $OLD_CALLS runs of 1.4's candidate query, per size, each after a warm-up;" \
 	"median ms per call. ratio: median at $LARGE / median at $SMALL (target <= 1.5)."
 echo
 bench_header
