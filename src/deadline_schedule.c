@@ -208,17 +208,16 @@ sg_deadline_schedule_sync(PG_FUNCTION_ARGS)
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
-	bool		paused;
+	bool		running;		/* paused_at is NULL */
 	char	   *status;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		return PointerGetDatum(NULL);	/* deadlines are never deleted (internal_only) */
 	values[0] = Int64GetDatum(sg_get_int64(row, desc, "id"));
 	status = sg_get_label(row, desc, "status");
-	(void) sg_get(row, desc, "paused_at", &paused);
-	paused = !paused;
+	(void) sg_get(row, desc, "paused_at", &running);
 	sg_spi_connect();
-	if (strcmp(status, "open") == 0 && !paused)
+	if (strcmp(status, "open") == 0 && running)
 		sg_exec_internal_latest(upsert_one_sql, 1, types, values, NULL);
 	else
 		sg_exec_internal_latest(delete_one_sql, 1, types, values, NULL);
