@@ -25,7 +25,9 @@
  *	  the sweep brings it up to date after firing.  A change to the calendar
  *	  (bank holidays, a division's coverage) rebuilds every row once, at the
  *	  end of the transaction that made it; a change to a ladder or a rule
- *	  rebuilds the rows of its deadlines at once.
+ *	  rebuilds the rows of its deadlines at once.  (A policy version's own
+ *	  row cannot change once a deadline uses it, and a version no deadline
+ *	  uses moves no row: deadline_policy needs no trigger of its own.)
  *	- Its rows are written as the table owner against the latest committed
  *	  state (sg_exec_internal_latest): a schedule row is anybody's to bring
  *	  up to date, so under REPEATABLE READ closing a deadline whose rung a
