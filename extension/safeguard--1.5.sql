@@ -4002,7 +4002,7 @@ CREATE FUNCTION safeguard.sweeper_health(OUT last_started_at timestamptz, OUT la
     OUT sweeps bigint, OUT rungs_fired bigint, OUT due_deadlines bigint, OUT oldest_due_at timestamptz,
     OUT uncomputable_rungs bigint, OUT last_error_at timestamptz, OUT last_error_sqlstate text,
     OUT last_error text)
-    RETURNS record LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_sweeper_health';
+    RETURNS record LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_sweeper_health';
 COMMENT ON FUNCTION safeguard.sweeper_health() IS
     'The sweeper''s health as one row (safeguard.sweep_health reads it): the last committed sweep, the due backlog as of safeguard.now(), the rungs waiting for the calendar and the last failure recorded. The admin and auditor duties.';
 REVOKE ALL ON FUNCTION safeguard.sweeper_health() FROM PUBLIC;
@@ -4010,7 +4010,7 @@ GRANT EXECUTE ON FUNCTION safeguard.sweeper_health() TO safeguard_admin, safegua
 
 CREATE VIEW safeguard.sweep_health WITH (security_invoker = true) AS
 SELECT h.last_started_at, h.last_finished_at, h.last_duration,
-       pg_catalog.now() OPERATOR(pg_catalog.-) h.last_finished_at AS since_last_sweep,
+       safeguard.now() OPERATOR(pg_catalog.-) h.last_finished_at AS since_last_sweep,
        h.last_rungs_fired, h.last_rungs_left, h.sweeps, h.rungs_fired,
        h.due_deadlines, h.oldest_due_at,
        safeguard.now() OPERATOR(pg_catalog.-) h.oldest_due_at AS oldest_due_age,
@@ -4021,7 +4021,7 @@ COMMENT ON VIEW safeguard.sweep_health IS
 COMMENT ON COLUMN safeguard.sweep_health.last_started_at IS 'When the last committed sweep started (real time); NULL before the first.';
 COMMENT ON COLUMN safeguard.sweep_health.last_finished_at IS 'When it finished.';
 COMMENT ON COLUMN safeguard.sweep_health.last_duration IS 'How long it took.';
-COMMENT ON COLUMN safeguard.sweep_health.since_last_sweep IS 'How long ago it finished (now() minus last_finished_at): alert when it passes a few sweep intervals.';
+COMMENT ON COLUMN safeguard.sweep_health.since_last_sweep IS 'How long ago it finished (safeguard.now(), the transaction''s start unless a test pinned the clock, minus last_finished_at): alert when it passes a few sweep intervals.';
 COMMENT ON COLUMN safeguard.sweep_health.last_rungs_fired IS 'How many rungs it fired.';
 COMMENT ON COLUMN safeguard.sweep_health.last_rungs_left IS 'How many due rungs it left because another transaction held their case (they fire at the next sweep).';
 COMMENT ON COLUMN safeguard.sweep_health.sweeps IS 'Sweeps committed so far: a counter for rates.';
