@@ -634,6 +634,226 @@ GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safe
     safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
     safeguard_sam;
 
+--------------------------------------------------------------------------
+-- Issue 19: the sweep's schedule and health
+-- The schedule (each open, unpaused deadline's next rung instant) and the
+-- sweeper's health, as the full script defines them in section 7; then
+-- their tables to safeguard_owner, their triggers ALWAYS (section 10 of the
+-- full script), and the schedule computed for the deadlines open now.
+--------------------------------------------------------------------------
+
+-- The sweep's schedule (issue 19): each open, unpaused deadline's next rung
+-- instant, in a table of its own, indexed, so that sweep() reads what is
+-- due and nothing else: a call costs the rungs it fires, not the deadlines
+-- open.  Derived from the deadline, its rule, its ladder, its alerts and
+-- the calendar, with the arithmetic the sweep fires by (rung_fire_at), and
+-- kept in C: the trigger schedule_sync on deadline (open, pause, resume,
+-- extend, close, cancel: any kind, whichever function opened it), the sweep
+-- (fire), schedule_ladder on the ladders and rules, and schedule_calendar,
+-- which rebuilds every row once when a transaction changes the calendar.
+-- Not audited (derived); nobody but safeguard reads or writes it.
+CREATE FUNCTION safeguard.rung_fire_at(amount integer, unit safeguard.deadline_unit, anchor timestamptz,
+    division text, offset_amount integer, offset_unit safeguard.deadline_unit)
+    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_rung_fire_at_sql';
+COMMENT ON FUNCTION safeguard.rung_fire_at(integer, safeguard.deadline_unit, timestamptz, text, integer, safeguard.deadline_unit) IS
+    'The instant a rung of an escalation ladder fires: the due instant of the rule (amount, unit) counted from anchor in division, shifted by the rung''s offset, as sweep() computes it; NULL when it cannot be computed (the calendar does not cover it, or out of range).';
+
+CREATE TABLE safeguard.deadline_schedule (
+    deadline_id  bigint PRIMARY KEY REFERENCES safeguard.deadline,
+    anchor_at    timestamptz NOT NULL,
+    next_fire_at timestamptz,
+    uncomputable integer NOT NULL DEFAULT 0
+);
+
+CREATE INDEX deadline_schedule_due ON safeguard.deadline_schedule (next_fire_at)
+    WHERE next_fire_at IS NOT NULL;
+CREATE INDEX deadline_schedule_uncomputable ON safeguard.deadline_schedule (anchor_at, deadline_id)
+    WHERE uncomputable OPERATOR(pg_catalog.>) 0;
+
+COMMENT ON TABLE safeguard.deadline_schedule IS
+    'The sweep''s schedule: one row per open, unpaused deadline with the instant its next rung fires, so that sweep() reads only what is due (issue 19). Derived (not audited) and kept by safeguard: opening, pausing, resuming, extending, closing or cancelling a deadline, firing a rung, changing a ladder and changing the calendar bring it up to date. Readable by nobody but safeguard; safeguard.sweep_health shows what is due.';
+COMMENT ON COLUMN safeguard.deadline_schedule.deadline_id IS 'The open, unpaused deadline.';
+COMMENT ON COLUMN safeguard.deadline_schedule.anchor_at IS 'Its anchor: a sweep takes the deadlines due oldest anchor first.';
+COMMENT ON COLUMN safeguard.deadline_schedule.next_fire_at IS 'The earliest instant among its rungs not yet fired; NULL when every rung has fired or none left can be computed.';
+COMMENT ON COLUMN safeguard.deadline_schedule.uncomputable IS 'How many of its rungs not yet fired have an instant that cannot be computed (the calendar does not cover it); they wait, and sweep() warns, until the calendar is imported.';
+COMMENT ON INDEX safeguard.deadline_schedule_due IS
+    'What a sweep reads: next_fire_at <= now(), the deadlines with a rung due.';
+COMMENT ON INDEX safeguard.deadline_schedule_uncomputable IS
+    'The deadlines with a rung that waits for the calendar, for sweep()''s warning and sweep_health.';
+
+CREATE FUNCTION safeguard.deadline_schedule_sync() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_sync';
+COMMENT ON FUNCTION safeguard.deadline_schedule_sync() IS
+    'Trigger on deadline: a deadline that opens, resumes or is extended gets its next rung instant in deadline_schedule; one that closes, is cancelled or paused leaves it.';
+REVOKE ALL ON FUNCTION safeguard.deadline_schedule_sync() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.deadline_schedule_ladder() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_ladder';
+COMMENT ON FUNCTION safeguard.deadline_schedule_ladder() IS
+    'Trigger on deadline_rule and escalation_rung: a change to a ladder (a rung added to a policy in use) reaches the schedule of that rule''s open deadlines at once.';
+REVOKE ALL ON FUNCTION safeguard.deadline_schedule_ladder() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.deadline_schedule_calendar() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_calendar';
+COMMENT ON FUNCTION safeguard.deadline_schedule_calendar() IS
+    'Deferred trigger on bank_holiday and division: a calendar change moves due instants, so the whole schedule is rebuilt, once, when the transaction that changed the calendar commits.';
+REVOKE ALL ON FUNCTION safeguard.deadline_schedule_calendar() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.rebuild_deadline_schedule() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_rebuild_deadline_schedule';
+COMMENT ON FUNCTION safeguard.rebuild_deadline_schedule() IS
+    'Recomputes every row of the sweep''s schedule from the deadlines, their ladders, their alerts and the calendar; returns how many rows it wrote or removed (0 when the schedule was right). Nothing needs it in normal operation (a restore brings the schedule back as dumped); a repair, for an administrator of the regulator.';
+REVOKE ALL ON FUNCTION safeguard.rebuild_deadline_schedule() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.rebuild_deadline_schedule() TO safeguard_admin;
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_schedule
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_schedule
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+-- No privilege and no policy: nobody but safeguard (its owner) reads a row,
+-- not even a member of pg_read_all_data.
+ALTER TABLE safeguard.deadline_schedule ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_schedule FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON safeguard.deadline_schedule FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_schedule', '');
+
+CREATE TRIGGER schedule_sync AFTER INSERT OR UPDATE OF status, paused_at, anchor_at, amount ON safeguard.deadline
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_sync();
+CREATE TRIGGER schedule_ladder AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_rule
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_ladder();
+CREATE TRIGGER schedule_ladder AFTER INSERT OR DELETE OR UPDATE ON safeguard.escalation_rung
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_ladder();
+CREATE CONSTRAINT TRIGGER schedule_calendar AFTER INSERT OR DELETE OR UPDATE ON safeguard.bank_holiday
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_calendar();
+CREATE CONSTRAINT TRIGGER schedule_calendar AFTER INSERT OR DELETE OR UPDATE ON safeguard.division
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_calendar();
+
+-- The sweeper's health (issue 19): whether deadlines are being acted on,
+-- for an operator and for a monitoring tool polling SQL.  Each sweep records
+-- itself in its own transaction (never waiting for another sweep's record);
+-- the background worker records a failed sweep after rolling it back.  The
+-- view adds the due backlog as the schedule has it now.  The admin and
+-- auditor duties only; thresholds to alert on: docs/operations.md.
+CREATE TABLE safeguard.sweep_state (
+    only_row            boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    sweeps              bigint NOT NULL DEFAULT 0,
+    rungs_fired         bigint NOT NULL DEFAULT 0,
+    last_started_at     timestamptz,
+    last_finished_at    timestamptz,
+    last_rungs_fired    integer,
+    last_rungs_left     integer,
+    last_error_at       timestamptz,
+    last_error_sqlstate text,
+    last_error          text
+);
+
+COMMENT ON TABLE safeguard.sweep_state IS
+    'The sweeper''s record of itself: one row, installed empty, updated by every committed sweep and by the background worker when a sweep fails. Not audited (operational); read through safeguard.sweep_health.';
+COMMENT ON COLUMN safeguard.sweep_state.only_row IS 'There is one row.';
+COMMENT ON COLUMN safeguard.sweep_state.sweeps IS 'Sweeps committed since the row was created.';
+COMMENT ON COLUMN safeguard.sweep_state.rungs_fired IS 'Rungs those sweeps fired.';
+COMMENT ON COLUMN safeguard.sweep_state.last_started_at IS 'When the last committed sweep started (real time).';
+COMMENT ON COLUMN safeguard.sweep_state.last_finished_at IS 'When it finished (real time, before its commit).';
+COMMENT ON COLUMN safeguard.sweep_state.last_rungs_fired IS 'How many rungs it fired.';
+COMMENT ON COLUMN safeguard.sweep_state.last_rungs_left IS 'How many due rungs it left for a later sweep because another transaction held their case.';
+COMMENT ON COLUMN safeguard.sweep_state.last_error_at IS 'When the background worker last recorded a failed sweep.';
+COMMENT ON COLUMN safeguard.sweep_state.last_error_sqlstate IS 'Its SQLSTATE.';
+COMMENT ON COLUMN safeguard.sweep_state.last_error IS 'Its message.';
+
+-- The one row, installed empty: a sweep only ever updates it (so two
+-- sweeps never wait on each other's first insert).
+INSERT INTO safeguard.sweep_state DEFAULT VALUES;
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.sweep_state
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard('only_row');
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.sweep_state
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.sweep_state ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.sweep_state FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON safeguard.sweep_state FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.sweep_state', '');
+
+CREATE FUNCTION safeguard.sweeper_health(OUT last_started_at timestamptz, OUT last_finished_at timestamptz,
+    OUT last_duration interval, OUT last_rungs_fired integer, OUT last_rungs_left integer,
+    OUT sweeps bigint, OUT rungs_fired bigint, OUT due_deadlines bigint, OUT oldest_due_at timestamptz,
+    OUT uncomputable_rungs bigint, OUT last_error_at timestamptz, OUT last_error_sqlstate text,
+    OUT last_error text)
+    RETURNS record LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_sweeper_health';
+COMMENT ON FUNCTION safeguard.sweeper_health() IS
+    'The sweeper''s health as one row (safeguard.sweep_health reads it): the last committed sweep, the due backlog as of safeguard.now(), the rungs waiting for the calendar and the last failure recorded. The admin and auditor duties.';
+REVOKE ALL ON FUNCTION safeguard.sweeper_health() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sweeper_health() TO safeguard_admin, safeguard_auditor;
+
+CREATE VIEW safeguard.sweep_health WITH (security_invoker = true) AS
+SELECT h.last_started_at, h.last_finished_at, h.last_duration,
+       safeguard.now() OPERATOR(pg_catalog.-) h.last_finished_at AS since_last_sweep,
+       h.last_rungs_fired, h.last_rungs_left, h.sweeps, h.rungs_fired,
+       h.due_deadlines, h.oldest_due_at,
+       safeguard.now() OPERATOR(pg_catalog.-) h.oldest_due_at AS oldest_due_age,
+       h.uncomputable_rungs, h.last_error_at, h.last_error_sqlstate, h.last_error
+FROM safeguard.sweeper_health() h;
+COMMENT ON VIEW safeguard.sweep_health IS
+    'Whether deadlines are being acted on: the last committed sweep (when, how long, what it fired and left), the due backlog (deadlines with a rung due now and the oldest instant due), rungs waiting for the calendar, and the last failed sweep the background worker recorded. One row. The admin and auditor duties; alert thresholds in docs/operations.md.';
+COMMENT ON COLUMN safeguard.sweep_health.last_started_at IS 'When the last committed sweep started (real time); NULL before the first.';
+COMMENT ON COLUMN safeguard.sweep_health.last_finished_at IS 'When it finished.';
+COMMENT ON COLUMN safeguard.sweep_health.last_duration IS 'How long it took.';
+COMMENT ON COLUMN safeguard.sweep_health.since_last_sweep IS 'How long ago it finished (safeguard.now(), the transaction''s start unless a test pinned the clock, minus last_finished_at): alert when it passes a few sweep intervals.';
+COMMENT ON COLUMN safeguard.sweep_health.last_rungs_fired IS 'How many rungs it fired.';
+COMMENT ON COLUMN safeguard.sweep_health.last_rungs_left IS 'How many due rungs it left because another transaction held their case (they fire at the next sweep).';
+COMMENT ON COLUMN safeguard.sweep_health.sweeps IS 'Sweeps committed so far: a counter for rates.';
+COMMENT ON COLUMN safeguard.sweep_health.rungs_fired IS 'Rungs they fired: a counter for rates.';
+COMMENT ON COLUMN safeguard.sweep_health.due_deadlines IS 'Open, unpaused deadlines with a rung due now (safeguard.now()) and not yet fired: the due backlog.';
+COMMENT ON COLUMN safeguard.sweep_health.oldest_due_at IS 'The oldest instant due among them; NULL when nothing is due.';
+COMMENT ON COLUMN safeguard.sweep_health.oldest_due_age IS 'How long the oldest due rung has waited (safeguard.now() minus oldest_due_at).';
+COMMENT ON COLUMN safeguard.sweep_health.uncomputable_rungs IS 'Rungs of open deadlines whose instant cannot be computed until the next gov.uk calendar is imported.';
+COMMENT ON COLUMN safeguard.sweep_health.last_error_at IS 'When the background worker last recorded a failed sweep (pg_cron keeps its own in cron.job_run_details).';
+COMMENT ON COLUMN safeguard.sweep_health.last_error_sqlstate IS 'Its SQLSTATE.';
+COMMENT ON COLUMN safeguard.sweep_health.last_error IS 'Its message.';
+REVOKE ALL ON safeguard.sweep_health FROM PUBLIC;
+GRANT SELECT ON safeguard.sweep_health TO safeguard_admin, safeguard_auditor;
+
+DO $issue19$
+DECLARE
+    t record;
+BEGIN
+    ALTER TABLE safeguard.deadline_schedule OWNER TO safeguard_owner;
+    ALTER TABLE safeguard.sweep_state OWNER TO safeguard_owner;
+    FOR t IN SELECT c.relname, g.tgname
+             FROM pg_catalog.pg_trigger g
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND NOT g.tgisinternal AND g.tgenabled OPERATOR(pg_catalog.<>) 'A'
+             ORDER BY c.relname, g.tgname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
+    END LOOP;
+END
+$issue19$;
+
+-- The schedule of the deadlines open when the update runs (as
+-- rebuild_deadline_schedule() computes it).
+INSERT INTO safeguard.deadline_schedule (deadline_id, anchor_at, next_fire_at, uncomputable)
+SELECT d.id, d.anchor_at, pg_catalog.min(x.at),
+       (pg_catalog.count(x.rung) FILTER (WHERE x.at IS NULL))::pg_catalog.int4
+FROM safeguard.deadline d
+JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
+                              AND r.kind OPERATOR(pg_catalog.=) d.kind
+LEFT JOIN LATERAL (SELECT e.rung, safeguard.rung_fire_at(coalesce(d.amount, r.amount), r.unit,
+                       d.anchor_at, d.division, e.offset_amount, e.offset_unit) AS at
+                   FROM safeguard.escalation_rung e
+                   WHERE e.policy_id OPERATOR(pg_catalog.=) d.policy_id AND e.kind OPERATOR(pg_catalog.=) d.kind
+                     AND NOT EXISTS (SELECT 1 FROM safeguard.deadline_alert a
+                                     WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id
+                                       AND a.rung OPERATOR(pg_catalog.=) e.rung)) x ON true
+WHERE d.status OPERATOR(pg_catalog.=) 'open' AND d.paused_at IS NULL AND NOT safeguard.restoring()
+GROUP BY d.id, d.anchor_at;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

@@ -25,6 +25,7 @@ typedef struct SgDivision
 } SgDivision;
 
 extern char *sg_iso_date(DateADT d);
+extern uint64 sg_calendar_generation(void);
 extern const SgDivision *sg_division_lookup(const char *name);
 extern bool sg_is_working_day(const SgDivision *div, DateADT d);
 extern DateADT sg_add_working_days(const SgDivision *div, DateADT start, int64 n);

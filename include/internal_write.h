@@ -27,5 +27,7 @@ extern uint64 sg_exec_internal(const char *sql, int nargs, Oid *types,
 extern void sg_serial_lock(const char *key);
 extern uint64 sg_query_internal_latest(const char *sql, int nargs, Oid *types,
 									   Datum *values, const char *nulls);
+extern uint64 sg_exec_internal_latest(const char *sql, int nargs, Oid *types,
+									  Datum *values, const char *nulls);
 
 #endif							/* SAFEGUARD_INTERNAL_WRITE_H */

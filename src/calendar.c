@@ -73,6 +73,17 @@ calendar_relcache_callback(Datum arg, Oid relid)
 	}
 }
 
+/*
+ * Returns how many calendar invalidations this backend has seen: a value
+ * that changes whenever a calendar table may have changed (the deadline
+ * schedule rebuilds once per change, not once per row).
+ */
+uint64
+sg_calendar_generation(void)
+{
+	return invalidations;
+}
+
 /* Returns a date formatted YYYY-MM-DD regardless of DateStyle. */
 char *
 sg_iso_date(DateADT d)

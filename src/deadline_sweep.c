@@ -2,32 +2,44 @@
  * deadline_sweep.c
  *		Deadlines that act on their own: safeguard.sweep() fires the rungs of
  *		each open deadline's escalation ladder, exactly once each, with an
- *		outbox row and a NOTIFY in the same transaction.
+ *		outbox row and a NOTIFY in the same transaction, and records how it
+ *		went for safeguard.sweep_health.
  *
- * Owns safeguard.sweep(), outbox_mark_delivered() and the outbox_guard
- * trigger.  The background worker (deadline_worker.c) and pg_cron call sweep().
+ * Owns safeguard.sweep(), sweeper_health(), outbox_mark_delivered() and the
+ * outbox_guard trigger.  The background worker (deadline_worker.c) and
+ * pg_cron call sweep().
  *
  * Invariants:
  *	- A rung fires when safeguard.now() reaches its instant: the due instant
  *	  (computed now, from the anchor and rule, so a newly announced bank
  *	  holiday moves it) shifted by the rung's offset.  Rungs of one deadline
  *	  fire in ladder order, several in one sweep if it ran late.
+ *	- The sweep finds what is due in the schedule (deadline_schedule.c):
+ *	  each open, unpaused deadline's next rung instant, indexed.  A call
+ *	  reads the deadlines due and nothing else, so its cost follows the
+ *	  rungs it fires, not the deadlines open.  After firing a deadline's
+ *	  rungs it brings the deadline's schedule row up to date.
  *	- The primary key (deadline_id, rung) claims each rung: the worker and
  *	  a manual sweep, or a sweep rerun after a crash, can never fire one
  *	  twice (ON CONFLICT DO NOTHING; the loser waits, then does nothing).
+ *	  Each deadline's schedule row is locked (FOR UPDATE SKIP LOCKED) while
+ *	  a sweep works on it, so concurrent sweeps share out the deadlines.
  *	- The alert, its audit row, its outbox row and the NOTIFY commit or
- *	  vanish together.  Only open deadlines are read, through the partial
- *	  index on open deadlines: the cost grows with open work, not history.
+ *	  vanish together, with the schedule row and the health record.
  *	- One sweep fires at most max_rungs, oldest anchor first (then deadline
- *	  id, then ladder order), and stops reading once it has: the candidates
- *	  come through a cursor, so a backlog costs each call about what it
- *	  fires, and repeated calls drain it oldest first without starving any.
+ *	  id, then ladder order), and stops reading once it has: repeated calls
+ *	  drain a backlog oldest first without starving any.
+ *	- A schema older than 1.5 (the library updated before ALTER EXTENSION
+ *	  UPDATE) has no schedule: there the sweep reads every open deadline's
+ *	  ladder through a cursor, as 1.4 did.
  */
 #include "postgres.h"
 
 #include "audit.h"
 #include "calendar.h"
 #include "deadline.h"
+#include "deadline_schedule.h"
+#include "deadline_sweep.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "session_guard.h"
@@ -38,6 +50,7 @@
 #include "common/int.h"
 #include "commands/async.h"
 #include "miscadmin.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -49,6 +62,7 @@
 PG_FUNCTION_INFO_V1(sg_sweep);
 PG_FUNCTION_INFO_V1(sg_outbox_mark_delivered);
 PG_FUNCTION_INFO_V1(sg_outbox_guard);
+PG_FUNCTION_INFO_V1(sg_sweeper_health);
 
 /* One rung waiting to fire. */
 typedef struct Pending
@@ -65,41 +79,6 @@ typedef struct Pending
 	char	   *contact_name;
 	char	   *contact_email;
 } Pending;
-
-/*
- * Sets *fire to the instant a rung fires: the due instant shifted by its
- * offset.  Returns false when that instant cannot be computed (an offset
- * in working days past the division's calendar, or out of range): the rung
- * waits, and its deadline is reported, while every other rung fires.
- */
-static bool
-rung_instant(TimestampTz due, int32 offset, const char *unit, const char *division,
-			 TimestampTz *fire)
-{
-	const SgDivision *div;
-	DateADT		due_day;
-	int32_t		day;
-
-	if (offset == 0)
-	{
-		*fire = due;
-		return true;
-	}
-	if (strcmp(unit, "clock_hours") == 0)
-		return !pg_add_s64_overflow(due, (int64) offset * USECS_PER_HOUR, fire) &&
-			IS_VALID_TIMESTAMP(*fire);
-	div = sg_division_lookup(division);
-	if (!sg_local_date_try(div, due - 1, &due_day))	/* the day whose end is due */
-		return false;
-	if (strcmp(unit, "calendar_days") == 0)
-	{
-		if (pg_add_s32_overflow(due_day, offset, &day))
-			return false;
-	}
-	else if (sgcal_add_working_days(&div->cal, due_day, offset, &day) != SGCAL_OK)
-		return false;
-	return sg_end_of_day_try(div, day, fire);
-}
 
 /* Returns a text column of the current SPI row, or NULL (copied to cxt). */
 static char *
@@ -193,7 +172,7 @@ static const char *const candidates_sql =
  * (measured: sweep(1000) 0.52 s with JIT, 0.17 s without).
  */
 static Portal
-open_candidates(void)
+open_candidates(const char *sql, int nargs, Oid *types, Datum *values)
 {
 	SgInternalWrite iw;
 	Portal		portal;
@@ -207,12 +186,12 @@ open_candidates(void)
 
 		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
-		plan = SPI_prepare_cursor(candidates_sql, 0, NULL,
+		plan = SPI_prepare_cursor(sql, nargs, types,
 								  CURSOR_OPT_NO_SCROLL | CURSOR_OPT_FAST_PLAN);
 		if (plan == NULL)
 			elog(ERROR, "sweep: SPI_prepare_cursor failed: %s",
 				 SPI_result_code_string(SPI_result));
-		portal = SPI_cursor_open(NULL, plan, NULL, NULL, false);
+		portal = SPI_cursor_open(NULL, plan, values, NULL, false);
 	}
 	PG_FINALLY();
 	{
@@ -270,7 +249,7 @@ read_candidate(HeapTuple tup, TupleDesc desc, MemoryContext cxt, Pending *p)
 	p->contact_email = spi_text(tup, desc, 15, cxt);
 	if (sg_deadline_due_try(amount, unit, anchor, division, &p->due) != SG_DUE_OK)
 		return false;
-	return rung_instant(p->due, offset, offset_unit, division, &p->fire);
+	return sg_rung_instant_try(p->due, offset, offset_unit, division, &p->fire);
 }
 
 /*
@@ -350,27 +329,263 @@ fire_rung(const Pending *p, TimestampTz now, MemoryContext cxt)
 	return true;
 }
 
+static bool sweep_state_claim(void);
+
+/* What one sweep did: for its messages and the sweeper's health. */
+typedef struct SweepTally
+{
+	int32		max_rungs;
+	TimestampTz now;
+	int			fired;
+	int64		uncomputable;	/* rungs whose instant cannot be computed */
+	int64		first_uncomputable;
+	int64		busy;			/* due rungs left: another transaction holds their case */
+	int64		first_busy;
+} SweepTally;
+
+/*
+ * Notes the rungs of a deadline left for a later sweep because another
+ * transaction holds its case (or enquiry).
+ */
+static void
+tally_busy(SweepTally *t, int64 deadline_id, int64 rungs)
+{
+	if (t->busy == 0)
+		t->first_busy = deadline_id;
+	t->busy += rungs;
+}
+
+/*
+ * The sweep of a schema older than 1.5 (no deadline_schedule: the library
+ * was updated before ALTER EXTENSION UPDATE ran).  Reads the candidates
+ * through a cursor, a batch at a time, and stops as soon as max_rungs have
+ * fired; when fewer are due it reads every open deadline's ladder.
+ */
+static void
+sweep_candidates(SweepTally *t, MemoryContext batch)
+{
+	Portal		portal = open_candidates(candidates_sql, 0, NULL, NULL);
+
+	while (t->fired < t->max_rungs)
+	{
+		SPITupleTable *rows;
+		uint64		nrows;
+
+		fetch_candidates(portal, Min(Max(t->max_rungs - t->fired, SWEEP_FETCH_MIN), SWEEP_FETCH_MAX));
+		rows = SPI_tuptable;
+		nrows = SPI_processed;
+		if (nrows == 0)
+			break;
+		for (uint64 i = 0; i < nrows && t->fired < t->max_rungs; i++)
+		{
+			Pending		p;
+
+			if (!read_candidate(rows->vals[i], rows->tupdesc, batch, &p))
+			{
+				/* one deadline that cannot be computed never stops the others */
+				if (t->uncomputable++ == 0)
+					t->first_uncomputable = p.deadline_id;
+				continue;
+			}
+			if (p.fire > t->now)
+				continue;
+			/* a case (or enquiry) another transaction holds waits for a later sweep */
+			if (!sg_serial_try_lock(alert_chain(&p, batch)))
+			{
+				tally_busy(t, p.deadline_id, 1);
+				continue;
+			}
+			if (fire_rung(&p, t->now, batch))
+				t->fired++;
+		}
+		SPI_freetuptable(rows);
+		MemoryContextReset(batch);
+	}
+	SPI_cursor_close(portal);
+}
+
+/*
+ * The deadlines with a rung due, from the schedule: oldest anchor first
+ * (then deadline id), each locked so that two sweeps never work on the same
+ * deadline (SKIP LOCKED: one another sweep, or the transaction closing or
+ * pausing it, holds is left for later).  Reads the partial index on
+ * next_fire_at: the rows due, nothing else.
+ */
+static const char *const due_sql =
+"SELECT s.deadline_id FROM safeguard.deadline_schedule s "
+"WHERE s.next_fire_at OPERATOR(pg_catalog.<=) $1 "
+"ORDER BY s.anchor_at, s.deadline_id FOR UPDATE OF s SKIP LOCKED";
+
+/*
+ * The rungs not yet fired of one open, unpaused deadline, in ladder order,
+ * with what firing them needs (the columns of candidates_sql).
+ */
+static const char *const rungs_sql =
+"SELECT d.id, d.case_id, d.organisation_id, d.kind, d.subject_table, d.subject_id, "
+"coalesce(d.amount, r.amount), r.unit::pg_catalog.text, d.anchor_at, d.division, "
+"e.rung::pg_catalog.text, e.offset_amount, e.offset_unit::pg_catalog.text, "
+"o.senior_contact_name, o.senior_contact_email "
+"FROM safeguard.deadline d "
+"JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+"  AND r.kind OPERATOR(pg_catalog.=) d.kind "
+"JOIN safeguard.escalation_rung e ON e.policy_id OPERATOR(pg_catalog.=) d.policy_id "
+"  AND e.kind OPERATOR(pg_catalog.=) d.kind "
+"JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) d.organisation_id "
+"WHERE d.id OPERATOR(pg_catalog.=) $1 AND d.status OPERATOR(pg_catalog.=) 'open' "
+"AND d.paused_at IS NULL AND NOT EXISTS ("
+"  SELECT 1 FROM safeguard.deadline_alert a "
+"  WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id AND a.rung OPERATOR(pg_catalog.=) e.rung) "
+"ORDER BY e.rung";
+
+/* The deadlines with a rung that cannot be computed, oldest anchor first. */
+static const char *const uncomputable_sql =
+"SELECT s.deadline_id, s.uncomputable FROM safeguard.deadline_schedule s "
+"WHERE s.uncomputable OPERATOR(pg_catalog.>) 0 ORDER BY s.anchor_at, s.deadline_id";
+
+/*
+ * Fires the due rungs of one deadline, in ladder order, while the budget
+ * lasts, then brings its schedule row up to date.  A deadline whose case
+ * another transaction holds is left whole for a later sweep.
+ */
+static void
+sweep_deadline(SweepTally *t, int64 id, MemoryContext batch)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+	SPITupleTable *rows;
+	uint64		nrows;
+	Pending    *pending;
+	bool	   *due;
+	int64		ndue = 0;
+	bool		locked = false;
+
+	sg_exec_internal(rungs_sql, 1, types, values, NULL);
+	rows = SPI_tuptable;
+	nrows = SPI_processed;
+	pending = MemoryContextAlloc(batch, sizeof(Pending) * Max(nrows, 1));
+	due = MemoryContextAlloc(batch, sizeof(bool) * Max(nrows, 1));
+	for (uint64 i = 0; i < nrows; i++)
+	{
+		/* a rung that cannot be computed waits; the schedule counts it */
+		due[i] = read_candidate(rows->vals[i], rows->tupdesc, batch, &pending[i]) &&
+			pending[i].fire <= t->now;
+		ndue += due[i];
+	}
+	SPI_freetuptable(rows);
+
+	for (uint64 i = 0; i < nrows && t->fired < t->max_rungs; i++)
+	{
+		if (!due[i])
+			continue;
+		/* a case (or enquiry) another transaction holds waits for a later sweep */
+		if (!locked && !sg_serial_try_lock(alert_chain(&pending[i], batch)))
+		{
+			tally_busy(t, id, ndue);
+			return;
+		}
+		locked = true;
+		if (fire_rung(&pending[i], t->now, batch))
+			t->fired++;
+	}
+	sg_schedule_refresh(id);
+}
+
+/*
+ * The sweep of a 1.5 schema: reads the deadlines due from the schedule,
+ * a batch at a time, and stops as soon as max_rungs have fired.  A call
+ * costs what is due, not what is open.
+ */
+static void
+sweep_schedule(SweepTally *t, MemoryContext batch)
+{
+	Oid			types[1] = {TIMESTAMPTZOID};
+	Datum		values[1] = {TimestampTzGetDatum(t->now)};
+	Portal		portal = open_candidates(due_sql, 1, types, values);
+
+	while (t->fired < t->max_rungs)
+	{
+		SPITupleTable *rows;
+		uint64		nrows;
+
+		fetch_candidates(portal, Min(t->max_rungs - t->fired, SWEEP_FETCH_MAX));
+		rows = SPI_tuptable;
+		nrows = SPI_processed;
+		if (nrows == 0)
+			break;
+		for (uint64 i = 0; i < nrows && t->fired < t->max_rungs; i++)
+		{
+			bool		isnull;
+
+			sweep_deadline(t, DatumGetInt64(SPI_getbinval(rows->vals[i], rows->tupdesc, 1, &isnull)),
+						   batch);
+		}
+		SPI_freetuptable(rows);
+		MemoryContextReset(batch);
+	}
+	SPI_cursor_close(portal);
+
+	/* what waits for the calendar, as the schedule has it (a partial index) */
+	sg_exec_internal(uncomputable_sql, 0, NULL, NULL, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		if (i == 0)
+			t->first_uncomputable = sg_spi_int64(i, 1, 0);
+		t->uncomputable += sg_spi_int64(i, 2, 0);
+	}
+}
+
+/*
+ * Records a finished sweep in safeguard.sweep_state (the sweeper's health),
+ * in the sweep's own transaction.  Never waits: while another sweep's
+ * transaction holds the row, this one is not recorded (that one will be).
+ */
+static void
+record_sweep(const SweepTally *t, TimestampTz started)
+{
+	Oid			types[4] = {TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, INT4OID};
+	Datum		values[4];
+
+	if (!sweep_state_claim())
+		return;
+	values[0] = TimestampTzGetDatum(started);
+	values[1] = TimestampTzGetDatum(GetCurrentTimestamp());
+	values[2] = Int32GetDatum(t->fired);
+	values[3] = Int32GetDatum((int32) Min(t->busy, PG_INT32_MAX));
+	sg_exec_internal_latest("UPDATE safeguard.sweep_state SET sweeps = sweeps OPERATOR(pg_catalog.+) 1, "
+							"rungs_fired = rungs_fired OPERATOR(pg_catalog.+) $3, "
+							"last_started_at = $1, last_finished_at = $2, "
+							"last_rungs_fired = $3, last_rungs_left = $4",
+							4, types, values, NULL);
+}
+
+/*
+ * Locks the sweeper's health row (installed with the extension); returns
+ * false when another transaction holds it.  Inside an SPI connection.
+ */
+static bool
+sweep_state_claim(void)
+{
+	return sg_exec_internal_latest("SELECT 1 FROM safeguard.sweep_state FOR UPDATE SKIP LOCKED",
+								   0, NULL, NULL, NULL) == 1;
+}
+
 /*
  * SQL: sweep(max_rungs integer) -> integer: fires due rungs; returns how many.
  *
- * Reads the candidates through a cursor, a batch at a time, and stops as
- * soon as max_rungs have fired: a large backlog costs each call about what
- * it fires, and successive calls drain it oldest first.
+ * Stops as soon as max_rungs have fired: a large backlog costs each call
+ * about what it fires, and successive calls drain it oldest first.
  */
 Datum
 sg_sweep(PG_FUNCTION_ARGS)
 {
-	int32		max_rungs = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
-	TimestampTz now = sg_now();
+	TimestampTz started = GetCurrentTimestamp();
+	SweepTally	t = {0};
 	MemoryContext batch;
-	Portal		portal;
-	int			fired = 0;
-	int64		uncomputable = 0;
-	int64		first_uncomputable = 0;
-	int64		busy = 0;
-	int64		first_busy = 0;
+	bool		scheduled = sg_schema_has("deadline_schedule");
 
-	if (max_rungs < 1)
+	t.max_rungs = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
+	t.now = sg_now();
+	if (t.max_rungs < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_rungs must be at least 1"),
@@ -378,63 +593,92 @@ sg_sweep(PG_FUNCTION_ARGS)
 	batch = AllocSetContextCreate(CurrentMemoryContext, "safeguard sweep batch",
 								  ALLOCSET_DEFAULT_SIZES);
 	sg_spi_connect();
-	portal = open_candidates();
-	while (fired < max_rungs)
-	{
-		SPITupleTable *rows;
-		uint64		nrows;
-
-		fetch_candidates(portal, Min(Max(max_rungs - fired, SWEEP_FETCH_MIN), SWEEP_FETCH_MAX));
-		rows = SPI_tuptable;
-		nrows = SPI_processed;
-		if (nrows == 0)
-			break;
-		for (uint64 i = 0; i < nrows && fired < max_rungs; i++)
-		{
-			Pending		p;
-
-			if (!read_candidate(rows->vals[i], rows->tupdesc, batch, &p))
-			{
-				/* one deadline that cannot be computed never stops the others */
-				if (uncomputable++ == 0)
-					first_uncomputable = p.deadline_id;
-				continue;
-			}
-			if (p.fire > now)
-				continue;
-			/* a case (or enquiry) another transaction holds waits for a later sweep */
-			if (!sg_serial_try_lock(alert_chain(&p, batch)))
-			{
-				if (busy++ == 0)
-					first_busy = p.deadline_id;
-				continue;
-			}
-			if (fire_rung(&p, now, batch))
-				fired++;
-		}
-		SPI_freetuptable(rows);
-		MemoryContextReset(batch);
-	}
-	SPI_cursor_close(portal);
+	if (scheduled)
+		sweep_schedule(&t, batch);
+	else
+		sweep_candidates(&t, batch);
+	if (sg_schema_has("sweep_state"))
+		record_sweep(&t, started);
 	sg_spi_finish();
 	MemoryContextDelete(batch);
-	if (busy > 0)
+	if (t.busy > 0)
 		ereport(NOTICE,
 				(errmsg("sweep left " INT64_FORMAT " due rung%s for a later sweep: another transaction holds %s case",
-						busy, busy == 1 ? "" : "s", busy == 1 ? "its" : "their"),
+						t.busy, t.busy == 1 ? "" : "s", t.busy == 1 ? "its" : "their"),
 				 errdetail("Every other due rung was swept; the first left is of deadline " INT64_FORMAT ".",
-						   first_busy),
+						   t.first_busy),
 				 errhint("They fire at the first sweep after that transaction ends.")));
-	if (uncomputable > 0)
+	if (t.uncomputable > 0)
 		ereport(WARNING,
 				(errcode(ERRCODE_SG_CALENDAR_NOT_COVERED),
 				 errmsg("sweep skipped " INT64_FORMAT " rung%s whose instant cannot be computed",
-						uncomputable, uncomputable == 1 ? "" : "s"),
+						t.uncomputable, t.uncomputable == 1 ? "" : "s"),
 				 errdetail("The first is of deadline " INT64_FORMAT "; every other rung was swept.",
-						   first_uncomputable),
+						   t.first_uncomputable),
 				 errhint("safeguard.open_deadlines shows each such deadline with its due_problem; "
 						 "import the gov.uk calendar that covers its dates with safeguard.import_bank_holidays().")));
-	PG_RETURN_INT32(fired);
+	PG_RETURN_INT32(t.fired);
+}
+
+/*
+ * Records a sweep that failed (the background worker, after rolling it
+ * back), in a transaction of the caller's: when and why.  Never waits for
+ * a sweep in progress.
+ */
+void
+sg_sweep_record_error(const char *sqlstate, const char *message)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(sqlstate);
+	values[1] = CStringGetTextDatum(message);
+	sg_spi_connect();
+	if (sweep_state_claim())
+		sg_exec_internal_latest("UPDATE safeguard.sweep_state SET "
+								"last_error_at = pg_catalog.clock_timestamp(), "
+								"last_error_sqlstate = $1, last_error = $2",
+								2, types, values, NULL);
+	sg_spi_finish();
+}
+
+/*
+ * SQL: sweeper_health() -> one row: the last sweep (when it started and
+ * finished, what it fired and left), the due backlog now (deadlines with a
+ * rung due, the oldest instant due), rungs waiting for the calendar, and
+ * the last failure the worker recorded.  Read as the table owner: the
+ * schedule and the health row are nobody else's to read; who may call this
+ * is decided by EXECUTE (the admin and auditor duties).
+ */
+Datum
+sg_sweeper_health(PG_FUNCTION_ARGS)
+{
+	Oid			types[1] = {TIMESTAMPTZOID};
+	Datum		values[1] = {TimestampTzGetDatum(sg_now())};
+	TupleDesc	desc;
+	Datum		result;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "sweeper_health: return type must be a row type");
+	sg_spi_connect();
+	if (sg_exec_internal(
+						 "SELECT st.last_started_at, st.last_finished_at, "
+						 "st.last_finished_at OPERATOR(pg_catalog.-) st.last_started_at, "
+						 "st.last_rungs_fired, st.last_rungs_left, "
+						 "coalesce(st.sweeps, 0::pg_catalog.int8), coalesce(st.rungs_fired, 0::pg_catalog.int8), "
+						 "b.due, b.oldest, u.n, st.last_error_at, st.last_error_sqlstate, st.last_error "
+						 "FROM (SELECT pg_catalog.count(*) AS due, pg_catalog.min(s.next_fire_at) AS oldest "
+						 "      FROM safeguard.deadline_schedule s "
+						 "      WHERE s.next_fire_at OPERATOR(pg_catalog.<=) $1) b "
+						 "CROSS JOIN (SELECT coalesce(pg_catalog.sum(s.uncomputable), 0)::pg_catalog.int8 AS n "
+						 "      FROM safeguard.deadline_schedule s "
+						 "      WHERE s.uncomputable OPERATOR(pg_catalog.>) 0) u "
+						 "LEFT JOIN safeguard.sweep_state st ON true",
+						 1, types, values, NULL) != 1)
+		elog(ERROR, "sweeper_health: expected one row");
+	result = PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], BlessTupleDesc(desc)));
+	sg_spi_finish();
+	PG_RETURN_DATUM(result);
 }
 
 /* SQL: outbox_mark_delivered(ids bigint[]) -> integer. */

@@ -17,7 +17,8 @@
  *	- Each sweep runs in a transaction of its own and commits whole or not
  *	  at all.
  *	- A failing sweep never takes the cluster down and never stops the
- *	  worker: the error is logged, the transaction rolled back, and the sweep
+ *	  worker: the error is logged, the transaction rolled back, recorded
+ *	  for safeguard.sweep_health in a transaction of its own, and the sweep
  *	  retried one interval later.  If the process ends anyway (terminated,
  *	  FATAL), the postmaster starts it again after SG_WORKER_RESTART_SECS.
  *	- The worker calls safeguard.sweep() only when it is a member of the
@@ -33,7 +34,9 @@
 #include "postgres.h"
 
 #include "spi_util.h"
+#include "deadline_sweep.h"
 #include "deadline_worker.h"
+#include "internal_write.h"
 
 #include "access/xact.h"
 #include "catalog/dependency.h"
@@ -88,6 +91,7 @@ static SgSweepTarget sg_sweep_target(void);
 static int64 sg_sweep_once(void);
 static int64 sg_sweep_guarded(void);
 static long sg_ms_until_due(TimestampTz last_start);
+static void sg_record_failure(ErrorData *edata);
 
 /* When preloaded, defines the worker's settings and registers the worker. */
 void
@@ -269,7 +273,11 @@ sg_sweep_guarded(void)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
 		HOLD_INTERRUPTS();
+		MemoryContextSwitchTo(loopcxt);
+		edata = CopyErrorData();
 		EmitErrorReport();
 		AbortCurrentTransaction();
 		MemoryContextSwitchTo(loopcxt);
@@ -281,11 +289,47 @@ sg_sweep_guarded(void)
 		ereport(LOG,
 				errmsg("safeguard: deadline sweep failed and was rolled back; retrying in %d s",
 					   sg_sweep_interval));
+		sg_record_failure(edata);
+		FreeErrorData(edata);
 		fired = 0;
 	}
 	PG_END_TRY();
 
 	return fired;
+}
+
+/*
+ * Records a failed sweep in safeguard.sweep_state (last_error, last_error_at)
+ * in a transaction of its own, for safeguard.sweep_health.  A failure to
+ * record is logged and forgotten: it never stops the worker.
+ */
+static void
+sg_record_failure(ErrorData *edata)
+{
+	MemoryContext loopcxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		if (sg_sweep_target() == SG_TARGET_READY && sg_schema_has("sweep_state"))
+			sg_sweep_record_error(unpack_sql_state(edata->sqlerrcode),
+								  edata->message ? edata->message : "");
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		HOLD_INTERRUPTS();
+		EmitErrorReport();
+		AbortCurrentTransaction();
+		MemoryContextSwitchTo(loopcxt);
+		FlushErrorState();
+		RESUME_INTERRUPTS();
+	}
+	PG_END_TRY();
+	pgstat_report_activity(STATE_IDLE, NULL);
 }
 
 /* Runs safeguard.sweep() in a transaction of its own; returns how many rungs fired. */

@@ -270,6 +270,40 @@ sg_query_internal_latest(const char *sql, int nargs, Oid *types, Datum *values,
 }
 
 /*
+ * Runs a parameterised statement (sql a string constant) as the table owner
+ * against the latest committed state rather than the transaction's
+ * snapshot; returns SPI_processed.  For writes to derived rows that any
+ * transaction may bring up to date (the deadline schedule, the sweeper's
+ * health): under REPEATABLE READ a row another transaction changed and
+ * committed meanwhile is taken as it now is, not refused with 40001.
+ */
+uint64
+sg_exec_internal_latest(const char *sql, int nargs, Oid *types, Datum *values,
+						const char *nulls)
+{
+	SgInternalWrite iw;
+	int			rc;
+
+	sg_internal_begin(&iw);
+	PG_TRY();
+	{
+		CommandCounterIncrement();
+		rc = SPI_execute_snapshot(kept_plan(sql, nargs, types), values, nulls,
+								  GetLatestSnapshot(), InvalidSnapshot,
+								  false, true, 0);
+		if (rc < 0)
+			elog(ERROR, "internal statement failed (%s): %s",
+				 SPI_result_code_string(rc), sql);
+	}
+	PG_FINALLY();
+	{
+		sg_internal_end(&iw);
+	}
+	PG_END_TRY();
+	return SPI_processed;
+}
+
+/*
  * Serialises, until the end of the transaction, every transaction that
  * locks the same key (a case's audit chain, an adult's case linking).  A row
  * lock in safeguard.serial_lock, not an advisory lock: advisory locks are

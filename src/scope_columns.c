@@ -204,6 +204,25 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"deadline_alert", "contact_name", P},	/* the organisation's senior contact */
 	{"deadline_alert", "contact_email", P},
 
+	/*
+	 * The sweep's schedule and health (issue 19): nobody but safeguard reads
+	 * them (no privilege, no policy); classified all the same.
+	 */
+	{"deadline_schedule", "deadline_id", O},
+	{"deadline_schedule", "anchor_at", O},
+	{"deadline_schedule", "next_fire_at", O},
+	{"deadline_schedule", "uncomputable", O},
+	{"sweep_state", "only_row", O},
+	{"sweep_state", "sweeps", O},
+	{"sweep_state", "rungs_fired", O},
+	{"sweep_state", "last_started_at", O},
+	{"sweep_state", "last_finished_at", O},
+	{"sweep_state", "last_rungs_fired", O},
+	{"sweep_state", "last_rungs_left", O},
+	{"sweep_state", "last_error_at", O},
+	{"sweep_state", "last_error_sqlstate", O},
+	{"sweep_state", "last_error", T},	/* an error message can quote a value */
+
 	/* deadline_pause */
 	{"deadline_pause", "id", O},
 	{"deadline_pause", "deadline_id", O},

@@ -767,6 +767,9 @@ BEGIN
         PERFORM sg_vol.triggers(false);
         SET LOCAL session_replication_role = replica;
         n := sg_vol.load_batch(lo, least(lo + batch - 1, b));
+        -- the sweep's schedule of the deadlines loaded open (its trigger was off, as in a
+        -- restore): what a 1.5 sweep reads to find the rungs due
+        PERFORM safeguard.rebuild_deadline_schedule();
         PERFORM sg_vol.triggers(true);
         INSERT INTO sg_vol.loaded (case_from, case_to, seconds)
         VALUES (lo, least(lo + batch - 1, b), extract(epoch FROM clock_timestamp() - t0));

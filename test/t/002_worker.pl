@@ -1,7 +1,8 @@
 # The deadline sweeper background worker: it starts with the server when
 # safeguard is preloaded, waits quietly (one log line) while the extension is
 # not installed, takes a new sweep interval on reload, fires due rungs on its
-# own, survives a failing sweep, and is restarted after being terminated.
+# own, survives a failing sweep, and is restarted after being terminated;
+# safeguard.sweep_health shows its sweeps and its failed sweep (issue 19).
 use strict;
 use warnings;
 
@@ -64,13 +65,19 @@ ok( $node->poll_query_until(
 		'postgres', 'SELECT count(*) = 3 FROM safeguard.deadline_alert'),
 	'the worker fired due_soon, breach and escalate on its own');
 $node->wait_for_log(qr/safeguard: sweep fired 3 rungs/, $offset);
+# The sweeper's health (issue 19): every sweep records itself.
+ok( $node->poll_query_until(
+		'postgres', q{SELECT rungs_fired = 3 AND last_finished_at >= last_started_at
+	AND due_deadlines = 0 AND last_error_at IS NULL FROM safeguard.sweep_health}),
+	'sweep_health shows the sweeps, the 3 rungs fired, no backlog and no failure');
 
-# A sweep that fails (here: cancelled while it waits for a lock) is logged and
-# rolled back; the same worker carries on.
+# A sweep that fails (here: cancelled while it waits for a lock on the
+# schedule, which every sweep reads) is logged, rolled back and recorded in
+# sweep_health; the same worker carries on.
 my $pid = $node->safe_psql('postgres', $worker_pid);
 $offset = -s $node->logfile;
 my $locker = $node->background_psql('postgres');
-$locker->query_safe('BEGIN; LOCK TABLE safeguard.deadline IN ACCESS EXCLUSIVE MODE');
+$locker->query_safe('BEGIN; LOCK TABLE safeguard.deadline_schedule IN ACCESS EXCLUSIVE MODE');
 ok( $node->poll_query_until(
 		'postgres', "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid"),
 	'a sweep waits for the lock');
@@ -79,6 +86,13 @@ $node->wait_for_log(qr/deadline sweep failed and was rolled back/, $offset);
 $locker->query_safe('COMMIT');
 $locker->quit;
 is($node->safe_psql('postgres', $worker_pid), $pid, 'a failed sweep does not end the worker');
+ok( $node->poll_query_until(
+		'postgres', q{SELECT last_error_sqlstate = '57014' AND last_error <> '' AND last_error_at IS NOT NULL
+	FROM safeguard.sweep_health}),
+	'sweep_health shows the failed sweep: when, its SQLSTATE (57014, cancelled) and its message');
+ok( $node->poll_query_until(
+		'postgres', q{SELECT last_finished_at > last_error_at FROM safeguard.sweep_health}),
+	'and then the sweep that succeeded after it');
 
 # Terminated, it is started again after bgw_restart_time (10 s).
 $node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");

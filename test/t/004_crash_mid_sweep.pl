@@ -3,7 +3,10 @@
 # worker is draining a backlog of due rungs.  Crash recovery keeps the sweeps
 # that committed and nothing of the one in progress; after the restart the
 # worker finishes the backlog, every rung has fired exactly once, with one
-# outbox row and one audit row, and the audit chains verify.
+# outbox row and one audit row, and the audit chains verify.  The sweep's
+# schedule (issue 19) survives the crash as the committed sweeps left it: a
+# rebuild from the deadlines finds nothing to change, after recovery and at
+# the end.
 #
 # The backlog: 2000 concerns received 30 days ago by the real clock, so
 # all three rungs (due_soon, breach, escalate) of each triage deadline are
@@ -141,6 +144,14 @@ is($node->safe_psql('postgres', $fired),
 	"$at_stop 0", 'each rung fired so far has one alert, one outbox row and one audit row');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM safeguard.verify_audit()'),
 	'0', 'the audit chains verify after crash recovery');
+# The sweep's schedule (issue 19) moved with the sweeps that committed and nothing else:
+# recomputed from scratch it is the same.
+is($node->safe_psql('postgres', 'SELECT safeguard.rebuild_deadline_schedule()'),
+	'0', 'the schedule after crash recovery is the schedule recomputed from the deadlines');
+is( $node->safe_psql(
+		'postgres', q{SELECT count(*) FROM safeguard.deadline_schedule
+	WHERE next_fire_at IS NOT NULL}),
+	$concerns - int($at_stop / 3), 'the deadlines with rungs left are the ones the schedule still has due');
 
 # With the worker back, it drains the rest of the backlog.
 $node->append_conf('postgresql.conf', 'safeguard.enable_worker = on');
@@ -164,6 +175,11 @@ is($node->safe_psql('postgres', $fired),
 	"$rungs 0", 'each rung has one alert, one outbox row and one audit row');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM safeguard.verify_audit()'),
 	'0', 'the audit chains verify');
+is( $node->safe_psql(
+		'postgres', q{SELECT count(*), count(next_fire_at), sum(uncomputable) FROM safeguard.deadline_schedule}),
+	"$concerns|0|0", 'every deadline stays open in the schedule with no rung left to fire');
+is($node->safe_psql('postgres', 'SELECT safeguard.rebuild_deadline_schedule()'),
+	'0', 'and the schedule is the schedule recomputed from the deadlines');
 
 $node->stop;
 done_testing();

@@ -699,6 +699,10 @@ SELECT safeguard.sweep(100000) AS fired \gset
 	my ($ret, $stdout, $stderr) = $node->psql($db, 'ALTER EXTENSION safeguard UPDATE');
 	is($ret, 0, "$db: ALTER EXTENSION safeguard UPDATE succeeds") or diag($stderr);
 	is(version_of($db), $current, "$db: the extension is at version $current");
+	cmp_ok($node->safe_psql($db, 'SELECT count(*) FROM safeguard.deadline_schedule'), '>', 0,
+		"$db: the update scheduled the deadlines open at $from (issue 19)");
+	is($node->safe_psql($db, 'SELECT safeguard.rebuild_deadline_schedule()'), '0',
+		"$db: the schedule the update computed is the schedule recomputed from the deadlines");
 	rows_kept($db, 't06_before_update', "$db $from -> $current", [], [ 'audit_event', 'serial_lock' ]);
 	is( $node->safe_psql($db, qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$sealed')}),
