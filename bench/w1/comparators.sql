@@ -102,25 +102,16 @@ INSERT INTO safeguard_bench.pl_transition VALUES
 
 /*
  * The acting role's active grants: duties, organisation and its kind, looked
- * up once per statement, like sg_current_actor() (which keeps them longer,
- * until they change).  pl_actor_load reads them, SECURITY DEFINER so that
- * roles need no access to the grant table; pl_actor keeps them in a
- * transaction-local setting keyed by the role and the statement's start and
- * is what every caller asks (a cache hit costs no SECURITY DEFINER switch and
- * no query).  Every name is schema-qualified.
+ * up once per statement (cached in a transaction-local setting keyed by the
+ * role and the statement's start), like sg_current_actor() (which keeps them
+ * longer, until they change).  SECURITY DEFINER so that roles need no access
+ * to the grant table; every name is schema-qualified.  (Splitting the lookup
+ * into a SECURITY DEFINER SQL function called from an invoker's cache check
+ * was measured: the SQL function, not inlinable, is planned again at every
+ * call, and a miss cost 4x more.)
  */
-CREATE FUNCTION safeguard_bench.pl_actor_load(r regrole, OUT duties text[], OUT org_id bigint, OUT org_kind text)
-LANGUAGE sql STABLE SECURITY DEFINER AS $$
-    SELECT coalesce(pg_catalog.array_agg(g.duty::text), '{}'), pg_catalog.max(g.organisation_id),
-           pg_catalog.max(o.kind::text)
-      FROM safeguard_bench.pl_duty_grant g
-      JOIN safeguard.organisation o ON o.id = g.organisation_id
-     WHERE g.role = r AND g.revoked_at IS NULL
-$$;
-COMMENT ON FUNCTION safeguard_bench.pl_actor_load(regrole) IS 'W1 comparator plpgsql: reads the acting role''s active grants.';
-
 CREATE FUNCTION safeguard_bench.pl_actor(r regrole, OUT duties text[], OUT org_id bigint, OUT org_kind text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
     k text := r::oid::text || '@' || pg_catalog.statement_timestamp()::text;
     cached text := pg_catalog.current_setting('safeguard_bench.actor', true);
@@ -133,7 +124,12 @@ BEGIN
         org_kind := parts[4];
         RETURN;
     END IF;
-    SELECT l.duties, l.org_id, l.org_kind INTO duties, org_id, org_kind FROM safeguard_bench.pl_actor_load(r) l;
+    SELECT coalesce(pg_catalog.array_agg(g.duty::text), '{}'), pg_catalog.max(g.organisation_id),
+           pg_catalog.max(o.kind::text)
+      INTO duties, org_id, org_kind
+      FROM safeguard_bench.pl_duty_grant g
+      JOIN safeguard.organisation o ON o.id = g.organisation_id
+     WHERE g.role = r AND g.revoked_at IS NULL;
     cached := pg_catalog.set_config('safeguard_bench.actor',
         k || '|' || duties::text || '|' || coalesce(org_id::text, '') || '|' || coalesce(org_kind, ''), true);
 END
@@ -312,9 +308,10 @@ COMMENT ON FUNCTION safeguard_bench.pl_referral_guard() IS 'W1 comparator plpgsq
 
 /*
  * Appends an audit row to its chain (case:<id>, else table:<name>): the
- * chain's row lock, the head read, then one INSERT whose query builds the
- * hash input, SHA-256(prev || encoding of the 18 fields: number, null flag,
- * length, text), and a synchronous commit.  SECURITY DEFINER: roles cannot
+ * chain's row lock, the head read, SHA-256(prev || encoding of the 18
+ * fields: number, null flag, length, text) as one expression (measured: 17 µs
+ * against 25 µs for an 18-step loop and 44 µs for a query aggregating the
+ * fields), the insert, and a synchronous commit.  SECURITY DEFINER: roles cannot
  * write pl_audit themselves.  Returns the row's sequence number in its chain.
  */
 CREATE FUNCTION safeguard_bench.pl_audit_append(acting regrole, tbl text, row_key text, case_id bigint,
@@ -330,6 +327,8 @@ DECLARE
     txid xid8 := pg_catalog.pg_current_xact_id();
     app text := pg_catalog.current_setting('application_name');
     addr inet := pg_catalog.inet_client_addr();
+    f text[];
+    h bytea;
     ignored text;
 BEGIN
     PERFORM 1 FROM safeguard_bench.pl_serial_lock l WHERE l.key = chain FOR UPDATE;
@@ -343,19 +342,34 @@ BEGIN
         seq := 1;
         prev := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
     END IF;
+    f := ARRAY[pg_catalog.to_jsonb(rec) #>> '{}', pg_catalog.to_jsonb(pg_catalog.now()) #>> '{}', txid::text,
+               session_user::text, acting::text, org_id::text, duty, tbl, row_key, case_id::text, action,
+               from_state, to_state, changes::text, app, addr::text, chain, seq::text];
+    -- field i: its number (int2), then 1 and length 0 for NULL, else 0, its length (int4) and its UTF-8 text
+    h := pg_catalog.sha256(prev
+        || '\x0001'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[1])) || pg_catalog.convert_to(f[1], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0002'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[2])) || pg_catalog.convert_to(f[2], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0003'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[3])) || pg_catalog.convert_to(f[3], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0004'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[4])) || pg_catalog.convert_to(f[4], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0005'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[5])) || pg_catalog.convert_to(f[5], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0006'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[6])) || pg_catalog.convert_to(f[6], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0007'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[7])) || pg_catalog.convert_to(f[7], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0008'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[8])) || pg_catalog.convert_to(f[8], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0009'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[9])) || pg_catalog.convert_to(f[9], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000a'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[10])) || pg_catalog.convert_to(f[10], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000b'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[11])) || pg_catalog.convert_to(f[11], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000c'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[12])) || pg_catalog.convert_to(f[12], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000d'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[13])) || pg_catalog.convert_to(f[13], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000e'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[14])) || pg_catalog.convert_to(f[14], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000f'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[15])) || pg_catalog.convert_to(f[15], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0010'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[16])) || pg_catalog.convert_to(f[16], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0011'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[17])) || pg_catalog.convert_to(f[17], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0012'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[18])) || pg_catalog.convert_to(f[18], 'UTF8'), '\x0100000000'::bytea));
     INSERT INTO safeguard_bench.pl_audit (recorded_at, business_time, txid, login_role, acting_role,
         organisation_id, duty, table_name, row_key, case_id, action, from_state, to_state, changes,
         application_name, client_addr, chain_key, chain_seq, prev_hash, row_hash)
-    SELECT rec, pg_catalog.now(), txid, session_user, acting::text, org_id, duty::safeguard.duty, tbl,
-           row_key, case_id, action, from_state, to_state, changes, app, addr, chain, seq, prev,
-           pg_catalog.sha256(prev || pg_catalog.string_agg(pg_catalog.int2send(f.i::smallint) ||
-               CASE WHEN f.v IS NULL THEN '\x0100000000'::bytea
-                    ELSE '\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f.v))
-                         || pg_catalog.convert_to(f.v, 'UTF8') END, ''::bytea ORDER BY f.i))
-      FROM pg_catalog.unnest(ARRAY[pg_catalog.to_jsonb(rec) #>> '{}', pg_catalog.to_jsonb(pg_catalog.now()) #>> '{}',
-               txid::text, session_user::text, acting::text, org_id::text, duty, tbl, row_key, case_id::text,
-               action, from_state, to_state, changes::text, app, addr::text, chain, seq::text])
-           WITH ORDINALITY AS f (v, i);
+    VALUES (rec, pg_catalog.now(), txid, session_user, acting::text, org_id, duty::safeguard.duty, tbl,
+            row_key, case_id, action, from_state, to_state, changes, app, addr, chain, seq, prev, h);
     -- the record of a change must survive a crash whatever the client asked
     ignored := pg_catalog.set_config('synchronous_commit', 'on', true);
     RETURN seq;
