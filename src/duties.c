@@ -10,9 +10,15 @@
  * Invariants:
  *	- The duty_grant table is the authority.  Membership of the NOLOGIN
  *	  safeguard_* roles only opens table privileges; every rule check asks
- *	  the grant table, once per statement, for the acting role (the current
- *	  user, so applications that SET ROLE per user get the same checks).
- *	  A revoked grant therefore stops the next statement in every session.
+ *	  for the acting role's grants (the current user, so applications that
+ *	  SET ROLE per user get the same checks).  They are read from the table
+ *	  at their latest committed state and kept per backend, by role, across
+ *	  statements and transactions, until a relcache invalidation of
+ *	  duty_grant drops them all: the statement trigger scope_changed sends
+ *	  one after every change to duty_grant or organisation, every backend
+ *	  receives it when the change commits (this one at its next command),
+ *	  and every statement first processes the invalidations pending.  A
+ *	  revoked grant therefore stops the next statement in every session.
  *	- A role acts for exactly one organisation; a duty is only granted for
  *	  an organisation of a kind that can hold it.
  *	- Roles are compared by OID, never by name strings.
@@ -29,6 +35,7 @@
 #include "validate.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -37,6 +44,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -157,27 +165,117 @@ load_actor(Oid userid, SgActor *a)
 	sg_spi_finish();
 }
 
-/* Returns the acting role's active grants, looked up once per statement. */
+/*
+ * The grants cache: each role's active grants (an SgActor), kept across
+ * statements and transactions.  grants_relcache_callback bumps
+ * grants_generation on a relcache invalidation of safeguard.duty_grant (or of
+ * every relation); the cache is emptied lazily, at its next use, so the
+ * callback, which may run inside any lock acquisition, frees nothing.  A
+ * role's grants loaded while an invalidation arrived are used once and not
+ * kept: the load may have read the grants as they were before the change.
+ */
+typedef struct ActorEntry
+{
+	Oid			userid;			/* hash key */
+	SgActor		actor;
+} ActorEntry;
+
+static HTAB *actor_cache = NULL;
+static MemoryContext actor_cxt = NULL;
+static uint64 grants_generation = 0;	/* bumped by the relcache callback */
+static uint64 actor_cache_generation = 0;	/* the generation actor_cache holds */
+static Oid	grants_relid = InvalidOid;	/* safeguard.duty_grant, once looked up */
+
+/* Drops every role's cached grants when duty_grant (or everything) is invalidated. */
+static void
+grants_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == grants_relid)
+	{
+		grants_generation++;
+		/* looked up again at the next load: DROP and CREATE EXTENSION make a new table */
+		grants_relid = InvalidOid;
+	}
+}
+
+/*
+ * Returns the grants cache, emptied when an invalidation arrived since it
+ * was last filled; registers the callback on first use.
+ */
+static HTAB *
+actor_cache_get(void)
+{
+	if (actor_cache == NULL || actor_cache_generation != grants_generation)
+	{
+		HASHCTL		ctl;
+
+		if (actor_cxt == NULL)
+		{
+			CacheRegisterRelcacheCallback(grants_relcache_callback, (Datum) 0);
+			actor_cxt = AllocSetContextCreate(CacheMemoryContext, "safeguard grants cache",
+											  ALLOCSET_SMALL_SIZES);
+		}
+		else
+			MemoryContextReset(actor_cxt);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(ActorEntry);
+		ctl.hcxt = actor_cxt;
+		actor_cache = hash_create("safeguard grants cache", 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		actor_cache_generation = grants_generation;
+	}
+	return actor_cache;
+}
+
+/*
+ * Returns the acting role's active grants.  The first call of each
+ * statement processes the invalidations pending: a statement that takes no
+ * lock it does not already hold (the next UPDATE of a transaction that made
+ * one) would otherwise not hear of a revoke committed since.
+ */
 const SgActor *
 sg_current_actor(void)
 {
-	static SgActor cached;
-	static Oid	cached_user = InvalidOid;
-	static TimestampTz cached_stmt = 0;
-	static LocalTransactionId cached_lxid = InvalidLocalTransactionId;
+	static SgActor current;
+	static Oid	current_user = InvalidOid;
+	static uint64 current_generation = 0;
+	static TimestampTz last_stmt = 0;
+	static LocalTransactionId last_lxid = InvalidLocalTransactionId;
 	Oid			userid = sg_acting_userid();
 	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+	ActorEntry *e;
+	bool		found;
+	uint64		start_generation;
 
 	sg_require_transaction_role();	/* a pool's login acts only through SET LOCAL ROLE */
-	if (userid != cached_user || stmt != cached_stmt || MyProc->lxid != cached_lxid)
+	if (stmt != last_stmt || MyProc->lxid != last_lxid)
 	{
-		cached_user = InvalidOid;	/* stays invalid if loading fails */
-		load_actor(userid, &cached);
-		cached_user = userid;
-		cached_stmt = stmt;
-		cached_lxid = MyProc->lxid;
+		last_stmt = stmt;
+		last_lxid = MyProc->lxid;
+		AcceptInvalidationMessages();
 	}
-	return &cached;
+	if (userid == current_user && current_generation == grants_generation)
+		return &current;
+
+	current_user = InvalidOid;	/* stays invalid if loading fails */
+	e = hash_search(actor_cache_get(), &userid, HASH_FIND, &found);
+	if (found)
+		current = e->actor;
+	else
+	{
+		start_generation = grants_generation;
+		if (!OidIsValid(grants_relid))
+			grants_relid = get_relname_relid("duty_grant", get_namespace_oid("safeguard", false));
+		load_actor(userid, &current);
+		/* an invalidation that arrived while loading: use these grants once, keep none */
+		if (grants_generation != start_generation)
+			return &current;
+		e = hash_search(actor_cache_get(), &userid, HASH_ENTER, &found);
+		e->actor = current;
+	}
+	current_user = userid;
+	current_generation = grants_generation;
+	return &current;
 }
 
 /* Returns true when the actor holds duty d. */

@@ -874,7 +874,8 @@ sg_scope_columns(PG_FUNCTION_ARGS)
  * for what changed, and with it which plans a scoped caller may use, so
  * every cached plan over a table under row-level security in schema
  * safeguard is planned again (relcache invalidation; other sessions when
- * this transaction commits).
+ * this transaction commits).  duty_grant is always among them: its
+ * invalidation is also what drops every backend's cached grants (duties.c).
  */
 Datum
 sg_scope_changed(PG_FUNCTION_ARGS)
@@ -895,7 +896,7 @@ sg_scope_changed(PG_FUNCTION_ARGS)
 	{
 		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
 
-		if (cls->relrowsecurity)
+		if (cls->relrowsecurity || strcmp(NameStr(cls->relname), "duty_grant") == 0)
 			CacheInvalidateRelcacheByRelid(cls->oid);
 	}
 	systable_endscan(scan);

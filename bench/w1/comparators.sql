@@ -103,9 +103,12 @@ INSERT INTO safeguard_bench.pl_transition VALUES
 /*
  * The acting role's active grants: duties, organisation and its kind, looked
  * up once per statement (cached in a transaction-local setting keyed by the
- * role and the statement's start), like sg_current_actor().  SECURITY
- * DEFINER so that roles need no access to the grant table; every name is
- * schema-qualified.
+ * role and the statement's start), like sg_current_actor() (which keeps them
+ * longer, until they change).  SECURITY DEFINER so that roles need no access
+ * to the grant table; every name is schema-qualified.  (Splitting the lookup
+ * into a SECURITY DEFINER SQL function called from an invoker's cache check
+ * was measured: the SQL function, not inlinable, is planned again at every
+ * call, and a miss cost 4x more.)
  */
 CREATE FUNCTION safeguard_bench.pl_actor(r regrole, OUT duties text[], OUT org_id bigint, OUT org_kind text)
 LANGUAGE plpgsql SECURITY DEFINER AS $$
@@ -127,7 +130,7 @@ BEGIN
       FROM safeguard_bench.pl_duty_grant g
       JOIN safeguard.organisation o ON o.id = g.organisation_id
      WHERE g.role = r AND g.revoked_at IS NULL;
-    PERFORM pg_catalog.set_config('safeguard_bench.actor',
+    cached := pg_catalog.set_config('safeguard_bench.actor',
         k || '|' || duties::text || '|' || coalesce(org_id::text, '') || '|' || coalesce(org_kind, ''), true);
 END
 $$;
@@ -152,11 +155,13 @@ ALTER TABLE safeguard_bench.pl_referral FORCE ROW LEVEL SECURITY;
 CREATE POLICY la_scope ON safeguard_bench.pl_referral
     USING (safeguard_bench.pl_may_see_la(la_id)) WITH CHECK (safeguard_bench.pl_may_see_la(la_id));
 
-/* Returns the duty of the first permit the actor holds, or raises 42501. */
-CREATE FUNCTION safeguard_bench.pl_require_permit(permits text[], la bigint, action text) RETURNS text
+/*
+ * Returns the duty of the first permit the actor a holds, or raises 42501.
+ * The caller passes the actor it looked up, so a trigger looks it up once.
+ */
+CREATE FUNCTION safeguard_bench.pl_require_permit(a record, permits text[], la bigint, action text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-    a record := safeguard_bench.pl_actor(current_user::regrole);
     p text;
     duty text;
     org text;
@@ -177,23 +182,46 @@ BEGIN
         HINT = 'Only a role granted that duty may do this.';
 END
 $$;
-COMMENT ON FUNCTION safeguard_bench.pl_require_permit(text[], bigint, text) IS 'W1 comparator plpgsql: the duty check.';
+COMMENT ON FUNCTION safeguard_bench.pl_require_permit(record, text[], bigint, text) IS 'W1 comparator plpgsql: the duty check.';
 
-/* Trigger: BEFORE INSERT OR UPDATE OR DELETE on pl_referral: the referral guard. */
+/*
+ * Raises SG203 naming the first column of `changed` (a jsonb object of the
+ * columns to look at, from NEW) that differs from OLD's `o`: called only once
+ * a cheap comparison of the whole rows found one.
+ */
+CREATE FUNCTION safeguard_bench.pl_refuse_column(o jsonb, changed jsonb, message text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    bad text;
+BEGIN
+    SELECT e.key INTO bad FROM pg_catalog.jsonb_each(changed) e
+     WHERE e.value IS DISTINCT FROM o -> e.key ORDER BY e.key LIMIT 1;
+    RAISE EXCEPTION USING ERRCODE = 'SG203', MESSAGE = format(message, bad);
+END
+$$;
+COMMENT ON FUNCTION safeguard_bench.pl_refuse_column(jsonb, jsonb, text) IS 'W1 comparator plpgsql: names the column that may not change.';
+
+/*
+ * Trigger: BEFORE INSERT OR UPDATE OR DELETE on pl_referral: the referral
+ * guard.  The actor is looked up once; which columns changed is decided by
+ * comparing the two rows as jsonb minus the columns that may change (one
+ * expression, no query); the transition is one indexed lookup.  The
+ * authorising duty and the organisation go to the audit trigger in a
+ * transaction-local setting.
+ */
 CREATE FUNCTION safeguard_bench.pl_referral_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     o jsonb;
     n jsonb;
     t safeguard_bench.pl_transition;
-    changed text[];
-    bad text;
     duty text;
     a record;
     -- columns no client writes: the state (checked as the transition) and generated ones
     skip constant text[] := '{state,decision_rationale_recorded,withdrawal_rationale_recorded}';
     stamp jsonb := '{}';
     c text;
+    ignored text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'referrals cannot be deleted' USING ERRCODE = 'SG204';
@@ -201,24 +229,22 @@ BEGIN
         RAISE EXCEPTION 'referrals are created by a refer_to_la triage decision' USING ERRCODE = 'SG203';
     END IF;
     IF NEW.state = OLD.state THEN
-        o := pg_catalog.to_jsonb(OLD);
-        n := pg_catalog.to_jsonb(NEW);
-        SELECT coalesce(pg_catalog.array_agg(e.key), '{}') INTO changed
-          FROM pg_catalog.jsonb_each(n) e
-         WHERE e.value IS DISTINCT FROM o -> e.key AND e.key <> ALL (skip);
-        IF changed = '{}' THEN
+        o := pg_catalog.to_jsonb(OLD) - skip;
+        n := pg_catalog.to_jsonb(NEW) - skip;
+        IF n = o THEN
             RETURN NEW;
         END IF;
         IF OLD.state IN ('closed', 'withdrawn') THEN
             RAISE EXCEPTION 'a referral that is % cannot be changed', OLD.state USING ERRCODE = 'SG204';
         END IF;
-        SELECT x INTO bad FROM pg_catalog.unnest(changed) x WHERE x <> ALL ('{la_contact,la_reference}') LIMIT 1;
-        IF bad IS NOT NULL THEN
-            RAISE EXCEPTION 'column % cannot change without a transition', bad USING ERRCODE = 'SG203';
+        IF (n - '{la_contact,la_reference}'::text[]) <> (o - '{la_contact,la_reference}'::text[]) THEN
+            PERFORM safeguard_bench.pl_refuse_column(o, n - '{la_contact,la_reference}'::text[],
+                                                     'column %s cannot change without a transition');
         END IF;
-        duty := safeguard_bench.pl_require_permit('{contact_centre@regulator,la_officer@recipient_la}',
+        a := safeguard_bench.pl_actor(current_user::regrole);
+        duty := safeguard_bench.pl_require_permit(a, '{contact_centre@regulator,la_officer@recipient_la}',
                                                   OLD.la_id, 'correct a referral');
-        PERFORM pg_catalog.set_config('safeguard_bench.duty', duty, true);
+        ignored := pg_catalog.set_config('safeguard_bench.duty', duty || '|' || coalesce(a.org_id::text, ''), true);
         RETURN NEW;
     END IF;
     SELECT * INTO t FROM safeguard_bench.pl_transition x
@@ -229,18 +255,15 @@ BEGIN
                                     pg_catalog.string_agg(x.to_state::text, ', '))
                         FROM safeguard_bench.pl_transition x WHERE x.from_state = OLD.state);
     END IF;
-    duty := safeguard_bench.pl_require_permit(t.permits, OLD.la_id,
+    a := safeguard_bench.pl_actor(current_user::regrole);
+    duty := safeguard_bench.pl_require_permit(a, t.permits, OLD.la_id,
                 format('move referral %s from %s to %s', OLD.id, OLD.state, NEW.state));
     -- the columns this update changes (after the cheap refusals, as the C does)
-    o := pg_catalog.to_jsonb(OLD);
-    n := pg_catalog.to_jsonb(NEW);
-    SELECT coalesce(pg_catalog.array_agg(e.key), '{}') INTO changed
-      FROM pg_catalog.jsonb_each(n) e
-     WHERE e.value IS DISTINCT FROM o -> e.key AND e.key <> ALL (skip);
-    SELECT x INTO bad FROM pg_catalog.unnest(changed) x WHERE x <> ALL (t.supplied) LIMIT 1;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'column % cannot change when a referral moves from % to %', bad, OLD.state, NEW.state
-            USING ERRCODE = 'SG203';
+    o := pg_catalog.to_jsonb(OLD) - skip;
+    n := pg_catalog.to_jsonb(NEW) - skip;
+    IF (n - t.supplied) <> (o - t.supplied) THEN
+        PERFORM safeguard_bench.pl_refuse_column(o, n - t.supplied,
+            format('column %%s cannot change when a referral moves from %s to %s', OLD.state, NEW.state));
     END IF;
     CASE NEW.state
         WHEN 'decided' THEN
@@ -270,7 +293,6 @@ BEGIN
             RAISE EXCEPTION '% is required to move a referral to %', c, NEW.state USING ERRCODE = 'SG202';
         END IF;
     END LOOP;
-    a := safeguard_bench.pl_actor(current_user::regrole);
     FOREACH c IN ARRAY t.stamped LOOP
         stamp := stamp || pg_catalog.jsonb_build_object(c,
             CASE WHEN c LIKE '%\_by' THEN pg_catalog.to_jsonb(current_user::regrole::text)
@@ -278,7 +300,7 @@ BEGIN
                  ELSE pg_catalog.to_jsonb(pg_catalog.now()) END);
     END LOOP;
     NEW := pg_catalog.jsonb_populate_record(NEW, stamp);
-    PERFORM pg_catalog.set_config('safeguard_bench.duty', duty, true);
+    ignored := pg_catalog.set_config('safeguard_bench.duty', duty || '|' || coalesce(a.org_id::text, ''), true);
     RETURN NEW;
 END
 $$;
@@ -287,24 +309,27 @@ COMMENT ON FUNCTION safeguard_bench.pl_referral_guard() IS 'W1 comparator plpgsq
 /*
  * Appends an audit row to its chain (case:<id>, else table:<name>): the
  * chain's row lock, the head read, SHA-256(prev || encoding of the 18
- * fields: number, null flag, length, text), the insert, and a synchronous
- * commit.  SECURITY DEFINER: roles cannot write pl_audit themselves.
+ * fields: number, null flag, length, text) as one expression (measured: 17 µs
+ * against 25 µs for an 18-step loop and 44 µs for a query aggregating the
+ * fields), the insert, and a synchronous commit.  SECURITY DEFINER: roles cannot
+ * write pl_audit themselves.  Returns the row's sequence number in its chain.
  */
 CREATE FUNCTION safeguard_bench.pl_audit_append(acting regrole, tbl text, row_key text, case_id bigint,
-    action text, from_state text, to_state text, changes jsonb, duty text, org_id bigint) RETURNS void
+    action text, from_state text, to_state text, changes jsonb, duty text, org_id bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
     -- COLLATE "default": the trigger passes TG_TABLE_NAME (type name, collation C), which
     -- would otherwise give the variable collation C and keep the chain head query off the index
     chain text COLLATE "default" := CASE WHEN case_id IS NULL THEN 'table:' || tbl ELSE 'case:' || case_id END;
-    seq bigint := 1;
-    prev bytea := pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex');
-    f text[];
-    enc bytea;
+    seq bigint;
+    prev bytea;
     rec timestamptz := pg_catalog.clock_timestamp();
     txid xid8 := pg_catalog.pg_current_xact_id();
     app text := pg_catalog.current_setting('application_name');
     addr inet := pg_catalog.inet_client_addr();
+    f text[];
+    h bytea;
+    ignored text;
 BEGIN
     PERFORM 1 FROM safeguard_bench.pl_serial_lock l WHERE l.key = chain FOR UPDATE;
     IF NOT FOUND THEN
@@ -315,38 +340,55 @@ BEGIN
       FROM safeguard_bench.pl_audit e WHERE e.chain_key = chain ORDER BY e.chain_seq DESC LIMIT 1;
     IF NOT FOUND THEN
         seq := 1;
-        prev := pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex');
+        prev := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
     END IF;
     f := ARRAY[pg_catalog.to_jsonb(rec) #>> '{}', pg_catalog.to_jsonb(pg_catalog.now()) #>> '{}', txid::text,
                session_user::text, acting::text, org_id::text, duty, tbl, row_key, case_id::text, action,
                from_state, to_state, changes::text, app, addr::text, chain, seq::text];
-    enc := prev;
-    FOR i IN 1 .. 18 LOOP
-        enc := enc || pg_catalog.int2send(i::smallint) ||
-               CASE WHEN f[i] IS NULL THEN '\x0100000000'::bytea
-                    ELSE '\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[i]))
-                         || pg_catalog.convert_to(f[i], 'UTF8') END;
-    END LOOP;
+    -- field i: its number (int2), then 1 and length 0 for NULL, else 0, its length (int4) and its UTF-8 text
+    h := pg_catalog.sha256(prev
+        || '\x0001'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[1])) || pg_catalog.convert_to(f[1], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0002'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[2])) || pg_catalog.convert_to(f[2], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0003'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[3])) || pg_catalog.convert_to(f[3], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0004'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[4])) || pg_catalog.convert_to(f[4], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0005'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[5])) || pg_catalog.convert_to(f[5], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0006'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[6])) || pg_catalog.convert_to(f[6], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0007'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[7])) || pg_catalog.convert_to(f[7], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0008'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[8])) || pg_catalog.convert_to(f[8], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0009'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[9])) || pg_catalog.convert_to(f[9], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000a'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[10])) || pg_catalog.convert_to(f[10], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000b'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[11])) || pg_catalog.convert_to(f[11], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000c'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[12])) || pg_catalog.convert_to(f[12], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000d'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[13])) || pg_catalog.convert_to(f[13], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000e'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[14])) || pg_catalog.convert_to(f[14], 'UTF8'), '\x0100000000'::bytea)
+        || '\x000f'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[15])) || pg_catalog.convert_to(f[15], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0010'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[16])) || pg_catalog.convert_to(f[16], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0011'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[17])) || pg_catalog.convert_to(f[17], 'UTF8'), '\x0100000000'::bytea)
+        || '\x0012'::bytea || coalesce('\x00'::bytea || pg_catalog.int4send(pg_catalog.octet_length(f[18])) || pg_catalog.convert_to(f[18], 'UTF8'), '\x0100000000'::bytea));
     INSERT INTO safeguard_bench.pl_audit (recorded_at, business_time, txid, login_role, acting_role,
         organisation_id, duty, table_name, row_key, case_id, action, from_state, to_state, changes,
         application_name, client_addr, chain_key, chain_seq, prev_hash, row_hash)
     VALUES (rec, pg_catalog.now(), txid, session_user, acting::text, org_id, duty::safeguard.duty, tbl,
-            row_key, case_id, action, from_state, to_state, changes, app, addr, chain, seq, prev,
-            pg_catalog.sha256(enc));
+            row_key, case_id, action, from_state, to_state, changes, app, addr, chain, seq, prev, h);
     -- the record of a change must survive a crash whatever the client asked
-    PERFORM pg_catalog.set_config('synchronous_commit', 'on', true);
+    ignored := pg_catalog.set_config('synchronous_commit', 'on', true);
+    RETURN seq;
 END
 $$;
 COMMENT ON FUNCTION safeguard_bench.pl_audit_append(regrole, text, text, bigint, text, text, text, jsonb, text, bigint) IS
     'W1 comparator plpgsql: appends a row to its hash chain.';
 
-/* Trigger: AFTER UPDATE on pl_referral: the audit row of the change. */
+/*
+ * Trigger: AFTER UPDATE on pl_referral: the audit row of the change, with
+ * the duty and organisation the guard recorded (no second actor lookup).
+ */
 CREATE FUNCTION safeguard_bench.pl_referral_audit() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     o jsonb := pg_catalog.to_jsonb(OLD);
     changes jsonb;
-    a record := safeguard_bench.pl_actor(current_user::regrole);
+    auth text := pg_catalog.current_setting('safeguard_bench.duty', true);
+    seq bigint;
 BEGIN
     SELECT pg_catalog.jsonb_object_agg(e.key, pg_catalog.jsonb_build_object('old', o ->> e.key, 'new', e.value #>> '{}'))
       INTO changes
@@ -355,9 +397,9 @@ BEGIN
     IF changes IS NULL THEN
         RETURN NULL;
     END IF;
-    PERFORM safeguard_bench.pl_audit_append(current_user::regrole, TG_TABLE_NAME, NEW.id::text, NEW.case_id,
+    seq := safeguard_bench.pl_audit_append(current_user::regrole, TG_TABLE_NAME, NEW.id::text, NEW.case_id,
         TG_OP, OLD.state::text, NEW.state::text, changes,
-        coalesce(pg_catalog.current_setting('safeguard_bench.duty', true), a.duties[1]), a.org_id);
+        pg_catalog.split_part(auth, '|', 1), NULLIF(pg_catalog.split_part(auth, '|', 2), '')::bigint);
     RETURN NULL;
 END
 $$;
