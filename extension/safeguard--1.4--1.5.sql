@@ -399,6 +399,8 @@ CREATE TABLE safeguard.la_enquiry (
     feedback_at            timestamptz,
     feedback_method        safeguard.contact_method,
     feedback_not_given_reason text,
+    adult_feedback_at      timestamptz,
+    adult_feedback_not_given_reason text,
     closed_by              regrole,
     closed_org_id          bigint REFERENCES safeguard.organisation,
     closed_at              timestamptz,
@@ -450,6 +452,8 @@ COMMENT ON COLUMN safeguard.la_enquiry.concluded_at IS 'When it concluded (recor
 COMMENT ON COLUMN safeguard.la_enquiry.feedback_at IS 'When the referrer heard the outcome.';
 COMMENT ON COLUMN safeguard.la_enquiry.feedback_method IS 'How the referrer heard it.';
 COMMENT ON COLUMN safeguard.la_enquiry.feedback_not_given_reason IS 'Why no feedback can be given (an anonymous referrer, the adult declined), instead of feedback_at and feedback_method.';
+COMMENT ON COLUMN safeguard.la_enquiry.adult_feedback_at IS 'When the adult (or their representative) heard what the enquiry found (required at closure unless a reason is given; not for an adult who has died).';
+COMMENT ON COLUMN safeguard.la_enquiry.adult_feedback_not_given_reason IS 'Why the adult was not given feedback, instead of adult_feedback_at.';
 COMMENT ON COLUMN safeguard.la_enquiry.closed_by IS 'The SAM who signed it off (recorded by safeguard).';
 COMMENT ON COLUMN safeguard.la_enquiry.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
 COMMENT ON COLUMN safeguard.la_enquiry.closed_at IS 'When it closed (recorded by safeguard).';
@@ -483,7 +487,8 @@ GRANT UPDATE ON safeguard.la_enquiry TO safeguard_la_officer, safeguard_sam;
 GRANT SELECT (id, concern_id, case_id, la_id, kind, state, decided_at, allocated_at, msp_asked,
     lacked_capacity, advocate_arranged, started_org_id, started_at, action_result, risk_types,
     risk_location, source_of_risk, risk_outcome, msp_achieved, sar_considered, concluded_org_id,
-    concluded_at, feedback_at, feedback_method, closed_org_id, closed_at, retrospective)
+    concluded_at, feedback_at, feedback_method, adult_feedback_at, closed_org_id, closed_at,
+    retrospective)
     ON safeguard.la_enquiry TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry', '');
@@ -595,7 +600,8 @@ COMMENT ON FUNCTION safeguard.conclude_enquiry(bigint, safeguard.sac_action_resu
 
 CREATE FUNCTION safeguard.close_enquiry(enquiry_id bigint,
     feedback_at timestamptz DEFAULT NULL, feedback_method safeguard.contact_method DEFAULT NULL,
-    feedback_not_given_reason text DEFAULT NULL)
+    feedback_not_given_reason text DEFAULT NULL, adult_feedback_at timestamptz DEFAULT NULL,
+    adult_feedback_not_given_reason text DEFAULT NULL)
 RETURNS safeguard.la_enquiry_state
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -607,7 +613,9 @@ BEGIN
     UPDATE safeguard.la_enquiry e
        SET state = 'closed', feedback_at = close_enquiry.feedback_at,
            feedback_method = close_enquiry.feedback_method,
-           feedback_not_given_reason = close_enquiry.feedback_not_given_reason
+           feedback_not_given_reason = close_enquiry.feedback_not_given_reason,
+           adult_feedback_at = close_enquiry.adult_feedback_at,
+           adult_feedback_not_given_reason = close_enquiry.adult_feedback_not_given_reason
      WHERE e.id OPERATOR(pg_catalog.=) close_enquiry.enquiry_id
     RETURNING e.state INTO result;
     IF NOT FOUND THEN
@@ -617,12 +625,100 @@ BEGIN
     RETURN result;
 END
 $$;
-COMMENT ON FUNCTION safeguard.close_enquiry(bigint, timestamptz, safeguard.contact_method, text) IS
-    'Closes a concluded enquiry: a SAM of the authority only (the manager''s sign-off), with the feedback to the referrer (when and how) or the reason it cannot be given (SG220).';
+COMMENT ON FUNCTION safeguard.close_enquiry(bigint, timestamptz, safeguard.contact_method, text, timestamptz, text) IS
+    'Closes a concluded enquiry: a SAM of the authority only (the manager''s sign-off), with the feedback to the referrer (when and how) or the reason it cannot be given, and the feedback to the adult (when) or the reason not, unless the adult has died (SG220, SG218).';
+
+CREATE TYPE safeguard.strategy_kind AS ENUM ('discussion', 'meeting');
+COMMENT ON TYPE safeguard.strategy_kind IS 'A strategy discussion (by telephone or video, between agencies) or a strategy meeting.';
+
+CREATE FUNCTION safeguard.la_enquiry_strategy_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_strategy_guard';
+COMMENT ON FUNCTION safeguard.la_enquiry_strategy_guard() IS 'Trigger: who may record an enquiry''s strategy discussion, when, and what it records; never changed.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_strategy_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.la_enquiry_strategy_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_strategy_after';
+COMMENT ON FUNCTION safeguard.la_enquiry_strategy_after() IS 'Trigger: the enquiry''s first strategy discussion judges its strategy_discussion deadline met or breached.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_strategy_after() FROM PUBLIC;
+
+CREATE TABLE safeguard.la_enquiry_strategy (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id      bigint NOT NULL REFERENCES safeguard.la_enquiry,
+    kind            safeguard.strategy_kind NOT NULL,
+    held_at         timestamptz NOT NULL,
+    attendees       text NOT NULL,
+    decisions       text NOT NULL,
+    la_id           bigint REFERENCES safeguard.organisation,
+    case_id         bigint REFERENCES safeguard.safeguarding_case,
+    recorded_by     regrole,
+    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_at     timestamptz
+);
+
+CREATE INDEX la_enquiry_strategy_enquiry ON safeguard.la_enquiry_strategy (enquiry_id);
+
+COMMENT ON TABLE safeguard.la_enquiry_strategy IS
+    'A strategy discussion or meeting held for a council''s enquiry: when, who attended, what was decided. Recorded by the allocated officer or a SAM while the enquiry is allocated or in progress; never changed. The first one judges the enquiry''s strategy_discussion deadline.';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.kind IS 'discussion or meeting.';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.held_at IS 'When it was held (not in the future, not before the decision that opened the enquiry).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.attendees IS 'Who took part, people and agencies (required).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.decisions IS 'What was decided, and who will do what (required).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.la_id IS 'The enquiry''s local authority (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.case_id IS 'The enquiry''s case (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_strategy.recorded_at IS 'When it was recorded (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.la_enquiry_strategy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.la_enquiry_strategy
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry_strategy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id');
+CREATE TRIGGER la_enquiry_strategy_after AFTER INSERT ON safeguard.la_enquiry_strategy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_strategy_after();
+CREATE TRIGGER la_enquiry_strategy_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry_strategy
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_strategy_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.la_enquiry_strategy
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.la_enquiry_strategy ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.la_enquiry_strategy FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.la_enquiry_strategy
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+CREATE POLICY reader_scope ON safeguard.la_enquiry_strategy FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.la_enquiry_strategy FROM PUBLIC;
+GRANT SELECT ON safeguard.la_enquiry_strategy TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.la_enquiry_strategy TO safeguard_la_officer, safeguard_sam;
+GRANT SELECT (id, enquiry_id, kind, held_at, la_id, case_id, recorded_org_id, recorded_at)
+    ON safeguard.la_enquiry_strategy TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_strategy', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_strategy_id_seq', '');
+
+CREATE FUNCTION safeguard.record_strategy_discussion(enquiry_id bigint, kind safeguard.strategy_kind,
+    held_at timestamptz, attendees text, decisions text)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('record_strategy_discussion');
+    INSERT INTO safeguard.la_enquiry_strategy (enquiry_id, kind, held_at, attendees, decisions)
+    VALUES ($1, $2, $3, $4, $5)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.record_strategy_discussion(bigint, safeguard.strategy_kind, timestamptz, text, text) IS
+    'Records a strategy discussion or meeting of an allocated or started enquiry (its allocated officer, or a SAM): when, who attended, what was decided; returns its id. The first judges the strategy_discussion deadline (5 working days from the decision).';
+
 
 -- Owned and fired as the full script's finishing section does for every table.
 ALTER TABLE safeguard.concern_decision OWNER TO safeguard_owner;
 ALTER TABLE safeguard.la_enquiry OWNER TO safeguard_owner;
+ALTER TABLE safeguard.la_enquiry_strategy OWNER TO safeguard_owner;
 DO $council$
 DECLARE
     t record;
@@ -631,7 +727,7 @@ BEGIN
              FROM pg_catalog.pg_trigger g
              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
              WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
-               AND c.relname OPERATOR(pg_catalog.=) ANY ('{concern_decision,la_enquiry}'::pg_catalog.name[])
+               AND c.relname OPERATOR(pg_catalog.=) ANY ('{concern_decision,la_enquiry,la_enquiry_strategy}'::pg_catalog.name[])
                AND NOT g.tgisinternal AND g.tgenabled OPERATOR(pg_catalog.<>) 'A'
              ORDER BY c.relname, g.tgname
     LOOP
@@ -644,13 +740,14 @@ $council$;
 INSERT INTO safeguard.deadline_kind VALUES
     ('enquiry_contact', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'enquiry started (started_at)', 'The authority contacts the adult and the referrer: the enquiry starts with Making Safeguarding Personal.'),
     ('enquiry_conclusion', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'enquiry concluded (concluded_at)', 'The authority concludes its enquiry; one extension, approved by a SAM.'),
-    ('enquiry_feedback', 'la_enquiry', 'enquiry concluded (concluded_at)', 'feedback given to the referrer (feedback_at)', 'The referrer hears the outcome of the enquiry.');
+    ('enquiry_feedback', 'la_enquiry', 'enquiry concluded (concluded_at)', 'feedback given to the referrer (feedback_at)', 'The referrer hears the outcome of the enquiry.'),
+    ('strategy_discussion', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'the first strategy discussion or meeting held (held_at)', 'When the authority holds a strategy discussion, it is held promptly: judged when recorded, never chased.');
 
 INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
 SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
 FROM safeguard.deadline_policy p,
      (VALUES ('enquiry_contact', 2, 'working_days'), ('enquiry_conclusion', 20, 'working_days'),
-             ('enquiry_feedback', 5, 'working_days')) AS r(kind, amount, unit)
+             ('enquiry_feedback', 5, 'working_days'), ('strategy_discussion', 5, 'working_days')) AS r(kind, amount, unit)
 WHERE p.shipped
 ORDER BY r.kind;
 
@@ -658,5 +755,5 @@ INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, off
 SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
 FROM safeguard.deadline_rule r,
      (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
-WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_contact,enquiry_conclusion,enquiry_feedback}'::text[])
+WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_contact,enquiry_conclusion,enquiry_feedback,strategy_discussion}'::text[])
 ORDER BY r.kind, x.rung;

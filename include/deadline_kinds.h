@@ -39,6 +39,7 @@ typedef enum SgDeadlineKind
 	SG_DL_ENQUIRY_CONTACT,		/* LA enquiry: started, adult and referrer contacted */
 	SG_DL_ENQUIRY_CONCLUSION,	/* LA enquiry: concluded */
 	SG_DL_ENQUIRY_FEEDBACK,		/* LA enquiry: feedback to the referrer */
+	SG_DL_STRATEGY_DISCUSSION,	/* LA enquiry: strategy discussion, when held */
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 

@@ -36,6 +36,8 @@ static const SgAction actions[] = {
 	{"decide_concern", "decide on a local authority's own concern", 2,
 	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
 	{"allocate_enquiry", "allocate an enquiry", 1, {LA(SG_DUTY_SAM)}},
+	{"record_strategy_discussion", "record an enquiry's strategy discussion", 2,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
 	{"correct_referral", "correct a referral's local authority contact or reference", 2,
 	{REG(SG_DUTY_CONTACT_CENTRE), LA(SG_DUTY_LA_OFFICER)}},
 	{"propose_provider_enquiry", "propose a provider enquiry", LA_STAFF},

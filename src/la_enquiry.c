@@ -6,8 +6,9 @@
  *		client path.
  *
  * Owns the triggers concern_decision_guard (BEFORE), concern_decision_after
- * (AFTER INSERT), la_enquiry_guard (BEFORE) and la_enquiry_after (AFTER
- * UPDATE), and the SQL predicate works_for_la().
+ * (AFTER INSERT), la_enquiry_guard (BEFORE), la_enquiry_after (AFTER
+ * UPDATE), la_enquiry_strategy_guard (BEFORE) and la_enquiry_strategy_after
+ * (AFTER INSERT), and the SQL predicate works_for_la().
  *
  * Invariants:
  *	- A concern decision is made on a concern its own local authority logged
@@ -38,7 +39,15 @@
  *	  outcomes were achieved exactly when outcomes were expressed (SG219,
  *	  SG604).
  *	- Closure is a SAM's, with the feedback to the referrer (time and
- *	  method) or the reason it cannot be given, not both (SG220).
+ *	  method) or the reason it cannot be given, not both, and the feedback
+ *	  to the adult (time) or the reason not, unless the adult has died
+ *	  (SG220, SG218).
+ *	- A strategy discussion or meeting (la_enquiry_strategy) is recorded by
+ *	  the allocated officer or a SAM while the enquiry is allocated or in
+ *	  progress (SG221), with who attended and what was decided (SG202); it
+ *	  is never changed.  The first one judges the strategy_discussion
+ *	  deadline (5 working days from the decision) met or breached: measured
+ *	  when held, never chased.
  *	- Deadlines: the decision meets the concern's triage deadline and opens
  *	  enquiry_contact and enquiry_conclusion; the start meets the first, the
  *	  conclusion the second and opens enquiry_feedback, which closure meets
@@ -69,6 +78,8 @@ PG_FUNCTION_INFO_V1(sg_concern_decision_after);
 PG_FUNCTION_INFO_V1(sg_la_enquiry_guard);
 PG_FUNCTION_INFO_V1(sg_la_enquiry_after);
 PG_FUNCTION_INFO_V1(sg_works_for_la);
+PG_FUNCTION_INFO_V1(sg_la_enquiry_strategy_guard);
+PG_FUNCTION_INFO_V1(sg_la_enquiry_strategy_after);
 
 /* The SAC labels the rules read. */
 #define MSP_OUTCOMES_EXPRESSED "Yes, they were asked and outcomes were expressed"
@@ -431,6 +442,24 @@ check_closure(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc, int64 id)
 				 errhint("Partners who raised a concern must hear back on the outcome.")));
 	sg_check_event_time(newtup, desc, "feedback_at",
 						sg_get_ts(oldtup, desc, "concluded_at", &isnull), "the conclusion");
+
+	/* the adult hears the outcome too, unless they have died */
+	at_null = is_null(newtup, desc, "adult_feedback_at");
+	reason = present(sg_get_cstring(newtup, desc, "adult_feedback_not_given_reason"));
+	if (!is_null(newtup, desc, "adult_date_of_death"))
+	{
+		if (!at_null || !is_null(newtup, desc, "adult_feedback_not_given_reason"))
+			not_applicable(id, "feedback to the adult");
+		return;
+	}
+	if (reason == !at_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FEEDBACK_REQUIRED),
+				 errmsg("closing enquiry " INT64_FORMAT " needs the feedback to the adult", id),
+				 errdetail("Record adult_feedback_at, or adult_feedback_not_given_reason, not both."),
+				 errhint("The adult (or their representative) hears what the enquiry found and what happens next.")));
+	sg_check_event_time(newtup, desc, "adult_feedback_at",
+						sg_get_ts(oldtup, desc, "concluded_at", &isnull), "the conclusion");
 }
 
 /* The enquiry's rules beyond the table, by the state moved to. */
@@ -624,4 +653,137 @@ sg_works_for_la(PG_FUNCTION_ARGS)
 	a = sg_current_actor();
 	PG_RETURN_BOOL(a->org_kind == SG_ORG_LOCAL_AUTHORITY && a->org_id == PG_GETARG_INT64(0) &&
 				   sg_actor_may_see_la(a, PG_GETARG_INT64(0)));
+}
+
+/* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON la_enquiry_strategy. */
+Datum
+sg_la_enquiry_strategy_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_strategy_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	int64		enquiry_id;
+	int64		la_id = 0;
+	int64		case_id = 0;
+	char	   *state = NULL;
+	TimestampTz decided_at = 0;
+	Oid			allocated = InvalidOid;
+	bool		allocated_null = true;
+	bool		found;
+	const SgActor *actor;
+	SgDuty		duty;
+	const char *cols[5] = {"la_id", "case_id", "recorded_by", "recorded_org_id", "recorded_at"};
+	Datum		vals[5];
+	bool		nulls[5] = {false, false, false, false, false};
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("strategy discussions", "deleted", "A record of a discussion is kept.");
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_refuse_change("strategy discussions", "changed",
+						 "Record a further discussion if the strategy changed.");
+	for (int i = 0; i < lengthof(cols); i++)
+		refuse_supplied(tup, desc, cols[i]);
+
+	enquiry_id = sg_get_int64(tup, desc, "enquiry_id");
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(enquiry_id)};
+
+		sg_spi_connect();
+		sg_exec_internal("SELECT la_id, case_id, state::pg_catalog.text, decided_at, allocated_to::pg_catalog.oid "
+						 "FROM safeguard.la_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
+						 1, types, values, NULL);
+		found = SPI_processed == 1;
+		if (found)
+		{
+			bool		isnull;
+
+			la_id = sg_spi_int64(0, 1, 0);
+			case_id = sg_spi_int64(0, 2, 0);
+			state = sg_spi_text(0, 3);
+			decided_at = DatumGetTimestampTz(sg_spi_value(0, 4, &isnull));
+			allocated = DatumGetObjectId(sg_spi_value(0, 5, &allocated_null));
+		}
+		sg_spi_finish();
+	}
+	actor = sg_current_actor();
+	if (!found || !(actor->org_kind == SG_ORG_LOCAL_AUTHORITY && actor->org_id == la_id &&
+					sg_actor_may_see_la(actor, la_id)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("enquiry " INT64_FORMAT " does not exist or is not visible to you", enquiry_id),
+				 errhint("Local authority staff see only their own authority's enquiries.")));
+	duty = sg_require_action(actor, "record_strategy_discussion", la_id);
+	if (strcmp(state, "allocated") != 0 && strcmp(state, "in_progress") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ENQUIRY_RECORD_STATE),
+				 errmsg("a strategy discussion cannot be recorded on enquiry " INT64_FORMAT, enquiry_id),
+				 errdetail("The enquiry is %s.", state),
+				 errhint("A strategy discussion is recorded while the enquiry is allocated or in progress.")));
+	if (!(sg_actor_has(actor, SG_DUTY_SAM) && actor->org_id == la_id) &&
+		(allocated_null || allocated != actor->userid))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_ALLOCATED_OFFICER),
+				 errmsg("enquiry " INT64_FORMAT " is not allocated to you", enquiry_id),
+				 errdetail("Only the officer it is allocated to, or a safeguarding adults manager of the authority, may record its strategy discussions."),
+				 errhint("Ask a manager to reallocate the enquiry (safeguard.allocate_enquiry).")));
+	if (!present(sg_get_cstring(tup, desc, "attendees")))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("a strategy discussion records who attended"),
+				 errdetail("attendees is empty."),
+				 errhint("Name the people and agencies who took part.")));
+	if (!present(sg_get_cstring(tup, desc, "decisions")))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("a strategy discussion records what was decided"),
+				 errdetail("decisions is empty."),
+				 errhint("Record the decisions and who will do what.")));
+	if (is_null(tup, desc, "held_at"))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("a strategy discussion records when it was held"),
+				 errdetail("held_at is empty."),
+				 errhint("Record when the discussion or meeting took place.")));
+	sg_check_event_time(tup, desc, "held_at", decided_at, "the decision that opened the enquiry");
+
+	vals[0] = Int64GetDatum(la_id);
+	vals[1] = Int64GetDatum(case_id);
+	vals[2] = ObjectIdGetDatum(actor->userid);
+	vals[3] = Int64GetDatum(actor->org_id);
+	vals[4] = TimestampTzGetDatum(sg_now());
+	tup = sg_set(tup, desc, lengthof(cols), cols, vals, nulls);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
+	return PointerGetDatum(tup);
+}
+
+/*
+ * Trigger: AFTER INSERT ON la_enquiry_strategy: the enquiry's first strategy
+ * discussion judges the strategy_discussion deadline, counted from the
+ * decision, met or breached at the time it was held.
+ */
+Datum
+sg_la_enquiry_strategy_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_strategy_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	int64		enquiry_id = sg_get_int64(tup, desc, "enquiry_id");
+	bool		isnull;
+	TimestampTz held_at = sg_get_ts(tup, desc, "held_at", &isnull);
+	TimestampTz decided_at = 0;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(enquiry_id)};
+
+	if (sg_deadline_status(SG_DL_STRATEGY_DISCUSSION, enquiry_id)[0] != '\0')
+		return PointerGetDatum(NULL);
+	sg_spi_connect();
+	if (sg_exec_internal("SELECT decided_at FROM safeguard.la_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
+						 1, types, values, NULL) == 1)
+		decided_at = DatumGetTimestampTz(sg_spi_value(0, 1, &isnull));
+	sg_spi_finish();
+	sg_deadline_open(SG_DL_STRATEGY_DISCUSSION, enquiry_id, sg_get_int64(tup, desc, "case_id"),
+					 sg_get_int64(tup, desc, "la_id"), decided_at);
+	sg_deadline_close(SG_DL_STRATEGY_DISCUSSION, enquiry_id, held_at);
+	return PointerGetDatum(NULL);
 }

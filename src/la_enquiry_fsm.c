@@ -10,7 +10,8 @@
  *	  "virtual worker" caseload);
  *	- allocated -> in_progress and in_progress -> concluded: the allocated
  *	  officer, or a SAM (la_enquiry.c refuses any other officer);
- *	- concluded -> closed: a SAM only, the manager's sign-off.
+ *	- concluded -> closed: a SAM only, the manager's sign-off, with the
+ *	  feedback to the referrer and to the adult (or why none).
  * An enquiry is created in decided by a concern decision, never by a client.
  */
 #include "la_enquiry_fsm.h"
@@ -40,7 +41,8 @@ static const SgTransition transitions[] = {
 		{"action_result", "risk_types", "risk_location", "source_of_risk", NULL},
 		{"concluded_by", "concluded_org_id", "concluded_at", NULL}},
 	{SG_LAE_CONCLUDED, SG_LAE_CLOSED, SAM_ONLY,
-		{"feedback_at", "feedback_method", "feedback_not_given_reason", NULL},
+		{"feedback_at", "feedback_method", "feedback_not_given_reason", "adult_feedback_at",
+		"adult_feedback_not_given_reason", NULL},
 		{NULL},
 		{"closed_by", "closed_org_id", "closed_at", NULL}},
 };

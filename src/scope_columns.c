@@ -171,10 +171,25 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"la_enquiry", "feedback_at", O},
 	{"la_enquiry", "feedback_method", O},
 	{"la_enquiry", "feedback_not_given_reason", T},
+	{"la_enquiry", "adult_feedback_at", O},
+	{"la_enquiry", "adult_feedback_not_given_reason", T},
 	{"la_enquiry", "closed_by", P},
 	{"la_enquiry", "closed_org_id", G},
 	{"la_enquiry", "closed_at", O},
 	{"la_enquiry", "retrospective", O},
+
+	/* la_enquiry_strategy: a council enquiry's strategy discussions (issue 16) */
+	{"la_enquiry_strategy", "id", O},
+	{"la_enquiry_strategy", "enquiry_id", O},
+	{"la_enquiry_strategy", "kind", O},
+	{"la_enquiry_strategy", "held_at", O},
+	{"la_enquiry_strategy", "attendees", T},
+	{"la_enquiry_strategy", "decisions", T},
+	{"la_enquiry_strategy", "la_id", G},
+	{"la_enquiry_strategy", "case_id", O},
+	{"la_enquiry_strategy", "recorded_by", P},
+	{"la_enquiry_strategy", "recorded_org_id", G},
+	{"la_enquiry_strategy", "recorded_at", O},
 
 	/* referral */
 	{"referral", "id", O},

@@ -8,7 +8,7 @@
 -- what each role can see.  Every check runs under SET ROLE to the role
 -- concerned; SQLSTATEs only, never message text.
 BEGIN;
-SELECT plan(129);
+SELECT plan(148);
 
 \set fixture TAP19
 \set clock '2025-06-02 10:00+00'
@@ -23,7 +23,7 @@ SELECT plan(129);
 --------------------------------------------------------------------------
 SELECT table_privs_are('safeguard', t, 'public', ARRAY[]::name[],
                        format('PUBLIC has no privilege on safeguard.%s', t))
-FROM unnest(ARRAY['concern_decision', 'la_enquiry']) AS t;
+FROM unnest(ARRAY['concern_decision', 'la_enquiry', 'la_enquiry_strategy']) AS t;
 SELECT table_privs_are('safeguard', 'la_enquiry', r, p, format('%s holds %s on la_enquiry', r, p))
 FROM (VALUES ('safeguard_la_officer', ARRAY['SELECT', 'UPDATE']::name[]),
              ('safeguard_sam', ARRAY['SELECT', 'UPDATE']::name[]),
@@ -36,13 +36,14 @@ FROM (VALUES ('safeguard_la_officer', ARRAY['SELECT', 'INSERT']::name[]),
              ('safeguard_inspector', ARRAY[]::name[])) AS x(r, p);
 SELECT policies_are('safeguard', t, ARRAY['la_scope', 'reader_scope'],
                     format('%s: the authority''s own staff, and readers', t))
-FROM unnest(ARRAY['concern_decision', 'la_enquiry']) AS t;
+FROM unnest(ARRAY['concern_decision', 'la_enquiry', 'la_enquiry_strategy']) AS t;
 SELECT results_eq($$SELECT c.relrowsecurity AND c.relforcerowsecurity FROM pg_catalog.pg_class c
-                    WHERE c.oid IN ('safeguard.concern_decision'::regclass, 'safeguard.la_enquiry'::regclass)$$,
-                  ARRAY[true, true], 'row-level security is enabled and forced on both tables');
+                    WHERE c.oid IN ('safeguard.concern_decision'::regclass, 'safeguard.la_enquiry'::regclass,
+                                    'safeguard.la_enquiry_strategy'::regclass)$$,
+                  ARRAY[true, true, true], 'row-level security is enabled and forced on the three tables');
 SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
                   WHERE p.proname IN ('decide_concern', 'allocate_enquiry', 'start_enquiry',
-                                      'conclude_enquiry', 'close_enquiry')
+                                      'conclude_enquiry', 'close_enquiry', 'record_strategy_discussion')
                     AND p.pronamespace = 'safeguard'::regnamespace
                     AND (p.prosecdef OR NOT 'search_path=pg_catalog, pg_temp' = ANY (p.proconfig))$$,
                 'the workflow functions run with the caller''s rights and pin search_path');
@@ -251,7 +252,45 @@ SELECT is(safeguard.start_enquiry(:e1, 'Yes, they were asked and outcomes were e
           'in_progress'::safeguard.la_enquiry_state, 'the allocated officer starts the enquiry with the adult''s own outcomes');
 SELECT is((SELECT status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = :e1 AND kind = 'enquiry_contact'),
           'met', 'the start meets the contact deadline');
+
+-- A strategy discussion, while the enquiry is in progress.
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'discussion', '2025-06-02 11:00+00', '', 'x')$$, :e1),
+                 'SG202', NULL, 'a strategy discussion records who attended');
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'discussion', '2025-06-02 11:00+00', 'SW, police', NULL)$$, :e1),
+                 'SG202', NULL, '... and what was decided');
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-03 09:00+00', 'SW, police', 'x')$$, :e1),
+                 'SG211', NULL, '... held not in the future');
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-01 09:00+00', 'SW, police', 'x')$$, :e1),
+                 'SG211', NULL, '... nor before the decision');
+SELECT throws_ok(format($$INSERT INTO safeguard.la_enquiry_strategy (enquiry_id, kind, held_at, attendees, decisions, recorded_by)
+                         VALUES (%s, 'meeting', '2025-06-02 09:00+00', 'SW', 'x', 'sg19_sam')$$, :e1),
+                 'SG203', NULL, '... and who recorded it is stamped');
+SELECT ok(safeguard.record_strategy_discussion(:e1, 'discussion', '2025-06-02 10:00+00',
+                                               'social worker; PC Brown; ward sister', 'police to interview son; SW to visit daily') IS NOT NULL,
+          'the allocated officer records a strategy discussion');
+SELECT is((SELECT status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = :e1 AND kind = 'strategy_discussion'),
+          'met', 'held within 5 working days of the decision: its deadline is met');
 RESET ROLE;
+SET ROLE sg19_off2;
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-02 10:00+00', 'x', 'y')$$, :e1),
+                 'SG216', NULL, 'another officer cannot record its strategy discussion');
+RESET ROLE;
+SET ROLE sg19_off_b;
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-02 10:00+00', 'x', 'y')$$, :e1),
+                 'SG208', NULL, '... nor an officer of another authority (not there)');
+RESET ROLE;
+SET ROLE sg19_insp;
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-02 10:00+00', 'x', 'y')$$, :e1),
+                 '42501', NULL, '... nor the regulator''s inspector');
+RESET ROLE;
+SET ROLE sg19_sam;
+SELECT ok(safeguard.record_strategy_discussion(:e1, 'meeting', '2025-06-02 10:00+00', 'SAM; SW; GP', 'plan agreed') IS NOT NULL,
+          'a SAM records a strategy meeting');
+SELECT is((SELECT count(*)::int FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = :e1 AND kind = 'strategy_discussion'),
+          1, 'only the first judges the deadline');
+RESET ROLE;
+SELECT throws_ok(format($$UPDATE safeguard.la_enquiry_strategy SET decisions = 'rewritten' WHERE enquiry_id = %s$$, :e1),
+                 'SG204', NULL, 'not even a superuser changes a strategy discussion');
 
 --------------------------------------------------------------------------
 -- 6. The enquiry: the conclusion (the SAC outcome)
@@ -273,7 +312,7 @@ SELECT is(safeguard.conclude_enquiry(:e1, 'Risk identified and action taken', '{
                                      'Other - Known to individual', 'Risk reduced', 'Partially Achieved'),
           'concluded'::safeguard.la_enquiry_state, 'the officer concludes with the SAC outcome');
 SELECT results_eq(format($$SELECT kind, status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = %s ORDER BY kind$$, :e1),
-                  $$VALUES ('enquiry_conclusion', 'met'), ('enquiry_contact', 'met'), ('enquiry_feedback', 'open')$$,
+                  $$VALUES ('enquiry_conclusion', 'met'), ('enquiry_contact', 'met'), ('enquiry_feedback', 'open'), ('strategy_discussion', 'met')$$,
                   'the conclusion meets its deadline and opens the feedback deadline');
 SELECT throws_ok(format($$SELECT safeguard.allocate_enquiry(%s, 'sg19_off2')$$, :e1),
                  '42501', NULL, 'an officer cannot reallocate');
@@ -299,8 +338,15 @@ SELECT throws_ok(format($$SELECT safeguard.close_enquiry(%s, safeguard.now() + i
                  'SG211', NULL, 'feedback cannot be in the future');
 SELECT throws_ok(format($$SELECT safeguard.close_enquiry(%s, '2025-06-01 10:00+00', 'phone')$$, :e1),
                  'SG211', NULL, '... nor before the conclusion');
-SELECT is(safeguard.close_enquiry(:e1, safeguard.now(), 'phone'), 'closed'::safeguard.la_enquiry_state,
-          'the SAM closes the enquiry with the feedback to the paramedic');
+SELECT throws_ok(format($$SELECT safeguard.close_enquiry(%s, safeguard.now(), 'phone')$$, :e1),
+                 'SG220', NULL, 'closure needs the feedback to the adult too');
+SELECT throws_ok(format($$SELECT safeguard.close_enquiry(%s, safeguard.now(), 'phone', NULL, safeguard.now(), 'declined')$$, :e1),
+                 'SG220', NULL, '... when, or why not, not both');
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-02 10:00+00', 'x', 'y')$$, :e1),
+                 'SG221', NULL, 'no strategy discussion is recorded on a concluded enquiry');
+SELECT is(safeguard.close_enquiry(:e1, safeguard.now(), 'phone', adult_feedback_at => safeguard.now()),
+          'closed'::safeguard.la_enquiry_state,
+          'the SAM closes the enquiry with the feedback to the paramedic and to the adult');
 SELECT is((SELECT status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = :e1 AND kind = 'enquiry_feedback'),
           'met', 'the feedback deadline is met');
 SELECT is((SELECT state::text FROM safeguard.safeguarding_case WHERE id = :case1), 'closed',
@@ -312,7 +358,7 @@ SELECT throws_ok(format($$DELETE FROM safeguard.la_enquiry WHERE id = %s$$, :e1)
 RESET ROLE;
 SELECT throws_ok(format($$DELETE FROM safeguard.la_enquiry WHERE id = %s$$, :e1),
                  'SG204', NULL, 'not even a superuser deletes an enquiry');
-SELECT throws_ok($$TRUNCATE safeguard.la_enquiry$$, 'SG204', NULL, '... or truncates the table');
+SELECT throws_ok($$TRUNCATE safeguard.la_enquiry CASCADE$$, 'SG204', NULL, '... or truncates the table (with its strategy discussions)');
 SELECT throws_ok($$COPY safeguard.la_enquiry (concern_id, case_id, la_id, kind, decided_at, decided_by) FROM PROGRAM 'echo 1,1,1,section_42_enquiry,2025-06-02 10:00+00,postgres' WITH (FORMAT csv)$$,
                  'SG203', NULL, 'a superuser''s COPY FROM meets the guard: an enquiry is created by a decision only');
 SELECT throws_ok(format($$COPY safeguard.concern_decision (concern_id, decision, rationale, care_and_support_needs, abuse_or_neglect, unable_to_protect_self) FROM PROGRAM 'echo %s,no_enquiry,x,t,t,t' WITH (FORMAT csv)$$, :creg),
@@ -402,6 +448,8 @@ SELECT is(safeguard.conclude_enquiry(:e3, 'Risk identified and no action taken',
           'concluded'::safeguard.la_enquiry_state, 'concluded, a SAR referral considered');
 RESET ROLE;
 SET ROLE sg19_sam;
+SELECT throws_ok(format($$SELECT safeguard.close_enquiry(%s, safeguard.now(), 'letter', adult_feedback_at => safeguard.now())$$, :e3),
+                 'SG218', NULL, 'no feedback to an adult who has died');
 SELECT is(safeguard.close_enquiry(:e3, feedback_not_given_reason => 'the daughter asked not to be contacted again'),
           'closed'::safeguard.la_enquiry_state, 'closed with the reason no feedback can be given');
 SELECT is((SELECT status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = :e3 AND kind = 'enquiry_feedback'),

@@ -100,7 +100,7 @@ test_transitions(void)
 	static const char *const outcome_required[] = {"action_result", "risk_types", "risk_location",
 	"source_of_risk", NULL};
 	static const char *const close_cols[] = {"feedback_at", "feedback_method",
-	"feedback_not_given_reason", NULL};
+	"feedback_not_given_reason", "adult_feedback_at", "adult_feedback_not_given_reason", NULL};
 	static const char *const close_stamp[] = {"closed_by", "closed_org_id", "closed_at", NULL};
 	uint32_t	sam = SG_DUTY_BIT(SG_DUTY_SAM);
 	uint32_t	officer_or_sam = SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | sam;
@@ -134,7 +134,7 @@ test_transitions(void)
 	t = sg_fsm_transition(m, SG_LAE_CONCLUDED, SG_LAE_CLOSED);
 	ok(t && permits_are(t, sam), "only a SAM of the authority closes (the manager's sign-off)");
 	ok(t && list_is(t->supplied, close_cols) && list_is(t->stamped, close_stamp),
-	   "closing supplies the feedback (or why none) and stamps who and when");
+	   "closing supplies the feedback to the referrer and to the adult (or why none) and stamps who and when");
 	for (int i = 0; i < m->ntransitions; i++)
 	{
 		const SgTransition *x = &m->transitions[i];
