@@ -249,7 +249,8 @@ GRANT SELECT ON safeguard.referral_pseudonymised TO safeguard_reader, safeguard_
 --------------------------------------------------------------------------
 -- Issue 16: the council pathway
 -- A local authority's own concerns from any source, its decision on them
--- (concern_decision) and its enquiries (la_enquiry), with their deadlines;
+-- (concern_decision), its enquiries (la_enquiry) and their strategy
+-- discussions (la_enquiry_strategy), with their deadlines;
 -- as the full script's sections 3 and 4a define them.  Existing casework is
 -- untouched: a concern already triaged keeps its triage, and no concern
 -- logged before the update has a decision of the new kind.
