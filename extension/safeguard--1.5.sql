@@ -1706,8 +1706,9 @@ GRANT SELECT ON safeguard.case_overview TO safeguard_admin, safeguard_contact_ce
 -- enquiry, or no enquiry with the action taken instead), and an enquiry
 -- decision opens an enquiry (la_enquiry) with its own state machine
 -- (decided, allocated, in_progress, concluded, closed) enforced in C
--- (la_enquiry.c, la_enquiry_fsm.c) for every client path, and its strategy
--- discussions (la_enquiry_strategy).  Only the authority's own staff see
+-- (la_enquiry.c, la_enquiry_fsm.c) for every client path, its strategy
+-- discussions (la_enquiry_strategy) and its safeguarding plan with the
+-- plan's reviews (la_enquiry_plan, la_enquiry_plan_review).  Only the authority's own staff see
 -- these tables (works_for_la); readers see their columns without free text
 -- or people.
 --------------------------------------------------------------------------
@@ -2155,6 +2156,164 @@ AS $$
 $$;
 COMMENT ON FUNCTION safeguard.record_strategy_discussion(bigint, safeguard.strategy_kind, timestamptz, text, text) IS
     'Records a strategy discussion or meeting of an allocated or started enquiry (its allocated officer, or a SAM): when, who attended, what was decided; returns its id. The first judges the strategy_discussion deadline (5 working days from the decision).';
+
+CREATE FUNCTION safeguard.la_enquiry_plan_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_plan_guard';
+COMMENT ON FUNCTION safeguard.la_enquiry_plan_guard() IS 'Trigger: who may make an enquiry''s safeguarding plan, when, and what it records; one per enquiry, never changed.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_plan_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.la_enquiry_plan_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_plan_after';
+COMMENT ON FUNCTION safeguard.la_enquiry_plan_after() IS 'Trigger: opens a safeguarding plan''s review deadline.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_plan_after() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.la_enquiry_plan_review_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_plan_review_guard';
+COMMENT ON FUNCTION safeguard.la_enquiry_plan_review_guard() IS 'Trigger: who may review a safeguarding plan, when, and what a review records; an ended plan is not reviewed again.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_plan_review_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.la_enquiry_plan_review_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_plan_review_after';
+COMMENT ON FUNCTION safeguard.la_enquiry_plan_review_after() IS 'Trigger: a review meets the plan''s review deadline and, unless it ends the plan, opens the next.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_plan_review_after() FROM PUBLIC;
+
+CREATE TABLE safeguard.la_enquiry_plan (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id      bigint NOT NULL UNIQUE REFERENCES safeguard.la_enquiry,
+    made_at         timestamptz NOT NULL,
+    summary         text NOT NULL,
+    la_id           bigint REFERENCES safeguard.organisation,
+    case_id         bigint REFERENCES safeguard.safeguarding_case,
+    recorded_by     regrole,
+    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_at     timestamptz
+);
+
+COMMENT ON TABLE safeguard.la_enquiry_plan IS
+    'The safeguarding plan of a council''s enquiry: what will be done to keep the adult safe. One per enquiry, made while it is in progress or concluded by the allocated officer or a SAM; reviewed (safeguard.la_enquiry_plan_review) within 30 working days of the plan and of each review, until a review ends it; never changed.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.enquiry_id IS 'The enquiry.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.made_at IS 'When the plan was agreed (not in the future, not before the decision that opened the enquiry; the anchor of its first review deadline).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.summary IS 'What will be done, by whom (required).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.la_id IS 'The enquiry''s local authority (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.case_id IS 'The enquiry''s case (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan.recorded_at IS 'When it was recorded (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.la_enquiry_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.la_enquiry_plan
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id');
+CREATE TRIGGER la_enquiry_plan_after AFTER INSERT ON safeguard.la_enquiry_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_plan_after();
+CREATE TRIGGER la_enquiry_plan_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry_plan
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_plan_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.la_enquiry_plan
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.la_enquiry_plan ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.la_enquiry_plan FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.la_enquiry_plan
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+CREATE POLICY reader_scope ON safeguard.la_enquiry_plan FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.la_enquiry_plan FROM PUBLIC;
+GRANT SELECT ON safeguard.la_enquiry_plan TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.la_enquiry_plan TO safeguard_la_officer, safeguard_sam;
+GRANT SELECT (id, enquiry_id, made_at, la_id, case_id, recorded_org_id, recorded_at)
+    ON safeguard.la_enquiry_plan TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_plan', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_plan_id_seq', '');
+
+CREATE TABLE safeguard.la_enquiry_plan_review (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plan_id         bigint NOT NULL REFERENCES safeguard.la_enquiry_plan,
+    reviewed_at     timestamptz NOT NULL,
+    outcome         text NOT NULL,
+    plan_ended      boolean NOT NULL DEFAULT false,
+    enquiry_id      bigint REFERENCES safeguard.la_enquiry,
+    la_id           bigint REFERENCES safeguard.organisation,
+    case_id         bigint REFERENCES safeguard.safeguarding_case,
+    recorded_by     regrole,
+    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_at     timestamptz
+);
+
+CREATE INDEX la_enquiry_plan_review_plan ON safeguard.la_enquiry_plan_review (plan_id);
+
+COMMENT ON TABLE safeguard.la_enquiry_plan_review IS
+    'A review of a safeguarding plan: when, what it found, and whether it ended the plan. By the allocated officer or a SAM; meets the plan''s review deadline and, unless it ends the plan, opens the next; never changed.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.plan_id IS 'The plan reviewed.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.reviewed_at IS 'When it was reviewed (not in the future, not before the plan or its last review).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.outcome IS 'What the review found and what changes (required).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.plan_ended IS 'True when this review ended the plan: no further review is due or accepted.';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.enquiry_id IS 'The plan''s enquiry (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.la_id IS 'The enquiry''s local authority (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.case_id IS 'The enquiry''s case (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.recorded_by IS 'Who recorded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry_plan_review.recorded_at IS 'When it was recorded (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.la_enquiry_plan_review
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.la_enquiry_plan_review
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry_plan_review
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', 'case_id');
+CREATE TRIGGER la_enquiry_plan_review_after AFTER INSERT ON safeguard.la_enquiry_plan_review
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_plan_review_after();
+CREATE TRIGGER la_enquiry_plan_review_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry_plan_review
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_plan_review_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.la_enquiry_plan_review
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.la_enquiry_plan_review ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.la_enquiry_plan_review FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.la_enquiry_plan_review
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+CREATE POLICY reader_scope ON safeguard.la_enquiry_plan_review FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.la_enquiry_plan_review FROM PUBLIC;
+GRANT SELECT ON safeguard.la_enquiry_plan_review TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.la_enquiry_plan_review TO safeguard_la_officer, safeguard_sam;
+GRANT SELECT (id, plan_id, reviewed_at, plan_ended, enquiry_id, la_id, case_id, recorded_org_id, recorded_at)
+    ON safeguard.la_enquiry_plan_review TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_plan_review', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_plan_review_id_seq', '');
+
+CREATE FUNCTION safeguard.make_safeguarding_plan(enquiry_id bigint, made_at timestamptz, summary text)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('make_safeguarding_plan');
+    INSERT INTO safeguard.la_enquiry_plan (enquiry_id, made_at, summary) VALUES ($1, $2, $3)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.make_safeguarding_plan(bigint, timestamptz, text) IS
+    'Makes the safeguarding plan of an enquiry in progress or concluded (its allocated officer, or a SAM); one per enquiry; returns its id. Its review is due within 30 working days.';
+
+CREATE FUNCTION safeguard.review_safeguarding_plan(plan_id bigint, reviewed_at timestamptz, outcome text,
+    plan_ended boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('review_safeguarding_plan');
+    INSERT INTO safeguard.la_enquiry_plan_review (plan_id, reviewed_at, outcome, plan_ended)
+    VALUES ($1, $2, $3, $4)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.review_safeguarding_plan(bigint, timestamptz, text, boolean) IS
+    'Records a review of a safeguarding plan (the enquiry''s allocated officer, or a SAM), and whether it ends the plan; returns its id. The next review is due within 30 working days unless the plan ended.';
 
 
 --------------------------------------------------------------------------
@@ -5130,13 +5289,15 @@ INSERT INTO safeguard.deadline_kind VALUES
     ('enquiry_contact', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'enquiry started (started_at)', 'The authority contacts the adult and the referrer: the enquiry starts with Making Safeguarding Personal.'),
     ('enquiry_conclusion', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'enquiry concluded (concluded_at)', 'The authority concludes its enquiry; one extension, approved by a SAM.'),
     ('enquiry_feedback', 'la_enquiry', 'enquiry concluded (concluded_at)', 'feedback given to the referrer (feedback_at)', 'The referrer hears the outcome of the enquiry.'),
-    ('strategy_discussion', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'the first strategy discussion or meeting held (held_at)', 'When the authority holds a strategy discussion, it is held promptly: judged when recorded, never chased.');
+    ('strategy_discussion', 'la_enquiry', 'concern decision opening an enquiry (decided_at)', 'the first strategy discussion or meeting held (held_at)', 'When the authority holds a strategy discussion, it is held promptly: judged when recorded, never chased.'),
+    ('plan_review', 'la_enquiry', 'safeguarding plan made (made_at), or its last review (reviewed_at)', 'the plan reviewed (reviewed_at)', 'The authority reviews an enquiry''s safeguarding plan until a review ends it.');
 
 INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
 SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
 FROM safeguard.deadline_policy p,
      (VALUES ('enquiry_contact', 2, 'working_days'), ('enquiry_conclusion', 20, 'working_days'),
-             ('enquiry_feedback', 5, 'working_days'), ('strategy_discussion', 5, 'working_days')) AS r(kind, amount, unit)
+             ('enquiry_feedback', 5, 'working_days'), ('strategy_discussion', 5, 'working_days'),
+             ('plan_review', 30, 'working_days')) AS r(kind, amount, unit)
 WHERE p.shipped
 ORDER BY r.kind;
 
@@ -5144,5 +5305,5 @@ INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, off
 SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
 FROM safeguard.deadline_rule r,
      (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
-WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_contact,enquiry_conclusion,enquiry_feedback,strategy_discussion}'::text[])
+WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_contact,enquiry_conclusion,enquiry_feedback,strategy_discussion,plan_review}'::text[])
 ORDER BY r.kind, x.rung;

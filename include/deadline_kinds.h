@@ -40,6 +40,7 @@ typedef enum SgDeadlineKind
 	SG_DL_ENQUIRY_CONCLUSION,	/* LA enquiry: concluded */
 	SG_DL_ENQUIRY_FEEDBACK,		/* LA enquiry: feedback to the referrer */
 	SG_DL_STRATEGY_DISCUSSION,	/* LA enquiry: strategy discussion, when held */
+	SG_DL_PLAN_REVIEW,			/* LA enquiry: safeguarding plan reviewed */
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 

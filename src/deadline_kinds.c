@@ -43,6 +43,7 @@ static const struct
 	[SG_DL_ENQUIRY_CONCLUSION] = {"enquiry_conclusion", SG_SUBJECT_LA_ENQUIRY},
 	[SG_DL_ENQUIRY_FEEDBACK] = {"enquiry_feedback", SG_SUBJECT_LA_ENQUIRY},
 	[SG_DL_STRATEGY_DISCUSSION] = {"strategy_discussion", SG_SUBJECT_LA_ENQUIRY},
+	[SG_DL_PLAN_REVIEW] = {"plan_review", SG_SUBJECT_LA_ENQUIRY},
 };
 
 /* Returns the name of a deadline kind ("?" out of range). */

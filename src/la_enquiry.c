@@ -7,8 +7,9 @@
  *
  * Owns the triggers concern_decision_guard (BEFORE), concern_decision_after
  * (AFTER INSERT), la_enquiry_guard (BEFORE), la_enquiry_after (AFTER
- * UPDATE), la_enquiry_strategy_guard (BEFORE) and la_enquiry_strategy_after
- * (AFTER INSERT), and the SQL predicate works_for_la().
+ * UPDATE), la_enquiry_strategy_guard, la_enquiry_plan_guard and
+ * la_enquiry_plan_review_guard (BEFORE) with their AFTER INSERT triggers,
+ * and the SQL predicate works_for_la().
  *
  * Invariants:
  *	- A concern decision is made on a concern its own local authority logged
@@ -48,6 +49,12 @@
  *	  is never changed.  The first one judges the strategy_discussion
  *	  deadline (5 working days from the decision) met or breached: measured
  *	  when held, never chased.
+ *	- A safeguarding plan (la_enquiry_plan, one per enquiry) is made while
+ *	  the enquiry is in progress or concluded, by the allocated officer or a
+ *	  SAM; it opens the plan_review deadline (30 working days).  Each review
+ *	  (la_enquiry_plan_review) meets it and, unless the review ends the
+ *	  plan, opens the next from the review; an ended plan is not reviewed
+ *	  again (SG221).  Plans and reviews are never changed.
  *	- Deadlines: the decision meets the concern's triage deadline and opens
  *	  enquiry_contact and enquiry_conclusion; the start meets the first, the
  *	  conclusion the second and opens enquiry_feedback, which closure meets
@@ -80,6 +87,10 @@ PG_FUNCTION_INFO_V1(sg_la_enquiry_after);
 PG_FUNCTION_INFO_V1(sg_works_for_la);
 PG_FUNCTION_INFO_V1(sg_la_enquiry_strategy_guard);
 PG_FUNCTION_INFO_V1(sg_la_enquiry_strategy_after);
+PG_FUNCTION_INFO_V1(sg_la_enquiry_plan_guard);
+PG_FUNCTION_INFO_V1(sg_la_enquiry_plan_after);
+PG_FUNCTION_INFO_V1(sg_la_enquiry_plan_review_guard);
+PG_FUNCTION_INFO_V1(sg_la_enquiry_plan_review_after);
 
 /* The SAC labels the rules read. */
 #define MSP_OUTCOMES_EXPRESSED "Yes, they were asked and outcomes were expressed"
@@ -655,6 +666,112 @@ sg_works_for_la(PG_FUNCTION_ARGS)
 				   sg_actor_may_see_la(a, PG_GETARG_INT64(0)));
 }
 
+/* What the guards of an enquiry's records need to know about the enquiry. */
+typedef struct EnquiryInfo
+{
+	int64		id;
+	int64		la_id;
+	int64		case_id;
+	char	   *state;
+	TimestampTz decided_at;
+	Oid			allocated;
+	bool		allocated_null;
+} EnquiryInfo;
+
+/*
+ * Loads an enquiry for a record about it and checks the actor: SG208 unless
+ * it exists and the actor is on its authority's staff; 42501 unless the
+ * actor holds the action's duty there; SG216 unless the actor is its
+ * allocated officer or a SAM of the authority.  Returns the duty used.
+ */
+static SgDuty
+load_enquiry_for_record(int64 enquiry_id, const char *action, const char *what, EnquiryInfo *e)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(enquiry_id)};
+	bool		found;
+	const SgActor *actor;
+	SgDuty		duty;
+
+	memset(e, 0, sizeof(*e));
+	e->id = enquiry_id;
+	e->allocated_null = true;
+	sg_spi_connect();
+	sg_exec_internal("SELECT la_id, case_id, state::pg_catalog.text, decided_at, allocated_to::pg_catalog.oid "
+					 "FROM safeguard.la_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
+					 1, types, values, NULL);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		bool		isnull;
+
+		e->la_id = sg_spi_int64(0, 1, 0);
+		e->case_id = sg_spi_int64(0, 2, 0);
+		e->state = sg_spi_text(0, 3);
+		e->decided_at = DatumGetTimestampTz(sg_spi_value(0, 4, &isnull));
+		e->allocated = DatumGetObjectId(sg_spi_value(0, 5, &e->allocated_null));
+	}
+	sg_spi_finish();
+	actor = sg_current_actor();
+	if (!found || !(actor->org_kind == SG_ORG_LOCAL_AUTHORITY && actor->org_id == e->la_id &&
+					sg_actor_may_see_la(actor, e->la_id)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("enquiry " INT64_FORMAT " does not exist or is not visible to you", enquiry_id),
+				 errhint("Local authority staff see only their own authority's enquiries.")));
+	duty = sg_require_action(actor, action, e->la_id);
+	if (!(sg_actor_has(actor, SG_DUTY_SAM) && actor->org_id == e->la_id) &&
+		(e->allocated_null || e->allocated != actor->userid))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_ALLOCATED_OFFICER),
+				 errmsg("enquiry " INT64_FORMAT " is not allocated to you", enquiry_id),
+				 errdetail("Only the officer it is allocated to, or a safeguarding adults manager of the authority, may record its %s.", what),
+				 errhint("Ask a manager to reallocate the enquiry (safeguard.allocate_enquiry).")));
+	return duty;
+}
+
+/* Raises SG221 unless the enquiry is in one of two states. */
+static void
+require_enquiry_state(const EnquiryInfo *e, const char *s1, const char *s2, const char *what)
+{
+	if (strcmp(e->state, s1) == 0 || strcmp(e->state, s2) == 0)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_ENQUIRY_RECORD_STATE),
+			 errmsg("%s cannot be recorded on enquiry " INT64_FORMAT, what, e->id),
+			 errdetail("The enquiry is %s.", e->state),
+			 errhint("It is recorded while the enquiry is %s or %s.", s1, s2)));
+}
+
+/* Raises SG202 unless a text column holds text. */
+static void
+require_text(HeapTuple tup, TupleDesc desc, const char *column, const char *what, const char *hint)
+{
+	if (!present(sg_get_cstring(tup, desc, column)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("%s is required", what),
+				 errdetail("%s is empty.", column),
+				 errhint("%s", hint)));
+}
+
+/* Stamps a record's la_id, case_id and recorded_by, recorded_org_id, recorded_at. */
+static HeapTuple
+stamp_record(HeapTuple tup, TupleDesc desc, const EnquiryInfo *e)
+{
+	const SgActor *actor = sg_current_actor();
+	const char *cols[5] = {"la_id", "case_id", "recorded_by", "recorded_org_id", "recorded_at"};
+	Datum		vals[5];
+	bool		nulls[5] = {false, false, false, false, false};
+
+	vals[0] = Int64GetDatum(e->la_id);
+	vals[1] = Int64GetDatum(e->case_id);
+	vals[2] = ObjectIdGetDatum(actor->userid);
+	vals[3] = Int64GetDatum(actor->org_id);
+	vals[4] = TimestampTzGetDatum(sg_now());
+	return sg_set(tup, desc, lengthof(cols), cols, vals, nulls);
+}
+
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON la_enquiry_strategy. */
 Datum
 sg_la_enquiry_strategy_guard(PG_FUNCTION_ARGS)
@@ -662,97 +779,30 @@ sg_la_enquiry_strategy_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_strategy_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	tup = td->tg_trigtuple;
-	int64		enquiry_id;
-	int64		la_id = 0;
-	int64		case_id = 0;
-	char	   *state = NULL;
-	TimestampTz decided_at = 0;
-	Oid			allocated = InvalidOid;
-	bool		allocated_null = true;
-	bool		found;
-	const SgActor *actor;
+	static const char *const stamped[] = {"la_id", "case_id", "recorded_by", "recorded_org_id", "recorded_at"};
+	EnquiryInfo e;
 	SgDuty		duty;
-	const char *cols[5] = {"la_id", "case_id", "recorded_by", "recorded_org_id", "recorded_at"};
-	Datum		vals[5];
-	bool		nulls[5] = {false, false, false, false, false};
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("strategy discussions", "deleted", "A record of a discussion is kept.");
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		sg_refuse_change("strategy discussions", "changed",
 						 "Record a further discussion if the strategy changed.");
-	for (int i = 0; i < lengthof(cols); i++)
-		refuse_supplied(tup, desc, cols[i]);
-
-	enquiry_id = sg_get_int64(tup, desc, "enquiry_id");
-	{
-		Oid			types[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(enquiry_id)};
-
-		sg_spi_connect();
-		sg_exec_internal("SELECT la_id, case_id, state::pg_catalog.text, decided_at, allocated_to::pg_catalog.oid "
-						 "FROM safeguard.la_enquiry WHERE id OPERATOR(pg_catalog.=) $1",
-						 1, types, values, NULL);
-		found = SPI_processed == 1;
-		if (found)
-		{
-			bool		isnull;
-
-			la_id = sg_spi_int64(0, 1, 0);
-			case_id = sg_spi_int64(0, 2, 0);
-			state = sg_spi_text(0, 3);
-			decided_at = DatumGetTimestampTz(sg_spi_value(0, 4, &isnull));
-			allocated = DatumGetObjectId(sg_spi_value(0, 5, &allocated_null));
-		}
-		sg_spi_finish();
-	}
-	actor = sg_current_actor();
-	if (!found || !(actor->org_kind == SG_ORG_LOCAL_AUTHORITY && actor->org_id == la_id &&
-					sg_actor_may_see_la(actor, la_id)))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_NOT_FOUND),
-				 errmsg("enquiry " INT64_FORMAT " does not exist or is not visible to you", enquiry_id),
-				 errhint("Local authority staff see only their own authority's enquiries.")));
-	duty = sg_require_action(actor, "record_strategy_discussion", la_id);
-	if (strcmp(state, "allocated") != 0 && strcmp(state, "in_progress") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ENQUIRY_RECORD_STATE),
-				 errmsg("a strategy discussion cannot be recorded on enquiry " INT64_FORMAT, enquiry_id),
-				 errdetail("The enquiry is %s.", state),
-				 errhint("A strategy discussion is recorded while the enquiry is allocated or in progress.")));
-	if (!(sg_actor_has(actor, SG_DUTY_SAM) && actor->org_id == la_id) &&
-		(allocated_null || allocated != actor->userid))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_NOT_ALLOCATED_OFFICER),
-				 errmsg("enquiry " INT64_FORMAT " is not allocated to you", enquiry_id),
-				 errdetail("Only the officer it is allocated to, or a safeguarding adults manager of the authority, may record its strategy discussions."),
-				 errhint("Ask a manager to reallocate the enquiry (safeguard.allocate_enquiry).")));
-	if (!present(sg_get_cstring(tup, desc, "attendees")))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("a strategy discussion records who attended"),
-				 errdetail("attendees is empty."),
-				 errhint("Name the people and agencies who took part.")));
-	if (!present(sg_get_cstring(tup, desc, "decisions")))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("a strategy discussion records what was decided"),
-				 errdetail("decisions is empty."),
-				 errhint("Record the decisions and who will do what.")));
+	for (int i = 0; i < lengthof(stamped); i++)
+		refuse_supplied(tup, desc, stamped[i]);
+	duty = load_enquiry_for_record(sg_get_int64(tup, desc, "enquiry_id"), "record_strategy_discussion",
+								   "strategy discussions", &e);
+	require_enquiry_state(&e, "allocated", "in_progress", "a strategy discussion");
+	require_text(tup, desc, "attendees", "who attended", "Name the people and agencies who took part.");
+	require_text(tup, desc, "decisions", "what was decided", "Record the decisions and who will do what.");
 	if (is_null(tup, desc, "held_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),
 				 errmsg("a strategy discussion records when it was held"),
 				 errdetail("held_at is empty."),
 				 errhint("Record when the discussion or meeting took place.")));
-	sg_check_event_time(tup, desc, "held_at", decided_at, "the decision that opened the enquiry");
-
-	vals[0] = Int64GetDatum(la_id);
-	vals[1] = Int64GetDatum(case_id);
-	vals[2] = ObjectIdGetDatum(actor->userid);
-	vals[3] = Int64GetDatum(actor->org_id);
-	vals[4] = TimestampTzGetDatum(sg_now());
-	tup = sg_set(tup, desc, lengthof(cols), cols, vals, nulls);
+	sg_check_event_time(tup, desc, "held_at", e.decided_at, "the decision that opened the enquiry");
+	tup = stamp_record(tup, desc, &e);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
 	return PointerGetDatum(tup);
 }
@@ -785,5 +835,167 @@ sg_la_enquiry_strategy_after(PG_FUNCTION_ARGS)
 	sg_deadline_open(SG_DL_STRATEGY_DISCUSSION, enquiry_id, sg_get_int64(tup, desc, "case_id"),
 					 sg_get_int64(tup, desc, "la_id"), decided_at);
 	sg_deadline_close(SG_DL_STRATEGY_DISCUSSION, enquiry_id, held_at);
+	return PointerGetDatum(NULL);
+}
+
+/* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON la_enquiry_plan. */
+Datum
+sg_la_enquiry_plan_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_plan_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	static const char *const stamped[] = {"la_id", "case_id", "recorded_by", "recorded_org_id", "recorded_at"};
+	EnquiryInfo e;
+	SgDuty		duty;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+	uint64		n;
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("safeguarding plans", "deleted", "A plan is ended by a review (safeguard.review_safeguarding_plan).");
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_refuse_change("safeguarding plans", "changed",
+						 "Record a review of the plan (safeguard.review_safeguarding_plan).");
+	for (int i = 0; i < lengthof(stamped); i++)
+		refuse_supplied(tup, desc, stamped[i]);
+	duty = load_enquiry_for_record(sg_get_int64(tup, desc, "enquiry_id"), "make_safeguarding_plan",
+								   "safeguarding plan", &e);
+	require_enquiry_state(&e, "in_progress", "concluded", "a safeguarding plan");
+	values[0] = Int64GetDatum(e.id);
+	sg_spi_connect();
+	sg_serial_lock(psprintf("case:" INT64_FORMAT, e.case_id));
+	n = sg_query_internal_latest("SELECT 1 FROM safeguard.la_enquiry_plan WHERE enquiry_id OPERATOR(pg_catalog.=) $1",
+								 1, types, values, NULL);
+	sg_spi_finish();
+	if (n > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
+				 errmsg("enquiry " INT64_FORMAT " already has a safeguarding plan", e.id),
+				 errdetail("An enquiry has one plan; it changes through its reviews."),
+				 errhint("Record a review of the plan (safeguard.review_safeguarding_plan).")));
+	require_text(tup, desc, "summary", "the plan", "Record what will be done, by whom, to keep the adult safe.");
+	if (is_null(tup, desc, "made_at"))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("a safeguarding plan records when it was made"),
+				 errdetail("made_at is empty."),
+				 errhint("Record when the plan was agreed.")));
+	sg_check_event_time(tup, desc, "made_at", e.decided_at, "the decision that opened the enquiry");
+	tup = stamp_record(tup, desc, &e);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
+	return PointerGetDatum(tup);
+}
+
+/* Trigger: AFTER INSERT ON la_enquiry_plan: opens the plan's review deadline. */
+Datum
+sg_la_enquiry_plan_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_plan_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	bool		isnull;
+
+	sg_deadline_open(SG_DL_PLAN_REVIEW, sg_get_int64(tup, desc, "enquiry_id"),
+					 sg_get_int64(tup, desc, "case_id"), sg_get_int64(tup, desc, "la_id"),
+					 sg_get_ts(tup, desc, "made_at", &isnull));
+	return PointerGetDatum(NULL);
+}
+
+/* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON la_enquiry_plan_review. */
+Datum
+sg_la_enquiry_plan_review_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_plan_review_guard", true, true);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	static const char *const stamped[] = {"enquiry_id", "la_id", "case_id", "recorded_by",
+	"recorded_org_id", "recorded_at"};
+	int64		plan_id;
+	int64		enquiry_id = 0;
+	TimestampTz since = 0;
+	bool		ended = false;
+	bool		found;
+	EnquiryInfo e;
+	SgDuty		duty;
+	const char *col[1] = {"enquiry_id"};
+	Datum		val[1];
+	bool		null[1] = {false};
+
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change("plan reviews", "deleted", "A review is kept.");
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_refuse_change("plan reviews", "changed", "Record a further review.");
+	for (int i = 0; i < lengthof(stamped); i++)
+		refuse_supplied(tup, desc, stamped[i]);
+	plan_id = sg_get_int64(tup, desc, "plan_id");
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(plan_id)};
+
+		sg_spi_connect();
+		sg_exec_internal("SELECT p.enquiry_id, greatest(p.made_at, max(r.reviewed_at)), "
+						 "coalesce(bool_or(r.plan_ended), false) "
+						 "FROM safeguard.la_enquiry_plan p "
+						 "LEFT JOIN safeguard.la_enquiry_plan_review r ON r.plan_id OPERATOR(pg_catalog.=) p.id "
+						 "WHERE p.id OPERATOR(pg_catalog.=) $1 GROUP BY p.id",
+						 1, types, values, NULL);
+		found = SPI_processed == 1;
+		if (found)
+		{
+			bool		isnull;
+
+			enquiry_id = sg_spi_int64(0, 1, 0);
+			since = DatumGetTimestampTz(sg_spi_value(0, 2, &isnull));
+			ended = sg_spi_bool(0, 3, false);
+		}
+		sg_spi_finish();
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("safeguarding plan " INT64_FORMAT " does not exist or is not visible to you", plan_id),
+				 errhint("Local authority staff see only their own authority's plans.")));
+	duty = load_enquiry_for_record(enquiry_id, "review_safeguarding_plan", "plan reviews", &e);
+	if (ended)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ENQUIRY_RECORD_STATE),
+				 errmsg("safeguarding plan " INT64_FORMAT " has ended", plan_id),
+				 errdetail("A review ended it."),
+				 errhint("A plan that has ended is not reviewed again.")));
+	require_text(tup, desc, "outcome", "the review's outcome", "Record what the review found and what changes.");
+	if (is_null(tup, desc, "reviewed_at"))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("a plan review records when it took place"),
+				 errdetail("reviewed_at is empty."),
+				 errhint("Record when the plan was reviewed.")));
+	sg_check_event_time(tup, desc, "reviewed_at", since, "the plan or its last review");
+	val[0] = Int64GetDatum(enquiry_id);
+	tup = sg_set(tup, desc, 1, col, val, null);
+	tup = stamp_record(tup, desc, &e);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
+	return PointerGetDatum(tup);
+}
+
+/*
+ * Trigger: AFTER INSERT ON la_enquiry_plan_review: meets the plan's review
+ * deadline and, unless the review ended the plan, opens the next one from
+ * the review.
+ */
+Datum
+sg_la_enquiry_plan_review_after(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_plan_review_after", true, false);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	int64		enquiry_id = sg_get_int64(tup, desc, "enquiry_id");
+	bool		isnull;
+	TimestampTz at = sg_get_ts(tup, desc, "reviewed_at", &isnull);
+
+	sg_deadline_close(SG_DL_PLAN_REVIEW, enquiry_id, at);
+	if (!DatumGetBool(sg_get(tup, desc, "plan_ended", &isnull)))
+		sg_deadline_open(SG_DL_PLAN_REVIEW, enquiry_id, sg_get_int64(tup, desc, "case_id"),
+						 sg_get_int64(tup, desc, "la_id"), at);
 	return PointerGetDatum(NULL);
 }

@@ -191,6 +191,29 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"la_enquiry_strategy", "recorded_org_id", G},
 	{"la_enquiry_strategy", "recorded_at", O},
 
+	/* la_enquiry_plan, la_enquiry_plan_review: a council enquiry's plan (issue 16) */
+	{"la_enquiry_plan", "id", O},
+	{"la_enquiry_plan", "enquiry_id", O},
+	{"la_enquiry_plan", "made_at", O},
+	{"la_enquiry_plan", "summary", T},
+	{"la_enquiry_plan", "la_id", G},
+	{"la_enquiry_plan", "case_id", O},
+	{"la_enquiry_plan", "recorded_by", P},
+	{"la_enquiry_plan", "recorded_org_id", G},
+	{"la_enquiry_plan", "recorded_at", O},
+
+	{"la_enquiry_plan_review", "id", O},
+	{"la_enquiry_plan_review", "plan_id", O},
+	{"la_enquiry_plan_review", "reviewed_at", O},
+	{"la_enquiry_plan_review", "outcome", T},
+	{"la_enquiry_plan_review", "plan_ended", O},
+	{"la_enquiry_plan_review", "enquiry_id", O},
+	{"la_enquiry_plan_review", "la_id", G},
+	{"la_enquiry_plan_review", "case_id", O},
+	{"la_enquiry_plan_review", "recorded_by", P},
+	{"la_enquiry_plan_review", "recorded_org_id", G},
+	{"la_enquiry_plan_review", "recorded_at", O},
+
 	/* referral */
 	{"referral", "id", O},
 	{"referral", "concern_id", O},

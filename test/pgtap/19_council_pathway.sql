@@ -8,7 +8,7 @@
 -- what each role can see.  Every check runs under SET ROLE to the role
 -- concerned; SQLSTATEs only, never message text.
 BEGIN;
-SELECT plan(148);
+SELECT plan(169);
 
 \set fixture TAP19
 \set clock '2025-06-02 10:00+00'
@@ -23,7 +23,8 @@ SELECT plan(148);
 --------------------------------------------------------------------------
 SELECT table_privs_are('safeguard', t, 'public', ARRAY[]::name[],
                        format('PUBLIC has no privilege on safeguard.%s', t))
-FROM unnest(ARRAY['concern_decision', 'la_enquiry', 'la_enquiry_strategy']) AS t;
+FROM unnest(ARRAY['concern_decision', 'la_enquiry', 'la_enquiry_strategy', 'la_enquiry_plan',
+                  'la_enquiry_plan_review']) AS t;
 SELECT table_privs_are('safeguard', 'la_enquiry', r, p, format('%s holds %s on la_enquiry', r, p))
 FROM (VALUES ('safeguard_la_officer', ARRAY['SELECT', 'UPDATE']::name[]),
              ('safeguard_sam', ARRAY['SELECT', 'UPDATE']::name[]),
@@ -36,14 +37,16 @@ FROM (VALUES ('safeguard_la_officer', ARRAY['SELECT', 'INSERT']::name[]),
              ('safeguard_inspector', ARRAY[]::name[])) AS x(r, p);
 SELECT policies_are('safeguard', t, ARRAY['la_scope', 'reader_scope'],
                     format('%s: the authority''s own staff, and readers', t))
-FROM unnest(ARRAY['concern_decision', 'la_enquiry', 'la_enquiry_strategy']) AS t;
+FROM unnest(ARRAY['concern_decision', 'la_enquiry', 'la_enquiry_strategy', 'la_enquiry_plan',
+                  'la_enquiry_plan_review']) AS t;
 SELECT results_eq($$SELECT c.relrowsecurity AND c.relforcerowsecurity FROM pg_catalog.pg_class c
                     WHERE c.oid IN ('safeguard.concern_decision'::regclass, 'safeguard.la_enquiry'::regclass,
                                     'safeguard.la_enquiry_strategy'::regclass)$$,
                   ARRAY[true, true, true], 'row-level security is enabled and forced on the three tables');
 SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
                   WHERE p.proname IN ('decide_concern', 'allocate_enquiry', 'start_enquiry',
-                                      'conclude_enquiry', 'close_enquiry', 'record_strategy_discussion')
+                                      'conclude_enquiry', 'close_enquiry', 'record_strategy_discussion',
+                                      'make_safeguarding_plan', 'review_safeguarding_plan')
                     AND p.pronamespace = 'safeguard'::regnamespace
                     AND (p.prosecdef OR NOT 'search_path=pg_catalog, pg_temp' = ANY (p.proconfig))$$,
                 'the workflow functions run with the caller''s rights and pin search_path');
@@ -292,6 +295,48 @@ RESET ROLE;
 SELECT throws_ok(format($$UPDATE safeguard.la_enquiry_strategy SET decisions = 'rewritten' WHERE enquiry_id = %s$$, :e1),
                  'SG204', NULL, 'not even a superuser changes a strategy discussion');
 
+-- The safeguarding plan and its reviews.
+SET ROLE sg19_off2;
+SELECT throws_ok(format($$SELECT safeguard.make_safeguarding_plan(%s, '2025-06-02 10:00+00', 'daily visits')$$, :e1),
+                 'SG216', NULL, 'another officer cannot make its plan');
+RESET ROLE;
+SET ROLE sg19_off;
+SELECT throws_ok(format($$SELECT safeguard.make_safeguarding_plan(%s, '2025-06-02 10:00+00', ' ')$$, :e1),
+                 'SG202', NULL, 'a plan says what will be done');
+SELECT throws_ok(format($$SELECT safeguard.make_safeguarding_plan(%s, '2025-06-01 10:00+00', 'daily visits')$$, :e1),
+                 'SG211', NULL, 'a plan is not made before the decision');
+SELECT safeguard.make_safeguarding_plan(:e1, '2025-06-02 10:00+00', 'daily visits by the district nurse; son not to visit alone') AS p1 \gset
+SELECT results_eq(format($$SELECT status::text, anchor_at FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = %s AND kind = 'plan_review'$$, :e1),
+                  $$VALUES ('open', '2025-06-02 10:00+00'::timestamptz)$$, 'the plan opens its review deadline');
+SELECT throws_ok(format($$SELECT safeguard.make_safeguarding_plan(%s, '2025-06-02 10:00+00', 'another')$$, :e1),
+                 'SG204', NULL, 'an enquiry has one plan');
+SELECT throws_ok(format($$SELECT safeguard.review_safeguarding_plan(%s, '2025-06-02 10:00+00', '')$$, :p1),
+                 'SG202', NULL, 'a review records what it found');
+SELECT throws_ok(format($$SELECT safeguard.review_safeguarding_plan(%s, '2025-06-02 09:00+00', 'fine')$$, :p1),
+                 'SG211', NULL, 'a review is not before the plan');
+SELECT ok(safeguard.review_safeguarding_plan(:p1, '2025-06-02 10:00+00', 'visits happening; keep the plan') IS NOT NULL,
+          'the officer reviews the plan');
+SELECT results_eq(format($$SELECT status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = %s AND kind = 'plan_review' ORDER BY id$$, :e1),
+                  $$VALUES ('met'), ('open')$$, 'the review meets its deadline and opens the next');
+RESET ROLE;
+SET ROLE sg19_off_b;
+SELECT throws_ok(format($$SELECT safeguard.review_safeguarding_plan(%s, '2025-06-02 10:00+00', 'x')$$, :p1),
+                 'SG208', NULL, 'an officer of another authority cannot review it (not there)');
+RESET ROLE;
+SET ROLE sg19_sam;
+SELECT ok(safeguard.review_safeguarding_plan(:p1, '2025-06-02 10:00+00', 'son moved away: risk removed', true) IS NOT NULL,
+          'a SAM reviews the plan and ends it');
+SELECT is((SELECT count(*)::int FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = :e1 AND kind = 'plan_review' AND status = 'open'),
+          0, 'an ended plan has no review due');
+SELECT throws_ok(format($$SELECT safeguard.review_safeguarding_plan(%s, '2025-06-02 10:00+00', 'again')$$, :p1),
+                 'SG221', NULL, 'an ended plan is not reviewed again');
+SELECT throws_ok(format($$INSERT INTO safeguard.la_enquiry_plan_review (plan_id, reviewed_at, outcome, enquiry_id)
+                         VALUES (%s, '2025-06-02 10:00+00', 'x', %s)$$, :p1, :e1),
+                 'SG203', NULL, 'a review''s enquiry is recorded by safeguard');
+RESET ROLE;
+SELECT throws_ok(format($$UPDATE safeguard.la_enquiry_plan SET summary = 'rewritten' WHERE id = %s$$, :p1),
+                 'SG204', NULL, 'not even a superuser changes a plan');
+
 --------------------------------------------------------------------------
 -- 6. The enquiry: the conclusion (the SAC outcome)
 --------------------------------------------------------------------------
@@ -311,8 +356,9 @@ SELECT throws_ok(format($$SELECT safeguard.conclude_enquiry(%s, 'Risk identified
 SELECT is(safeguard.conclude_enquiry(:e1, 'Risk identified and action taken', '{Physical Abuse}', 'Own Home',
                                      'Other - Known to individual', 'Risk reduced', 'Partially Achieved'),
           'concluded'::safeguard.la_enquiry_state, 'the officer concludes with the SAC outcome');
-SELECT results_eq(format($$SELECT kind, status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = %s ORDER BY kind$$, :e1),
-                  $$VALUES ('enquiry_conclusion', 'met'), ('enquiry_contact', 'met'), ('enquiry_feedback', 'open'), ('strategy_discussion', 'met')$$,
+SELECT results_eq(format($$SELECT kind, status::text FROM safeguard.deadline WHERE subject_table = 'la_enquiry' AND subject_id = %s ORDER BY kind, id$$, :e1),
+                  $$VALUES ('enquiry_conclusion', 'met'), ('enquiry_contact', 'met'), ('enquiry_feedback', 'open'),
+                           ('plan_review', 'met'), ('plan_review', 'met'), ('strategy_discussion', 'met')$$,
                   'the conclusion meets its deadline and opens the feedback deadline');
 SELECT throws_ok(format($$SELECT safeguard.allocate_enquiry(%s, 'sg19_off2')$$, :e1),
                  '42501', NULL, 'an officer cannot reallocate');
@@ -474,6 +520,14 @@ SELECT safeguard.log_concern('2025-06-02 09:50+00', 'phone', 'police', 'domestic
 SELECT safeguard.decide_concern(:c4, 'other_enquiry', 'a carer: not all three criteria, enquiry proportionate',
                                 true, true, false) AS e4 \gset
 SELECT is((SELECT kind::text FROM safeguard.la_enquiry WHERE id = :e4), 'other_enquiry', 'an other enquiry');
+RESET ROLE;
+SET ROLE sg19_sam;
+SELECT throws_ok(format($$SELECT safeguard.make_safeguarding_plan(%s, '2025-06-02 10:00+00', 'x')$$, :e4),
+                 'SG221', NULL, 'a plan is made once the enquiry is in progress');
+SELECT throws_ok(format($$SELECT safeguard.record_strategy_discussion(%s, 'meeting', '2025-06-02 10:00+00', 'x', 'y')$$, :e4),
+                 'SG221', NULL, '... and a strategy discussion once it is allocated');
+RESET ROLE;
+SET ROLE sg19_off;
 SELECT results_eq(format($$SELECT d.policy_id, coalesce(d.amount, r.amount) FROM safeguard.deadline d
                           JOIN safeguard.deadline_rule r USING (policy_id, kind)
                           WHERE d.subject_table = 'la_enquiry' AND d.subject_id = %s AND d.kind = 'enquiry_conclusion'$$, :e4),
