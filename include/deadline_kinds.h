@@ -16,6 +16,7 @@ typedef enum SgDeadlineSubject
 	SG_SUBJECT_CONCERN = 0,
 	SG_SUBJECT_REFERRAL,
 	SG_SUBJECT_PROVIDER_ENQUIRY,
+	SG_SUBJECT_LA_ENQUIRY,
 	SG_NSUBJECTS
 } SgDeadlineSubject;
 
@@ -35,6 +36,11 @@ typedef enum SgDeadlineKind
 	SG_DL_PROVIDER_RESPONSE,	/* provider enquiry: response to the plan */
 	SG_DL_QUALITY_ASSURANCE,	/* provider enquiry: quality assurance */
 	SG_DL_DELAY_MEETING,		/* provider enquiry: meeting forced by a delay */
+	SG_DL_ENQUIRY_CONTACT,		/* LA enquiry: started, adult and referrer contacted */
+	SG_DL_ENQUIRY_CONCLUSION,	/* LA enquiry: concluded */
+	SG_DL_ENQUIRY_FEEDBACK,		/* LA enquiry: feedback to the referrer */
+	SG_DL_STRATEGY_DISCUSSION,	/* LA enquiry: strategy discussion, when held */
+	SG_DL_PLAN_REVIEW,			/* LA enquiry: safeguarding plan reviewed */
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 

@@ -40,6 +40,16 @@
 #define ERRCODE_SG_INVALID_POLICY			MAKE_SQLSTATE('S','G','2','1','2')
 #define ERRCODE_SG_NO_DUTY					MAKE_SQLSTATE('S','G','2','1','3')
 
+/* The council pathway: concern decisions and LA enquiries (issue 16) */
+#define ERRCODE_SG_NOT_COUNCIL_CONCERN		MAKE_SQLSTATE('S','G','2','1','4')
+#define ERRCODE_SG_ALTERNATIVE_ACTION		MAKE_SQLSTATE('S','G','2','1','5')
+#define ERRCODE_SG_NOT_ALLOCATED_OFFICER	MAKE_SQLSTATE('S','G','2','1','6')
+#define ERRCODE_SG_MSP_INCOMPLETE			MAKE_SQLSTATE('S','G','2','1','7')
+#define ERRCODE_SG_NOT_APPLICABLE_DECEASED	MAKE_SQLSTATE('S','G','2','1','8')
+#define ERRCODE_SG_OUTCOME_INCOMPLETE		MAKE_SQLSTATE('S','G','2','1','9')
+#define ERRCODE_SG_FEEDBACK_REQUIRED		MAKE_SQLSTATE('S','G','2','2','0')
+#define ERRCODE_SG_ENQUIRY_RECORD_STATE		MAKE_SQLSTATE('S','G','2','2','1')
+
 /* Large-scale provider enquiries */
 #define ERRCODE_SG_TIMESCALE_TOO_LONG		MAKE_SQLSTATE('S','G','3','0','1')
 #define ERRCODE_SG_THRESHOLD_NOT_MET		MAKE_SQLSTATE('S','G','3','0','2')

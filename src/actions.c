@@ -1,7 +1,8 @@
 /*
  * actions.c
  *		Pure: the workflow actions that are not state transitions (logging and
- *		triaging a concern, allocating a referral, the records of a provider
+ *		triaging or deciding on a concern, allocating a referral or an
+ *		enquiry, the records of a provider
  *		enquiry) and the permits of each.  State transitions carry their
  *		permits in their machines (referral_fsm.c, enquiry_fsm.c).
  *
@@ -30,6 +31,16 @@ static const SgAction actions[] = {
 	{"regulator_decision", "decide on a concern for the regulator", 2,
 	{REG(SG_DUTY_INSPECTOR), REG(SG_DUTY_CONTACT_CENTRE)}},
 	{"allocate_referral", "allocate a referral", 2,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
+	/* the council pathway (la_enquiry.c): the authority's own concerns and enquiries */
+	{"decide_concern", "decide on a local authority's own concern", 2,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
+	{"allocate_enquiry", "allocate an enquiry", 1, {LA(SG_DUTY_SAM)}},
+	{"record_strategy_discussion", "record an enquiry's strategy discussion", 2,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
+	{"make_safeguarding_plan", "make an enquiry's safeguarding plan", 2,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
+	{"review_safeguarding_plan", "review a safeguarding plan", 2,
 	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
 	{"correct_referral", "correct a referral's local authority contact or reference", 2,
 	{REG(SG_DUTY_CONTACT_CENTRE), LA(SG_DUTY_LA_OFFICER)}},

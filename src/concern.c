@@ -24,7 +24,8 @@
  *	  about the same adult or location are serialised by a lock,
  *	  so they cannot open two cases.
  *	- A triage decision needs a rationale and the three s42(1) threshold
- *	  answers; it is final.  refer_to_la creates the referral in
+ *	  answers; it is final, and a concern its authority decided itself
+ *	  (concern_decision, la_enquiry.c) takes no triage.  refer_to_la creates the referral in
  *	  awaiting_send and opens its send deadline.
  */
 #include "postgres.h"
@@ -245,31 +246,46 @@ link_case(const char *adult_key, int64 location_id, int64 la_id,
 }
 
 /*
- * Closes a case when every concern is triaged and every referral is final.
- * The question is asked under the case's lock at the latest committed state
- * (plus this transaction's own changes), at every isolation level: a concern
- * joining the case concurrently holds the lock until it commits and is then
- * seen; two transactions finishing the case's last two pieces of work queue
- * on the lock and the second sees the first's, so the case closes exactly
- * once its work is done.
+ * Closes a case when every concern is decided (triaged, or from 1.5 decided by
+ * its authority) and every referral and enquiry is final.  The question is
+ * asked under the case's lock at the latest committed state (plus this
+ * transaction's own changes), at every isolation level: a concern joining the
+ * case concurrently holds the lock until it commits and is then seen; two
+ * transactions finishing the case's last two pieces of work queue on the lock
+ * and the second sees the first's, so the case closes exactly once its work
+ * is done.
  */
 void
 sg_case_close_if_done(int64 case_id, TimestampTz at)
 {
 	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
 	Datum		values[2] = {Int64GetDatum(case_id), TimestampTzGetDatum(at)};
+	bool		done;
+
+#define CASE_DONE_SQL(decided, enquiries) \
+	"SELECT 1 FROM safeguard.safeguarding_case c " \
+	"WHERE c.id OPERATOR(pg_catalog.=) $1 AND c.state OPERATOR(pg_catalog.=) 'open' " \
+	"AND NOT EXISTS (SELECT 1 FROM safeguard.concern x " \
+	"  WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND NOT EXISTS " \
+	"  (SELECT 1 FROM safeguard.triage t WHERE t.concern_id OPERATOR(pg_catalog.=) x.id)" decided ") " \
+	"AND NOT EXISTS (SELECT 1 FROM safeguard.referral r " \
+	"  WHERE r.case_id OPERATOR(pg_catalog.=) c.id " \
+	"  AND r.state OPERATOR(pg_catalog.<>) ALL ('{closed,withdrawn}'::safeguard.referral_state[]))" enquiries
 
 	sg_spi_connect();
 	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
-	if (sg_query_internal_latest("SELECT 1 FROM safeguard.safeguarding_case c "
-								 "WHERE c.id OPERATOR(pg_catalog.=) $1 AND c.state OPERATOR(pg_catalog.=) 'open' "
-								 "AND NOT EXISTS (SELECT 1 FROM safeguard.concern x "
-								 "  WHERE x.case_id OPERATOR(pg_catalog.=) c.id AND NOT EXISTS "
-								 "  (SELECT 1 FROM safeguard.triage t WHERE t.concern_id OPERATOR(pg_catalog.=) x.id)) "
-								 "AND NOT EXISTS (SELECT 1 FROM safeguard.referral r "
-								 "  WHERE r.case_id OPERATOR(pg_catalog.=) c.id "
-								 "  AND r.state OPERATOR(pg_catalog.<>) ALL ('{closed,withdrawn}'::safeguard.referral_state[]))",
-								 1, types, values, NULL) == 1)
+	/* from 1.5 a concern may have its authority's decision instead, and enquiries */
+	if (sg_schema_has("la_enquiry"))
+		done = sg_query_internal_latest(CASE_DONE_SQL(" AND NOT EXISTS (SELECT 1 FROM safeguard.concern_decision d "
+													  "WHERE d.concern_id OPERATOR(pg_catalog.=) x.id)",
+													  " AND NOT EXISTS (SELECT 1 FROM safeguard.la_enquiry e "
+													  "WHERE e.case_id OPERATOR(pg_catalog.=) c.id "
+													  "AND e.state OPERATOR(pg_catalog.<>) 'closed')"),
+										1, types, values, NULL) == 1;
+	else
+		done = sg_query_internal_latest(CASE_DONE_SQL("", ""), 1, types, values, NULL) == 1;
+#undef CASE_DONE_SQL
+	if (done)
 		sg_exec_internal("UPDATE safeguard.safeguarding_case SET state = 'closed', closed_at = $2 "
 						 "WHERE id OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.=) 'open'",
 						 2, types, values, NULL);
@@ -538,14 +554,19 @@ refuse_second_triage(int64 concern_id, int64 case_id)
 
 	sg_spi_connect();
 	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
-	n = sg_query_internal_latest("SELECT 1 FROM safeguard.triage WHERE concern_id OPERATOR(pg_catalog.=) $1",
+	/* from 1.5 the concern's authority may have decided it instead (la_enquiry.c) */
+	n = sg_query_internal_latest(sg_schema_has("concern_decision") ?
+								 "SELECT 1 FROM safeguard.triage WHERE concern_id OPERATOR(pg_catalog.=) $1 "
+								 "UNION ALL SELECT 1 FROM safeguard.concern_decision "
+								 "WHERE concern_id OPERATOR(pg_catalog.=) $1" :
+								 "SELECT 1 FROM safeguard.triage WHERE concern_id OPERATOR(pg_catalog.=) $1",
 								 1, types, values, NULL);
 	sg_spi_finish();
 	if (n > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
 				 errmsg("concern " INT64_FORMAT " has already been triaged", concern_id),
-				 errdetail("A triage decision is final; the concern has one."),
+				 errdetail("A decision on a concern is final (its triage or its authority's); the concern has one."),
 				 errhint("Log a further concern if the picture has changed.")));
 }
 

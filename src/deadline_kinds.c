@@ -18,6 +18,7 @@ static const char *const subject_names[SG_NSUBJECTS] = {
 	[SG_SUBJECT_CONCERN] = "concern",
 	[SG_SUBJECT_REFERRAL] = "referral",
 	[SG_SUBJECT_PROVIDER_ENQUIRY] = "provider_enquiry",
+	[SG_SUBJECT_LA_ENQUIRY] = "la_enquiry",
 };
 
 static const struct
@@ -38,6 +39,11 @@ static const struct
 	[SG_DL_PROVIDER_RESPONSE] = {"provider_response", SG_SUBJECT_PROVIDER_ENQUIRY},
 	[SG_DL_QUALITY_ASSURANCE] = {"quality_assurance", SG_SUBJECT_PROVIDER_ENQUIRY},
 	[SG_DL_DELAY_MEETING] = {"delay_meeting", SG_SUBJECT_PROVIDER_ENQUIRY},
+	[SG_DL_ENQUIRY_CONTACT] = {"enquiry_contact", SG_SUBJECT_LA_ENQUIRY},
+	[SG_DL_ENQUIRY_CONCLUSION] = {"enquiry_conclusion", SG_SUBJECT_LA_ENQUIRY},
+	[SG_DL_ENQUIRY_FEEDBACK] = {"enquiry_feedback", SG_SUBJECT_LA_ENQUIRY},
+	[SG_DL_STRATEGY_DISCUSSION] = {"strategy_discussion", SG_SUBJECT_LA_ENQUIRY},
+	[SG_DL_PLAN_REVIEW] = {"plan_review", SG_SUBJECT_LA_ENQUIRY},
 };
 
 /* Returns the name of a deadline kind ("?" out of range). */

@@ -27,6 +27,7 @@
 
 #include "actions.h"
 #include "enquiry_fsm.h"
+#include "la_enquiry_fsm.h"
 #include "reporting.h"
 #include "safeguard.h"
 #include "spi_util.h"
@@ -357,7 +358,7 @@ sg_require_action(const SgActor *a, const char *name, int64 org_id)
  * (for any record), before the function's statement meets PostgreSQL's
  * table privileges, which would refuse without saying why.  action is an
  * action of actions.c, or "referral:<state>" / "provider_enquiry:<stage>"
- * for the transitions into a state; "a|b" accepts the duties of either.
+ * (or "la_enquiry:<state>") for the transitions into a state; "a|b" accepts the duties of either.
  * Which record, and for which organisation, is then decided by the table's
  * guard trigger.
  */
@@ -383,6 +384,8 @@ sg_require_duty(PG_FUNCTION_ARGS)
 			m = &sg_referral_machine, state = action + 9;
 		else if (strncmp(action, "provider_enquiry:", 17) == 0)
 			m = &sg_enquiry_machine, state = action + 17;
+		else if (strncmp(action, "la_enquiry:", 11) == 0)
+			m = &sg_la_enquiry_machine, state = action + 11;
 		if (m)
 		{
 			int			to;

@@ -191,6 +191,12 @@ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
 	return;
 }
 
+# The tables an update to the default version adds rows to: the audit trail
+# and its serial locks, and (1.5, issue 16) the shipped deadline kinds, rules
+# and rungs of the council pathway's enquiries, compared with a fresh install
+# under 'shipped rows'.
+my @added_by_current = ('audit_event', 'serial_lock', 'deadline_kind', 'deadline_rule', 'escalation_rung');
+
 # The version of the extension in a database.
 sub version_of
 {
@@ -580,7 +586,7 @@ snapshot_rows('upgraded', 't06_before12');
 ($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
 is($ret, 0, "ALTER EXTENSION safeguard UPDATE (1.1 -> $current) succeeds") or diag($stderr);
 is(version_of('upgraded'), $current, "the extension is at version $current");
-rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], [ 'audit_event', 'serial_lock' ]);
+rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], \@added_by_current);
 is( $node->safe_psql('upgraded', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest')
 UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest11')}),
@@ -703,7 +709,7 @@ SELECT safeguard.sweep(100000) AS fired \gset
 		"$db: the update scheduled the deadlines open at $from (issue 19)");
 	is($node->safe_psql($db, 'SELECT safeguard.rebuild_deadline_schedule()'), '0',
 		"$db: the schedule the update computed is the schedule recomputed from the deadlines");
-	rows_kept($db, 't06_before_update', "$db $from -> $current", [], [ 'audit_event', 'serial_lock' ]);
+	rows_kept($db, 't06_before_update', "$db $from -> $current", [], \@added_by_current);
 	is( $node->safe_psql($db, qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$sealed')}),
 		"0\n0", "$db: the chains and the digest sealed at $from verify at $current");
@@ -743,7 +749,7 @@ snapshot_rows('direct', 't06_before');
 ($ret, $stdout, $stderr) = $node->psql('direct', 'ALTER EXTENSION safeguard UPDATE');
 is($ret, 0, 'direct: ALTER EXTENSION safeguard UPDATE from 1.0 succeeds') or diag($stderr);
 is(version_of('direct'), $current, "direct: the extension is at version $current");
-rows_kept('direct', 't06_before', "direct 1.0 -> $current", ['pseudonym_key'], [ 'audit_event', 'serial_lock' ]);
+rows_kept('direct', 't06_before', "direct 1.0 -> $current", ['pseudonym_key'], \@added_by_current);
 is( $node->safe_psql('direct', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_direct')}),
 	"0\n0", "direct: the chains and the digest sealed at 1.0 verify at $current");

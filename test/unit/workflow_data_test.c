@@ -177,7 +177,8 @@ test_actions(void)
 		"record_enquiry_meeting", "add_meeting_attendee", "record_commissioning_decision",
 		"record_finding", "issue_improvement_plan", "add_plan_item", "update_plan_item",
 		"provider_progress", "respond_to_plan", "record_qa_activity",
-		"record_enquiry_notification", "consume_outbox"};
+		"record_enquiry_notification", "consume_outbox", "decide_concern", "allocate_enquiry",
+		"record_strategy_discussion", "make_safeguarding_plan", "review_safeguarding_plan"};
 	int			n = (int) (sizeof(names) / sizeof(names[0]));
 	int			complete = 0;
 	const SgAction *log;
@@ -329,7 +330,10 @@ test_deadline_kinds(void)
 		{"la_outcome_escalation", "referral"}, {"feedback", "referral"},
 		{"initial_meeting", "provider_enquiry"}, {"initial_meeting_major", "provider_enquiry"},
 		{"fact_finding", "provider_enquiry"}, {"provider_response", "provider_enquiry"},
-		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"}};
+		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"},
+		{"enquiry_contact", "la_enquiry"}, {"enquiry_conclusion", "la_enquiry"},
+		{"enquiry_feedback", "la_enquiry"}, {"strategy_discussion", "la_enquiry"},
+		{"plan_review", "la_enquiry"}};
 	int			n = (int) (sizeof(rows) / sizeof(rows[0]));
 	int			good = 0;
 	int			round = 0;
