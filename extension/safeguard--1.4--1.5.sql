@@ -1042,7 +1042,7 @@ CREATE FUNCTION safeguard.sweeper_health(OUT last_started_at timestamptz, OUT la
     OUT last_error text)
     RETURNS record LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_sweeper_health';
 COMMENT ON FUNCTION safeguard.sweeper_health() IS
-    'The sweeper''s health as one row (safeguard.sweep_health reads it): the last committed sweep, the due backlog as of safeguard.now(), the rungs waiting for the calendar and the last failure recorded. The admin and auditor duties.';
+    'The sweeper''s health as one row (safeguard.sweep_health reads it): the last committed sweep, the due backlog as of safeguard.now(), the rungs whose instant cannot be computed yet and the last failure recorded. The admin and auditor duties.';
 REVOKE ALL ON FUNCTION safeguard.sweeper_health() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.sweeper_health() TO safeguard_admin, safeguard_auditor;
 
