@@ -42,15 +42,10 @@
 
 #include "access/table.h"
 #include "access/xact.h"
-#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "commands/sequence.h"
-#include "commands/trigger.h"
 #include "common/cryptohash.h"
-#include "executor/executor.h"
 #include "funcapi.h"
-#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
@@ -255,101 +250,6 @@ refuse_broken_chain(const char *chain_key, int64 id, bool seq_known, int64 seq,
 }
 
 /*
- * Inserts one audit row (values/nulls: the SG_AUDIT_NFIELDS fields, then
- * prev_hash and row_hash) as an INSERT statement would, without planning
- * or starting a query for it: the id drawn from the identity column's
- * sequence as its default would, the table's BEFORE ROW triggers
- * (_identity, _restore_guard, audit_guard, with their WHEN clauses), its
- * constraints, the heap insert, every index (the primary key's uniqueness
- * checked), and any AFTER trigger: ExecSimpleRelationInsert, as logical
- * replication applies a row.  Runs as the table owner with the internal
- * write flag set, like the statement it replaces; the table's owner
- * bypasses row-level security and needs no privilege check.  Ends with a
- * CommandCounterIncrement, as SPI does after a write, so the next head read
- * of this transaction sees the row.
- */
-static void
-insert_audit_row(const Datum *values, const bool *nulls)
-{
-	SgInternalWrite iw;
-	Oid			relid = get_relname_relid("audit_event", get_namespace_oid("safeguard", false));
-	Relation	rel;
-	TupleDesc	desc;
-	EState	   *estate;
-	RangeTblEntry *rte;
-	ResultRelInfo *rri;
-	TupleTableSlot *slot;
-	AttrNumber	id_attnum;
-	Oid			id_seq;
-
-	sg_internal_begin(&iw);
-	PG_TRY();
-	{
-		rel = table_open(relid, RowExclusiveLock);
-		desc = RelationGetDescr(rel);
-		estate = CreateExecutorState();
-		rte = makeNode(RangeTblEntry);
-		rte->rtekind = RTE_RELATION;
-		rte->relid = relid;
-		rte->relkind = rel->rd_rel->relkind;
-		rte->rellockmode = RowExclusiveLock;
-		ExecInitRangeTable(estate, list_make1(rte));
-		rri = makeNode(ResultRelInfo);
-		InitResultRelInfo(rri, rel, 1, NULL, 0);
-		estate->es_opened_result_relations = lappend(estate->es_opened_result_relations, rri);
-		estate->es_output_cid = GetCurrentCommandId(true);
-		AfterTriggerBeginQuery();
-		ExecOpenIndices(rri, false);
-
-		slot = ExecInitExtraTupleSlot(estate, desc, &TTSOpsVirtual);
-		ExecClearTuple(slot);
-		for (int a = 0; a < desc->natts; a++)
-		{
-			slot->tts_values[a] = (Datum) 0;
-			slot->tts_isnull[a] = true;
-		}
-		for (int i = 0; i < SG_AUDIT_NFIELDS + 2; i++)
-		{
-			const char *column = i < SG_AUDIT_NFIELDS ? audit_fields[i].column :
-				i == SG_AUDIT_NFIELDS ? "prev_hash" : "row_hash";
-			AttrNumber	attnum = sg_attnum(desc, column);
-			Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
-
-			if (nulls[i])
-				continue;
-			/* the duty arrives as its label (the statement cast it) */
-			if (i < SG_AUDIT_NFIELDS && audit_fields[i].enum_label)
-				slot->tts_values[attnum - 1] =
-					DirectFunctionCall2(enum_in, CStringGetDatum(TextDatumGetCString(values[i])),
-										ObjectIdGetDatum(att->atttypid));
-			else
-				slot->tts_values[attnum - 1] = values[i];
-			slot->tts_isnull[attnum - 1] = false;
-		}
-		/* the id, as the identity column's default draws it */
-		id_attnum = sg_attnum(desc, "id");
-		id_seq = getIdentitySequence(relid, id_attnum, false);
-		slot->tts_values[id_attnum - 1] = Int64GetDatum(nextval_internal(id_seq, false));
-		slot->tts_isnull[id_attnum - 1] = false;
-		ExecStoreVirtualTuple(slot);
-
-		ExecSimpleRelationInsert(rri, estate, slot);
-
-		ExecCloseIndices(rri);
-		AfterTriggerEndQuery(estate);
-		ExecResetTupleTable(estate->es_tupleTable, false);
-		FreeExecutorState(estate);
-		table_close(rel, NoLock);
-		CommandCounterIncrement();
-	}
-	PG_FINALLY();
-	{
-		sg_internal_end(&iw);
-	}
-	PG_END_TRY();
-}
-
-/*
  * Appends an audit row to its chain: values/nulls hold the first 16 fields
  * (up to client_addr); the chain key, sequence and hashes are set here.
  * Runs inside the caller's SPI connection.  A chain whose newest row has no
@@ -375,8 +275,9 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 	unsigned char prev[SG_HASH_LEN];
 	unsigned char hash[SG_HASH_LEN];
 	int64		seq = 1;
+	Oid			types[SG_AUDIT_NFIELDS + 2];
 	Datum		ivalues[SG_AUDIT_NFIELDS + 2];
-	bool		inulls[SG_AUDIT_NFIELDS + 2];
+	char		inulls[SG_AUDIT_NFIELDS + 2];
 
 	check_audit_columns();
 	chain_key = chain_key_or_null ? pstrdup(chain_key_or_null)
@@ -425,14 +326,23 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
 	{
+		types[i] = audit_fields[i].type;
 		ivalues[i] = values[i];
-		inulls[i] = nulls[i];
+		inulls[i] = nulls[i] ? 'n' : ' ';
 	}
+	types[SG_AUDIT_NFIELDS] = BYTEAOID;
 	ivalues[SG_AUDIT_NFIELDS] = hash_datum(prev);
-	inulls[SG_AUDIT_NFIELDS] = false;
+	inulls[SG_AUDIT_NFIELDS] = ' ';
+	types[SG_AUDIT_NFIELDS + 1] = BYTEAOID;
 	ivalues[SG_AUDIT_NFIELDS + 1] = hash_datum(hash);
-	inulls[SG_AUDIT_NFIELDS + 1] = false;
-	insert_audit_row(ivalues, inulls);
+	inulls[SG_AUDIT_NFIELDS + 1] = ' ';
+	sg_exec_internal("INSERT INTO safeguard.audit_event (recorded_at, business_time, txid, "
+					 "login_role, acting_role, organisation_id, duty, table_name, row_key, "
+					 "case_id, action, from_state, to_state, changes, application_name, "
+					 "client_addr, chain_key, chain_seq, prev_hash, row_hash) "
+					 "VALUES ($1, $2, $3, $4, $5, $6, $7::safeguard.duty, $8, $9, $10, $11, "
+					 "$12, $13, $14, $15, $16, $17, $18, $19, $20)",
+					 SG_AUDIT_NFIELDS + 2, types, ivalues, inulls);
 
 	/* The record of a change must survive a crash whatever the client asked. */
 	ForceSyncCommit();
