@@ -1520,6 +1520,22 @@ FROM safeguard.deadline_rule r,
 WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_contact,enquiry_conclusion,enquiry_feedback,strategy_discussion,plan_review}'::text[])
 ORDER BY r.kind, x.rung;
 
+-- Issue 19: the grants cache on a logical-replication subscriber.  From 1.5 each backend
+-- keeps the grants it read until duty_grant's relcache invalidation; scope_changed sends it
+-- after each statement, but the apply worker fires no statement trigger, so a row trigger
+-- sends it while replication applies changes (and does nothing elsewhere).
+CREATE FUNCTION safeguard.scope_changed_replicated() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_scope_changed_replicated';
+COMMENT ON FUNCTION safeguard.scope_changed_replicated() IS
+    'Trigger (each row): what scope_changed does, while logical replication applies changes (session_replication_role = replica), whose apply worker fires no statement trigger: a replicated grant, revoke or change of organisation reaches every session of the subscriber at once. Elsewhere it does nothing.';
+REVOKE ALL ON FUNCTION safeguard.scope_changed_replicated() FROM PUBLIC;
+CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
+    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
+CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
+    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
+ALTER TABLE safeguard.organisation ENABLE ALWAYS TRIGGER scope_changed_replicated;
+ALTER TABLE safeguard.duty_grant ENABLE ALWAYS TRIGGER scope_changed_replicated;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

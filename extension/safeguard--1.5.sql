@@ -774,6 +774,12 @@ COMMENT ON FUNCTION safeguard.scope_changed() IS
     'Trigger: after duties or organisations change, every cached plan over a table under row-level security is planned again (the plans a scoped role may use depend on its duties).';
 REVOKE ALL ON FUNCTION safeguard.scope_changed() FROM PUBLIC;
 
+CREATE FUNCTION safeguard.scope_changed_replicated() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_scope_changed_replicated';
+COMMENT ON FUNCTION safeguard.scope_changed_replicated() IS
+    'Trigger (each row): what scope_changed does, while logical replication applies changes (session_replication_role = replica), whose apply worker fires no statement trigger: a replicated grant, revoke or change of organisation reaches every session of the subscriber at once. Elsewhere it does nothing.';
+REVOKE ALL ON FUNCTION safeguard.scope_changed_replicated() FROM PUBLIC;
+
 CREATE TABLE safeguard.organisation (
     id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind                 safeguard.organisation_kind NOT NULL,
@@ -816,6 +822,8 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.organisation
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
+CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
+    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
 
 REVOKE ALL ON safeguard.organisation FROM PUBLIC;
 GRANT SELECT ON safeguard.organisation TO PUBLIC;
@@ -862,6 +870,8 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.duty_grant
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
+CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
+    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
 
 ALTER TABLE safeguard.duty_grant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE safeguard.duty_grant FORCE ROW LEVEL SECURITY;

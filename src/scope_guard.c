@@ -83,6 +83,7 @@
 
 PG_FUNCTION_INFO_V1(sg_scope_columns);
 PG_FUNCTION_INFO_V1(sg_scope_changed);
+PG_FUNCTION_INFO_V1(sg_scope_changed_replicated);
 
 /* safeguard.scope_guard */
 bool		sg_scope_guard = true;
@@ -870,15 +871,13 @@ sg_scope_columns(PG_FUNCTION_ARGS)
 }
 
 /*
- * Trigger (after each statement on duty_grant and organisation): who acts
- * for what changed, and with it which plans a scoped caller may use, so
- * every cached plan over a table under row-level security in schema
- * safeguard is planned again (relcache invalidation; other sessions when
- * this transaction commits).  duty_grant is always among them: its
- * invalidation is also what drops every backend's cached grants (duties.c).
+ * Sends the relcache invalidation of every table under row-level security in
+ * schema safeguard, and of duty_grant: every cached plan over them is planned
+ * again, and every backend drops its cached grants (duties.c), when this
+ * transaction commits.
  */
-Datum
-sg_scope_changed(PG_FUNCTION_ARGS)
+static void
+invalidate_scope(void)
 {
 	Oid			nsp;
 	Relation	pg_class;
@@ -886,7 +885,6 @@ sg_scope_changed(PG_FUNCTION_ARGS)
 	SysScanDesc scan;
 	HeapTuple	tup;
 
-	(void) sg_trigger_data(fcinfo, "scope_changed", false, false);
 	nsp = get_namespace_oid("safeguard", false);
 	pg_class = table_open(RelationRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ,
@@ -901,6 +899,38 @@ sg_scope_changed(PG_FUNCTION_ARGS)
 	}
 	systable_endscan(scan);
 	table_close(pg_class, AccessShareLock);
+}
+
+/*
+ * Trigger (after each statement on duty_grant and organisation): who acts
+ * for what changed, and with it which plans a scoped caller may use, so
+ * every cached plan over a table under row-level security in schema
+ * safeguard is planned again (relcache invalidation; other sessions when
+ * this transaction commits).  duty_grant is always among them: its
+ * invalidation is also what drops every backend's cached grants (duties.c).
+ */
+Datum
+sg_scope_changed(PG_FUNCTION_ARGS)
+{
+	(void) sg_trigger_data(fcinfo, "scope_changed", false, false);
+	invalidate_scope();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Trigger (after each row on duty_grant and organisation): the same, while
+ * logical replication applies changes (session_replication_role = replica).
+ * The apply worker fires no statement trigger, so without this a grant,
+ * revoke or change of organisation replicated to a warehouse would not reach
+ * the warehouse's sessions that hold the role's grants.  Anywhere else
+ * scope_changed has done it once per statement, and this does nothing.
+ */
+Datum
+sg_scope_changed_replicated(PG_FUNCTION_ARGS)
+{
+	(void) sg_trigger_data(fcinfo, "scope_changed_replicated", true, false);
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		invalidate_scope();
 	return PointerGetDatum(NULL);
 }
 

@@ -104,6 +104,7 @@ BEGIN
              FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
              WHERE c.relnamespace = 'safeguard'::regnamespace AND NOT t.tgisinternal
                AND c.relname = ANY ('{$tables_array}'::text[])
+               AND t.tgname <> 'scope_changed_replicated'
     LOOP
         EXECUTE format('ALTER TABLE safeguard.%I ENABLE TRIGGER %I', g.relname, g.tgname);
     END LOOP;
@@ -119,9 +120,10 @@ is( $wh->safe_psql(
 		'warehouse', qq{
 SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE c.relnamespace = 'safeguard'::regnamespace AND NOT t.tgisinternal
-  AND c.relname = ANY ('{$tables_array}'::text[]) AND t.tgenabled <> 'O'}),
+  AND c.relname = ANY ('{$tables_array}'::text[])
+  AND t.tgenabled <> CASE t.tgname WHEN 'scope_changed_replicated' THEN 'A' ELSE 'O' END}),
 	'0',
-	'warehouse: every trigger of a replicated table fires in origin mode');
+	'warehouse: every trigger of a replicated table fires in origin mode, but scope_changed_replicated, which must fire under the apply worker');
 
 my $connstr = $pub->connstr . ' dbname=casework';
 $wh->safe_psql('warehouse',
@@ -305,6 +307,26 @@ is( $wh->safe_psql('warehouse',
 		q{SELECT count(*) FROM safeguard.duty_grant WHERE role = 't010_late'::regrole AND duty = 'reader'}),
 	'1',
 	'warehouse: the grant arrives once the role exists');
+
+# A replicated revoke reaches the warehouse's sessions at once (1.5 keeps each
+# backend's grants until duty_grant's invalidation, which the row trigger
+# scope_changed_replicated sends under the apply worker): a session that read
+# as local authority 1's reader reads nothing on its next statement once the
+# publisher's revoke has arrived, without reconnecting.
+my $reader_session = $wh->background_psql('warehouse');
+$reader_session->query_safe("SET client_min_messages = warning");
+$reader_session->query_safe("SELECT 1 FROM safeguard.set_clock('$report_at')");
+$reader_session->query_safe('SET ROLE gen_reader_la1');
+my $seen = $reader_session->query_safe('SELECT count(*) FROM safeguard.report_indicator_events');
+cmp_ok($seen, '>', 0, "warehouse: a session reads as the reader ($seen indicator events)");
+$pub->safe_psql('casework', q{SELECT safeguard.revoke_duty('gen_reader_la1', 'reader')});
+$pub->wait_for_catchup('warehouse');
+is( $wh->safe_psql('warehouse',
+		q{SELECT count(*) FROM safeguard.duty_grant WHERE role = 'gen_reader_la1'::regrole AND revoked_at IS NULL}),
+	'0', 'warehouse: the revoke arrived');
+is($reader_session->query_safe('SELECT count(*) FROM safeguard.report_indicator_events'),
+	'0', 'warehouse: the same session reads nothing on its next statement (its cached grants were dropped)');
+$reader_session->quit;
 
 # The extension left as installed: its ALWAYS triggers fire under the apply
 # worker, so the initial copy is refused and nothing arrives.
