@@ -338,262 +338,6 @@ CREATE FUNCTION safeguard.log_concern(
     adult_ethnicity text DEFAULT NULL,
     adult_primary_support_reason text DEFAULT NULL,
     adult_autism safeguard.sac_autism DEFAULT NULL)
-
---------------------------------------------------------------------------
--- Issue 16: the council pathway
--- A local authority's own concerns from any source, its decision on them
--- (concern_decision), its enquiries (la_enquiry), their strategy
--- discussions (la_enquiry_strategy) and safeguarding plans with their
--- reviews (la_enquiry_plan, la_enquiry_plan_review), with their deadlines;
--- as the full script's sections 3 and 4a define them.  Existing casework is
--- untouched: a concern already triaged keeps its triage, and no concern
--- logged before the update has a decision of the new kind.
---------------------------------------------------------------------------
--- The council sources, appended as in the full script; not used in this
--- transaction (a new enum value cannot be used before it commits).
-ALTER TYPE safeguard.concern_source ADD VALUE 'police';
-ALTER TYPE safeguard.concern_source ADD VALUE 'ambulance_service';
-ALTER TYPE safeguard.concern_source ADD VALUE 'gp_primary_care';
-ALTER TYPE safeguard.concern_source ADD VALUE 'hospital';
-ALTER TYPE safeguard.concern_source ADD VALUE 'mental_health_service';
-ALTER TYPE safeguard.concern_source ADD VALUE 'care_provider';
-ALTER TYPE safeguard.concern_source ADD VALUE 'regulator';
-ALTER TYPE safeguard.concern_source ADD VALUE 'other_local_authority';
-ALTER TYPE safeguard.concern_source ADD VALUE 'housing';
-ALTER TYPE safeguard.concern_source ADD VALUE 'family_friend_neighbour';
-ALTER TYPE safeguard.concern_source ADD VALUE 'self';
-ALTER TYPE safeguard.concern_source ADD VALUE 'other';
-COMMENT ON TYPE safeguard.concern_source IS 'Who raised a concern: the regulator''s sources, then those a council''s front door records (police, ambulance service, GP and primary care, hospital, mental health service, care provider, the regulator, another local authority, housing, family / friend / neighbour, the adult themselves, other).';
-
-CREATE TYPE safeguard.alternative_action AS ENUM
-    ('information_and_advice', 'signposting', 'care_act_assessment', 'other_agency_leads', 'other');
-COMMENT ON TYPE safeguard.alternative_action IS 'What a local authority did instead of an enquiry when it decided no_enquiry on its own concern: information and advice, signposting, a Care Act assessment, another agency leads, other.';
-
-CREATE TYPE safeguard.la_enquiry_state AS ENUM ('decided', 'allocated', 'in_progress', 'concluded', 'closed');
-COMMENT ON TYPE safeguard.la_enquiry_state IS 'States of a local authority''s own enquiry; transitions are enforced in C (docs/council-pathway.md).';
-
-CREATE FUNCTION safeguard.works_for_la(la_id bigint) RETURNS boolean
-    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_works_for_la';
-COMMENT ON FUNCTION safeguard.works_for_la(bigint) IS
-    'Row-level security predicate of the council pathway: true when the current role is on the staff of that local authority (officer, manager, enquiry officer, commissioner, administrator); the regulator''s staff see the referrals they sent, not a council''s own enquiries.';
-
-CREATE FUNCTION safeguard.concern_decision_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_decision_guard';
-COMMENT ON FUNCTION safeguard.concern_decision_guard() IS 'Trigger: who may decide on a council''s own concern, with a rationale, the threshold answers and (no enquiry) the action taken instead; decisions are final.';
-REVOKE ALL ON FUNCTION safeguard.concern_decision_guard() FROM PUBLIC;
-
-CREATE FUNCTION safeguard.concern_decision_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_decision_after';
-COMMENT ON FUNCTION safeguard.concern_decision_after() IS 'Trigger: meets the concern''s triage deadline; an enquiry decision creates the enquiry and its contact and conclusion deadlines.';
-REVOKE ALL ON FUNCTION safeguard.concern_decision_after() FROM PUBLIC;
-
-CREATE FUNCTION safeguard.la_enquiry_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_guard';
-COMMENT ON FUNCTION safeguard.la_enquiry_guard() IS 'Trigger: the local authority enquiry state machine, enforced for every client path.';
-REVOKE ALL ON FUNCTION safeguard.la_enquiry_guard() FROM PUBLIC;
-
-CREATE FUNCTION safeguard.la_enquiry_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_after';
-COMMENT ON FUNCTION safeguard.la_enquiry_after() IS 'Trigger: deadlines met, breached and opened by enquiry transitions; closes the case when its work is done.';
-REVOKE ALL ON FUNCTION safeguard.la_enquiry_after() FROM PUBLIC;
-
-CREATE TABLE safeguard.concern_decision (
-    concern_id             bigint PRIMARY KEY REFERENCES safeguard.concern,
-    decision               safeguard.la_decision NOT NULL,
-    rationale              text NOT NULL,
-    care_and_support_needs boolean NOT NULL,
-    abuse_or_neglect       boolean NOT NULL,
-    unable_to_protect_self boolean NOT NULL,
-    alternative_action     safeguard.alternative_action,
-    la_id                  bigint REFERENCES safeguard.organisation,
-    case_id                bigint REFERENCES safeguard.safeguarding_case,
-    decided_by             regrole,
-    decided_org_id         bigint REFERENCES safeguard.organisation,
-    decided_duty           safeguard.duty,
-    decided_at             timestamptz,
-    decided_team           text
-);
-
-CREATE INDEX concern_decision_la ON safeguard.concern_decision (la_id);
-
-COMMENT ON TABLE safeguard.concern_decision IS
-    'A local authority''s decision on a concern its own officer logged: section 42 enquiry, other enquiry, or no enquiry with the action taken instead; with its rationale and the section 42(1) threshold answers. One per concern (a concern has this or a triage decision, never both), never changed. An enquiry decision creates the enquiry (safeguard.la_enquiry) in decided.';
-COMMENT ON COLUMN safeguard.concern_decision.concern_id IS 'The concern decided.';
-COMMENT ON COLUMN safeguard.concern_decision.decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
-COMMENT ON COLUMN safeguard.concern_decision.rationale IS 'Why: required, never blank.';
-COMMENT ON COLUMN safeguard.concern_decision.care_and_support_needs IS 'Threshold s42(1)(a): the adult has needs for care and support.';
-COMMENT ON COLUMN safeguard.concern_decision.abuse_or_neglect IS 'Threshold s42(1)(b): the adult is experiencing, or at risk of, abuse or neglect.';
-COMMENT ON COLUMN safeguard.concern_decision.unable_to_protect_self IS 'Threshold s42(1)(c): as a result of those needs the adult is unable to protect themselves.';
-COMMENT ON COLUMN safeguard.concern_decision.alternative_action IS 'For no_enquiry (required then, refused otherwise): what was done instead.';
-COMMENT ON COLUMN safeguard.concern_decision.la_id IS 'Local authority of the concern (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.concern_decision.case_id IS 'Case of the concern (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.concern_decision.decided_by IS 'Role that decided (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.concern_decision.decided_org_id IS 'Organisation it acted for (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.concern_decision.decided_duty IS 'Duty it acted under: la_officer or sam (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.concern_decision.decided_at IS 'When (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.concern_decision.decided_team IS 'Team of the grant under which the decision was made (recorded by safeguard).';
-
-CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.concern_decision
-    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.concern_decision
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('concern_id', '', 'case_id');
-CREATE TRIGGER concern_decision_after AFTER INSERT ON safeguard.concern_decision
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.concern_decision_after();
-CREATE TRIGGER concern_decision_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.concern_decision
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.concern_decision_guard();
-CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.concern_decision
-    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
-
-ALTER TABLE safeguard.concern_decision ENABLE ROW LEVEL SECURITY;
-ALTER TABLE safeguard.concern_decision FORCE ROW LEVEL SECURITY;
-
-CREATE POLICY la_scope ON safeguard.concern_decision
-    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
-CREATE POLICY reader_scope ON safeguard.concern_decision FOR SELECT TO safeguard_reader
-    USING (safeguard.may_report_on(la_id));
-
-REVOKE ALL ON safeguard.concern_decision FROM PUBLIC;
-GRANT SELECT ON safeguard.concern_decision TO safeguard_admin, safeguard_la_officer, safeguard_sam,
-    safeguard_enquiry_officer;
-GRANT INSERT ON safeguard.concern_decision TO safeguard_la_officer, safeguard_sam;
-GRANT SELECT (concern_id, decision, care_and_support_needs, abuse_or_neglect, unable_to_protect_self,
-    alternative_action, la_id, case_id, decided_org_id, decided_duty, decided_at)
-    ON safeguard.concern_decision TO safeguard_reader;
-
-SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_decision', '');
-
-CREATE TABLE safeguard.la_enquiry (
-    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    concern_id             bigint NOT NULL UNIQUE REFERENCES safeguard.concern_decision,
-    case_id                bigint NOT NULL REFERENCES safeguard.safeguarding_case,
-    la_id                  bigint NOT NULL REFERENCES safeguard.organisation,
-    kind                   safeguard.la_decision NOT NULL
-        CHECK (kind OPERATOR(pg_catalog.<>) 'no_enquiry'::safeguard.la_decision),
-    state                  safeguard.la_enquiry_state NOT NULL DEFAULT 'decided',
-    decided_at             timestamptz NOT NULL,
-    decided_by             regrole NOT NULL,
-    adult_date_of_death    date,
-    allocated_to           regrole,
-    allocated_by           regrole,
-    allocated_at           timestamptz,
-    msp_asked              safeguard.sac_msp_asked,
-    msp_outcomes_wanted    text,
-    msp_not_asked_reason   text,
-    lacked_capacity        safeguard.sac_capacity,
-    advocate_arranged      boolean,
-    advocate_not_arranged_reason text,
-    started_by             regrole,
-    started_org_id         bigint REFERENCES safeguard.organisation,
-    started_at             timestamptz,
-    action_result          safeguard.sac_action_result,
-    risk_types             safeguard.sac_risk_type[],
-    risk_location          safeguard.sac_risk_location,
-    source_of_risk         safeguard.sac_source_of_risk,
-    risk_outcome           safeguard.sac_risk_outcome,
-    msp_achieved           safeguard.sac_msp_achieved,
-    sar_considered         boolean,
-    concluded_by           regrole,
-    concluded_org_id       bigint REFERENCES safeguard.organisation,
-    concluded_at           timestamptz,
-    feedback_at            timestamptz,
-    feedback_method        safeguard.contact_method,
-    feedback_not_given_reason text,
-    adult_feedback_at      timestamptz,
-    adult_feedback_not_given_reason text,
-    closed_by              regrole,
-    closed_org_id          bigint REFERENCES safeguard.organisation,
-    closed_at              timestamptz,
-    retrospective          boolean GENERATED ALWAYS AS (adult_date_of_death IS NOT NULL) STORED
-);
-
-CREATE INDEX la_enquiry_la ON safeguard.la_enquiry (la_id);
-CREATE INDEX la_enquiry_case ON safeguard.la_enquiry (case_id);
-
--- Enquiries not yet allocated: the "virtual worker" caseload, by authority.
-CREATE INDEX la_enquiry_unallocated ON safeguard.la_enquiry (la_id)
-    WHERE state OPERATOR(pg_catalog.=) 'decided'::safeguard.la_enquiry_state;
-
-COMMENT ON INDEX safeguard.la_enquiry_unallocated IS
-    'Enquiries decided but not yet allocated (the "virtual worker" caseload), by local authority.';
-COMMENT ON TABLE safeguard.la_enquiry IS
-    'A local authority''s own safeguarding enquiry (section 42 or other), one per enquiry decision on its own concern. Created in decided by safeguard.decide_concern; allocated by a SAM to a named officer, started with Making Safeguarding Personal, concluded with the SAC outcome, closed by a SAM with the feedback to the referrer. Every change is a transition checked in C; never deleted. Seen by the authority''s own staff only.';
-COMMENT ON COLUMN safeguard.la_enquiry.id IS 'Enquiry number.';
-COMMENT ON COLUMN safeguard.la_enquiry.concern_id IS 'The concern whose decision opened it.';
-COMMENT ON COLUMN safeguard.la_enquiry.case_id IS 'The case it belongs to (its audit rows join the case''s chain).';
-COMMENT ON COLUMN safeguard.la_enquiry.la_id IS 'The local authority making the enquiry.';
-COMMENT ON COLUMN safeguard.la_enquiry.kind IS 'section_42_enquiry or other_enquiry, as decided.';
-COMMENT ON COLUMN safeguard.la_enquiry.state IS 'decided, allocated, in_progress, concluded or closed.';
-COMMENT ON COLUMN safeguard.la_enquiry.decided_at IS 'When the concern decision opened it (the anchor of its contact and conclusion deadlines).';
-COMMENT ON COLUMN safeguard.la_enquiry.decided_by IS 'Who made that decision.';
-COMMENT ON COLUMN safeguard.la_enquiry.adult_date_of_death IS 'The concern''s date of death: a retrospective enquiry about an adult who has died (copied by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.allocated_to IS 'The named officer or manager of the authority working it; NULL while decided (the "virtual worker" caseload).';
-COMMENT ON COLUMN safeguard.la_enquiry.allocated_by IS 'The SAM who (re)allocated it (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.allocated_at IS 'When it was last (re)allocated (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.msp_asked IS 'Making Safeguarding Personal at the start (SAC SG4): whether the adult was asked what outcomes they want; required unless the adult has died.';
-COMMENT ON COLUMN safeguard.la_enquiry.msp_outcomes_wanted IS 'The outcomes the adult wants, as they said them (required when outcomes were expressed).';
-COMMENT ON COLUMN safeguard.la_enquiry.msp_not_asked_reason IS 'Why the adult was not asked (required when msp_asked is No or Don''t know).';
-COMMENT ON COLUMN safeguard.la_enquiry.lacked_capacity IS 'Capacity in relation to the enquiry (SAC SG3), at the start; required unless the adult has died.';
-COMMENT ON COLUMN safeguard.la_enquiry.advocate_arranged IS 'Whether an independent advocate was arranged (Care Act s68), at the start; required unless the adult has died.';
-COMMENT ON COLUMN safeguard.la_enquiry.advocate_not_arranged_reason IS 'Why no advocate was arranged (required then: e.g. no substantial difficulty, an appropriate person).';
-COMMENT ON COLUMN safeguard.la_enquiry.started_by IS 'Who started it (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.started_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.started_at IS 'When it started (recorded by safeguard; meets the contact deadline).';
-COMMENT ON COLUMN safeguard.la_enquiry.action_result IS 'Action and result (SAC), at the conclusion.';
-COMMENT ON COLUMN safeguard.la_enquiry.risk_types IS 'Types of risk the enquiry found (SAC), at the conclusion; at least one.';
-COMMENT ON COLUMN safeguard.la_enquiry.risk_location IS 'Location of risk (SAC), at the conclusion.';
-COMMENT ON COLUMN safeguard.la_enquiry.source_of_risk IS 'Source of risk (SAC), at the conclusion.';
-COMMENT ON COLUMN safeguard.la_enquiry.risk_outcome IS 'Risk outcome (SAC); required when a risk identified or inconclusive was acted on.';
-COMMENT ON COLUMN safeguard.la_enquiry.msp_achieved IS 'How far the outcomes the adult expressed were achieved (SAC SG4): required exactly when outcomes were expressed.';
-COMMENT ON COLUMN safeguard.la_enquiry.sar_considered IS 'Whether a Safeguarding Adults Review referral was considered: required at the conclusion of a retrospective enquiry.';
-COMMENT ON COLUMN safeguard.la_enquiry.concluded_by IS 'Who concluded it (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.concluded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.concluded_at IS 'When it concluded (recorded by safeguard; meets the conclusion deadline).';
-COMMENT ON COLUMN safeguard.la_enquiry.feedback_at IS 'When the referrer heard the outcome.';
-COMMENT ON COLUMN safeguard.la_enquiry.feedback_method IS 'How the referrer heard it.';
-COMMENT ON COLUMN safeguard.la_enquiry.feedback_not_given_reason IS 'Why no feedback can be given (an anonymous referrer, the adult declined), instead of feedback_at and feedback_method.';
-COMMENT ON COLUMN safeguard.la_enquiry.adult_feedback_at IS 'When the adult (or their representative) heard what the enquiry found (required at closure unless a reason is given; not for an adult who has died).';
-COMMENT ON COLUMN safeguard.la_enquiry.adult_feedback_not_given_reason IS 'Why the adult was not given feedback, instead of adult_feedback_at.';
-COMMENT ON COLUMN safeguard.la_enquiry.closed_by IS 'The SAM who signed it off (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.closed_at IS 'When it closed (recorded by safeguard).';
-COMMENT ON COLUMN safeguard.la_enquiry.retrospective IS 'True for an enquiry about an adult who has died (adult_date_of_death recorded): capacity, advocacy and Making Safeguarding Personal do not apply.';
-
-CREATE TRIGGER _identity BEFORE INSERT ON safeguard.la_enquiry
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
-CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.la_enquiry
-    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'case_id');
-CREATE TRIGGER la_enquiry_after AFTER UPDATE ON safeguard.la_enquiry
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_after();
-CREATE TRIGGER la_enquiry_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_guard();
-CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.la_enquiry
-    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
-
-ALTER TABLE safeguard.la_enquiry ENABLE ROW LEVEL SECURITY;
-ALTER TABLE safeguard.la_enquiry FORCE ROW LEVEL SECURITY;
-
-CREATE POLICY la_scope ON safeguard.la_enquiry
-    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
-CREATE POLICY reader_scope ON safeguard.la_enquiry FOR SELECT TO safeguard_reader
-    USING (safeguard.may_report_on(la_id));
-
-REVOKE ALL ON safeguard.la_enquiry FROM PUBLIC;
-GRANT SELECT ON safeguard.la_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam,
-    safeguard_enquiry_officer;
-GRANT UPDATE ON safeguard.la_enquiry TO safeguard_la_officer, safeguard_sam;
-GRANT SELECT (id, concern_id, case_id, la_id, kind, state, decided_at, allocated_at, msp_asked,
-    lacked_capacity, advocate_arranged, started_org_id, started_at, action_result, risk_types,
-    risk_location, source_of_risk, risk_outcome, msp_achieved, sar_considered, concluded_org_id,
-    concluded_at, feedback_at, feedback_method, adult_feedback_at, closed_org_id, closed_at,
-    retrospective)
-    ON safeguard.la_enquiry TO safeguard_reader;
-
-SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry', '');
-SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_id_seq', '');
-
--- Workflow functions: thin wrappers over INSERT and UPDATE with the caller's
--- rights (SECURITY INVOKER); the C guards see the real actor and decide.
-CREATE FUNCTION safeguard.decide_concern(concern_id bigint, decision safeguard.la_decision,
-    rationale text, care_and_support_needs boolean, abuse_or_neglect boolean,
-    unable_to_protect_self boolean, alternative_action safeguard.alternative_action DEFAULT NULL)
 RETURNS bigint
 LANGUAGE sql VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
@@ -891,196 +635,264 @@ GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safe
     safeguard_sam;
 
 --------------------------------------------------------------------------
--- Issue 19: the sweep's schedule and health
--- The schedule (each open, unpaused deadline's next rung instant) and the
--- sweeper's health, as the full script defines them in section 7; then
--- their tables to safeguard_owner, their triggers ALWAYS (section 10 of the
--- full script), and the schedule computed for the deadlines open now.
+-- Issue 16: the council pathway
+-- A local authority's own concerns from any source, its decision on them
+-- (concern_decision), its enquiries (la_enquiry), their strategy
+-- discussions (la_enquiry_strategy) and safeguarding plans with their
+-- reviews (la_enquiry_plan, la_enquiry_plan_review), with their deadlines;
+-- as the full script's sections 3 and 4a define them.  Existing casework is
+-- untouched: a concern already triaged keeps its triage, and no concern
+-- logged before the update has a decision of the new kind.
 --------------------------------------------------------------------------
+-- The council sources, appended as in the full script; not used in this
+-- transaction (a new enum value cannot be used before it commits).
+ALTER TYPE safeguard.concern_source ADD VALUE 'police';
+ALTER TYPE safeguard.concern_source ADD VALUE 'ambulance_service';
+ALTER TYPE safeguard.concern_source ADD VALUE 'gp_primary_care';
+ALTER TYPE safeguard.concern_source ADD VALUE 'hospital';
+ALTER TYPE safeguard.concern_source ADD VALUE 'mental_health_service';
+ALTER TYPE safeguard.concern_source ADD VALUE 'care_provider';
+ALTER TYPE safeguard.concern_source ADD VALUE 'regulator';
+ALTER TYPE safeguard.concern_source ADD VALUE 'other_local_authority';
+ALTER TYPE safeguard.concern_source ADD VALUE 'housing';
+ALTER TYPE safeguard.concern_source ADD VALUE 'family_friend_neighbour';
+ALTER TYPE safeguard.concern_source ADD VALUE 'self';
+ALTER TYPE safeguard.concern_source ADD VALUE 'other';
+COMMENT ON TYPE safeguard.concern_source IS 'Who raised a concern: the regulator''s sources, then those a council''s front door records (police, ambulance service, GP and primary care, hospital, mental health service, care provider, the regulator, another local authority, housing, family / friend / neighbour, the adult themselves, other).';
 
--- The sweep's schedule (issue 19): each open, unpaused deadline's next rung
--- instant, in a table of its own, indexed, so that sweep() reads what is
--- due and nothing else: a call costs the rungs it fires, not the deadlines
--- open.  Derived from the deadline, its rule, its ladder, its alerts and
--- the calendar, with the arithmetic the sweep fires by (rung_fire_at), and
--- kept in C: the trigger schedule_sync on deadline (open, pause, resume,
--- extend, close, cancel: any kind, whichever function opened it), the sweep
--- (fire), schedule_ladder on the ladders and rules, and schedule_calendar,
--- which rebuilds every row once when a transaction changes the calendar.
--- Not audited (derived); nobody but safeguard reads or writes it.
-CREATE FUNCTION safeguard.rung_fire_at(amount integer, unit safeguard.deadline_unit, anchor timestamptz,
-    division text, offset_amount integer, offset_unit safeguard.deadline_unit)
-    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_rung_fire_at_sql';
-COMMENT ON FUNCTION safeguard.rung_fire_at(integer, safeguard.deadline_unit, timestamptz, text, integer, safeguard.deadline_unit) IS
-    'The instant a rung of an escalation ladder fires: the due instant of the rule (amount, unit) counted from anchor in division, shifted by the rung''s offset, as sweep() computes it; NULL when it cannot be computed (the calendar does not cover it, or out of range).';
+CREATE TYPE safeguard.alternative_action AS ENUM
+    ('information_and_advice', 'signposting', 'care_act_assessment', 'other_agency_leads', 'other');
+COMMENT ON TYPE safeguard.alternative_action IS 'What a local authority did instead of an enquiry when it decided no_enquiry on its own concern: information and advice, signposting, a Care Act assessment, another agency leads, other.';
 
-CREATE TABLE safeguard.deadline_schedule (
-    deadline_id  bigint PRIMARY KEY REFERENCES safeguard.deadline,
-    anchor_at    timestamptz NOT NULL,
-    next_fire_at timestamptz,
-    uncomputable integer NOT NULL DEFAULT 0
+CREATE TYPE safeguard.la_enquiry_state AS ENUM ('decided', 'allocated', 'in_progress', 'concluded', 'closed');
+COMMENT ON TYPE safeguard.la_enquiry_state IS 'States of a local authority''s own enquiry; transitions are enforced in C (docs/council-pathway.md).';
+
+CREATE FUNCTION safeguard.works_for_la(la_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_works_for_la';
+COMMENT ON FUNCTION safeguard.works_for_la(bigint) IS
+    'Row-level security predicate of the council pathway: true when the current role is on the staff of that local authority (officer, manager, enquiry officer, commissioner, administrator); the regulator''s staff see the referrals they sent, not a council''s own enquiries.';
+
+CREATE FUNCTION safeguard.concern_decision_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_decision_guard';
+COMMENT ON FUNCTION safeguard.concern_decision_guard() IS 'Trigger: who may decide on a council''s own concern, with a rationale, the threshold answers and (no enquiry) the action taken instead; decisions are final.';
+REVOKE ALL ON FUNCTION safeguard.concern_decision_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.concern_decision_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_concern_decision_after';
+COMMENT ON FUNCTION safeguard.concern_decision_after() IS 'Trigger: meets the concern''s triage deadline; an enquiry decision creates the enquiry and its contact and conclusion deadlines.';
+REVOKE ALL ON FUNCTION safeguard.concern_decision_after() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.la_enquiry_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_guard';
+COMMENT ON FUNCTION safeguard.la_enquiry_guard() IS 'Trigger: the local authority enquiry state machine, enforced for every client path.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_guard() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.la_enquiry_after() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_la_enquiry_after';
+COMMENT ON FUNCTION safeguard.la_enquiry_after() IS 'Trigger: deadlines met, breached and opened by enquiry transitions; closes the case when its work is done.';
+REVOKE ALL ON FUNCTION safeguard.la_enquiry_after() FROM PUBLIC;
+
+CREATE TABLE safeguard.concern_decision (
+    concern_id             bigint PRIMARY KEY REFERENCES safeguard.concern,
+    decision               safeguard.la_decision NOT NULL,
+    rationale              text NOT NULL,
+    care_and_support_needs boolean NOT NULL,
+    abuse_or_neglect       boolean NOT NULL,
+    unable_to_protect_self boolean NOT NULL,
+    alternative_action     safeguard.alternative_action,
+    la_id                  bigint REFERENCES safeguard.organisation,
+    case_id                bigint REFERENCES safeguard.safeguarding_case,
+    decided_by             regrole,
+    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_duty           safeguard.duty,
+    decided_at             timestamptz,
+    decided_team           text
 );
 
-CREATE INDEX deadline_schedule_due ON safeguard.deadline_schedule (next_fire_at)
-    WHERE next_fire_at IS NOT NULL;
-CREATE INDEX deadline_schedule_uncomputable ON safeguard.deadline_schedule (anchor_at, deadline_id)
-    WHERE uncomputable OPERATOR(pg_catalog.>) 0;
+CREATE INDEX concern_decision_la ON safeguard.concern_decision (la_id);
 
-COMMENT ON TABLE safeguard.deadline_schedule IS
-    'The sweep''s schedule: one row per open, unpaused deadline with the instant its next rung fires, so that sweep() reads only what is due (issue 19). Derived (not audited) and kept by safeguard: opening, pausing, resuming, extending, closing or cancelling a deadline, firing a rung, changing a ladder and changing the calendar bring it up to date. Readable by nobody but safeguard; safeguard.sweep_health shows what is due.';
-COMMENT ON COLUMN safeguard.deadline_schedule.deadline_id IS 'The open, unpaused deadline.';
-COMMENT ON COLUMN safeguard.deadline_schedule.anchor_at IS 'Its anchor: a sweep takes the deadlines due oldest anchor first.';
-COMMENT ON COLUMN safeguard.deadline_schedule.next_fire_at IS 'The earliest instant among its rungs not yet fired; NULL when every rung has fired or none left can be computed.';
-COMMENT ON COLUMN safeguard.deadline_schedule.uncomputable IS 'How many of its rungs not yet fired have an instant that cannot be computed (the calendar does not cover it); they wait, and sweep() warns, until the calendar is imported.';
-COMMENT ON INDEX safeguard.deadline_schedule_due IS
-    'What a sweep reads: next_fire_at <= now(), the deadlines with a rung due.';
-COMMENT ON INDEX safeguard.deadline_schedule_uncomputable IS
-    'The deadlines with a rung that waits for the calendar, for sweep()''s warning and sweep_health.';
+COMMENT ON TABLE safeguard.concern_decision IS
+    'A local authority''s decision on a concern its own officer logged: section 42 enquiry, other enquiry, or no enquiry with the action taken instead; with its rationale and the section 42(1) threshold answers. One per concern (a concern has this or a triage decision, never both), never changed. An enquiry decision creates the enquiry (safeguard.la_enquiry) in decided.';
+COMMENT ON COLUMN safeguard.concern_decision.concern_id IS 'The concern decided.';
+COMMENT ON COLUMN safeguard.concern_decision.decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
+COMMENT ON COLUMN safeguard.concern_decision.rationale IS 'Why: required, never blank.';
+COMMENT ON COLUMN safeguard.concern_decision.care_and_support_needs IS 'Threshold s42(1)(a): the adult has needs for care and support.';
+COMMENT ON COLUMN safeguard.concern_decision.abuse_or_neglect IS 'Threshold s42(1)(b): the adult is experiencing, or at risk of, abuse or neglect.';
+COMMENT ON COLUMN safeguard.concern_decision.unable_to_protect_self IS 'Threshold s42(1)(c): as a result of those needs the adult is unable to protect themselves.';
+COMMENT ON COLUMN safeguard.concern_decision.alternative_action IS 'For no_enquiry (required then, refused otherwise): what was done instead.';
+COMMENT ON COLUMN safeguard.concern_decision.la_id IS 'Local authority of the concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern_decision.case_id IS 'Case of the concern (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern_decision.decided_by IS 'Role that decided (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern_decision.decided_org_id IS 'Organisation it acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern_decision.decided_duty IS 'Duty it acted under: la_officer or sam (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern_decision.decided_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.concern_decision.decided_team IS 'Team of the grant under which the decision was made (recorded by safeguard).';
 
-CREATE FUNCTION safeguard.deadline_schedule_sync() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_sync';
-COMMENT ON FUNCTION safeguard.deadline_schedule_sync() IS
-    'Trigger on deadline: a deadline that opens, resumes or is extended gets its next rung instant in deadline_schedule; one that closes, is cancelled or paused leaves it.';
-REVOKE ALL ON FUNCTION safeguard.deadline_schedule_sync() FROM PUBLIC;
-
-CREATE FUNCTION safeguard.deadline_schedule_ladder() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_ladder';
-COMMENT ON FUNCTION safeguard.deadline_schedule_ladder() IS
-    'Trigger on deadline_rule and escalation_rung: a change to a ladder (a rung added to a policy in use) reaches the schedule of that rule''s open deadlines at once.';
-REVOKE ALL ON FUNCTION safeguard.deadline_schedule_ladder() FROM PUBLIC;
-
-CREATE FUNCTION safeguard.deadline_schedule_calendar() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_calendar';
-COMMENT ON FUNCTION safeguard.deadline_schedule_calendar() IS
-    'Deferred trigger on bank_holiday and division: a calendar change moves due instants, so the whole schedule is rebuilt, once, when the transaction that changed the calendar commits.';
-REVOKE ALL ON FUNCTION safeguard.deadline_schedule_calendar() FROM PUBLIC;
-
-CREATE FUNCTION safeguard.rebuild_deadline_schedule() RETURNS bigint
-    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_rebuild_deadline_schedule';
-COMMENT ON FUNCTION safeguard.rebuild_deadline_schedule() IS
-    'Recomputes every row of the sweep''s schedule from the deadlines, their ladders, their alerts and the calendar; returns how many rows it wrote or removed (0 when the schedule was right). Nothing needs it in normal operation (a restore brings the schedule back as dumped); a repair, for an administrator of the regulator.';
-REVOKE ALL ON FUNCTION safeguard.rebuild_deadline_schedule() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION safeguard.rebuild_deadline_schedule() TO safeguard_admin;
-
-CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_schedule
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.concern_decision
     FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
-CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_schedule
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.concern_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('concern_id', '', 'case_id');
+CREATE TRIGGER concern_decision_after AFTER INSERT ON safeguard.concern_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.concern_decision_after();
+CREATE TRIGGER concern_decision_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.concern_decision
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.concern_decision_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.concern_decision
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
--- No privilege and no policy: nobody but safeguard (its owner) reads a row,
--- not even a member of pg_read_all_data.
-ALTER TABLE safeguard.deadline_schedule ENABLE ROW LEVEL SECURITY;
-ALTER TABLE safeguard.deadline_schedule FORCE ROW LEVEL SECURITY;
-REVOKE ALL ON safeguard.deadline_schedule FROM PUBLIC;
+ALTER TABLE safeguard.concern_decision ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.concern_decision FORCE ROW LEVEL SECURITY;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_schedule', '');
+CREATE POLICY la_scope ON safeguard.concern_decision
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+CREATE POLICY reader_scope ON safeguard.concern_decision FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
 
-CREATE TRIGGER schedule_sync AFTER INSERT OR UPDATE OF status, paused_at, anchor_at, amount ON safeguard.deadline
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_sync();
-CREATE TRIGGER schedule_ladder AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_rule
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_ladder();
-CREATE TRIGGER schedule_ladder AFTER INSERT OR DELETE OR UPDATE ON safeguard.escalation_rung
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_ladder();
-CREATE CONSTRAINT TRIGGER schedule_calendar AFTER INSERT OR DELETE OR UPDATE ON safeguard.bank_holiday
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_calendar();
-CREATE CONSTRAINT TRIGGER schedule_calendar AFTER INSERT OR DELETE OR UPDATE ON safeguard.division
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_calendar();
+REVOKE ALL ON safeguard.concern_decision FROM PUBLIC;
+GRANT SELECT ON safeguard.concern_decision TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+GRANT INSERT ON safeguard.concern_decision TO safeguard_la_officer, safeguard_sam;
+GRANT SELECT (concern_id, decision, care_and_support_needs, abuse_or_neglect, unable_to_protect_self,
+    alternative_action, la_id, case_id, decided_org_id, decided_duty, decided_at)
+    ON safeguard.concern_decision TO safeguard_reader;
 
--- The sweeper's health (issue 19): whether deadlines are being acted on,
--- for an operator and for a monitoring tool polling SQL.  Each sweep records
--- itself in its own transaction (never waiting for another sweep's record);
--- the background worker records a failed sweep after rolling it back.  The
--- view adds the due backlog as the schedule has it now.  The admin and
--- auditor duties only; thresholds to alert on: docs/operations.md.
-CREATE TABLE safeguard.sweep_state (
-    only_row            boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-    sweeps              bigint NOT NULL DEFAULT 0,
-    rungs_fired         bigint NOT NULL DEFAULT 0,
-    last_started_at     timestamptz,
-    last_finished_at    timestamptz,
-    last_rungs_fired    integer,
-    last_rungs_left     integer,
-    last_error_at       timestamptz,
-    last_error_sqlstate text,
-    last_error          text
+SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_decision', '');
+
+CREATE TABLE safeguard.la_enquiry (
+    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    concern_id             bigint NOT NULL UNIQUE REFERENCES safeguard.concern_decision,
+    case_id                bigint NOT NULL REFERENCES safeguard.safeguarding_case,
+    la_id                  bigint NOT NULL REFERENCES safeguard.organisation,
+    kind                   safeguard.la_decision NOT NULL
+        CHECK (kind OPERATOR(pg_catalog.<>) 'no_enquiry'::safeguard.la_decision),
+    state                  safeguard.la_enquiry_state NOT NULL DEFAULT 'decided',
+    decided_at             timestamptz NOT NULL,
+    decided_by             regrole NOT NULL,
+    adult_date_of_death    date,
+    allocated_to           regrole,
+    allocated_by           regrole,
+    allocated_at           timestamptz,
+    msp_asked              safeguard.sac_msp_asked,
+    msp_outcomes_wanted    text,
+    msp_not_asked_reason   text,
+    lacked_capacity        safeguard.sac_capacity,
+    advocate_arranged      boolean,
+    advocate_not_arranged_reason text,
+    started_by             regrole,
+    started_org_id         bigint REFERENCES safeguard.organisation,
+    started_at             timestamptz,
+    action_result          safeguard.sac_action_result,
+    risk_types             safeguard.sac_risk_type[],
+    risk_location          safeguard.sac_risk_location,
+    source_of_risk         safeguard.sac_source_of_risk,
+    risk_outcome           safeguard.sac_risk_outcome,
+    msp_achieved           safeguard.sac_msp_achieved,
+    sar_considered         boolean,
+    concluded_by           regrole,
+    concluded_org_id       bigint REFERENCES safeguard.organisation,
+    concluded_at           timestamptz,
+    feedback_at            timestamptz,
+    feedback_method        safeguard.contact_method,
+    feedback_not_given_reason text,
+    adult_feedback_at      timestamptz,
+    adult_feedback_not_given_reason text,
+    closed_by              regrole,
+    closed_org_id          bigint REFERENCES safeguard.organisation,
+    closed_at              timestamptz,
+    retrospective          boolean GENERATED ALWAYS AS (adult_date_of_death IS NOT NULL) STORED
 );
 
-COMMENT ON TABLE safeguard.sweep_state IS
-    'The sweeper''s record of itself: one row, installed empty, updated by every committed sweep and by the background worker when a sweep fails. Not audited (operational); read through safeguard.sweep_health.';
-COMMENT ON COLUMN safeguard.sweep_state.only_row IS 'There is one row.';
-COMMENT ON COLUMN safeguard.sweep_state.sweeps IS 'Sweeps committed since the row was created.';
-COMMENT ON COLUMN safeguard.sweep_state.rungs_fired IS 'Rungs those sweeps fired.';
-COMMENT ON COLUMN safeguard.sweep_state.last_started_at IS 'When the last committed sweep started (real time).';
-COMMENT ON COLUMN safeguard.sweep_state.last_finished_at IS 'When it finished (real time, before its commit).';
-COMMENT ON COLUMN safeguard.sweep_state.last_rungs_fired IS 'How many rungs it fired.';
-COMMENT ON COLUMN safeguard.sweep_state.last_rungs_left IS 'How many due rungs it left for a later sweep because another transaction held their case.';
-COMMENT ON COLUMN safeguard.sweep_state.last_error_at IS 'When the background worker last recorded a failed sweep.';
-COMMENT ON COLUMN safeguard.sweep_state.last_error_sqlstate IS 'Its SQLSTATE.';
-COMMENT ON COLUMN safeguard.sweep_state.last_error IS 'Its message.';
+CREATE INDEX la_enquiry_la ON safeguard.la_enquiry (la_id);
+CREATE INDEX la_enquiry_case ON safeguard.la_enquiry (case_id);
 
--- The one row, installed empty: a sweep only ever updates it (so two
--- sweeps never wait on each other's first insert).
-INSERT INTO safeguard.sweep_state DEFAULT VALUES;
+-- Enquiries not yet allocated: the "virtual worker" caseload, by authority.
+CREATE INDEX la_enquiry_unallocated ON safeguard.la_enquiry (la_id)
+    WHERE state OPERATOR(pg_catalog.=) 'decided'::safeguard.la_enquiry_state;
 
-CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.sweep_state
-    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard('only_row');
-CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.sweep_state
+COMMENT ON INDEX safeguard.la_enquiry_unallocated IS
+    'Enquiries decided but not yet allocated (the "virtual worker" caseload), by local authority.';
+COMMENT ON TABLE safeguard.la_enquiry IS
+    'A local authority''s own safeguarding enquiry (section 42 or other), one per enquiry decision on its own concern. Created in decided by safeguard.decide_concern; allocated by a SAM to a named officer, started with Making Safeguarding Personal, concluded with the SAC outcome, closed by a SAM with the feedback to the referrer. Every change is a transition checked in C; never deleted. Seen by the authority''s own staff only.';
+COMMENT ON COLUMN safeguard.la_enquiry.id IS 'Enquiry number.';
+COMMENT ON COLUMN safeguard.la_enquiry.concern_id IS 'The concern whose decision opened it.';
+COMMENT ON COLUMN safeguard.la_enquiry.case_id IS 'The case it belongs to (its audit rows join the case''s chain).';
+COMMENT ON COLUMN safeguard.la_enquiry.la_id IS 'The local authority making the enquiry.';
+COMMENT ON COLUMN safeguard.la_enquiry.kind IS 'section_42_enquiry or other_enquiry, as decided.';
+COMMENT ON COLUMN safeguard.la_enquiry.state IS 'decided, allocated, in_progress, concluded or closed.';
+COMMENT ON COLUMN safeguard.la_enquiry.decided_at IS 'When the concern decision opened it (the anchor of its contact and conclusion deadlines).';
+COMMENT ON COLUMN safeguard.la_enquiry.decided_by IS 'Who made that decision.';
+COMMENT ON COLUMN safeguard.la_enquiry.adult_date_of_death IS 'The concern''s date of death: a retrospective enquiry about an adult who has died (copied by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.allocated_to IS 'The named officer or manager of the authority working it; NULL while decided (the "virtual worker" caseload).';
+COMMENT ON COLUMN safeguard.la_enquiry.allocated_by IS 'The SAM who (re)allocated it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.allocated_at IS 'When it was last (re)allocated (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.msp_asked IS 'Making Safeguarding Personal at the start (SAC SG4): whether the adult was asked what outcomes they want; required unless the adult has died.';
+COMMENT ON COLUMN safeguard.la_enquiry.msp_outcomes_wanted IS 'The outcomes the adult wants, as they said them (required when outcomes were expressed).';
+COMMENT ON COLUMN safeguard.la_enquiry.msp_not_asked_reason IS 'Why the adult was not asked (required when msp_asked is No or Don''t know).';
+COMMENT ON COLUMN safeguard.la_enquiry.lacked_capacity IS 'Capacity in relation to the enquiry (SAC SG3), at the start; required unless the adult has died.';
+COMMENT ON COLUMN safeguard.la_enquiry.advocate_arranged IS 'Whether an independent advocate was arranged (Care Act s68), at the start; required unless the adult has died.';
+COMMENT ON COLUMN safeguard.la_enquiry.advocate_not_arranged_reason IS 'Why no advocate was arranged (required then: e.g. no substantial difficulty, an appropriate person).';
+COMMENT ON COLUMN safeguard.la_enquiry.started_by IS 'Who started it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.started_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.started_at IS 'When it started (recorded by safeguard; meets the contact deadline).';
+COMMENT ON COLUMN safeguard.la_enquiry.action_result IS 'Action and result (SAC), at the conclusion.';
+COMMENT ON COLUMN safeguard.la_enquiry.risk_types IS 'Types of risk the enquiry found (SAC), at the conclusion; at least one.';
+COMMENT ON COLUMN safeguard.la_enquiry.risk_location IS 'Location of risk (SAC), at the conclusion.';
+COMMENT ON COLUMN safeguard.la_enquiry.source_of_risk IS 'Source of risk (SAC), at the conclusion.';
+COMMENT ON COLUMN safeguard.la_enquiry.risk_outcome IS 'Risk outcome (SAC); required when a risk identified or inconclusive was acted on.';
+COMMENT ON COLUMN safeguard.la_enquiry.msp_achieved IS 'How far the outcomes the adult expressed were achieved (SAC SG4): required exactly when outcomes were expressed.';
+COMMENT ON COLUMN safeguard.la_enquiry.sar_considered IS 'Whether a Safeguarding Adults Review referral was considered: required at the conclusion of a retrospective enquiry.';
+COMMENT ON COLUMN safeguard.la_enquiry.concluded_by IS 'Who concluded it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.concluded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.concluded_at IS 'When it concluded (recorded by safeguard; meets the conclusion deadline).';
+COMMENT ON COLUMN safeguard.la_enquiry.feedback_at IS 'When the referrer heard the outcome.';
+COMMENT ON COLUMN safeguard.la_enquiry.feedback_method IS 'How the referrer heard it.';
+COMMENT ON COLUMN safeguard.la_enquiry.feedback_not_given_reason IS 'Why no feedback can be given (an anonymous referrer, the adult declined), instead of feedback_at and feedback_method.';
+COMMENT ON COLUMN safeguard.la_enquiry.adult_feedback_at IS 'When the adult (or their representative) heard what the enquiry found (required at closure unless a reason is given; not for an adult who has died).';
+COMMENT ON COLUMN safeguard.la_enquiry.adult_feedback_not_given_reason IS 'Why the adult was not given feedback, instead of adult_feedback_at.';
+COMMENT ON COLUMN safeguard.la_enquiry.closed_by IS 'The SAM who signed it off (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.closed_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.closed_at IS 'When it closed (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.la_enquiry.retrospective IS 'True for an enquiry about an adult who has died (adult_date_of_death recorded): capacity, advocacy and Making Safeguarding Personal do not apply.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.la_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.la_enquiry
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'case_id');
+CREATE TRIGGER la_enquiry_after AFTER UPDATE ON safeguard.la_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_after();
+CREATE TRIGGER la_enquiry_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.la_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.la_enquiry_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.la_enquiry
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
 
-ALTER TABLE safeguard.sweep_state ENABLE ROW LEVEL SECURITY;
-ALTER TABLE safeguard.sweep_state FORCE ROW LEVEL SECURITY;
-REVOKE ALL ON safeguard.sweep_state FROM PUBLIC;
+ALTER TABLE safeguard.la_enquiry ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.la_enquiry FORCE ROW LEVEL SECURITY;
 
-SELECT pg_catalog.pg_extension_config_dump('safeguard.sweep_state', '');
+CREATE POLICY la_scope ON safeguard.la_enquiry
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+CREATE POLICY reader_scope ON safeguard.la_enquiry FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
 
-CREATE FUNCTION safeguard.sweeper_health(OUT last_started_at timestamptz, OUT last_finished_at timestamptz,
-    OUT last_duration interval, OUT last_rungs_fired integer, OUT last_rungs_left integer,
-    OUT sweeps bigint, OUT rungs_fired bigint, OUT due_deadlines bigint, OUT oldest_due_at timestamptz,
-    OUT uncomputable_rungs bigint, OUT last_error_at timestamptz, OUT last_error_sqlstate text,
-    OUT last_error text)
-    RETURNS record LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_sweeper_health';
-COMMENT ON FUNCTION safeguard.sweeper_health() IS
-    'The sweeper''s health as one row (safeguard.sweep_health reads it): the last committed sweep, the due backlog as of safeguard.now(), the rungs whose instant cannot be computed yet and the last failure recorded. The admin and auditor duties.';
-REVOKE ALL ON FUNCTION safeguard.sweeper_health() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION safeguard.sweeper_health() TO safeguard_admin, safeguard_auditor;
+REVOKE ALL ON safeguard.la_enquiry FROM PUBLIC;
+GRANT SELECT ON safeguard.la_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+GRANT UPDATE ON safeguard.la_enquiry TO safeguard_la_officer, safeguard_sam;
+GRANT SELECT (id, concern_id, case_id, la_id, kind, state, decided_at, allocated_at, msp_asked,
+    lacked_capacity, advocate_arranged, started_org_id, started_at, action_result, risk_types,
+    risk_location, source_of_risk, risk_outcome, msp_achieved, sar_considered, concluded_org_id,
+    concluded_at, feedback_at, feedback_method, adult_feedback_at, closed_org_id, closed_at,
+    retrospective)
+    ON safeguard.la_enquiry TO safeguard_reader;
 
-CREATE VIEW safeguard.sweep_health WITH (security_invoker = true) AS
-SELECT h.last_started_at, h.last_finished_at, h.last_duration,
-       safeguard.now() OPERATOR(pg_catalog.-) h.last_finished_at AS since_last_sweep,
-       h.last_rungs_fired, h.last_rungs_left, h.sweeps, h.rungs_fired,
-       h.due_deadlines, h.oldest_due_at,
-       safeguard.now() OPERATOR(pg_catalog.-) h.oldest_due_at AS oldest_due_age,
-       h.uncomputable_rungs, h.last_error_at, h.last_error_sqlstate, h.last_error
-FROM safeguard.sweeper_health() h;
-COMMENT ON VIEW safeguard.sweep_health IS
-    'Whether deadlines are being acted on: the last committed sweep (when, how long, what it fired and left), the due backlog (deadlines with a rung due now and the oldest instant due), rungs waiting for the calendar, and the last failed sweep the background worker recorded. One row. The admin and auditor duties; alert thresholds in docs/operations.md.';
-COMMENT ON COLUMN safeguard.sweep_health.last_started_at IS 'When the last committed sweep started (real time); NULL before the first.';
-COMMENT ON COLUMN safeguard.sweep_health.last_finished_at IS 'When it finished.';
-COMMENT ON COLUMN safeguard.sweep_health.last_duration IS 'How long it took.';
-COMMENT ON COLUMN safeguard.sweep_health.since_last_sweep IS 'How long ago it finished (safeguard.now(), the transaction''s start unless a test pinned the clock, minus last_finished_at): alert when it passes a few sweep intervals.';
-COMMENT ON COLUMN safeguard.sweep_health.last_rungs_fired IS 'How many rungs it fired.';
-COMMENT ON COLUMN safeguard.sweep_health.last_rungs_left IS 'How many due rungs it left because another transaction held their case (they fire at the next sweep).';
-COMMENT ON COLUMN safeguard.sweep_health.sweeps IS 'Sweeps committed so far: a counter for rates.';
-COMMENT ON COLUMN safeguard.sweep_health.rungs_fired IS 'Rungs they fired: a counter for rates.';
-COMMENT ON COLUMN safeguard.sweep_health.due_deadlines IS 'Open, unpaused deadlines with a rung due now (safeguard.now()) and not yet fired: the due backlog.';
-COMMENT ON COLUMN safeguard.sweep_health.oldest_due_at IS 'The oldest instant due among them; NULL when nothing is due.';
-COMMENT ON COLUMN safeguard.sweep_health.oldest_due_age IS 'How long the oldest due rung has waited (safeguard.now() minus oldest_due_at).';
-COMMENT ON COLUMN safeguard.sweep_health.uncomputable_rungs IS 'Rungs of open deadlines whose instant cannot be computed until the next gov.uk calendar is imported.';
-COMMENT ON COLUMN safeguard.sweep_health.last_error_at IS 'When the background worker last recorded a failed sweep (pg_cron keeps its own in cron.job_run_details).';
-COMMENT ON COLUMN safeguard.sweep_health.last_error_sqlstate IS 'Its SQLSTATE.';
-COMMENT ON COLUMN safeguard.sweep_health.last_error IS 'Its message.';
-REVOKE ALL ON safeguard.sweep_health FROM PUBLIC;
-GRANT SELECT ON safeguard.sweep_health TO safeguard_admin, safeguard_auditor;
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.la_enquiry_id_seq', '');
 
-DO $issue19$
-DECLARE
-    t record;
-BEGIN
-    ALTER TABLE safeguard.deadline_schedule OWNER TO safeguard_owner;
-    ALTER TABLE safeguard.sweep_state OWNER TO safeguard_owner;
-
+-- Workflow functions: thin wrappers over INSERT and UPDATE with the caller's
+-- rights (SECURITY INVOKER); the C guards see the real actor and decide.
+CREATE FUNCTION safeguard.decide_concern(concern_id bigint, decision safeguard.la_decision,
+    rationale text, care_and_support_needs boolean, abuse_or_neglect boolean,
+    unable_to_protect_self boolean, alternative_action safeguard.alternative_action DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
     SELECT safeguard.require_duty('decide_concern');
     INSERT INTO safeguard.concern_decision (concern_id, decision, rationale, care_and_support_needs,
         abuse_or_neglect, unable_to_protect_self, alternative_action)
@@ -1465,8 +1277,6 @@ BEGIN
              FROM pg_catalog.pg_trigger g
              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
              WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
-
-
                AND c.relname OPERATOR(pg_catalog.=) ANY ('{concern_decision,la_enquiry,la_enquiry_strategy,la_enquiry_plan,la_enquiry_plan_review}'::pg_catalog.name[])
                AND NOT g.tgisinternal AND g.tgenabled OPERATOR(pg_catalog.<>) 'A'
              ORDER BY c.relname, g.tgname
@@ -1474,26 +1284,6 @@ BEGIN
         EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
     END LOOP;
 END
-$issue19$;
-
--- The schedule of the deadlines open when the update runs (as
--- rebuild_deadline_schedule() computes it).
-INSERT INTO safeguard.deadline_schedule (deadline_id, anchor_at, next_fire_at, uncomputable)
-SELECT d.id, d.anchor_at, pg_catalog.min(x.at),
-       (pg_catalog.count(x.rung) FILTER (WHERE x.at IS NULL))::pg_catalog.int4
-FROM safeguard.deadline d
-JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
-                              AND r.kind OPERATOR(pg_catalog.=) d.kind
-LEFT JOIN LATERAL (SELECT e.rung, safeguard.rung_fire_at(coalesce(d.amount, r.amount), r.unit,
-                       d.anchor_at, d.division, e.offset_amount, e.offset_unit) AS at
-                   FROM safeguard.escalation_rung e
-                   WHERE e.policy_id OPERATOR(pg_catalog.=) d.policy_id AND e.kind OPERATOR(pg_catalog.=) d.kind
-                     AND NOT EXISTS (SELECT 1 FROM safeguard.deadline_alert a
-                                     WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id
-                                       AND a.rung OPERATOR(pg_catalog.=) e.rung)) x ON true
-WHERE d.status OPERATOR(pg_catalog.=) 'open' AND d.paused_at IS NULL AND NOT safeguard.restoring()
-GROUP BY d.id, d.anchor_at;
-
 $council$;
 
 -- The enquiry's deadline kinds, timescales and ladders (the full script installs them last).
@@ -1519,6 +1309,226 @@ FROM safeguard.deadline_rule r,
      (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
 WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_contact,enquiry_conclusion,enquiry_feedback,strategy_discussion,plan_review}'::text[])
 ORDER BY r.kind, x.rung;
+
+--------------------------------------------------------------------------
+-- Issue 19: the sweep's schedule and health
+-- The schedule (each open, unpaused deadline's next rung instant) and the
+-- sweeper's health, as the full script defines them in section 7; then
+-- their tables to safeguard_owner, their triggers ALWAYS (section 10 of the
+-- full script), and the schedule computed for the deadlines open now.
+--------------------------------------------------------------------------
+
+-- The sweep's schedule (issue 19): each open, unpaused deadline's next rung
+-- instant, in a table of its own, indexed, so that sweep() reads what is
+-- due and nothing else: a call costs the rungs it fires, not the deadlines
+-- open.  Derived from the deadline, its rule, its ladder, its alerts and
+-- the calendar, with the arithmetic the sweep fires by (rung_fire_at), and
+-- kept in C: the trigger schedule_sync on deadline (open, pause, resume,
+-- extend, close, cancel: any kind, whichever function opened it), the sweep
+-- (fire), schedule_ladder on the ladders and rules, and schedule_calendar,
+-- which rebuilds every row once when a transaction changes the calendar.
+-- Not audited (derived); nobody but safeguard reads or writes it.
+CREATE FUNCTION safeguard.rung_fire_at(amount integer, unit safeguard.deadline_unit, anchor timestamptz,
+    division text, offset_amount integer, offset_unit safeguard.deadline_unit)
+    RETURNS timestamptz LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'sg_rung_fire_at_sql';
+COMMENT ON FUNCTION safeguard.rung_fire_at(integer, safeguard.deadline_unit, timestamptz, text, integer, safeguard.deadline_unit) IS
+    'The instant a rung of an escalation ladder fires: the due instant of the rule (amount, unit) counted from anchor in division, shifted by the rung''s offset, as sweep() computes it; NULL when it cannot be computed (the calendar does not cover it, or out of range).';
+
+CREATE TABLE safeguard.deadline_schedule (
+    deadline_id  bigint PRIMARY KEY REFERENCES safeguard.deadline,
+    anchor_at    timestamptz NOT NULL,
+    next_fire_at timestamptz,
+    uncomputable integer NOT NULL DEFAULT 0
+);
+
+CREATE INDEX deadline_schedule_due ON safeguard.deadline_schedule (next_fire_at)
+    WHERE next_fire_at IS NOT NULL;
+CREATE INDEX deadline_schedule_uncomputable ON safeguard.deadline_schedule (anchor_at, deadline_id)
+    WHERE uncomputable OPERATOR(pg_catalog.>) 0;
+
+COMMENT ON TABLE safeguard.deadline_schedule IS
+    'The sweep''s schedule: one row per open, unpaused deadline with the instant its next rung fires, so that sweep() reads only what is due (issue 19). Derived (not audited) and kept by safeguard: opening, pausing, resuming, extending, closing or cancelling a deadline, firing a rung, changing a ladder and changing the calendar bring it up to date. Readable by nobody but safeguard; safeguard.sweep_health shows what is due.';
+COMMENT ON COLUMN safeguard.deadline_schedule.deadline_id IS 'The open, unpaused deadline.';
+COMMENT ON COLUMN safeguard.deadline_schedule.anchor_at IS 'Its anchor: a sweep takes the deadlines due oldest anchor first.';
+COMMENT ON COLUMN safeguard.deadline_schedule.next_fire_at IS 'The earliest instant among its rungs not yet fired; NULL when every rung has fired or none left can be computed.';
+COMMENT ON COLUMN safeguard.deadline_schedule.uncomputable IS 'How many of its rungs not yet fired have an instant that cannot be computed (the calendar does not cover it); they wait, and sweep() warns, until the calendar is imported.';
+COMMENT ON INDEX safeguard.deadline_schedule_due IS
+    'What a sweep reads: next_fire_at <= now(), the deadlines with a rung due.';
+COMMENT ON INDEX safeguard.deadline_schedule_uncomputable IS
+    'The deadlines with a rung that waits for the calendar, for sweep()''s warning and sweep_health.';
+
+CREATE FUNCTION safeguard.deadline_schedule_sync() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_sync';
+COMMENT ON FUNCTION safeguard.deadline_schedule_sync() IS
+    'Trigger on deadline: a deadline that opens, resumes or is extended gets its next rung instant in deadline_schedule; one that closes, is cancelled or paused leaves it.';
+REVOKE ALL ON FUNCTION safeguard.deadline_schedule_sync() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.deadline_schedule_ladder() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_ladder';
+COMMENT ON FUNCTION safeguard.deadline_schedule_ladder() IS
+    'Trigger on deadline_rule and escalation_rung: a change to a ladder (a rung added to a policy in use) reaches the schedule of that rule''s open deadlines at once.';
+REVOKE ALL ON FUNCTION safeguard.deadline_schedule_ladder() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.deadline_schedule_calendar() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'sg_deadline_schedule_calendar';
+COMMENT ON FUNCTION safeguard.deadline_schedule_calendar() IS
+    'Deferred trigger on bank_holiday and division: a calendar change moves due instants, so the whole schedule is rebuilt, once, when the transaction that changed the calendar commits.';
+REVOKE ALL ON FUNCTION safeguard.deadline_schedule_calendar() FROM PUBLIC;
+
+CREATE FUNCTION safeguard.rebuild_deadline_schedule() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_rebuild_deadline_schedule';
+COMMENT ON FUNCTION safeguard.rebuild_deadline_schedule() IS
+    'Recomputes every row of the sweep''s schedule from the deadlines, their ladders, their alerts and the calendar; returns how many rows it wrote or removed (0 when the schedule was right). Nothing needs it in normal operation (a restore brings the schedule back as dumped); a repair, for an administrator of the regulator.';
+REVOKE ALL ON FUNCTION safeguard.rebuild_deadline_schedule() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.rebuild_deadline_schedule() TO safeguard_admin;
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.deadline_schedule
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.deadline_schedule
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+-- No privilege and no policy: nobody but safeguard (its owner) reads a row,
+-- not even a member of pg_read_all_data.
+ALTER TABLE safeguard.deadline_schedule ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.deadline_schedule FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON safeguard.deadline_schedule FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.deadline_schedule', '');
+
+CREATE TRIGGER schedule_sync AFTER INSERT OR UPDATE OF status, paused_at, anchor_at, amount ON safeguard.deadline
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_sync();
+CREATE TRIGGER schedule_ladder AFTER INSERT OR DELETE OR UPDATE ON safeguard.deadline_rule
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_ladder();
+CREATE TRIGGER schedule_ladder AFTER INSERT OR DELETE OR UPDATE ON safeguard.escalation_rung
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_ladder();
+CREATE CONSTRAINT TRIGGER schedule_calendar AFTER INSERT OR DELETE OR UPDATE ON safeguard.bank_holiday
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_calendar();
+CREATE CONSTRAINT TRIGGER schedule_calendar AFTER INSERT OR DELETE OR UPDATE ON safeguard.division
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.deadline_schedule_calendar();
+
+-- The sweeper's health (issue 19): whether deadlines are being acted on,
+-- for an operator and for a monitoring tool polling SQL.  Each sweep records
+-- itself in its own transaction (never waiting for another sweep's record);
+-- the background worker records a failed sweep after rolling it back.  The
+-- view adds the due backlog as the schedule has it now.  The admin and
+-- auditor duties only; thresholds to alert on: docs/operations.md.
+CREATE TABLE safeguard.sweep_state (
+    only_row            boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    sweeps              bigint NOT NULL DEFAULT 0,
+    rungs_fired         bigint NOT NULL DEFAULT 0,
+    last_started_at     timestamptz,
+    last_finished_at    timestamptz,
+    last_rungs_fired    integer,
+    last_rungs_left     integer,
+    last_error_at       timestamptz,
+    last_error_sqlstate text,
+    last_error          text
+);
+
+COMMENT ON TABLE safeguard.sweep_state IS
+    'The sweeper''s record of itself: one row, installed empty, updated by every committed sweep and by the background worker when a sweep fails. Not audited (operational); read through safeguard.sweep_health.';
+COMMENT ON COLUMN safeguard.sweep_state.only_row IS 'There is one row.';
+COMMENT ON COLUMN safeguard.sweep_state.sweeps IS 'Sweeps committed since the row was created.';
+COMMENT ON COLUMN safeguard.sweep_state.rungs_fired IS 'Rungs those sweeps fired.';
+COMMENT ON COLUMN safeguard.sweep_state.last_started_at IS 'When the last committed sweep started (real time).';
+COMMENT ON COLUMN safeguard.sweep_state.last_finished_at IS 'When it finished (real time, before its commit).';
+COMMENT ON COLUMN safeguard.sweep_state.last_rungs_fired IS 'How many rungs it fired.';
+COMMENT ON COLUMN safeguard.sweep_state.last_rungs_left IS 'How many due rungs it left for a later sweep because another transaction held their case.';
+COMMENT ON COLUMN safeguard.sweep_state.last_error_at IS 'When the background worker last recorded a failed sweep.';
+COMMENT ON COLUMN safeguard.sweep_state.last_error_sqlstate IS 'Its SQLSTATE.';
+COMMENT ON COLUMN safeguard.sweep_state.last_error IS 'Its message.';
+
+-- The one row, installed empty: a sweep only ever updates it (so two
+-- sweeps never wait on each other's first insert).
+INSERT INTO safeguard.sweep_state DEFAULT VALUES;
+
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.sweep_state
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard('only_row');
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.sweep_state
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.sweep_state ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.sweep_state FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON safeguard.sweep_state FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.sweep_state', '');
+
+CREATE FUNCTION safeguard.sweeper_health(OUT last_started_at timestamptz, OUT last_finished_at timestamptz,
+    OUT last_duration interval, OUT last_rungs_fired integer, OUT last_rungs_left integer,
+    OUT sweeps bigint, OUT rungs_fired bigint, OUT due_deadlines bigint, OUT oldest_due_at timestamptz,
+    OUT uncomputable_rungs bigint, OUT last_error_at timestamptz, OUT last_error_sqlstate text,
+    OUT last_error text)
+    RETURNS record LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_sweeper_health';
+COMMENT ON FUNCTION safeguard.sweeper_health() IS
+    'The sweeper''s health as one row (safeguard.sweep_health reads it): the last committed sweep, the due backlog as of safeguard.now(), the rungs whose instant cannot be computed yet and the last failure recorded. The admin and auditor duties.';
+REVOKE ALL ON FUNCTION safeguard.sweeper_health() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sweeper_health() TO safeguard_admin, safeguard_auditor;
+
+CREATE VIEW safeguard.sweep_health WITH (security_invoker = true) AS
+SELECT h.last_started_at, h.last_finished_at, h.last_duration,
+       safeguard.now() OPERATOR(pg_catalog.-) h.last_finished_at AS since_last_sweep,
+       h.last_rungs_fired, h.last_rungs_left, h.sweeps, h.rungs_fired,
+       h.due_deadlines, h.oldest_due_at,
+       safeguard.now() OPERATOR(pg_catalog.-) h.oldest_due_at AS oldest_due_age,
+       h.uncomputable_rungs, h.last_error_at, h.last_error_sqlstate, h.last_error
+FROM safeguard.sweeper_health() h;
+COMMENT ON VIEW safeguard.sweep_health IS
+    'Whether deadlines are being acted on: the last committed sweep (when, how long, what it fired and left), the due backlog (deadlines with a rung due now and the oldest instant due), rungs waiting for the calendar, and the last failed sweep the background worker recorded. One row. The admin and auditor duties; alert thresholds in docs/operations.md.';
+COMMENT ON COLUMN safeguard.sweep_health.last_started_at IS 'When the last committed sweep started (real time); NULL before the first.';
+COMMENT ON COLUMN safeguard.sweep_health.last_finished_at IS 'When it finished.';
+COMMENT ON COLUMN safeguard.sweep_health.last_duration IS 'How long it took.';
+COMMENT ON COLUMN safeguard.sweep_health.since_last_sweep IS 'How long ago it finished (safeguard.now(), the transaction''s start unless a test pinned the clock, minus last_finished_at): alert when it passes a few sweep intervals.';
+COMMENT ON COLUMN safeguard.sweep_health.last_rungs_fired IS 'How many rungs it fired.';
+COMMENT ON COLUMN safeguard.sweep_health.last_rungs_left IS 'How many due rungs it left because another transaction held their case (they fire at the next sweep).';
+COMMENT ON COLUMN safeguard.sweep_health.sweeps IS 'Sweeps committed so far: a counter for rates.';
+COMMENT ON COLUMN safeguard.sweep_health.rungs_fired IS 'Rungs they fired: a counter for rates.';
+COMMENT ON COLUMN safeguard.sweep_health.due_deadlines IS 'Open, unpaused deadlines with a rung due now (safeguard.now()) and not yet fired: the due backlog.';
+COMMENT ON COLUMN safeguard.sweep_health.oldest_due_at IS 'The oldest instant due among them; NULL when nothing is due.';
+COMMENT ON COLUMN safeguard.sweep_health.oldest_due_age IS 'How long the oldest due rung has waited (safeguard.now() minus oldest_due_at).';
+COMMENT ON COLUMN safeguard.sweep_health.uncomputable_rungs IS 'Rungs of open deadlines whose instant cannot be computed until the next gov.uk calendar is imported.';
+COMMENT ON COLUMN safeguard.sweep_health.last_error_at IS 'When the background worker last recorded a failed sweep (pg_cron keeps its own in cron.job_run_details).';
+COMMENT ON COLUMN safeguard.sweep_health.last_error_sqlstate IS 'Its SQLSTATE.';
+COMMENT ON COLUMN safeguard.sweep_health.last_error IS 'Its message.';
+REVOKE ALL ON safeguard.sweep_health FROM PUBLIC;
+GRANT SELECT ON safeguard.sweep_health TO safeguard_admin, safeguard_auditor;
+
+DO $issue19$
+DECLARE
+    t record;
+BEGIN
+    ALTER TABLE safeguard.deadline_schedule OWNER TO safeguard_owner;
+    ALTER TABLE safeguard.sweep_state OWNER TO safeguard_owner;
+    FOR t IN SELECT c.relname, g.tgname
+             FROM pg_catalog.pg_trigger g
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND NOT g.tgisinternal AND g.tgenabled OPERATOR(pg_catalog.<>) 'A'
+             ORDER BY c.relname, g.tgname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
+    END LOOP;
+END
+$issue19$;
+
+-- The schedule of the deadlines open when the update runs (as
+-- rebuild_deadline_schedule() computes it).
+INSERT INTO safeguard.deadline_schedule (deadline_id, anchor_at, next_fire_at, uncomputable)
+SELECT d.id, d.anchor_at, pg_catalog.min(x.at),
+       (pg_catalog.count(x.rung) FILTER (WHERE x.at IS NULL))::pg_catalog.int4
+FROM safeguard.deadline d
+JOIN safeguard.deadline_rule r ON r.policy_id OPERATOR(pg_catalog.=) d.policy_id
+                              AND r.kind OPERATOR(pg_catalog.=) d.kind
+LEFT JOIN LATERAL (SELECT e.rung, safeguard.rung_fire_at(coalesce(d.amount, r.amount), r.unit,
+                       d.anchor_at, d.division, e.offset_amount, e.offset_unit) AS at
+                   FROM safeguard.escalation_rung e
+                   WHERE e.policy_id OPERATOR(pg_catalog.=) d.policy_id AND e.kind OPERATOR(pg_catalog.=) d.kind
+                     AND NOT EXISTS (SELECT 1 FROM safeguard.deadline_alert a
+                                     WHERE a.deadline_id OPERATOR(pg_catalog.=) d.id
+                                       AND a.rung OPERATOR(pg_catalog.=) e.rung)) x ON true
+WHERE d.status OPERATOR(pg_catalog.=) 'open' AND d.paused_at IS NULL AND NOT safeguard.restoring()
+GROUP BY d.id, d.anchor_at;
 
 -- Issue 19: the grants cache on a logical-replication subscriber.  From 1.5 each backend
 -- keeps the grants it read until duty_grant's relcache invalidation; scope_changed sends it
