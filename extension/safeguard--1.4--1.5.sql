@@ -1540,9 +1540,9 @@ COMMENT ON FUNCTION safeguard.scope_changed_replicated() IS
     'Trigger (each row): what scope_changed does, while logical replication applies changes (session_replication_role = replica), whose apply worker fires no statement trigger: a replicated grant, revoke or change of organisation reaches every session of the subscriber at once. Elsewhere it does nothing.';
 REVOKE ALL ON FUNCTION safeguard.scope_changed_replicated() FROM PUBLIC;
 CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
-    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.scope_changed_replicated();
 CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
-    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.scope_changed_replicated();
 ALTER TABLE safeguard.organisation ENABLE ALWAYS TRIGGER scope_changed_replicated;
 ALTER TABLE safeguard.duty_grant ENABLE ALWAYS TRIGGER scope_changed_replicated;
 

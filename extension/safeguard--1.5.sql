@@ -823,7 +823,7 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.organisation
 CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
 CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.organisation
-    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.scope_changed_replicated();
 
 REVOKE ALL ON safeguard.organisation FROM PUBLIC;
 GRANT SELECT ON safeguard.organisation TO PUBLIC;
@@ -871,7 +871,7 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.duty_grant
 CREATE TRIGGER scope_changed AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
     FOR EACH STATEMENT EXECUTE FUNCTION safeguard.scope_changed();
 CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safeguard.duty_grant
-    FOR EACH ROW EXECUTE FUNCTION safeguard.scope_changed_replicated();
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.scope_changed_replicated();
 
 ALTER TABLE safeguard.duty_grant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE safeguard.duty_grant FORCE ROW LEVEL SECURITY;
