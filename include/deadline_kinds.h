@@ -16,6 +16,9 @@ typedef enum SgDeadlineSubject
 	SG_SUBJECT_CONCERN = 0,
 	SG_SUBJECT_REFERRAL,
 	SG_SUBJECT_PROVIDER_ENQUIRY,
+	SG_SUBJECT_CASE_FILE_AUDIT,	/* assurance: an audit's acknowledgement */
+	SG_SUBJECT_AUDIT_ACTION,	/* assurance: an action an audit set */
+	SG_SUBJECT_SAR_REFERRAL,	/* assurance: a Safeguarding Adults Review */
 	SG_NSUBJECTS
 } SgDeadlineSubject;
 
@@ -35,6 +38,10 @@ typedef enum SgDeadlineKind
 	SG_DL_PROVIDER_RESPONSE,	/* provider enquiry: response to the plan */
 	SG_DL_QUALITY_ASSURANCE,	/* provider enquiry: quality assurance */
 	SG_DL_DELAY_MEETING,		/* provider enquiry: meeting forced by a delay */
+	SG_DL_AUDIT_ACKNOWLEDGEMENT,	/* case-file audit: the practitioner acknowledges */
+	SG_DL_AUDIT_ACTION,			/* audit action: done by its owner */
+	SG_DL_SAR_DECISION,			/* SAR referral: the board's decision */
+	SG_DL_SAR_COMPLETION,		/* SAR: the commissioned review completed */
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 

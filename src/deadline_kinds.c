@@ -18,6 +18,9 @@ static const char *const subject_names[SG_NSUBJECTS] = {
 	[SG_SUBJECT_CONCERN] = "concern",
 	[SG_SUBJECT_REFERRAL] = "referral",
 	[SG_SUBJECT_PROVIDER_ENQUIRY] = "provider_enquiry",
+	[SG_SUBJECT_CASE_FILE_AUDIT] = "case_file_audit",
+	[SG_SUBJECT_AUDIT_ACTION] = "audit_action",
+	[SG_SUBJECT_SAR_REFERRAL] = "sar_referral",
 };
 
 static const struct
@@ -38,6 +41,10 @@ static const struct
 	[SG_DL_PROVIDER_RESPONSE] = {"provider_response", SG_SUBJECT_PROVIDER_ENQUIRY},
 	[SG_DL_QUALITY_ASSURANCE] = {"quality_assurance", SG_SUBJECT_PROVIDER_ENQUIRY},
 	[SG_DL_DELAY_MEETING] = {"delay_meeting", SG_SUBJECT_PROVIDER_ENQUIRY},
+	[SG_DL_AUDIT_ACKNOWLEDGEMENT] = {"audit_acknowledgement", SG_SUBJECT_CASE_FILE_AUDIT},
+	[SG_DL_AUDIT_ACTION] = {"audit_action", SG_SUBJECT_AUDIT_ACTION},
+	[SG_DL_SAR_DECISION] = {"sar_decision", SG_SUBJECT_SAR_REFERRAL},
+	[SG_DL_SAR_COMPLETION] = {"sar_completion", SG_SUBJECT_SAR_REFERRAL},
 };
 
 /* Returns the name of a deadline kind ("?" out of range). */

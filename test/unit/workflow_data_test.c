@@ -329,7 +329,9 @@ test_deadline_kinds(void)
 		{"la_outcome_escalation", "referral"}, {"feedback", "referral"},
 		{"initial_meeting", "provider_enquiry"}, {"initial_meeting_major", "provider_enquiry"},
 		{"fact_finding", "provider_enquiry"}, {"provider_response", "provider_enquiry"},
-		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"}};
+		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"},
+		{"audit_acknowledgement", "case_file_audit"}, {"audit_action", "audit_action"},
+		{"sar_decision", "sar_referral"}, {"sar_completion", "sar_referral"}};
 	int			n = (int) (sizeof(rows) / sizeof(rows[0]));
 	int			good = 0;
 	int			round = 0;
