@@ -476,8 +476,8 @@ static HeapTuple
 audit_update(TriggerData *td, HeapTuple newtup, TupleDesc desc)
 {
 	static const char *const reassign_cols[] = {"auditor", NULL};
-	static const char *const complete_cols[] = {"summary", "completed_at", NULL};
-	static const char *const ack_cols[] = {"practitioner_comment", "acknowledged_at", NULL};
+	static const char *const complete_cols[] = {"summary", NULL};
+	static const char *const ack_cols[] = {"practitioner_comment", NULL};
 	HeapTuple	oldtup = td->tg_trigtuple;
 	const SgActor *a = sg_current_actor();
 	Audit		au;

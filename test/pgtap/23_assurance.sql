@@ -6,7 +6,7 @@
 -- by SQLSTATE, and every bypass tried: raw DML, MERGE, COPY, as a role
 -- without a duty and as the staff of another authority.
 BEGIN;
-SELECT plan(114);
+SELECT plan(136);
 
 \set fixture TAP23
 \set clock '2026-02-09 10:00+00'
@@ -28,23 +28,24 @@ SELECT array_agg(safeguard.triage_concern(c, 'refer_to_la', 'Neglect of an adult
 FROM unnest(:'concerns'::bigint[]) WITH ORDINALITY AS x (c, n) \gset
 RESET ROLE;
 SET ROLE sg23_cc;
-SELECT count(safeguard.send_referral(r, 'phone')) FROM unnest(:'refs'::bigint[]) AS r;
+SELECT count(safeguard.send_referral(r, 'phone')) AS sent FROM unnest(:'refs'::bigint[]) AS r \gset
 RESET ROLE;
 SELECT (:'refs'::bigint[])[1] AS r1, (:'refs'::bigint[])[4] AS r4, (:'refs'::bigint[])[8] AS rb \gset
 SELECT case_id AS case1 FROM safeguard.referral WHERE id = :r1 \gset
 SELECT case_id AS case4 FROM safeguard.referral WHERE id = :r4 \gset
 SELECT case_id AS caseb FROM safeguard.referral WHERE id = :rb \gset
 SET ROLE sg23_off1;
-SELECT count(safeguard.acknowledge_referral(r)) FROM unnest((:'refs'::bigint[])[1:3]) AS r;
+SELECT count(safeguard.acknowledge_referral(r)) AS acked1 FROM unnest((:'refs'::bigint[])[1:3]) AS r \gset
 RESET ROLE;
 SET ROLE sg23_off2;
-SELECT count(safeguard.acknowledge_referral(r)) FROM unnest((:'refs'::bigint[])[4:7]) AS r;
+SELECT count(safeguard.acknowledge_referral(r)) AS acked2 FROM unnest((:'refs'::bigint[])[4:7]) AS r \gset
 RESET ROLE;
 SELECT safeguard.set_clock('2026-03-02 10:00+00') IS NOT NULL AS moved \gset
 -- A careless DBA grants the SAM and an officer every write privilege on the
--- audit tables: the triggers still decide.
+-- assurance tables: the triggers still decide.
 GRANT INSERT, UPDATE, DELETE ON safeguard.audit_tool, safeguard.audit_question, safeguard.audit_programme,
-    safeguard.case_file_audit, safeguard.audit_answer TO sg23_sam, sg23_off1;
+    safeguard.case_file_audit, safeguard.audit_answer, safeguard.sar_referral, safeguard.sar_person
+    TO sg23_sam, sg23_off1;
 
 --------------------------------------------------------------------------
 -- 2. The tool and the programme: refusals first.
@@ -277,8 +278,8 @@ SELECT is((SELECT amount FROM safeguard.deadline_rule r JOIN safeguard.deadline_
            WHERE p.shipped AND r.kind = 'sar_decision'), 30, 'the default policy gives the board 30 working days');
 SELECT throws_ok(format($$SELECT safeguard.decide_sar(%s, true, 'Criteria met.', 'A. Reviewer')$$, :sar1), '42501', NULL,
                  'an officer does not record the board''s decision (42501)');
-SELECT throws_ok(format($$UPDATE safeguard.sar_referral SET criteria_note = 'Edited.' WHERE id = %s$$, :sar1), '42501', NULL,
-                 'nor edits the referral (no UPDATE privilege: 42501)');
+SELECT throws_ok(format($$UPDATE safeguard.sar_referral SET criteria_note = 'Edited.' WHERE id = %s$$, :sar1), 'SG203', NULL,
+                 'nor edits the referral, even with a hand-granted UPDATE (SG203)');
 RESET ROLE;
 SET ROLE sg23_sam;
 SELECT throws_ok(format($$SELECT safeguard.decide_sar(%s, true, '   ', 'A. Reviewer')$$, :sar1), 'SG205', NULL,
@@ -324,9 +325,9 @@ SELECT results_eq('SELECT local_authority_id, sars_where_died, sars_where_none_d
                   'SG5 for 2025-26: one review where an individual died; one who died, one who survived serious harm');
 SELECT is_empty('SELECT * FROM safeguard.sar_sg5(2026)', 'nothing completed in 2026-27');
 SELECT throws_ok('SELECT * FROM safeguard.sar_sg5(1999)', 'SG601', NULL, 'a year outside 2000-2100 (SG601)');
+RESET ROLE;
 SELECT ok(EXISTS (SELECT 1 FROM safeguard.audit_event WHERE table_name = 'sar_referral' AND case_id = :case1
                   AND to_state = 'completed'), 'the review is in the case''s audit chain (its journey)');
-RESET ROLE;
 
 --------------------------------------------------------------------------
 -- 8. Another authority's staff: nothing visible, nothing reachable.
@@ -356,10 +357,12 @@ SELECT throws_ok(format($$INSERT INTO safeguard.audit_programme (name, record_ki
                  'SG208', NULL, 'nor build a programme on A''s tool (SG208)');
 SELECT is_empty(format($$UPDATE safeguard.case_file_audit SET auditor = 'sg23_samb' WHERE id = %s RETURNING id$$, :au2),
                 'a raw UPDATE of A''s audit touches nothing');
-SELECT is_empty(format($$MERGE INTO safeguard.sar_referral t USING (VALUES (%s::bigint)) v (id) ON t.id = v.id
-                         WHEN MATCHED THEN UPDATE SET state = 'commissioned', decision_rationale = 'x', reviewer = 'x'
-                         RETURNING 1$$, :sar2), 'nor a MERGE of A''s review');
+SELECT lives_ok(format($$MERGE INTO safeguard.sar_referral t USING (VALUES (%s::bigint)) v (id) ON t.id = v.id
+                         WHEN MATCHED THEN UPDATE SET state = 'completed', findings_summary = 'x'$$, :sar2),
+                'a MERGE of A''s review matches nothing');
 RESET ROLE;
+SELECT results_eq(format('SELECT state::text, auditor::text FROM safeguard.sar_referral s, safeguard.case_file_audit a WHERE s.id = %s AND a.id = %s', :sar2, :au2),
+                  $$VALUES ('not_commissioned', 'sg23_off2')$$, 'A''s review and audit are as they were');
 SET ROLE sg23_offb;
 SELECT throws_ok(format($$SELECT safeguard.grade_audit_question(%s, 1, 'inadequate', 'Hijack.')$$, :au2), 'SG208', NULL,
                  'an officer of B cannot grade A''s audit (SG208)');
