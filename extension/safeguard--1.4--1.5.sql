@@ -741,7 +741,7 @@ $$;
 COMMENT ON FUNCTION safeguard.complete_audit_action(bigint, text) IS 'Records an audit action done, with what was done (its owner, the auditor, the SAM or DSAM); its deadline is met or breached.';
 
 -- Reports of a programme, under the caller's row-level security.
-CREATE VIEW safeguard.report_audit_coverage WITH (security_invoker = true) AS
+CREATE VIEW safeguard.case_file_audit_coverage WITH (security_invoker = true) AS
 SELECT p.id AS programme_id, p.organisation_id, p.record_kind, s.id AS selection_id, s.month,
        (pg_catalog.cardinality(s.auditors) OPERATOR(pg_catalog.*) p.per_auditor_per_month)::bigint AS planned,
        pg_catalog.cardinality(s.candidates)::bigint AS candidates,
@@ -754,23 +754,23 @@ FROM safeguard.audit_programme p
 JOIN safeguard.audit_selection s ON s.programme_id OPERATOR(pg_catalog.=) p.id
 LEFT JOIN safeguard.case_file_audit a ON a.selection_id OPERATOR(pg_catalog.=) s.id
 GROUP BY p.id, s.id;
-COMMENT ON VIEW safeguard.report_audit_coverage IS 'Coverage of each programme''s months against the programme: audits planned (auditors x per month), drawn, completed and acknowledged.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.programme_id IS 'The programme.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.organisation_id IS 'Its organisation.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.record_kind IS 'The kind of record it audits.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.selection_id IS 'The month''s draw.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.month IS 'The month (its first day).';
-COMMENT ON COLUMN safeguard.report_audit_coverage.planned IS 'Audits the programme plans for the month: auditors x per_auditor_per_month.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.candidates IS 'Records the draw could take.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.selected IS 'Audits drawn (fewer than planned when the candidates ran out).';
-COMMENT ON COLUMN safeguard.report_audit_coverage.completed IS 'Audits completed (acknowledged ones included).';
-COMMENT ON COLUMN safeguard.report_audit_coverage.acknowledged IS 'Audits the practitioner acknowledged.';
-COMMENT ON COLUMN safeguard.report_audit_coverage.coverage_percent IS 'Completed as a percentage of planned.';
-REVOKE ALL ON safeguard.report_audit_coverage FROM PUBLIC;
-GRANT SELECT ON safeguard.report_audit_coverage TO safeguard_admin, safeguard_sam, safeguard_la_officer,
+COMMENT ON VIEW safeguard.case_file_audit_coverage IS 'Coverage of each programme''s months against the programme: audits planned (auditors x per month), drawn, completed and acknowledged.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.programme_id IS 'The programme.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.organisation_id IS 'Its organisation.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.record_kind IS 'The kind of record it audits.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.selection_id IS 'The month''s draw.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.month IS 'The month (its first day).';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.planned IS 'Audits the programme plans for the month: auditors x per_auditor_per_month.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.candidates IS 'Records the draw could take.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.selected IS 'Audits drawn (fewer than planned when the candidates ran out).';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.completed IS 'Audits completed (acknowledged ones included).';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.acknowledged IS 'Audits the practitioner acknowledged.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.coverage_percent IS 'Completed as a percentage of planned.';
+REVOKE ALL ON safeguard.case_file_audit_coverage FROM PUBLIC;
+GRANT SELECT ON safeguard.case_file_audit_coverage TO safeguard_admin, safeguard_sam, safeguard_la_officer,
     safeguard_inspector, safeguard_contact_centre, safeguard_auditor;
 
-CREATE VIEW safeguard.report_audit_grades WITH (security_invoker = true) AS
+CREATE VIEW safeguard.case_file_audit_grades WITH (security_invoker = true) AS
 SELECT a.programme_id, a.organisation_id, q.position AS question_position, q.question,
        coalesce(a.practitioner_team, 'No team recorded') AS team, s.month, x.grade,
        pg_catalog.count(*) AS answers
@@ -781,20 +781,20 @@ JOIN safeguard.audit_programme p ON p.id OPERATOR(pg_catalog.=) a.programme_id
 JOIN safeguard.audit_question q ON q.tool_id OPERATOR(pg_catalog.=) p.tool_id AND q.position OPERATOR(pg_catalog.=) x.position
 WHERE a.state OPERATOR(pg_catalog.<>) 'assigned'
 GROUP BY a.programme_id, a.organisation_id, q.position, q.question, a.practitioner_team, s.month, x.grade;
-COMMENT ON VIEW safeguard.report_audit_grades IS 'Grades of completed case-file audits by programme, question, the practitioner''s team and month.';
-COMMENT ON COLUMN safeguard.report_audit_grades.programme_id IS 'The programme.';
-COMMENT ON COLUMN safeguard.report_audit_grades.organisation_id IS 'Its organisation.';
-COMMENT ON COLUMN safeguard.report_audit_grades.question_position IS 'The question''s number in the tool.';
-COMMENT ON COLUMN safeguard.report_audit_grades.question IS 'The question.';
-COMMENT ON COLUMN safeguard.report_audit_grades.team IS 'The practitioner''s team at the draw (No team recorded when none).';
-COMMENT ON COLUMN safeguard.report_audit_grades.month IS 'The month of the draw.';
-COMMENT ON COLUMN safeguard.report_audit_grades.grade IS 'The grade.';
-COMMENT ON COLUMN safeguard.report_audit_grades.answers IS 'How many answers gave it.';
-REVOKE ALL ON safeguard.report_audit_grades FROM PUBLIC;
-GRANT SELECT ON safeguard.report_audit_grades TO safeguard_admin, safeguard_sam, safeguard_la_officer,
+COMMENT ON VIEW safeguard.case_file_audit_grades IS 'Grades of completed case-file audits by programme, question, the practitioner''s team and month.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.programme_id IS 'The programme.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.organisation_id IS 'Its organisation.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.question_position IS 'The question''s number in the tool.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.question IS 'The question.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.team IS 'The practitioner''s team at the draw (No team recorded when none).';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.month IS 'The month of the draw.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.grade IS 'The grade.';
+COMMENT ON COLUMN safeguard.case_file_audit_grades.answers IS 'How many answers gave it.';
+REVOKE ALL ON safeguard.case_file_audit_grades FROM PUBLIC;
+GRANT SELECT ON safeguard.case_file_audit_grades TO safeguard_admin, safeguard_sam, safeguard_la_officer,
     safeguard_inspector, safeguard_contact_centre, safeguard_auditor;
 
-CREATE VIEW safeguard.report_audit_actions_open WITH (security_invoker = true) AS
+CREATE VIEW safeguard.case_file_audit_actions_open WITH (security_invoker = true) AS
 SELECT x.id AS action_id, x.audit_id, a.programme_id, x.organisation_id, a.record_kind, a.record_id,
        x.description, x.owner, x.created_at, d.id AS deadline_id, d.due_at,
        coalesce(d.overdue, false) AS overdue
@@ -803,21 +803,21 @@ JOIN safeguard.case_file_audit a ON a.id OPERATOR(pg_catalog.=) x.audit_id
 LEFT JOIN safeguard.open_deadlines d ON d.subject_table OPERATOR(pg_catalog.=) 'audit_action'
                                     AND d.subject_id OPERATOR(pg_catalog.=) x.id
 WHERE x.status OPERATOR(pg_catalog.=) 'open';
-COMMENT ON VIEW safeguard.report_audit_actions_open IS 'Open actions from case-file audits, with their owners and when each is due.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.action_id IS 'The action.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.audit_id IS 'The audit that set it.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.programme_id IS 'The audit''s programme.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.organisation_id IS 'The organisation.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.record_kind IS 'The kind of record audited.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.record_id IS 'The record audited.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.description IS 'What must be done.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.owner IS 'Who must do it.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.created_at IS 'When it was set.';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.deadline_id IS 'Its deadline (kind audit_action).';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.due_at IS 'When it is due (empty while paused).';
-COMMENT ON COLUMN safeguard.report_audit_actions_open.overdue IS 'True once due and not done.';
-REVOKE ALL ON safeguard.report_audit_actions_open FROM PUBLIC;
-GRANT SELECT ON safeguard.report_audit_actions_open TO safeguard_admin, safeguard_sam, safeguard_la_officer,
+COMMENT ON VIEW safeguard.case_file_audit_actions_open IS 'Open actions from case-file audits, with their owners and when each is due.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.action_id IS 'The action.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.audit_id IS 'The audit that set it.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.programme_id IS 'The audit''s programme.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.organisation_id IS 'The organisation.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.record_kind IS 'The kind of record audited.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.record_id IS 'The record audited.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.description IS 'What must be done.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.owner IS 'Who must do it.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.created_at IS 'When it was set.';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.deadline_id IS 'Its deadline (kind audit_action).';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.due_at IS 'When it is due (empty while paused).';
+COMMENT ON COLUMN safeguard.case_file_audit_actions_open.overdue IS 'True once due and not done.';
+REVOKE ALL ON safeguard.case_file_audit_actions_open FROM PUBLIC;
+GRANT SELECT ON safeguard.case_file_audit_actions_open TO safeguard_admin, safeguard_sam, safeguard_la_officer,
     safeguard_inspector, safeguard_contact_centre, safeguard_auditor;
 
 -- Safeguarding Adults Reviews (Care Act 2014 s44; docs/assurance.md): a

@@ -223,14 +223,14 @@ RESET ROLE;
 -- 5. Reports.
 --------------------------------------------------------------------------
 SET ROLE sg23_sam;
-SELECT results_eq(format('SELECT planned, candidates, selected, completed, acknowledged, coverage_percent FROM safeguard.report_audit_coverage WHERE selection_id = %s', :sel),
+SELECT results_eq(format('SELECT planned, candidates, selected, completed, acknowledged, coverage_percent FROM safeguard.case_file_audit_coverage WHERE selection_id = %s', :sel),
                   $$VALUES (4::bigint, 7::bigint, 4::bigint, 1::bigint, 1::bigint, 25.0::numeric)$$,
                   'coverage against the programme: 4 planned, 4 drawn, 1 completed and acknowledged');
-SELECT results_eq(format('SELECT question_position, team, month, grade::text, answers FROM safeguard.report_audit_grades WHERE programme_id = %s ORDER BY 1', :prog),
+SELECT results_eq(format('SELECT question_position, team, month, grade::text, answers FROM safeguard.case_file_audit_grades WHERE programme_id = %s ORDER BY 1', :prog),
                   $$VALUES (1, 'No team recorded', '2026-03-01'::date, 'good', 1::bigint),
                            (2, 'No team recorded', '2026-03-01'::date, 'requires_improvement', 1::bigint)$$,
                   'grades by question, team and month');
-SELECT results_eq('SELECT action_id, owner::text, overdue FROM safeguard.report_audit_actions_open',
+SELECT results_eq('SELECT action_id, owner::text, overdue FROM safeguard.case_file_audit_actions_open',
                   format('VALUES (%s::bigint, ''sg23_off1'', false)', :act2),
                   'open actions: the one not yet done, with its owner');
 RESET ROLE;
@@ -339,8 +339,8 @@ SELECT is((SELECT count(*)::int FROM safeguard.audit_tool) + (SELECT count(*)::i
           + (SELECT count(*)::int FROM safeguard.audit_action) + (SELECT count(*)::int FROM safeguard.sar_referral)
           + (SELECT count(*)::int FROM safeguard.sar_person) + (SELECT count(*)::int FROM safeguard.sar_action), 0,
           'the SAM of authority B sees none of A''s audits or reviews');
-SELECT is((SELECT count(*)::int FROM safeguard.report_audit_coverage) + (SELECT count(*)::int FROM safeguard.report_audit_grades)
-          + (SELECT count(*)::int FROM safeguard.report_audit_actions_open) + (SELECT count(*)::int FROM safeguard.sar_sg5(2025)), 0,
+SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit_coverage) + (SELECT count(*)::int FROM safeguard.case_file_audit_grades)
+          + (SELECT count(*)::int FROM safeguard.case_file_audit_actions_open) + (SELECT count(*)::int FROM safeguard.sar_sg5(2025)), 0,
           'nor anything of them in the reports or SG5');
 SELECT throws_ok(format($$SELECT safeguard.select_audit_sample(%s, '2026-06-01')$$, :prog), 'SG208', NULL,
                  'B cannot draw A''s programme (SG208)');
@@ -361,7 +361,7 @@ SELECT lives_ok(format($$MERGE INTO safeguard.sar_referral t USING (VALUES (%s::
                          WHEN MATCHED THEN UPDATE SET state = 'completed', findings_summary = 'x'$$, :sar2),
                 'a MERGE of A''s review matches nothing');
 RESET ROLE;
-SELECT results_eq(format('SELECT state::text, auditor::text FROM safeguard.sar_referral s, safeguard.case_file_audit a WHERE s.id = %s AND a.id = %s', :sar2, :au2),
+SELECT results_eq(format('SELECT s.state::text, a.auditor::text FROM safeguard.sar_referral s, safeguard.case_file_audit a WHERE s.id = %s AND a.id = %s', :sar2, :au2),
                   $$VALUES ('not_commissioned', 'sg23_off2')$$, 'A''s review and audit are as they were');
 SET ROLE sg23_offb;
 SELECT throws_ok(format($$SELECT safeguard.grade_audit_question(%s, 1, 'inadequate', 'Hijack.')$$, :au2), 'SG208', NULL,
@@ -380,7 +380,7 @@ SELECT throws_ok(format('SELECT count(*) FROM safeguard.%I', t), '42501', NULL,
                  format('a role without a duty cannot read %s (42501)', t))
 FROM unnest(ARRAY['audit_tool', 'audit_question', 'audit_programme', 'audit_selection', 'case_file_audit',
                   'audit_answer', 'audit_action', 'sar_referral', 'sar_person', 'sar_action',
-                  'report_audit_coverage', 'report_audit_grades', 'report_audit_actions_open']) AS t;
+                  'case_file_audit_coverage', 'case_file_audit_grades', 'case_file_audit_actions_open']) AS t;
 SELECT throws_ok(f, '42501', NULL, format('a role without a duty is refused %s (42501)', f))
 FROM unnest(ARRAY[format($$SELECT safeguard.define_audit_tool('x', ARRAY['q'])$$),
                   format($$SELECT safeguard.select_audit_sample(%s, '2026-06-01')$$, :prog),
