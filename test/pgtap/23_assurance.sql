@@ -395,14 +395,14 @@ SAVEPOINT copy_answer;
 \copy safeguard.audit_answer (audit_id, position, grade, note) FROM PROGRAM 'trap "" PIPE; echo 1,1,good,x 2>/dev/null; exit 0' WITH (FORMAT csv)
 ROLLBACK TO SAVEPOINT copy_answer;
 \set ON_ERROR_STOP 1
-SELECT is(:'LAST_ERROR_SQLSTATE', '0A000', 'COPY FROM into audit answers is refused under row-level security (0A000)');
+SELECT is(:'LAST_ERROR_SQLSTATE'::text, '0A000'::text, 'COPY FROM into audit answers is refused under row-level security (0A000)');
 RESET ROLE;
 \set ON_ERROR_STOP 0
 SAVEPOINT copy_super;
 \copy safeguard.sar_referral (case_id, adult_died, agencies_concern) FROM PROGRAM 'trap "" PIPE; echo 1,t,t 2>/dev/null; exit 0' WITH (FORMAT csv)
 ROLLBACK TO SAVEPOINT copy_super;
 \set ON_ERROR_STOP 1
-SELECT is(:'LAST_ERROR_SQLSTATE', 'SG701', 'a superuser''s COPY FROM outside a restore is refused (SG701)');
+SELECT is(:'LAST_ERROR_SQLSTATE'::text, 'SG701'::text, 'a superuser''s COPY FROM outside a restore is refused (SG701)');
 
 SELECT is((SELECT count(*)::int FROM safeguard.verify_ledger()), 0, 'the live rows agree with the audit trail');
 SELECT is((SELECT count(*)::int FROM safeguard.verify_audit()), 0, 'the audit chains verify');
