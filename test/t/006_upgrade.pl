@@ -579,7 +579,9 @@ snapshot_rows('upgraded', 't06_before12');
 ($ret, $stdout, $stderr) = $node->psql('upgraded', 'ALTER EXTENSION safeguard UPDATE');
 is($ret, 0, "ALTER EXTENSION safeguard UPDATE (1.1 -> $current) succeeds") or diag($stderr);
 is(version_of('upgraded'), $current, "the extension is at version $current");
-rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], [ 'audit_event', 'serial_lock' ]);
+# 1.5 ships the assurance deadline kinds with their default rules and rungs (issue 17).
+my @shipped_15 = ('deadline_kind', 'deadline_rule', 'escalation_rung');
+rows_kept('upgraded', 't06_before12', "1.1 -> $current", [], [ 'audit_event', 'serial_lock', @shipped_15 ]);
 is( $node->safe_psql('upgraded', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest')
 UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest11')}),
@@ -698,7 +700,7 @@ SELECT safeguard.sweep(100000) AS fired \gset
 	my ($ret, $stdout, $stderr) = $node->psql($db, 'ALTER EXTENSION safeguard UPDATE');
 	is($ret, 0, "$db: ALTER EXTENSION safeguard UPDATE succeeds") or diag($stderr);
 	is(version_of($db), $current, "$db: the extension is at version $current");
-	rows_kept($db, 't06_before_update', "$db $from -> $current", [], [ 'audit_event', 'serial_lock' ]);
+	rows_kept($db, 't06_before_update', "$db $from -> $current", [], [ 'audit_event', 'serial_lock', @shipped_15 ]);
 	is( $node->safe_psql($db, qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$sealed')}),
 		"0\n0", "$db: the chains and the digest sealed at $from verify at $current");
@@ -738,7 +740,7 @@ snapshot_rows('direct', 't06_before');
 ($ret, $stdout, $stderr) = $node->psql('direct', 'ALTER EXTENSION safeguard UPDATE');
 is($ret, 0, 'direct: ALTER EXTENSION safeguard UPDATE from 1.0 succeeds') or diag($stderr);
 is(version_of('direct'), $current, "direct: the extension is at version $current");
-rows_kept('direct', 't06_before', "direct 1.0 -> $current", ['pseudonym_key'], [ 'audit_event', 'serial_lock' ]);
+rows_kept('direct', 't06_before', "direct 1.0 -> $current", ['pseudonym_key'], [ 'audit_event', 'serial_lock', @shipped_15 ]);
 is( $node->safe_psql('direct', qq{
 SELECT count(*) FROM safeguard.verify_audit() UNION ALL SELECT count(*) FROM safeguard.verify_audit('$digest_direct')}),
 	"0\n0", "direct: the chains and the digest sealed at 1.0 verify at $current");
