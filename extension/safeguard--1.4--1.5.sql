@@ -1108,3 +1108,29 @@ SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
 FROM safeguard.deadline_rule r,
      (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
 WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{audit_acknowledgement,audit_action,sar_decision,sar_completion}'::text[]);
+
+-- The assurance tables belong to safeguard_owner and their triggers fire
+-- ALWAYS, as section 10 of the full script makes every table's.
+DO $assurance_finish$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.relname FROM pg_catalog.pg_class c
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND c.relkind OPERATOR(pg_catalog.=) 'r'
+               AND c.relname OPERATOR(pg_catalog.=) ANY ('{audit_tool,audit_question,audit_programme,audit_selection,case_file_audit,audit_answer,audit_action,sar_referral,sar_person,sar_action}'::pg_catalog.name[])
+             ORDER BY c.relname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I OWNER TO safeguard_owner', t.relname);
+    END LOOP;
+    FOR t IN SELECT c.relname, g.tgname
+             FROM pg_catalog.pg_trigger g
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND NOT g.tgisinternal AND g.tgenabled OPERATOR(pg_catalog.<>) 'A'
+             ORDER BY c.relname, g.tgname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
+    END LOOP;
+END
+$assurance_finish$;
