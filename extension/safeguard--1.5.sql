@@ -5347,27 +5347,9 @@ REVOKE ALL ON FUNCTION safeguard.sar_sg5(integer, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.sar_sg5(integer, bigint) TO safeguard_admin, safeguard_sam,
     safeguard_la_officer, safeguard_auditor;
 
--- The assurance deadlines: the practitioner's acknowledgement, audit
--- actions, the board's decision and the review's completion, with the
--- default ladder (warn 2 working days before, breach, escalate 5 after).
-INSERT INTO safeguard.deadline_kind VALUES
-    ('audit_acknowledgement', 'case_file_audit', 'case-file audit completed (completed_at)', 'findings acknowledged by the practitioner', 'The practitioner whose work was audited acknowledges the findings.'),
-    ('audit_action', 'audit_action', 'audit action set (created_at)', 'action recorded done', 'The owner of an action from a case-file audit does it.'),
-    ('sar_decision', 'sar_referral', 'case referred for a Safeguarding Adults Review (referred_at)', 'the board''s decision recorded', 'The Safeguarding Adults Board decides whether to commission a review.'),
-    ('sar_completion', 'sar_referral', 'review commissioned (decided_at)', 'review completed', 'A commissioned Safeguarding Adults Review completes (six months is the usual expectation).');
-
-INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
-SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
-FROM safeguard.deadline_policy p,
-     (VALUES ('audit_acknowledgement', 10, 'working_days'), ('audit_action', 20, 'working_days'),
-             ('sar_decision', 30, 'working_days'), ('sar_completion', 130, 'working_days')) AS r(kind, amount, unit)
-WHERE p.shipped;
-
-INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit, shipped)
-SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
-FROM safeguard.deadline_rule r,
-     (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
-WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{audit_acknowledgement,audit_action,sar_decision,sar_completion}'::text[]);
+-- The assurance deadline kinds, with their default rules and rungs, are
+-- installed at the end of section 10 (after the baseline), so that their
+-- audit rows come in the order the update to 1.5 writes them.
 
 --------------------------------------------------------------------------
 -- 9. Sessions: DDL, pool logins, preloading, the scope guard
@@ -5518,3 +5500,25 @@ $finish$;
 -- The rows installed without audit rows, recorded once as found (not while
 -- restoring: the dumped trail holds them).
 SELECT safeguard.ledger_baseline() WHERE NOT safeguard.restoring();
+
+-- 8b. Assurance (issue 17), installed last: The assurance deadlines: the practitioner's acknowledgement, audit
+-- actions, the board's decision and the review's completion, with the
+-- default ladder (warn 2 working days before, breach, escalate 5 after).
+INSERT INTO safeguard.deadline_kind VALUES
+    ('audit_acknowledgement', 'case_file_audit', 'case-file audit completed (completed_at)', 'findings acknowledged by the practitioner', 'The practitioner whose work was audited acknowledges the findings.'),
+    ('audit_action', 'audit_action', 'audit action set (created_at)', 'action recorded done', 'The owner of an action from a case-file audit does it.'),
+    ('sar_decision', 'sar_referral', 'case referred for a Safeguarding Adults Review (referred_at)', 'the board''s decision recorded', 'The Safeguarding Adults Board decides whether to commission a review.'),
+    ('sar_completion', 'sar_referral', 'review commissioned (decided_at)', 'review completed', 'A commissioned Safeguarding Adults Review completes (six months is the usual expectation).');
+
+INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
+SELECT p.id, r.kind, r.amount, r.unit::safeguard.deadline_unit, true
+FROM safeguard.deadline_policy p,
+     (VALUES ('audit_acknowledgement', 10, 'working_days'), ('audit_action', 20, 'working_days'),
+             ('sar_decision', 30, 'working_days'), ('sar_completion', 130, 'working_days')) AS r(kind, amount, unit)
+WHERE p.shipped;
+
+INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit, shipped)
+SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
+FROM safeguard.deadline_rule r,
+     (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
+WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{audit_acknowledgement,audit_action,sar_decision,sar_completion}'::text[]);
