@@ -17,6 +17,9 @@ typedef enum SgDeadlineSubject
 	SG_SUBJECT_REFERRAL,
 	SG_SUBJECT_PROVIDER_ENQUIRY,
 	SG_SUBJECT_LA_ENQUIRY,
+	SG_SUBJECT_CASE_FILE_AUDIT,	/* assurance: an audit's acknowledgement */
+	SG_SUBJECT_AUDIT_ACTION,	/* assurance: an action an audit set */
+	SG_SUBJECT_SAR_REFERRAL,	/* assurance: a Safeguarding Adults Review */
 	SG_NSUBJECTS
 } SgDeadlineSubject;
 
@@ -41,6 +44,10 @@ typedef enum SgDeadlineKind
 	SG_DL_ENQUIRY_FEEDBACK,		/* LA enquiry: feedback to the referrer */
 	SG_DL_STRATEGY_DISCUSSION,	/* LA enquiry: strategy discussion, when held */
 	SG_DL_PLAN_REVIEW,			/* LA enquiry: safeguarding plan reviewed */
+	SG_DL_AUDIT_ACKNOWLEDGEMENT,	/* case-file audit: the practitioner acknowledges */
+	SG_DL_AUDIT_ACTION,			/* audit action: done by its owner */
+	SG_DL_SAR_DECISION,			/* SAR referral: the board's decision */
+	SG_DL_SAR_COMPLETION,		/* SAR: the commissioned review completed */
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 

@@ -8,7 +8,7 @@
  * SG2xx referral workflow, SG3xx provider enquiries, SG4xx audit,
  * SG5xx deadlines,
  * SG6xx reporting, SG7xx backup and restore, SG8xx locks, waits and
- * sessions.  A code, once released, keeps its meaning.
+ * sessions, SG9xx assurance (case-file audits, Safeguarding Adults Reviews).  A code, once released, keeps its meaning.
  */
 #ifndef SAFEGUARD_SG_ERRCODES_H
 #define SAFEGUARD_SG_ERRCODES_H
@@ -85,5 +85,17 @@
 #define ERRCODE_SG_LOCK_WAIT_TIMEOUT		MAKE_SQLSTATE('S','G','8','0','1')
 #define ERRCODE_SG_PREPARED_LOCKS			MAKE_SQLSTATE('S','G','8','0','2')
 #define ERRCODE_SG_POOL_ROLE_NOT_LOCAL		MAKE_SQLSTATE('S','G','8','0','3')
+
+/* Assurance: case-file audits and Safeguarding Adults Reviews (SG9xx; docs/assurance.md) */
+#define ERRCODE_SG_AUDIT_TOOL_EMPTY			MAKE_SQLSTATE('S','G','9','0','1')
+#define ERRCODE_SG_AUDIT_TOOL_FROZEN		MAKE_SQLSTATE('S','G','9','0','2')
+#define ERRCODE_SG_EMPTY_SAMPLE				MAKE_SQLSTATE('S','G','9','0','3')
+#define ERRCODE_SG_OWN_WORK					MAKE_SQLSTATE('S','G','9','0','4')
+#define ERRCODE_SG_AUDIT_INCOMPLETE			MAKE_SQLSTATE('S','G','9','0','5')
+#define ERRCODE_SG_INVALID_PROGRAMME		MAKE_SQLSTATE('S','G','9','0','6')
+#define ERRCODE_SG_SELECTION_EXISTS			MAKE_SQLSTATE('S','G','9','0','7')
+#define ERRCODE_SG_AUDIT_ACTION				MAKE_SQLSTATE('S','G','9','0','8')
+#define ERRCODE_SG_SAR_CRITERIA				MAKE_SQLSTATE('S','G','9','1','1')
+#define ERRCODE_SG_SAR_STAGE				MAKE_SQLSTATE('S','G','9','1','2')
 
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

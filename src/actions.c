@@ -66,6 +66,15 @@ static const SgAction actions[] = {
 	{"record_qa_activity", "record a quality assurance activity", 3,
 	{LA(SG_DUTY_SAM), LA(SG_DUTY_ENQUIRY_OFFICER), LA(SG_DUTY_ADMIN)}},
 	{"record_enquiry_notification", "record a closure notification", SAM_OR_DSAM},
+	/* assurance (case_file_audit.c, sar.c): on the programme's or review's organisation */
+	{"define_audit_tool", "define a case-file audit tool", SAM_OR_DSAM},
+	{"define_audit_programme", "define a case-file audit programme", SAM_OR_DSAM},
+	{"select_audit_sample", "select a case-file audit sample", SAM_OR_DSAM},
+	{"reassign_case_file_audit", "reassign a case-file audit", SAM_OR_DSAM},
+	{"audit_case_file", "grade and complete a case-file audit (its assigned auditor)", 4,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM), LA(SG_DUTY_ADMIN), LA(SG_DUTY_INSPECTOR)}},
+	{"refer_for_sar", "refer a case for a Safeguarding Adults Review", LA_STAFF},
+	{"record_sar", "record a Safeguarding Adults Review's people and action plan", SAM_OR_DSAM},
 	/* which organisation's rows: the outbox's row-level security (outbox_access.c) */
 	{"consume_outbox", "consume the outbox", 2,
 	{ANY(SG_DUTY_ADMIN), ANY(SG_DUTY_INTEGRATION)}},

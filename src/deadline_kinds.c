@@ -19,6 +19,9 @@ static const char *const subject_names[SG_NSUBJECTS] = {
 	[SG_SUBJECT_REFERRAL] = "referral",
 	[SG_SUBJECT_PROVIDER_ENQUIRY] = "provider_enquiry",
 	[SG_SUBJECT_LA_ENQUIRY] = "la_enquiry",
+	[SG_SUBJECT_CASE_FILE_AUDIT] = "case_file_audit",
+	[SG_SUBJECT_AUDIT_ACTION] = "audit_action",
+	[SG_SUBJECT_SAR_REFERRAL] = "sar_referral",
 };
 
 static const struct
@@ -44,6 +47,10 @@ static const struct
 	[SG_DL_ENQUIRY_FEEDBACK] = {"enquiry_feedback", SG_SUBJECT_LA_ENQUIRY},
 	[SG_DL_STRATEGY_DISCUSSION] = {"strategy_discussion", SG_SUBJECT_LA_ENQUIRY},
 	[SG_DL_PLAN_REVIEW] = {"plan_review", SG_SUBJECT_LA_ENQUIRY},
+	[SG_DL_AUDIT_ACKNOWLEDGEMENT] = {"audit_acknowledgement", SG_SUBJECT_CASE_FILE_AUDIT},
+	[SG_DL_AUDIT_ACTION] = {"audit_action", SG_SUBJECT_AUDIT_ACTION},
+	[SG_DL_SAR_DECISION] = {"sar_decision", SG_SUBJECT_SAR_REFERRAL},
+	[SG_DL_SAR_COMPLETION] = {"sar_completion", SG_SUBJECT_SAR_REFERRAL},
 };
 
 /* Returns the name of a deadline kind ("?" out of range). */

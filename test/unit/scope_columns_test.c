@@ -122,6 +122,10 @@ test_organisation_columns(void)
 		"deadline_pause.organisation_id", "deadline_extension_approval.organisation_id",
 		"commissioning_decision.funding_authority_id",
 		"outbox.organisation_id",	/* may_consume_outbox: an administrator's own organisation */
+		/* assurance: each organisation's own */
+		"audit_tool.organisation_id", "audit_programme.organisation_id",
+		"audit_selection.organisation_id", "case_file_audit.organisation_id",
+		"audit_action.organisation_id", "sar_referral.la_id",
 	};
 	static const char *const own_la[] = {
 		"concern.la_id", "safeguarding_case.la_id", "triage.la_id", "referral.la_id",

@@ -333,7 +333,9 @@ test_deadline_kinds(void)
 		{"quality_assurance", "provider_enquiry"}, {"delay_meeting", "provider_enquiry"},
 		{"enquiry_contact", "la_enquiry"}, {"enquiry_conclusion", "la_enquiry"},
 		{"enquiry_feedback", "la_enquiry"}, {"strategy_discussion", "la_enquiry"},
-		{"plan_review", "la_enquiry"}};
+		{"plan_review", "la_enquiry"},
+		{"audit_acknowledgement", "case_file_audit"}, {"audit_action", "audit_action"},
+		{"sar_decision", "sar_referral"}, {"sar_completion", "sar_referral"}};
 	int			n = (int) (sizeof(rows) / sizeof(rows[0]));
 	int			good = 0;
 	int			round = 0;

@@ -1,0 +1,84 @@
+/*
+ * assurance.h
+ *		Assurance as data (assurance.c, backend-free): the kinds of record a
+ *		case-file audit programme samples, the reproducible draw of a sample
+ *		and its assignment to auditors, and the state machine of a
+ *		Safeguarding Adults Review.  The glue is case_file_audit.c (audit
+ *		programmes, selections, audits, actions) and sar.c (reviews).
+ */
+#ifndef SAFEGUARD_ASSURANCE_H
+#define SAFEGUARD_ASSURANCE_H
+
+#include "fsm.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The kinds of record a programme audits (safeguard.audit_record_kind).  A
+ * further kind (the council's own enquiries) is one more value here, one
+ * more rule in assurance.c and one more label of the SQL enum.
+ */
+typedef enum SgAuditRecordKind
+{
+	SG_AUDIT_KIND_REFERRAL = 0,
+	SG_AUDIT_KIND_PROVIDER_ENQUIRY,
+	SG_NAUDITKINDS
+} SgAuditRecordKind;
+
+#define SG_AUDIT_MAX_COLUMNS 10
+
+/* How a kind of record is sampled and whose work it is. */
+typedef struct SgAuditKindRule
+{
+	SgAuditRecordKind kind;
+	const char *name;			/* the label of safeguard.audit_record_kind */
+	const char *table;			/* relation in schema safeguard */
+	const char *la_column;		/* the local authority whose work it is */
+	const char *date_column;	/* the instant that places it in a period */
+	bool		regulator_audits;	/* the regulator's programmes may audit it */
+	/* whose work is audited: the first of these that is set */
+	const char *practitioner[SG_AUDIT_MAX_COLUMNS];	/* for an authority's programme */
+	const char *regulator_practitioner[SG_AUDIT_MAX_COLUMNS];	/* for the regulator's */
+	/* every stamp naming a role that acted on the record (the audit trail adds more) */
+	const char *actors[SG_AUDIT_MAX_COLUMNS];
+} SgAuditKindRule;
+
+extern const SgAuditKindRule *sg_audit_kind_rule(SgAuditRecordKind k);
+extern const SgAuditKindRule *sg_audit_kind_find(const char *name);
+
+/* One record drawn for one auditor. */
+typedef struct SgSampleDraw
+{
+	int64_t		record_id;
+	int			auditor;		/* index into the programme's auditors */
+	int			position;		/* 1-based position of the record in the shuffled order */
+} SgSampleDraw;
+
+/* A pair a draw must avoid: the auditor acted on the record. */
+typedef struct SgSampleConflict
+{
+	int64_t		record_id;
+	int			auditor;
+} SgSampleConflict;
+
+extern uint64_t sg_sample_next(uint64_t *state);
+extern void sg_sample_order(int64_t *ids, int n, uint64_t seed);
+extern int	sg_sample_draw(int64_t *candidates, int ncandidates, uint64_t seed,
+						   int nauditors, int per_auditor,
+						   const SgSampleConflict *conflicts, int nconflicts,
+						   SgSampleDraw *out);
+
+/* Safeguarding Adults Reviews: the states of a SAR referral. */
+typedef enum SgSarState
+{
+	SG_SAR_REFERRED = 0,
+	SG_SAR_COMMISSIONED,
+	SG_SAR_NOT_COMMISSIONED,
+	SG_SAR_COMPLETED,
+	SG_NSARSTATES
+} SgSarState;
+
+extern const SgMachine sg_sar_machine;
+
+#endif							/* SAFEGUARD_ASSURANCE_H */

@@ -1,0 +1,203 @@
+/*
+ * assurance.c
+ *		Assurance as data, backend-free (unit-tested in test/unit): the kinds
+ *		of record a case-file audit programme samples, the draw of a sample,
+ *		and the state machine of a Safeguarding Adults Review.
+ *
+ * The draw is random but reproducible: the same candidates, seed, auditors
+ * and conflicts give the same audits, whoever computes them and whenever.
+ * So the selection records exactly those four things (audit_selection), and
+ * safeguard.verify_audit_selection() derives the sample again from them.
+ *
+ * Invariants:
+ *	- The order of the candidates given does not matter: they are sorted
+ *	  (and duplicates dropped) before the seeded shuffle.
+ *	- The generator is splitmix64 and the shuffle Fisher-Yates with an
+ *	  unbiased bounded draw (rejection), both fully specified here, so the
+ *	  sample never depends on the platform's rand().
+ *	- A record is drawn for at most one auditor, never for an auditor it
+ *	  conflicts with (the auditor acted on it), and no auditor gets more
+ *	  than per_auditor records; auditors are served in turn, so a short
+ *	  period is shared out evenly.
+ */
+#include "assurance.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const SgAuditKindRule kinds[SG_NAUDITKINDS] = {
+	[SG_AUDIT_KIND_REFERRAL] = {
+		.kind = SG_AUDIT_KIND_REFERRAL, .name = "referral", .table = "referral",
+		.la_column = "la_id", .date_column = "sent_at",
+		.regulator_audits = true,
+		/* the authority's practitioner: the allocated worker, else who decided */
+		.practitioner = {"allocated_to", "decided_by", "acknowledged_by", NULL},
+		/* the regulator audits its own decision: who triaged and sent it */
+		.regulator_practitioner = {"created_by", "sent_by", NULL},
+		.actors = {"created_by", "sent_by", "acknowledged_by", "decided_by", "outcome_by",
+		"closed_by", "withdrawn_by", "allocated_to", "allocated_by", NULL},
+	},
+	[SG_AUDIT_KIND_PROVIDER_ENQUIRY] = {
+		.kind = SG_AUDIT_KIND_PROVIDER_ENQUIRY, .name = "provider_enquiry",
+		.table = "provider_enquiry", .la_column = "la_id", .date_column = "proposed_at",
+		.regulator_audits = false,
+		/* the SAM (or DSAM) who decided to invoke it, else who proposed it */
+		.practitioner = {"decided_by", "proposed_by", NULL},
+		.regulator_practitioner = {NULL},
+		.actors = {"proposed_by", "decided_by", "closed_by", NULL},
+	},
+};
+
+/* Returns the rule of a kind of record, or NULL out of range. */
+const SgAuditKindRule *
+sg_audit_kind_rule(SgAuditRecordKind k)
+{
+	return ((int) k >= 0 && k < SG_NAUDITKINDS) ? &kinds[k] : NULL;
+}
+
+/* Returns the rule of a kind of record by its label, or NULL. */
+const SgAuditKindRule *
+sg_audit_kind_find(const char *name)
+{
+	for (int i = 0; i < SG_NAUDITKINDS; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* Returns the next value of a splitmix64 generator and advances its state. */
+uint64_t
+sg_sample_next(uint64_t *state)
+{
+	uint64_t	z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* Returns a uniform value in [0, bound), bound > 0, by rejection (no modulo bias). */
+static uint64_t
+bounded(uint64_t *state, uint64_t bound)
+{
+	uint64_t	limit = UINT64_MAX - (UINT64_MAX % bound);
+	uint64_t	v;
+
+	do
+		v = sg_sample_next(state);
+	while (v >= limit);
+	return v % bound;
+}
+
+/* Orders two ids for qsort. */
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a;
+	int64_t		y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Shuffles ids in place (Fisher-Yates) from a seed. */
+void
+sg_sample_order(int64_t *ids, int n, uint64_t seed)
+{
+	uint64_t	state = seed;
+
+	for (int i = n - 1; i > 0; i--)
+	{
+		int			j = (int) bounded(&state, (uint64_t) i + 1);
+		int64_t		t = ids[i];
+
+		ids[i] = ids[j];
+		ids[j] = t;
+	}
+}
+
+/* Returns true when the auditor must not audit the record. */
+static bool
+conflicted(const SgSampleConflict *conflicts, int nconflicts, int64_t record_id, int auditor)
+{
+	for (int i = 0; i < nconflicts; i++)
+		if (conflicts[i].record_id == record_id && conflicts[i].auditor == auditor)
+			return true;
+	return false;
+}
+
+/*
+ * Draws a sample: sorts the candidates (in place; duplicates dropped),
+ * shuffles them with the seed, then walks the shuffled order giving each
+ * record to the next auditor in turn who still needs one and did not act
+ * on it.  out has room for nauditors * per_auditor draws; returns how many
+ * were made (fewer when the candidates run out).
+ */
+int
+sg_sample_draw(int64_t *candidates, int ncandidates, uint64_t seed,
+			   int nauditors, int per_auditor,
+			   const SgSampleConflict *conflicts, int nconflicts,
+			   SgSampleDraw *out)
+{
+	int			n = 0;
+	int			made = 0;
+	int			next = 0;
+	int			capacity;
+
+	if (ncandidates <= 0 || nauditors <= 0 || per_auditor <= 0)
+		return 0;
+	capacity = nauditors * per_auditor;
+	qsort(candidates, (size_t) ncandidates, sizeof(int64_t), cmp_id);
+	for (int i = 0; i < ncandidates; i++)
+		if (n == 0 || candidates[i] != candidates[n - 1])
+			candidates[n++] = candidates[i];
+	sg_sample_order(candidates, n, seed);
+
+	for (int p = 0; p < n && made < capacity; p++)
+	{
+		for (int k = 0; k < nauditors; k++)
+		{
+			int			a = (next + k) % nauditors;
+			int			have = 0;
+
+			for (int d = 0; d < made; d++)
+				have += out[d].auditor == a;
+			if (have >= per_auditor || conflicted(conflicts, nconflicts, candidates[p], a))
+				continue;
+			out[made].record_id = candidates[p];
+			out[made].auditor = a;
+			out[made].position = p + 1;
+			made++;
+			next = (a + 1) % nauditors;
+			break;
+		}
+	}
+	return made;
+}
+
+/* The Safeguarding Adults Review machine: the board decides, then reviews. */
+static const char *const sar_state_names[SG_NSARSTATES] = {
+	"referred", "commissioned", "not_commissioned", "completed"
+};
+
+#define BOARD 2, {{SG_DUTY_SAM, SG_ACT_FOR_RECIPIENT_LA}, {SG_DUTY_ADMIN, SG_ACT_FOR_RECIPIENT_LA}}
+
+static const SgTransition sar_transitions[] = {
+	{SG_SAR_REFERRED, SG_SAR_COMMISSIONED, BOARD,
+		{"decision_rationale", "reviewer", "methodology", NULL},
+		{NULL},
+		{"decided_by", "decided_org_id", "decided_at", NULL}},
+	{SG_SAR_REFERRED, SG_SAR_NOT_COMMISSIONED, BOARD,
+		{"decision_rationale", NULL},
+		{NULL},
+		{"decided_by", "decided_org_id", "decided_at", NULL}},
+	{SG_SAR_COMMISSIONED, SG_SAR_COMPLETED, BOARD,
+		{"findings_summary", NULL},
+		{NULL},
+		{"completed_by", "completed_org_id", "completed_at", NULL}},
+};
+
+const SgMachine sg_sar_machine = {
+	"safeguarding adults review", SG_NSARSTATES, sar_state_names,
+	sizeof(sar_transitions) / sizeof(sar_transitions[0]), sar_transitions
+};
