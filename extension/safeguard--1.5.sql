@@ -4823,6 +4823,18 @@ GRANT SELECT ON safeguard.sac_template TO safeguard_reader, safeguard_admin, saf
 
 -- The return: the template's cells for every local authority the caller
 -- may report on, each counted from the rows the workflow guards wrote.
+-- SG5's counts for the return: completed Safeguarding Adults Reviews and the individuals in
+-- them, per authority the caller may report on, read by safeguard (most duties that run the
+-- return may not read reviews; the return shows counts only).
+CREATE FUNCTION safeguard.sac_sg5_cells(year integer)
+RETURNS TABLE (la_id bigint, table_reference text, category text, n bigint)
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'sg_sac_sg5_cells';
+COMMENT ON FUNCTION safeguard.sac_sg5_cells(integer) IS 'SAC table SG5 for sac_return(): per local authority the caller may report on, the Safeguarding Adults Reviews completed in the reporting year starting 1 April of year where one or more individuals died and where none died (SG5a), and the individuals in them who suffered serious harm and died or survived (SG5b). Counts only; the reviews are read by safeguard. SG601 for a year outside 2000-2100.';
+REVOKE ALL ON FUNCTION safeguard.sac_sg5_cells(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.sac_sg5_cells(integer) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
+    safeguard_sam;
+
 CREATE FUNCTION safeguard.sac_return(year integer, disclosure_control boolean DEFAULT false,
                                      la_id bigint DEFAULT NULL)
 RETURNS TABLE ("LA_ID" bigint, "CASSR_CODE" text, "ONS_CODE" text,
@@ -4961,6 +4973,13 @@ facts AS (
 counted AS (
     SELECT f.la, f.t, f.e, f.category, f.subcategory, pg_catalog.count(*) AS n
     FROM facts f GROUP BY f.la, f.t, f.e, f.category, f.subcategory
+    UNION ALL
+    -- SG5: Safeguarding Adults Reviews completed in the year (counted by safeguard)
+    SELECT g.la_id, g.table_reference,
+           CASE g.table_reference WHEN 'SG5a' THEN 'Count of Safeguarding Adult Reviews'
+                ELSE 'Count of Individuals Involved in Safeguarding Adult Reviews' END,
+           g.category, '', g.n
+    FROM safeguard.sac_sg5_cells(sac_return.year) g
 )
 SELECT a.id, a.cassr_code, a.ons_code, s.table_reference, s.enquiry_type, s.category, s.subcategory,
        s.column_name, s.row_name,
@@ -4974,7 +4993,7 @@ LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_cata
 ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
 $$;
 COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
-    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; SG5a and SG5b are zero until Safeguarding Adults Reviews are recorded. disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
+    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; SG5a and SG5b count the Safeguarding Adults Reviews completed in it (sac_sg5_cells). disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
 REVOKE ALL ON FUNCTION safeguard.sac_return(integer, boolean, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader,
     safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,

@@ -16,10 +16,12 @@
  */
 #include "postgres.h"
 
+#include "internal_write.h"
 #include "reporting.h"
 #include "reporting_math.h"
 #include "sac_values.h"
 #include "sg_errcodes.h"
+#include "spi_util.h"
 #include "trigger_util.h"
 #include "validate.h"
 
@@ -29,9 +31,11 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/rangetypes.h"
+#include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(sg_sac_year);
+PG_FUNCTION_INFO_V1(sg_sac_sg5_cells);
 PG_FUNCTION_INFO_V1(sg_sac_age_band_sql);
 PG_FUNCTION_INFO_V1(sg_sac_disclose_sql);
 PG_FUNCTION_INFO_V1(sg_nhs_number_is_valid);
@@ -249,4 +253,60 @@ sg_check_organisation_codes(HeapTuple tup, TupleDesc desc, bool local_authority,
 				 local_authority ? errdetail("An ONS code of such a council is E06, E08, E09 or E10 followed by six digits (\"%s\").", name)
 				 : errdetail("\"%s\" is not a local authority.", name),
 				 errhint("Give the council's nine-character ONS code, e.g. 'E09000033'; leave it empty for other organisations.")));
+}
+
+/*
+ * SQL: sac_sg5_cells(year integer) -> (la_id, table_reference, category, n):
+ * the counts of SAC table SG5 for sac_return(): Safeguarding Adults Reviews
+ * completed in the reporting year (SG5a, where one or more individuals died or
+ * none did) and the individuals in them who suffered serious harm (SG5b, who
+ * died or survived), per local authority the caller may report on.  The
+ * reviews are read as safeguard: most of the duties that run the return may
+ * not read reviews, and the return shows counts only, for the authorities
+ * may_report_on() gives the caller (the acting caller, inside safeguard's
+ * read).  SG601 for a year outside 2000-2100.
+ */
+Datum
+sg_sac_sg5_cells(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			types[1] = {INT4OID};
+	Datum		values[1];
+	uint64		i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	values[0] = PG_GETARG_DATUM(0);
+	InitMaterializedSRF(fcinfo, 0);
+	sg_spi_connect();
+	sg_exec_internal("WITH done AS ("
+					 " SELECT s.id, s.la_id FROM safeguard.sar_referral s"
+					 " WHERE s.state OPERATOR(pg_catalog.=) 'completed'"
+					 " AND safeguard.local_date(s.completed_at) OPERATOR(pg_catalog.<@) safeguard.sac_year($1)"
+					 " AND safeguard.may_report_on(s.la_id))"
+					 "SELECT d.la_id, 'SG5a'::pg_catalog.text,"
+					 " CASE WHEN EXISTS (SELECT 1 FROM safeguard.sar_person x"
+					 "   WHERE x.sar_id OPERATOR(pg_catalog.=) d.id AND x.died)"
+					 " THEN 'Where one or more individuals died' ELSE 'Where no individuals died' END,"
+					 " pg_catalog.count(*) FROM done d GROUP BY 1, 2, 3 "
+					 "UNION ALL "
+					 "SELECT d.la_id, 'SG5b'::pg_catalog.text,"
+					 " CASE WHEN x.died THEN 'Who suffered serious harm and died'"
+					 " ELSE 'Who suffered serious harm and survived' END,"
+					 " pg_catalog.count(*) FROM done d"
+					 " JOIN safeguard.sar_person x ON x.sar_id OPERATOR(pg_catalog.=) d.id"
+					 " WHERE x.serious_harm GROUP BY 1, 2, 3",
+					 1, types, values, NULL);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		row[4];
+		bool		nulls[4];
+		int			c;
+
+		for (c = 0; c < 4; c++)
+			row[c] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c + 1, &nulls[c]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, nulls);
+	}
+	sg_spi_finish();
+	return (Datum) 0;
 }

@@ -6,12 +6,12 @@
 -- by SQLSTATE, and every bypass tried: raw DML, MERGE, COPY, as a role
 -- without a duty and as the staff of another authority.
 BEGIN;
-SELECT plan(136);
+SELECT plan(141);
 
 \set fixture TAP23
 \set clock '2026-02-09 10:00+00'
 \set orgs 'cqc=regulator laa=local_authority lab=local_authority'
-\set cast 'sg23_insp=inspector@cqc sg23_insp2=inspector@cqc sg23_cc=contact_centre@cqc sg23_cqcadmin=admin@cqc sg23_sam=sam@laa sg23_dsam=admin@laa sg23_off1=la_officer@laa sg23_off2=la_officer@laa sg23_samb=sam@lab sg23_offb=la_officer@lab sg23_nobody'
+\set cast 'sg23_insp=inspector@cqc sg23_insp2=inspector@cqc sg23_cc=contact_centre@cqc sg23_cqcadmin=admin@cqc sg23_sam=sam@laa sg23_dsam=admin@laa sg23_off1=la_officer@laa sg23_off2=la_officer@laa sg23_samb=sam@lab sg23_offb=la_officer@lab sg23_reader=reader@laa sg23_readerb=reader@lab sg23_nobody'
 \ir lib/fixtures.sql
 
 --------------------------------------------------------------------------
@@ -328,6 +328,25 @@ SELECT throws_ok('SELECT * FROM safeguard.sar_sg5(1999)', 'SG601', NULL, 'a year
 RESET ROLE;
 SELECT ok(EXISTS (SELECT 1 FROM safeguard.audit_event WHERE table_name = 'sar_referral' AND case_id = :case1
                   AND to_state = 'completed'), 'the review is in the case''s audit chain (its journey)');
+
+-- SG5 in the statutory return: counts only, for whoever runs the return on the authority.
+SET ROLE sg23_reader;
+SELECT results_eq(format($$SELECT "CATEGORY", "VALUE" FROM safeguard.sac_return(2025, la_id => %s)
+                           WHERE "TABLE_REFERENCE" IN ('SG5a', 'SG5b') ORDER BY "TABLE_REFERENCE", "CATEGORY" COLLATE "C"$$, :laa),
+                  $$VALUES ('Where no individuals died', 0::bigint), ('Where one or more individuals died', 1::bigint),
+                           ('Who suffered serious harm and died', 1::bigint), ('Who suffered serious harm and survived', 1::bigint)$$,
+                  'sac_return counts the completed review in SG5a and its two individuals in SG5b, for the authority''s reader');
+SELECT throws_ok('SELECT count(*) FROM safeguard.sar_referral', '42501', NULL,
+                 'the reader still cannot read the reviews themselves (42501)');
+RESET ROLE;
+SET ROLE sg23_readerb;
+SELECT is((SELECT count(*)::int FROM safeguard.sac_return(2025) WHERE "LA_ID" = :laa), 0,
+          'authority B''s reader gets no cell of authority A''s return');
+SELECT is((SELECT sum("VALUE")::int FROM safeguard.sac_return(2025) WHERE "TABLE_REFERENCE" IN ('SG5a', 'SG5b')), 0,
+          'and B''s own SG5 cells are zero');
+SELECT is_empty('SELECT * FROM safeguard.sac_sg5_cells(2025)',
+                'called directly, the SG5 counts give B''s reader nothing of A''s');
+RESET ROLE;
 
 --------------------------------------------------------------------------
 -- 8. Another authority's staff: nothing visible, nothing reachable.
