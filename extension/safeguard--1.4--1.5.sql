@@ -1561,8 +1561,8 @@ GROUP BY d.id, d.anchor_at;
 -- findings; actions have owners and deadlines on the policies' ladders.
 -- Every rule is in C (case_file_audit.c, assurance.c); each organisation
 -- sees only its own audits.
-CREATE TYPE safeguard.audit_record_kind AS ENUM ('referral', 'provider_enquiry');
-COMMENT ON TYPE safeguard.audit_record_kind IS 'The kinds of record a case-file audit programme samples (a further kind, such as the council''s own enquiries, is a further label).';
+CREATE TYPE safeguard.audit_record_kind AS ENUM ('referral', 'provider_enquiry', 'la_enquiry');
+COMMENT ON TYPE safeguard.audit_record_kind IS 'The kinds of record a case-file audit programme samples: the regulator''s referrals, provider enquiries, and a council''s own enquiries (la_enquiry).';
 
 CREATE TYPE safeguard.audit_grade AS ENUM ('outstanding', 'good', 'requires_improvement', 'inadequate');
 COMMENT ON TYPE safeguard.audit_grade IS 'The grade an auditor gives each question of a case-file audit.';
@@ -1667,7 +1667,7 @@ COMMENT ON TABLE safeguard.audit_programme IS 'An agreed programme of case-file 
 COMMENT ON COLUMN safeguard.audit_programme.id IS 'Identifier.';
 COMMENT ON COLUMN safeguard.audit_programme.organisation_id IS 'The organisation whose programme it is (recorded by safeguard): a local authority, or the regulator for referrals.';
 COMMENT ON COLUMN safeguard.audit_programme.name IS 'The programme''s name.';
-COMMENT ON COLUMN safeguard.audit_programme.record_kind IS 'The kind of record audited: referral or provider_enquiry.';
+COMMENT ON COLUMN safeguard.audit_programme.record_kind IS 'The kind of record audited: referral, provider_enquiry or la_enquiry.';
 COMMENT ON COLUMN safeguard.audit_programme.tool_id IS 'The audit tool version (with at least one question; frozen once used).';
 COMMENT ON COLUMN safeguard.audit_programme.per_auditor_per_month IS 'How many records each auditor audits in a month (1 to 100).';
 COMMENT ON COLUMN safeguard.audit_programme.sample_from IS 'First day of the period the records are sampled from (by when they reached the organisation: a referral''s sending, an enquiry''s proposal), in the organisation''s time zone.';

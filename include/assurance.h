@@ -15,14 +15,15 @@
 #include <stdint.h>
 
 /*
- * The kinds of record a programme audits (safeguard.audit_record_kind).  A
- * further kind (the council's own enquiries) is one more value here, one
- * more rule in assurance.c and one more label of the SQL enum.
+ * The kinds of record a programme audits (safeguard.audit_record_kind), in
+ * the SQL enum's order.  A further kind is one more value here, one more
+ * rule in assurance.c and one more label of the SQL enum.
  */
 typedef enum SgAuditRecordKind
 {
 	SG_AUDIT_KIND_REFERRAL = 0,
 	SG_AUDIT_KIND_PROVIDER_ENQUIRY,
+	SG_AUDIT_KIND_LA_ENQUIRY,
 	SG_NAUDITKINDS
 } SgAuditRecordKind;
 

@@ -47,6 +47,16 @@ static const SgAuditKindRule kinds[SG_NAUDITKINDS] = {
 		.regulator_practitioner = {NULL},
 		.actors = {"proposed_by", "decided_by", "closed_by", NULL},
 	},
+	[SG_AUDIT_KIND_LA_ENQUIRY] = {
+		.kind = SG_AUDIT_KIND_LA_ENQUIRY, .name = "la_enquiry",
+		.table = "la_enquiry", .la_column = "la_id", .date_column = "decided_at",
+		.regulator_audits = false,
+		/* the council's own enquiry: the allocated officer, else who decided it */
+		.practitioner = {"allocated_to", "decided_by", NULL},
+		.regulator_practitioner = {NULL},
+		.actors = {"decided_by", "allocated_to", "allocated_by", "started_by",
+		"concluded_by", "closed_by", NULL},
+	},
 };
 
 /* Returns the rule of a kind of record, or NULL out of range. */

@@ -402,7 +402,7 @@ programme_insert(TriggerData *td, HeapTuple tup, TupleDesc desc)
 	if (!present(tup, desc, "name"))
 		missing("the programme's name", "Name the programme (e.g. 'Monthly referral audit 2026-27').");
 	k = sg_audit_kind_find(sg_require_label(tup, desc, "record_kind", "the kind of record audited",
-											"Say which records: referral or provider_enquiry."));
+											"Say which records: referral, provider_enquiry or la_enquiry."));
 	if (k == NULL)
 		elog(ERROR, "safeguard: unknown audit record kind");
 	if (regulator && !k->regulator_audits)

@@ -194,6 +194,7 @@ test_kinds(void)
 {
 	const SgAuditKindRule *r = sg_audit_kind_find("referral");
 	const SgAuditKindRule *e = sg_audit_kind_find("provider_enquiry");
+	const SgAuditKindRule *l = sg_audit_kind_find("la_enquiry");
 	int			good = 0;
 
 	for (int i = 0; i < SG_NAUDITKINDS; i++)
@@ -207,6 +208,9 @@ test_kinds(void)
 	ok(good == SG_NAUDITKINDS, "every kind has its name, its practitioner and the stamps of who acted");
 	ok(r && r->regulator_audits && e && !e->regulator_audits,
 	   "the regulator audits referrals, not provider enquiries");
+	ok(l && !l->regulator_audits && strcmp(l->table, "la_enquiry") == 0 &&
+	   strcmp(l->practitioner[0], "allocated_to") == 0 && strcmp(l->practitioner[1], "decided_by") == 0,
+	   "a council's own enquiry: its authority audits it; the allocated officer, else who decided");
 	ok(sg_audit_kind_find("enquiry") == NULL && sg_audit_kind_rule(SG_NAUDITKINDS) == NULL,
 	   "unknown kinds are refused");
 }

@@ -1,0 +1,110 @@
+-- Case-file audits of a council's own enquiries (issue 17 item 1 over issue 16's
+-- pathway): a local authority's programme samples its la_enquiry rows decided in the
+-- period, never draws an auditor an enquiry they acted on, keeps the draw verifiable,
+-- and shows nothing to another authority; the regulator does not audit a council's
+-- own enquiries.  SQLSTATEs only.
+BEGIN;
+SELECT plan(16);
+
+\set fixture TAP30
+\set clock '2026-02-09 10:00+00'
+\set orgs 'cqc=regulator laa=local_authority lab=local_authority'
+\set cast 'sg30_cqcadmin=admin@cqc sg30_sam=sam@laa sg30_off1=la_officer@laa sg30_off2=la_officer@laa'
+\set cast :cast ' sg30_samb=sam@lab sg30_offb=la_officer@lab sg30_nobody'
+\ir lib/fixtures.sql
+
+--------------------------------------------------------------------------
+-- 1. Fixture: four enquiries of authority A decided in February 2026 (off1
+-- decides the first two, off2 the others; the SAM allocates the last to off1),
+-- one of authority B.
+--------------------------------------------------------------------------
+SET ROLE sg30_off1;
+SELECT array_agg(safeguard.log_concern('2026-02-09 09:00+00', 'phone', 'ambulance_service', format('Concern %s.', n),
+                 '{Physical Abuse}', la_id => :laa, referrer_anonymous => true) ORDER BY n) AS concerns
+FROM generate_series(1, 4) AS n \gset
+SELECT array_agg(safeguard.decide_concern(c, 'section_42_enquiry', 'Care needs, abuse alleged, cannot protect self.',
+                 true, true, true) ORDER BY n) AS e12
+FROM unnest((:'concerns'::bigint[])[1:2]) WITH ORDINALITY AS x (c, n) \gset
+RESET ROLE;
+SET ROLE sg30_off2;
+SELECT array_agg(safeguard.decide_concern(c, 'section_42_enquiry', 'Care needs, abuse alleged, cannot protect self.',
+                 true, true, true) ORDER BY n) AS e34
+FROM unnest((:'concerns'::bigint[])[3:4]) WITH ORDINALITY AS x (c, n) \gset
+RESET ROLE;
+SELECT (:'e34'::bigint[])[2] AS e4 \gset
+SET ROLE sg30_sam;
+SELECT safeguard.allocate_enquiry(:e4, 'sg30_off1') AS allocated \gset
+RESET ROLE;
+SET ROLE sg30_offb;
+SELECT safeguard.log_concern('2026-02-09 09:00+00', 'phone', 'police', 'Concern at B.', '{Physical Abuse}',
+                             la_id => :lab, referrer_anonymous => true) AS cb \gset
+SELECT safeguard.decide_concern(:cb, 'section_42_enquiry', 'Care needs, abuse alleged, cannot protect self.',
+                                true, true, true) AS eb \gset
+RESET ROLE;
+SELECT safeguard.set_clock('2026-03-02 10:00+00') IS NOT NULL AS moved \gset
+
+--------------------------------------------------------------------------
+-- 2. The programme and its draw
+--------------------------------------------------------------------------
+SET ROLE sg30_nobody;
+SELECT throws_ok($$SELECT safeguard.define_audit_tool('Mine', ARRAY['Q?'])$$, '42501', NULL,
+                 'a role with no duty cannot define an audit tool');
+RESET ROLE;
+SET ROLE sg30_sam;
+SELECT safeguard.define_audit_tool('Section 42 enquiry audit',
+    ARRAY['Was the adult asked what outcomes they wanted?', 'Was the enquiry proportionate?']) AS tool \gset
+SELECT lives_ok(format($$SELECT safeguard.define_audit_programme('Enquiry audits, March 2026', 'la_enquiry', %s, 1,
+                          '2026-02-01', '2026-02-28', ARRAY['sg30_off1', 'sg30_off2']::regrole[])$$, :tool),
+                'an authority''s SAM defines a programme over its own enquiries');
+SELECT id AS prog FROM safeguard.audit_programme WHERE name = 'Enquiry audits, March 2026' \gset
+SELECT safeguard.define_audit_programme('Enquiry audits, last year', 'la_enquiry', :tool, 1, '2025-01-01', '2025-01-31',
+    ARRAY['sg30_off1']::regrole[]) AS prog_empty \gset
+SELECT throws_ok(format($$SELECT safeguard.select_audit_sample(%s, '2026-03-01')$$, :prog_empty), 'SG903', NULL,
+                 'a programme over a period with no enquiries draws nothing (SG903)');
+SELECT safeguard.select_audit_sample(:prog, '2026-03-15', 20260302) AS sel \gset
+SELECT is((SELECT candidates FROM safeguard.audit_selection WHERE id = :sel),
+          (SELECT array_agg(id ORDER BY id) FROM safeguard.la_enquiry WHERE la_id = :laa),
+          'the candidates are the authority''s four enquiries decided in the period, not B''s');
+SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit WHERE selection_id = :sel), 2,
+          '2 auditors x 1 a month: two audits drawn');
+SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit a JOIN safeguard.la_enquiry e ON e.id = a.record_id
+           WHERE a.selection_id = :sel
+             AND a.auditor IN (e.decided_by, e.allocated_to, e.allocated_by)), 0,
+          'nobody is drawn an enquiry they decided, were allocated or allocated');
+SELECT is((SELECT cardinality(conflict_records) FROM safeguard.audit_selection WHERE id = :sel), 5,
+          'the five conflicts are recorded (four deciders, one allocation to off1)');
+SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit a JOIN safeguard.la_enquiry e ON e.id = a.record_id
+           WHERE a.selection_id = :sel AND a.practitioner = coalesce(e.allocated_to, e.decided_by)), 2,
+          'the practitioner is the allocated officer, else who decided');
+SELECT ok(safeguard.verify_audit_selection(:sel), 'the draw derives again from what the selection recorded');
+SELECT a.id AS audit_off2, e.decided_by::text AS decider_of_off2s
+FROM safeguard.case_file_audit a JOIN safeguard.la_enquiry e ON e.id = a.record_id
+WHERE a.selection_id = :sel AND a.auditor = 'sg30_off2'::regrole \gset
+SELECT throws_ok(format($$SELECT safeguard.reassign_case_file_audit(%s, %L)$$, :audit_off2, :'decider_of_off2s'),
+                 'SG904', NULL, 'reassigning an audit to the officer who decided the enquiry is refused (SG904)');
+SELECT throws_ok(format($$SELECT safeguard.reassign_case_file_audit(%s, 'sg30_offb')$$, :audit_off2),
+                 'SG906', NULL, 'an officer of another authority cannot be given the audit (SG906)');
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- 3. Who else may: the regulator, another authority, a role with no duty
+--------------------------------------------------------------------------
+SET ROLE sg30_cqcadmin;
+SELECT safeguard.define_audit_tool('Regulator tool', ARRAY['Q?']) AS cqc_tool \gset
+SELECT throws_ok(format($$SELECT safeguard.define_audit_programme('R', 'la_enquiry', %s, 1, '2026-02-01', '2026-02-28',
+                          ARRAY['sg30_cqcadmin']::regrole[])$$, :cqc_tool), 'SG906', NULL,
+                 'the regulator does not audit a council''s own enquiries (SG906)');
+RESET ROLE;
+SET ROLE sg30_samb;
+SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit), 0, 'another authority''s SAM sees none of A''s audits');
+SELECT is((SELECT count(*)::int FROM safeguard.audit_selection), 0, '... nor its draws');
+SELECT throws_ok(format($$SELECT safeguard.select_audit_sample(%s, '2026-04-01')$$, :prog), 'SG208', NULL,
+                 '... and cannot draw from A''s programme: it is not there (SG208)');
+RESET ROLE;
+SET ROLE sg30_nobody;
+SELECT throws_ok('SELECT count(*) FROM safeguard.case_file_audit', '42501', NULL,
+                 'a role with no duty cannot read case-file audits at all');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
