@@ -31,6 +31,7 @@
 #include "assurance.h"
 #include "audit.h"
 #include "deadline.h"
+#include "outbox.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
 #include "spi_util.h"
@@ -44,6 +45,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -748,6 +750,34 @@ sg_assurance_guard(PG_FUNCTION_ARGS)
 	pg_unreachable();
 }
 
+
+/*
+ * Tells the practitioner that an audit of their work is complete: an outbox
+ * notification (event audit_findings) for the organisation's consumers to
+ * deliver, written in the completing transaction.  It names the audit, the
+ * record and the practitioner, never the findings: the practitioner reads
+ * those in case_file_audit and audit_answer, under row-level security.
+ */
+static void
+tell_practitioner(HeapTuple tup, TupleDesc desc, int64 id, int64 org, TimestampTz at)
+{
+	StringInfoData note;
+	bool		isnull;
+	Datum		practitioner = sg_get(tup, desc, "practitioner", &isnull);
+
+	initStringInfo(&note);
+	appendStringInfo(&note, "{\"event\": \"audit_findings\", \"audit_id\": " INT64_FORMAT ", "
+					 "\"organisation_id\": " INT64_FORMAT ", \"record_kind\": \"%s\", "
+					 "\"record_id\": " INT64_FORMAT ", \"completed_at\": \"%s\", \"practitioner\": ",
+					 id, org, sg_get_label(tup, desc, "record_kind"), sg_get_int64(tup, desc, "record_id"),
+					 sg_canonical_text(TimestampTzGetDatum(at), TIMESTAMPTZOID));
+	if (isnull)
+		appendStringInfoString(&note, "null");
+	else
+		escape_json(&note, GetUserNameFromId(DatumGetObjectId(practitioner), false));
+	appendStringInfoChar(&note, '}');
+	sg_outbox_write(note.data, at);
+}
 /* Trigger: AFTER INSERT OR UPDATE on case_file_audit and audit_action: their deadlines. */
 Datum
 sg_assurance_after(PG_FUNCTION_ARGS)
@@ -767,8 +797,12 @@ sg_assurance_after(PG_FUNCTION_ARGS)
 		char	   *to = sg_get_label(tup, desc, "state");
 
 		if (strcmp(from, "assigned") == 0 && strcmp(to, "completed") == 0)
-			sg_deadline_open(SG_DL_AUDIT_ACKNOWLEDGEMENT, id, 0, org,
-							 sg_get_ts(tup, desc, "completed_at", &isnull));
+		{
+			TimestampTz at = sg_get_ts(tup, desc, "completed_at", &isnull);
+
+			sg_deadline_open(SG_DL_AUDIT_ACKNOWLEDGEMENT, id, 0, org, at);
+			tell_practitioner(tup, desc, id, org, at);
+		}
 		else if (strcmp(from, "completed") == 0 && strcmp(to, "acknowledged") == 0)
 			sg_deadline_close(SG_DL_AUDIT_ACKNOWLEDGEMENT, id,
 							  sg_get_ts(tup, desc, "acknowledged_at", &isnull));

@@ -40,6 +40,7 @@
 #include "deadline.h"
 #include "deadline_schedule.h"
 #include "deadline_sweep.h"
+#include "outbox.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "session_guard.h"
@@ -48,7 +49,6 @@
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
-#include "commands/async.h"
 #include "miscadmin.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -287,8 +287,7 @@ fire_rung(const Pending *p, TimestampTz now, MemoryContext cxt)
 		TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
 	Datum		values[12];
 	char		nulls[12] = "            ";
-	Oid			otypes[2] = {TEXTOID, TIMESTAMPTZOID};
-	Datum		ovalues[2];
+	char	   *note;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	uint64		claimed;
 
@@ -307,8 +306,7 @@ fire_rung(const Pending *p, TimestampTz now, MemoryContext cxt)
 	nulls[10] = p->contact_name ? ' ' : 'n';
 	values[11] = p->contact_email ? CStringGetTextDatum(p->contact_email) : (Datum) 0;
 	nulls[11] = p->contact_email ? ' ' : 'n';
-	ovalues[0] = CStringGetTextDatum(payload(p));
-	ovalues[1] = TimestampTzGetDatum(now);
+	note = payload(p);
 	MemoryContextSwitchTo(old);
 
 	claimed = sg_exec_internal("INSERT INTO safeguard.deadline_alert (deadline_id, rung, case_id, "
@@ -318,14 +316,7 @@ fire_rung(const Pending *p, TimestampTz now, MemoryContext cxt)
 							   "ON CONFLICT DO NOTHING", 12, types, values, nulls);
 	if (claimed == 0)
 		return false;			/* another sweep fired it */
-	sg_exec_internal("INSERT INTO safeguard.outbox (channel, payload, created_at) "
-					 "VALUES ('safeguard_deadline', $1::pg_catalog.jsonb, $2)", 2, otypes, ovalues, NULL);
-	/*
-	 * A pure wake-up: any login role may LISTEN, so the notification says
-	 * nothing (identical ones of a transaction are delivered once); what it
-	 * is about is read from the outbox, under row-level security.
-	 */
-	Async_Notify("safeguard_deadline", "");
+	sg_outbox_write(note, now);
 	return true;
 }
 

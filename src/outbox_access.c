@@ -1,10 +1,12 @@
 /*
  * outbox_access.c
- *		Who reads the deadline notifications: the row-level security
- *		predicate of safeguard.outbox.
+ *		The outbox: writing a notification (a deadline's rung, an audit's
+ *		findings) with its empty NOTIFY, and who reads it: the row-level
+ *		security predicate of safeguard.outbox.
  *
- * Owns safeguard.may_consume_outbox(organisation_id), and the consumer's
- * two calls: claim_outbox(max_rows) and mark_delivered(ids).
+ * Owns sg_outbox_write(), safeguard.may_consume_outbox(organisation_id),
+ * and the consumer's two calls: claim_outbox(max_rows) and
+ * mark_delivered(ids).
  *
  * Why: the NOTIFY that wakes consumers reaches every login role that
  * LISTENs (PostgreSQL cannot restrict LISTEN), so since 1.4 it carries no
@@ -38,11 +40,13 @@
  */
 #include "postgres.h"
 
+#include "outbox.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
 #include "spi_util.h"
 
 #include "catalog/pg_type.h"
+#include "commands/async.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -52,6 +56,27 @@
 PG_FUNCTION_INFO_V1(sg_may_consume_outbox);
 PG_FUNCTION_INFO_V1(sg_claim_outbox);
 PG_FUNCTION_INFO_V1(sg_mark_delivered);
+
+/*
+ * Writes one notification (a JSON object naming its organisation_id) to the
+ * outbox as safeguard, in the caller's transaction, and announces it with an
+ * empty NOTIFY on safeguard_deadline: any login role may LISTEN, so the
+ * notification itself says nothing (identical ones of a transaction are
+ * delivered once); what it is about is read from the outbox, under
+ * row-level security.
+ */
+void
+sg_outbox_write(const char *payload, TimestampTz created_at)
+{
+	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
+	Datum		values[2] = {CStringGetTextDatum(payload), TimestampTzGetDatum(created_at)};
+
+	sg_spi_connect();
+	sg_exec_internal("INSERT INTO safeguard.outbox (channel, payload, created_at) "
+					 "VALUES ('safeguard_deadline', $1::pg_catalog.jsonb, $2)", 2, types, values, NULL);
+	sg_spi_finish();
+	Async_Notify("safeguard_deadline", "");
+}
 
 /* Duties that consume the outbox (the rows of which organisations: the banner). */
 #define CONSUMER_DUTIES (SG_DUTY_BIT(SG_DUTY_ADMIN) | SG_DUTY_BIT(SG_DUTY_INTEGRATION))

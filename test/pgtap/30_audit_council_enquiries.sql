@@ -4,13 +4,13 @@
 -- and shows nothing to another authority; the regulator does not audit a council's
 -- own enquiries.  SQLSTATEs only.
 BEGIN;
-SELECT plan(16);
+SELECT plan(21);
 
 \set fixture TAP30
 \set clock '2026-02-09 10:00+00'
 \set orgs 'cqc=regulator laa=local_authority lab=local_authority'
 \set cast 'sg30_cqcadmin=admin@cqc sg30_sam=sam@laa sg30_off1=la_officer@laa sg30_off2=la_officer@laa'
-\set cast :cast ' sg30_samb=sam@lab sg30_offb=la_officer@lab sg30_nobody'
+\set cast :cast ' sg30_samb=sam@lab sg30_offb=la_officer@lab sg30_admin=admin@laa sg30_adminb=admin@lab sg30_nobody'
 \ir lib/fixtures.sql
 
 --------------------------------------------------------------------------
@@ -87,7 +87,40 @@ SELECT throws_ok(format($$SELECT safeguard.reassign_case_file_audit(%s, 'sg30_of
 RESET ROLE;
 
 --------------------------------------------------------------------------
--- 3. Who else may: the regulator, another authority, a role with no duty
+-- 3. The practitioner is told: completing the audit writes an outbox notice
+-- naming the audit, the record and the practitioner (not the findings).
+--------------------------------------------------------------------------
+SELECT coalesce(max(id), 0) AS outbox_before FROM safeguard.outbox \gset
+SET ROLE sg30_off2;
+SELECT count(safeguard.grade_audit_question(:audit_off2, q, 'good', 'Recorded clearly.')) AS graded
+FROM generate_series(1, 2) AS q \gset
+SELECT safeguard.complete_case_file_audit(:audit_off2, 'Good practice; record the adult''s words verbatim.') AS completed \gset
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM safeguard.outbox
+           WHERE id > :outbox_before AND payload ->> 'event' = 'audit_findings'), 1,
+          'completing the audit writes one audit_findings notice');
+SELECT results_eq(format($$SELECT (payload ->> 'audit_id')::bigint, (payload ->> 'organisation_id')::bigint,
+                                 payload ->> 'record_kind', payload ->> 'practitioner', payload ? 'summary'
+                          FROM safeguard.outbox WHERE payload ->> 'event' = 'audit_findings'$$),
+                  format($$SELECT a.id, %s::bigint, 'la_enquiry', a.practitioner::text, false
+                          FROM safeguard.case_file_audit a WHERE a.id = %s$$, :laa, :audit_off2),
+                  'it names the audit, the authority, the kind and the practitioner, not the findings');
+SET ROLE sg30_admin;
+SELECT is((SELECT count(*)::int FROM safeguard.outbox WHERE payload ->> 'event' = 'audit_findings'), 1,
+          'the authority''s administrator (its outbox consumer) reads the notice');
+RESET ROLE;
+SET ROLE sg30_adminb;
+SELECT is((SELECT count(*)::int FROM safeguard.outbox WHERE payload ->> 'event' = 'audit_findings'), 0,
+          'another authority''s administrator does not');
+RESET ROLE;
+SELECT practitioner::text AS practitioner_off2 FROM safeguard.case_file_audit WHERE id = :audit_off2 \gset
+SET ROLE :practitioner_off2;
+SELECT is((SELECT state::text FROM safeguard.case_file_audit WHERE id = :audit_off2), 'completed',
+          'the practitioner reads the completed audit of their work, to acknowledge it');
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- 4. Who else may: the regulator, another authority, a role with no duty
 --------------------------------------------------------------------------
 SET ROLE sg30_cqcadmin;
 SELECT safeguard.define_audit_tool('Regulator tool', ARRAY['Q?']) AS cqc_tool \gset
