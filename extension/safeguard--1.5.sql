@@ -5617,19 +5617,21 @@ CREATE TABLE safeguard.audit_programme (
     record_kind           safeguard.audit_record_kind NOT NULL,
     tool_id               bigint NOT NULL REFERENCES safeguard.audit_tool,
     per_auditor_per_month integer NOT NULL,
+    per_team_per_month    integer,
     sample_from           date NOT NULL,
     sample_to             date NOT NULL,
     auditors              regrole[] NOT NULL,
     created_by            regrole,
     created_at            timestamptz
 );
-COMMENT ON TABLE safeguard.audit_programme IS 'An agreed programme of case-file audits: which records, from which period, how many per auditor per month, by whom, with which tool version.';
+COMMENT ON TABLE safeguard.audit_programme IS 'An agreed programme of case-file audits: which records, from which period, how many per auditor (and, optionally, per team) per month, by whom, with which tool version.';
 COMMENT ON COLUMN safeguard.audit_programme.id IS 'Identifier.';
 COMMENT ON COLUMN safeguard.audit_programme.organisation_id IS 'The organisation whose programme it is (recorded by safeguard): a local authority, or the regulator for referrals.';
 COMMENT ON COLUMN safeguard.audit_programme.name IS 'The programme''s name.';
 COMMENT ON COLUMN safeguard.audit_programme.record_kind IS 'The kind of record audited: referral, provider_enquiry or la_enquiry.';
 COMMENT ON COLUMN safeguard.audit_programme.tool_id IS 'The audit tool version (with at least one question; frozen once used).';
 COMMENT ON COLUMN safeguard.audit_programme.per_auditor_per_month IS 'How many records each auditor audits in a month (1 to 100).';
+COMMENT ON COLUMN safeguard.audit_programme.per_team_per_month IS 'How many records of each team''s work are audited in a month (1 to 100; the team of the practitioner whose work the record is); NULL: no quota per team.';
 COMMENT ON COLUMN safeguard.audit_programme.sample_from IS 'First day of the period the records are sampled from (by when they reached the organisation: a referral''s sending, an enquiry''s proposal), in the organisation''s time zone.';
 COMMENT ON COLUMN safeguard.audit_programme.sample_to IS 'Last day of that period.';
 COMMENT ON COLUMN safeguard.audit_programme.auditors IS 'The auditors, in the order the draw serves them: roles holding the la_officer, sam or admin duty for the authority (inspector or admin for the regulator).';
@@ -5669,6 +5671,7 @@ CREATE TABLE safeguard.audit_selection (
     conflict_auditors regrole[] NOT NULL,
     selected_by       regrole NOT NULL,
     selected_at       timestamptz NOT NULL,
+    candidate_teams   text[] NOT NULL,
     UNIQUE (programme_id, month)
 );
 COMMENT ON TABLE safeguard.audit_selection IS 'A month''s random draw of a programme, with everything it was drawn from, so that the choice can be derived again (verify_audit_selection) and nobody can pick easy cases. Written only by safeguard.';
@@ -5683,6 +5686,7 @@ COMMENT ON COLUMN safeguard.audit_selection.conflict_records IS 'With conflict_a
 COMMENT ON COLUMN safeguard.audit_selection.conflict_auditors IS 'The auditor of each pair in conflict_records.';
 COMMENT ON COLUMN safeguard.audit_selection.selected_by IS 'Who drew it (recorded by safeguard).';
 COMMENT ON COLUMN safeguard.audit_selection.selected_at IS 'When (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.audit_selection.candidate_teams IS 'The team of each candidate''s practitioner at the draw, in the order of candidates (NULL: none recorded): what a quota per team was drawn from.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.audit_selection
     FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
@@ -5869,15 +5873,16 @@ $$;
 COMMENT ON FUNCTION safeguard.define_audit_tool(text, text[]) IS 'Defines the next version of a named case-file audit tool for the caller''s organisation with its questions, in order (SAM or DSAM; the regulator''s administrator); returns the tool id. A programme refuses a tool without questions (SG901).';
 
 CREATE FUNCTION safeguard.define_audit_programme(name text, record_kind safeguard.audit_record_kind,
-    tool_id bigint, per_auditor_per_month integer, sample_from date, sample_to date, auditors regrole[])
+    tool_id bigint, per_auditor_per_month integer, sample_from date, sample_to date, auditors regrole[],
+    per_team_per_month integer DEFAULT NULL)
 RETURNS bigint LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT safeguard.require_duty('define_audit_programme');
     INSERT INTO safeguard.audit_programme (name, record_kind, tool_id, per_auditor_per_month,
-                                           sample_from, sample_to, auditors)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id;
+                                           sample_from, sample_to, auditors, per_team_per_month)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id;
 $$;
-COMMENT ON FUNCTION safeguard.define_audit_programme(text, safeguard.audit_record_kind, bigint, integer, date, date, regrole[]) IS 'Defines a case-file audit programme of the caller''s organisation: the kind of record, the tool version, how many per auditor per month, the period sampled and the auditors; returns its id.';
+COMMENT ON FUNCTION safeguard.define_audit_programme(text, safeguard.audit_record_kind, bigint, integer, date, date, regrole[], integer) IS 'Defines a case-file audit programme of the caller''s organisation: the kind of record, the tool version, how many per auditor per month, the period sampled, the auditors and, optionally, how many of each team''s work per month; returns its id.';
 
 CREATE FUNCTION safeguard.select_audit_sample(programme_id bigint, month date, seed bigint DEFAULT NULL)
 RETURNS bigint LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_select_audit_sample';
@@ -5972,24 +5977,29 @@ COMMENT ON FUNCTION safeguard.complete_audit_action(bigint, text) IS 'Records an
 -- Reports of a programme, under the caller's row-level security.
 CREATE VIEW safeguard.case_file_audit_coverage WITH (security_invoker = true) AS
 SELECT p.id AS programme_id, p.organisation_id, p.record_kind, s.id AS selection_id, s.month,
-       (pg_catalog.cardinality(s.auditors) OPERATOR(pg_catalog.*) p.per_auditor_per_month)::bigint AS planned,
+       l.planned,
        pg_catalog.cardinality(s.candidates)::bigint AS candidates,
        pg_catalog.count(a.id) AS selected,
        pg_catalog.count(a.id) FILTER (WHERE a.state OPERATOR(pg_catalog.<>) 'assigned') AS completed,
        pg_catalog.count(a.id) FILTER (WHERE a.state OPERATOR(pg_catalog.=) 'acknowledged') AS acknowledged,
        pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(a.id) FILTER (WHERE a.state OPERATOR(pg_catalog.<>) 'assigned')
-             OPERATOR(pg_catalog./) (pg_catalog.cardinality(s.auditors) OPERATOR(pg_catalog.*) p.per_auditor_per_month), 1) AS coverage_percent
+             OPERATOR(pg_catalog./) l.planned, 1) AS coverage_percent
 FROM safeguard.audit_programme p
 JOIN safeguard.audit_selection s ON s.programme_id OPERATOR(pg_catalog.=) p.id
+CROSS JOIN LATERAL (
+    SELECT least(pg_catalog.cardinality(s.auditors) OPERATOR(pg_catalog.*) p.per_auditor_per_month,
+                            (SELECT pg_catalog.count(DISTINCT coalesce(t, ''))
+                             FROM pg_catalog.unnest(s.candidate_teams) AS t) OPERATOR(pg_catalog.*) p.per_team_per_month)::bigint
+) AS l (planned)
 LEFT JOIN safeguard.case_file_audit a ON a.selection_id OPERATOR(pg_catalog.=) s.id
-GROUP BY p.id, s.id;
+GROUP BY p.id, s.id, l.planned;
 COMMENT ON VIEW safeguard.case_file_audit_coverage IS 'Coverage of each programme''s months against the programme: audits planned (auditors x per month), drawn, completed and acknowledged.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.programme_id IS 'The programme.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.organisation_id IS 'Its organisation.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.record_kind IS 'The kind of record it audits.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.selection_id IS 'The month''s draw.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.month IS 'The month (its first day).';
-COMMENT ON COLUMN safeguard.case_file_audit_coverage.planned IS 'Audits the programme plans for the month: auditors x per_auditor_per_month.';
+COMMENT ON COLUMN safeguard.case_file_audit_coverage.planned IS 'Audits the programme plans for the month: auditors x per_auditor_per_month, or, with a quota per team, at most the teams among the candidates x per_team_per_month.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.candidates IS 'Records the draw could take.';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.selected IS 'Audits drawn (fewer than planned when the candidates ran out).';
 COMMENT ON COLUMN safeguard.case_file_audit_coverage.completed IS 'Audits completed (acknowledged ones included).';

@@ -69,6 +69,10 @@ extern int	sg_sample_draw(int64_t *candidates, int ncandidates, uint64_t seed,
 						   int nauditors, int per_auditor,
 						   const SgSampleConflict *conflicts, int nconflicts,
 						   SgSampleDraw *out);
+extern int	sg_sample_draw_teams(int64_t *candidates, const int *teams, int ncandidates,
+								 uint64_t seed, int nauditors, int per_auditor, int per_team,
+								 const SgSampleConflict *conflicts, int nconflicts,
+								 SgSampleDraw *out);
 
 /* Safeguarding Adults Reviews: the states of a SAR referral. */
 typedef enum SgSarState

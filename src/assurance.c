@@ -19,6 +19,8 @@
  *	  conflicts with (the auditor acted on it), and no auditor gets more
  *	  than per_auditor records; auditors are served in turn, so a short
  *	  period is shared out evenly.
+ *	- With a team quota, no team's work gives more than per_team records;
+ *	  the shuffle is the same with or without it.
  */
 #include "assurance.h"
 
@@ -136,6 +138,20 @@ conflicted(const SgSampleConflict *conflicts, int nconflicts, int64_t record_id,
 	return false;
 }
 
+/* A candidate and its team, ordered by id (for the team of a shuffled id). */
+typedef struct Teamed
+{
+	int64_t		id;
+	int			team;
+} Teamed;
+
+/* Orders two teamed candidates by id for qsort and bsearch. */
+static int
+cmp_teamed(const void *a, const void *b)
+{
+	return cmp_id(&((const Teamed *) a)->id, &((const Teamed *) b)->id);
+}
+
 /*
  * Draws a sample: sorts the candidates (in place; duplicates dropped),
  * shuffles them with the seed, then walks the shuffled order giving each
@@ -149,13 +165,54 @@ sg_sample_draw(int64_t *candidates, int ncandidates, uint64_t seed,
 			   const SgSampleConflict *conflicts, int nconflicts,
 			   SgSampleDraw *out)
 {
+	return sg_sample_draw_teams(candidates, NULL, ncandidates, seed, nauditors, per_auditor, 0,
+								conflicts, nconflicts, out);
+}
+
+/*
+ * As sg_sample_draw, with a quota per team as well: teams[i] (0 or more)
+ * is the team of candidates[i] (whose work it is), and no team has more
+ * than per_team records drawn.  teams NULL or per_team 0: no team quota,
+ * and the draw is exactly sg_sample_draw's.  The shuffle is of the ids
+ * alone, so a team quota changes which records are taken, never their
+ * order.  Returns -1 when out of memory (nothing drawn).
+ */
+int
+sg_sample_draw_teams(int64_t *candidates, const int *teams, int ncandidates, uint64_t seed,
+					 int nauditors, int per_auditor, int per_team,
+					 const SgSampleConflict *conflicts, int nconflicts,
+					 SgSampleDraw *out)
+{
 	int			n = 0;
 	int			made = 0;
 	int			next = 0;
 	int			capacity;
+	Teamed	   *teamed = NULL;
+	int		   *taken = NULL;
+	int			nteams = 0;
 
 	if (ncandidates <= 0 || nauditors <= 0 || per_auditor <= 0)
 		return 0;
+	if (teams != NULL && per_team > 0)
+	{
+		teamed = malloc(sizeof(Teamed) * (size_t) ncandidates);
+		if (teamed == NULL)
+			return -1;
+		for (int i = 0; i < ncandidates; i++)
+		{
+			teamed[i].id = candidates[i];
+			teamed[i].team = teams[i] < 0 ? 0 : teams[i];
+			if (teamed[i].team >= nteams)
+				nteams = teamed[i].team + 1;
+		}
+		qsort(teamed, (size_t) ncandidates, sizeof(Teamed), cmp_teamed);
+		taken = calloc((size_t) nteams, sizeof(int));
+		if (taken == NULL)
+		{
+			free(teamed);
+			return -1;
+		}
+	}
 	capacity = nauditors * per_auditor;
 	qsort(candidates, (size_t) ncandidates, sizeof(int64_t), cmp_id);
 	for (int i = 0; i < ncandidates; i++)
@@ -165,6 +222,17 @@ sg_sample_draw(int64_t *candidates, int ncandidates, uint64_t seed,
 
 	for (int p = 0; p < n && made < capacity; p++)
 	{
+		int			team = -1;
+
+		if (teamed != NULL)
+		{
+			Teamed		key = {candidates[p], 0};
+			const Teamed *t = bsearch(&key, teamed, (size_t) ncandidates, sizeof(Teamed), cmp_teamed);
+
+			team = t ? t->team : 0;
+			if (taken[team] >= per_team)
+				continue;
+		}
 		for (int k = 0; k < nauditors; k++)
 		{
 			int			a = (next + k) % nauditors;
@@ -178,10 +246,14 @@ sg_sample_draw(int64_t *candidates, int ncandidates, uint64_t seed,
 			out[made].auditor = a;
 			out[made].position = p + 1;
 			made++;
+			if (team >= 0)
+				taken[team]++;
 			next = (a + 1) % nauditors;
 			break;
 		}
 	}
+	free(teamed);
+	free(taken);
 	return made;
 }
 

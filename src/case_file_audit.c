@@ -114,6 +114,7 @@ enum
 {
 	SQL_ACTED_ON = 0,
 	SQL_CANDIDATES,
+	SQL_CANDIDATES_REGULATOR,
 	SQL_CONFLICTS,
 	SQL_INSERT_AUDIT,
 	SQL_INSERT_AUDIT_REGULATOR,
@@ -379,7 +380,7 @@ static HeapTuple
 programme_insert(TriggerData *td, HeapTuple tup, TupleDesc desc)
 {
 	static const char *const allowed[] = {"name", "record_kind", "tool_id", "per_auditor_per_month",
-	"sample_from", "sample_to", "auditors", NULL};
+	"per_team_per_month", "sample_from", "sample_to", "auditors", NULL};
 	static const char *const stamped[] = {"created_by", "created_at"};
 	const SgActor *a = sg_current_actor();
 	SgDuty		duty = sg_require_action(a, "define_audit_programme", a->org_id);
@@ -430,6 +431,13 @@ programme_insert(TriggerData *td, HeapTuple tup, TupleDesc desc)
 				 errmsg("a programme audits between 1 and 100 records per auditor per month"),
 				 errdetail("per_auditor_per_month is %s.", isnull ? "empty" : psprintf("%d", per)),
 				 errhint("Agree the number with the auditors.")));
+	per = DatumGetInt32(sg_get(tup, desc, "per_team_per_month", &isnull));
+	if (!isnull && (per < 1 || per > 100))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_PROGRAMME),
+				 errmsg("a programme audits between 1 and 100 records of each team's work per month"),
+				 errdetail("per_team_per_month is %d.", per),
+				 errhint("Leave it empty for no quota per team, or agree the number with the teams' managers.")));
 	from = DatumGetDateADT(sg_get(tup, desc, "sample_from", &isnull));
 	if (isnull)
 		missing("the period's first day (sample_from)", "Say which period the records are sampled from.");
@@ -828,6 +836,7 @@ typedef struct Programme
 	int64		org_id;
 	const SgAuditKindRule *kind;
 	int32		per_auditor;
+	int32		per_team;		/* 0: no quota per team */
 	bool		regulator;
 	int			nauditors;
 	Oid		   *auditors;
@@ -845,7 +854,8 @@ load_programme(int64 id, Programme *p)
 
 	sg_spi_connect();
 	sg_exec_internal("SELECT p.organisation_id, p.record_kind::pg_catalog.text, p.per_auditor_per_month::pg_catalog.int8, "
-					 "o.kind OPERATOR(pg_catalog.=) 'regulator', p.auditors::pg_catalog.oid[] "
+					 "o.kind OPERATOR(pg_catalog.=) 'regulator', p.auditors::pg_catalog.oid[], "
+					 "p.per_team_per_month::pg_catalog.int8 "
 					 "FROM safeguard.audit_programme p JOIN safeguard.organisation o "
 					 "ON o.id OPERATOR(pg_catalog.=) p.organisation_id WHERE p.id OPERATOR(pg_catalog.=) $1",
 					 1, types, values, NULL);
@@ -860,6 +870,7 @@ load_programme(int64 id, Programme *p)
 		p->per_auditor = (int32) sg_spi_int64(0, 3, 0);
 		p->regulator = sg_spi_bool(0, 4, false);
 		arr = sg_spi_value(0, 5, &isnull);
+		p->per_team = (int32) sg_spi_int64(0, 6, 0);
 	}
 	sg_spi_finish();
 	if (!found || sg_current_actor()->org_id != p->org_id)
@@ -889,6 +900,25 @@ auditor_index(const Oid *auditors, int n, Oid role)
 	return -1;
 }
 
+/* Builds a text[] from strings, NULL ones as NULL elements. */
+static ArrayType *
+text_array(char *const *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	for (int i = 0; i < n; i++)
+	{
+		nulls[i] = v[i] == NULL;
+		d[i] = nulls[i] ? (Datum) 0 : CStringGetTextDatum(v[i]);
+	}
+	if (n == 0)
+		return construct_empty_array(TEXTOID);
+	return construct_md_array(d, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
 /* Builds an int8[] from values. */
 static ArrayType *
 int8_array(const int64 *v, int n)
@@ -911,13 +941,65 @@ oid_array(const Oid *v, int n)
 	return construct_array(d, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT);
 }
 
+/* Appends whose work the record r is: the first of the kind's practitioner stamps that is set. */
+static void
+append_practitioner(StringInfo sql, const Programme *p)
+{
+	const char *const *cols = p->regulator ? p->kind->regulator_practitioner : p->kind->practitioner;
+
+	appendStringInfoString(sql, "coalesce(");
+	for (int i = 0; cols[i]; i++)
+		appendStringInfo(sql, "%sr.%s", i ? ", " : "", cols[i]);
+	appendStringInfoChar(sql, ')');
+}
+
+/*
+ * Appends the team of a record's practitioner (the first of the kind's
+ * practitioner stamps that is set, as the draw records it): the team of
+ * that role's oldest live grant in the organisation org_expr names; NULL
+ * when none is recorded.  The record is r.
+ */
+static void
+append_team_of_practitioner(StringInfo sql, const Programme *p, const char *org_expr)
+{
+	appendStringInfoString(sql, "(SELECT g.team FROM safeguard.duty_grant g WHERE g.role OPERATOR(pg_catalog.=) ");
+	append_practitioner(sql, p);
+	appendStringInfo(sql, " AND g.organisation_id OPERATOR(pg_catalog.=) %s AND g.revoked_at IS NULL "
+					 "ORDER BY g.id LIMIT 1)", org_expr);
+}
+
+/*
+ * Numbers the teams of the candidates 0, 1, ... in the order they first
+ * appear (the candidates are in id order, so the numbering is the same
+ * wherever it is computed); records with no team recorded share one number.
+ */
+static int *
+team_numbers(char *const *teams, int n)
+{
+	int		   *num = palloc(sizeof(int) * Max(n, 1));
+	int			next = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		num[i] = -1;
+		for (int j = 0; j < i && num[i] < 0; j++)
+			if ((teams[i] == NULL && teams[j] == NULL) ||
+				(teams[i] != NULL && teams[j] != NULL && strcmp(teams[i], teams[j]) == 0))
+				num[i] = num[j];
+		if (num[i] < 0)
+			num[i] = next++;
+	}
+	return num;
+}
+
 /*
  * Reads the candidates of a programme (records of its kind in its period,
  * of its authority, not drawn by it before) and the conflicts between them
  * and its auditors, as the owner.
  */
 static void
-read_candidates(const Programme *p, int64 **ids, int *nids, SgSampleConflict **conf, int *nconf)
+read_candidates(const Programme *p, int64 **ids, char ***teams, int *nids,
+				SgSampleConflict **conf, int *nconf)
 {
 	const SgAuditKindRule *k = p->kind;
 	StringInfoData sql;
@@ -926,8 +1008,10 @@ read_candidates(const Programme *p, int64 **ids, int *nids, SgSampleConflict **c
 	char		nulls[3] = "   ";
 
 	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT r.id, ");
+	append_team_of_practitioner(&sql, p, "p.organisation_id");
 	appendStringInfo(&sql,
-					 "SELECT r.id FROM safeguard.%s r, safeguard.audit_programme p, safeguard.organisation o, safeguard.division d "
+					 " FROM safeguard.%s r, safeguard.audit_programme p, safeguard.organisation o, safeguard.division d "
 					 "WHERE p.id OPERATOR(pg_catalog.=) $1 AND o.id OPERATOR(pg_catalog.=) p.organisation_id "
 					 "AND d.division OPERATOR(pg_catalog.=) o.division "
 					 "AND (o.kind OPERATOR(pg_catalog.=) 'regulator' OR r.%s OPERATOR(pg_catalog.=) p.organisation_id) "
@@ -940,11 +1024,16 @@ read_candidates(const Programme *p, int64 **ids, int *nids, SgSampleConflict **c
 	values[1] = (Datum) 0;
 	values[2] = (Datum) 0;
 	sg_spi_connect();
-	sg_exec_internal(kept_sql(SQL_CANDIDATES, k->kind, &sql), 1, types, values, NULL);
+	sg_exec_internal(kept_sql(p->regulator ? SQL_CANDIDATES_REGULATOR : SQL_CANDIDATES, k->kind, &sql),
+					 1, types, values, NULL);
 	*nids = (int) SPI_processed;
 	*ids = SPI_palloc(sizeof(int64) * Max(*nids, 1));
+	*teams = SPI_palloc(sizeof(char *) * Max(*nids, 1));
 	for (int i = 0; i < *nids; i++)
+	{
 		(*ids)[i] = sg_spi_int64(i, 1, 0);
+		(*teams)[i] = sg_spi_text(i, 2);
+	}
 	*nconf = 0;
 	*conf = SPI_palloc(sizeof(SgSampleConflict));
 	if (*nids > 0)
@@ -1002,6 +1091,7 @@ sg_select_audit_sample(PG_FUNCTION_ARGS)
 	DateADT		month;
 	uint64		seed;
 	int64	   *ids;
+	char	  **teams;
 	int			nids;
 	SgSampleConflict *conf;
 	int			nconf;
@@ -1047,7 +1137,7 @@ sg_select_audit_sample(PG_FUNCTION_ARGS)
 	else
 		seed = (uint64) PG_GETARG_INT64(2);
 
-	read_candidates(&p, &ids, &nids, &conf, &nconf);
+	read_candidates(&p, &ids, &teams, &nids, &conf, &nconf);
 	if (nids == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_EMPTY_SAMPLE),
@@ -1067,14 +1157,17 @@ sg_select_audit_sample(PG_FUNCTION_ARGS)
 		int64	   *work = palloc(sizeof(int64) * nids);
 
 		memcpy(work, ids, sizeof(int64) * nids);
-		ndraws = sg_sample_draw(work, nids, seed, p.nauditors, p.per_auditor, conf, nconf, draws);
+		ndraws = sg_sample_draw_teams(work, team_numbers(teams, nids), nids, seed, p.nauditors,
+									  p.per_auditor, p.per_team, conf, nconf, draws);
+		if (ndraws < 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
 
 	sg_spi_connect();
 	{
-		Oid			types[10] = {INT8OID, INT8OID, DATEOID, INT8OID, INT8ARRAYOID, OIDARRAYOID,
-		INT8ARRAYOID, OIDARRAYOID, OIDOID, TIMESTAMPTZOID};
-		Datum		values[10];
+		Oid			types[11] = {INT8OID, INT8OID, DATEOID, INT8OID, INT8ARRAYOID, OIDARRAYOID,
+		INT8ARRAYOID, OIDARRAYOID, OIDOID, TIMESTAMPTZOID, TEXTARRAYOID};
+		Datum		values[11];
 
 		values[0] = Int64GetDatum(p.id);
 		values[1] = Int64GetDatum(p.org_id);
@@ -1086,30 +1179,26 @@ sg_select_audit_sample(PG_FUNCTION_ARGS)
 		values[7] = PointerGetDatum(oid_array(conf_roles, nconf));
 		values[8] = ObjectIdGetDatum(a->userid);
 		values[9] = TimestampTzGetDatum(sg_now());
+		values[10] = PointerGetDatum(text_array(teams, nids));
 		sg_spi_exec_expect("INSERT INTO safeguard.audit_selection (programme_id, organisation_id, month, seed, "
-						   "candidates, auditors, conflict_records, conflict_auditors, selected_by, selected_at) "
+						   "candidates, auditors, conflict_records, conflict_auditors, selected_by, selected_at, "
+						   "candidate_teams) "
 						   "VALUES ($1, $2, pg_catalog.date_trunc('month', $3::pg_catalog.timestamp)::pg_catalog.date, "
 						   "$4, $5, $6::pg_catalog.regrole[], $7, $8::pg_catalog.regrole[], "
-						   "$9::pg_catalog.regrole, $10) RETURNING id",
-						   10, types, values, NULL, 1);
+						   "$9::pg_catalog.regrole, $10, $11) RETURNING id",
+						   11, types, values, NULL, 1);
 		selection = sg_spi_int64(0, 1, 0);
 	}
 	initStringInfo(&sql);
 	appendStringInfo(&sql,
 					 "INSERT INTO safeguard.case_file_audit (selection_id, programme_id, organisation_id, record_kind, "
 					 "record_id, drawn_for, auditor, practitioner, practitioner_team, draw_position) "
-					 "SELECT $1, $2, $3, '%s', r.id, $5::pg_catalog.regrole, $5::pg_catalog.regrole, w.who, "
-					 "(SELECT g.team FROM safeguard.duty_grant g WHERE g.role OPERATOR(pg_catalog.=) w.who "
-					 "AND g.organisation_id OPERATOR(pg_catalog.=) $3 AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1), $6 "
-					 "FROM safeguard.%s r CROSS JOIN LATERAL (SELECT coalesce(",
-					 p.kind->name, p.kind->table);
-	{
-		const char *const *cols = p.regulator ? p.kind->regulator_practitioner : p.kind->practitioner;
-
-		for (int i = 0; cols[i]; i++)
-			appendStringInfo(&sql, "%sr.%s", i ? ", " : "", cols[i]);
-	}
-	appendStringInfoString(&sql, ") AS who) AS w WHERE r.id OPERATOR(pg_catalog.=) $4");
+					 "SELECT $1, $2, $3, '%s', r.id, $5::pg_catalog.regrole, $5::pg_catalog.regrole, ",
+					 p.kind->name);
+	append_practitioner(&sql, &p);
+	appendStringInfoString(&sql, ", ");
+	append_team_of_practitioner(&sql, &p, "$3");
+	appendStringInfo(&sql, ", $6 FROM safeguard.%s r WHERE r.id OPERATOR(pg_catalog.=) $4", p.kind->table);
 	insert_sql = kept_sql(p.regulator ? SQL_INSERT_AUDIT_REGULATOR : SQL_INSERT_AUDIT, p.kind->kind, &sql);
 	for (int i = 0; i < ndraws; i++)
 	{
@@ -1142,11 +1231,13 @@ sg_verify_audit_selection(PG_FUNCTION_ARGS)
 	bool		found;
 	int64		org = 0;
 	int64		per = 0;
+	int64		per_team = 0;
 	uint64		seed = 0;
 	Datum		cand = 0,
 				aud = 0,
 				crec = 0,
-				caud = 0;
+				caud = 0,
+				cteams = 0;
 	Datum	   *e;
 	bool	   *en;
 	int			nids,
@@ -1154,6 +1245,8 @@ sg_verify_audit_selection(PG_FUNCTION_ARGS)
 				ncrec,
 				ncaud;
 	int64	   *ids;
+	char	  **teams;
+	int			nteams;
 	Oid		   *auditors;
 	SgSampleConflict *conf;
 	SgSampleDraw *draws;
@@ -1168,7 +1261,8 @@ sg_verify_audit_selection(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(PG_GETARG_INT64(0));
 	sg_spi_connect();
 	sg_exec_internal("SELECT s.organisation_id, p.per_auditor_per_month::pg_catalog.int8, s.seed, s.candidates, "
-					 "s.auditors::pg_catalog.oid[], s.conflict_records, s.conflict_auditors::pg_catalog.oid[] "
+					 "s.auditors::pg_catalog.oid[], s.conflict_records, s.conflict_auditors::pg_catalog.oid[], "
+					 "p.per_team_per_month::pg_catalog.int8, s.candidate_teams "
 					 "FROM safeguard.audit_selection s JOIN safeguard.audit_programme p "
 					 "ON p.id OPERATOR(pg_catalog.=) s.programme_id WHERE s.id OPERATOR(pg_catalog.=) $1",
 					 1, types, values, NULL);
@@ -1184,6 +1278,8 @@ sg_verify_audit_selection(PG_FUNCTION_ARGS)
 		aud = sg_spi_value(0, 5, &isnull);
 		crec = sg_spi_value(0, 6, &isnull);
 		caud = sg_spi_value(0, 7, &isnull);
+		per_team = sg_spi_int64(0, 8, 0);
+		cteams = sg_spi_value(0, 9, &isnull);
 	}
 	sg_spi_finish();
 	if (!found || sg_current_actor()->org_id != org)
@@ -1206,8 +1302,17 @@ sg_verify_audit_selection(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	for (int i = 0; i < ncaud; i++)
 		conf[i].auditor = auditor_index(auditors, nauditors, DatumGetObjectId(e[i]));
+	deconstruct_array(DatumGetArrayTypeP(cteams), TEXTOID, -1, false, TYPALIGN_INT, &e, &en, &nteams);
+	if (nteams != nids)
+		PG_RETURN_BOOL(false);
+	teams = palloc(sizeof(char *) * Max(nids, 1));
+	for (int i = 0; i < nids; i++)
+		teams[i] = en[i] ? NULL : TextDatumGetCString(e[i]);
 	draws = palloc(sizeof(SgSampleDraw) * Max(nauditors * (int) per, 1));
-	ndraws = sg_sample_draw(ids, nids, seed, nauditors, (int) per, conf, ncrec, draws);
+	ndraws = sg_sample_draw_teams(ids, team_numbers(teams, nids), nids, seed, nauditors, (int) per,
+								  (int) per_team, conf, ncrec, draws);
+	if (ndraws < 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 
 	/* the audits the selection created, in draw order */
 	sg_spi_connect();

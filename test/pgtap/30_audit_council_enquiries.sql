@@ -4,7 +4,7 @@
 -- and shows nothing to another authority; the regulator does not audit a council's
 -- own enquiries.  SQLSTATEs only.
 BEGIN;
-SELECT plan(21);
+SELECT plan(27);
 
 \set fixture TAP30
 \set clock '2026-02-09 10:00+00'
@@ -41,6 +41,18 @@ SELECT safeguard.log_concern('2026-02-09 09:00+00', 'phone', 'police', 'Concern 
 SELECT safeguard.decide_concern(:cb, 'section_42_enquiry', 'Care needs, abuse alleged, cannot protect self.',
                                 true, true, true) AS eb \gset
 RESET ROLE;
+-- Eight more, decided by officers of two teams: North (n1 three, n2 two), South (s1 three).
+CREATE ROLE sg30_n1 LOGIN;
+CREATE ROLE sg30_n2 LOGIN;
+CREATE ROLE sg30_s1 LOGIN;
+SELECT safeguard.grant_duty('sg30_n1', 'la_officer', :laa, 'North') IS NOT NULL AS g1,
+       safeguard.grant_duty('sg30_n2', 'la_officer', :laa, 'North') IS NOT NULL AS g2,
+       safeguard.grant_duty('sg30_s1', 'la_officer', :laa, 'South') IS NOT NULL AS g3 \gset
+SELECT format('SET ROLE %s; SELECT safeguard.decide_concern(safeguard.log_concern(''2026-02-09 09:00+00'', ''phone'', '
+              '''police'', ''Team concern.'', ''{Physical Abuse}'', la_id => %s, referrer_anonymous => true), '
+              '''section_42_enquiry'', ''Care needs, abuse alleged, cannot protect self.'', true, true, true); RESET ROLE;',
+              r, :laa)
+FROM unnest(ARRAY['sg30_n1', 'sg30_n1', 'sg30_n1', 'sg30_n2', 'sg30_n2', 'sg30_s1', 'sg30_s1', 'sg30_s1']) AS r \gexec
 SELECT safeguard.set_clock('2026-03-02 10:00+00') IS NOT NULL AS moved \gset
 
 --------------------------------------------------------------------------
@@ -64,7 +76,7 @@ SELECT throws_ok(format($$SELECT safeguard.select_audit_sample(%s, '2026-03-01')
 SELECT safeguard.select_audit_sample(:prog, '2026-03-15', 20260302) AS sel \gset
 SELECT is((SELECT candidates FROM safeguard.audit_selection WHERE id = :sel),
           (SELECT array_agg(id ORDER BY id) FROM safeguard.la_enquiry WHERE la_id = :laa),
-          'the candidates are the authority''s four enquiries decided in the period, not B''s');
+          'the candidates are the authority''s twelve enquiries decided in the period, not B''s');
 SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit WHERE selection_id = :sel), 2,
           '2 auditors x 1 a month: two audits drawn');
 SELECT is((SELECT count(*)::int FROM safeguard.case_file_audit a JOIN safeguard.la_enquiry e ON e.id = a.record_id
@@ -84,6 +96,31 @@ SELECT throws_ok(format($$SELECT safeguard.reassign_case_file_audit(%s, %L)$$, :
                  'SG904', NULL, 'reassigning an audit to the officer who decided the enquiry is refused (SG904)');
 SELECT throws_ok(format($$SELECT safeguard.reassign_case_file_audit(%s, 'sg30_offb')$$, :audit_off2),
                  'SG906', NULL, 'an officer of another authority cannot be given the audit (SG906)');
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- 2b. A quota per team: at most two of each team's work a month
+--------------------------------------------------------------------------
+SET ROLE sg30_sam;
+SELECT throws_ok(format($$SELECT safeguard.define_audit_programme('T', 'la_enquiry', %s, 10, '2026-02-01', '2026-02-28',
+                          ARRAY['sg30_off1', 'sg30_off2']::regrole[], 0)$$, :tool), 'SG906', NULL,
+                 'a quota of zero per team is refused (SG906)');
+SELECT safeguard.define_audit_programme('Enquiry audits by team', 'la_enquiry', :tool, 10, '2026-02-01', '2026-02-28',
+    ARRAY['sg30_off1', 'sg30_off2']::regrole[], per_team_per_month => 2) AS prog_team \gset
+SELECT safeguard.select_audit_sample(:prog_team, '2026-03-15', 7) AS sel_team \gset
+SELECT results_eq(format($$SELECT coalesce(t, '(none)'), count(*)::int FROM safeguard.audit_selection s,
+                                 unnest(s.candidate_teams) AS t WHERE s.id = %s GROUP BY 1 ORDER BY 1$$, :sel_team),
+                  $$VALUES ('(none)', 4), ('North', 5), ('South', 3)$$,
+                  'the draw records each candidate''s team: four with none recorded, five North, three South');
+SELECT results_eq(format($$SELECT coalesce(practitioner_team, '(none)'), count(*)::int FROM safeguard.case_file_audit
+                          WHERE selection_id = %s GROUP BY 1 ORDER BY 1$$, :sel_team),
+                  $$VALUES ('(none)', 2), ('North', 2), ('South', 2)$$,
+                  'two of each team''s work are drawn, though the auditors could take twenty');
+SELECT ok(safeguard.verify_audit_selection(:sel_team), 'a draw with a team quota derives again from the selection');
+SELECT results_eq(format('SELECT planned, selected FROM safeguard.case_file_audit_coverage WHERE selection_id = %s', :sel_team),
+                  $$VALUES (6::bigint, 6::bigint)$$, 'coverage plans three teams x two');
+SELECT results_eq(format('SELECT planned, selected FROM safeguard.case_file_audit_coverage WHERE selection_id = %s', :sel),
+                  $$VALUES (2::bigint, 2::bigint)$$, 'a programme without a team quota still plans auditors x per auditor');
 RESET ROLE;
 
 --------------------------------------------------------------------------

@@ -170,6 +170,53 @@ test_conflicts(void)
 	ok(n == 3 && bad == 0, "an auditor who acted on every candidate gets none; the others still get theirs (%d)", n);
 }
 
+/* A quota per team: no team's work gives more than its quota; without one, the plain draw. */
+static void
+test_teams(void)
+{
+	int64_t		ids[12],
+				plain_ids[12];
+	int			teams[12];
+	SgSampleDraw d[12],
+				plain[12];
+	int			per_team[3] = {0, 0, 0};
+	int			n,
+				np,
+				same = 1,
+				over = 0,
+				subset = 1;
+
+	for (int i = 0; i < 12; i++)
+	{
+		/* given in reverse id order: the teams must follow their ids through the sort */
+		ids[i] = plain_ids[i] = 12 - i;
+		teams[i] = (int) ((12 - i) % 3);
+	}
+	n = sg_sample_draw_teams(ids, teams, 12, 99, 3, 4, 2, NULL, 0, d);
+	for (int i = 0; i < n; i++)
+		per_team[d[i].record_id % 3]++;
+	for (int t = 0; t < 3; t++)
+		over += per_team[t] != 2;
+	ok(n == 6 && over == 0, "3 teams x 2: six drawn, two of each team's work (%d drawn)", n);
+	np = sg_sample_draw(plain_ids, 12, 99, 3, 4, NULL, 0, plain);
+	for (int i = 0; i < n; i++)
+	{
+		int			found = 0;
+
+		for (int j = 0; j < np; j++)
+			found |= plain[j].record_id == d[i].record_id && plain[j].position == d[i].position;
+		subset &= found;
+	}
+	ok(np == 12 && subset, "the quota skips records in the shuffled order, never reorders them");
+	for (int i = 0; i < 12; i++)
+		ids[i] = 12 - i;
+	n = sg_sample_draw_teams(ids, teams, 12, 99, 3, 4, 0, NULL, 0, d);
+	for (int i = 0; i < n && i < np; i++)
+		same &= d[i].record_id == plain[i].record_id && d[i].auditor == plain[i].auditor &&
+			d[i].position == plain[i].position;
+	ok(n == np && same, "no team quota: exactly the plain draw");
+}
+
 /* Short periods, duplicates and empty input. */
 static void
 test_edges(void)
@@ -244,6 +291,7 @@ main(void)
 	test_draw();
 	test_conflicts();
 	test_edges();
+	test_teams();
 	test_kinds();
 	test_sar_machine();
 	printf("1..%d\n", tests_run);
