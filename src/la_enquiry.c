@@ -525,39 +525,18 @@ la_enquiry_spec(void)
 /*
  * An update that changes allocated_to and nothing else of an allocated or
  * started enquiry: a SAM's reallocation to another officer of the
- * authority.  Returns the stamped tuple.
+ * authority.
  */
 static HeapTuple
 reallocate(TriggerData *td, int64 id, int64 la_id)
 {
-	static const char *const allowed[] = {"allocated_to", NULL};
-	static const char *const stamped[] = {"allocated_by", "allocated_at"};
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	HeapTuple	newtup = td->tg_newtuple;
-	int			state = sg_row_state(&sg_la_enquiry_machine, newtup, desc, "state");
-	bool		isnull;
-	Oid			to;
-	SgDuty		duty;
+	int			state = sg_row_state(&sg_la_enquiry_machine, td->tg_newtuple,
+									 RelationGetDescr(td->tg_relation), "state");
 
-	duty = sg_require_action(sg_current_actor(), "allocate_enquiry", la_id);
-	sg_check_changed_columns(td->tg_trigtuple, newtup, desc, "state", allowed,
-							 "when an enquiry is reallocated");
-	if (state != SG_LAE_ALLOCATED && state != SG_LAE_IN_PROGRESS)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ALLOCATION),
-				 errmsg("enquiry " INT64_FORMAT " cannot be reallocated", id),
-				 errdetail("It is %s.", sg_la_enquiry_state_name((SgLaEnquiryState) state)),
-				 errhint("An enquiry is first allocated from decided (safeguard.allocate_enquiry), and reallocated until it concludes.")));
-	to = DatumGetObjectId(sg_get(newtup, desc, "allocated_to", &isnull));
-	if (isnull ||
-		!sg_role_holds_duty_for(to, SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | SG_DUTY_BIT(SG_DUTY_SAM), la_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ALLOCATION),
-				 errmsg("enquiry " INT64_FORMAT " cannot be reallocated to that role", id),
-				 errdetail("The role is %s.", isnull ? "not given" : "not an la_officer or sam of the enquiry's authority"),
-				 errhint("Reallocate to a named officer or manager of the authority (safeguard.grant_duty).")));
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
-	return sg_stamp(newtup, desc, stamped, lengthof(stamped));
+	return sg_allocate_update(td, &sg_la_enquiry_machine, "allocate_enquiry", id, la_id,
+							  state == SG_LAE_ALLOCATED || state == SG_LAE_IN_PROGRESS,
+							  "An enquiry is first allocated from decided (safeguard.allocate_enquiry), and reallocated until it concludes.",
+							  false, "Reallocate to a named officer or manager of the authority (safeguard.grant_duty).");
 }
 
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON la_enquiry. */
@@ -567,7 +546,6 @@ sg_la_enquiry_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	oldtup = td->tg_trigtuple;
-	int			from;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("enquiries", "deleted", "An enquiry is closed by a manager (safeguard.close_enquiry), never deleted.");
@@ -583,11 +561,8 @@ sg_la_enquiry_guard(PG_FUNCTION_ARGS)
 			elog(ERROR, "safeguard: an enquiry starts in decided");
 		return PointerGetDatum(oldtup);
 	}
-	from = sg_row_state(&sg_la_enquiry_machine, oldtup, desc, "state");
-	if (!sg_internal_writing() &&
-		from == sg_row_state(&sg_la_enquiry_machine, td->tg_newtuple, desc, "state") &&
-		from != SG_LAE_DECIDED &&
-		!sg_column_unchanged(oldtup, td->tg_newtuple, desc, sg_attnum(desc, "allocated_to")))
+	if (sg_is_allocation(td, &sg_la_enquiry_machine) &&
+		sg_row_state(&sg_la_enquiry_machine, oldtup, desc, "state") != SG_LAE_DECIDED)
 		return PointerGetDatum(reallocate(td, sg_get_int64(oldtup, desc, "id"),
 										  sg_get_int64(oldtup, desc, "la_id")));
 	return PointerGetDatum(sg_guard_update(td, la_enquiry_spec(),
