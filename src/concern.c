@@ -429,6 +429,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 	char	   *adult_key;
 	bool		joined;
 	int64		case_id;
+	bool		arrival;
 	const char *cols[6] = {"la_id", "case_id", "joined_open_case", "logged_by",
 	"logged_org_id", "logged_at"};
 	Datum		vals[6];
@@ -443,6 +444,15 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 	/* Columns safeguard records. */
 	for (int i = 1; i < 6; i++)
 		refuse_supplied(tup, desc, cols[i]);
+	/* from 1.5: a referral arriving as its authority's concern (referral_arrival.c) */
+	arrival = false;
+	if (sg_has_column(desc, "referral_id"))
+	{
+		(void) sg_get(tup, desc, "referral_id", &isnull);
+		arrival = !isnull;
+	}
+	if (arrival && !sg_internal_writing())
+		refuse_supplied(tup, desc, "referral_id");
 
 	location_id = sg_get_int64(tup, desc, "provider_location_id");
 	la_id = sg_get_int64(tup, desc, "la_id");
@@ -504,16 +514,24 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 				"Record the types of risk in the SAC vocabulary, e.g. '{Neglect and Acts of Omission}'.");
 	if (!text_present(sg_get_cstring(tup, desc, "description")))
 		missing("a description of the concern", "description", "Record what was reported.");
-	check_referrer(tup, desc);
+	/*
+	 * An arrival's referrer is the regulator, whose feedback is the referral
+	 * itself; its facts were checked when the regulator logged them, by the
+	 * rules of that version.
+	 */
+	if (!arrival)
+		check_referrer(tup, desc);
 	adult_key = check_adult(&tup, desc);
-	sg_check_concern_sac_values(tup, desc);
+	if (!arrival)
+		sg_check_concern_sac_values(tup, desc);
 
 	case_id = link_case(adult_key, location_id, la_id, sg_now(), &joined);
 	vals[0] = Int64GetDatum(la_id);
 	vals[1] = Int64GetDatum(case_id);
 	vals[2] = BoolGetDatum(joined);
 	vals[3] = ObjectIdGetDatum(actor->userid);
-	vals[4] = Int64GetDatum(actor->org_id);
+	/* an arrival is logged for its authority: the council decides it */
+	vals[4] = Int64GetDatum(arrival ? la_id : actor->org_id);
 	vals[5] = TimestampTzGetDatum(sg_now());
 	tup = sg_set(tup, desc, 6, cols, vals, nulls);
 

@@ -69,6 +69,7 @@
 #include "concern.h"
 #include "deadline.h"
 #include "la_enquiry_fsm.h"
+#include "referral_arrival.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -188,6 +189,7 @@ sg_concern_decision_after(PG_FUNCTION_ARGS)
 	TimestampTz decided_at;
 	char	   *decision = sg_decision_after_begin(td, &concern_id, &case_id, &decided_at);
 
+	sg_referral_follow_decision(concern_id, decision);
 	if (strcmp(decision, "no_enquiry") != 0)
 	{
 		Oid			types[4] = {INT8OID, TIMESTAMPTZOID, OIDOID, TEXTOID};
@@ -495,6 +497,7 @@ sg_la_enquiry_after(PG_FUNCTION_ARGS)
 	int64		la_id = sg_get_int64(newtup, desc, "la_id");
 	bool		isnull;
 
+	sg_referral_follow_enquiry(td->tg_trigtuple, newtup, desc);
 	if (from == to)
 		return PointerGetDatum(NULL);
 	switch (to)

@@ -27,6 +27,10 @@
  *	  caseload) is made by the recipient local authority's officers or
  *	  managers, to one of their own, while the referral is with them; who
  *	  allocated and when are stamped.
+ *	- A referral sent to an authority that receives referrals as concerns
+ *	  arrives as its concern and follows the council's records of it
+ *	  (referral_arrival.c): no client makes its LA-side transitions or
+ *	  allocation (SG222).
  * The checks run in the trigger, so raw UPDATE, INSERT ... ON CONFLICT,
  * MERGE, writable CTEs, COPY and updatable views all meet them.
  */
@@ -35,6 +39,7 @@
 #include "actions.h"
 #include "audit.h"
 #include "deadline.h"
+#include "referral_arrival.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -267,6 +272,8 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 			elog(ERROR, "safeguard: a referral starts in awaiting_send");
 		return PointerGetDatum(oldtup);
 	}
+	if (!sg_internal_writing())
+		sg_referral_refuse_if_arrived(td);
 	if (sg_is_allocation(td, &sg_referral_machine))
 		return PointerGetDatum(allocate(td, sg_get_int64(oldtup, desc, "id"),
 										sg_get_int64(oldtup, desc, "la_id")));
@@ -306,6 +313,7 @@ sg_referral_after(PG_FUNCTION_ARGS)
 				sg_deadline_open(SG_DL_LA_ACKNOWLEDGEMENT, id, case_id, la_id, sent);
 				sg_deadline_open(SG_DL_LA_OUTCOME, id, case_id, la_id, sent);
 				sg_deadline_open(SG_DL_LA_OUTCOME_ESCALATION, id, case_id, la_id, sent);
+				sg_referral_arrive(id);
 				break;
 			}
 		case SG_REF_ACKNOWLEDGED:
