@@ -10,7 +10,7 @@
 -- the regulator's view of the pathway, without the council's notes; the
 -- return counts the arrival once.  SQLSTATEs only, never message text.
 BEGIN;
-SELECT plan(70);
+SELECT plan(73);
 
 \set fixture TAP25
 \set clock '2025-06-02 10:00+00'
@@ -29,6 +29,18 @@ SELECT throws_ok(format($$UPDATE safeguard.organisation SET receives_referrals_a
 SET ROLE sg25_off;
 SELECT throws_ok(format($$UPDATE safeguard.organisation SET receives_referrals_as_concerns = true WHERE id = %s$$, :laa),
                  '42501', NULL, 'an officer does not switch it');
+RESET ROLE;
+-- A referral already with authority A before it switches (as one sent before 1.5).
+SET ROLE sg25_cc;
+SELECT safeguard.log_concern('2025-06-02 07:00+00', 'phone', 'relative', 'sent before the switch',
+                             '{Physical Abuse}', la_id => :laa, referrer_anonymous => true,
+                             adult_name => 'Dee Before', adult_date_of_birth => '1939-09-09') AS c0 \gset
+RESET ROLE;
+SET ROLE sg25_insp;
+SELECT safeguard.triage_concern(:c0, 'refer_to_la', 'needs the council', true, true, true) AS r0 \gset
+RESET ROLE;
+SET ROLE sg25_cc;
+SELECT is(safeguard.send_referral(:r0, 'phone'), 'sent'::safeguard.referral_state, 'a referral is sent to A before it switches');
 RESET ROLE;
 SELECT lives_ok(format($$UPDATE safeguard.organisation SET receives_referrals_as_concerns = true WHERE id = %s$$, :laa),
                 'authority A receives referrals as concerns');
@@ -136,6 +148,11 @@ WITH u AS (UPDATE safeguard.referral SET state = 'decided' WHERE id = :ra RETURN
 SELECT is(count(*)::int, 0, '... and a raw UPDATE reaches no row') FROM u;
 SELECT is(safeguard.acknowledge_referral(:rb), 'acknowledged'::safeguard.referral_state,
           'authority B keeps the referral functions for its referral');
+RESET ROLE;
+SET ROLE sg25_off;
+SELECT is(safeguard.acknowledge_referral(:r0), 'acknowledged'::safeguard.referral_state,
+          'authority A keeps the referral functions for the referral it had before it switched');
+SELECT is((SELECT count(*)::int FROM safeguard.concern WHERE referral_id = :r0), 0, '... which never arrived as a concern');
 RESET ROLE;
 SET ROLE sg25_nobody;
 SELECT throws_ok(format($$SELECT safeguard.decide_referral(%s, 'no_enquiry', 'x')$$, :ra), '42501', NULL,
@@ -305,8 +322,8 @@ RESET ROLE;
 --------------------------------------------------------------------------
 CREATE TEMP TABLE t25_ret AS SELECT * FROM safeguard.sac_return(2025, false, :laa);
 SELECT is((SELECT sum("VALUE")::int FROM t25_ret WHERE "TABLE_REFERENCE" = 'SG1f' AND "ENQUIRY_TYPE" = 'Safeguarding Concerns'
-             AND "CATEGORY" = 'Total Number of Safeguarding Concerns'), 2,
-          'two concerns reached authority A: each referral and the concern it arrived as count once');
+             AND "CATEGORY" = 'Total Number of Safeguarding Concerns'), 3,
+          'three referred concerns reached authority A: each arrival and its referral count once');
 SELECT cmp_ok((SELECT sum("VALUE")::int FROM t25_ret WHERE "TABLE_REFERENCE" = 'SG1f' AND "ENQUIRY_TYPE" = 'Section 42 Enquiries'
                  AND "CATEGORY" = 'Total Number of Section 42 Safeguarding Enquiries'), '<=', 1,
               'the section 42 enquiry is never counted twice (the referral''s decision is not counted for an arrival)');
