@@ -2430,6 +2430,229 @@ CREATE TRIGGER scope_changed_replicated AFTER INSERT OR DELETE OR UPDATE ON safe
 ALTER TABLE safeguard.organisation ENABLE ALWAYS TRIGGER scope_changed_replicated;
 ALTER TABLE safeguard.duty_grant ENABLE ALWAYS TRIGGER scope_changed_replicated;
 
+-- Issue 16 items 1 and 5: a referral arrives as the council's concern (branch arrival)
+-- An authority that runs its pathway on safeguard receives the regulator's
+-- referrals as its own concerns (organisation.receives_referrals_as_concerns;
+-- src/referral_arrival.c); the referral's LA-side states follow the council's
+-- records.  Referrals sent before this version have no such concern and keep
+-- the referral functions.
+ALTER TABLE safeguard.organisation ADD COLUMN receives_referrals_as_concerns boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN safeguard.organisation.receives_referrals_as_concerns IS
+    'For a local authority that runs its safeguarding pathway on safeguard: a referral the regulator sends it arrives as its own concern (concern.referral_id), and the referral''s states follow the council''s records. False (the default): its officers work referrals through the referral functions. Read when a referral is sent; SG210 on another kind of organisation.';
+ALTER TABLE safeguard.concern ADD COLUMN referral_id bigint UNIQUE;
+COMMENT ON COLUMN safeguard.concern.referral_id IS 'For a concern that arrived from the regulator: the referral it arrived as (created by safeguard when the referral was sent to an authority that receives referrals as concerns; source regulator, logged for the authority). Unique; never supplied, never changed.';
+GRANT SELECT (referral_id) ON safeguard.concern TO safeguard_reader;
+
+-- A referral the regulator sends to an authority that receives referrals
+-- as concerns arrives as that authority's concern (concern.referral_id,
+-- made in C by src/referral_arrival.c when the referral is sent), and the
+-- referral's LA-side states follow the council's records of it.  The
+-- regulator reads that pathway in referral_la_pathway: states and dates,
+-- never the council's notes (its decision's rationale, the enquiry, the
+-- plans stay under works_for_la).  concern.referral_id has no foreign key:
+-- only safeguard sets it, from the referral being sent, and referral already
+-- references concern (a cycle would leave pg_dump no order for the data).
+
+CREATE VIEW safeguard.referral_la_pathway WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, o.name AS local_authority, r.state, r.sent_at,
+       a.id AS council_concern_id, a.id IS NOT NULL AS arrived_as_concern,
+       r.acknowledged_at, r.decided_at, r.la_decision AS decision,
+       CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' THEN r.la_decision END AS enquiry_type,
+       r.allocated_to IS NOT NULL AS allocated, r.allocated_at, r.outcome_at AS concluded_at,
+       r.closed_at, r.feedback_at IS NOT NULL AS feedback_given, r.feedback_at, r.feedback_method
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.concern a ON a.referral_id OPERATOR(pg_catalog.=) r.id
+WHERE r.sent_at IS NOT NULL;
+COMMENT ON VIEW safeguard.referral_la_pathway IS
+    'The local authority pathway of each referral sent that the caller may see: for the regulator, what became of the referrals it sent, as states and dates only (no rationale, casework notes or free text). A referral that arrived as the council''s concern follows the council''s records of it.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.state IS 'The referral''s state: sent, acknowledged, decided, outcome_recorded or closed.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.sent_at IS 'When it was sent.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.council_concern_id IS 'The council''s concern it arrived as (NULL: worked through the referral functions).';
+COMMENT ON COLUMN safeguard.referral_la_pathway.arrived_as_concern IS 'True when it arrived as the council''s concern.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.acknowledged_at IS 'When the authority acknowledged it (for an arrival: when it arrived).';
+COMMENT ON COLUMN safeguard.referral_la_pathway.decided_at IS 'When the authority decided.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.enquiry_type IS 'The enquiry made (section_42_enquiry or other_enquiry); NULL when none.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.allocated IS 'True while it (or the council''s enquiry) is allocated to a named officer.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.allocated_at IS 'When it was last allocated or unallocated.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.concluded_at IS 'When the outcome was recorded (the enquiry concluded).';
+COMMENT ON COLUMN safeguard.referral_la_pathway.closed_at IS 'When it was closed.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.feedback_given IS 'True when feedback to the referrer was recorded.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.feedback_at IS 'When feedback was given.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.feedback_method IS 'How feedback was given.';
+REVOKE ALL ON safeguard.referral_la_pathway FROM PUBLIC;
+GRANT SELECT ON safeguard.referral_la_pathway TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+-- sac_return: a referral that arrived as the council's concern is counted
+-- once (its concern through the referral; its enquiry as an la_enquiry).
+CREATE OR REPLACE FUNCTION safeguard.sac_return(year integer, disclosure_control boolean DEFAULT false,
+                                     la_id bigint DEFAULT NULL)
+RETURNS TABLE ("LA_ID" bigint, "CASSR_CODE" text, "ONS_CODE" text,
+               "TABLE_REFERENCE" text, "ENQUIRY_TYPE" text, "CATEGORY" text, "SUBCATEGORY" text,
+               "COLUMN_NAME" text, "ROW_NAME" text, "VALUE" bigint)
+LANGUAGE sql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH period AS (SELECT safeguard.sac_year(sac_return.year) AS p),
+authority AS (
+    SELECT o.id, o.cassr_code, o.ons_code FROM safeguard.organisation o
+    WHERE o.kind OPERATOR(pg_catalog.=) 'local_authority' AND safeguard.may_report_on(o.id)
+      AND (sac_return.la_id IS NULL OR o.id OPERATOR(pg_catalog.=) sac_return.la_id)
+),
+-- Concerns that reached the authority in the year: logged by its own
+-- staff (date received) or referred to it by the regulator (date sent).
+concerns AS (
+    SELECT coalesce(r.la_id, x.la_id) AS la, x.id, x.received_at, k.adult_pseudonym,
+           x.adult_age_band, x.adult_gender::text AS gender,
+           safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism
+    FROM safeguard.concern x
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
+    CROSS JOIN period
+    WHERE safeguard.may_report_on(coalesce(r.la_id, x.la_id))
+      AND (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
+      AND CASE WHEN x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
+               THEN safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
+               ELSE r.sent_at IS NOT NULL AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p END
+      -- a referral that arrived as the authority's concern is counted once, as the referral
+      AND x.referral_id IS NULL
+),
+-- Enquiries: commenced (the authority's decision) or concluded (outcome
+-- recorded) in the year, with the concern's answers.
+enquiries AS (
+    SELECT r.la_id AS la,
+           CASE r.la_decision WHEN 'section_42_enquiry' THEN 'Section 42 Enquiries' ELSE 'Other Enquiries' END AS enquiry_type,
+           safeguard.local_date(r.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
+           r.la_decision OPERATOR(pg_catalog.=) 'section_42_enquiry' AND r.outcome_at IS NOT NULL
+               AND safeguard.local_date(r.outcome_at) OPERATOR(pg_catalog.<@) period.p AS concluded_s42,
+           x.id, x.received_at, k.adult_pseudonym, x.adult_age_band, x.adult_gender::text AS gender,
+           safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism,
+           x.risk_types, x.risk_location::text AS risk_location, x.source_of_risk::text AS source_of_risk,
+           r.action_result::text AS action_result, r.risk_outcome::text AS risk_outcome,
+           coalesce(r.lacked_capacity::text, 'Not recorded') AS capacity,
+           r.lacked_capacity OPERATOR(pg_catalog.=) 'Yes, they lacked capacity' AND r.advocate_supported AS advocate,
+           -- the enum's labels, as NHS Digital's template spells them
+           CASE r.msp_asked WHEN 'Yes, they were asked and outcomes were expressed'
+                                THEN 'Yes they were asked and outcomes were expressed'
+                            WHEN 'Yes, they were asked but no outcomes were expressed'
+                                THEN 'Yes they were asked but no outcomes were expressed'
+                            WHEN 'No' THEN 'No' WHEN 'Don''t know' THEN 'Don''t Know'
+                            ELSE 'Not Recorded' END AS msp_asked,
+           CASE WHEN r.msp_asked OPERATOR(pg_catalog.=) 'Yes, they were asked and outcomes were expressed'
+                THEN r.msp_achieved::text END AS msp_achieved
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    CROSS JOIN period
+    WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      AND safeguard.may_report_on(r.la_id)
+      AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
+      -- a referral that arrived as the council's concern: its enquiry is an la_enquiry
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+),
+-- SG1: each concern and each enquiry commenced, as a case; the adult
+-- (by pseudonym; an unidentified adult is one per concern) as an individual.
+cases AS (
+    SELECT c.la, 'Safeguarding Concerns'::text AS e, 'Total Number of Safeguarding Concerns'::text AS total,
+           coalesce(c.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) c.id::text) AS individual,
+           c.id, c.received_at, c.adult_age_band, c.gender, c.ethnic_group, c.support_reason, c.adult_autism
+    FROM concerns c
+    UNION ALL
+    SELECT n.la, n.enquiry_type,
+           CASE n.enquiry_type WHEN 'Section 42 Enquiries' THEN 'Total Number of Section 42 Safeguarding Enquiries'
+                ELSE 'Total Number of Other Safeguarding Enquiries' END,
+           coalesce(n.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) n.id::text),
+           n.id, n.received_at, n.adult_age_band, n.gender, n.ethnic_group, n.support_reason, n.adult_autism
+    FROM enquiries n WHERE n.commenced
+),
+-- An individual counts once in SG1a-SG1c, as the latest of its cases records the adult.
+individuals AS (
+    SELECT DISTINCT ON (c.la, c.e, c.individual) c.la, c.e, c.adult_age_band, c.gender, c.ethnic_group
+    FROM cases c
+    ORDER BY c.la, c.e, c.individual, c.received_at DESC, c.id DESC
+),
+-- One row per count: (authority, table, enquiry type, category, subcategory).
+facts AS (
+    SELECT i.la, v.t, i.e, v.category, ''::text AS subcategory
+    FROM individuals i CROSS JOIN LATERAL (VALUES
+        ('SG1a', CASE WHEN i.adult_age_band OPERATOR(pg_catalog.=) 'Not Known' THEN 'Age Unknown'
+                      ELSE i.adult_age_band END),
+        ('SG1b', i.gender), ('SG1c', i.ethnic_group)) v(t, category)
+    UNION ALL
+    SELECT c.la, v.t, c.e, v.category, ''
+    FROM cases c CROSS JOIN LATERAL (VALUES
+        ('SG1d', c.support_reason),
+        ('SG1e', CASE c.adult_autism
+                     WHEN 'Autism (excluding Asperger''s Syndrome)'
+                         THEN 'Learning, Developmental or Intellectual Disability (Autism excluding Asperger''s Syndrome/ High Functioning Autism)'
+                     WHEN 'Asperger''s Syndrome / High Functioning Autism'
+                         THEN 'Learning, Developmental or Intellectual Disability (Asperger''s Syndrome/ High Functioning Autism)' END),
+        ('SG1f', c.total)) v(t, category)
+    WHERE v.category IS NOT NULL
+    UNION ALL
+    -- SG2: a concluded enquiry counts once under each of its types of risk.
+    SELECT n.la, 'SG2a', 'Concluded Section 42 Enquiries', rt::text, n.source_of_risk
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded_s42 AND n.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2a_b1', 'Concluded Section 42 Enquiries', rt::text, n.risk_location
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded_s42 AND n.risk_location IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2b', 'Concluded Section 42 Enquiries', n.risk_location, n.source_of_risk
+    FROM enquiries n WHERE n.concluded_s42 AND n.risk_location IS NOT NULL AND n.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2c', 'Concluded Section 42 Enquiries', n.action_result, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.action_result IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2e', 'Concluded Section 42 Enquiries', n.risk_outcome, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.risk_outcome IS NOT NULL AND n.action_result OPERATOR(pg_catalog.=) ANY
+        ('{Risk identified and action taken,Risk Assessment inconclusive and action taken}'::text[])
+    UNION ALL
+    SELECT n.la, 'SG3a', 'Concluded Section 42 Enquiries', n.capacity, ''
+    FROM enquiries n WHERE n.concluded_s42
+    UNION ALL
+    SELECT n.la, 'SG3a', 'Concluded Section 42 Enquiries',
+           'Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend', ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.advocate
+    UNION ALL
+    SELECT n.la, 'SG4a', 'Concluded Section 42 Enquiries', n.msp_asked, ''
+    FROM enquiries n WHERE n.concluded_s42
+    UNION ALL
+    SELECT n.la, 'SG4a', 'Concluded Section 42 Enquiries', n.msp_achieved, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.msp_achieved IS NOT NULL
+),
+counted AS (
+    SELECT f.la, f.t, f.e, f.category, f.subcategory, pg_catalog.count(*) AS n
+    FROM facts f GROUP BY f.la, f.t, f.e, f.category, f.subcategory
+    UNION ALL
+    -- SG5: Safeguarding Adults Reviews completed in the year (counted by safeguard)
+    SELECT g.la_id, g.table_reference,
+           CASE g.table_reference WHEN 'SG5a' THEN 'Count of Safeguarding Adult Reviews'
+                ELSE 'Count of Individuals Involved in Safeguarding Adult Reviews' END,
+           g.category, '', g.n
+    FROM safeguard.sac_sg5_cells(sac_return.year) g
+)
+SELECT a.id, a.cassr_code, a.ons_code, s.table_reference, s.enquiry_type, s.category, s.subcategory,
+       s.column_name, s.row_name,
+       CASE WHEN sac_return.disclosure_control THEN safeguard.sac_disclose(coalesce(n.n, 0))
+            ELSE coalesce(n.n, 0) END
+FROM authority a
+CROSS JOIN safeguard.sac_template s
+LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_catalog.=) s.table_reference
+     AND n.e OPERATOR(pg_catalog.=) s.enquiry_type AND n.category OPERATOR(pg_catalog.=) s.category
+     AND n.subcategory OPERATOR(pg_catalog.=) s.subcategory
+ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
+$$;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

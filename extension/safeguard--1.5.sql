@@ -791,7 +791,8 @@ CREATE TABLE safeguard.organisation (
     senior_contact_name  text,
     senior_contact_email text,
     cassr_code           text UNIQUE,
-    ons_code             text UNIQUE
+    ons_code             text UNIQUE,
+    receives_referrals_as_concerns boolean NOT NULL DEFAULT false
 );
 
 COMMENT ON TABLE safeguard.organisation IS
@@ -809,6 +810,8 @@ COMMENT ON COLUMN safeguard.organisation.cassr_code IS
     'For a local authority: its CASSR code, the three digits by which NHS England''s returns name a council with adult social services responsibilities (sac_return''s CASSR_CODE); unique. SG607 when malformed or on another kind of organisation.';
 COMMENT ON COLUMN safeguard.organisation.ons_code IS
     'For a local authority: its ONS code (E06, E08, E09 or E10 and six digits; sac_return''s ONS_CODE); unique. SG608 when malformed or on another kind of organisation.';
+COMMENT ON COLUMN safeguard.organisation.receives_referrals_as_concerns IS
+    'For a local authority that runs its safeguarding pathway on safeguard: a referral the regulator sends it arrives as its own concern (concern.referral_id), and the referral''s states follow the council''s records. False (the default): its officers work referrals through the referral functions. Read when a referral is sent; SG210 on another kind of organisation.';
 
 CREATE TRIGGER _identity BEFORE INSERT ON safeguard.organisation
     FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
@@ -1081,7 +1084,8 @@ CREATE TABLE safeguard.concern (
         referrer_name IS NOT NULL
         AND pg_catalog.btrim(referrer_name, E' \t\r\n\f\v') OPERATOR(pg_catalog.<>) ''
         AND (referrer_phone IS NOT NULL OR referrer_email IS NOT NULL OR referrer_address IS NOT NULL)) STORED,
-    adult_autism         safeguard.sac_autism
+    adult_autism         safeguard.sac_autism,
+    referral_id          bigint UNIQUE
 );
 
 CREATE INDEX concern_case ON safeguard.concern (case_id);
@@ -1118,6 +1122,7 @@ COMMENT ON COLUMN safeguard.concern.risk_types IS 'Types of risk (SAC vocabulary
 COMMENT ON COLUMN safeguard.concern.risk_location IS 'Location of risk (SAC vocabulary).';
 COMMENT ON COLUMN safeguard.concern.source_of_risk IS 'Source of risk (SAC vocabulary).';
 COMMENT ON COLUMN safeguard.concern.immediate_risk IS 'True when the adult is at immediate risk: the referral must then be sent within 4 clock hours.';
+COMMENT ON COLUMN safeguard.concern.referral_id IS 'For a concern that arrived from the regulator: the referral it arrived as (created by safeguard when the referral was sent to an authority that receives referrals as concerns; source regulator, logged for the authority). Unique; never supplied, never changed.';
 COMMENT ON COLUMN safeguard.concern.description IS 'What was reported.';
 COMMENT ON COLUMN safeguard.concern.case_id IS 'The case this concern belongs to (recorded by safeguard).';
 COMMENT ON COLUMN safeguard.concern.joined_open_case IS 'True when the concern joined a case that was already open: a repeat concern (recorded by safeguard).';
@@ -1159,7 +1164,7 @@ GRANT SELECT (id, received_at, channel, source, referrer_anonymous, referrer_ide
     adult_identified_by, adult_age_band, adult_gender, adult_ethnicity,
     adult_primary_support_reason, provider_location_id, la_id, risk_types, risk_location,
     source_of_risk, immediate_risk, case_id, joined_open_case, logged_org_id,
-    logged_at, adult_autism) ON safeguard.concern TO safeguard_reader;
+    logged_at, adult_autism, referral_id) ON safeguard.concern TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.concern', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_id_seq', '');
@@ -2338,6 +2343,52 @@ AS $$
 $$;
 COMMENT ON FUNCTION safeguard.review_safeguarding_plan(bigint, timestamptz, text, boolean) IS
     'Records a review of a safeguarding plan (the enquiry''s allocated officer, or a SAM), and whether it ends the plan; returns its id. The next review is due within 30 working days unless the plan ended.';
+
+-- A referral the regulator sends to an authority that receives referrals
+-- as concerns arrives as that authority's concern (concern.referral_id,
+-- made in C by src/referral_arrival.c when the referral is sent), and the
+-- referral's LA-side states follow the council's records of it.  The
+-- regulator reads that pathway in referral_la_pathway: states and dates,
+-- never the council's notes (its decision's rationale, the enquiry, the
+-- plans stay under works_for_la).  concern.referral_id has no foreign key:
+-- only safeguard sets it, from the referral being sent, and referral already
+-- references concern (a cycle would leave pg_dump no order for the data).
+
+CREATE VIEW safeguard.referral_la_pathway WITH (security_invoker = true) AS
+SELECT r.id AS referral_id, r.case_id, r.la_id, o.name AS local_authority, r.state, r.sent_at,
+       a.id AS council_concern_id, a.id IS NOT NULL AS arrived_as_concern,
+       r.acknowledged_at, r.decided_at, r.la_decision AS decision,
+       CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' THEN r.la_decision END AS enquiry_type,
+       r.allocated_to IS NOT NULL AS allocated, r.allocated_at, r.outcome_at AS concluded_at,
+       r.closed_at, r.feedback_at IS NOT NULL AS feedback_given, r.feedback_at, r.feedback_method
+FROM safeguard.referral r
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
+LEFT JOIN safeguard.concern a ON a.referral_id OPERATOR(pg_catalog.=) r.id
+WHERE r.sent_at IS NOT NULL;
+COMMENT ON VIEW safeguard.referral_la_pathway IS
+    'The local authority pathway of each referral sent that the caller may see: for the regulator, what became of the referrals it sent, as states and dates only (no rationale, casework notes or free text). A referral that arrived as the council''s concern follows the council''s records of it.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.referral_id IS 'Referral number.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.case_id IS 'Case number.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.la_id IS 'Recipient local authority.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.state IS 'The referral''s state: sent, acknowledged, decided, outcome_recorded or closed.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.sent_at IS 'When it was sent.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.council_concern_id IS 'The council''s concern it arrived as (NULL: worked through the referral functions).';
+COMMENT ON COLUMN safeguard.referral_la_pathway.arrived_as_concern IS 'True when it arrived as the council''s concern.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.acknowledged_at IS 'When the authority acknowledged it (for an arrival: when it arrived).';
+COMMENT ON COLUMN safeguard.referral_la_pathway.decided_at IS 'When the authority decided.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.decision IS 'section_42_enquiry, other_enquiry or no_enquiry.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.enquiry_type IS 'The enquiry made (section_42_enquiry or other_enquiry); NULL when none.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.allocated IS 'True while it (or the council''s enquiry) is allocated to a named officer.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.allocated_at IS 'When it was last allocated or unallocated.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.concluded_at IS 'When the outcome was recorded (the enquiry concluded).';
+COMMENT ON COLUMN safeguard.referral_la_pathway.closed_at IS 'When it was closed.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.feedback_given IS 'True when feedback to the referrer was recorded.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.feedback_at IS 'When feedback was given.';
+COMMENT ON COLUMN safeguard.referral_la_pathway.feedback_method IS 'How feedback was given.';
+REVOKE ALL ON safeguard.referral_la_pathway FROM PUBLIC;
+GRANT SELECT ON safeguard.referral_la_pathway TO safeguard_admin, safeguard_contact_centre,
+    safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 
 --------------------------------------------------------------------------
@@ -4865,6 +4916,8 @@ concerns AS (
       AND CASE WHEN x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
                THEN safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
                ELSE r.sent_at IS NOT NULL AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p END
+      -- a referral that arrived as the authority's concern is counted once, as the referral
+      AND x.referral_id IS NULL
 ),
 -- Enquiries: commenced (the authority's decision) or concluded (outcome
 -- recorded) in the year, with the concern's answers.
@@ -4897,6 +4950,8 @@ enquiries AS (
     WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
       AND safeguard.may_report_on(r.la_id)
       AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
+      -- a referral that arrived as the council's concern: its enquiry is an la_enquiry
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
 ),
 -- SG1: each concern and each enquiry commenced, as a case; the adult
 -- (by pseudonym; an unidentified adult is one per concern) as an individual.

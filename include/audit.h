@@ -48,5 +48,6 @@ extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key
 extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
 							int nargs, const char *action, HeapTuple oldtup, HeapTuple newtup);
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);
+extern void sg_audit_note_consequence(Oid relid, int64 key);
 
 #endif							/* SAFEGUARD_AUDIT_H */

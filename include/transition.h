@@ -28,6 +28,10 @@ typedef struct SgGuardSpec
 
 extern HeapTuple sg_guard_update(TriggerData *td, const SgGuardSpec *spec,
 								 int64 id, int64 org_id);
+extern bool sg_is_allocation(TriggerData *td, const SgMachine *m);
+extern HeapTuple sg_allocate_update(TriggerData *td, const SgMachine *m, const char *action,
+									int64 id, int64 la_id, bool state_ok, const char *state_hint,
+									bool may_unallocate, const char *role_hint);
 extern HeapTuple sg_stamp(HeapTuple tup, TupleDesc desc, const char *const *cols, int n);
 extern void sg_check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
 									 const char *state_column, const char *const *allowed,

@@ -81,6 +81,21 @@ sg_audit_note_duty(Oid relid, int64 key, SgDuty d)
 }
 
 /*
+ * Notes for a row safeguard writes as a consequence of the latest action of
+ * this transaction (a referral following the council's records) that
+ * action's duty, so that an earlier note for the same row (its sending, in
+ * the same transaction) does not stand for it.
+ */
+void
+sg_audit_note_consequence(Oid relid, int64 key)
+{
+	DutyNote   *n = &duty_notes[(next_note - 1 + DUTY_NOTES) % DUTY_NOTES];
+
+	if (n->lxid == MyProc->lxid)
+		sg_audit_note_duty(relid, key, n->duty);
+}
+
+/*
  * Returns the duty noted for a row; else the duty of the latest action in
  * this transaction (a row safeguard wrote as a consequence of it, such as
  * the referral a triage decision creates); else the actor's first duty; or

@@ -32,6 +32,7 @@
 
 #include "actions.h"
 #include "audit.h"
+#include "concern.h"
 #include "deadline.h"
 #include "reporting.h"
 #include "safeguard.h"
@@ -428,6 +429,7 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 	char	   *adult_key;
 	bool		joined;
 	int64		case_id;
+	bool		arrival;
 	const char *cols[6] = {"la_id", "case_id", "joined_open_case", "logged_by",
 	"logged_org_id", "logged_at"};
 	Datum		vals[6];
@@ -442,6 +444,15 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 	/* Columns safeguard records. */
 	for (int i = 1; i < 6; i++)
 		refuse_supplied(tup, desc, cols[i]);
+	/* from 1.5: a referral arriving as its authority's concern (referral_arrival.c) */
+	arrival = false;
+	if (sg_has_column(desc, "referral_id"))
+	{
+		(void) sg_get(tup, desc, "referral_id", &isnull);
+		arrival = !isnull;
+	}
+	if (arrival && !sg_internal_writing())
+		refuse_supplied(tup, desc, "referral_id");
 
 	location_id = sg_get_int64(tup, desc, "provider_location_id");
 	la_id = sg_get_int64(tup, desc, "la_id");
@@ -503,16 +514,24 @@ sg_concern_guard(PG_FUNCTION_ARGS)
 				"Record the types of risk in the SAC vocabulary, e.g. '{Neglect and Acts of Omission}'.");
 	if (!text_present(sg_get_cstring(tup, desc, "description")))
 		missing("a description of the concern", "description", "Record what was reported.");
-	check_referrer(tup, desc);
+	/*
+	 * An arrival's referrer is the regulator, whose feedback is the referral
+	 * itself; its facts were checked when the regulator logged them, by the
+	 * rules of that version.
+	 */
+	if (!arrival)
+		check_referrer(tup, desc);
 	adult_key = check_adult(&tup, desc);
-	sg_check_concern_sac_values(tup, desc);
+	if (!arrival)
+		sg_check_concern_sac_values(tup, desc);
 
 	case_id = link_case(adult_key, location_id, la_id, sg_now(), &joined);
 	vals[0] = Int64GetDatum(la_id);
 	vals[1] = Int64GetDatum(case_id);
 	vals[2] = BoolGetDatum(joined);
 	vals[3] = ObjectIdGetDatum(actor->userid);
-	vals[4] = Int64GetDatum(actor->org_id);
+	/* an arrival is logged for its authority: the council decides it */
+	vals[4] = Int64GetDatum(arrival ? la_id : actor->org_id);
 	vals[5] = TimestampTzGetDatum(sg_now());
 	tup = sg_set(tup, desc, 6, cols, vals, nulls);
 
@@ -537,6 +556,125 @@ sg_concern_after(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
+/* The columns safeguard stamps on a decision (triage or the council's). */
+static const char *const decision_stamped[] = {"la_id", "case_id", "decided_by", "decided_org_id",
+"decided_duty", "decided_at", "decided_team"};
+
+/*
+ * The preamble of a decision's guard (triage_guard, concern_decision_guard):
+ * refuses the columns safeguard stamps (SG203), loads the concern and
+ * raises SG208 unless it exists and the actor may see its authority.
+ * Fills *c; returns the actor.  decided_team exists from version 1.1.
+ */
+const SgActor *
+sg_decision_begin(HeapTuple tup, TupleDesc desc, const char *hint, SgDecisionConcern *c)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+	bool		found;
+	const SgActor *actor;
+
+	for (int i = 0; i < lengthof(decision_stamped); i++)
+		if (sg_has_column(desc, decision_stamped[i]))
+			refuse_supplied(tup, desc, decision_stamped[i]);
+	memset(c, 0, sizeof(*c));
+	c->concern_id = sg_get_int64(tup, desc, "concern_id");
+	values[0] = Int64GetDatum(c->concern_id);
+	sg_spi_connect();
+	sg_exec_internal("SELECT la_id, case_id, logged_org_id FROM safeguard.concern "
+					 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		c->la_id = sg_spi_int64(0, 1, 0);
+		c->case_id = sg_spi_int64(0, 2, 0);
+		c->logged_org_id = sg_spi_int64(0, 3, 0);
+	}
+	sg_spi_finish();
+	actor = sg_current_actor();
+	if (!found || !sg_actor_may_see_la(actor, c->la_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NOT_FOUND),
+				 errmsg("concern " INT64_FORMAT " does not exist or is not visible to you", c->concern_id),
+				 errhint("%s", hint)));
+	return actor;
+}
+
+/* Raises SG205 unless a decision has its rationale and the three s42(1) answers. */
+void
+sg_decision_require_reasons(HeapTuple tup, TupleDesc desc, const char *what)
+{
+	static const char *const thresholds[3] = {"care_and_support_needs", "abuse_or_neglect",
+	"unable_to_protect_self"};
+	bool		isnull;
+
+	if (!text_present(sg_get_cstring(tup, desc, "rationale")))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+				 errmsg("%s needs a rationale", what),
+				 errdetail("rationale is empty."),
+				 errhint("Record why: decisions without a recorded rationale cannot be audited.")));
+	for (int i = 0; i < lengthof(thresholds); i++)
+	{
+		(void) sg_get(tup, desc, thresholds[i], &isnull);
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
+					 errmsg("every threshold question must be answered"),
+					 errdetail("%s is not answered.", thresholds[i]),
+					 errhint("Answer the three section 42(1) questions true or false.")));
+	}
+}
+
+/*
+ * Returns a decision's tuple with who decided, for which organisation, with
+ * which duty, when and in which team stamped, and notes the duty for the
+ * audit.
+ */
+HeapTuple
+sg_decision_stamp(TriggerData *td, HeapTuple tup, const SgActor *actor, SgDuty duty,
+				  const SgDecisionConcern *c)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			n = sg_has_column(desc, "decided_team") ? 7 : 6;
+	Datum		vals[7];
+	bool		nulls[7] = {false, false, false, false, false, false, false};
+	char	   *team;
+
+	vals[0] = Int64GetDatum(c->la_id);
+	vals[1] = Int64GetDatum(c->case_id);
+	vals[2] = ObjectIdGetDatum(actor->userid);
+	vals[3] = Int64GetDatum(actor->org_id);
+	vals[4] = DirectFunctionCall2(enum_in, CStringGetDatum(sg_duty_name(duty)),
+								  ObjectIdGetDatum(TupleDescAttr(desc, sg_attnum(desc, "decided_duty") - 1)->atttypid));
+	vals[5] = TimestampTzGetDatum(sg_now());
+	/* from version 1.1: the team of the grant that decided, for the indicators */
+	team = n == 7 ? sg_role_team(actor->userid, duty) : NULL;
+	vals[6] = team ? CStringGetTextDatum(team) : (Datum) 0;
+	nulls[6] = team == NULL;
+	tup = sg_set(tup, desc, n, (const char **) decision_stamped, vals, nulls);
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), c->concern_id, duty);
+	return tup;
+}
+
+/*
+ * The preamble of a decision's AFTER INSERT trigger: reads the decision and
+ * meets the concern's triage deadline.  Returns the decision's label.
+ */
+char *
+sg_decision_after_begin(TriggerData *td, int64 *concern_id, int64 *case_id, TimestampTz *decided_at)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	tup = td->tg_trigtuple;
+	bool		isnull;
+
+	*concern_id = sg_get_int64(tup, desc, "concern_id");
+	*case_id = sg_get_int64(tup, desc, "case_id");
+	*decided_at = DatumGetTimestampTz(sg_get(tup, desc, "decided_at", &isnull));
+	sg_deadline_close(SG_DL_TRIAGE, *concern_id, *decided_at);
+	return sg_get_label(tup, desc, "decision");
+}
+
 /*
  * Raises SG204 when the concern is triaged already: a decision is final.
  * Triage decisions on one case queue on the case's chain lock (taken anyway
@@ -545,8 +683,8 @@ sg_concern_after(PG_FUNCTION_ARGS)
  * give one decision and one SG204 at every isolation level, never a unique
  * violation.
  */
-static void
-refuse_second_triage(int64 concern_id, int64 case_id)
+void
+sg_decision_refuse_second(int64 concern_id, int64 case_id)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(concern_id)};
@@ -565,7 +703,7 @@ refuse_second_triage(int64 concern_id, int64 case_id)
 	if (n > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
-				 errmsg("concern " INT64_FORMAT " has already been triaged", concern_id),
+				 errmsg("concern " INT64_FORMAT " has already been decided", concern_id),
 				 errdetail("A decision on a concern is final (its triage or its authority's); the concern has one."),
 				 errhint("Log a further concern if the picture has changed.")));
 }
@@ -577,107 +715,35 @@ sg_triage_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "triage_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	tup = td->tg_trigtuple;
-	int64		concern_id;
-	int64		la_id = 0;
-	int64		case_id = 0;
-	bool		found;
-	bool		isnull;
+	SgDecisionConcern c;
 	char	   *decision;
 	const SgActor *actor;
 	SgDuty		duty;
-	const char *thresholds[3] = {"care_and_support_needs", "abuse_or_neglect",
-	"unable_to_protect_self"};
-	const char *cols[6] = {"la_id", "case_id", "decided_by", "decided_org_id",
-	"decided_duty", "decided_at"};
-	Datum		vals[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("triage decisions", "deleted", "A decision is kept with its rationale.");
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		sg_refuse_change("triage decisions", "changed",
 						 "A triage decision is final; log a further concern if the picture changes.");
-	for (int i = 0; i < 6; i++)
-		refuse_supplied(tup, desc, cols[i]);
-	if (sg_has_column(desc, "decided_team"))
-		refuse_supplied(tup, desc, "decided_team");
-
-	concern_id = sg_get_int64(tup, desc, "concern_id");
-	{
-		Oid			types[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(concern_id)};
-
-		sg_spi_connect();
-		sg_exec_internal("SELECT la_id, case_id FROM safeguard.concern "
-						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
-		found = SPI_processed == 1;
-		if (found)
-		{
-			la_id = sg_spi_int64(0, 1, 0);
-			case_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-		}
-		sg_spi_finish();
-	}
-	actor = sg_current_actor();
-	if (!found || !sg_actor_may_see_la(actor, la_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_NOT_FOUND),
-				 errmsg("concern " INT64_FORMAT " does not exist or is not visible to you", concern_id),
-				 errhint("Triage a concern from safeguard.concern.")));
+	actor = sg_decision_begin(tup, desc, "Triage a concern from safeguard.concern.", &c);
 
 	decision = sg_get_label(tup, desc, "decision");
 	if (decision == NULL)
 		missing("a triage decision", "decision",
 				"Decide refer_to_la, no_referral or regulatory_action_only.");
 	if (strcmp(decision, "no_referral") == 0)
-		duty = sg_require_action(actor, "triage_concern", la_id);
+		duty = sg_require_action(actor, "triage_concern", c.la_id);
 	else
 	{
 		const SgAction *act = sg_action_find("regulator_decision");
 
-		duty = sg_require_permit(actor, act->permits, act->npermits, la_id,
+		duty = sg_require_permit(actor, act->permits, act->npermits, c.la_id,
 								 psprintf("decide %s (a regulator's decision)", decision));
 	}
 
-	refuse_second_triage(concern_id, case_id);
-
-	if (!text_present(sg_get_cstring(tup, desc, "rationale")))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-				 errmsg("a triage decision needs a rationale"),
-				 errdetail("rationale is empty."),
-				 errhint("Record why: the reviews found decisions without a recorded rationale could not be audited.")));
-	for (int i = 0; i < 3; i++)
-	{
-		(void) sg_get(tup, desc, thresholds[i], &isnull);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-					 errmsg("every threshold question must be answered"),
-					 errdetail("%s is not answered.", thresholds[i]),
-					 errhint("Answer the three section 42(1) questions true or false.")));
-	}
-
-	vals[0] = Int64GetDatum(la_id);
-	vals[1] = Int64GetDatum(case_id);
-	vals[2] = ObjectIdGetDatum(actor->userid);
-	vals[3] = Int64GetDatum(actor->org_id);
-	vals[4] = DirectFunctionCall2(enum_in, CStringGetDatum(sg_duty_name(duty)),
-								  ObjectIdGetDatum(TupleDescAttr(desc, sg_attnum(desc, "decided_duty") - 1)->atttypid));
-	vals[5] = TimestampTzGetDatum(sg_now());
-	tup = sg_set(tup, desc, 6, cols, vals, nulls);
-	/* from version 1.1: the team of the grant that decided, for the indicators */
-	if (sg_has_column(desc, "decided_team"))
-	{
-		const char *team_col[1] = {"decided_team"};
-		char	   *team = sg_role_team(actor->userid, duty);
-		Datum		team_val = team ? CStringGetTextDatum(team) : (Datum) 0;
-		bool		team_null = team == NULL;
-
-		tup = sg_set(tup, desc, 1, team_col, &team_val, &team_null);
-	}
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), concern_id, duty);
-	return PointerGetDatum(tup);
+	sg_decision_refuse_second(c.concern_id, c.case_id);
+	sg_decision_require_reasons(tup, desc, "a triage decision");
+	return PointerGetDatum(sg_decision_stamp(td, tup, actor, duty, &c));
 }
 
 /*
@@ -691,13 +757,12 @@ sg_triage_after(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "triage_after", true, false);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	tup = td->tg_trigtuple;
-	int64		concern_id = sg_get_int64(tup, desc, "concern_id");
-	int64		case_id = sg_get_int64(tup, desc, "case_id");
+	int64		concern_id;
+	int64		case_id;
 	bool		isnull;
-	TimestampTz decided_at = DatumGetTimestampTz(sg_get(tup, desc, "decided_at", &isnull));
-	char	   *decision = sg_get_label(tup, desc, "decision");
+	TimestampTz decided_at;
+	char	   *decision = sg_decision_after_begin(td, &concern_id, &case_id, &decided_at);
 
-	sg_deadline_close(SG_DL_TRIAGE, concern_id, decided_at);
 	if (strcmp(decision, "refer_to_la") == 0)
 	{
 		Oid			types[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};

@@ -900,6 +900,7 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 	SgOrgKind	kind;
 	int64		parent,
 				la;
+	bool		isnull;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("organisations", "deleted",
@@ -952,6 +953,14 @@ sg_organisation_guard(PG_FUNCTION_ARGS)
 				 errdetail("\"%s\" is a %s.", name, sg_org_kind_name(kind)),
 				 errhint("Leave parent_id and la_id empty.")));
 	sg_check_organisation_codes(tup, desc, kind == SG_ORG_LOCAL_AUTHORITY, name);
+	/* from 1.5: only a local authority receives referrals (referral_arrival.c) */
+	if (kind != SG_ORG_LOCAL_AUTHORITY && sg_has_column(desc, "receives_referrals_as_concerns") &&
+		DatumGetBool(sg_get(tup, desc, "receives_referrals_as_concerns", &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_INVALID_ORGANISATION),
+				 errmsg("only a local authority receives referrals as concerns"),
+				 errdetail("\"%s\" is a %s.", name, sg_org_kind_name(kind)),
+				 errhint("Leave receives_referrals_as_concerns false.")));
 	return PointerGetDatum(tup);
 }
 

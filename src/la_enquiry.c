@@ -66,8 +66,10 @@
 
 #include "actions.h"
 #include "audit.h"
+#include "concern.h"
 #include "deadline.h"
 #include "la_enquiry_fsm.h"
+#include "referral_arrival.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -126,35 +128,6 @@ refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
 				 errhint("Leave it out; safeguard fills it in.")));
 }
 
-/*
- * Raises SG204 when the concern already has a decision, its triage or the
- * council's own.  Decisions on one case queue on the case's chain lock, and
- * the existing decision is looked up at the latest committed state, so two
- * concurrent decisions give one decision and one SG204 at every isolation
- * level.
- */
-static void
-refuse_second_decision(int64 concern_id, int64 case_id)
-{
-	Oid			types[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(concern_id)};
-	uint64		n;
-
-	sg_spi_connect();
-	sg_serial_lock(psprintf("case:" INT64_FORMAT, case_id));
-	n = sg_query_internal_latest("SELECT 1 FROM safeguard.triage WHERE concern_id OPERATOR(pg_catalog.=) $1 "
-								 "UNION ALL SELECT 1 FROM safeguard.concern_decision "
-								 "WHERE concern_id OPERATOR(pg_catalog.=) $1",
-								 1, types, values, NULL);
-	sg_spi_finish();
-	if (n > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_IMMUTABLE_RECORD),
-				 errmsg("concern " INT64_FORMAT " has already been decided", concern_id),
-				 errdetail("A concern has one decision, its triage or its local authority's, and it is final."),
-				 errhint("Log a further concern if the picture has changed.")));
-}
-
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON concern_decision. */
 Datum
 sg_concern_decision_guard(PG_FUNCTION_ARGS)
@@ -162,78 +135,29 @@ sg_concern_decision_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "concern_decision_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	tup = td->tg_trigtuple;
-	int64		concern_id;
-	int64		la_id = 0;
-	int64		case_id = 0;
-	int64		logged_org_id = 0;
-	bool		found;
+	SgDecisionConcern c;
 	const SgActor *actor;
 	SgDuty		duty;
 	char	   *decision;
 	bool		no_enquiry;
-	const char *thresholds[3] = {"care_and_support_needs", "abuse_or_neglect",
-	"unable_to_protect_self"};
-	const char *cols[7] = {"la_id", "case_id", "decided_by", "decided_org_id",
-	"decided_duty", "decided_at", "decided_team"};
-	Datum		vals[7];
-	bool		nulls[7] = {false, false, false, false, false, false, false};
-	char	   *team;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("concern decisions", "deleted", "A decision is kept with its rationale.");
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		sg_refuse_change("concern decisions", "changed",
 						 "A concern decision is final; log a further concern if the picture changes.");
-	for (int i = 0; i < lengthof(cols); i++)
-		refuse_supplied(tup, desc, cols[i]);
-
-	concern_id = sg_get_int64(tup, desc, "concern_id");
-	{
-		Oid			types[1] = {INT8OID};
-		Datum		values[1] = {Int64GetDatum(concern_id)};
-
-		sg_spi_connect();
-		sg_exec_internal("SELECT la_id, case_id, logged_org_id FROM safeguard.concern "
-						 "WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values, NULL);
-		found = SPI_processed == 1;
-		if (found)
-		{
-			la_id = sg_spi_int64(0, 1, 0);
-			case_id = sg_spi_int64(0, 2, 0);
-			logged_org_id = sg_spi_int64(0, 3, 0);
-		}
-		sg_spi_finish();
-	}
-	actor = sg_current_actor();
-	if (!found || !sg_actor_may_see_la(actor, la_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_NOT_FOUND),
-				 errmsg("concern " INT64_FORMAT " does not exist or is not visible to you", concern_id),
-				 errhint("Decide on a concern of your own authority from safeguard.concern.")));
-	duty = sg_require_action(actor, "decide_concern", la_id);
-	if (logged_org_id != la_id)
+	actor = sg_decision_begin(tup, desc, "Decide on a concern of your own authority from safeguard.concern.", &c);
+	duty = sg_require_action(actor, "decide_concern", c.la_id);
+	if (c.logged_org_id != c.la_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_NOT_COUNCIL_CONCERN),
-				 errmsg("concern " INT64_FORMAT " was not logged by its local authority", concern_id),
+				 errmsg("concern " INT64_FORMAT " was not logged by its local authority", c.concern_id),
 				 errdetail("It was logged for organisation " INT64_FORMAT "; a concern the regulator logged is the regulator's to triage.",
-						   logged_org_id),
+						   c.logged_org_id),
 				 errhint("The regulator's decision reaches the authority as a referral (safeguard.decide_referral).")));
 
-	refuse_second_decision(concern_id, case_id);
-
-	if (!present(sg_get_cstring(tup, desc, "rationale")))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-				 errmsg("a concern decision needs a rationale"),
-				 errdetail("rationale is empty."),
-				 errhint("Record why: decisions without a recorded rationale cannot be audited.")));
-	for (int i = 0; i < 3; i++)
-		if (is_null(tup, desc, thresholds[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_RATIONALE_REQUIRED),
-					 errmsg("every threshold question must be answered"),
-					 errdetail("%s is not answered.", thresholds[i]),
-					 errhint("Answer the three section 42(1) questions true or false.")));
+	sg_decision_refuse_second(c.concern_id, c.case_id);
+	sg_decision_require_reasons(tup, desc, "a concern decision");
 	decision = sg_require_label(tup, desc, "decision", "a concern decision",
 								"Decide section_42_enquiry, other_enquiry or no_enquiry.");
 	no_enquiry = strcmp(decision, "no_enquiry") == 0;
@@ -246,20 +170,7 @@ sg_concern_decision_guard(PG_FUNCTION_ARGS)
 						   no_enquiry ? "empty" : "given"),
 				 no_enquiry ? errhint("Record alternative_action: information_and_advice, signposting, care_act_assessment, other_agency_leads or other.")
 				 : errhint("Leave alternative_action empty; the enquiry is the action.")));
-
-	vals[0] = Int64GetDatum(la_id);
-	vals[1] = Int64GetDatum(case_id);
-	vals[2] = ObjectIdGetDatum(actor->userid);
-	vals[3] = Int64GetDatum(actor->org_id);
-	vals[4] = DirectFunctionCall2(enum_in, CStringGetDatum(sg_duty_name(duty)),
-								  ObjectIdGetDatum(TupleDescAttr(desc, sg_attnum(desc, "decided_duty") - 1)->atttypid));
-	vals[5] = TimestampTzGetDatum(sg_now());
-	team = sg_role_team(actor->userid, duty);
-	vals[6] = team ? CStringGetTextDatum(team) : (Datum) 0;
-	nulls[6] = team == NULL;
-	tup = sg_set(tup, desc, lengthof(cols), cols, vals, nulls);
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), concern_id, duty);
-	return PointerGetDatum(tup);
+	return PointerGetDatum(sg_decision_stamp(td, tup, actor, duty, &c));
 }
 
 /*
@@ -272,15 +183,13 @@ sg_concern_decision_after(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = sg_trigger_data(fcinfo, "concern_decision_after", true, false);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	HeapTuple	tup = td->tg_trigtuple;
-	int64		concern_id = sg_get_int64(tup, desc, "concern_id");
-	int64		case_id = sg_get_int64(tup, desc, "case_id");
-	int64		la_id = sg_get_int64(tup, desc, "la_id");
-	bool		isnull;
-	TimestampTz decided_at = DatumGetTimestampTz(sg_get(tup, desc, "decided_at", &isnull));
-	char	   *decision = sg_get_label(tup, desc, "decision");
+	int64		la_id = sg_get_int64(td->tg_trigtuple, desc, "la_id");
+	int64		concern_id;
+	int64		case_id;
+	TimestampTz decided_at;
+	char	   *decision = sg_decision_after_begin(td, &concern_id, &case_id, &decided_at);
 
-	sg_deadline_close(SG_DL_TRIAGE, concern_id, decided_at);
+	sg_referral_follow_decision(concern_id, decision);
 	if (strcmp(decision, "no_enquiry") != 0)
 	{
 		Oid			types[4] = {INT8OID, TIMESTAMPTZOID, OIDOID, TEXTOID};
@@ -525,39 +434,18 @@ la_enquiry_spec(void)
 /*
  * An update that changes allocated_to and nothing else of an allocated or
  * started enquiry: a SAM's reallocation to another officer of the
- * authority.  Returns the stamped tuple.
+ * authority.
  */
 static HeapTuple
 reallocate(TriggerData *td, int64 id, int64 la_id)
 {
-	static const char *const allowed[] = {"allocated_to", NULL};
-	static const char *const stamped[] = {"allocated_by", "allocated_at"};
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	HeapTuple	newtup = td->tg_newtuple;
-	int			state = sg_row_state(&sg_la_enquiry_machine, newtup, desc, "state");
-	bool		isnull;
-	Oid			to;
-	SgDuty		duty;
+	int			state = sg_row_state(&sg_la_enquiry_machine, td->tg_newtuple,
+									 RelationGetDescr(td->tg_relation), "state");
 
-	duty = sg_require_action(sg_current_actor(), "allocate_enquiry", la_id);
-	sg_check_changed_columns(td->tg_trigtuple, newtup, desc, "state", allowed,
-							 "when an enquiry is reallocated");
-	if (state != SG_LAE_ALLOCATED && state != SG_LAE_IN_PROGRESS)
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ALLOCATION),
-				 errmsg("enquiry " INT64_FORMAT " cannot be reallocated", id),
-				 errdetail("It is %s.", sg_la_enquiry_state_name((SgLaEnquiryState) state)),
-				 errhint("An enquiry is first allocated from decided (safeguard.allocate_enquiry), and reallocated until it concludes.")));
-	to = DatumGetObjectId(sg_get(newtup, desc, "allocated_to", &isnull));
-	if (isnull ||
-		!sg_role_holds_duty_for(to, SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | SG_DUTY_BIT(SG_DUTY_SAM), la_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ALLOCATION),
-				 errmsg("enquiry " INT64_FORMAT " cannot be reallocated to that role", id),
-				 errdetail("The role is %s.", isnull ? "not given" : "not an la_officer or sam of the enquiry's authority"),
-				 errhint("Reallocate to a named officer or manager of the authority (safeguard.grant_duty).")));
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
-	return sg_stamp(newtup, desc, stamped, lengthof(stamped));
+	return sg_allocate_update(td, &sg_la_enquiry_machine, "allocate_enquiry", id, la_id,
+							  state == SG_LAE_ALLOCATED || state == SG_LAE_IN_PROGRESS,
+							  "An enquiry is first allocated from decided (safeguard.allocate_enquiry), and reallocated until it concludes.",
+							  false, "Reallocate to a named officer or manager of the authority (safeguard.grant_duty).");
 }
 
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON la_enquiry. */
@@ -567,7 +455,6 @@ sg_la_enquiry_guard(PG_FUNCTION_ARGS)
 	TriggerData *td = sg_trigger_data(fcinfo, "la_enquiry_guard", true, true);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	oldtup = td->tg_trigtuple;
-	int			from;
 
 	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
 		sg_refuse_change("enquiries", "deleted", "An enquiry is closed by a manager (safeguard.close_enquiry), never deleted.");
@@ -583,11 +470,8 @@ sg_la_enquiry_guard(PG_FUNCTION_ARGS)
 			elog(ERROR, "safeguard: an enquiry starts in decided");
 		return PointerGetDatum(oldtup);
 	}
-	from = sg_row_state(&sg_la_enquiry_machine, oldtup, desc, "state");
-	if (!sg_internal_writing() &&
-		from == sg_row_state(&sg_la_enquiry_machine, td->tg_newtuple, desc, "state") &&
-		from != SG_LAE_DECIDED &&
-		!sg_column_unchanged(oldtup, td->tg_newtuple, desc, sg_attnum(desc, "allocated_to")))
+	if (sg_is_allocation(td, &sg_la_enquiry_machine) &&
+		sg_row_state(&sg_la_enquiry_machine, oldtup, desc, "state") != SG_LAE_DECIDED)
 		return PointerGetDatum(reallocate(td, sg_get_int64(oldtup, desc, "id"),
 										  sg_get_int64(oldtup, desc, "la_id")));
 	return PointerGetDatum(sg_guard_update(td, la_enquiry_spec(),
@@ -613,6 +497,7 @@ sg_la_enquiry_after(PG_FUNCTION_ARGS)
 	int64		la_id = sg_get_int64(newtup, desc, "la_id");
 	bool		isnull;
 
+	sg_referral_follow_enquiry(td->tg_trigtuple, newtup, desc);
 	if (from == to)
 		return PointerGetDatum(NULL);
 	switch (to)

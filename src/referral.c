@@ -27,6 +27,10 @@
  *	  caseload) is made by the recipient local authority's officers or
  *	  managers, to one of their own, while the referral is with them; who
  *	  allocated and when are stamped.
+ *	- A referral sent to an authority that receives referrals as concerns
+ *	  arrives as its concern and follows the council's records of it
+ *	  (referral_arrival.c): no client makes its LA-side transitions or
+ *	  allocation (SG222).
  * The checks run in the trigger, so raw UPDATE, INSERT ... ON CONFLICT,
  * MERGE, writable CTEs, COPY and updatable views all meet them.
  */
@@ -35,6 +39,7 @@
 #include "actions.h"
 #include "audit.h"
 #include "deadline.h"
+#include "referral_arrival.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -229,39 +234,19 @@ referral_spec(void)
 /*
  * An update that changes allocated_to and nothing else (of the client's
  * columns): allocation to a named worker of the recipient local authority,
- * or back to the unallocated queue (NULL).  Returns the stamped tuple.
+ * or back to the unallocated queue (NULL), while the referral is with it.
  */
 static HeapTuple
 allocate(TriggerData *td, int64 id, int64 la_id)
 {
-	static const char *const allowed[] = {"allocated_to", NULL};
-	static const char *const stamped[] = {"allocated_by", "allocated_at"};
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	HeapTuple	newtup = td->tg_newtuple;
-	int			state = sg_row_state(&sg_referral_machine, newtup, desc, "state");
-	bool		isnull;
-	Oid			to;
-	SgDuty		duty;
+	int			state = sg_row_state(&sg_referral_machine, td->tg_newtuple,
+									 RelationGetDescr(td->tg_relation), "state");
 
-	duty = sg_require_action(sg_current_actor(), "allocate_referral", la_id);
-	sg_check_changed_columns(td->tg_trigtuple, newtup, desc, "state", allowed,
-							 "when a referral is allocated");
-	if (state == SG_REF_AWAITING_SEND || sg_referral_state_is_final((SgReferralState) state))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ALLOCATION),
-				 errmsg("referral " INT64_FORMAT " is not with the local authority", id),
-				 errdetail("It is %s.", sg_referral_state_name((SgReferralState) state)),
-				 errhint("A referral is allocated between being sent and being closed.")));
-	to = DatumGetObjectId(sg_get(newtup, desc, "allocated_to", &isnull));
-	if (!isnull &&
-		!sg_role_holds_duty_for(to, SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | SG_DUTY_BIT(SG_DUTY_SAM), la_id))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_ALLOCATION),
-				 errmsg("role %u cannot be allocated referral " INT64_FORMAT, to, id),
-				 errdetail("The role holds no la_officer or sam duty for local authority " INT64_FORMAT ".", la_id),
-				 errhint("Allocate to an officer or manager of the recipient local authority (safeguard.grant_duty).")));
-	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
-	return sg_stamp(newtup, desc, stamped, lengthof(stamped));
+	return sg_allocate_update(td, &sg_referral_machine, "allocate_referral", id, la_id,
+							  state != SG_REF_AWAITING_SEND &&
+							  !sg_referral_state_is_final((SgReferralState) state),
+							  "A referral is allocated between being sent and being closed.", true,
+							  "Allocate to an officer or manager of the recipient local authority (safeguard.grant_duty).");
 }
 
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON referral. */
@@ -287,10 +272,9 @@ sg_referral_guard(PG_FUNCTION_ARGS)
 			elog(ERROR, "safeguard: a referral starts in awaiting_send");
 		return PointerGetDatum(oldtup);
 	}
-	if (!sg_internal_writing() && sg_has_column(desc, "allocated_to") &&
-		sg_row_state(&sg_referral_machine, oldtup, desc, "state") ==
-		sg_row_state(&sg_referral_machine, td->tg_newtuple, desc, "state") &&
-		!sg_column_unchanged(oldtup, td->tg_newtuple, desc, sg_attnum(desc, "allocated_to")))
+	if (!sg_internal_writing())
+		sg_referral_refuse_if_arrived(td);
+	if (sg_is_allocation(td, &sg_referral_machine))
 		return PointerGetDatum(allocate(td, sg_get_int64(oldtup, desc, "id"),
 										sg_get_int64(oldtup, desc, "la_id")));
 	return PointerGetDatum(sg_guard_update(td, referral_spec(),
@@ -329,6 +313,7 @@ sg_referral_after(PG_FUNCTION_ARGS)
 				sg_deadline_open(SG_DL_LA_ACKNOWLEDGEMENT, id, case_id, la_id, sent);
 				sg_deadline_open(SG_DL_LA_OUTCOME, id, case_id, la_id, sent);
 				sg_deadline_open(SG_DL_LA_OUTCOME_ESCALATION, id, case_id, la_id, sent);
+				sg_referral_arrive(id);
 				break;
 			}
 		case SG_REF_ACKNOWLEDGED:

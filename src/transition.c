@@ -20,6 +20,7 @@
  */
 #include "postgres.h"
 
+#include "actions.h"
 #include "audit.h"
 #include "safeguard.h"
 #include "sg_errcodes.h"
@@ -243,6 +244,66 @@ sg_guard_update(TriggerData *td, const SgGuardSpec *spec, int64 id, int64 org_id
 	newtup = sg_stamp(newtup, desc, t->stamped, n);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
 	return newtup;
+}
+
+/*
+ * Returns true when a client's UPDATE leaves the state as it is and changes
+ * allocated_to: an allocation (sg_allocate_update), not a transition.
+ * Tables without allocated_to (referral before version 1.2) have none.
+ */
+bool
+sg_is_allocation(TriggerData *td, const SgMachine *m)
+{
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+
+	return !sg_internal_writing() && sg_has_column(desc, "allocated_to") &&
+		sg_row_state(m, td->tg_trigtuple, desc, "state") ==
+		sg_row_state(m, td->tg_newtuple, desc, "state") &&
+		!sg_column_unchanged(td->tg_trigtuple, td->tg_newtuple, desc, sg_attnum(desc, "allocated_to"));
+}
+
+/*
+ * Validates an update that changes allocated_to and nothing else (of the
+ * client's columns) and returns the stamped tuple: the actor holds the
+ * allocation action for the authority, no other column changes (SG203),
+ * the record is open for allocation (state_ok, else SG602 with state_hint),
+ * and the role allocated holds la_officer or sam there (SG602; NULL, back to
+ * the unallocated queue, only when may_unallocate).  Who allocated and when
+ * are stamped.  Shared by referrals and the council's enquiries.
+ */
+HeapTuple
+sg_allocate_update(TriggerData *td, const SgMachine *m, const char *action,
+				   int64 id, int64 la_id, bool state_ok, const char *state_hint,
+				   bool may_unallocate, const char *role_hint)
+{
+	static const char *const allowed[] = {"allocated_to", NULL};
+	static const char *const stamped[] = {"allocated_by", "allocated_at"};
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	newtup = td->tg_newtuple;
+	bool		isnull;
+	Oid			to;
+	SgDuty		duty;
+
+	duty = sg_require_action(sg_current_actor(), action, la_id);
+	sg_check_changed_columns(td->tg_trigtuple, newtup, desc, "state", allowed,
+							 psprintf("when a %s is allocated", m->name));
+	if (!state_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ALLOCATION),
+				 errmsg("%s " INT64_FORMAT " cannot be allocated now", m->name, id),
+				 errdetail("It is %s.", sg_fsm_state_name(m, sg_row_state(m, newtup, desc, "state"))),
+				 errhint("%s", state_hint)));
+	to = DatumGetObjectId(sg_get(newtup, desc, "allocated_to", &isnull));
+	if (isnull ? !may_unallocate :
+		!sg_role_holds_duty_for(to, SG_DUTY_BIT(SG_DUTY_LA_OFFICER) | SG_DUTY_BIT(SG_DUTY_SAM), la_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_ALLOCATION),
+				 errmsg("%s " INT64_FORMAT " cannot be allocated to that role", m->name, id),
+				 isnull ? errdetail("No role is given.")
+				 : errdetail("Role %u holds no la_officer or sam duty for local authority " INT64_FORMAT ".", to, la_id),
+				 errhint("%s", role_hint)));
+	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
+	return sg_stamp(newtup, desc, stamped, lengthof(stamped));
 }
 
 /*
