@@ -60,6 +60,8 @@
 #   bench_flush_time            the disk's flush time now: pg_test_fsync's fdatasync of one 8kB
 #                               write, 1 s, in the server's data directory when it is ours
 #                               (else BENCH_WORK); prints e.g. "0.109 ms (fdatasync, 9176/s)"
+#   bench_cell_median FILE C SYNC SCRIPT [FIELD]   median over repetitions, results file of W1/W8
+#   bench_cell_ratio FILE C SYNC A B   median of the per-run latency ratios A / B, 2 decimals
 #   bench_row WORKLOAD CLIENTS SYNC COMPARATOR MEDIAN RATIO TARGET MET
 #                               one row of the results table (markdown); "-" for empty cells
 #
@@ -335,6 +337,29 @@ bench_flush_time() {
 bench_header() {
 	echo "| workload | clients | sync | comparator | median | ratio | target | met |"
 	echo "|---|--:|---|---|--:|--:|---|---|"
+}
+
+# The results file of a side-by-side workload (W1, W8) has one line per script and run:
+#   <rep> <clients> <sync> <script> <latency avg ms> <tps> <p99 ms> <transactions>
+# (rep 0 is the warm-up, never reported).  Prints the median over the repetitions of field $5
+# (default 5, the average latency; 7 is p99) of script $4 in the cell of $2 clients and
+# synchronous_commit $3, in results file $1.
+bench_cell_median() {
+	local file=$1 c=$2 y=$3 s=$4 f=${5:-5}
+	# shellcheck disable=SC2046
+	bench_median $(awk -v c="$c" -v y="$y" -v s="$s" -v f="$f" \
+		'$1 > 0 && $2 == c && $3 == y && $4 == s { print $f }' "$file")
+}
+
+# Prints, to 2 decimals, the median over the repetitions of the per-run ratio of script $4's
+# average latency to script $5's (paired: the same pgbench run) in the cell of $2 clients and
+# synchronous_commit $3, in results file $1 (laid out as for bench_cell_median).
+bench_cell_ratio() {
+	local file=$1 c=$2 y=$3 a=$4 b=$5
+	# shellcheck disable=SC2046
+	printf '%.2f' "$(bench_median $(awk -v c="$c" -v y="$y" -v a="$a" -v b="$b" \
+		'$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
+		 END { for (r in reps) if (lat[r, b] > 0) printf "%.6f\n", lat[r, a] / lat[r, b] }' "$file"))"
 }
 
 # Prints one row of the results table, and appends it to $SAFEGUARD_BENCH_ROWS_FILE when set.

@@ -124,17 +124,12 @@ bench_header
 for c in $CLIENTS; do
 	for y in $SYNCS; do
 		for s in "${SCRIPTS[@]}"; do
-			lats=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s { print $5 }' "$BENCH_WORK/w1.results")
-			# shellcheck disable=SC2086
-			med=$(bench_median $lats)
+			med=$(bench_cell_median "$BENCH_WORK/w1.results" "$c" "$y" "$s")
 			if [[ $s == safeguard ]]; then
 				bench_row W1 "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
 				continue
 			fi
-			ratios=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
-				END { for (r in reps) if (lat[r, s] > 0) printf "%.6f\n", lat[r, "safeguard"] / lat[r, s] }' "$BENCH_WORK/w1.results")
-			# shellcheck disable=SC2086
-			ratio=$(printf '%.2f' "$(bench_median $ratios)")
+			ratio=$(bench_cell_ratio "$BENCH_WORK/w1.results" "$c" "$y" safeguard "$s")
 			target=- met=-
 			if [[ $y == off && $s == floor ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
 			if [[ $y == off && $s == plpgsql ]]; then target="<= 0.9"; met=$(bench_verdict "$ratio" '<=' 0.9); fi
@@ -145,10 +140,8 @@ for c in $CLIENTS; do
 		# runs.  A product that writes its audit row in the transaction is at least this much
 		# slower than bare, so this is the least "safeguard / bare" could be.
 		if [[ " ${SCRIPTS[*]} " == *" floor "* && " ${SCRIPTS[*]} " == *" bare "* ]]; then
-			ratios=$(awk -v c="$c" -v y="$y" '$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
-				END { for (r in reps) if (lat[r, "bare"] > 0) printf "%.6f\n", lat[r, "floor"] / lat[r, "bare"] }' "$BENCH_WORK/w1.results")
-			# shellcheck disable=SC2086
-			bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - "$(printf '%.2f' "$(bench_median $ratios)")" - -
+			bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - \
+				"$(bench_cell_ratio "$BENCH_WORK/w1.results" "$c" "$y" floor bare)" - -
 		fi
 	done
 done
@@ -158,8 +151,7 @@ for c in $CLIENTS; do
 	for y in $SYNCS; do
 		line="  $c clients, sync $y:"
 		for s in "${SCRIPTS[@]}"; do
-			# shellcheck disable=SC2046
-			line+=" $s $(bench_median $(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s { print $7 }' "$BENCH_WORK/w1.results"))"
+			line+=" $s $(bench_cell_median "$BENCH_WORK/w1.results" "$c" "$y" "$s" 7)"
 		done
 		echo "$line"
 	done
