@@ -62,6 +62,9 @@
 #                               (else BENCH_WORK); prints e.g. "0.109 ms (fdatasync, 9176/s)"
 #   bench_cell_median FILE C SYNC SCRIPT [FIELD]   median over repetitions, results file of W1/W8
 #   bench_cell_ratio FILE C SYNC A B   median of the per-run latency ratios A / B, 2 decimals
+#   bench_record_run FILE REP C SYNC OUT   one run's bench_pgbench output into a W1/W8 results file
+#   bench_verify_audit          exit 2 when safeguard.verify_audit() finds a problem
+#   bench_print_p99 FILE "CLIENTS" "SYNCS" SCRIPT...   the p99 lines of a W1/W8 results file
 #   bench_row WORKLOAD CLIENTS SYNC COMPARATOR MEDIAN RATIO TARGET MET
 #                               one row of the results table (markdown); "-" for empty cells
 #
@@ -360,6 +363,46 @@ bench_cell_ratio() {
 	printf '%.2f' "$(bench_median $(awk -v c="$c" -v y="$y" -v a="$a" -v b="$b" \
 		'$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
 		 END { for (r in reps) if (lat[r, b] > 0) printf "%.6f\n", lat[r, a] / lat[r, b] }' "$file"))"
+}
+
+# Appends one bench_pgbench run's output ($5: its lines, one per script) to results file $1
+# as repetition $2 at $3 clients and synchronous_commit $4 (laid out as for bench_cell_median),
+# and for a reported repetition (> 0) prints the run's lines on stderr.
+bench_record_run() {
+	local file=$1 rep=$2 clients=$3 sync=$4 out=$5 path tps lat p99 n
+	while read -r path tps lat p99 n _; do
+		echo "$rep $clients $sync $(basename "$path" .sql) $lat $tps $p99 $n" >>"$file"
+	done <<<"$out"
+	if ((rep > 0)); then
+		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
+			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \
+			"$file" | tail -n "$(grep -c . <<<"$out")" >&2
+	fi
+}
+
+# Exits 2 (a wrong result) when safeguard.verify_audit() finds a problem in BENCH_DB.
+bench_verify_audit() {
+	local problems
+	problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguard.verify_audit() LIMIT 5')
+	[[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
+}
+
+# Prints the p99 latencies of results file $1 (laid out as for bench_cell_median): one line per
+# cell of client counts $2 and synchronous_commit settings $3 (space-separated lists), with
+# the median p99 of each script named after them.
+bench_print_p99() {
+	local file=$1 clients=$2 syncs=$3 c y s line
+	shift 3
+	echo "p99 latency (ms, median over repetitions, from pgbench --log):"
+	for c in $clients; do
+		for y in $syncs; do
+			line="  $c clients, sync $y:"
+			for s in "$@"; do
+				line+=" $s $(bench_cell_median "$file" "$c" "$y" "$s" 7)"
+			done
+			echo "$line"
+		done
+	done
 }
 
 # Prints one row of the results table, and appends it to $SAFEGUARD_BENCH_ROWS_FILE when set.

@@ -59,20 +59,12 @@ run_cell() {
 	for s in "${SCRIPTS[@]}"; do args+=(-f "$BENCH_DIR/w1/$s.sql@1"); done
 	ensure_pool
 	out=$(BENCH_ROLE=$OFFICER bench_pgbench "$clients" "$sync" "$secs" "${args[@]}")
-	while read -r path tps lat p99 n _; do
-		s=$(basename "$path" .sql)
-		echo "$rep $clients $sync $s $lat $tps $p99 $n" >>"$BENCH_WORK/w1.results"
-		((${tps%.*} > maxtps)) && maxtps=${tps%.*}
-	done <<<"$out"
+	bench_record_run "$BENCH_WORK/w1.results" "$rep" "$clients" "$sync" "$out"
+	maxtps=$(awk '{ t = int($2); if (t > m) m = t } END { print m + 0 }' <<<"$out")
 	# the next run (perhaps with more clients, on a quieter machine) may take referrals twice as
 	# fast as the busiest script of this one did
 	local want=$((maxtps * 2 * BENCH_SECONDS + 100))
 	((want > NEED)) && NEED=$want
-	if ((rep > 0)); then
-		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
-			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \
-			"$BENCH_WORK/w1.results" | tail -n 4 >&2
-	fi
 }
 
 : >"$BENCH_WORK/w1.results"
@@ -110,8 +102,7 @@ for ((k = 0; k < ${#SCRIPTS[@]}; k++)); do
 done
 bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.referral WHERE state = 'decided' AND (decided_by::text <> '$OFFICER' OR decided_at IS NULL)")
 [[ "$bad" == 0 ]] || { echo "bench: WRONG: $bad decided referrals without the officer's stamps" >&2; exit 2; }
-problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguard.verify_audit() LIMIT 5')
-[[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
+bench_verify_audit
 bench_log "W1: correctness OK (decided rows match committed transactions, in-flight ones aside; audit verified)"
 
 # Report: medians and per-run ratios.
@@ -146,13 +137,4 @@ for c in $CLIENTS; do
 	done
 done
 echo
-echo "p99 latency (ms, median over repetitions, from pgbench --log):"
-for c in $CLIENTS; do
-	for y in $SYNCS; do
-		line="  $c clients, sync $y:"
-		for s in "${SCRIPTS[@]}"; do
-			line+=" $s $(bench_cell_median "$BENCH_WORK/w1.results" "$c" "$y" "$s" 7)"
-		done
-		echo "$line"
-	done
-done
+bench_print_p99 "$BENCH_WORK/w1.results" "$CLIENTS" "$SYNCS" "${SCRIPTS[@]}"

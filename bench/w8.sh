@@ -54,15 +54,7 @@ run_cell() {
 	local rep=$1 clients=$2 sync=$3 len=$4 out args=() s
 	for s in "${SCRIPTS[@]}"; do args+=(-f "$BENCH_DIR/w8/$s.sql@1"); done
 	out=$(BENCH_ROLE=$SAM bench_pgbench "$clients" "$sync" "$len" -D officer="$OFFICER" "${args[@]}")
-	while read -r path tps lat p99 n _; do
-		s=$(basename "$path" .sql)
-		echo "$rep $clients $sync $s $lat $tps $p99 $n" >>"$BENCH_WORK/w8.results"
-	done <<<"$out"
-	if ((rep > 0)); then
-		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
-			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \
-			"$BENCH_WORK/w8.results" | tail -n 3 >&2
-	fi
+	bench_record_run "$BENCH_WORK/w8.results" "$rep" "$clients" "$sync" "$out"
 }
 
 : >"$BENCH_WORK/w8.results"
@@ -96,8 +88,7 @@ for s in "${SCRIPTS[@]}"; do
 done
 bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.la_enquiry WHERE state = 'allocated' AND (allocated_by::text <> '$SAM' OR allocated_at IS NULL OR allocated_to::text <> '$OFFICER')")
 [[ "$bad" == 0 ]] || { echo "bench: WRONG: $bad allocated enquiries without the manager's stamps" >&2; exit 2; }
-problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguard.verify_audit() LIMIT 5')
-[[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
+bench_verify_audit
 bench_log "W8: correctness OK (allocated rows match committed transactions; audit verified)"
 
 echo "## W8: a council pathway transition (enquiry decided -> allocated by the manager), latency per transaction"
@@ -120,13 +111,4 @@ for c in $CLIENTS; do
 	done
 done
 echo
-echo "p99 latency (ms, median over repetitions, from pgbench --log):"
-for c in $CLIENTS; do
-	for y in $SYNCS; do
-		line="  $c clients, sync $y:"
-		for s in "${SCRIPTS[@]}"; do
-			line+=" $s $(bench_cell_median "$BENCH_WORK/w8.results" "$c" "$y" "$s" 7)"
-		done
-		echo "$line"
-	done
-done
+bench_print_p99 "$BENCH_WORK/w8.results" "$CLIENTS" "$SYNCS" "${SCRIPTS[@]}"
