@@ -64,7 +64,7 @@ run_cell() {
 	# the next run (perhaps with more clients, on a quieter machine) may take referrals twice as
 	# fast as the busiest script of this one did
 	local want=$((maxtps * 2 * BENCH_SECONDS + 100))
-	((want > NEED)) && NEED=$want
+	if ((want > NEED)); then NEED=$want; fi
 }
 
 : >"$BENCH_WORK/w1.results"

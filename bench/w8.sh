@@ -70,9 +70,11 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	done
 done
 
-# Correctness: each table allocated exactly as many enquiries as its script committed (a
-# fixed-length run has no transaction in flight at its end), safeguard's with the manager's
-# stamps, and the audit chains verify.
+# Correctness: each table allocated as many enquiries as its script committed, give or take
+# one per client and run (as W1: pgbench's per-script counts once missed one committed
+# transaction of a fixed-length run, 2,720 allocated for 2,719 counted), safeguard's with the
+# manager's stamps, and the audit chains verify.
+inflight=$(awk '$4 == "safeguard" { n += $2 } END { print n + 0 }' "$BENCH_WORK/w8.results")
 for s in "${SCRIPTS[@]}"; do
 	committed=$(awk -v s="$s" '$4 == s { n += $8 } END { print n + 0 }' "$BENCH_WORK/w8.results")
 	case $s in
@@ -81,15 +83,15 @@ for s in "${SCRIPTS[@]}"; do
 	floor) tbl=safeguard_bench.floor_enquiry ;;
 	esac
 	allocated=$(bench_psql -At -c "SELECT count(*) FROM $tbl WHERE state = 'allocated'")
-	if ((allocated != committed)); then
-		echo "bench: WRONG: W8 $s committed $committed transactions but $tbl holds $allocated allocated enquiries" >&2
+	if ((allocated < committed || allocated > committed + inflight)); then
+		echo "bench: WRONG: W8 $s committed $committed transactions (up to $inflight more uncounted) but $tbl holds $allocated allocated enquiries" >&2
 		exit 2
 	fi
 done
 bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.la_enquiry WHERE state = 'allocated' AND (allocated_by::text <> '$SAM' OR allocated_at IS NULL OR allocated_to::text <> '$OFFICER')")
 [[ "$bad" == 0 ]] || { echo "bench: WRONG: $bad allocated enquiries without the manager's stamps" >&2; exit 2; }
 bench_verify_audit
-bench_log "W8: correctness OK (allocated rows match committed transactions; audit verified)"
+bench_log "W8: correctness OK (allocated rows match committed transactions, give or take one per client and run; audit verified)"
 
 echo "## W8: a council pathway transition (enquiry decided -> allocated by the manager), latency per transaction"
 echo
