@@ -62,6 +62,7 @@
 #                               (else BENCH_WORK); prints e.g. "0.109 ms (fdatasync, 9176/s)"
 #   bench_cell_median FILE C SYNC SCRIPT [FIELD]   median over repetitions, results file of W1/W8
 #   bench_cell_ratio FILE C SYNC A B   median of the per-run latency ratios A / B, 2 decimals
+#   bench_run_cells FN LABEL WARMUP LENGTH "CLIENTS" "SYNCS"   warm-up, then the rotating cells
 #   bench_record_run FILE REP C SYNC OUT   one run's bench_pgbench output into a W1/W8 results file
 #   bench_verify_audit          exit 2 when safeguard.verify_audit() finds a problem
 #   bench_print_p99 FILE "CLIENTS" "SYNCS" SCRIPT...   the p99 lines of a W1/W8 results file
@@ -363,6 +364,26 @@ bench_cell_ratio() {
 	printf '%.2f' "$(bench_median $(awk -v c="$c" -v y="$y" -v a="$a" -v b="$b" \
 		'$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
 		 END { for (r in reps) if (lat[r, b] > 0) printf "%.6f\n", lat[r, a] / lat[r, b] }' "$file"))"
+}
+
+# Runs a side-by-side workload's pgbench runs: function $1, called as $1 REP CLIENTS SYNC
+# LENGTH, once as the warm-up (repetition 0, 2 clients, sync on, $3 transactions per client),
+# then BENCH_REPS times for every cell of the client counts $5 x synchronous_commit settings
+# $6 (space-separated lists), in an order rotating with the repetition, each run of LENGTH $4
+# (seconds, or tN as bench_pgbench takes it); $2 names the workload in the log.
+bench_run_cells() {
+	local fn=$1 label=$2 warmup=$3 runlen=$4 clients=$5 syncs=$6 c y rep i
+	local -a cells=()
+	for c in $clients; do for y in $syncs; do cells+=("$c $y"); done; done
+	bench_log "$label: warm-up ($warmup transactions per client, not reported)"
+	"$fn" 0 2 on "t$warmup"
+	for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+		bench_log "$label: repetition $rep/$BENCH_REPS"
+		for ((i = 0; i < ${#cells[@]}; i++)); do
+			# shellcheck disable=SC2086 # "clients sync"
+			"$fn" "$rep" ${cells[$(((i + rep - 1) % ${#cells[@]}))]} "$runlen"
+		done
+	done
 }
 
 # Appends one bench_pgbench run's output ($5: its lines, one per script) to results file $1

@@ -68,18 +68,8 @@ run_cell() {
 }
 
 : >"$BENCH_WORK/w1.results"
-cells=()
-for c in $CLIENTS; do for y in $SYNCS; do cells+=("$c $y"); done; done
 # The warm-up runs a fixed number of transactions (the pool's rate is not known yet).
-bench_log "W1: warm-up ($WARMUP transactions per client, not reported)"
-run_cell 0 2 on "t$WARMUP"
-for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-	bench_log "W1: repetition $rep/$BENCH_REPS"
-	for ((i = 0; i < ${#cells[@]}; i++)); do
-		# shellcheck disable=SC2086 # "clients sync"
-		run_cell "$rep" ${cells[$(((i + rep - 1) % ${#cells[@]}))]} "$BENCH_SECONDS"
-	done
-done
+bench_run_cells run_cell W1 "$WARMUP" "$BENCH_SECONDS" "$CLIENTS" "$SYNCS"
 
 # Correctness: each table decided as many referrals as its script committed, give or take the
 # transactions in flight when a run's time was up (committed by the server, not counted by

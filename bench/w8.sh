@@ -58,17 +58,7 @@ run_cell() {
 }
 
 : >"$BENCH_WORK/w8.results"
-cells=()
-for c in $CLIENTS; do for y in $SYNCS; do cells+=("$c $y"); done; done
-bench_log "W8: warm-up ($WARMUP transactions per client, not reported)"
-run_cell 0 2 on "t$WARMUP"
-for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-	bench_log "W8: repetition $rep/$BENCH_REPS"
-	for ((i = 0; i < ${#cells[@]}; i++)); do
-		# shellcheck disable=SC2086 # "clients sync"
-		run_cell "$rep" ${cells[$(((i + rep - 1) % ${#cells[@]}))]} "t$TX"
-	done
-done
+bench_run_cells run_cell W8 "$WARMUP" "t$TX" "$CLIENTS" "$SYNCS"
 
 # Correctness: each table allocated as many enquiries as its script committed, give or take
 # one per client and run (as W1: pgbench's per-script counts once missed one committed
