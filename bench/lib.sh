@@ -60,6 +60,12 @@
 #   bench_flush_time            the disk's flush time now: pg_test_fsync's fdatasync of one 8kB
 #                               write, 1 s, in the server's data directory when it is ours
 #                               (else BENCH_WORK); prints e.g. "0.109 ms (fdatasync, 9176/s)"
+#   bench_cell_median FILE C SYNC SCRIPT [FIELD]   median over repetitions, results file of W1/W8
+#   bench_cell_ratio FILE C SYNC A B   median of the per-run latency ratios A / B, 2 decimals
+#   bench_run_cells FN LABEL WARMUP LENGTH "CLIENTS" "SYNCS"   warm-up, then the rotating cells
+#   bench_record_run FILE REP C SYNC OUT   one run's bench_pgbench output into a W1/W8 results file
+#   bench_verify_audit          exit 2 when safeguard.verify_audit() finds a problem
+#   bench_print_p99 FILE "CLIENTS" "SYNCS" SCRIPT...   the p99 lines of a W1/W8 results file
 #   bench_row WORKLOAD CLIENTS SYNC COMPARATOR MEDIAN RATIO TARGET MET
 #                               one row of the results table (markdown); "-" for empty cells
 #
@@ -335,6 +341,89 @@ bench_flush_time() {
 bench_header() {
 	echo "| workload | clients | sync | comparator | median | ratio | target | met |"
 	echo "|---|--:|---|---|--:|--:|---|---|"
+}
+
+# The results file of a side-by-side workload (W1, W8) has one line per script and run:
+#   <rep> <clients> <sync> <script> <latency avg ms> <tps> <p99 ms> <transactions>
+# (rep 0 is the warm-up, never reported).  Prints the median over the repetitions of field $5
+# (default 5, the average latency; 7 is p99) of script $4 in the cell of $2 clients and
+# synchronous_commit $3, in results file $1.
+bench_cell_median() {
+	local file=$1 c=$2 y=$3 s=$4 f=${5:-5}
+	# shellcheck disable=SC2046
+	bench_median $(awk -v c="$c" -v y="$y" -v s="$s" -v f="$f" \
+		'$1 > 0 && $2 == c && $3 == y && $4 == s { print $f }' "$file")
+}
+
+# Prints, to 2 decimals, the median over the repetitions of the per-run ratio of script $4's
+# average latency to script $5's (paired: the same pgbench run) in the cell of $2 clients and
+# synchronous_commit $3, in results file $1 (laid out as for bench_cell_median).
+bench_cell_ratio() {
+	local file=$1 c=$2 y=$3 a=$4 b=$5
+	# shellcheck disable=SC2046
+	printf '%.2f' "$(bench_median $(awk -v c="$c" -v y="$y" -v a="$a" -v b="$b" \
+		'$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
+		 END { for (r in reps) if (lat[r, b] > 0) printf "%.6f\n", lat[r, a] / lat[r, b] }' "$file"))"
+}
+
+# Runs a side-by-side workload's pgbench runs: function $1, called as $1 REP CLIENTS SYNC
+# LENGTH, once as the warm-up (repetition 0, 2 clients, sync on, $3 transactions per client),
+# then BENCH_REPS times for every cell of the client counts $5 x synchronous_commit settings
+# $6 (space-separated lists), in an order rotating with the repetition, each run of LENGTH $4
+# (seconds, or tN as bench_pgbench takes it); $2 names the workload in the log.
+bench_run_cells() {
+	local fn=$1 label=$2 warmup=$3 runlen=$4 clients=$5 syncs=$6 c y rep i
+	local -a cells=()
+	for c in $clients; do for y in $syncs; do cells+=("$c $y"); done; done
+	bench_log "$label: warm-up ($warmup transactions per client, not reported)"
+	"$fn" 0 2 on "t$warmup"
+	for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+		bench_log "$label: repetition $rep/$BENCH_REPS"
+		for ((i = 0; i < ${#cells[@]}; i++)); do
+			# shellcheck disable=SC2086 # "clients sync"
+			"$fn" "$rep" ${cells[$(((i + rep - 1) % ${#cells[@]}))]} "$runlen"
+		done
+	done
+}
+
+# Appends one bench_pgbench run's output ($5: its lines, one per script) to results file $1
+# as repetition $2 at $3 clients and synchronous_commit $4 (laid out as for bench_cell_median),
+# and for a reported repetition (> 0) prints the run's lines on stderr.
+bench_record_run() {
+	local file=$1 rep=$2 clients=$3 sync=$4 out=$5 path tps lat p99 n
+	while read -r path tps lat p99 n _; do
+		echo "$rep $clients $sync $(basename "$path" .sql) $lat $tps $p99 $n" >>"$file"
+	done <<<"$out"
+	if ((rep > 0)); then
+		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
+			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \
+			"$file" | tail -n "$(grep -c . <<<"$out")" >&2
+	fi
+}
+
+# Exits 2 (a wrong result) when safeguard.verify_audit() finds a problem in BENCH_DB.
+bench_verify_audit() {
+	local problems
+	problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguard.verify_audit() LIMIT 5')
+	[[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
+}
+
+# Prints the p99 latencies of results file $1 (laid out as for bench_cell_median): one line per
+# cell of client counts $2 and synchronous_commit settings $3 (space-separated lists), with
+# the median p99 of each script named after them.
+bench_print_p99() {
+	local file=$1 clients=$2 syncs=$3 c y s line
+	shift 3
+	echo "p99 latency (ms, median over repetitions, from pgbench --log):"
+	for c in $clients; do
+		for y in $syncs; do
+			line="  $c clients, sync $y:"
+			for s in "$@"; do
+				line+=" $s $(bench_cell_median "$file" "$c" "$y" "$s" 7)"
+			done
+			echo "$line"
+		done
+	done
 }
 
 # Prints one row of the results table, and appends it to $SAFEGUARD_BENCH_ROWS_FILE when set.

@@ -20,6 +20,7 @@ SET client_min_messages = warning;
 \i $repo/test/generator/generator.sql
 SELECT sg_gen.setup();
 SELECT sg_gen.plan(20251, 400, '\''2024-10-01'\'', '\''2026-01-30'\'');
+SELECT sg_gen.plan_council(20252, 300, '\''2024-10-01'\'', '\''2026-01-30'\'');
 SELECT sg_gen.execute('\''2026-01-15 12:00+00'\'');
 SQL
 rc=0

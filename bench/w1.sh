@@ -59,35 +59,17 @@ run_cell() {
 	for s in "${SCRIPTS[@]}"; do args+=(-f "$BENCH_DIR/w1/$s.sql@1"); done
 	ensure_pool
 	out=$(BENCH_ROLE=$OFFICER bench_pgbench "$clients" "$sync" "$secs" "${args[@]}")
-	while read -r path tps lat p99 n _; do
-		s=$(basename "$path" .sql)
-		echo "$rep $clients $sync $s $lat $tps $p99 $n" >>"$BENCH_WORK/w1.results"
-		((${tps%.*} > maxtps)) && maxtps=${tps%.*}
-	done <<<"$out"
+	bench_record_run "$BENCH_WORK/w1.results" "$rep" "$clients" "$sync" "$out"
+	maxtps=$(awk '{ t = int($2); if (t > m) m = t } END { print m + 0 }' <<<"$out")
 	# the next run (perhaps with more clients, on a quieter machine) may take referrals twice as
 	# fast as the busiest script of this one did
 	local want=$((maxtps * 2 * BENCH_SECONDS + 100))
-	((want > NEED)) && NEED=$want
-	if ((rep > 0)); then
-		awk -v r="$rep" -v c="$clients" -v y="$sync" '$1 == r && $2 == c && $3 == y {
-			printf "  rep %d  %d clients  sync %-3s  %-9s %8.3f ms  p99 %8.3f ms  %7.0f tps\n", r, c, y, $4, $5, $7, $6 }' \
-			"$BENCH_WORK/w1.results" | tail -n 4 >&2
-	fi
+	if ((want > NEED)); then NEED=$want; fi
 }
 
 : >"$BENCH_WORK/w1.results"
-cells=()
-for c in $CLIENTS; do for y in $SYNCS; do cells+=("$c $y"); done; done
 # The warm-up runs a fixed number of transactions (the pool's rate is not known yet).
-bench_log "W1: warm-up ($WARMUP transactions per client, not reported)"
-run_cell 0 2 on "t$WARMUP"
-for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-	bench_log "W1: repetition $rep/$BENCH_REPS"
-	for ((i = 0; i < ${#cells[@]}; i++)); do
-		# shellcheck disable=SC2086 # "clients sync"
-		run_cell "$rep" ${cells[$(((i + rep - 1) % ${#cells[@]}))]} "$BENCH_SECONDS"
-	done
-done
+bench_run_cells run_cell W1 "$WARMUP" "$BENCH_SECONDS" "$CLIENTS" "$SYNCS"
 
 # Correctness: each table decided as many referrals as its script committed, give or take the
 # transactions in flight when a run's time was up (committed by the server, not counted by
@@ -110,8 +92,7 @@ for ((k = 0; k < ${#SCRIPTS[@]}; k++)); do
 done
 bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.referral WHERE state = 'decided' AND (decided_by::text <> '$OFFICER' OR decided_at IS NULL)")
 [[ "$bad" == 0 ]] || { echo "bench: WRONG: $bad decided referrals without the officer's stamps" >&2; exit 2; }
-problems=$(bench_psql -At -c 'SELECT chain_key, chain_seq, problem FROM safeguard.verify_audit() LIMIT 5')
-[[ -z "$problems" ]] || { echo "bench: WRONG: verify_audit(): $problems" >&2; exit 2; }
+bench_verify_audit
 bench_log "W1: correctness OK (decided rows match committed transactions, in-flight ones aside; audit verified)"
 
 # Report: medians and per-run ratios.
@@ -124,17 +105,12 @@ bench_header
 for c in $CLIENTS; do
 	for y in $SYNCS; do
 		for s in "${SCRIPTS[@]}"; do
-			lats=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s { print $5 }' "$BENCH_WORK/w1.results")
-			# shellcheck disable=SC2086
-			med=$(bench_median $lats)
+			med=$(bench_cell_median "$BENCH_WORK/w1.results" "$c" "$y" "$s")
 			if [[ $s == safeguard ]]; then
 				bench_row W1 "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
 				continue
 			fi
-			ratios=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
-				END { for (r in reps) if (lat[r, s] > 0) printf "%.6f\n", lat[r, "safeguard"] / lat[r, s] }' "$BENCH_WORK/w1.results")
-			# shellcheck disable=SC2086
-			ratio=$(printf '%.2f' "$(bench_median $ratios)")
+			ratio=$(bench_cell_ratio "$BENCH_WORK/w1.results" "$c" "$y" safeguard "$s")
 			target=- met=-
 			if [[ $y == off && $s == floor ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
 			if [[ $y == off && $s == plpgsql ]]; then target="<= 0.9"; met=$(bench_verdict "$ratio" '<=' 0.9); fi
@@ -145,22 +121,10 @@ for c in $CLIENTS; do
 		# runs.  A product that writes its audit row in the transaction is at least this much
 		# slower than bare, so this is the least "safeguard / bare" could be.
 		if [[ " ${SCRIPTS[*]} " == *" floor "* && " ${SCRIPTS[*]} " == *" bare "* ]]; then
-			ratios=$(awk -v c="$c" -v y="$y" '$1 > 0 && $2 == c && $3 == y { lat[$1, $4] = $5; reps[$1] = 1 }
-				END { for (r in reps) if (lat[r, "bare"] > 0) printf "%.6f\n", lat[r, "floor"] / lat[r, "bare"] }' "$BENCH_WORK/w1.results")
-			# shellcheck disable=SC2086
-			bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - "$(printf '%.2f' "$(bench_median $ratios)")" - -
+			bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - \
+				"$(bench_cell_ratio "$BENCH_WORK/w1.results" "$c" "$y" floor bare)" - -
 		fi
 	done
 done
 echo
-echo "p99 latency (ms, median over repetitions, from pgbench --log):"
-for c in $CLIENTS; do
-	for y in $SYNCS; do
-		line="  $c clients, sync $y:"
-		for s in "${SCRIPTS[@]}"; do
-			# shellcheck disable=SC2046
-			line+=" $s $(bench_median $(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s { print $7 }' "$BENCH_WORK/w1.results"))"
-		done
-		echo "$line"
-	done
-done
+bench_print_p99 "$BENCH_WORK/w1.results" "$CLIENTS" "$SYNCS" "${SCRIPTS[@]}"

@@ -8,12 +8,13 @@ SET client_min_messages = warning;
 SELECT NOT EXISTS (SELECT 1 FROM safeguard.organisation WHERE code = 'GEN-CQC') AS load_history \gset
 \if :load_history
 \echo
-\echo '== Loading 15 months of generated casework (seed 7, 300 concerns) =='
+\echo '== Loading 15 months of generated casework (seed 7, 300 concerns; seed 8, 200 at the councils'' own front doors) =='
 \set ECHO none
 \ir ../test/generator/generator.sql
 \set ECHO errors
 SELECT sg_gen.setup() \g /dev/null
 SELECT sg_gen.plan(7, 300, current_date - 450, current_date - 3) AS concerns_planned;
+SELECT sg_gen.plan_council(8, 200, current_date - 450, current_date - 3) AS council_concerns_planned;
 SELECT sg_gen.execute(now()) AS workflow_steps_replayed;
 SELECT safeguard.set_clock(NULL) IS NOT NULL AS clock_back_to_now;
 \endif
@@ -29,9 +30,9 @@ SELECT * FROM safeguard.report_kpi;
 SELECT local_authority, chase_state, count(*) AS referrals, max(age_working_days) AS oldest_working_days
 FROM safeguard.report_la_outcomes_outstanding GROUP BY 1, 2 ORDER BY 1, 2;
 \echo
-\echo '== Unallocated work (the "virtual worker" caseload) =='
-SELECT local_authority, with_la, allocated, unallocated, oldest_unallocated_working_days
-FROM safeguard.report_unallocated ORDER BY 1;
+\echo '== Unallocated work (the "virtual worker" caseload): councils'' own enquiries by team, and referrals =='
+SELECT local_authority, pathway, team, with_la, allocated, unallocated, oldest_unallocated_working_days
+FROM safeguard.report_unallocated ORDER BY 1, 2, 3;
 \echo
 \echo '== Feedback to the people who raised concerns =='
 SELECT status, count(*) FROM safeguard.report_feedback GROUP BY 1 ORDER BY 1;

@@ -1832,6 +1832,8 @@ GRANT INSERT ON safeguard.concern_decision TO safeguard_la_officer, safeguard_sa
 GRANT SELECT (concern_id, decision, care_and_support_needs, abuse_or_neglect, unable_to_protect_self,
     alternative_action, la_id, case_id, decided_org_id, decided_duty, decided_at)
     ON safeguard.concern_decision TO safeguard_reader;
+-- The team that decided, for the virtual worker caseload by team (report_unallocated).
+GRANT SELECT (decided_team) ON safeguard.concern_decision TO safeguard_reader;
 
 SELECT pg_catalog.pg_extension_config_dump('safeguard.concern_decision', '');
 
@@ -4872,6 +4874,42 @@ REVOKE ALL ON safeguard.sac_template FROM PUBLIC;
 GRANT SELECT ON safeguard.sac_template TO safeguard_reader, safeguard_admin, safeguard_contact_centre,
     safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
+-- The council's own enquiries as the reports read them (issue 16 item 6): the
+-- rows of la_enquiry the caller may read (its privileges and row-level
+-- security), in the columns a reader may read, with the team of the grant
+-- that decided.  A caller with no privilege on them (the regulator's staff,
+-- who run sac_return and report_unallocated too) gets none instead of 42501.
+CREATE FUNCTION safeguard.council_enquiries()
+RETURNS TABLE (id bigint, concern_id bigint, la_id bigint, kind safeguard.la_decision,
+               state safeguard.la_enquiry_state, decided_at timestamptz, decided_team text,
+               allocated_at timestamptz, msp_asked safeguard.sac_msp_asked,
+               lacked_capacity safeguard.sac_capacity, advocate_arranged boolean,
+               action_result safeguard.sac_action_result, risk_types safeguard.sac_risk_type[],
+               risk_location safeguard.sac_risk_location, source_of_risk safeguard.sac_source_of_risk,
+               risk_outcome safeguard.sac_risk_outcome, msp_achieved safeguard.sac_msp_achieved,
+               concluded_at timestamptz, closed_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 1000
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT (pg_catalog.has_column_privilege('safeguard.la_enquiry', 'concluded_at', 'SELECT')
+            AND pg_catalog.has_column_privilege('safeguard.concern_decision', 'decided_team', 'SELECT')) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT e.id, e.concern_id, e.la_id, e.kind, e.state, e.decided_at, d.decided_team, e.allocated_at,
+           e.msp_asked, e.lacked_capacity, e.advocate_arranged, e.action_result, e.risk_types,
+           e.risk_location, e.source_of_risk, e.risk_outcome, e.msp_achieved, e.concluded_at, e.closed_at
+    FROM safeguard.la_enquiry e
+    JOIN safeguard.concern_decision d ON d.concern_id OPERATOR(pg_catalog.=) e.concern_id;
+END
+$$;
+COMMENT ON FUNCTION safeguard.council_enquiries() IS
+    'The council''s own enquiries (safeguard.la_enquiry) the caller may read, as sac_return and report_unallocated count them: the columns a reader may read and the team of the grant that decided (decided_team). Row-level security applies as to the caller; a caller with no privilege on la_enquiry (the regulator''s staff) gets no rows rather than 42501.';
+REVOKE ALL ON FUNCTION safeguard.council_enquiries() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.council_enquiries() TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
 -- The return: the template's cells for every local authority the caller
 -- may report on, each counted from the rows the workflow guards wrote.
 -- SG5's counts for the return: completed Safeguarding Adults Reviews and the individuals in
@@ -4919,39 +4957,58 @@ concerns AS (
       -- a referral that arrived as the authority's concern is counted once, as the referral
       AND x.referral_id IS NULL
 ),
--- Enquiries: commenced (the authority's decision) or concluded (outcome
--- recorded) in the year, with the concern's answers.
+-- Enquiries commenced (decided) or concluded in the year, from both pathways:
+-- the LA-side decision and outcome of the regulator's referrals, and the
+-- council's own enquiries (la_enquiry: decided_at, concluded_at, and the SAC
+-- outcome the enquiry recorded).  A concern has a referral's decision or its
+-- authority's own, never both (SG214), so each enquiry counts once; one that
+-- did appear in both would count once, as the council's.  An adult with
+-- enquiries in both pathways is one individual per enquiry type (SG1a-SG1c).
+council AS (SELECT * FROM safeguard.council_enquiries()),
+enquiry_rows AS (
+    SELECT r.la_id AS la, r.la_decision AS kind, r.decided_at, r.outcome_at AS concluded_at, r.concern_id,
+           x.risk_types, x.risk_location, x.source_of_risk, r.action_result, r.risk_outcome,
+           r.lacked_capacity, r.advocate_supported AS advocate, r.msp_asked, r.msp_achieved
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      AND NOT EXISTS (SELECT 1 FROM council e WHERE e.concern_id OPERATOR(pg_catalog.=) r.concern_id)
+      -- a referral that arrived as the council's concern: its enquiry is an la_enquiry
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+    UNION ALL
+    SELECT e.la_id, e.kind, e.decided_at, e.concluded_at, e.concern_id, e.risk_types, e.risk_location,
+           e.source_of_risk, e.action_result, e.risk_outcome, e.lacked_capacity, e.advocate_arranged,
+           e.msp_asked, e.msp_achieved
+    FROM council e
+),
 enquiries AS (
-    SELECT r.la_id AS la,
-           CASE r.la_decision WHEN 'section_42_enquiry' THEN 'Section 42 Enquiries' ELSE 'Other Enquiries' END AS enquiry_type,
-           safeguard.local_date(r.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
-           r.la_decision OPERATOR(pg_catalog.=) 'section_42_enquiry' AND r.outcome_at IS NOT NULL
-               AND safeguard.local_date(r.outcome_at) OPERATOR(pg_catalog.<@) period.p AS concluded_s42,
+    SELECT n.la,
+           CASE n.kind WHEN 'section_42_enquiry' THEN 'Section 42 Enquiries' ELSE 'Other Enquiries' END AS enquiry_type,
+           safeguard.local_date(n.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
+           n.kind OPERATOR(pg_catalog.=) 'section_42_enquiry' AND n.concluded_at IS NOT NULL
+               AND safeguard.local_date(n.concluded_at) OPERATOR(pg_catalog.<@) period.p AS concluded_s42,
            x.id, x.received_at, k.adult_pseudonym, x.adult_age_band, x.adult_gender::text AS gender,
            safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
            safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism,
-           x.risk_types, x.risk_location::text AS risk_location, x.source_of_risk::text AS source_of_risk,
-           r.action_result::text AS action_result, r.risk_outcome::text AS risk_outcome,
-           coalesce(r.lacked_capacity::text, 'Not recorded') AS capacity,
-           r.lacked_capacity OPERATOR(pg_catalog.=) 'Yes, they lacked capacity' AND r.advocate_supported AS advocate,
+           n.risk_types, n.risk_location::text AS risk_location, n.source_of_risk::text AS source_of_risk,
+           n.action_result::text AS action_result, n.risk_outcome::text AS risk_outcome,
+           coalesce(n.lacked_capacity::text, 'Not recorded') AS capacity,
+           n.lacked_capacity OPERATOR(pg_catalog.=) 'Yes, they lacked capacity' AND n.advocate AS advocate,
            -- the enum's labels, as NHS Digital's template spells them
-           CASE r.msp_asked WHEN 'Yes, they were asked and outcomes were expressed'
+           CASE n.msp_asked WHEN 'Yes, they were asked and outcomes were expressed'
                                 THEN 'Yes they were asked and outcomes were expressed'
                             WHEN 'Yes, they were asked but no outcomes were expressed'
                                 THEN 'Yes they were asked but no outcomes were expressed'
                             WHEN 'No' THEN 'No' WHEN 'Don''t know' THEN 'Don''t Know'
                             ELSE 'Not Recorded' END AS msp_asked,
-           CASE WHEN r.msp_asked OPERATOR(pg_catalog.=) 'Yes, they were asked and outcomes were expressed'
-                THEN r.msp_achieved::text END AS msp_achieved
-    FROM safeguard.referral r
-    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+           CASE WHEN n.msp_asked OPERATOR(pg_catalog.=) 'Yes, they were asked and outcomes were expressed'
+                THEN n.msp_achieved::text END AS msp_achieved
+    FROM enquiry_rows n
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) n.concern_id
     LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
     CROSS JOIN period
-    WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
-      AND safeguard.may_report_on(r.la_id)
-      AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
-      -- a referral that arrived as the council's concern: its enquiry is an la_enquiry
-      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+    WHERE safeguard.may_report_on(n.la)
+      AND (sac_return.la_id IS NULL OR n.la OPERATOR(pg_catalog.=) sac_return.la_id)
 ),
 -- SG1: each concern and each enquiry commenced, as a case; the adult
 -- (by pseudonym; an unidentified adult is one per concern) as an individual.
@@ -5048,7 +5105,7 @@ LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_cata
 ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
 $$;
 COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
-    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; SG5a and SG5b count the Safeguarding Adults Reviews completed in it (sac_sg5_cells). disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
+    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; enquiries come from both pathways, each once: the LA-side decisions and outcomes of the regulator''s referrals and the council''s own enquiries (safeguard.council_enquiries(), with the outcome the enquiry recorded); SG5a and SG5b count the Safeguarding Adults Reviews completed in it (sac_sg5_cells). disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
 REVOKE ALL ON FUNCTION safeguard.sac_return(integer, boolean, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.sac_return(integer, boolean, bigint) TO safeguard_reader,
     safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
@@ -5308,31 +5365,47 @@ GRANT SELECT ON safeguard.report_la_outcomes_outstanding TO safeguard_reader, sa
     safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_unallocated WITH (security_invoker = true) AS
-SELECT r.la_id, o.name AS local_authority,
+WITH work AS (
+    SELECT r.la_id, 'referral'::text AS pathway, NULL::text AS team,
+           r.allocated_to IS NOT NULL AS allocated, r.sent_at AS since
+    FROM safeguard.referral r
+    WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
+      -- a referral that arrived as the council's concern is the council's work once decided
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+    UNION ALL
+    SELECT e.la_id, 'council_enquiry', coalesce(e.decided_team, 'No team recorded'),
+           e.state OPERATOR(pg_catalog.<>) 'decided'::safeguard.la_enquiry_state, e.decided_at
+    FROM safeguard.council_enquiries() e
+    WHERE e.state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state
+), aged AS (
+    SELECT w.la_id, o.name AS local_authority, w.pathway, w.team, w.allocated,
+           safeguard.working_days_since(w.since, o.division) AS age
+    FROM work w
+    JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) w.la_id
+)
+SELECT a.la_id, a.local_authority,
        pg_catalog.count(*) AS with_la,
-       pg_catalog.count(*) FILTER (WHERE r.allocated_to IS NOT NULL) AS allocated,
-       pg_catalog.count(*) FILTER (WHERE r.allocated_to IS NULL) AS unallocated,
-       pg_catalog.max(safeguard.working_days_since(r.sent_at, o.division))
-           FILTER (WHERE r.allocated_to IS NULL) AS oldest_unallocated_working_days,
-       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY safeguard.working_days_since(r.sent_at, o.division)::double precision)
-           FILTER (WHERE r.allocated_to IS NULL))::numeric AS median_unallocated_working_days,
-       pg_catalog.count(*) FILTER (WHERE r.allocated_to IS NULL
-           AND safeguard.working_days_since(r.sent_at, o.division) OPERATOR(pg_catalog.>) 20)
-           AS unallocated_over_20_working_days
-FROM safeguard.referral r
-JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) r.la_id
-WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
-GROUP BY r.la_id, o.name;
-COMMENT ON VIEW safeguard.report_unallocated IS 'The "virtual worker" caseload by local authority: referrals with the authority (sent, not yet closed) and how many await allocation to a named worker, with their age in working days since sending.';
+       pg_catalog.count(*) FILTER (WHERE a.allocated) AS allocated,
+       pg_catalog.count(*) FILTER (WHERE NOT a.allocated) AS unallocated,
+       pg_catalog.max(a.age) FILTER (WHERE NOT a.allocated) AS oldest_unallocated_working_days,
+       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY a.age::double precision)
+           FILTER (WHERE NOT a.allocated))::numeric AS median_unallocated_working_days,
+       pg_catalog.count(*) FILTER (WHERE NOT a.allocated AND a.age OPERATOR(pg_catalog.>) 20)
+           AS unallocated_over_20_working_days,
+       a.pathway, a.team
+FROM aged a
+GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
+COMMENT ON VIEW safeguard.report_unallocated IS 'The "virtual worker" caseload: open work with each local authority and how much of it awaits allocation to a named worker, with its age in working days. One row per authority, pathway and team: the council''s own enquiries (pathway council_enquiry: decided to concluded, not yet closed; unallocated while decided; aged from the decision; by the team of the grant that decided) and the regulator''s referrals (pathway referral: sent, not yet closed; aged from sending; no team). Until 1.5 one row per authority, of referrals only: sum by la_id for that total.';
 COMMENT ON COLUMN safeguard.report_unallocated.la_id IS 'Local authority.';
 COMMENT ON COLUMN safeguard.report_unallocated.local_authority IS 'Its name.';
-COMMENT ON COLUMN safeguard.report_unallocated.with_la IS 'Referrals with the authority (sent, acknowledged, decided or outcome recorded).';
+COMMENT ON COLUMN safeguard.report_unallocated.with_la IS 'Open work of this pathway and team with the authority: enquiries decided, allocated, in progress or concluded (not closed); referrals sent, acknowledged, decided or with the outcome recorded.';
 COMMENT ON COLUMN safeguard.report_unallocated.allocated IS 'Of those, allocated to a named worker.';
-COMMENT ON COLUMN safeguard.report_unallocated.unallocated IS 'Of those, unallocated: the virtual worker''s caseload.';
-COMMENT ON COLUMN safeguard.report_unallocated.oldest_unallocated_working_days IS 'Age of the oldest unallocated referral, in working days since it was sent.';
-COMMENT ON COLUMN safeguard.report_unallocated.median_unallocated_working_days IS 'Median age of the unallocated referrals.';
-COMMENT ON COLUMN safeguard.report_unallocated.unallocated_over_20_working_days IS 'Unallocated referrals older than 20 working days.';
+COMMENT ON COLUMN safeguard.report_unallocated.unallocated IS 'Of those, unallocated (an enquiry still decided, a referral with no worker): the virtual worker''s caseload.';
+COMMENT ON COLUMN safeguard.report_unallocated.oldest_unallocated_working_days IS 'Age of the oldest unallocated one, in working days (in the authority''s division) since the decision (enquiries) or since sending (referrals).';
+COMMENT ON COLUMN safeguard.report_unallocated.median_unallocated_working_days IS 'Median age of the unallocated ones, in working days.';
+COMMENT ON COLUMN safeguard.report_unallocated.unallocated_over_20_working_days IS 'Unallocated ones older than 20 working days.';
+COMMENT ON COLUMN safeguard.report_unallocated.pathway IS 'council_enquiry (the council''s own enquiries, safeguard.la_enquiry) or referral (the regulator''s referrals).';
+COMMENT ON COLUMN safeguard.report_unallocated.team IS 'For council enquiries, the team of the grant that decided (No team recorded when none); NULL for referrals.';
 REVOKE ALL ON safeguard.report_unallocated FROM PUBLIC;
 GRANT SELECT ON safeguard.report_unallocated TO safeguard_reader, safeguard_admin,
     safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;

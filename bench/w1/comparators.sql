@@ -52,14 +52,7 @@ END
 $$;
 
 -- Audit tables shaped like safeguard.audit_event, with its indexes.
-CREATE TABLE safeguard_bench.floor_audit (LIKE safeguard.audit_event INCLUDING DEFAULTS INCLUDING IDENTITY);
-ALTER TABLE safeguard_bench.floor_audit ALTER chain_key DROP NOT NULL, ALTER chain_seq DROP NOT NULL,
-    ALTER prev_hash DROP NOT NULL, ALTER row_hash DROP NOT NULL;
-CREATE INDEX ON safeguard_bench.floor_audit (chain_key, chain_seq);
-CREATE INDEX ON safeguard_bench.floor_audit (id);
-CREATE INDEX ON safeguard_bench.floor_audit (case_id);
-CREATE INDEX ON safeguard_bench.floor_audit (table_name, row_key);
-COMMENT ON TABLE safeguard_bench.floor_audit IS 'W1 comparator floor: audit rows, no chain, no hash.';
+\ir ../floor_audit.sql
 
 CREATE TABLE safeguard_bench.pl_audit (LIKE safeguard.audit_event INCLUDING ALL);
 COMMENT ON TABLE safeguard_bench.pl_audit IS 'W1 comparator plpgsql: the hash-chained audit trail.';

@@ -12,7 +12,9 @@
 --     \i test/generator/generator.sql
 --     SELECT sg_gen.setup();                    -- organisations, roles, duties
 --     SELECT sg_gen.plan(seed, concerns, from, to);   -- the intent, deterministic
---     SELECT sg_gen.execute(as_of);             -- replays it up to as_of
+--     SELECT sg_gen.plan_council(seed, concerns, from, to);  -- optional (1.5 on): the
+--                                               -- council's own pathway, drawn after plan()
+--     SELECT sg_gen.execute(as_of);             -- replays both up to as_of
 -- The same seed gives the same plan and the same data.  Events after as_of
 -- are not replayed, so the data ends with work in every state.
 --
@@ -67,6 +69,29 @@ CREATE FUNCTION sg_gen.has_column(t text, c text) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM pg_attribute
                    WHERE attrelid = ('safeguard.' || t)::regclass AND attname = c AND NOT attisdropped)
+$$;
+
+-- How a person (a number; NULL: unknown) is always reported: by NHS number, or
+-- by name and birth date, with the same gender, ethnicity, support reason and
+-- autism each time.  Shared by both plans, so an adult can appear in both.
+CREATE FUNCTION sg_gen.adult(person integer, OUT nhs_number text, OUT adult_name text, OUT date_of_birth date,
+    OUT gender safeguard.sac_gender, OUT ethnicity text, OUT support_reason text, OUT autism text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN person % 3 <> 0 THEN sg_gen.nhs_number(person) END,
+           CASE WHEN person IS NOT NULL THEN 'Person ' || person END,
+           CASE WHEN person IS NOT NULL AND person % 5 <> 4
+                THEN date '1925-01-01' + (abs(hashint4(person)) % 27000) END,
+           CASE WHEN person IS NULL THEN 'Not Known'
+                ELSE (enum_range(NULL::safeguard.sac_gender))[1 + abs(hashint4(person + 1)) % 3] END,
+           CASE WHEN person IS NOT NULL AND person % 7 <> 0
+                THEN (ARRAY['A', 'A', 'B', 'C', 'D', 'G', 'H', 'J', 'K', 'M', 'N', 'R', 'S', 'Z', '99'])[1 + abs(hashint4(person + 2)) % 15] END,
+           CASE WHEN person IS NOT NULL AND person % 6 <> 0
+                THEN (ARRAY['Physical Support', 'Sensory Support', 'Support with Memory and Cognition',
+                            'Learning Disability Support', 'Mental Health Support', 'Social Support',
+                            'No Support Reason', 'Not Known'])[1 + abs(hashint4(person + 3)) % 8] END,
+           CASE WHEN person IS NOT NULL AND person % 4 = 1
+                THEN (ARRAY['Autism (excluding Asperger''s Syndrome)',
+                            'Asperger''s Syndrome / High Functioning Autism'])[1 + abs(hashint4(person + 4)) % 2] END
 $$;
 
 CREATE TABLE sg_gen.org (code text PRIMARY KEY, id bigint NOT NULL, kind text NOT NULL);
@@ -243,7 +268,7 @@ BEGIN
                 asked := CASE WHEN sg_gen.u(k, i, 27) >= 0.125 THEN sg_gen.pick(enum_range(NULL::safeguard.sac_msp_asked), k, i, 28) END;
             END IF;
         END IF;
-        INSERT INTO sg_gen.plan VALUES (
+        INSERT INTO sg_gen.plan SELECT
             i, 'GEN-LA' || la, by_la,
             CASE WHEN by_la THEN format('gen_la%s_hub', la)
                  WHEN sg_gen.u(k, i, 29) < 0.5 THEN 'gen_cc' ELSE 'gen_insp_north' END,
@@ -252,22 +277,7 @@ BEGIN
             '',
             src, sg_gen.pick('{phone,email,web_form,letter,inspection}'::safeguard.concern_channel[], k, i, 31),
             anon, rec_at, person,
-            -- each person is always reported the same way: by NHS number, or by name and birth date
-            CASE WHEN person % 3 <> 0 THEN sg_gen.nhs_number(person) END,
-            CASE WHEN person IS NOT NULL THEN 'Person ' || person END,
-            CASE WHEN person IS NOT NULL AND person % 5 <> 4
-                 THEN date '1925-01-01' + (abs(hashint4(person)) % 27000) END,
-            CASE WHEN person IS NULL THEN 'Not Known'
-                 ELSE (enum_range(NULL::safeguard.sac_gender))[1 + abs(hashint4(person + 1)) % 3] END,
-            CASE WHEN person IS NOT NULL AND person % 7 <> 0
-                 THEN (ARRAY['A', 'A', 'B', 'C', 'D', 'G', 'H', 'J', 'K', 'M', 'N', 'R', 'S', 'Z', '99'])[1 + abs(hashint4(person + 2)) % 15] END,
-            CASE WHEN person IS NOT NULL AND person % 6 <> 0
-                 THEN (ARRAY['Physical Support', 'Sensory Support', 'Support with Memory and Cognition',
-                             'Learning Disability Support', 'Mental Health Support', 'Social Support',
-                             'No Support Reason', 'Not Known'])[1 + abs(hashint4(person + 3)) % 8] END,
-            CASE WHEN person IS NOT NULL AND person % 4 = 1
-                 THEN (ARRAY['Autism (excluding Asperger''s Syndrome)',
-                             'Asperger''s Syndrome / High Functioning Autism'])[1 + abs(hashint4(person + 4)) % 2] END,
+            a.nhs_number, a.adult_name, a.date_of_birth, a.gender, a.ethnicity, a.support_reason, a.autism,
             loc,
             CASE WHEN sg_gen.u(k, i, 32) < 0.3
                  THEN ARRAY[sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 33),
@@ -286,7 +296,8 @@ BEGIN
             asked,
             CASE WHEN asked = 'Yes, they were asked and outcomes were expressed'
                  THEN sg_gen.pick(enum_range(NULL::safeguard.sac_msp_achieved), k, i, 44) END,
-            cls_at, NULL, NULL);
+            cls_at, NULL, NULL
+        FROM sg_gen.adult(person) a;
     END LOOP;
     -- the team is the triager's grant's team; the answers above depend only on the seed
     UPDATE sg_gen.plan p SET team = a.team FROM sg_gen.actor a WHERE a.role = p.triager;
@@ -319,10 +330,23 @@ BEGIN
             UNION ALL SELECT n, 6, decide_at FROM sg_gen.plan WHERE decide_at IS NOT NULL
             UNION ALL SELECT n, 7, outcome_at FROM sg_gen.plan WHERE outcome_at IS NOT NULL
             UNION ALL SELECT n, 8, close_at FROM sg_gen.plan WHERE close_at IS NOT NULL
+            -- the council plan's steps (sg_gen.council_step): 11 log, 12 decide, 13 allocate,
+            -- 14 start, 15 strategy discussion, 16 plan, 17 conclude, 18 close
+            UNION ALL SELECT n, 10 + s.step, s.at FROM sg_gen.council_plan c
+                CROSS JOIN LATERAL (VALUES (1, c.received_at + interval '5 minutes'), (2, c.decide_at),
+                    (3, c.allocate_at), (4, c.start_at), (5, c.strategy_at), (6, c.plan_at), (7, c.conclude_at),
+                    (8, c.close_at)) s(step, at)
+                WHERE s.at IS NOT NULL
         ) ev
         WHERE ev.at < as_of
         ORDER BY ev.at, ev.n, ev.step
     LOOP
+        IF e.step > 10 THEN
+            PERFORM safeguard.set_clock(e.at);
+            PERFORM sg_gen.council_step(e.n, e.step - 10);
+            steps := steps + 1;
+            CONTINUE;
+        END IF;
         SELECT * INTO p FROM sg_gen.plan WHERE n = e.n;
         SELECT o.id INTO la_id FROM sg_gen.org o WHERE o.code = p.la_code;
         hub := format('gen_la%s_hub', substr(p.la_code, 7));
@@ -410,5 +434,229 @@ BEGIN
     END LOOP;
     PERFORM safeguard.set_clock(as_of);
     RETURN steps;
+END
+$$;
+
+-- The council's own pathway (issue 16; 1.5 on): concerns an authority's hub
+-- logs from the sources a council's front door records, the authority's
+-- decision on each (section 42 enquiry, other enquiry, or no enquiry and what
+-- was done instead), and each enquiry's steps: allocation by the manager,
+-- the start with Making Safeguarding Personal, a strategy discussion, the
+-- plan, the outcome and the manager's closure with feedback.  Drawn from
+-- streams of their own (100 on), so sg_gen.plan is unchanged, and replayed by
+-- sg_gen.execute with it in one time order.  Adults come from a pool of their
+-- own (10001 on; every eleventh has died: a retrospective enquiry), and one
+-- concern in eight is about an adult of sg_gen.plan, so an adult may have
+-- enquiries in both pathways.  Some enquiries are never allocated: the
+-- virtual worker's caseload.
+CREATE TABLE sg_gen.council_plan (
+    n                integer PRIMARY KEY,
+    la_code          text NOT NULL,
+    logger           text NOT NULL,
+    decider          text NOT NULL,       -- its grant's team is the enquiry's team
+    team             text NOT NULL,
+    source           text NOT NULL,       -- a council source of safeguard.concern_source
+    anonymous        boolean NOT NULL,
+    received_at      timestamptz NOT NULL,
+    person           integer,
+    date_of_death    date,
+    risk_types       safeguard.sac_risk_type[] NOT NULL,
+    decide_at        timestamptz NOT NULL,
+    decision         safeguard.la_decision NOT NULL,
+    alternative      text,                -- a safeguard.alternative_action, for no_enquiry
+    allocate_at      timestamptz,
+    allocate_to      text,
+    start_at         timestamptz,
+    msp_asked        safeguard.sac_msp_asked,
+    lacked_capacity  safeguard.sac_capacity,
+    advocate         boolean,
+    strategy_at      timestamptz,
+    plan_at          timestamptz,
+    conclude_at      timestamptz,
+    action_result    safeguard.sac_action_result,
+    found_types      safeguard.sac_risk_type[],
+    risk_location    safeguard.sac_risk_location,
+    source_of_risk   safeguard.sac_source_of_risk,
+    risk_outcome     safeguard.sac_risk_outcome,
+    msp_achieved     safeguard.sac_msp_achieved,
+    close_at         timestamptz,
+    concern_id       bigint,              -- filled by execute()
+    enquiry_id       bigint
+);
+
+-- Draws the council plan for a seed: concerns received between from_date and to_date.
+-- Call after sg_gen.plan (its adults are drawn from); replayed by sg_gen.execute.
+CREATE FUNCTION sg_gen.plan_council(seed bigint, concerns integer, from_date date, to_date date)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    k bigint := seed;
+    people integer := greatest(concerns / 2, 1);
+    main_people integer := (SELECT max(person) FROM sg_gen.plan);
+    span integer := to_date - from_date;
+    i integer;
+    la integer;
+    person integer;
+    died date;
+    rec_at timestamptz;
+    dec_at timestamptz;
+    alloc timestamptz;
+    started timestamptz;
+    concl timestamptz;
+    choice safeguard.la_decision;
+    result safeguard.sac_action_result;
+    asked safeguard.sac_msp_asked;
+    cap safeguard.sac_capacity;
+    adv boolean;
+    slow boolean;
+BEGIN
+    DELETE FROM sg_gen.council_plan;
+    FOR i IN 1..concerns LOOP
+        la := 1 + floor(sg_gen.u(k, i, 101) * 3)::int;
+        rec_at := (from_date + floor(sg_gen.u(k, i, 102) * span)::int)::timestamp AT TIME ZONE 'UTC'
+                  + make_interval(hours => 8 + floor(sg_gen.u(k, i, 103) * 9)::int,
+                                  mins => floor(sg_gen.u(k, i, 104) * 60)::int);
+        person := CASE WHEN main_people IS NOT NULL AND sg_gen.u(k, i, 105) < 0.125
+                       THEN 1 + floor(sg_gen.u(k, i, 106) * main_people)::int
+                       WHEN sg_gen.u(k, i, 105) < 0.8 THEN 10001 + floor(sg_gen.u(k, i, 106) * people)::int END;
+        died := CASE WHEN person > 10000 AND person % 11 = 0 THEN from_date - 1 - person % 30 END;
+        slow := sg_gen.u(k, i, 107) < 0.17;
+        dec_at := rec_at + make_interval(hours => CASE WHEN slow THEN 30 + floor(sg_gen.u(k, i, 108) * 60)::int
+                                                      ELSE 1 + floor(sg_gen.u(k, i, 108) * 6)::int END);
+        choice := sg_gen.pick('{section_42_enquiry,section_42_enquiry,section_42_enquiry,other_enquiry,no_enquiry,no_enquiry}'::safeguard.la_decision[], k, i, 109);
+        alloc := NULL; started := NULL; concl := NULL; result := NULL; asked := NULL; cap := NULL; adv := NULL;
+        IF choice <> 'no_enquiry' THEN
+            -- one enquiry in five waits a month or more for a worker
+            alloc := dec_at + CASE WHEN sg_gen.u(k, i, 110) < 0.2 THEN make_interval(days => 30 + floor(sg_gen.u(k, i, 111) * 60)::int)
+                                   ELSE make_interval(hours => 2 + floor(sg_gen.u(k, i, 111) * 100)::int) END;
+            -- three in ten wait a week to four months for their start (the officer's caseload)
+            started := alloc + CASE WHEN sg_gen.u(k, i, 133) < 0.3 THEN make_interval(days => 7 + floor(sg_gen.u(k, i, 112) * 113)::int)
+                                    ELSE make_interval(hours => 1 + floor(sg_gen.u(k, i, 112) * 70)::int) END;
+            concl := started + make_interval(days => CASE WHEN sg_gen.u(k, i, 113) < 0.17 THEN 30 + floor(sg_gen.u(k, i, 114) * 20)::int
+                                                          ELSE 3 + floor(sg_gen.u(k, i, 114) * 20)::int END);
+            result := sg_gen.pick(enum_range(NULL::safeguard.sac_action_result), k, i, 115);
+            IF died IS NULL THEN
+                asked := sg_gen.pick(enum_range(NULL::safeguard.sac_msp_asked), k, i, 116);
+                cap := sg_gen.pick(enum_range(NULL::safeguard.sac_capacity), k, i, 117);
+                adv := cap = 'Yes, they lacked capacity' AND sg_gen.u(k, i, 118) < 0.7;
+            END IF;
+        END IF;
+        INSERT INTO sg_gen.council_plan VALUES (
+            i, 'GEN-LA' || la, format('gen_la%s_hub', la),
+            format('gen_la%s_%s', la, CASE WHEN sg_gen.u(k, i, 119) < 0.5 THEN 'hub' ELSE 'locality' END), '',
+            sg_gen.pick('{police,ambulance_service,ambulance_service,gp_primary_care,hospital,mental_health_service,care_provider,other_local_authority,housing,family_friend_neighbour,self,anonymous,other}'::text[], k, i, 120),
+            false, rec_at, person, died,
+            ARRAY[sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 121)],
+            dec_at, choice,
+            CASE WHEN choice = 'no_enquiry'
+                 THEN sg_gen.pick('{information_and_advice,signposting,care_act_assessment,other_agency_leads,other}'::text[], k, i, 122) END,
+            alloc, CASE WHEN alloc IS NOT NULL THEN format('gen_la%s_%s', la, CASE WHEN sg_gen.u(k, i, 123) < 0.5 THEN 'hub' ELSE 'locality' END) END,
+            started, asked, cap, adv,
+            -- a strategy discussion in one enquiry in three, the day after the start
+            CASE WHEN started IS NOT NULL AND sg_gen.u(k, i, 124) < 0.33 THEN started + interval '1 day' END,
+            -- a plan in half, two days after the start
+            CASE WHEN started IS NOT NULL AND sg_gen.u(k, i, 125) < 0.5 THEN started + interval '2 days' END,
+            concl, result,
+            CASE WHEN result IS NOT NULL THEN
+                CASE WHEN sg_gen.u(k, i, 126) < 0.3
+                     THEN ARRAY[sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 121),
+                                sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 127)]
+                     ELSE ARRAY[sg_gen.pick(enum_range(NULL::safeguard.sac_risk_type), k, i, 121)] END END,
+            CASE WHEN result IS NOT NULL THEN sg_gen.pick(enum_range(NULL::safeguard.sac_risk_location), k, i, 128) END,
+            CASE WHEN result IS NOT NULL THEN sg_gen.pick(enum_range(NULL::safeguard.sac_source_of_risk), k, i, 129) END,
+            CASE WHEN result IN ('Risk identified and action taken', 'Risk Assessment inconclusive and action taken')
+                 THEN sg_gen.pick(enum_range(NULL::safeguard.sac_risk_outcome), k, i, 130) END,
+            CASE WHEN asked = 'Yes, they were asked and outcomes were expressed'
+                 THEN sg_gen.pick(enum_range(NULL::safeguard.sac_msp_achieved), k, i, 131) END,
+            -- the manager signs off within days, or (one in four) a month or two later
+            CASE WHEN concl IS NOT NULL THEN concl + make_interval(days => CASE WHEN sg_gen.u(k, i, 134) < 0.25
+                                                                               THEN 20 + floor(sg_gen.u(k, i, 132) * 40)::int
+                                                                               ELSE 1 + floor(sg_gen.u(k, i, 132) * 8)::int END) END,
+            NULL, NULL);
+    END LOOP;
+    UPDATE sg_gen.council_plan SET anonymous = true WHERE source = 'anonymous';
+    -- the team is the decider's grant's team
+    UPDATE sg_gen.council_plan p SET team = a.team FROM sg_gen.actor a WHERE a.role = p.decider;
+    -- a strategy discussion or plan due after the conclusion is not held
+    UPDATE sg_gen.council_plan SET strategy_at = NULL WHERE strategy_at >= conclude_at;
+    UPDATE sg_gen.council_plan SET plan_at = NULL WHERE plan_at >= conclude_at;
+    RETURN concerns;
+END
+$$;
+
+-- One step of the council plan at its instant, as the duty that may take it.
+CREATE FUNCTION sg_gen.council_step(n integer, step integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    p sg_gen.council_plan;
+    a record;
+    la_id bigint;
+    new_id bigint;
+    sam text;
+BEGIN
+    SELECT * INTO p FROM sg_gen.council_plan c WHERE c.n = council_step.n;
+    SELECT o.id INTO la_id FROM sg_gen.org o WHERE o.code = p.la_code;
+    sam := format('gen_la%s_sam', substr(p.la_code, 7));
+    CASE step
+    WHEN 1 THEN
+        SELECT * INTO a FROM sg_gen.adult(p.person);
+        EXECUTE format('SET ROLE %I', p.logger);
+        new_id := safeguard.log_concern(
+            received_at => p.received_at, channel => 'phone', source => p.source::safeguard.concern_source,
+            description => 'Generated council concern ' || p.n, risk_types => p.risk_types, la_id => la_id,
+            referrer_anonymous => p.anonymous,
+            referrer_name => CASE WHEN NOT p.anonymous THEN 'Council referrer ' || p.n END,
+            referrer_phone => CASE WHEN NOT p.anonymous THEN '07700 901' || lpad((p.n % 1000)::text, 3, '0') END,
+            adult_nhs_number => a.nhs_number, adult_name => a.adult_name, adult_date_of_birth => a.date_of_birth,
+            adult_date_of_death => p.date_of_death, adult_gender => a.gender, adult_ethnicity => a.ethnicity,
+            adult_primary_support_reason => a.support_reason, adult_autism => a.autism::safeguard.sac_autism);
+        RESET ROLE;
+        UPDATE sg_gen.council_plan c SET concern_id = new_id WHERE c.n = p.n;
+    WHEN 2 THEN
+        EXECUTE format('SET ROLE %I', p.decider);
+        new_id := safeguard.decide_concern(p.concern_id, p.decision, 'Generated council decision ' || p.n,
+            true, true, p.decision = 'section_42_enquiry', p.alternative::safeguard.alternative_action);
+        RESET ROLE;
+        UPDATE sg_gen.council_plan c SET enquiry_id = new_id WHERE c.n = p.n;
+    WHEN 3 THEN
+        EXECUTE format('SET ROLE %I', sam);
+        PERFORM safeguard.allocate_enquiry(p.enquiry_id, p.allocate_to::regrole);
+        RESET ROLE;
+    WHEN 4 THEN
+        EXECUTE format('SET ROLE %I', p.allocate_to);
+        IF p.date_of_death IS NOT NULL THEN
+            PERFORM safeguard.start_enquiry(p.enquiry_id);
+        ELSE
+            PERFORM safeguard.start_enquiry(p.enquiry_id, msp_asked => p.msp_asked,
+                msp_outcomes_wanted => CASE WHEN p.msp_asked = 'Yes, they were asked and outcomes were expressed'
+                                            THEN 'To feel safe at home' END,
+                msp_not_asked_reason => CASE WHEN p.msp_asked IN ('No', 'Don''t know') THEN 'Too unwell to be asked' END,
+                lacked_capacity => p.lacked_capacity, advocate_arranged => p.advocate,
+                advocate_not_arranged_reason => CASE WHEN NOT p.advocate THEN 'An appropriate person supports them' END);
+        END IF;
+        RESET ROLE;
+    WHEN 5 THEN
+        EXECUTE format('SET ROLE %I', p.allocate_to);
+        PERFORM safeguard.record_strategy_discussion(p.enquiry_id, 'discussion', p.strategy_at,
+            'Social worker, police, GP', 'Police to lead the criminal investigation');
+        RESET ROLE;
+    WHEN 6 THEN
+        EXECUTE format('SET ROLE %I', p.allocate_to);
+        PERFORM safeguard.make_safeguarding_plan(p.enquiry_id, p.plan_at, 'Daily welfare visits for a month');
+        RESET ROLE;
+    WHEN 7 THEN
+        EXECUTE format('SET ROLE %I', p.allocate_to);
+        PERFORM safeguard.conclude_enquiry(p.enquiry_id, p.action_result, p.found_types, p.risk_location,
+            p.source_of_risk, p.risk_outcome, p.msp_achieved,
+            CASE WHEN p.date_of_death IS NOT NULL THEN true END);
+        RESET ROLE;
+    WHEN 8 THEN
+        EXECUTE format('SET ROLE %I', sam);
+        PERFORM safeguard.close_enquiry(p.enquiry_id,
+            feedback_at => CASE WHEN NOT p.anonymous THEN p.close_at END,
+            feedback_method => CASE WHEN NOT p.anonymous THEN 'phone'::safeguard.contact_method END,
+            feedback_not_given_reason => CASE WHEN p.anonymous THEN 'Anonymous referrer' END,
+            adult_feedback_at => CASE WHEN p.date_of_death IS NULL THEN p.close_at END);
+        RESET ROLE;
+    END CASE;
 END
 $$;

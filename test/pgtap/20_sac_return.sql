@@ -8,13 +8,15 @@
 -- ONS codes (SG607, SG608).  The label vocabulary below is the pipeline's,
 -- written out here.  Errors are asserted by SQLSTATE only.
 BEGIN;
-SELECT plan(73);
+SELECT plan(81);
 
 \set fixture T20
 \set clock '2025-06-02 10:00+00'
 \set orgs 'cqc=regulator laa=local_authority lab=local_authority lac=local_authority prov=provider'
+\set orgs :orgs ' lad=local_authority'
 \set cast 't20_cc=contact_centre@cqc t20_insp=inspector@cqc t20_admin=admin@cqc'
 \set cast :cast ' t20_la_a=la_officer@laa t20_la_b=la_officer@lab t20_reader=reader@cqc t20_nobody'
+\set cast :cast ' t20_la_d=la_officer@lad t20_sam_d=sam@lad'
 \ir lib/fixtures.sql
 
 --------------------------------------------------------------------------
@@ -129,6 +131,53 @@ SELECT safeguard.acknowledge_referral(:r5) AS a5 \gset
 SELECT safeguard.decide_referral(:r5, 'section_42_enquiry', 'Criteria met.') AS d5 \gset
 SELECT safeguard.record_referral_outcome(:r5, 'Risk Assessment inconclusive and action taken', 'Risk removed',
     lacked_capacity => 'No, they did not lack capacity', msp_asked => 'No') AS o5 \gset
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- 3b. The council's own pathway (issue 16).  D: Dee (NHS number) is referred
+--     by the regulator (a section 42 enquiry, concluded) and, by the
+--     ambulance service, at D's own front door (D's own section 42
+--     enquiry, concluded with what it found); D also opens an other
+--     enquiry about an unknown adult (unallocated) and decides no enquiry
+--     on a third concern.
+--------------------------------------------------------------------------
+SET ROLE t20_insp;
+SELECT safeguard.log_concern('2025-06-02 09:00+00', 'phone', 'anonymous', 'T20 D referred.', '{Psychological Abuse}',
+    la_id => :lad, referrer_anonymous => true, adult_nhs_number => '4500000003', adult_gender => 'Female',
+    adult_date_of_birth => '1950-03-01', adult_ethnicity => 'A', risk_location => 'Own Home',
+    source_of_risk => 'Other - Known to individual') AS cd1 \gset
+SELECT safeguard.triage_concern(:cd1, 'refer_to_la', 'Needs the council.', true, true, true) AS rd1 \gset
+RESET ROLE;
+SET ROLE t20_cc;
+SELECT safeguard.send_referral(:rd1, 'secure_email') AS sd1 \gset
+RESET ROLE;
+SET ROLE t20_la_d;
+SELECT safeguard.acknowledge_referral(:rd1) AS ad1, safeguard.decide_referral(:rd1, 'section_42_enquiry', 'Criteria met.') AS dd1 \gset
+SELECT safeguard.record_referral_outcome(:rd1, 'No risk identified and no action taken',
+    lacked_capacity => 'No, they did not lack capacity', msp_asked => 'No') AS od1 \gset
+SELECT safeguard.log_concern('2025-06-02 09:30+00', 'phone', 'ambulance_service', 'T20 D crew found bruising.',
+    '{Physical Abuse}', la_id => :lad, referrer_name => 'Crew 7', referrer_phone => '0300 123 4567',
+    adult_nhs_number => '4500000003', adult_gender => 'Female', adult_date_of_birth => '1950-03-01',
+    adult_ethnicity => 'A') AS cd2 \gset
+SELECT safeguard.decide_concern(:cd2, 'section_42_enquiry', 'All three criteria met.', true, true, true) AS ed2 \gset
+SELECT safeguard.log_concern('2025-06-02 09:40+00', 'phone', 'police', 'T20 D unknown adult.', '{Self-Neglect}',
+    la_id => :lad, referrer_name => 'PC Lee', referrer_phone => '0300 123 1212') AS cd3 \gset
+SELECT safeguard.decide_concern(:cd3, 'other_enquiry', 'Proportionate to look.', true, true, false) AS ed3 \gset
+SELECT safeguard.log_concern('2025-06-02 09:50+00', 'phone', 'gp_primary_care', 'T20 D GP worry.', '{Self-Neglect}',
+    la_id => :lad, referrer_name => 'Dr Patel', referrer_phone => '0300 765 4321') AS cd4 \gset
+SELECT safeguard.decide_concern(:cd4, 'no_enquiry', 'GP already reviewing.', true, false, false, 'signposting') IS NULL
+    AS no_enquiry_d \gset
+RESET ROLE;
+SET ROLE t20_sam_d;
+SELECT safeguard.allocate_enquiry(:ed2, 't20_la_d') AS alloc_d \gset
+RESET ROLE;
+SET ROLE t20_la_d;
+SELECT safeguard.start_enquiry(:ed2, msp_asked => 'Yes, they were asked and outcomes were expressed',
+    msp_outcomes_wanted => 'To stay at home safely', lacked_capacity => 'Yes, they lacked capacity',
+    advocate_arranged => true) AS start_d \gset
+SELECT safeguard.conclude_enquiry(:ed2, 'Risk identified and action taken',
+    '{Physical Abuse,Domestic Abuse}', 'Own Home', 'Other - Known to individual', 'Risk reduced',
+    'Partially Achieved') AS concl_d \gset
 RESET ROLE;
 
 -- The return as the regulator's reader reads it, and the labels the pipeline pivots on.
@@ -297,6 +346,55 @@ SELECT results_eq(format($$SELECT "TABLE_REFERENCE", "CATEGORY", "SUBCATEGORY", 
                   $$VALUES ('SG2b'::text, 'Hospital - Acute'::text, 'Service Provider'::text, 1::bigint),
                            ('SG2c', 'Risk Assessment inconclusive and action taken', '', 1), ('SG2e', 'Risk removed', '', 1)$$,
                   'B''s enquiry in SG2b, SG2c and SG2e');
+
+--------------------------------------------------------------------------
+-- 5b. D: both pathways, each enquiry once, Dee once
+--------------------------------------------------------------------------
+SELECT results_eq(format($$SELECT "ENQUIRY_TYPE", "VALUE" FROM t20_ret WHERE "LA_ID" = %s AND "TABLE_REFERENCE" = 'SG1f'
+                             ORDER BY 1$$, :lad),
+                  $$VALUES ('Other Enquiries'::text, 1::bigint), ('Safeguarding Concerns', 4), ('Section 42 Enquiries', 2)$$,
+                  'D: 4 concerns (1 referred, 3 at its door), 2 section 42 enquiries (the referral''s and its own), 1 other enquiry');
+SELECT results_eq(format($$SELECT "TABLE_REFERENCE", sum("VALUE")::bigint FROM t20_ret WHERE "LA_ID" = %s
+                             AND "ENQUIRY_TYPE" = 'Section 42 Enquiries' AND "TABLE_REFERENCE" IN ('SG1a', 'SG1b', 'SG1c', 'SG1d')
+                             GROUP BY 1 ORDER BY 1$$, :lad),
+                  $$VALUES ('SG1a'::text, 1::bigint), ('SG1b', 1), ('SG1c', 1), ('SG1d', 2)$$,
+                  'D: Dee, in both pathways, is one individual in SG1a-SG1c and two cases in SG1d');
+SELECT results_eq(format($$EXECUTE t20_cell(%s, 'SG1a', 'Section 42 Enquiries', '75-84')$$, :lad),
+                  ARRAY[1::bigint], 'SG1a: Dee, born March 1950, is 75-84');
+SELECT results_eq(format($$SELECT "TABLE_REFERENCE", "CATEGORY", "SUBCATEGORY", "VALUE" FROM t20_ret WHERE "LA_ID" = %s
+                             AND "ENQUIRY_TYPE" = 'Concluded Section 42 Enquiries' AND "VALUE" > 0
+                             AND "TABLE_REFERENCE" IN ('SG2a', 'SG2c', 'SG2e', 'SG3a', 'SG4a') ORDER BY 1, 2, 3$$, :lad),
+                  $$VALUES ('SG2a'::text, 'Domestic Abuse'::text, 'Other - Known to individual'::text, 1::bigint),
+                           ('SG2a', 'Physical Abuse', 'Other - Known to individual', 1),
+                           ('SG2a', 'Psychological Abuse', 'Other - Known to individual', 1),
+                           ('SG2c', 'No risk identified and no action taken', '', 1),
+                           ('SG2c', 'Risk identified and action taken', '', 1),
+                           ('SG2e', 'Risk reduced', '', 1),
+                           ('SG3a', 'No, they did not lack capacity', '', 1),
+                           ('SG3a', 'Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend', '', 1),
+                           ('SG3a', 'Yes, they lacked capacity', '', 1),
+                           ('SG4a', 'No', '', 1),
+                           ('SG4a', 'Partially Achieved', '', 1),
+                           ('SG4a', 'Yes they were asked and outcomes were expressed', '', 1)$$,
+                  'D: both concluded section 42 enquiries in SG2-SG4, the council''s with the types of risk its enquiry found (not its concern''s)');
+SELECT results_eq(format($$SELECT "CATEGORY", "SUBCATEGORY", "VALUE" FROM t20_ret WHERE "LA_ID" = %s
+                             AND "TABLE_REFERENCE" = 'SG2b' AND "VALUE" > 0$$, :lad),
+                  $$VALUES ('Own Home'::text, 'Other - Known to individual'::text, 2::bigint)$$,
+                  'D: SG2b counts each concluded enquiry once (not once per type of risk)');
+SET ROLE t20_la_d;
+SELECT set_eq('SELECT * FROM safeguard.sac_return(2025)', format('SELECT * FROM t20_ret WHERE "LA_ID" = %s', :lad),
+              'D''s officer counts D''s return as the regulator''s reader does');
+RESET ROLE;
+SET ROLE t20_la_a;
+SELECT is((SELECT count(*) FROM safeguard.sac_return(2025, la_id => :lad)), 0::bigint,
+          'A''s officer gets nothing of D''s return');
+RESET ROLE;
+SET ROLE t20_cc;
+SELECT results_eq(format($$SELECT "ENQUIRY_TYPE", "VALUE" FROM safeguard.sac_return(2025, la_id => %s)
+                            WHERE "TABLE_REFERENCE" = 'SG1f' ORDER BY 1$$, :lad),
+                  $$VALUES ('Other Enquiries'::text, 0::bigint), ('Safeguarding Concerns', 4), ('Section 42 Enquiries', 1)$$,
+                  'the regulator''s contact centre, with no privilege on councils'' enquiries, runs the return without them (no 42501)');
+RESET ROLE;
 
 --------------------------------------------------------------------------
 -- 6. Who reads it
