@@ -86,6 +86,7 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"concern", "immediate_risk", O},
 	{"concern", "description", T},
 	{"concern", "case_id", O},
+	{"concern", "referral_id", O},	/* the referral it arrived by: an id, like case_id */
 	{"concern", "joined_open_case", O},
 	{"concern", "logged_by", P},
 	{"concern", "logged_org_id", G},
@@ -535,6 +536,7 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"audit_programme", "record_kind", O},
 	{"audit_programme", "tool_id", O},
 	{"audit_programme", "per_auditor_per_month", O},
+	{"audit_programme", "per_team_per_month", O},
 	{"audit_programme", "sample_from", O},
 	{"audit_programme", "sample_to", O},
 	{"audit_programme", "auditors", P},
@@ -552,6 +554,7 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"audit_selection", "conflict_auditors", P},
 	{"audit_selection", "selected_by", P},
 	{"audit_selection", "selected_at", O},
+	{"audit_selection", "candidate_teams", G},	/* teams: derived from the organisation */
 
 	{"case_file_audit", "id", O},
 	{"case_file_audit", "selection_id", O},
