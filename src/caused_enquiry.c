@@ -78,20 +78,6 @@ acts_for(const SgActor *a, int64 organisation_id)
 		a->org_kind != SG_ORG_REGULATOR && a->org_id == organisation_id;
 }
 
-/* Raises SG202 unless a text column holds text. */
-static void
-require_text(HeapTuple tup, TupleDesc desc, const char *column, const char *hint)
-{
-	char	   *s = sg_get_cstring(tup, desc, column);
-
-	if (s == NULL || !sg_text_present(s, strlen(s)))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("%s is required", column),
-				 errdetail("%s is empty.", column),
-				 errhint("%s", hint)));
-}
-
 /* Raises SG226 unless the council's enquiry is in progress. */
 static void
 require_in_progress(int64 enquiry_id, const char *state, const char *what)
@@ -173,9 +159,9 @@ sg_caused_enquiries_refuse_open(int64 enquiry_id, int64 case_id, const char *wha
 	if (n > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_CAUSED_ENQUIRY_OPEN),
-				 errmsg("enquiry " INT64_FORMAT " cannot %s: %d caused enquir%s open", enquiry_id, what,
-						(int) n, n == 1 ? "y is" : "ies are"),
-				 errdetail("Caused enquiry %s (and any others) awaits a report or a decision on it.", first),
+				 errmsg("enquiry " INT64_FORMAT " cannot %s while an enquiry it caused is open", enquiry_id, what),
+				 errdetail("%d caused enquir%s open; caused enquiry %s awaits a report or a decision on it.",
+						   (int) n, n == 1 ? "y is" : "ies are", first),
 				 errhint("Accept or return each report (safeguard.accept_caused_report), or withdraw a request that is no longer needed (safeguard.withdraw_caused_enquiry).")));
 }
 
@@ -236,24 +222,9 @@ guard_request(TriggerData *td)
 	Datum		vals[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
 
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		const char *name = NameStr(att->attname);
-		bool		isnull;
-
-		if (att->attisdropped || strcmp(name, "id") == 0 || sg_column_listed(request_columns, name))
-			continue;
-		(void) heap_getattr(tup, i + 1, desc, &isnull);
-		if (isnull || (strcmp(name, "state") == 0 &&
-					   strcmp(sg_get_label(tup, desc, "state"), "requested") == 0))
-			continue;
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_FORGED_COLUMN),
-				 errmsg("column %s cannot be supplied when an enquiry is caused", name),
-				 errdetail("It is recorded by safeguard or belongs to a later step."),
-				 errhint("Supply the enquiry, the organisation and the question (safeguard.cause_enquiry).")));
-	}
+	sg_refuse_unsupplied(tup, desc, &sg_caused_enquiry_machine, "state", SG_CE_REQUESTED,
+						 request_columns,
+						 "Supply the enquiry, the organisation and the question (safeguard.cause_enquiry).");
 	duty = sg_la_enquiry_load_for_record(sg_get_int64(tup, desc, "enquiry_id"), "cause_enquiry",
 										 "caused enquiries", &e);
 	/* the enquiry's state at its latest, under the lock a conclusion or closure takes */
@@ -267,7 +238,7 @@ guard_request(TriggerData *td)
 	require_in_progress(e.id, state ? state : e.state, "cause an enquiry");
 	organisation_id = sg_get_int64(tup, desc, "organisation_id");
 	check_organisation(organisation_id, e.la_id);
-	require_text(tup, desc, "question", "Say what the organisation is asked to find out, and by when it reports.");
+	sg_require_text(tup, desc, "question", "the question", "Say what the organisation is asked to find out, and by when it reports.");
 
 	vals[0] = Int64GetDatum(e.la_id);
 	vals[1] = Int64GetDatum(e.case_id);
@@ -325,7 +296,7 @@ receive_report(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc, int64 id, boo
 	bool		isnull;
 	TimestampTz since;
 
-	require_text(newtup, desc, "report", "Record what the organisation's enquiry found.");
+	sg_require_text(newtup, desc, "report", "the report", "Record what the organisation's enquiry found.");
 	if (partner)
 	{
 		const char *cols[2] = {"report_received_at", "report_method"};
@@ -417,10 +388,10 @@ guard_move(TriggerData *td)
 			newtup = receive_report(oldtup, newtup, desc, id, partner);
 			break;
 		case SG_CE_RETURNED:
-			require_text(newtup, desc, "returned_reason", "Say what more the organisation is asked for.");
+			sg_require_text(newtup, desc, "returned_reason", "what more is needed", "Say what more the organisation is asked for.");
 			break;
 		case SG_CE_WITHDRAWN:
-			require_text(newtup, desc, "withdrawn_reason", "Say why the request is no longer needed.");
+			sg_require_text(newtup, desc, "withdrawn_reason", "why the request is withdrawn", "Say why the request is no longer needed.");
 			break;
 		default:
 			break;

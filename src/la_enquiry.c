@@ -738,18 +738,6 @@ require_enquiry_state(const EnquiryInfo *e, const char *s1, const char *s2, cons
 			 errhint("It is recorded while the enquiry is %s or %s.", s1, s2)));
 }
 
-/* Raises SG202 unless a text column holds text. */
-static void
-require_text(HeapTuple tup, TupleDesc desc, const char *column, const char *what, const char *hint)
-{
-	if (!present(sg_get_cstring(tup, desc, column)))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("%s is required", what),
-				 errdetail("%s is empty.", column),
-				 errhint("%s", hint)));
-}
-
 /* Stamps a record's la_id, case_id and recorded_by, recorded_org_id, recorded_at. */
 static HeapTuple
 stamp_record(HeapTuple tup, TupleDesc desc, const EnquiryInfo *e)
@@ -788,8 +776,8 @@ sg_la_enquiry_strategy_guard(PG_FUNCTION_ARGS)
 	duty = sg_la_enquiry_load_for_record(sg_get_int64(tup, desc, "enquiry_id"), "record_strategy_discussion",
 								   "strategy discussions", &e);
 	require_enquiry_state(&e, "allocated", "in_progress", "a strategy discussion");
-	require_text(tup, desc, "attendees", "who attended", "Name the people and agencies who took part.");
-	require_text(tup, desc, "decisions", "what was decided", "Record the decisions and who will do what.");
+	sg_require_text(tup, desc, "attendees", "who attended", "Name the people and agencies who took part.");
+	sg_require_text(tup, desc, "decisions", "what was decided", "Record the decisions and who will do what.");
 	if (is_null(tup, desc, "held_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),
@@ -869,7 +857,7 @@ sg_la_enquiry_plan_guard(PG_FUNCTION_ARGS)
 				 errmsg("enquiry " INT64_FORMAT " already has a safeguarding plan", e.id),
 				 errdetail("An enquiry has one plan; it changes through its reviews."),
 				 errhint("Record a review of the plan (safeguard.review_safeguarding_plan).")));
-	require_text(tup, desc, "summary", "the plan", "Record what will be done, by whom, to keep the adult safe.");
+	sg_require_text(tup, desc, "summary", "the plan", "Record what will be done, by whom, to keep the adult safe.");
 	if (is_null(tup, desc, "made_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),
@@ -958,7 +946,7 @@ sg_la_enquiry_plan_review_guard(PG_FUNCTION_ARGS)
 				 errmsg("safeguarding plan " INT64_FORMAT " has ended", plan_id),
 				 errdetail("A review ended it."),
 				 errhint("A plan that has ended is not reviewed again.")));
-	require_text(tup, desc, "outcome", "the review's outcome", "Record what the review found and what changes.");
+	sg_require_text(tup, desc, "outcome", "the review's outcome", "Record what the review found and what changes.");
 	if (is_null(tup, desc, "reviewed_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),

@@ -20,6 +20,7 @@
  */
 #include "actions.h"
 #include "caused_enquiry_fsm.h"
+#include "fsm_checks.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -119,22 +120,7 @@ test_transitions(void)
 	t = sg_fsm_transition(m, SG_CE_REQUESTED, SG_CE_WITHDRAWN);
 	ok(t && permits_are(t, officer_or_sam) && sg_column_listed(t->required, "withdrawn_reason"),
 	   "a withdrawal is the authority's, with the reason");
-	for (int i = 0; i < m->ntransitions; i++)
-	{
-		const SgTransition *x = &m->transitions[i];
-		bool		good = true;
-
-		for (int r = 0; r < SG_MAX_COLUMNS && x->required[r]; r++)
-			good &= sg_column_listed(x->supplied, x->required[r]);
-		for (int s = 0; s < SG_MAX_COLUMNS && x->stamped[s]; s++)
-		{
-			good &= !sg_column_listed(x->supplied, x->stamped[s]);
-			for (int q = s + 1; q < SG_MAX_COLUMNS && x->stamped[q]; q++)
-				good &= strcmp(x->stamped[s], x->stamped[q]) != 0;
-		}
-		ok(good, "%s -> %s: required within supplied, stamped never supplied nor twice",
-		   want_state[x->from], want_state[x->to]);
-	}
+	check_column_lists(m, want_state);
 }
 
 /* Causing an enquiry: the authority's officers and SAMs. */
