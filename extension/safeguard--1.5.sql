@@ -2392,6 +2392,293 @@ REVOKE ALL ON safeguard.referral_la_pathway FROM PUBLIC;
 GRANT SELECT ON safeguard.referral_la_pathway TO safeguard_admin, safeguard_contact_centre,
     safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
+-- Enquiries the authority causes another organisation to make (Care Act
+-- s42(2), "make or cause"): a provider, an NHS body, the police, another
+-- authority is asked a question about the adult and reports back by the
+-- date the caused_report deadline sets.  The machine (requested ->
+-- report_received -> accepted, or returned for more and received again;
+-- withdrawn while a report is awaited) is enforced in C
+-- (caused_enquiry.c, caused_enquiry_fsm.c) for every client path.  The
+-- organisation's own login (provider duty, acting for it) sees its
+-- requests and answers them (caused_to); nothing else of the casework.
+CREATE TYPE safeguard.caused_enquiry_state AS ENUM
+    ('requested', 'report_received', 'accepted', 'returned', 'withdrawn');
+COMMENT ON TYPE safeguard.caused_enquiry_state IS 'States of an enquiry a local authority causes another organisation to make (s42(2)); transitions are enforced in C (docs/council-pathway.md).';
+
+CREATE TYPE safeguard.caused_report_method AS ENUM
+    ('own_login', 'secure_email', 'email', 'letter', 'phone', 'meeting', 'other');
+COMMENT ON TYPE safeguard.caused_report_method IS 'How a caused enquiry''s report reached the authority: own_login (the organisation reported through safeguard itself; recorded by safeguard only), or the way an officer received it (secure e-mail, e-mail, letter, phone, meeting, other).';
+
+CREATE FUNCTION safeguard.caused_to(organisation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'sg_caused_to';
+COMMENT ON FUNCTION safeguard.caused_to(bigint) IS
+    'Row-level security predicate of caused enquiries: true when the current role is a login of that organisation (provider duty, acting for it), which a local authority caused to make an enquiry.';
+
+CREATE FUNCTION safeguard.caused_enquiry_guard() RETURNS trigger LANGUAGE c AS 'MODULE_PATHNAME', 'sg_caused_enquiry_guard';
+COMMENT ON FUNCTION safeguard.caused_enquiry_guard() IS 'Trigger: who may cause an enquiry, report, accept, return or withdraw it, when, and what each records; the caused_report deadline; enforced for every client path.';
+REVOKE ALL ON FUNCTION safeguard.caused_enquiry_guard() FROM PUBLIC;
+
+CREATE TABLE safeguard.caused_enquiry (
+    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    enquiry_id             bigint NOT NULL REFERENCES safeguard.la_enquiry,
+    organisation_id        bigint NOT NULL REFERENCES safeguard.organisation,
+    question               text NOT NULL,
+    state                  safeguard.caused_enquiry_state NOT NULL DEFAULT 'requested',
+    la_id                  bigint REFERENCES safeguard.organisation,
+    case_id                bigint REFERENCES safeguard.safeguarding_case,
+    adult_name             text,
+    adult_date_of_birth    date,
+    adult_nhs_number       text,
+    requested_by           regrole,
+    requested_org_id       bigint REFERENCES safeguard.organisation,
+    requested_at           timestamptz,
+    report_due_at          timestamptz,
+    report                 text,
+    report_received_at     timestamptz,
+    report_method          safeguard.caused_report_method,
+    report_recorded_by     regrole,
+    report_recorded_org_id bigint REFERENCES safeguard.organisation,
+    report_recorded_at     timestamptz,
+    returned_reason        text,
+    withdrawn_reason       text,
+    decided_by             regrole,
+    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_at             timestamptz
+);
+
+CREATE INDEX caused_enquiry_enquiry ON safeguard.caused_enquiry (enquiry_id);
+CREATE INDEX caused_enquiry_organisation ON safeguard.caused_enquiry (organisation_id);
+
+COMMENT ON TABLE safeguard.caused_enquiry IS
+    'An enquiry a local authority causes another organisation to make (Care Act s42(2)) as part of its own enquiry: the organisation, the question, when it was asked and when the report is due, the report and how it arrived, and the authority''s acceptance or return. Requested by the enquiry''s allocated officer or a SAM while the enquiry is in progress; the report comes from a login of the organisation, or is recorded by the officer on its behalf. The enquiry neither concludes nor closes while one is open.';
+COMMENT ON COLUMN safeguard.caused_enquiry.id IS 'Caused enquiry number.';
+COMMENT ON COLUMN safeguard.caused_enquiry.enquiry_id IS 'The council''s enquiry (la_enquiry) it is part of.';
+COMMENT ON COLUMN safeguard.caused_enquiry.organisation_id IS 'The organisation caused to make the enquiry: a provider, an NHS body, the police, another authority.';
+COMMENT ON COLUMN safeguard.caused_enquiry.question IS 'What the organisation is asked to find out (required).';
+COMMENT ON COLUMN safeguard.caused_enquiry.state IS 'requested, report_received, accepted, returned or withdrawn.';
+COMMENT ON COLUMN safeguard.caused_enquiry.la_id IS 'The enquiry''s local authority (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.case_id IS 'The enquiry''s case (recorded by safeguard; its audit rows join the case''s chain).';
+COMMENT ON COLUMN safeguard.caused_enquiry.adult_name IS 'The adult''s name as the concern records it, for the organisation to find the adult (copied by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.adult_date_of_birth IS 'The adult''s date of birth as the concern records it (copied by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.adult_nhs_number IS 'The adult''s NHS number as the concern records it (copied by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.requested_by IS 'Who asked (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.requested_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.requested_at IS 'When it was asked (recorded by safeguard; the anchor of its caused_report deadline).';
+COMMENT ON COLUMN safeguard.caused_enquiry.report_due_at IS 'When the report is due: the caused_report deadline (10 working days by default) from the request, or from the last return (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.report IS 'What the organisation''s enquiry found (required with the report).';
+COMMENT ON COLUMN safeguard.caused_enquiry.report_received_at IS 'When the report arrived: now, when the organisation''s login reports; as recorded by the officer otherwise (not in the future, not before the request or return).';
+COMMENT ON COLUMN safeguard.caused_enquiry.report_method IS 'How it arrived: own_login (recorded by safeguard), or as the officer recorded it.';
+COMMENT ON COLUMN safeguard.caused_enquiry.report_recorded_by IS 'Who recorded the report: the organisation''s login, or the officer on its behalf (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.report_recorded_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.report_recorded_at IS 'When the report was recorded (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.returned_reason IS 'What more the authority asked for when it last returned the report.';
+COMMENT ON COLUMN safeguard.caused_enquiry.withdrawn_reason IS 'Why the authority withdrew the request.';
+COMMENT ON COLUMN safeguard.caused_enquiry.decided_by IS 'Who last accepted, returned or withdrew it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.decided_org_id IS 'Organisation that role acted for (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.caused_enquiry.decided_at IS 'When it was last accepted, returned or withdrawn (recorded by safeguard).';
+COMMENT ON INDEX safeguard.caused_enquiry_enquiry IS 'The caused enquiries of an enquiry (its closure checks them).';
+COMMENT ON INDEX safeguard.caused_enquiry_organisation IS 'An organisation''s requests.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.caused_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.caused_enquiry
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.caused_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', 'state', 'case_id');
+CREATE TRIGGER caused_enquiry_guard BEFORE INSERT OR DELETE OR UPDATE ON safeguard.caused_enquiry
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.caused_enquiry_guard();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.caused_enquiry
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+
+ALTER TABLE safeguard.caused_enquiry ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.caused_enquiry FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY la_scope ON safeguard.caused_enquiry
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+CREATE POLICY caused_scope ON safeguard.caused_enquiry FOR SELECT TO safeguard_provider
+    USING (safeguard.caused_to(organisation_id));
+CREATE POLICY caused_report ON safeguard.caused_enquiry FOR UPDATE TO safeguard_provider
+    USING (safeguard.caused_to(organisation_id)) WITH CHECK (safeguard.caused_to(organisation_id));
+CREATE POLICY reader_scope ON safeguard.caused_enquiry FOR SELECT TO safeguard_reader
+    USING (safeguard.may_report_on(la_id));
+
+REVOKE ALL ON safeguard.caused_enquiry FROM PUBLIC;
+GRANT SELECT ON safeguard.caused_enquiry TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+GRANT INSERT, UPDATE ON safeguard.caused_enquiry TO safeguard_la_officer, safeguard_sam;
+-- the organisation: its request and what it needs to answer it, and its report
+GRANT SELECT (id, enquiry_id, organisation_id, question, state, la_id, adult_name, adult_date_of_birth,
+    adult_nhs_number, requested_at, report_due_at, report, report_received_at, report_method,
+    returned_reason, withdrawn_reason, decided_at)
+    ON safeguard.caused_enquiry TO safeguard_provider;
+GRANT UPDATE (state, report) ON safeguard.caused_enquiry TO safeguard_provider;
+GRANT SELECT (id, enquiry_id, organisation_id, state, la_id, case_id, requested_org_id, requested_at,
+    report_due_at, report_received_at, report_method, report_recorded_org_id, report_recorded_at,
+    decided_org_id, decided_at)
+    ON safeguard.caused_enquiry TO safeguard_reader;
+
+SELECT pg_catalog.pg_extension_config_dump('safeguard.caused_enquiry', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.caused_enquiry_id_seq', '');
+
+-- Workflow functions: thin wrappers with the caller's rights; the guard decides.
+CREATE FUNCTION safeguard.caused_enquiry_found(state safeguard.caused_enquiry_state, caused_enquiry_id bigint)
+RETURNS safeguard.caused_enquiry_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF caused_enquiry_found.state IS NULL THEN
+        PERFORM safeguard.raise_not_found('caused enquiry', caused_enquiry_found.caused_enquiry_id);
+    END IF;
+    RETURN caused_enquiry_found.state;
+END
+$$;
+COMMENT ON FUNCTION safeguard.caused_enquiry_found(safeguard.caused_enquiry_state, bigint) IS
+    'Returns the state a caused enquiry workflow function moved it to; SG208 when the statement found no such request visible to the caller.';
+REVOKE ALL ON FUNCTION safeguard.caused_enquiry_found(safeguard.caused_enquiry_state, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.caused_enquiry_found(safeguard.caused_enquiry_state, bigint)
+    TO safeguard_la_officer, safeguard_sam, safeguard_provider;
+
+CREATE FUNCTION safeguard.cause_enquiry(enquiry_id bigint, organisation_id bigint, question text)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('cause_enquiry');
+    INSERT INTO safeguard.caused_enquiry (enquiry_id, organisation_id, question) VALUES ($1, $2, $3)
+    RETURNING id;
+$$;
+COMMENT ON FUNCTION safeguard.cause_enquiry(bigint, bigint, text) IS
+    'Causes another organisation (a provider, an NHS body, the police, another authority) to make an enquiry as part of an enquiry in progress (its allocated officer, or a SAM): the question asked; returns its id. Its report is due within 10 working days (caused_report).';
+
+CREATE FUNCTION safeguard.record_caused_report(caused_enquiry_id bigint, report text,
+    received_at timestamptz DEFAULT NULL, method safeguard.caused_report_method DEFAULT NULL)
+RETURNS safeguard.caused_enquiry_state
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result safeguard.caused_enquiry_state;
+BEGIN
+    PERFORM safeguard.require_duty('caused_enquiry:report_received');
+    IF record_caused_report.received_at IS NULL AND record_caused_report.method IS NULL THEN
+        -- the organisation's own login: the report only (safeguard records when and how)
+        UPDATE safeguard.caused_enquiry c
+           SET state = 'report_received', report = record_caused_report.report
+         WHERE c.id OPERATOR(pg_catalog.=) record_caused_report.caused_enquiry_id
+        RETURNING c.state INTO result;
+    ELSE
+        UPDATE safeguard.caused_enquiry c
+           SET state = 'report_received', report = record_caused_report.report,
+               report_received_at = record_caused_report.received_at,
+               report_method = record_caused_report.method
+         WHERE c.id OPERATOR(pg_catalog.=) record_caused_report.caused_enquiry_id
+        RETURNING c.state INTO result;
+    END IF;
+    RETURN safeguard.caused_enquiry_found(result, record_caused_report.caused_enquiry_id);
+END
+$$;
+COMMENT ON FUNCTION safeguard.record_caused_report(bigint, text, timestamptz, safeguard.caused_report_method) IS
+    'Records the report of a caused enquiry awaiting one: by a login of the organisation (the report only), or by the enquiry''s allocated officer or a SAM on its behalf with when it arrived and how (SG228). Meets the caused_report deadline.';
+
+CREATE FUNCTION safeguard.accept_caused_report(caused_enquiry_id bigint)
+RETURNS safeguard.caused_enquiry_state
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('caused_enquiry:accepted');
+    WITH m AS (UPDATE safeguard.caused_enquiry c SET state = 'accepted'
+               WHERE c.id OPERATOR(pg_catalog.=) $1 RETURNING c.state)
+    SELECT safeguard.caused_enquiry_found((SELECT m.state FROM m), $1);
+$$;
+COMMENT ON FUNCTION safeguard.accept_caused_report(bigint) IS
+    'Accepts the report of a caused enquiry (the enquiry''s allocated officer, or a SAM): the request is done.';
+
+CREATE FUNCTION safeguard.return_caused_report(caused_enquiry_id bigint, reason text)
+RETURNS safeguard.caused_enquiry_state
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('caused_enquiry:returned');
+    WITH m AS (UPDATE safeguard.caused_enquiry c SET state = 'returned', returned_reason = $2
+               WHERE c.id OPERATOR(pg_catalog.=) $1 RETURNING c.state)
+    SELECT safeguard.caused_enquiry_found((SELECT m.state FROM m), $1);
+$$;
+COMMENT ON FUNCTION safeguard.return_caused_report(bigint, text) IS
+    'Returns the report of a caused enquiry for more (the enquiry''s allocated officer, or a SAM), saying what more is needed; a further report is due within 10 working days of the return.';
+
+CREATE FUNCTION safeguard.withdraw_caused_enquiry(caused_enquiry_id bigint, reason text)
+RETURNS safeguard.caused_enquiry_state
+LANGUAGE sql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT safeguard.require_duty('caused_enquiry:withdrawn');
+    WITH m AS (UPDATE safeguard.caused_enquiry c SET state = 'withdrawn', withdrawn_reason = $2
+               WHERE c.id OPERATOR(pg_catalog.=) $1 RETURNING c.state)
+    SELECT safeguard.caused_enquiry_found((SELECT m.state FROM m), $1);
+$$;
+COMMENT ON FUNCTION safeguard.withdraw_caused_enquiry(bigint, text) IS
+    'Withdraws a request whose report is still awaited (the enquiry''s allocated officer, or a SAM), with the reason; its deadline is cancelled.';
+
+-- The council's view: requests still open, and which are late.
+CREATE VIEW safeguard.caused_enquiries_open WITH (security_invoker = true) AS
+SELECT c.id, c.enquiry_id, c.la_id, c.case_id, c.organisation_id, o.name AS organisation_name,
+       o.kind AS organisation_kind, c.question, c.state, c.requested_by, c.requested_at,
+       c.report_due_at,
+       c.state OPERATOR(pg_catalog.<>) 'report_received'::safeguard.caused_enquiry_state
+           AND c.report_due_at OPERATOR(pg_catalog.<) safeguard.now() AS late,
+       e.allocated_to
+FROM safeguard.caused_enquiry c
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) c.organisation_id
+JOIN safeguard.la_enquiry e ON e.id OPERATOR(pg_catalog.=) c.enquiry_id
+WHERE c.state OPERATOR(pg_catalog.=) ANY ('{requested,report_received,returned}'::safeguard.caused_enquiry_state[]);
+COMMENT ON VIEW safeguard.caused_enquiries_open IS
+    'The authority''s open caused enquiries (requested, report received and awaiting its decision, returned for more), with the date each report is due and whether it is late; the caller''s own authority only.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.id IS 'Caused enquiry number.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.enquiry_id IS 'The council''s enquiry it is part of.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.la_id IS 'The local authority.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.case_id IS 'The case.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.organisation_id IS 'The organisation caused to enquire.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.organisation_name IS 'Its name.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.organisation_kind IS 'Its kind (provider, police, other...).';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.question IS 'What it was asked.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.state IS 'requested, report_received or returned.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.requested_by IS 'Who asked.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.requested_at IS 'When it was asked.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.report_due_at IS 'When the report is (or was) due.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.late IS 'True when a report is awaited (requested or returned) and its due instant has passed.';
+COMMENT ON COLUMN safeguard.caused_enquiries_open.allocated_to IS 'The officer the enquiry is allocated to (who chases it).';
+REVOKE ALL ON safeguard.caused_enquiries_open FROM PUBLIC;
+GRANT SELECT ON safeguard.caused_enquiries_open TO safeguard_admin, safeguard_la_officer, safeguard_sam,
+    safeguard_enquiry_officer;
+
+-- The organisation's view: the requests it was caused to answer, and nothing else.
+CREATE VIEW safeguard.caused_enquiry_requests WITH (security_invoker = true) AS
+SELECT c.id, c.la_id, a.name AS local_authority, c.question, c.adult_name, c.adult_date_of_birth,
+       c.adult_nhs_number, c.state, c.requested_at, c.report_due_at, c.returned_reason,
+       c.report, c.report_received_at, c.decided_at
+FROM safeguard.caused_enquiry c
+JOIN safeguard.organisation a ON a.id OPERATOR(pg_catalog.=) c.la_id
+WHERE safeguard.caused_to(c.organisation_id);
+COMMENT ON VIEW safeguard.caused_enquiry_requests IS
+    'For a login of an organisation a local authority caused to make an enquiry: its own requests, with what it needs to answer them (the question, the dates, the adult''s identifiers) and its reports; nothing else of the authority''s casework.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.id IS 'Caused enquiry number (answer it with safeguard.record_caused_report).';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.la_id IS 'The local authority that asked.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.question IS 'What the organisation is asked to find out.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.adult_name IS 'The adult''s name.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.adult_date_of_birth IS 'The adult''s date of birth.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.adult_nhs_number IS 'The adult''s NHS number.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.state IS 'requested, report_received, accepted, returned or withdrawn.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.requested_at IS 'When it was asked.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.report_due_at IS 'When the report is due.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.returned_reason IS 'What more the authority asked for, when it returned the report.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.report IS 'The report given.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.report_received_at IS 'When the report was received.';
+COMMENT ON COLUMN safeguard.caused_enquiry_requests.decided_at IS 'When the authority last accepted, returned or withdrew it.';
+REVOKE ALL ON safeguard.caused_enquiry_requests FROM PUBLIC;
+GRANT SELECT ON safeguard.caused_enquiry_requests TO safeguard_provider;
+
 
 --------------------------------------------------------------------------
 -- 5. Provider enquiries
@@ -6709,3 +6996,20 @@ SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
 FROM safeguard.deadline_rule r,
      (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
 WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) ANY ('{audit_acknowledgement,audit_action,sar_decision,sar_completion}'::text[]);
+
+-- 4a (continued). Caused enquiries (Care Act s42(2)), installed last: the caused_report
+-- deadline, 10 working days from the request (or a return), with the default ladder.
+INSERT INTO safeguard.deadline_kind VALUES
+    ('caused_report', 'caused_enquiry', 'enquiry caused (requested_at), or its report returned for more (decided_at)', 'the report received (report_received_at)', 'The organisation a local authority caused to make an enquiry (s42(2)) reports back; the authority chases it.');
+
+INSERT INTO safeguard.deadline_rule (policy_id, kind, amount, unit, shipped)
+SELECT p.id, 'caused_report', 10, 'working_days'::safeguard.deadline_unit, true
+FROM safeguard.deadline_policy p
+WHERE p.shipped;
+
+INSERT INTO safeguard.escalation_rung (policy_id, kind, rung, offset_amount, offset_unit, shipped)
+SELECT r.policy_id, r.kind, x.rung::safeguard.alert_rung, x.days, r.unit, true
+FROM safeguard.deadline_rule r,
+     (VALUES ('due_soon', -2), ('breach', 0), ('escalate', 5)) AS x(rung, days)
+WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) 'caused_report'
+ORDER BY x.rung;

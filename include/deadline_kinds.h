@@ -20,6 +20,7 @@ typedef enum SgDeadlineSubject
 	SG_SUBJECT_CASE_FILE_AUDIT,	/* assurance: an audit's acknowledgement */
 	SG_SUBJECT_AUDIT_ACTION,	/* assurance: an action an audit set */
 	SG_SUBJECT_SAR_REFERRAL,	/* assurance: a Safeguarding Adults Review */
+	SG_SUBJECT_CAUSED_ENQUIRY,	/* council pathway: an enquiry caused to another organisation */
 	SG_NSUBJECTS
 } SgDeadlineSubject;
 
@@ -48,6 +49,7 @@ typedef enum SgDeadlineKind
 	SG_DL_AUDIT_ACTION,			/* audit action: done by its owner */
 	SG_DL_SAR_DECISION,			/* SAR referral: the board's decision */
 	SG_DL_SAR_COMPLETION,		/* SAR: the commissioned review completed */
+	SG_DL_CAUSED_REPORT,		/* caused enquiry: the other organisation's report */
 	SG_NDEADLINEKINDS
 } SgDeadlineKind;
 

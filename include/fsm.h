@@ -61,7 +61,7 @@ typedef struct SgPermit
 	SgOrgRule	org;
 } SgPermit;
 
-#define SG_MAX_PERMITS 2
+#define SG_MAX_PERMITS 3
 #define SG_MAX_COLUMNS 8
 
 /*

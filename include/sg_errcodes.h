@@ -50,6 +50,11 @@
 #define ERRCODE_SG_FEEDBACK_REQUIRED		MAKE_SQLSTATE('S','G','2','2','0')
 #define ERRCODE_SG_ENQUIRY_RECORD_STATE		MAKE_SQLSTATE('S','G','2','2','1')
 #define ERRCODE_SG_REFERRAL_ARRIVED			MAKE_SQLSTATE('S','G','2','2','2')
+/* caused enquiries (Care Act s42(2), caused_enquiry.c) */
+#define ERRCODE_SG_CAUSED_ENQUIRY_STATE		MAKE_SQLSTATE('S','G','2','2','6')
+#define ERRCODE_SG_CAUSED_ORGANISATION		MAKE_SQLSTATE('S','G','2','2','7')
+#define ERRCODE_SG_CAUSED_REPORT_RECEIPT	MAKE_SQLSTATE('S','G','2','2','8')
+#define ERRCODE_SG_CAUSED_ENQUIRY_OPEN		MAKE_SQLSTATE('S','G','2','2','9')
 
 /* Large-scale provider enquiries */
 #define ERRCODE_SG_TIMESCALE_TOO_LONG		MAKE_SQLSTATE('S','G','3','0','1')

@@ -40,6 +40,11 @@ extern int	sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 						 const char *state_column);
 extern void sg_require_column(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 							  const char *column, int to);
+extern void sg_require_text(HeapTuple tup, TupleDesc desc, const char *column,
+							const char *what, const char *hint);
+extern void sg_refuse_unsupplied(HeapTuple tup, TupleDesc desc, const SgMachine *m,
+								 const char *state_column, int initial,
+								 const char *const *allowed, const char *hint);
 extern void sg_require_rationale(HeapTuple tup, TupleDesc desc, const char *column,
 								 const char *what);
 extern void sg_check_event_time(HeapTuple tup, TupleDesc desc, const char *column,

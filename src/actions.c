@@ -42,6 +42,9 @@ static const SgAction actions[] = {
 	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
 	{"review_safeguarding_plan", "review a safeguarding plan", 2,
 	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
+	/* s42(2): its moves are caused_enquiry:<state> (caused_enquiry_fsm.c) */
+	{"cause_enquiry", "cause another organisation to make an enquiry", 2,
+	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM)}},
 	{"correct_referral", "correct a referral's local authority contact or reference", 2,
 	{REG(SG_DUTY_CONTACT_CENTRE), LA(SG_DUTY_LA_OFFICER)}},
 	{"propose_provider_enquiry", "propose a provider enquiry", LA_STAFF},

@@ -22,6 +22,7 @@ static const char *const subject_names[SG_NSUBJECTS] = {
 	[SG_SUBJECT_CASE_FILE_AUDIT] = "case_file_audit",
 	[SG_SUBJECT_AUDIT_ACTION] = "audit_action",
 	[SG_SUBJECT_SAR_REFERRAL] = "sar_referral",
+	[SG_SUBJECT_CAUSED_ENQUIRY] = "caused_enquiry",
 };
 
 static const struct
@@ -51,6 +52,7 @@ static const struct
 	[SG_DL_AUDIT_ACTION] = {"audit_action", SG_SUBJECT_AUDIT_ACTION},
 	[SG_DL_SAR_DECISION] = {"sar_decision", SG_SUBJECT_SAR_REFERRAL},
 	[SG_DL_SAR_COMPLETION] = {"sar_completion", SG_SUBJECT_SAR_REFERRAL},
+	[SG_DL_CAUSED_REPORT] = {"caused_report", SG_SUBJECT_CAUSED_ENQUIRY},
 };
 
 /* Returns the name of a deadline kind ("?" out of range). */

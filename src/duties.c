@@ -27,6 +27,7 @@
 
 #include "actions.h"
 #include "enquiry_fsm.h"
+#include "caused_enquiry_fsm.h"
 #include "la_enquiry_fsm.h"
 #include "reporting.h"
 #include "safeguard.h"
@@ -71,7 +72,9 @@ static const uint32 duty_org_kinds[SG_NDUTIES] = {
 	[SG_DUTY_SAM] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY),
 	[SG_DUTY_ENQUIRY_OFFICER] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY),
 	[SG_DUTY_COMMISSIONER] = KIND_BIT(SG_ORG_LOCAL_AUTHORITY) | KIND_BIT(SG_ORG_ICB),
-	[SG_DUTY_PROVIDER] = KIND_BIT(SG_ORG_PROVIDER),
+	/* a partner's staff: a provider's, or of an organisation a council causes to enquire */
+	[SG_DUTY_PROVIDER] = KIND_BIT(SG_ORG_PROVIDER) | KIND_BIT(SG_ORG_ICB) | KIND_BIT(SG_ORG_POLICE) |
+	KIND_BIT(SG_ORG_OTHER),
 	[SG_DUTY_READER] = ~(uint32) 0,
 	[SG_DUTY_AUDITOR] = ~(uint32) 0,
 	[SG_DUTY_INTEGRATION] = ~(uint32) 0,
@@ -358,7 +361,7 @@ sg_require_action(const SgActor *a, const char *name, int64 org_id)
  * (for any record), before the function's statement meets PostgreSQL's
  * table privileges, which would refuse without saying why.  action is an
  * action of actions.c, or "referral:<state>" / "provider_enquiry:<stage>"
- * (or "la_enquiry:<state>") for the transitions into a state; "a|b" accepts the duties of either.
+ * (or "la_enquiry:<state>", "caused_enquiry:<state>") for the transitions into a state; "a|b" accepts the duties of either.
  * Which record, and for which organisation, is then decided by the table's
  * guard trigger.
  */
@@ -386,6 +389,8 @@ sg_require_duty(PG_FUNCTION_ARGS)
 			m = &sg_enquiry_machine, state = action + 17;
 		else if (strncmp(action, "la_enquiry:", 11) == 0)
 			m = &sg_la_enquiry_machine, state = action + 11;
+		else if (strncmp(action, "caused_enquiry:", 15) == 0)
+			m = &sg_caused_enquiry_machine, state = action + 15;
 		if (m)
 		{
 			int			to;

@@ -39,6 +39,8 @@
  *	  risk identified or inconclusive (SG219), and how far expressed
  *	  outcomes were achieved exactly when outcomes were expressed (SG219,
  *	  SG604).
+ *	- An enquiry is neither concluded nor closed while an enquiry it caused
+ *	  another organisation to make is open (SG229, caused_enquiry.c).
  *	- Closure is a SAM's, with the feedback to the referrer (time and
  *	  method) or the reason it cannot be given, not both, and the feedback
  *	  to the adult (time) or the reason not, unless the adult has died
@@ -68,6 +70,7 @@
 #include "audit.h"
 #include "concern.h"
 #include "deadline.h"
+#include "la_enquiry.h"
 #include "la_enquiry_fsm.h"
 #include "referral_arrival.h"
 #include "safeguard.h"
@@ -409,9 +412,11 @@ check_transition_rules(const SgTransition *t, HeapTuple oldtup,
 			break;
 		case SG_LAE_CONCLUDED:
 			require_allocated_officer(oldtup, desc, id, "conclude");
+			sg_caused_enquiries_refuse_open(id, sg_get_int64(oldtup, desc, "case_id"), "conclude");
 			check_conclusion(newtup, desc, id);
 			break;
 		case SG_LAE_CLOSED:
+			sg_caused_enquiries_refuse_open(id, sg_get_int64(oldtup, desc, "case_id"), "close");
 			check_closure(oldtup, newtup, desc, id);
 			break;
 		default:
@@ -551,17 +556,7 @@ sg_works_for_la(PG_FUNCTION_ARGS)
 				   sg_actor_may_see_la(a, PG_GETARG_INT64(0)));
 }
 
-/* What the guards of an enquiry's records need to know about the enquiry. */
-typedef struct EnquiryInfo
-{
-	int64		id;
-	int64		la_id;
-	int64		case_id;
-	char	   *state;
-	TimestampTz decided_at;
-	Oid			allocated;
-	bool		allocated_null;
-} EnquiryInfo;
+typedef SgLaEnquiryInfo EnquiryInfo;
 
 /*
  * Loads an enquiry for a record about it and checks the actor: SG208 unless
@@ -569,8 +564,8 @@ typedef struct EnquiryInfo
  * actor holds the action's duty there; SG216 unless the actor is its
  * allocated officer or a SAM of the authority.  Returns the duty used.
  */
-static SgDuty
-load_enquiry_for_record(int64 enquiry_id, const char *action, const char *what, EnquiryInfo *e)
+SgDuty
+sg_la_enquiry_load_for_record(int64 enquiry_id, const char *action, const char *what, EnquiryInfo *e)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(enquiry_id)};
@@ -628,18 +623,6 @@ require_enquiry_state(const EnquiryInfo *e, const char *s1, const char *s2, cons
 			 errhint("It is recorded while the enquiry is %s or %s.", s1, s2)));
 }
 
-/* Raises SG202 unless a text column holds text. */
-static void
-require_text(HeapTuple tup, TupleDesc desc, const char *column, const char *what, const char *hint)
-{
-	if (!present(sg_get_cstring(tup, desc, column)))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("%s is required", what),
-				 errdetail("%s is empty.", column),
-				 errhint("%s", hint)));
-}
-
 /* Stamps a record's la_id, case_id and recorded_by, recorded_org_id, recorded_at. */
 static HeapTuple
 stamp_record(HeapTuple tup, TupleDesc desc, const EnquiryInfo *e)
@@ -675,11 +658,11 @@ sg_la_enquiry_strategy_guard(PG_FUNCTION_ARGS)
 						 "Record a further discussion if the strategy changed.");
 	for (int i = 0; i < lengthof(stamped); i++)
 		refuse_supplied(tup, desc, stamped[i]);
-	duty = load_enquiry_for_record(sg_get_int64(tup, desc, "enquiry_id"), "record_strategy_discussion",
+	duty = sg_la_enquiry_load_for_record(sg_get_int64(tup, desc, "enquiry_id"), "record_strategy_discussion",
 								   "strategy discussions", &e);
 	require_enquiry_state(&e, "allocated", "in_progress", "a strategy discussion");
-	require_text(tup, desc, "attendees", "who attended", "Name the people and agencies who took part.");
-	require_text(tup, desc, "decisions", "what was decided", "Record the decisions and who will do what.");
+	sg_require_text(tup, desc, "attendees", "who attended", "Name the people and agencies who took part.");
+	sg_require_text(tup, desc, "decisions", "what was decided", "Record the decisions and who will do what.");
 	if (is_null(tup, desc, "held_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),
@@ -744,7 +727,7 @@ sg_la_enquiry_plan_guard(PG_FUNCTION_ARGS)
 						 "Record a review of the plan (safeguard.review_safeguarding_plan).");
 	for (int i = 0; i < lengthof(stamped); i++)
 		refuse_supplied(tup, desc, stamped[i]);
-	duty = load_enquiry_for_record(sg_get_int64(tup, desc, "enquiry_id"), "make_safeguarding_plan",
+	duty = sg_la_enquiry_load_for_record(sg_get_int64(tup, desc, "enquiry_id"), "make_safeguarding_plan",
 								   "safeguarding plan", &e);
 	require_enquiry_state(&e, "in_progress", "concluded", "a safeguarding plan");
 	values[0] = Int64GetDatum(e.id);
@@ -759,7 +742,7 @@ sg_la_enquiry_plan_guard(PG_FUNCTION_ARGS)
 				 errmsg("enquiry " INT64_FORMAT " already has a safeguarding plan", e.id),
 				 errdetail("An enquiry has one plan; it changes through its reviews."),
 				 errhint("Record a review of the plan (safeguard.review_safeguarding_plan).")));
-	require_text(tup, desc, "summary", "the plan", "Record what will be done, by whom, to keep the adult safe.");
+	sg_require_text(tup, desc, "summary", "the plan", "Record what will be done, by whom, to keep the adult safe.");
 	if (is_null(tup, desc, "made_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),
@@ -841,14 +824,14 @@ sg_la_enquiry_plan_review_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_SG_NOT_FOUND),
 				 errmsg("safeguarding plan " INT64_FORMAT " does not exist or is not visible to you", plan_id),
 				 errhint("Local authority staff see only their own authority's plans.")));
-	duty = load_enquiry_for_record(enquiry_id, "review_safeguarding_plan", "plan reviews", &e);
+	duty = sg_la_enquiry_load_for_record(enquiry_id, "review_safeguarding_plan", "plan reviews", &e);
 	if (ended)
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_ENQUIRY_RECORD_STATE),
 				 errmsg("safeguarding plan " INT64_FORMAT " has ended", plan_id),
 				 errdetail("A review ended it."),
 				 errhint("A plan that has ended is not reviewed again.")));
-	require_text(tup, desc, "outcome", "the review's outcome", "Record what the review found and what changes.");
+	sg_require_text(tup, desc, "outcome", "the review's outcome", "Record what the review found and what changes.");
 	if (is_null(tup, desc, "reviewed_at"))
 		ereport(ERROR,
 				(errcode(ERRCODE_SG_REQUIRED_FIELD),

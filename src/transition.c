@@ -103,6 +103,50 @@ sg_check_event_time(HeapTuple tup, TupleDesc desc, const char *column,
 				 errhint("Record when it actually happened.")));
 }
 
+/* Raises SG202 unless a text column holds text (not NULL, not blank). */
+void
+sg_require_text(HeapTuple tup, TupleDesc desc, const char *column, const char *what,
+				const char *hint)
+{
+	char	   *s = sg_get_cstring(tup, desc, column);
+
+	if (s == NULL || !sg_text_present(s, strlen(s)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("%s is required", what),
+				 errdetail("%s is empty.", column),
+				 errhint("%s", hint)));
+}
+
+/*
+ * Raises SG203 for a column of a new row that holds a value although the
+ * client may not supply it: anything but id, the allowed columns, and the
+ * state column at the machine's initial state.
+ */
+void
+sg_refuse_unsupplied(HeapTuple tup, TupleDesc desc, const SgMachine *m, const char *state_column,
+					 int initial, const char *const *allowed, const char *hint)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		const char *name = NameStr(att->attname);
+		bool		isnull;
+
+		if (att->attisdropped || strcmp(name, "id") == 0 || sg_column_listed(allowed, name))
+			continue;
+		(void) heap_getattr(tup, i + 1, desc, &isnull);
+		if (isnull || (strcmp(name, state_column) == 0 &&
+					   sg_row_state(m, tup, desc, state_column) == initial))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_FORGED_COLUMN),
+				 errmsg("column %s cannot be supplied when a %s is created", name, m->name),
+				 errdetail("It is recorded by safeguard or belongs to a later step."),
+				 errhint("%s", hint)));
+	}
+}
+
 /* Raises SG205 unless a rationale column holds text. */
 void
 sg_require_rationale(HeapTuple tup, TupleDesc desc, const char *column, const char *what)

@@ -33,7 +33,7 @@ SELECT throws_ok(format($f$DO $do$ BEGIN
     END $do$$f$, :shipped_policy, :laa),
     'SG212', NULL, 'a concern whose triage deadline no policy has a rule for: SG212');
 RESET ROLE;
-SELECT is((SELECT count(*)::int FROM safeguard.deadline_rule WHERE policy_id = :shipped_policy), 22,
+SELECT is((SELECT count(*)::int FROM safeguard.deadline_rule WHERE policy_id = :shipped_policy), 23,
           'the refused statement left the shipped rules in place');
 
 --------------------------------------------------------------------------

@@ -20,6 +20,7 @@
  */
 #include "actions.h"
 #include "la_enquiry_fsm.h"
+#include "fsm_checks.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -135,22 +136,7 @@ test_transitions(void)
 	ok(t && permits_are(t, sam), "only a SAM of the authority closes (the manager's sign-off)");
 	ok(t && list_is(t->supplied, close_cols) && list_is(t->stamped, close_stamp),
 	   "closing supplies the feedback to the referrer and to the adult (or why none) and stamps who and when");
-	for (int i = 0; i < m->ntransitions; i++)
-	{
-		const SgTransition *x = &m->transitions[i];
-		bool		good = true;
-
-		for (int r = 0; r < SG_MAX_COLUMNS && x->required[r]; r++)
-			good &= sg_column_listed(x->supplied, x->required[r]);
-		for (int s = 0; s < SG_MAX_COLUMNS && x->stamped[s]; s++)
-		{
-			good &= !sg_column_listed(x->supplied, x->stamped[s]);
-			for (int q = s + 1; q < SG_MAX_COLUMNS && x->stamped[q]; q++)
-				good &= strcmp(x->stamped[s], x->stamped[q]) != 0;
-		}
-		ok(good, "%s -> %s: required within supplied, stamped never supplied nor twice",
-		   want_state[x->from], want_state[x->to]);
-	}
+	check_column_lists(m, want_state);
 }
 
 /* The actions of the pathway: the concern decision and reallocation. */

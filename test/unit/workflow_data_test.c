@@ -335,7 +335,8 @@ test_deadline_kinds(void)
 		{"enquiry_feedback", "la_enquiry"}, {"strategy_discussion", "la_enquiry"},
 		{"plan_review", "la_enquiry"},
 		{"audit_acknowledgement", "case_file_audit"}, {"audit_action", "audit_action"},
-		{"sar_decision", "sar_referral"}, {"sar_completion", "sar_referral"}};
+		{"sar_decision", "sar_referral"}, {"sar_completion", "sar_referral"},
+		{"caused_report", "caused_enquiry"}};
 	int			n = (int) (sizeof(rows) / sizeof(rows[0]));
 	int			good = 0;
 	int			round = 0;
