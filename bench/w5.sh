@@ -33,6 +33,7 @@
 #   SAFEGUARD_BENCH_W5_SEED=1       generator seed
 #   SAFEGUARD_BENCH_W5_VERIFY=0     1: also time safeguard.verify_audit() over the whole trail
 #   SAFEGUARD_BENCH_W5_PLANS=       a directory to copy the plans to
+#   SAFEGUARD_BENCH_W5_JIT="off on" the jit settings to time (each a pass over every query)
 #   SAFEGUARD_BENCH_W5_SQL=         more SQL files to run (as a superuser) before loading, e.g. to
 #                                   try an index on an installed version that lacks it
 #
@@ -45,6 +46,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if ((BENCH_QUICK)); then SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.01}; else SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.1}; fi
 SEED=${SAFEGUARD_BENCH_W5_SEED:-1}
 VERIFY=${SAFEGUARD_BENCH_W5_VERIFY:-0}
+JITS=${SAFEGUARD_BENCH_W5_JIT:-"off on"}
 REPS=$BENCH_REPS
 ((REPS >= 3)) || REPS=3
 ((BENCH_QUICK)) && REPS=1
@@ -68,6 +70,12 @@ QUERIES=(
 	"report_kpi|vol_reader|SELECT * FROM safeguard.report_kpi"
 	"report_indicators (12 months)|vol_reader|SELECT * FROM safeguard.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
 	"report_indicator_events (12 months)|vol_reader|SELECT * FROM safeguard.report_indicator_events WHERE $EVENTS_FILTER"
+	"report_repeat_concerns (12 months)|vol_reader|SELECT * FROM safeguard.report_repeat_concerns WHERE $EVENTS_FILTER"
+	"report_data_quality|vol_reader|SELECT * FROM safeguard.report_data_quality"
+	"report_feedback|vol_reader|SELECT * FROM safeguard.report_feedback"
+	"report_provider_enquiries|vol_reader|SELECT * FROM safeguard.report_provider_enquiries"
+	"report_unallocated|vol_reader|SELECT * FROM safeguard.report_unallocated"
+	"sac_return (this year)|vol_reader|SELECT * FROM safeguard.sac_return(pg_catalog.date_part('year', current_date - 90)::integer)"
 )
 
 # Loads a part of the volume (recent, rest), logging its time.
@@ -134,8 +142,7 @@ bench_log "W5: 10%: $closed10 closed cases, $open10 open, $ref10 referrals, $dl1
 while read -r r; do
 	grep -qxF "$r" "$BENCH_WORK/roles.before" || bench_drop_role_at_exit "$r"
 done < <(bench_psql -At -c "SELECT role FROM sg_vol.actor")
-measure 10 off
-measure 10 on
+for jit in $JITS; do measure 10 "$jit"; done
 
 bench_log "W5: adding the older 90% of the cases"
 t=$SECONDS
@@ -144,8 +151,7 @@ read -r closed100 open100 ref100 dl100 audit100 size100 < <(census)
 bench_log "W5: 100%: $closed100 closed cases, $open100 open, $ref100 referrals, $dl100 open deadlines, $audit100 audit rows, $size100 ($((SECONDS - t)) s)"
 [[ "$open10" == "$open100" && "$dl10" == "$dl100" ]] ||
 	bench_log "W5: warning: the open work changed between the phases ($open10/$open100 cases, $dl10/$dl100 deadlines)"
-measure 100 off
-measure 100 on
+for jit in $JITS; do measure 100 "$jit"; done
 
 status=0
 if ((VERIFY)); then
@@ -160,7 +166,7 @@ if [[ -n "${SAFEGUARD_BENCH_W5_PLANS:-}" ]]; then
 fi
 
 bench_log "W5: closed cases $closed10 -> $closed100 ($(bench_ratio "$closed100" "$closed10")x); results:"
-for jit in off on; do
+for jit in $JITS; do
 	j=''
 	[[ $jit == on ]] && j=j
 	for ((i = 0; i < ${#QUERIES[@]}; i++)); do
