@@ -145,7 +145,7 @@ ours = set()	# functions of safeguard.so
 
 def load(path):
     """inclusive counts by function, and by (caller, callee) arc"""
-    incl, arcs, total, cur = {}, {}, 0, None
+    incl, arcs, calls, total, cur = {}, {}, {}, 0, None
     for l in open(path, errors='replace'):
         m = total_re.match(l)
         if m:
@@ -163,23 +163,26 @@ def load(path):
             incl[name] = max(incl.get(name, 0), n)
         elif m.group(2) == '>' and cur is not None:
             arcs[(cur, name)] = arcs.get((cur, name), 0) + n
-    return incl, arcs, total
+            if m.group(4):
+                calls[name] = calls.get(name, 0) + int(m.group(4).replace(',', ''))
+    return incl, arcs, total, calls
 
 def per(s):
     a, b = load(f'{work}/tree.{s}.{small}'), load(f'{work}/tree.{s}.{large}')
     d = large - small
     f = lambda name: (b[0].get(name, 0) - a[0].get(name, 0)) / d
     arc = lambda x, y: (b[1].get((x, y), 0) - a[1].get((x, y), 0)) / d
-    return f, arc, (b[2] - a[2]) / d, b[0], a[0]
+    ncalls = lambda name: (b[3].get(name, 0) - a[3].get(name, 0)) / d
+    return f, arc, (b[2] - a[2]) / d, ncalls
 
-sg, sg_arc, sg_total, sg_b, sg_a = per('safeguard')
-fl, _, fl_total, _, _ = per('floor')
-pl, _, pl_total, _, _ = per('plpgsql')
+sg, sg_arc, sg_total, sg_calls = per('safeguard')
+fl, _, fl_total, fl_calls = per('floor')
+pl, _, pl_total, pl_calls = per('plpgsql')
 
 def k(v):
     return f'{v / 1000:,.1f}k'
 def pc(v, t):
-    return f'{100 * v / t:.1f}%'
+    return f'{100 * v / t:.1f}%' if t else '-'
 
 print('## Per transition, in instructions (the backend, everything it executes)')
 print()
@@ -217,6 +220,14 @@ rows = [
 ]
 for part, fn, v in rows:
     print(f'| {part} | `{fn}` | {k(v)} | {pc(v, sg_total)} | {pc(v, gap)} |')
+print()
+print('## Calls per transition')
+print()
+print('| function | safeguard | floor | PL/pgSQL |')
+print('|---|--:|--:|--:|')
+for fn in ('SPI_execute_plan', 'SPI_execute_snapshot', 'SPI_execute', 'SPI_execute_with_args', 'get_extension_oid',
+           'RI_FKey_check_upd', 'RI_FKey_check_ins', 'pg_cryptohash_final', 'XLogFlush'):
+    print(f'| `{fn}` | {sg_calls(fn):g} | {fl_calls(fn):g} | {pl_calls(fn):g} |')
 print()
 print('## safeguard\'s own functions, inclusive, per transition (over 1% of it)')
 print()
