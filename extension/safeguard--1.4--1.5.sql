@@ -2422,11 +2422,9 @@ ALTER TABLE safeguard.duty_grant ENABLE ALWAYS TRIGGER scope_changed_replicated;
 
 -- Issue 19 target 2: reports flat as closed history grows (branch perf)
 -- The reports' month as a leakproof C function with an index on it, so that a
--- month filter reads only the months asked for under row-level security; the
--- repeat-concern view looks up each concern's predecessor and its year's count
--- through indexes instead of running window functions over every concern, so
--- that a filter on received_at reads only the concerns asked for.  The views'
--- output is unchanged.
+-- month filter on report_indicators / report_indicator_events reads only the
+-- months asked for under row-level security (and the scope guard: received_at
+-- is an open column).  The views' output is unchanged.
 CREATE FUNCTION safeguard.local_month(at timestamptz) RETURNS date
     LANGUAGE c IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
     AS 'MODULE_PATHNAME', 'sg_local_month';
@@ -2438,16 +2436,6 @@ COMMENT ON FUNCTION safeguard.local_month(timestamptz) IS 'The first day of the 
 CREATE INDEX concern_received_month ON safeguard.concern (safeguard.local_month(received_at));
 COMMENT ON INDEX safeguard.concern_received_month IS
     'Concerns by month received: a filter on the reports'' month reads only the months asked for, under row-level security too.';
--- Repeat concerns (report_repeat_concerns): the concerns about one adult
--- (through their cases' pseudonym) and about one provider location, in order.
-CREATE INDEX safeguarding_case_pseudonym ON safeguard.safeguarding_case (adult_pseudonym)
-    WHERE adult_pseudonym IS NOT NULL;
-COMMENT ON INDEX safeguard.safeguarding_case_pseudonym IS
-    'Cases by adult pseudonym: report_repeat_concerns finds the concerns about the same adult without reading every case.';
-CREATE INDEX concern_location_received ON safeguard.concern (provider_location_id, received_at)
-    WHERE provider_location_id IS NOT NULL;
-COMMENT ON INDEX safeguard.concern_location_received IS
-    'Concerns about a provider location by time received: report_repeat_concerns finds the previous one and counts a year''s without reading every concern.';
 
 CREATE OR REPLACE VIEW safeguard.report_indicator_events WITH (security_invoker = true) AS
 WITH base AS (
@@ -2496,74 +2484,6 @@ CROSS JOIN LATERAL (VALUES
     ('closure', 5, b.closed_at, dl.feedback)
 ) AS s(stage, stage_order, reached_at, in_time)
 WHERE s.reached_at IS NOT NULL;
-
-CREATE OR REPLACE VIEW safeguard.report_repeat_concerns WITH (security_invoker = true) AS
-SELECT s.repeat_of, s.concern_id, s.la_id, o.name AS local_authority, s.adult_pseudonym,
-       s.provider_location_id, l.name AS provider_location, s.received_at,
-       s.previous_concern_id, s.previous_received_at,
-       safeguard.local_date(s.received_at) OPERATOR(pg_catalog.-) safeguard.local_date(s.previous_received_at)
-           AS days_since_previous,
-       s.concerns_in_12_months
-FROM (
-    -- Each concern with the one before it about the same adult (by received_at, then id)
-    -- and the count of the 12 months up to it, looked up per concern (not a window over
-    -- every concern), so that a filter on received_at reads only the concerns asked for.
-    SELECT 'adult'::text AS repeat_of, x.id AS concern_id, x.la_id, x.received_at,
-           k.adult_pseudonym, NULL::bigint AS provider_location_id,
-           p.id AS previous_concern_id, p.received_at AS previous_received_at,
-           n.n AS concerns_in_12_months
-    FROM safeguard.concern x
-    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
-    CROSS JOIN LATERAL (
-        SELECT y.id, y.received_at
-        FROM safeguard.safeguarding_case ky
-        JOIN safeguard.concern y ON y.case_id OPERATOR(pg_catalog.=) ky.id
-        WHERE ky.adult_pseudonym OPERATOR(pg_catalog.=) k.adult_pseudonym
-          AND (y.received_at OPERATOR(pg_catalog.<) x.received_at
-               OR (y.received_at OPERATOR(pg_catalog.=) x.received_at AND y.id OPERATOR(pg_catalog.<) x.id))
-        ORDER BY y.received_at DESC, y.id DESC
-        LIMIT 1
-    ) p
-    CROSS JOIN LATERAL (
-        SELECT pg_catalog.count(*) AS n
-        FROM safeguard.safeguarding_case ky
-        JOIN safeguard.concern y ON y.case_id OPERATOR(pg_catalog.=) ky.id
-        WHERE ky.adult_pseudonym OPERATOR(pg_catalog.=) k.adult_pseudonym
-          AND y.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-          AND y.received_at OPERATOR(pg_catalog.<=) x.received_at
-    ) n
-    WHERE k.adult_pseudonym IS NOT NULL
-      AND p.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-    UNION ALL
-    -- The same about the same provider location.
-    SELECT 'provider_location', x.id, x.la_id, x.received_at, NULL, x.provider_location_id,
-           p.id, p.received_at, n.n
-    FROM safeguard.concern x
-    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
-    CROSS JOIN LATERAL (
-        SELECT y.id, y.received_at
-        FROM safeguard.concern y
-        JOIN safeguard.safeguarding_case ky ON ky.id OPERATOR(pg_catalog.=) y.case_id
-        WHERE y.provider_location_id OPERATOR(pg_catalog.=) x.provider_location_id
-          AND (y.received_at OPERATOR(pg_catalog.<) x.received_at
-               OR (y.received_at OPERATOR(pg_catalog.=) x.received_at AND y.id OPERATOR(pg_catalog.<) x.id))
-        ORDER BY y.received_at DESC, y.id DESC
-        LIMIT 1
-    ) p
-    CROSS JOIN LATERAL (
-        SELECT pg_catalog.count(*) AS n
-        FROM safeguard.concern y
-        JOIN safeguard.safeguarding_case ky ON ky.id OPERATOR(pg_catalog.=) y.case_id
-        WHERE y.provider_location_id OPERATOR(pg_catalog.=) x.provider_location_id
-          AND y.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-          AND y.received_at OPERATOR(pg_catalog.<=) x.received_at
-    ) n
-    WHERE x.provider_location_id IS NOT NULL
-      AND p.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-) s
-JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) s.la_id
-LEFT JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) s.provider_location_id;
-
 
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may

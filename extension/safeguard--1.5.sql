@@ -998,11 +998,6 @@ CREATE UNIQUE INDEX safeguarding_case_open_adult ON safeguard.safeguarding_case 
     WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NOT NULL;
 CREATE UNIQUE INDEX safeguarding_case_open_location ON safeguard.safeguarding_case (la_id, provider_location_id)
     WHERE state OPERATOR(pg_catalog.=) 'open' AND adult_key IS NULL AND provider_location_id IS NOT NULL;
--- The cases about one adult, by pseudonym (report_repeat_concerns).
-CREATE INDEX safeguarding_case_pseudonym ON safeguard.safeguarding_case (adult_pseudonym)
-    WHERE adult_pseudonym IS NOT NULL;
-COMMENT ON INDEX safeguard.safeguarding_case_pseudonym IS
-    'Cases by adult pseudonym: report_repeat_concerns finds the concerns about the same adult without reading every case.';
 
 COMMENT ON TABLE safeguard.safeguarding_case IS
     'A case groups the concerns about one adult (or, when the adult is unknown, one provider location) while it is open: a repeat concern joins the open case instead of starting an unconnected one. Created and closed by safeguard only.';
@@ -1110,11 +1105,6 @@ COMMENT ON INDEX safeguard.concern_received_at IS
 CREATE INDEX concern_received_month ON safeguard.concern (safeguard.local_month(received_at));
 COMMENT ON INDEX safeguard.concern_received_month IS
     'Concerns by month received: a filter on the reports'' month reads only the months asked for, under row-level security too.';
--- Concerns about a provider location in order (report_repeat_concerns).
-CREATE INDEX concern_location_received ON safeguard.concern (provider_location_id, received_at)
-    WHERE provider_location_id IS NOT NULL;
-COMMENT ON INDEX safeguard.concern_location_received IS
-    'Concerns about a provider location by time received: report_repeat_concerns finds the previous one and counts a year''s without reading every concern.';
 COMMENT ON TABLE safeguard.concern IS
     'A safeguarding concern as received. Logged by the contact centre, an inspector or a local authority officer; never updated or deleted. safeguard links it to an open case about the same adult or provider location, or opens a case.';
 COMMENT ON COLUMN safeguard.concern.id IS 'Concern number.';
@@ -5340,71 +5330,38 @@ GRANT SELECT ON safeguard.report_feedback TO safeguard_reader, safeguard_admin,
     safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
 
 CREATE VIEW safeguard.report_repeat_concerns WITH (security_invoker = true) AS
+WITH c AS (
+    SELECT x.id AS concern_id, x.la_id, x.received_at, x.provider_location_id, k.adult_pseudonym
+    FROM safeguard.concern x
+    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+), by_subject AS (
+    SELECT 'adult'::text AS repeat_of, c.concern_id, c.la_id, c.received_at, c.adult_pseudonym,
+           NULL::bigint AS provider_location_id,
+           pg_catalog.lag(c.concern_id) OVER w AS previous_concern_id,
+           pg_catalog.lag(c.received_at) OVER w AS previous_received_at,
+           pg_catalog.count(*) OVER (PARTITION BY c.adult_pseudonym ORDER BY c.received_at
+               RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW) AS concerns_in_12_months
+    FROM c WHERE c.adult_pseudonym IS NOT NULL
+    WINDOW w AS (PARTITION BY c.adult_pseudonym ORDER BY c.received_at, c.concern_id)
+    UNION ALL
+    SELECT 'provider_location', c.concern_id, c.la_id, c.received_at, NULL, c.provider_location_id,
+           pg_catalog.lag(c.concern_id) OVER w,
+           pg_catalog.lag(c.received_at) OVER w,
+           pg_catalog.count(*) OVER (PARTITION BY c.provider_location_id ORDER BY c.received_at
+               RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW)
+    FROM c WHERE c.provider_location_id IS NOT NULL
+    WINDOW w AS (PARTITION BY c.provider_location_id ORDER BY c.received_at, c.concern_id)
+)
 SELECT s.repeat_of, s.concern_id, s.la_id, o.name AS local_authority, s.adult_pseudonym,
        s.provider_location_id, l.name AS provider_location, s.received_at,
        s.previous_concern_id, s.previous_received_at,
        safeguard.local_date(s.received_at) OPERATOR(pg_catalog.-) safeguard.local_date(s.previous_received_at)
            AS days_since_previous,
        s.concerns_in_12_months
-FROM (
-    -- Each concern with the one before it about the same adult (by received_at, then id)
-    -- and the count of the 12 months up to it, looked up per concern (not a window over
-    -- every concern), so that a filter on received_at reads only the concerns asked for.
-    SELECT 'adult'::text AS repeat_of, x.id AS concern_id, x.la_id, x.received_at,
-           k.adult_pseudonym, NULL::bigint AS provider_location_id,
-           p.id AS previous_concern_id, p.received_at AS previous_received_at,
-           n.n AS concerns_in_12_months
-    FROM safeguard.concern x
-    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
-    CROSS JOIN LATERAL (
-        SELECT y.id, y.received_at
-        FROM safeguard.safeguarding_case ky
-        JOIN safeguard.concern y ON y.case_id OPERATOR(pg_catalog.=) ky.id
-        WHERE ky.adult_pseudonym OPERATOR(pg_catalog.=) k.adult_pseudonym
-          AND (y.received_at OPERATOR(pg_catalog.<) x.received_at
-               OR (y.received_at OPERATOR(pg_catalog.=) x.received_at AND y.id OPERATOR(pg_catalog.<) x.id))
-        ORDER BY y.received_at DESC, y.id DESC
-        LIMIT 1
-    ) p
-    CROSS JOIN LATERAL (
-        SELECT pg_catalog.count(*) AS n
-        FROM safeguard.safeguarding_case ky
-        JOIN safeguard.concern y ON y.case_id OPERATOR(pg_catalog.=) ky.id
-        WHERE ky.adult_pseudonym OPERATOR(pg_catalog.=) k.adult_pseudonym
-          AND y.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-          AND y.received_at OPERATOR(pg_catalog.<=) x.received_at
-    ) n
-    WHERE k.adult_pseudonym IS NOT NULL
-      AND p.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-    UNION ALL
-    -- The same about the same provider location.
-    SELECT 'provider_location', x.id, x.la_id, x.received_at, NULL, x.provider_location_id,
-           p.id, p.received_at, n.n
-    FROM safeguard.concern x
-    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
-    CROSS JOIN LATERAL (
-        SELECT y.id, y.received_at
-        FROM safeguard.concern y
-        JOIN safeguard.safeguarding_case ky ON ky.id OPERATOR(pg_catalog.=) y.case_id
-        WHERE y.provider_location_id OPERATOR(pg_catalog.=) x.provider_location_id
-          AND (y.received_at OPERATOR(pg_catalog.<) x.received_at
-               OR (y.received_at OPERATOR(pg_catalog.=) x.received_at AND y.id OPERATOR(pg_catalog.<) x.id))
-        ORDER BY y.received_at DESC, y.id DESC
-        LIMIT 1
-    ) p
-    CROSS JOIN LATERAL (
-        SELECT pg_catalog.count(*) AS n
-        FROM safeguard.concern y
-        JOIN safeguard.safeguarding_case ky ON ky.id OPERATOR(pg_catalog.=) y.case_id
-        WHERE y.provider_location_id OPERATOR(pg_catalog.=) x.provider_location_id
-          AND y.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-          AND y.received_at OPERATOR(pg_catalog.<=) x.received_at
-    ) n
-    WHERE x.provider_location_id IS NOT NULL
-      AND p.received_at OPERATOR(pg_catalog.>=) (x.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
-) s
+FROM by_subject s
 JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) s.la_id
-LEFT JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) s.provider_location_id;
+LEFT JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) s.provider_location_id
+WHERE s.previous_received_at OPERATOR(pg_catalog.>=) (s.received_at OPERATOR(pg_catalog.-) '12 months'::interval);
 COMMENT ON VIEW safeguard.report_repeat_concerns IS 'Repeat concerns: each concern received within 12 months of an earlier one about the same adult (by pseudonym) or the same provider location, across cases, open or closed.';
 COMMENT ON COLUMN safeguard.report_repeat_concerns.repeat_of IS 'adult or provider_location: what the concerns share.';
 COMMENT ON COLUMN safeguard.report_repeat_concerns.concern_id IS 'The repeat concern.';
