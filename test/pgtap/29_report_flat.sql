@@ -2,7 +2,7 @@
 -- local_month(), the same value as before for every instant and every role, and a month
 -- filter that is an index condition under row-level security and the scope guard.
 BEGIN;
-SELECT plan(15);
+SELECT plan(16);
 
 \set fixture T29
 \set clock '2025-01-06 10:00+00'
@@ -108,8 +108,16 @@ SET ROLE t29_la_b;
 SELECT matches(pg_temp.plan_of($$SELECT * FROM safeguard.report_indicators WHERE month >= date '2026-01-01'$$),
                'concern_received_month',
                'the same for an authority''s officer, a scoped caller under the scope guard');
-RESET enable_seqscan;
 RESET ROLE;
+-- The control: the same plan once local_month() is not leakproof (as date_trunc and the old
+-- month expression are not) reads concerns without the index.
+ALTER FUNCTION safeguard.local_month(timestamptz) NOT LEAKPROOF;
+SET ROLE t29_reader;
+SELECT doesnt_match(pg_temp.plan_of($$SELECT * FROM safeguard.report_indicators WHERE month >= date '2026-01-01'$$),
+                    'concern_received_month',
+                    'control: without LEAKPROOF the month filter cannot use the index under row-level security');
+RESET ROLE;
+RESET enable_seqscan;
 
 SELECT * FROM finish();
 ROLLBACK;
