@@ -414,7 +414,10 @@ main() {
 		command -v pg_virtualenv >/dev/null 2>&1 ||
 			die "no server named (PGHOST/PGPORT/PGDATABASE unset) and pg_virtualenv not found (postgresql-common)"
 		# pg_virtualenv sets the PG* variables, so the inner run takes the other branch.
-		SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -v 15 -o "fsync=$FSYNC" bash "${BASH_SOURCE[0]}" "$@"
+		# -t: a cluster in a temporary directory even as root, on a port of its own, so that it
+		# collides with no other cluster (a test suite's, or the pg_virtualenv it runs inside).
+		PGPORT=$((55000 + RANDOM % 5000)) SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -t -v 15 -o "fsync=$FSYNC" \
+			bash "${BASH_SOURCE[0]}" "$@"
 	fi
 
 	local start=$SECONDS

@@ -18,6 +18,10 @@
 #   report_indicators (12 months)        WHERE month >= this month - 11 months, as a BI tool asks
 #   report_indicator_events (12 months)  the same 12 months on the drill-down view, filtered on
 #                               received_at as its column comment advises (from 1.2)
+#   before: ...                 the view issue 19 changed, as it was (bench/w5/before.sql), in
+#                               the same run: report_indicators
+#   report_repeat_concerns, report_data_quality, report_feedback, report_provider_enquiries,
+#   report_unallocated, sac_return (this reporting year)   as the reader (issue 19, target 2)
 # Each query runs once to warm up, then SAFEGUARD_BENCH_REPS times (at least 3), first with
 # jit = off (the setting README.md recommends for a casework database), then with PostgreSQL's
 # default jit = on; reported for each: the median time at 10% and at 100%, ratio t100 / t10,
@@ -33,6 +37,7 @@
 #   SAFEGUARD_BENCH_W5_SEED=1       generator seed
 #   SAFEGUARD_BENCH_W5_VERIFY=0     1: also time safeguard.verify_audit() over the whole trail
 #   SAFEGUARD_BENCH_W5_PLANS=       a directory to copy the plans to
+#   SAFEGUARD_BENCH_W5_JIT="off on" the jit settings to time (each a pass over every query)
 #   SAFEGUARD_BENCH_W5_SQL=         more SQL files to run (as a superuser) before loading, e.g. to
 #                                   try an index on an installed version that lacks it
 #
@@ -45,6 +50,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if ((BENCH_QUICK)); then SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.01}; else SCALE=${SAFEGUARD_BENCH_W5_SCALE:-0.1}; fi
 SEED=${SAFEGUARD_BENCH_W5_SEED:-1}
 VERIFY=${SAFEGUARD_BENCH_W5_VERIFY:-0}
+JITS=${SAFEGUARD_BENCH_W5_JIT:-"off on"}
 REPS=$BENCH_REPS
 ((REPS >= 3)) || REPS=3
 ((BENCH_QUICK)) && REPS=1
@@ -53,7 +59,7 @@ bench_init "$@"
 bench_require_int SAFEGUARD_BENCH_W5_SEED "$SEED"
 bench_db_create w5
 AS_OF="$(date -u +%Y-%m-%d) 00:00+00"
-for f in ${SAFEGUARD_BENCH_W5_SQL:-}; do
+for f in "$BENCH_DIR/w5/before.sql" ${SAFEGUARD_BENCH_W5_SQL:-}; do
 	bench_log "W5: running $f"
 	bench_psql -f "$f" >/dev/null
 done
@@ -68,6 +74,13 @@ QUERIES=(
 	"report_kpi|vol_reader|SELECT * FROM safeguard.report_kpi"
 	"report_indicators (12 months)|vol_reader|SELECT * FROM safeguard.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
 	"report_indicator_events (12 months)|vol_reader|SELECT * FROM safeguard.report_indicator_events WHERE $EVENTS_FILTER"
+	"report_repeat_concerns (12 months)|vol_reader|SELECT * FROM safeguard.report_repeat_concerns WHERE $EVENTS_FILTER"
+	"before: report_indicators (12 months)|vol_reader|SELECT * FROM sg_w5_before.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
+	"report_data_quality|vol_reader|SELECT * FROM safeguard.report_data_quality"
+	"report_feedback|vol_reader|SELECT * FROM safeguard.report_feedback"
+	"report_provider_enquiries|vol_reader|SELECT * FROM safeguard.report_provider_enquiries"
+	"report_unallocated|vol_reader|SELECT * FROM safeguard.report_unallocated"
+	"sac_return (this year)|vol_reader|SELECT * FROM safeguard.sac_return(pg_catalog.date_part('year', current_date - 90)::integer)"
 )
 
 # Loads a part of the volume (recent, rest), logging its time.
@@ -134,8 +147,7 @@ bench_log "W5: 10%: $closed10 closed cases, $open10 open, $ref10 referrals, $dl1
 while read -r r; do
 	grep -qxF "$r" "$BENCH_WORK/roles.before" || bench_drop_role_at_exit "$r"
 done < <(bench_psql -At -c "SELECT role FROM sg_vol.actor")
-measure 10 off
-measure 10 on
+for jit in $JITS; do measure 10 "$jit"; done
 
 bench_log "W5: adding the older 90% of the cases"
 t=$SECONDS
@@ -144,10 +156,21 @@ read -r closed100 open100 ref100 dl100 audit100 size100 < <(census)
 bench_log "W5: 100%: $closed100 closed cases, $open100 open, $ref100 referrals, $dl100 open deadlines, $audit100 audit rows, $size100 ($((SECONDS - t)) s)"
 [[ "$open10" == "$open100" && "$dl10" == "$dl100" ]] ||
 	bench_log "W5: warning: the open work changed between the phases ($open10/$open100 cases, $dl10/$dl100 deadlines)"
-measure 100 off
-measure 100 on
+for jit in $JITS; do measure 100 "$jit"; done
 
 status=0
+# The changed view must give exactly what it gave before (as the reader, whole history).
+for v in report_indicators; do
+	diff=$(bench_psql -At -c "SET ROLE vol_reader" -c "SELECT count(*) FROM (
+		(SELECT * FROM safeguard.$v EXCEPT ALL SELECT * FROM sg_w5_before.$v)
+		UNION ALL (SELECT * FROM sg_w5_before.$v EXCEPT ALL SELECT * FROM safeguard.$v)) d")
+	if [[ "$diff" != 0 ]]; then
+		bench_log "W5: $v differs from its definition before issue 19 in $diff rows"
+		status=2
+	else
+		bench_log "W5: $v gives exactly the rows of its definition before issue 19"
+	fi
+done
 if ((VERIFY)); then
 	t=$SECONDS
 	bad=$(bench_psql -At -c "SELECT count(*) FROM safeguard.verify_audit()")
@@ -160,7 +183,7 @@ if [[ -n "${SAFEGUARD_BENCH_W5_PLANS:-}" ]]; then
 fi
 
 bench_log "W5: closed cases $closed10 -> $closed100 ($(bench_ratio "$closed100" "$closed10")x); results:"
-for jit in off on; do
+for jit in $JITS; do
 	j=''
 	[[ $jit == on ]] && j=j
 	for ((i = 0; i < ${#QUERIES[@]}; i++)); do

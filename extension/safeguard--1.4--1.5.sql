@@ -3240,6 +3240,71 @@ FROM safeguard.deadline_rule r,
 WHERE r.shipped AND r.kind OPERATOR(pg_catalog.=) 'caused_report'
 ORDER BY x.rung;
 
+-- Issue 19 target 2: reports flat as closed history grows (branch perf)
+-- The reports' month as a leakproof C function with an index on it, so that a
+-- month filter on report_indicators / report_indicator_events reads only the
+-- months asked for under row-level security (and the scope guard: received_at
+-- is an open column).  The views' output is unchanged.
+CREATE FUNCTION safeguard.local_month(at timestamptz) RETURNS date
+    LANGUAGE c IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_local_month';
+COMMENT ON FUNCTION safeguard.local_month(timestamptz) IS 'The first day of the month of an instant''s date in Europe/London: the reports'' month (date_trunc(''month'', local_date(at))). Leakproof, so a filter on a month is an index condition under row-level security.';
+
+-- Concerns by month received: the reports' `month` (report_indicators,
+-- report_indicator_events) is local_month(received_at); the function is
+-- leakproof, so a month filter uses this index under row-level security.
+CREATE INDEX concern_received_month ON safeguard.concern (safeguard.local_month(received_at));
+COMMENT ON INDEX safeguard.concern_received_month IS
+    'Concerns by month received: a filter on the reports'' month reads only the months asked for, under row-level security too.';
+
+CREATE OR REPLACE VIEW safeguard.report_indicator_events WITH (security_invoker = true) AS
+WITH base AS (
+    SELECT x.id AS concern_id, r.id AS referral_id, coalesce(r.la_id, x.la_id) AS la_id,
+           coalesce(t.decided_team, 'No team recorded') AS team, x.source, x.received_at,
+           t.decided_at AS triaged_at, r.sent_at, r.decided_at AS la_decided_at, r.outcome_at,
+           CASE WHEN r.feedback_at IS NOT NULL OR r.state OPERATOR(pg_catalog.=) 'closed' THEN r.closed_at END AS closed_at
+    FROM safeguard.concern x
+    LEFT JOIN LATERAL (SELECT tr.decided_team, tr.decided_at FROM safeguard.triage tr
+                       WHERE tr.concern_id OPERATOR(pg_catalog.=) x.id OFFSET 0) t ON true
+    LEFT JOIN LATERAL (SELECT rf.id, rf.la_id, rf.state, rf.sent_at, rf.decided_at, rf.outcome_at,
+                              rf.feedback_at, rf.closed_at
+                       FROM safeguard.referral rf
+                       WHERE rf.concern_id OPERATOR(pg_catalog.=) x.id OFFSET 0) r ON true
+)
+SELECT b.concern_id, b.referral_id,
+       safeguard.local_month(b.received_at) AS month,
+       b.la_id, o.name AS local_authority, b.team, b.source,
+       s.stage, s.stage_order, s.reached_at,
+       safeguard.working_days_between(safeguard.local_date(b.received_at),
+                                      safeguard.local_date(s.reached_at), o.division) AS working_days,
+       s.in_time,
+       b.received_at
+FROM base b
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) b.la_id
+LEFT JOIN LATERAL (
+    SELECT pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'triage') AS triage,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) ANY ('{send,send_immediate}'::text[])) AS send,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'la_outcome') AS outcome,
+           pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+               FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'feedback') AS feedback
+    FROM safeguard.deadline d
+    WHERE d.status OPERATOR(pg_catalog.=) ANY ('{met,breached}'::safeguard.deadline_status[])
+      AND ((d.subject_table OPERATOR(pg_catalog.=) 'concern' AND d.subject_id OPERATOR(pg_catalog.=) b.concern_id)
+        OR (d.subject_table OPERATOR(pg_catalog.=) 'referral' AND d.subject_id OPERATOR(pg_catalog.=) b.referral_id))
+) dl ON true
+CROSS JOIN LATERAL (VALUES
+    ('received', 0, b.received_at, NULL::boolean),
+    ('triage', 1, b.triaged_at, dl.triage),
+    ('referral_sent', 2, b.sent_at, dl.send),
+    ('la_decision', 3, b.la_decided_at, NULL::boolean),
+    ('outcome', 4, b.outcome_at, dl.outcome),
+    ('closure', 5, b.closed_at, dl.feedback)
+) AS s(stage, stage_order, reached_at, in_time)
+WHERE s.reached_at IS NOT NULL;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

@@ -648,6 +648,11 @@ CREATE FUNCTION safeguard.local_date(at timestamptz) RETURNS date
     RETURN (at AT TIME ZONE 'Europe/London')::date;
 COMMENT ON FUNCTION safeguard.local_date(timestamptz) IS 'The date of an instant in Europe/London, where working days are counted.';
 
+CREATE FUNCTION safeguard.local_month(at timestamptz) RETURNS date
+    LANGUAGE c IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'sg_local_month';
+COMMENT ON FUNCTION safeguard.local_month(timestamptz) IS 'The first day of the month of an instant''s date in Europe/London: the reports'' month (date_trunc(''month'', local_date(at))). Leakproof, so a filter on a month is an index condition under row-level security.';
+
 CREATE FUNCTION safeguard.working_days_since(since timestamptz, division text)
     RETURNS integer LANGUAGE sql STABLE PARALLEL RESTRICTED
     RETURN safeguard.working_days_between(safeguard.local_date(since),
@@ -1098,6 +1103,12 @@ CREATE INDEX concern_received_at ON safeguard.concern (received_at);
 
 COMMENT ON INDEX safeguard.concern_received_at IS
     'Concerns by time received: date windows (the last 12 months of the indicators) read only the months asked for.';
+-- Concerns by month received: the reports' `month` (report_indicators,
+-- report_indicator_events) is local_month(received_at); the function is
+-- leakproof, so a month filter uses this index under row-level security.
+CREATE INDEX concern_received_month ON safeguard.concern (safeguard.local_month(received_at));
+COMMENT ON INDEX safeguard.concern_received_month IS
+    'Concerns by month received: a filter on the reports'' month reads only the months asked for, under row-level security too.';
 COMMENT ON TABLE safeguard.concern IS
     'A safeguarding concern as received. Logged by the contact centre, an inspector or a local authority officer; never updated or deleted. safeguard links it to an open case about the same adult or provider location, or opens a case.';
 COMMENT ON COLUMN safeguard.concern.id IS 'Concern number.';
@@ -5464,7 +5475,7 @@ WITH base AS (
                        WHERE rf.concern_id OPERATOR(pg_catalog.=) x.id OFFSET 0) r ON true
 )
 SELECT b.concern_id, b.referral_id,
-       pg_catalog.date_trunc('month', safeguard.local_date(b.received_at))::date AS month,
+       safeguard.local_month(b.received_at) AS month,
        b.la_id, o.name AS local_authority, b.team, b.source,
        s.stage, s.stage_order, s.reached_at,
        safeguard.working_days_between(safeguard.local_date(b.received_at),

@@ -13,6 +13,8 @@
  * is not one of the return's SG1d values SG606 (both from concern_guard);
  * a malformed CASSR code SG607 and ONS code SG608, or either on an
  * organisation that is not a local authority (from organisation_guard).
+ * local_month() gives the reports' month as a leakproof function, so that a
+ * filter on it is an index condition under row-level security.
  */
 #include "postgres.h"
 
@@ -28,8 +30,10 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "pgtime.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/timestamp.h"
 #include "utils/rangetypes.h"
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
@@ -42,12 +46,54 @@ PG_FUNCTION_INFO_V1(sg_nhs_number_is_valid);
 PG_FUNCTION_INFO_V1(sg_sac_ethnic_group_sql);
 PG_FUNCTION_INFO_V1(sg_sac_support_group_sql);
 PG_FUNCTION_INFO_V1(sg_sac_vocabulary);
+PG_FUNCTION_INFO_V1(sg_local_month);
 
 /* Returns the DateADT of a calendar date. */
 static DateADT
 make_date_adt(int y, int m, int d)
 {
 	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * SQL: local_month(at timestamptz) -> date: the first day of the month of
+ * at's date in Europe/London, the same value as
+ * date_trunc('month', safeguard.local_date(at))::date (infinities stay
+ * infinite).  Declared LEAKPROOF: it raises no error for any input (an
+ * instant whose local time cannot be represented gives NULL, where
+ * local_date() would fail; no stored instant is one), so PostgreSQL may
+ * evaluate a filter on it before the row-level security policies and use
+ * the index concern_received_month for it.  IMMUTABLE as local_date() is:
+ * the zone is fixed.
+ */
+Datum
+sg_local_month(PG_FUNCTION_ARGS)
+{
+	static pg_tz *london = NULL;
+	TimestampTz at = PG_GETARG_TIMESTAMPTZ(0);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+
+	if (TIMESTAMP_IS_NOBEGIN(at))
+	{
+		DateADT		d;
+
+		DATE_NOBEGIN(d);
+		PG_RETURN_DATEADT(d);
+	}
+	if (TIMESTAMP_IS_NOEND(at))
+	{
+		DateADT		d;
+
+		DATE_NOEND(d);
+		PG_RETURN_DATEADT(d);
+	}
+	if (london == NULL)
+		london = pg_tzset("Europe/London");
+	if (london == NULL || timestamp2tm(at, &tz, &tm, &fsec, NULL, london) != 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATEADT(date2j(tm.tm_year, tm.tm_mon, 1) - POSTGRES_EPOCH_JDATE);
 }
 
 /*
