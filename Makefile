@@ -93,6 +93,11 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 
+# PostgreSQL as Debian builds it has no automatic header dependencies: every object
+# depends on every header of ours, so that a changed struct (fsm.h's permits, say) never
+# leaves an object compiled against the old layout.
+$(OBJS): $(wildcard include/*.h)
+
 # installcheck-regress: the pg_regress suite alone (REGRESS).
 installcheck-regress:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)

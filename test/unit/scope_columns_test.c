@@ -216,6 +216,7 @@ test_open_names(void)
 		"approver_duty",		/* a duty's name */
 		"raised_by_regulator",	/* a flag */
 		"fact_finding_working_days",	/* a count */
+		"per_team_per_month",	/* a count */
 		"table_name", "row_key", "chain_key",	/* the audit trail's addresses: a table, a row's id, a chain */
 	};
 	int			bad = 0;
