@@ -473,6 +473,7 @@ typedef struct Chart
 	char		label[MAX_BARS][64];
 	double		value[MAX_BARS][MAX_SERIES];	/* NAN: none */
 	char		note[MAX_BARS][48];	/* shown in the table, e.g. "12 of 15" */
+	const char *note_label;		/* heading of the notes' column; NULL: no such column */
 } Chart;
 
 /* Formats a value as the chart shows it. */
@@ -608,7 +609,13 @@ write_chart(FILE *f, const Chart *c)
 		html(f, c->series[s]);
 		fputs("</th>", f);
 	}
-	fputs("<th scope=\"col\">Of</th></tr>\n", f);
+	if (c->note_label)
+	{
+		fputs("<th scope=\"col\">", f);
+		html(f, c->note_label);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
 	for (int b = 0; b < c->nbars; b++)
 	{
 		fputs("<tr><th scope=\"row\">", f);
@@ -621,9 +628,13 @@ write_chart(FILE *f, const Chart *c)
 			fmt_value(buf, sizeof(buf), c, c->value[b][s]);
 			fprintf(f, "<td class=\"num\">%s</td>", buf);
 		}
-		fputs("<td class=\"num\">", f);
-		html(f, c->note[b]);
-		fputs("</td></tr>\n", f);
+		if (c->note_label)
+		{
+			fputs("<td class=\"num\">", f);
+			html(f, c->note[b]);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }
@@ -747,6 +758,7 @@ run_clinic(PGconn *conn, const PackArgs *a, const CliOptions *opts)
 		c->nseries = 1;
 		c->series[0] = "In time";
 		c->colour[0] = "#2166ac";
+		c->note_label = "In time, of those with a timescale";
 		params[3] = stage_charts[k].stage;
 		if ((res = query(conn, c->title, SQL_STAGE_BY_MONTH, 4, params, &rc)) == NULL)
 			break;
@@ -788,6 +800,7 @@ run_clinic(PGconn *conn, const PackArgs *a, const CliOptions *opts)
 		c->series[1] = "Out of time";
 		c->colour[0] = "#2166ac";
 		c->colour[1] = "#b2182b";
+		c->note_label = "Concerns decided";
 		fill_chart(c, res, -1, -1);
 		for (int b = 0; b < c->nbars; b++)
 		{

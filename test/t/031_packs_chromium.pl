@@ -147,7 +147,7 @@ is_deeply(\@charts,
 	'chromium renders four core indicators and two breakdowns as SVG charts');
 for my $id (@charts)
 {
-	like($dom, qr/<svg[^>]* data-chart="$id"[^>]*><title id="$id-title">[^<]+<\/title>/,
+	like($dom, qr/<svg[^>]* data-chart="$id"[^>]*>\s*<title id="$id-title">[^<]+<\/title>/,
 		"$id has a title");
 	like($dom, qr/<table class="chart-data" data-chart="$id">/, "$id has its numbers in a table");
 }
