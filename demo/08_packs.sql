@@ -6,7 +6,7 @@
 \pset footer off
 SET client_min_messages = warning;
 SELECT id AS laa FROM safeguard.organisation WHERE code = 'DEMO-NORTH' \gset
-SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'demo_packs_sam') AS load_packs \gset
+SELECT NOT EXISTS (SELECT 1 FROM safeguard.concern WHERE la_id = :laa AND description = 'concern 1') AS load_packs \gset
 \if :load_packs
 \echo
 \echo '== Northshire''s own pathway: 27 concerns, January to March 2025 =='

@@ -2605,6 +2605,25 @@ COMMENT ON FUNCTION safeguard.tracking_pack_journeys(bigint, boolean) IS 'The jo
 REVOKE ALL ON FUNCTION safeguard.tracking_pack_journeys(bigint, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.tracking_pack_journeys(bigint, boolean) TO safeguard_admin, safeguard_sam, safeguard_la_officer;
 
+-- The pack tables belong to safeguard_owner and their triggers fire ALWAYS, as section 10
+-- of the full script makes every table's.
+DO $packs_finish$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.relname, g.tgname FROM pg_catalog.pg_trigger g
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace AND NOT g.tgisinternal
+               AND c.relname OPERATOR(pg_catalog.=) ANY ('{tracking_pack,tracking_pack_case}'::pg_catalog.name[])
+             ORDER BY c.relname, g.tgname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
+    END LOOP;
+END
+$packs_finish$;
+ALTER TABLE safeguard.tracking_pack OWNER TO safeguard_owner;
+ALTER TABLE safeguard.tracking_pack_case OWNER TO safeguard_owner;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

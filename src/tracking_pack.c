@@ -188,17 +188,6 @@ pack_not_found(int64 id)
 			 errhint("A case-tracking pack is seen by its local authority's own staff only.")));
 }
 
-/* Builds an int8[] from values. */
-static ArrayType *
-int8_array(const int64 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Int64GetDatum(v[i]);
-	return construct_array(d, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-}
-
 /* Orders C strings for qsort. */
 static int
 cmp_str(const void *a, const void *b)
@@ -341,7 +330,7 @@ sg_draw_tracking_pack(PG_FUNCTION_ARGS)
 		values[1] = DateADTGetDatum(from);
 		values[2] = DateADTGetDatum(to);
 		values[3] = Int64GetDatum((int64) seed);
-		values[4] = PointerGetDatum(int8_array(ids, n));
+		values[4] = PointerGetDatum(sg_int8_array(ids, n));
 		values[5] = PointerGetDatum(construct_array(name_datums, n, TEXTOID, -1, false, TYPALIGN_INT));
 		values[6] = ObjectIdGetDatum(a->userid);
 		values[7] = CStringGetTextDatum(sg_duty_name(duty));
@@ -368,6 +357,27 @@ sg_draw_tracking_pack(PG_FUNCTION_ARGS)
 	}
 	sg_spi_finish();
 	PG_RETURN_INT64(pack);
+}
+
+static int64 pack_authority(int64 pack);
+
+/*
+ * Returns the pack of argument 0 after checking that the caller is on the
+ * staff of its authority (SG208 otherwise: not there); SG103 for NULL.
+ */
+static int64
+pack_argument(FunctionCallInfo fcinfo, const char *call)
+{
+	int64		pack;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_NULL_ARGUMENT),
+				 errmsg("which case-tracking pack?"),
+				 errhint("Call safeguard.%s(pack_id).", call)));
+	pack = PG_GETARG_INT64(0);
+	pack_authority(pack);
+	return pack;
 }
 
 /* Loads a pack's la_id as the owner; SG208 unless the caller works for that authority. */
@@ -416,13 +426,7 @@ sg_verify_tracking_pack(PG_FUNCTION_ARGS)
 	int			made;
 	bool		same;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_NULL_ARGUMENT),
-				 errmsg("which case-tracking pack?"),
-				 errhint("Call safeguard.verify_tracking_pack(pack_id).")));
-	pack = PG_GETARG_INT64(0);
-	pack_authority(pack);
+	pack = pack_argument(fcinfo, "verify_tracking_pack");
 	values[0] = Int64GetDatum(pack);
 	sg_spi_connect();
 	sg_exec_internal("SELECT seed, candidates, candidate_strata FROM safeguard.tracking_pack "
@@ -472,13 +476,7 @@ sg_tracking_pack_journeys(PG_FUNCTION_ARGS)
 	Oid			types[2] = {INT8OID, BOOLOID};
 	Datum		values[2];
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_NULL_ARGUMENT),
-				 errmsg("which case-tracking pack?"),
-				 errhint("Call safeguard.tracking_pack_journeys(pack_id).")));
-	pack = PG_GETARG_INT64(0);
-	pack_authority(pack);
+	pack = pack_argument(fcinfo, "tracking_pack_journeys");
 	InitMaterializedSRF(fcinfo, 0);
 	values[0] = Int64GetDatum(pack);
 	values[1] = BoolGetDatum(!PG_ARGISNULL(1) && PG_GETARG_BOOL(1));

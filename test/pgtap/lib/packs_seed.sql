@@ -10,10 +10,12 @@
 -- with feedback (half; some late), with strategy discussions and plans on some; adults of
 -- every group the pack stratifies by (older people, learning disability, mental health,
 -- autism, other).  Moves the clock; leaves it at 2025-06-02 10:00+00.
-SELECT format('CREATE ROLE %I LOGIN', r) FROM unnest(ARRAY[:'pfx' || '_off_n', :'pfx' || '_off_s', :'pfx' || '_sam']) AS r \gexec
-SELECT safeguard.grant_duty((:'pfx' || '_off_n')::regrole, 'la_officer', :laa, 'North') IS NOT NULL AS seeded_off_n,
-       safeguard.grant_duty((:'pfx' || '_off_s')::regrole, 'la_officer', :laa, 'South') IS NOT NULL AS seeded_off_s,
-       safeguard.grant_duty((:'pfx' || '_sam')::regrole, 'sam', :laa, 'North') IS NOT NULL AS seeded_sam \gset
+-- (Roles are cluster-wide: a role left by an earlier database, e.g. of make demo, is reused.)
+SELECT format('CREATE ROLE %I LOGIN', r) FROM unnest(ARRAY[:'pfx' || '_off_n', :'pfx' || '_off_s', :'pfx' || '_sam']) AS r
+WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) \gexec
+SELECT count(safeguard.grant_duty((:'pfx' || g.r)::regrole, g.duty::safeguard.duty, :laa, g.team)) AS seeded_grants
+FROM (VALUES ('_off_n', 'la_officer', 'North'), ('_off_s', 'la_officer', 'South'), ('_sam', 'sam', 'North')) AS g(r, duty, team)
+WHERE NOT EXISTS (SELECT FROM safeguard.duty_grant d WHERE d.role = (:'pfx' || g.r)::regrole AND d.revoked_at IS NULL) \gset
 SELECT set_config('packs.laa', :'laa', false) IS NOT NULL AS seeded_laa,
        set_config('packs.pfx', :'pfx', false) IS NOT NULL AS seeded_pfx \gset
 DO $seed$
