@@ -149,6 +149,15 @@ html(FILE *f, const char *s)
 		}
 }
 
+/* Writes one cell: open, s HTML-escaped, close. */
+static void
+html_cell(FILE *f, const char *open, const char *s, const char *close)
+{
+	fputs(open, f);
+	html(f, s);
+	fputs(close, f);
+}
+
 /* Writes s as one CSV field (quoted when it must be). */
 static void
 csv(FILE *f, const char *s)
@@ -287,25 +296,17 @@ write_case(const char *dir, const PGresult *pk, const PGresult *j, int first, in
 		  "<th scope=\"col\">Rationale</th><th scope=\"col\">Details</th></tr>\n", f);
 	for (int r = first; r <= last; r++)
 	{
+		const int	when_who[] = {J_AT, J_STEP, J_WHO, J_DUE};
 		const char *t = cell(j, r, J_IN_TIME);
 
-		fputs("<tr><td>", f);
-		html(f, cell(j, r, J_AT));
-		fputs("</td><td>", f);
-		html(f, cell(j, r, J_STEP));
-		fputs("</td><td>", f);
-		html(f, cell(j, r, J_WHO));
-		fputs("</td><td>", f);
-		html(f, cell(j, r, J_DUE));
-		fprintf(f, "</td><td class=\"%s\">", strcmp(t, "out of time") == 0 ? "late" : "ok");
-		html(f, *t ? t : "no timescale");
-		fputs("</td><td>", f);
-		html(f, cell(j, r, J_DECISION));
-		fputs("</td><td>", f);
-		html(f, cell(j, r, J_RATIONALE));
-		fputs("</td><td>", f);
-		html(f, cell(j, r, J_DETAIL));
-		fputs("</td></tr>\n", f);
+		fputs("<tr>", f);
+		for (size_t k = 0; k < sizeof(when_who) / sizeof(when_who[0]); k++)
+			html_cell(f, "<td>", cell(j, r, when_who[k]), "</td>");
+		html_cell(f, strcmp(t, "out of time") == 0 ? "<td class=\"late\">" : "<td class=\"ok\">",
+				  *t ? t : "no timescale", "</td>");
+		for (int k = J_DECISION; k <= J_DETAIL; k++)
+			html_cell(f, "<td>", cell(j, r, k), "</td>");
+		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n<p class=\"note\">Times are UK local time. Who acted is shown by duty and team.</p>\n"
 		  "</body>\n</html>\n", f);
@@ -822,15 +823,10 @@ run_clinic(PGconn *conn, const PackArgs *a, const CliOptions *opts)
 			  "<th scope=\"col\">Records checked</th><th scope=\"col\">Failing</th><th scope=\"col\">%</th></tr>\n", f);
 		for (int r = 0; r < PQntuples(res); r++)
 		{
-			fputs("<tr><th scope=\"row\">", f);
-			html(f, cell(res, r, 0));
-			fputs("</th><td class=\"num\">", f);
-			html(f, cell(res, r, 1));
-			fputs("</td><td class=\"num\">", f);
-			html(f, cell(res, r, 2));
-			fputs("</td><td class=\"num\">", f);
-			html(f, cell(res, r, 3));
-			fputs("</td></tr>\n", f);
+			html_cell(f, "<tr><th scope=\"row\">", cell(res, r, 0), "</th>");
+			for (int k = 1; k <= 3; k++)
+				html_cell(f, "<td class=\"num\">", cell(res, r, k), "</td>");
+			fputs("</tr>\n", f);
 		}
 		fputs("</table>\n", f);
 		PQclear(res);
