@@ -113,5 +113,6 @@ extern const CliCommand cli_export_command;
 extern const CliCommand cli_sac_command;
 extern const CliCommand cli_dashboard_command;
 extern const CliCommand cli_verify_command;
+extern const CliCommand cli_pack_command;
 
 #endif							/* SAFEGUARD_CLI_H */

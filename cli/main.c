@@ -26,6 +26,7 @@ static const CliCommand *const commands[] = {
 	&cli_sac_command,
 	&cli_dashboard_command,
 	&cli_verify_command,
+	&cli_pack_command,
 	NULL
 };
 

@@ -3305,6 +3305,210 @@ CROSS JOIN LATERAL (VALUES
 ) AS s(stage, stage_order, reached_at, in_time)
 WHERE s.reached_at IS NOT NULL;
 
+-- Issue 17 items 3-4 and issue 16 item 6's indicators: the packs (branch packs)
+-- The council pathway's indicators (report_council_indicators, which readers may read: they
+-- may now read a decision's team too), and the case-tracking pack's draw and journeys.
+GRANT SELECT (decided_team) ON safeguard.concern_decision TO safeguard_reader;
+
+-- The council's own stages (issue 16 item 6): each concern its authority
+-- decided on, and the enquiry that decision opened, stage by stage, in and
+-- out of time against the deadline policies in force then.  Counts only:
+-- readers see the figures of the authorities they report on, the
+-- authority's own staff those of their authority.
+CREATE VIEW safeguard.report_council_indicators WITH (security_invoker = true) AS
+WITH stages AS (
+    SELECT pg_catalog.date_trunc('month', safeguard.local_date(x.received_at))::date AS month,
+           x.la_id, o.name AS local_authority, coalesce(cd.decided_team, 'No team recorded') AS team,
+           x.source, s.stage, s.stage_order,
+           safeguard.working_days_between(safeguard.local_date(s.started_at),
+                                          safeguard.local_date(s.reached_at), o.division) AS working_days,
+           s.in_time
+    FROM safeguard.concern x
+    JOIN safeguard.concern_decision cd ON cd.concern_id OPERATOR(pg_catalog.=) x.id
+    JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) x.la_id
+    LEFT JOIN LATERAL (SELECT le.id, le.decided_at, le.allocated_at, le.concluded_at, le.feedback_at
+                       FROM safeguard.la_enquiry le
+                       WHERE le.concern_id OPERATOR(pg_catalog.=) x.id OFFSET 0) e ON true
+    LEFT JOIN LATERAL (
+        SELECT pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+                   FILTER (WHERE d.subject_table OPERATOR(pg_catalog.=) 'concern') AS decision,
+               pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+                   FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'enquiry_conclusion') AS conclusion,
+               pg_catalog.bool_and(d.status OPERATOR(pg_catalog.=) 'met')
+                   FILTER (WHERE d.kind OPERATOR(pg_catalog.=) 'enquiry_feedback') AS feedback
+        FROM safeguard.deadline d
+        WHERE d.status OPERATOR(pg_catalog.=) ANY ('{met,breached}'::safeguard.deadline_status[])
+          AND ((d.subject_table OPERATOR(pg_catalog.=) 'concern' AND d.subject_id OPERATOR(pg_catalog.=) x.id
+                AND d.kind OPERATOR(pg_catalog.=) 'triage')
+            OR (d.subject_table OPERATOR(pg_catalog.=) 'la_enquiry' AND d.subject_id OPERATOR(pg_catalog.=) e.id
+                AND d.kind OPERATOR(pg_catalog.=) ANY ('{enquiry_conclusion,enquiry_feedback}'::text[])))
+    ) dl ON true
+    CROSS JOIN LATERAL (VALUES
+        ('decision', 1, x.received_at, cd.decided_at, dl.decision),
+        ('allocation', 2, e.decided_at, e.allocated_at, NULL::boolean),
+        ('conclusion', 3, e.decided_at, e.concluded_at, dl.conclusion),
+        ('feedback', 4, e.concluded_at, e.feedback_at, dl.feedback)
+    ) AS s(stage, stage_order, started_at, reached_at, in_time)
+    WHERE s.reached_at IS NOT NULL
+)
+SELECT s.month, s.la_id, s.local_authority, s.team, s.source, s.stage, s.stage_order,
+       pg_catalog.count(*) AS measured,
+       pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY s.working_days::double precision)::numeric
+           AS median_working_days,
+       pg_catalog.count(*) FILTER (WHERE s.in_time) AS in_time,
+       pg_catalog.count(*) FILTER (WHERE NOT s.in_time) AS out_of_time,
+       pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE s.in_time)
+           OPERATOR(pg_catalog./) NULLIF(pg_catalog.count(s.in_time), 0), 1) AS in_time_pct
+FROM stages s
+GROUP BY s.month, s.la_id, s.local_authority, s.team, s.source, s.stage, s.stage_order;
+COMMENT ON VIEW safeguard.report_council_indicators IS 'The council pathway''s core indicators by month received, local authority, team and source: for each of its own stages (decision: concern received to the authority''s decision; allocation: decision to allocation to a named worker; conclusion: decision to the enquiry''s conclusion; feedback: conclusion to feedback to the referrer) how many reached it, the median working days the stage took, and how many were in and out of time against the deadline policy in force then. Counts only.';
+COMMENT ON COLUMN safeguard.report_council_indicators.month IS 'Month the concerns were received (first day, Europe/London).';
+COMMENT ON COLUMN safeguard.report_council_indicators.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_council_indicators.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_council_indicators.team IS 'Team of the grant under which the concern was decided (No team recorded when none).';
+COMMENT ON COLUMN safeguard.report_council_indicators.source IS 'Who raised the concerns (e.g. ambulance service, police, a care provider).';
+COMMENT ON COLUMN safeguard.report_council_indicators.stage IS 'decision, allocation, conclusion or feedback.';
+COMMENT ON COLUMN safeguard.report_council_indicators.stage_order IS 'Order of the stage, 1 to 4.';
+COMMENT ON COLUMN safeguard.report_council_indicators.measured IS 'Concerns (decision) or enquiries (the other stages) that reached the stage.';
+COMMENT ON COLUMN safeguard.report_council_indicators.median_working_days IS 'Median working days the stage took: from receipt (decision), from the decision (allocation, conclusion), from the conclusion (feedback). Allocation is the enquiry''s latest (re)allocation.';
+COMMENT ON COLUMN safeguard.report_council_indicators.in_time IS 'Reached within the stage''s deadline: the concern''s triage deadline (decision), enquiry_conclusion (with an approved extension), enquiry_feedback.';
+COMMENT ON COLUMN safeguard.report_council_indicators.out_of_time IS 'Reached after the stage''s deadline.';
+COMMENT ON COLUMN safeguard.report_council_indicators.in_time_pct IS 'Percentage in time of those with a timescale (one decimal); NULL when none has one (allocation has no timescale in the shipped policies).';
+REVOKE ALL ON safeguard.report_council_indicators FROM PUBLIC;
+GRANT SELECT ON safeguard.report_council_indicators TO safeguard_reader, safeguard_admin,
+    safeguard_la_officer, safeguard_sam;
+
+-- The case-tracking pack (issue 17 item 3): a stratified random sample of
+-- an authority's enquiries (its journeys, open and closed) for inspection
+-- case tracking, drawn reproducibly from a recorded seed in C
+-- (tracking_pack.c, the draw in assurance.c): a random 6 and a reserve of
+-- 4, one group at a time (autism, learning disability, mental health,
+-- older people, other adults; each open or closed, as the concern records
+-- them), with the seed and every candidate kept so that the draw can be
+-- derived again.  tracking_pack_journeys() gives each case's journey.
+CREATE TABLE safeguard.tracking_pack (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    la_id            bigint NOT NULL REFERENCES safeguard.organisation,
+    period_from      date NOT NULL,
+    period_to        date NOT NULL,
+    seed             bigint NOT NULL,
+    candidates       bigint[] NOT NULL,
+    candidate_strata text[] NOT NULL,
+    drawn_by         regrole NOT NULL,
+    drawn_duty       safeguard.duty NOT NULL,
+    drawn_at         timestamptz NOT NULL
+);
+COMMENT ON TABLE safeguard.tracking_pack IS 'A case-tracking pack''s draw: the enquiries of one local authority decided in a period, sampled by group (stratum) at random but reproducibly, with the seed and every candidate kept (verify_tracking_pack derives the draw again). Written only by safeguard (draw_tracking_pack); seen by the authority''s own staff.';
+COMMENT ON COLUMN safeguard.tracking_pack.id IS 'Pack number.';
+COMMENT ON COLUMN safeguard.tracking_pack.la_id IS 'The local authority whose journeys were drawn.';
+COMMENT ON COLUMN safeguard.tracking_pack.period_from IS 'First day of the period (enquiries decided from it, local time).';
+COMMENT ON COLUMN safeguard.tracking_pack.period_to IS 'Last day of the period.';
+COMMENT ON COLUMN safeguard.tracking_pack.seed IS 'The seed of the draw (given, or drawn from a strong random source).';
+COMMENT ON COLUMN safeguard.tracking_pack.candidates IS 'Every enquiry the draw could take, in id order.';
+COMMENT ON COLUMN safeguard.tracking_pack.candidate_strata IS 'The stratum of each candidate, in the same order: its group (autism, learning disability, mental health, older people, other adults) and whether it was open or closed at the draw.';
+COMMENT ON COLUMN safeguard.tracking_pack.drawn_by IS 'Who drew it (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.tracking_pack.drawn_duty IS 'The duty they drew it under: sam or admin (recorded by safeguard).';
+COMMENT ON COLUMN safeguard.tracking_pack.drawn_at IS 'When (recorded by safeguard).';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.tracking_pack
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.tracking_pack
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.tracking_pack
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.tracking_pack
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.tracking_pack
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+ALTER TABLE safeguard.tracking_pack ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.tracking_pack FORCE ROW LEVEL SECURITY;
+CREATE POLICY la_scope ON safeguard.tracking_pack
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+REVOKE ALL ON safeguard.tracking_pack FROM PUBLIC;
+GRANT SELECT ON safeguard.tracking_pack TO safeguard_admin, safeguard_sam, safeguard_la_officer;
+SELECT pg_catalog.pg_extension_config_dump('safeguard.tracking_pack', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.tracking_pack_id_seq', '');
+
+CREATE TABLE safeguard.tracking_pack_case (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pack_id    bigint NOT NULL REFERENCES safeguard.tracking_pack,
+    position   integer NOT NULL,
+    enquiry_id bigint NOT NULL REFERENCES safeguard.la_enquiry,
+    la_id      bigint NOT NULL REFERENCES safeguard.organisation,
+    stratum    text NOT NULL,
+    reserve    boolean NOT NULL,
+    UNIQUE (pack_id, position),
+    UNIQUE (pack_id, enquiry_id)
+);
+COMMENT ON TABLE safeguard.tracking_pack_case IS 'The journeys a case-tracking pack drew, in draw order: positions 1 to 6 the sample, 7 to 10 the reserve. Written only by safeguard.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.id IS 'Identifier.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.pack_id IS 'The pack.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.position IS 'Position in the draw, from 1.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.enquiry_id IS 'The enquiry (the journey) drawn.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.la_id IS 'Its local authority.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.stratum IS 'The stratum it was drawn from.';
+COMMENT ON COLUMN safeguard.tracking_pack_case.reserve IS 'False for the random six, true for the reserve of four.';
+
+CREATE TRIGGER _identity BEFORE INSERT ON safeguard.tracking_pack_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.assign_identity('id');
+CREATE TRIGGER _restore_guard BEFORE INSERT ON safeguard.tracking_pack_case
+    FOR EACH ROW EXECUTE FUNCTION safeguard.restore_guard();
+CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON safeguard.tracking_pack_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.audit_row('id', '', '');
+CREATE TRIGGER internal_only BEFORE INSERT OR DELETE OR UPDATE ON safeguard.tracking_pack_case
+    FOR EACH ROW WHEN (NOT safeguard.restoring()) EXECUTE FUNCTION safeguard.internal_only();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON safeguard.tracking_pack_case
+    FOR EACH STATEMENT EXECUTE FUNCTION safeguard.refuse_truncate();
+ALTER TABLE safeguard.tracking_pack_case ENABLE ROW LEVEL SECURITY;
+ALTER TABLE safeguard.tracking_pack_case FORCE ROW LEVEL SECURITY;
+CREATE POLICY la_scope ON safeguard.tracking_pack_case
+    USING (safeguard.works_for_la(la_id)) WITH CHECK (safeguard.works_for_la(la_id));
+REVOKE ALL ON safeguard.tracking_pack_case FROM PUBLIC;
+GRANT SELECT ON safeguard.tracking_pack_case TO safeguard_admin, safeguard_sam, safeguard_la_officer;
+SELECT pg_catalog.pg_extension_config_dump('safeguard.tracking_pack_case', '');
+SELECT pg_catalog.pg_extension_config_dump('safeguard.tracking_pack_case_id_seq', '');
+
+CREATE FUNCTION safeguard.draw_tracking_pack(la_id bigint, period_from date, period_to date, seed bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'sg_draw_tracking_pack';
+COMMENT ON FUNCTION safeguard.draw_tracking_pack(bigint, date, date, bigint) IS 'Draws a case-tracking pack of a local authority (its SAM or DSAM): from the enquiries decided in the period, open and closed, a random 6 and a reserve of 4, one stratum (group, open or closed) at a time, reproducibly from the seed (drawn when none is given); records the seed, candidates and who drew it (tracking_pack, tracking_pack_case) and returns the pack''s id. SG913 when the period has no enquiry, SG914 for a period that ends before it starts, 42501 for any other role or authority.';
+REVOKE ALL ON FUNCTION safeguard.draw_tracking_pack(bigint, date, date, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.draw_tracking_pack(bigint, date, date, bigint) TO safeguard_admin, safeguard_sam;
+
+CREATE FUNCTION safeguard.verify_tracking_pack(pack_id bigint)
+RETURNS boolean LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_tracking_pack';
+COMMENT ON FUNCTION safeguard.verify_tracking_pack(bigint) IS 'Derives a case-tracking pack''s draw again from what it recorded (seed, candidates, strata) and returns true when its cases are exactly that draw, in order. SG208 for a pack of another authority.';
+REVOKE ALL ON FUNCTION safeguard.verify_tracking_pack(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_tracking_pack(bigint) TO safeguard_admin, safeguard_sam, safeguard_la_officer;
+
+CREATE FUNCTION safeguard.tracking_pack_journeys(pack_id bigint, with_names boolean DEFAULT false)
+RETURNS TABLE (
+    "position" integer, reserve boolean, stratum text, enquiry_id bigint, case_id bigint,
+    step_order integer, step text, at timestamptz, who text, due_at timestamptz, in_time boolean,
+    decision text, rationale text, detail text)
+LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_tracking_pack_journeys';
+COMMENT ON FUNCTION safeguard.tracking_pack_journeys(bigint, boolean) IS 'The journey of every case of a case-tracking pack, one row per step in order (concern received, decision, allocation, strategy discussions, start with Making Safeguarding Personal, plan and reviews, conclusion, closure with feedback): when, who (duty and team; login names too only with with_names), the step''s deadline and whether it was met, the decision with its rationale, and the details (MSP outcomes, capacity, advocacy, the SAC outcome). For the authority''s own staff (42501 otherwise; SG208 for a pack of another authority).';
+REVOKE ALL ON FUNCTION safeguard.tracking_pack_journeys(bigint, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.tracking_pack_journeys(bigint, boolean) TO safeguard_admin, safeguard_sam, safeguard_la_officer;
+
+-- The pack tables belong to safeguard_owner and their triggers fire ALWAYS, as section 10
+-- of the full script makes every table's.
+DO $packs_finish$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT c.relname, g.tgname FROM pg_catalog.pg_trigger g
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
+             WHERE c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace AND NOT g.tgisinternal
+               AND c.relname OPERATOR(pg_catalog.=) ANY ('{tracking_pack,tracking_pack_case}'::pg_catalog.name[])
+             ORDER BY c.relname, g.tgname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I ENABLE ALWAYS TRIGGER %I', t.relname, t.tgname);
+    END LOOP;
+END
+$packs_finish$;
+ALTER TABLE safeguard.tracking_pack OWNER TO safeguard_owner;
+ALTER TABLE safeguard.tracking_pack_case OWNER TO safeguard_owner;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

@@ -74,6 +74,26 @@ extern int	sg_sample_draw_teams(int64_t *candidates, const int *teams, int ncand
 								 const SgSampleConflict *conflicts, int nconflicts,
 								 SgSampleDraw *out);
 
+/*
+ * The case-tracking pack (issue 17 item 3): a stratified draw of journeys.
+ * Each candidate carries the index of its stratum (a group such as "older
+ * people" crossed with open or closed); the draw takes one journey from each
+ * stratum in turn, strata in an order shuffled by the seed and each stratum's
+ * journeys shuffled by the seed, until it has taken want.  The first
+ * SG_PACK_SAMPLE of the result are the sample, the rest the reserve.
+ */
+#define SG_PACK_SAMPLE 6
+#define SG_PACK_RESERVE 4
+
+typedef struct SgPackCandidate
+{
+	int64_t		id;
+	int			stratum;		/* 0 .. nstrata - 1 */
+} SgPackCandidate;
+
+extern int	sg_pack_draw(const SgPackCandidate *candidates, int ncandidates, int nstrata,
+						 uint64_t seed, int want, int64_t *out);
+
 /* Safeguarding Adults Reviews: the states of a SAR referral. */
 typedef enum SgSarState
 {

@@ -103,5 +103,8 @@
 #define ERRCODE_SG_AUDIT_ACTION				MAKE_SQLSTATE('S','G','9','0','8')
 #define ERRCODE_SG_SAR_CRITERIA				MAKE_SQLSTATE('S','G','9','1','1')
 #define ERRCODE_SG_SAR_STAGE				MAKE_SQLSTATE('S','G','9','1','2')
+/* The packs (issue 17 items 3-4; docs/assurance.md) */
+#define ERRCODE_SG_PACK_EMPTY				MAKE_SQLSTATE('S','G','9','1','3')
+#define ERRCODE_SG_PACK_PERIOD				MAKE_SQLSTATE('S','G','9','1','4')
 
 #endif							/* SAFEGUARD_SG_ERRCODES_H */

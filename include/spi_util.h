@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "utils/array.h"
 
 extern void sg_spi_connect(void);
 extern void sg_spi_finish(void);
@@ -22,5 +23,6 @@ extern char *sg_spi_output(uint64 row, int col);
 extern int64 sg_spi_int64(uint64 row, int col, int64 if_null);
 extern bool sg_spi_bool(uint64 row, int col, bool if_null);
 extern char *sg_spi_strdup_out(const char *s);
+extern ArrayType *sg_int8_array(const int64 *v, int n);
 
 #endif							/* SG_SPI_UTIL_H */

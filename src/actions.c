@@ -78,6 +78,9 @@ static const SgAction actions[] = {
 	{LA(SG_DUTY_LA_OFFICER), LA(SG_DUTY_SAM), LA(SG_DUTY_ADMIN), LA(SG_DUTY_INSPECTOR)}},
 	{"refer_for_sar", "refer a case for a Safeguarding Adults Review", LA_STAFF},
 	{"record_sar", "record a Safeguarding Adults Review's people and action plan", SAM_OR_DSAM},
+	/* the case-tracking pack (tracking_pack.c): on the pack's authority */
+	{"draw_tracking_pack", "draw a case-tracking pack", SAM_OR_DSAM},
+	{"read_tracking_pack", "read a case-tracking pack", LA_STAFF},
 	/* which organisation's rows: the outbox's row-level security (outbox_access.c) */
 	{"consume_outbox", "consume the outbox", 2,
 	{ANY(SG_DUTY_ADMIN), ANY(SG_DUTY_INTEGRATION)}},

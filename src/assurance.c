@@ -257,6 +257,99 @@ sg_sample_draw_teams(int64_t *candidates, const int *teams, int ncandidates, uin
 	return made;
 }
 
+/* Orders candidates by stratum, then id, for qsort. */
+static int
+cmp_candidate(const void *a, const void *b)
+{
+	const SgPackCandidate *x = a;
+	const SgPackCandidate *y = b;
+
+	if (x->stratum != y->stratum)
+		return (x->stratum > y->stratum) - (x->stratum < y->stratum);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Draws a case-tracking pack: groups the candidates by stratum (ids in
+ * order, duplicates dropped), shuffles the order of the strata and the ids
+ * of each stratum with generators seeded in turn from seed, then takes the
+ * next id of each stratum in the shuffled order of strata, round after
+ * round, until want are taken or none is left.  out has room for want ids;
+ * returns how many were taken.  A stratum index outside 0 .. nstrata - 1
+ * makes the draw take nothing (returns -1).
+ */
+int
+sg_pack_draw(const SgPackCandidate *candidates, int ncandidates, int nstrata,
+			 uint64_t seed, int want, int64_t *out)
+{
+	SgPackCandidate *c;
+	int64_t    *ids;
+	int		   *start;
+	int		   *len;
+	int64_t    *order;
+	uint64_t	state = seed;
+	int			n = 0;
+	int			made = 0;
+
+	if (ncandidates <= 0 || nstrata <= 0 || want <= 0)
+		return 0;
+	for (int i = 0; i < ncandidates; i++)
+		if (candidates[i].stratum < 0 || candidates[i].stratum >= nstrata)
+			return -1;
+	c = malloc(sizeof(SgPackCandidate) * (size_t) ncandidates);
+	ids = malloc(sizeof(int64_t) * (size_t) ncandidates);
+	start = calloc((size_t) nstrata, sizeof(int));
+	len = calloc((size_t) nstrata, sizeof(int));
+	order = malloc(sizeof(int64_t) * (size_t) nstrata);
+	if (!c || !ids || !start || !len || !order)
+	{
+		free(c);
+		free(ids);
+		free(start);
+		free(len);
+		free(order);
+		return -1;
+	}
+	memcpy(c, candidates, sizeof(SgPackCandidate) * (size_t) ncandidates);
+	qsort(c, (size_t) ncandidates, sizeof(SgPackCandidate), cmp_candidate);
+	for (int i = 0; i < ncandidates; i++)
+	{
+		if (n > 0 && c[i].id == ids[n - 1] && c[i].stratum == c[i - 1].stratum)
+			continue;
+		if (len[c[i].stratum]++ == 0)
+			start[c[i].stratum] = n;
+		ids[n++] = c[i].id;
+	}
+	for (int s = 0; s < nstrata; s++)
+		order[s] = s;
+	sg_sample_order(order, nstrata, sg_sample_next(&state));
+	for (int s = 0; s < nstrata; s++)
+		sg_sample_order(ids + start[s], len[s], sg_sample_next(&state));
+	for (int round = 0; made < want; round++)
+	{
+		bool		any = false;
+
+		for (int k = 0; k < nstrata && made < want; k++)
+		{
+			int			s = (int) order[k];
+
+			if (round < len[s])
+			{
+				out[made++] = ids[start[s] + round];
+				any = true;
+			}
+		}
+		if (!any)
+			break;
+	}
+	free(c);
+	free(ids);
+	free(start);
+	free(len);
+	free(order);
+	return made;
+}
+
 /* The Safeguarding Adults Review machine: the board decides, then reviews. */
 static const char *const sar_state_names[SG_NSARSTATES] = {
 	"referred", "commissioned", "not_commissioned", "completed"

@@ -919,17 +919,6 @@ text_array(char *const *v, int n)
 	return construct_md_array(d, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
-/* Builds an int8[] from values. */
-static ArrayType *
-int8_array(const int64 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Int64GetDatum(v[i]);
-	return construct_array(d, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-}
-
 /* Builds an oid[] from roles. */
 static ArrayType *
 oid_array(const Oid *v, int n)
@@ -1059,7 +1048,7 @@ read_candidates(const Programme *p, int64 **ids, char ***teams, int *nids,
 		appendStringInfoString(&sql, ") AS c WHERE c.who OPERATOR(pg_catalog.=) ANY ($2) ORDER BY 1, 2");
 		types[0] = INT8ARRAYOID;
 		types[1] = OIDARRAYOID;
-		values[0] = PointerGetDatum(int8_array(*ids, *nids));
+		values[0] = PointerGetDatum(sg_int8_array(*ids, *nids));
 		values[1] = PointerGetDatum(oid_array(p->auditors, p->nauditors));
 		sg_exec_internal(kept_sql(SQL_CONFLICTS, k->kind, &sql), 2, types, values, nulls);
 		*nconf = (int) SPI_processed;
@@ -1074,6 +1063,17 @@ read_candidates(const Programme *p, int64 **ids, char ***teams, int *nids,
 		}
 	}
 	sg_spi_finish();
+}
+
+/* Raises SG907: the programme's month is drawn already. */
+static void
+refuse_second_draw(int64 programme_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SG_SELECTION_EXISTS),
+			 errmsg("programme " INT64_FORMAT " already has its selection for that month", programme_id),
+			 errdetail("A month is drawn once, so that nobody can draw again until the cases suit them."),
+			 errhint("See safeguard.audit_selection; reassign an audit rather than redraw.")));
 }
 
 /*
@@ -1123,11 +1123,7 @@ sg_select_audit_sample(PG_FUNCTION_ARGS)
 		if (query_int("SELECT pg_catalog.count(*) FROM safeguard.audit_selection WHERE programme_id "
 					  "OPERATOR(pg_catalog.=) $1 AND month OPERATOR(pg_catalog.=) "
 					  "pg_catalog.date_trunc('month', $2::pg_catalog.timestamp)::pg_catalog.date", 2, types, values) > 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_SG_SELECTION_EXISTS),
-					 errmsg("programme " INT64_FORMAT " already has its selection for that month", p.id),
-					 errdetail("A month is drawn once, so that nobody can draw again until the cases suit them."),
-					 errhint("See safeguard.audit_selection; reassign an audit rather than redraw.")));
+			refuse_second_draw(p.id);
 	}
 	if (PG_ARGISNULL(2))
 	{
@@ -1173,20 +1169,28 @@ sg_select_audit_sample(PG_FUNCTION_ARGS)
 		values[1] = Int64GetDatum(p.org_id);
 		values[2] = DateADTGetDatum(month);
 		values[3] = Int64GetDatum((int64) seed);
-		values[4] = PointerGetDatum(int8_array(ids, nids));
+		values[4] = PointerGetDatum(sg_int8_array(ids, nids));
 		values[5] = PointerGetDatum(oid_array(p.auditors, p.nauditors));
-		values[6] = PointerGetDatum(int8_array(conf_records, nconf));
+		values[6] = PointerGetDatum(sg_int8_array(conf_records, nconf));
 		values[7] = PointerGetDatum(oid_array(conf_roles, nconf));
 		values[8] = ObjectIdGetDatum(a->userid);
 		values[9] = TimestampTzGetDatum(sg_now());
+		/*
+		 * A draw of the same month committed since the check above (two
+		 * managers drawing at once): the unique (programme_id, month) makes
+		 * this insert wait for it and then insert nothing (READ COMMITTED),
+		 * or fail with 40001 when the snapshot cannot see it (REPEATABLE
+		 * READ, SERIALIZABLE); never a unique violation.
+		 */
 		values[10] = PointerGetDatum(text_array(teams, nids));
-		sg_spi_exec_expect("INSERT INTO safeguard.audit_selection (programme_id, organisation_id, month, seed, "
-						   "candidates, auditors, conflict_records, conflict_auditors, selected_by, selected_at, "
-						   "candidate_teams) "
-						   "VALUES ($1, $2, pg_catalog.date_trunc('month', $3::pg_catalog.timestamp)::pg_catalog.date, "
-						   "$4, $5, $6::pg_catalog.regrole[], $7, $8::pg_catalog.regrole[], "
-						   "$9::pg_catalog.regrole, $10, $11) RETURNING id",
-						   11, types, values, NULL, 1);
+		if (sg_exec_internal("INSERT INTO safeguard.audit_selection (programme_id, organisation_id, month, seed, "
+							 "candidates, auditors, conflict_records, conflict_auditors, selected_by, selected_at, "
+							 "candidate_teams) "
+							 "VALUES ($1, $2, pg_catalog.date_trunc('month', $3::pg_catalog.timestamp)::pg_catalog.date, "
+							 "$4, $5, $6::pg_catalog.regrole[], $7, $8::pg_catalog.regrole[], "
+							 "$9::pg_catalog.regrole, $10, $11) ON CONFLICT (programme_id, month) DO NOTHING RETURNING id",
+							 11, types, values, NULL) != 1)
+			refuse_second_draw(p.id);
 		selection = sg_spi_int64(0, 1, 0);
 	}
 	initStringInfo(&sql);

@@ -22,6 +22,7 @@
 #include "spi_util.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -131,4 +132,15 @@ sg_spi_strdup_out(const char *s)
 	size_t		len = strlen(s) + 1;
 
 	return memcpy(SPI_palloc(len), s, len);
+}
+
+/* Builds an int8[] from values (palloc'd in the current context). */
+ArrayType *
+sg_int8_array(const int64 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(v[i]);
+	return construct_array(d, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }

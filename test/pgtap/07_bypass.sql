@@ -8,7 +8,7 @@
 -- leaves behind (it is recorded, not prevented), and CREATE EXTENSION over
 -- a schema a hostile role prepared.
 BEGIN;
-SELECT plan(228);
+SELECT plan(233);
 
 -- Wraps a statement in a DO block that fails with P0001 when the statement
 -- succeeds, so a bypass that works is reported (as P0001 instead of the

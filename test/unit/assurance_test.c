@@ -282,6 +282,55 @@ test_sar_machine(void)
 	   "only the authority's SAM or DSAM records the board's decision");
 }
 
+/*
+ * The case-tracking pack's draw: reproducible from its seed, one stratum
+ * at a time before any stratum gives a second, every id once, and no more
+ * than there are.
+ */
+static void
+test_pack_draw(void)
+{
+	SgPackCandidate c[60];
+	int64_t		a[10],
+				b[10],
+				d[10];
+	int			na,
+				nb,
+				nd;
+	bool		distinct = true;
+	bool		spread = true;
+	int			seen[6] = {0};
+
+	for (int i = 0; i < 60; i++)
+	{
+		c[i].id = 1000 + i;
+		c[i].stratum = i % 6;
+	}
+	na = sg_pack_draw(c, 60, 6, 20261207, SG_PACK_SAMPLE + SG_PACK_RESERVE, a);
+	nb = sg_pack_draw(c, 60, 6, 20261207, SG_PACK_SAMPLE + SG_PACK_RESERVE, b);
+	nd = sg_pack_draw(c, 60, 6, 20261208, SG_PACK_SAMPLE + SG_PACK_RESERVE, d);
+	ok(na == 10 && nb == 10 && memcmp(a, b, sizeof(a)) == 0,
+	   "a pack drawn twice from one seed is the same ten journeys in the same order");
+	ok(nd == 10 && memcmp(a, d, sizeof(a)) != 0, "another seed draws another pack");
+	for (int i = 0; i < na; i++)
+		for (int j = 0; j < i; j++)
+			distinct = distinct && a[i] != a[j];
+	for (int i = 0; i < SG_PACK_SAMPLE; i++)
+		seen[(a[i] - 1000) % 6]++;
+	for (int s = 0; s < 6; s++)
+		spread = spread && seen[s] == 1;
+	ok(distinct && spread, "the six sampled come one from each of the six strata, every journey once");
+	/* the first stratum holds 3, the second 1: 4 in all, whatever is wanted */
+	c[0].stratum = 0;
+	c[1].stratum = 0;
+	c[2].stratum = 0;
+	c[3].stratum = 1;
+	nd = sg_pack_draw(c, 4, 2, 7, 10, d);
+	ok(nd == 4, "a pack of four candidates takes all four (%d)", nd);
+	ok(sg_pack_draw(c, 0, 2, 7, 10, d) == 0 && sg_pack_draw(c, 4, 1, 7, 10, d) == -1,
+	   "no candidates draw nothing; a stratum out of range draws nothing (-1)");
+}
+
 int
 main(void)
 {
@@ -294,6 +343,7 @@ main(void)
 	test_teams();
 	test_kinds();
 	test_sar_machine();
+	test_pack_draw();
 	printf("1..%d\n", tests_run);
 	return tests_failed ? 1 : 0;
 }
