@@ -582,6 +582,24 @@ const SgScopeColumn sg_scope_classification[] = {
 	{"audit_selection", "selected_by", P},
 	{"audit_selection", "selected_at", O},
 	{"audit_selection", "candidate_teams", G},	/* teams: derived from the organisation */
+	/* tracking_pack, tracking_pack_case: the case-tracking pack's recorded draw */
+	{"tracking_pack", "id", O},
+	{"tracking_pack", "la_id", G},
+	{"tracking_pack", "period_from", O},
+	{"tracking_pack", "period_to", O},
+	{"tracking_pack", "seed", O},
+	{"tracking_pack", "candidates", O},	/* ids of enquiries */
+	{"tracking_pack", "candidate_strata", P},	/* groups: autism, learning disability, age ... */
+	{"tracking_pack", "drawn_by", P},
+	{"tracking_pack", "drawn_duty", O},
+	{"tracking_pack", "drawn_at", O},
+	{"tracking_pack_case", "id", O},
+	{"tracking_pack_case", "pack_id", O},
+	{"tracking_pack_case", "position", O},
+	{"tracking_pack_case", "enquiry_id", O},
+	{"tracking_pack_case", "la_id", G},
+	{"tracking_pack_case", "stratum", P},	/* a group the adult belongs to */
+	{"tracking_pack_case", "reserve", O},
 
 	{"case_file_audit", "id", O},
 	{"case_file_audit", "selection_id", O},
