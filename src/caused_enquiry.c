@@ -48,6 +48,7 @@
 #include "caused_enquiry_fsm.h"
 #include "deadline.h"
 #include "la_enquiry.h"
+#include "outbox.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -58,6 +59,7 @@
 #include "catalog/pg_type.h"
 #include "nodes/bitmapset.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
@@ -120,6 +122,30 @@ open_report_deadline(int64 id, int64 case_id, int64 la_id, TimestampTz anchor)
 	}
 	sg_spi_finish();
 	return due;
+}
+
+/*
+ * Tells the organisation caused to enquire that a request awaits its report
+ * (a new request, or a report returned for more): an outbox notification
+ * routed to that organisation's consumers (its admin or integration duty),
+ * naming the request, the event and the due instant, never the question or
+ * the adult (its login reads those in caused_enquiry_requests).
+ */
+static void
+tell_organisation(int64 id, int64 organisation_id, const char *event, TimestampTz due)
+{
+	StringInfoData note;
+
+	initStringInfo(&note);
+	appendStringInfo(&note, "{\"event\": \"%s\", \"caused_enquiry_id\": " INT64_FORMAT ", "
+					 "\"organisation_id\": " INT64_FORMAT ", \"report_due_at\": ",
+					 event, id, organisation_id);
+	if (due == 0)
+		appendStringInfoString(&note, "null");
+	else
+		escape_json(&note, sg_canonical_text(TimestampTzGetDatum(due), TIMESTAMPTZOID));
+	appendStringInfoChar(&note, '}');
+	sg_outbox_write(note.data, sg_now());
 }
 
 /* Sets report_due_at on a tuple (NULL when the calendar cannot say). */
@@ -215,6 +241,7 @@ guard_request(TriggerData *td)
 	SgDuty		duty;
 	int64		id = sg_get_int64(tup, desc, "id");
 	int64		organisation_id;
+	TimestampTz due;
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
 	char	   *state = NULL;
@@ -249,7 +276,9 @@ guard_request(TriggerData *td)
 								  ObjectIdGetDatum(TupleDescAttr(desc, sg_attnum(desc, "state") - 1)->atttypid));
 	tup = sg_set(tup, desc, lengthof(cols), cols, vals, nulls);
 	tup = copy_adult(tup, desc, e.id);
-	tup = set_due(tup, desc, open_report_deadline(id, e.case_id, e.la_id, sg_now()));
+	due = open_report_deadline(id, e.case_id, e.la_id, sg_now());
+	tup = set_due(tup, desc, due);
+	tell_organisation(id, organisation_id, "caused_enquiry_requested", due);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);
 	return tup;
 }
@@ -410,9 +439,13 @@ guard_move(TriggerData *td)
 		sg_deadline_close(SG_DL_CAUSED_REPORT, id, sg_get_ts(newtup, desc, "report_received_at", &isnull));
 	}
 	else if (to == SG_CE_RETURNED)
-		newtup = set_due(newtup, desc,
-						 open_report_deadline(id, sg_get_int64(oldtup, desc, "case_id"),
-											  sg_get_int64(oldtup, desc, "la_id"), sg_now()));
+	{
+		TimestampTz due = open_report_deadline(id, sg_get_int64(oldtup, desc, "case_id"),
+											   sg_get_int64(oldtup, desc, "la_id"), sg_now());
+
+		newtup = set_due(newtup, desc, due);
+		tell_organisation(id, sg_get_int64(oldtup, desc, "organisation_id"), "caused_report_returned", due);
+	}
 	else if (to == SG_CE_WITHDRAWN)
 		sg_deadline_cancel_all(SG_SUBJECT_CAUSED_ENQUIRY, id, sg_now());
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), id, duty);

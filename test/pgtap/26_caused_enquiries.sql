@@ -10,7 +10,7 @@
 -- MERGE, a writable CTE, COPY, TRUNCATE).  Every check runs under SET ROLE
 -- to the role concerned; SQLSTATEs only, never message text.
 BEGIN;
-SELECT plan(127);
+SELECT plan(132);
 
 \set fixture TAP26
 \set clock '2025-06-02 10:00+00'
@@ -19,7 +19,7 @@ SELECT plan(127);
 \set cast 'sg26_off=la_officer@laa sg26_off2=la_officer@laa sg26_sam=sam@laa sg26_admin_a=admin@laa'
 \set cast :cast ' sg26_off_b=la_officer@lab sg26_sam_b=sam@lab sg26_insp=inspector@cqc'
 \set cast :cast ' sg26_prov=provider@prov sg26_prov2=provider@prov2 sg26_pol=provider@pol'
-\set cast :cast ' sg26_reader=reader@laa sg26_nobody'
+\set cast :cast ' sg26_reader=reader@laa sg26_prov_admin=admin@prov sg26_nobody'
 \ir lib/fixtures.sql
 
 --------------------------------------------------------------------------
@@ -464,6 +464,29 @@ SELECT is((SELECT count(*)::int FROM safeguard.deadline_alert WHERE subject_tabl
 RESET ROLE;
 SET ROLE sg26_pol;
 SELECT is((SELECT count(*)::int FROM safeguard.deadline_alert), 0, 'nor do the police');
+RESET ROLE;
+
+--------------------------------------------------------------------------
+-- The organisation is told: an outbox notice for each request and each
+-- return, routed to that organisation's consumers, naming no question or adult.
+--------------------------------------------------------------------------
+SELECT results_eq(format($$SELECT payload ->> 'event', (payload ->> 'organisation_id')::bigint
+                          FROM safeguard.outbox WHERE payload ->> 'caused_enquiry_id' = '%s' ORDER BY id$$, :ce1),
+                  format($$VALUES ('caused_enquiry_requested', %s::bigint), ('caused_report_returned', %s::bigint)$$, :prov, :prov),
+                  'the provider is told of the request and of the return, in that order');
+SELECT is((SELECT count(*)::int FROM safeguard.outbox
+           WHERE payload ->> 'event' LIKE 'caused_%' AND (payload ? 'question' OR payload ? 'adult_name'
+                 OR payload ? 'adult_nhs_number' OR NOT payload ? 'report_due_at')), 0,
+          'a notice names the request and its due date, never the question or the adult');
+SET ROLE sg26_prov_admin;
+SELECT is((SELECT count(*)::int FROM safeguard.outbox WHERE payload ->> 'caused_enquiry_id' = :'ce1'), 2,
+          'the provider''s administrator (its outbox consumer) reads both notices');
+SELECT is((SELECT count(*)::int FROM safeguard.outbox WHERE payload ->> 'caused_enquiry_id' IN (:'ce2', :'ce3')), 0,
+          '... and not those sent to the police or the NHS body');
+RESET ROLE;
+SET ROLE sg26_admin_a;
+SELECT is((SELECT count(*)::int FROM safeguard.outbox WHERE payload ->> 'event' LIKE 'caused_%'), 0,
+          'the authority''s administrator does not consume another organisation''s notices');
 RESET ROLE;
 
 SELECT * FROM finish();
