@@ -131,6 +131,41 @@ refuse_supplied(HeapTuple tup, TupleDesc desc, const char *column)
 				 errhint("Leave it out; safeguard fills it in.")));
 }
 
+/*
+ * The start of every record guard of the pathway (strategy discussions,
+ * plans, reviews): records are never deleted nor changed (SG204, with the
+ * hints given), and the columns safeguard stamps are never supplied (SG203).
+ */
+static void
+refuse_record_change(TriggerData *td, HeapTuple tup, TupleDesc desc, const char *what,
+					 const char *deleted_hint, const char *changed_hint,
+					 const char *const *stamped, int nstamped)
+{
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		sg_refuse_change(what, "deleted", deleted_hint);
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		sg_refuse_change(what, "changed", changed_hint);
+	for (int i = 0; i < nstamped; i++)
+		refuse_supplied(tup, desc, stamped[i]);
+}
+
+/*
+ * Raises SG202 (message msg, hint) when a record's event time (column) is
+ * empty, then checks it is neither in the future nor before since (SG211).
+ */
+static void
+require_event_time(HeapTuple tup, TupleDesc desc, const char *column, const char *msg,
+				   const char *hint, TimestampTz since, const char *since_what)
+{
+	if (is_null(tup, desc, column))
+		ereport(ERROR,
+				(errcode(ERRCODE_SG_REQUIRED_FIELD),
+				 errmsg("%s", msg),
+				 errdetail("%s is empty.", column),
+				 errhint("%s", hint)));
+	sg_check_event_time(tup, desc, column, since, since_what);
+}
+
 /* Trigger: BEFORE INSERT OR UPDATE OR DELETE ON concern_decision. */
 Datum
 sg_concern_decision_guard(PG_FUNCTION_ARGS)
@@ -651,25 +686,16 @@ sg_la_enquiry_strategy_guard(PG_FUNCTION_ARGS)
 	EnquiryInfo e;
 	SgDuty		duty;
 
-	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-		sg_refuse_change("strategy discussions", "deleted", "A record of a discussion is kept.");
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-		sg_refuse_change("strategy discussions", "changed",
-						 "Record a further discussion if the strategy changed.");
-	for (int i = 0; i < lengthof(stamped); i++)
-		refuse_supplied(tup, desc, stamped[i]);
+	refuse_record_change(td, tup, desc, "strategy discussions", "A record of a discussion is kept.",
+						 "Record a further discussion if the strategy changed.", stamped, lengthof(stamped));
 	duty = sg_la_enquiry_load_for_record(sg_get_int64(tup, desc, "enquiry_id"), "record_strategy_discussion",
 								   "strategy discussions", &e);
 	require_enquiry_state(&e, "allocated", "in_progress", "a strategy discussion");
 	sg_require_text(tup, desc, "attendees", "who attended", "Name the people and agencies who took part.");
 	sg_require_text(tup, desc, "decisions", "what was decided", "Record the decisions and who will do what.");
-	if (is_null(tup, desc, "held_at"))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("a strategy discussion records when it was held"),
-				 errdetail("held_at is empty."),
-				 errhint("Record when the discussion or meeting took place.")));
-	sg_check_event_time(tup, desc, "held_at", e.decided_at, "the decision that opened the enquiry");
+	require_event_time(tup, desc, "held_at", "a strategy discussion records when it was held",
+					   "Record when the discussion or meeting took place.", e.decided_at,
+					   "the decision that opened the enquiry");
 	tup = stamp_record(tup, desc, &e);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
 	return PointerGetDatum(tup);
@@ -720,13 +746,10 @@ sg_la_enquiry_plan_guard(PG_FUNCTION_ARGS)
 	Datum		values[1];
 	uint64		n;
 
-	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-		sg_refuse_change("safeguarding plans", "deleted", "A plan is ended by a review (safeguard.review_safeguarding_plan).");
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-		sg_refuse_change("safeguarding plans", "changed",
-						 "Record a review of the plan (safeguard.review_safeguarding_plan).");
-	for (int i = 0; i < lengthof(stamped); i++)
-		refuse_supplied(tup, desc, stamped[i]);
+	refuse_record_change(td, tup, desc, "safeguarding plans",
+						 "A plan is ended by a review (safeguard.review_safeguarding_plan).",
+						 "Record a review of the plan (safeguard.review_safeguarding_plan).",
+						 stamped, lengthof(stamped));
 	duty = sg_la_enquiry_load_for_record(sg_get_int64(tup, desc, "enquiry_id"), "make_safeguarding_plan",
 								   "safeguarding plan", &e);
 	require_enquiry_state(&e, "in_progress", "concluded", "a safeguarding plan");
@@ -743,13 +766,9 @@ sg_la_enquiry_plan_guard(PG_FUNCTION_ARGS)
 				 errdetail("An enquiry has one plan; it changes through its reviews."),
 				 errhint("Record a review of the plan (safeguard.review_safeguarding_plan).")));
 	sg_require_text(tup, desc, "summary", "the plan", "Record what will be done, by whom, to keep the adult safe.");
-	if (is_null(tup, desc, "made_at"))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("a safeguarding plan records when it was made"),
-				 errdetail("made_at is empty."),
-				 errhint("Record when the plan was agreed.")));
-	sg_check_event_time(tup, desc, "made_at", e.decided_at, "the decision that opened the enquiry");
+	require_event_time(tup, desc, "made_at", "a safeguarding plan records when it was made",
+					   "Record when the plan was agreed.", e.decided_at,
+					   "the decision that opened the enquiry");
 	tup = stamp_record(tup, desc, &e);
 	sg_audit_note_duty(RelationGetRelid(td->tg_relation), sg_get_int64(tup, desc, "id"), duty);
 	return PointerGetDatum(tup);
@@ -790,12 +809,8 @@ sg_la_enquiry_plan_review_guard(PG_FUNCTION_ARGS)
 	Datum		val[1];
 	bool		null[1] = {false};
 
-	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
-		sg_refuse_change("plan reviews", "deleted", "A review is kept.");
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-		sg_refuse_change("plan reviews", "changed", "Record a further review.");
-	for (int i = 0; i < lengthof(stamped); i++)
-		refuse_supplied(tup, desc, stamped[i]);
+	refuse_record_change(td, tup, desc, "plan reviews", "A review is kept.", "Record a further review.",
+						 stamped, lengthof(stamped));
 	plan_id = sg_get_int64(tup, desc, "plan_id");
 	{
 		Oid			types[1] = {INT8OID};
@@ -832,13 +847,8 @@ sg_la_enquiry_plan_review_guard(PG_FUNCTION_ARGS)
 				 errdetail("A review ended it."),
 				 errhint("A plan that has ended is not reviewed again.")));
 	sg_require_text(tup, desc, "outcome", "the review's outcome", "Record what the review found and what changes.");
-	if (is_null(tup, desc, "reviewed_at"))
-		ereport(ERROR,
-				(errcode(ERRCODE_SG_REQUIRED_FIELD),
-				 errmsg("a plan review records when it took place"),
-				 errdetail("reviewed_at is empty."),
-				 errhint("Record when the plan was reviewed.")));
-	sg_check_event_time(tup, desc, "reviewed_at", since, "the plan or its last review");
+	require_event_time(tup, desc, "reviewed_at", "a plan review records when it took place",
+					   "Record when the plan was reviewed.", since, "the plan or its last review");
 	val[0] = Int64GetDatum(enquiry_id);
 	tup = sg_set(tup, desc, 1, col, val, null);
 	tup = stamp_record(tup, desc, &e);
