@@ -6903,7 +6903,7 @@ COMMENT ON FUNCTION safeguard.complete_sar(bigint, text) IS 'Completes a commiss
 -- SAC table SG5 (NHS Digital): Safeguarding Adults Reviews completed in the
 -- reporting year, where one or more individuals died (SG5a) or none died,
 -- and the individuals who suffered serious harm and died (SG5b) or
--- survived.  sac_return is being reshaped on its own branch; it reads these.
+-- survived.  sac_return reads these (through sac_sg5_cells).
 CREATE FUNCTION safeguard.sar_sg5(year integer, la_id bigint DEFAULT NULL)
 RETURNS TABLE (local_authority_id bigint, sars_where_died bigint, sars_where_none_died bigint,
                individuals_died bigint, individuals_survived bigint)
