@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/profile.sh: W1's per-transition cost profile (issue 19, target 7), in instructions.
+# bench/profile.sh: W1's (or W8's) per-transition cost profile (issue 19, target 7), in
+# instructions.
 #
 # What a W1 transition (the officer decides an acknowledged referral: bench/w1/safeguard.sql)
 # costs the backend, part by part, next to the SQL floor (bench/w1/floor.sql) and the PL/pgSQL
@@ -25,6 +26,9 @@
 # Writes the profile (markdown) to stdout and to bench/results/profile-<UTC time>.md, with the
 # date, the load average and the disk's flush time at the start, the commit, and valgrind's
 # version.  Knobs:
+#   SAFEGUARD_BENCH_PROFILE_WORKLOAD=w1 w1, or w8: the council's manager allocates a decided
+#                                       enquiry (bench/w8/safeguard.sql) beside W8's SQL floor
+#                                       (bench/w8/floor.sql); W8 has no PL/pgSQL comparator
 #   SAFEGUARD_BENCH_PROFILE_SMALL=20    transitions of the short run
 #   SAFEGUARD_BENCH_PROFILE_LARGE=220   transitions of the long run
 #   SAFEGUARD_BENCH_RESULTS=bench/results   where the result file goes
@@ -42,7 +46,12 @@ SMALL=${SAFEGUARD_BENCH_PROFILE_SMALL:-20}
 LARGE=${SAFEGUARD_BENCH_PROFILE_LARGE:-220}
 RESULTS_DIR=${SAFEGUARD_BENCH_RESULTS:-$BENCH_DIR/results}
 PGBIN=/usr/lib/postgresql/15/bin
-SCRIPTS=(safeguard floor plpgsql)
+WORKLOAD=${SAFEGUARD_BENCH_PROFILE_WORKLOAD:-w1}
+case $WORKLOAD in
+w1) SCRIPTS=(safeguard floor plpgsql) ;;
+w8) SCRIPTS=(safeguard floor) ;;
+*) echo "bench: SAFEGUARD_BENCH_PROFILE_WORKLOAD must be w1 or w8, not '$WORKLOAD'" >&2; exit 1 ;;
+esac
 
 if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
@@ -88,18 +97,29 @@ settings: $SMALL and $LARGE transitions per comparator; per transition = differe
 
 bench_db_create profile
 BENCH_CREATED_DB=0	# the cluster goes with the work directory
-bench_w1_setup 0
 total=$((2 * (SMALL + LARGE) + 10))
-bench_log "profile: a pool of $total referrals through the workflow"
-bench_psql -c "CALL safeguard_bench.grow_pool($total)" -c "VACUUM ANALYZE" >/dev/null
+if [[ $WORKLOAD == w1 ]]; then
+	bench_w1_setup 0
+	ACTOR=$OFFICER
+	bench_log "profile: a pool of $total referrals through the workflow"
+	bench_psql -c "CALL safeguard_bench.grow_pool($total)" -c "VACUUM ANALYZE" >/dev/null
+else
+	# W8's roles, as bench/w8.sh makes them: the statement runs as the manager and names the officer.
+	OFFICER=${BENCH_DB}_officer
+	ACTOR=${BENCH_DB}_sam
+	bench_log "profile: a pool of $total decided enquiries through the workflow"
+	bench_psql -v officer="$OFFICER" -v sam="$ACTOR" -v pool="$total" -f "$BENCH_DIR/w8/setup.sql" >/dev/null
+	bench_psql -c "VACUUM ANALYZE" >/dev/null
+fi
 server -m fast stop
 
 # Runs $2 transitions of comparator $1 in a single-user backend under callgrind.
 profile_run() {
 	local s=$1 n=$2 i body
-	body=$(grep -v '^--' "$BENCH_DIR/w1/$s.sql" | sed '/^[[:space:]]*$/d; s/;[[:space:]]*$//')
+	body=$(grep -v '^--' "$BENCH_DIR/$WORKLOAD/$s.sql" | sed '/^[[:space:]]*$/d; s/;[[:space:]]*$//')
+	body=${body//:officer/\'$OFFICER\'}	# W8's pgbench variable, as a literal
 	{
-		printf 'SET ROLE %s;\n\n' "$OFFICER"
+		printf 'SET ROLE %s;\n\n' "$ACTOR"
 		printf 'PREPARE w1 AS %s;\n\n' "$body"
 		for ((i = 0; i < n; i++)); do printf 'EXECUTE w1;\n\n'; done
 	} >"$BENCH_WORK/$s.$n.sql"
@@ -123,20 +143,30 @@ for s in "${SCRIPTS[@]}"; do
 done
 
 server start
-bad=$(bench_psql -At -c "SELECT
-	(SELECT count(*) FROM safeguard.referral WHERE state = 'decided')::text || ' ' ||
-	(SELECT count(*) FROM safeguard_bench.floor_referral WHERE state = 'decided') || ' ' ||
-	(SELECT count(*) FROM safeguard_bench.pl_referral WHERE state = 'decided') || ' ' ||
-	(SELECT count(*) FROM safeguard.verify_audit())")
-want="$((SMALL + LARGE)) $((SMALL + LARGE)) $((SMALL + LARGE)) 0"
+if [[ $WORKLOAD == w1 ]]; then
+	bad=$(bench_psql -At -c "SELECT
+		(SELECT count(*) FROM safeguard.referral WHERE state = 'decided')::text || ' ' ||
+		(SELECT count(*) FROM safeguard_bench.floor_referral WHERE state = 'decided') || ' ' ||
+		(SELECT count(*) FROM safeguard_bench.pl_referral WHERE state = 'decided') || ' ' ||
+		(SELECT count(*) FROM safeguard.verify_audit())")
+	want="$((SMALL + LARGE)) $((SMALL + LARGE)) $((SMALL + LARGE)) 0"
+	what="decided referrals (safeguard, floor, plpgsql) and broken chains"
+else
+	bad=$(bench_psql -At -c "SELECT
+		(SELECT count(*) FROM safeguard.la_enquiry WHERE state = 'allocated')::text || ' ' ||
+		(SELECT count(*) FROM safeguard_bench.floor_enquiry WHERE state = 'allocated') || ' ' ||
+		(SELECT count(*) FROM safeguard.verify_audit())")
+	want="$((SMALL + LARGE)) $((SMALL + LARGE)) 0"
+	what="allocated enquiries (safeguard, floor) and broken chains"
+fi
 if [[ "$bad" != "$want" ]]; then
-	echo "bench: profile: decided referrals (safeguard, floor, plpgsql) and broken chains: $bad, expected $want" >&2
+	echo "bench: profile: $what: $bad, expected $want" >&2
 	exit 2
 fi
 
-report=$(python3 - "$BENCH_WORK" "$SMALL" "$LARGE" <<'EOF'
+report=$(python3 - "$BENCH_WORK" "$SMALL" "$LARGE" "$WORKLOAD" <<'EOF'
 import re, sys
-work, small, large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, small, large, workload = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 line = re.compile(r'^\s*([\d,]+) \([ \d.]+%\)\s+([*>]?)\s*(\S.*?)(?: \(([\d,]+)x\))?(?: \[(.*)\])?\s*$')
 total_re = re.compile(r'^\s*([\d,]+) \([ \d.]+%\)\s+PROGRAM TOTALS')
 
@@ -177,7 +207,11 @@ def per(s):
 
 sg, sg_arc, sg_total, sg_calls = per('safeguard')
 fl, _, fl_total, fl_calls = per('floor')
-pl, _, pl_total, pl_calls = per('plpgsql')
+w1 = workload == 'w1'
+if w1:
+    pl, _, pl_total, pl_calls = per('plpgsql')
+guard = 'sg_referral_guard' if w1 else 'sg_la_enquiry_guard'
+after = None if w1 else 'sg_la_enquiry_after'
 
 def k(v):
     return f'{v / 1000:,.1f}k'
@@ -188,8 +222,10 @@ print('## Per transition, in instructions (the backend, everything it executes)'
 print()
 print('| comparator | instructions per transition | ÷ floor |')
 print('|---|--:|--:|')
-for name, t in (('safeguard', sg_total), ('floor (UPDATE + audit INSERT, no checks, no hash)', fl_total),
-                ('PL/pgSQL (same rules and chain)', pl_total)):
+comparators = [('safeguard', sg_total), ('floor (UPDATE + audit INSERT, no checks, no hash)', fl_total)]
+if w1:
+    comparators.append(('PL/pgSQL (same rules and chain)', pl_total))
+for name, t in comparators:
     print(f'| {name} | {k(t)} | {t / fl_total:.2f} |')
 gap = sg_total - fl_total
 print()
@@ -206,9 +242,13 @@ print('|---|---|--:|--:|--:|')
 audit_rec = sg('sg_audit_record')
 append = sg_arc('sg_audit_record', 'sg_audit_append_to')
 rows = [
-    ('the guard: duty, transition, columns, rules, stamps (BEFORE ROW)', 'sg_referral_guard', sg('sg_referral_guard')),
+    ('the guard: duty, transition, columns, rules, stamps (BEFORE ROW)', guard, sg(guard)),
     ('&nbsp;&nbsp;the acting role\'s grants (cached per backend; every caller)', 'sg_current_actor', sg('sg_current_actor')),
     ('foreign-key checks of the row (stamped `*_org_id` among them)', 'RI_FKey_check_upd', sg('RI_FKey_check_upd') + sg('RI_FKey_check_ins')),
+] + ([] if w1 else [
+    ('the after trigger: deadlines, the case, an arrived referral mirrored', after, sg(after)),
+    ('&nbsp;&nbsp;the arrived referral\'s mirror (a lookup when none arrived)', 'sg_referral_follow_enquiry', sg('sg_referral_follow_enquiry')),
+]) + [
     ('the audit trigger (AFTER ROW)', 'sg_audit_row', sg('sg_audit_row')),
     ('&nbsp;&nbsp;the row\'s audit content: actor, changes document', 'sg_audit_record - sg_audit_append_to', audit_rec - append),
     ('&nbsp;&nbsp;the chain append', 'sg_audit_append_to', append),
@@ -223,11 +263,11 @@ for part, fn, v in rows:
 print()
 print('## Calls per transition')
 print()
-print('| function | safeguard | floor | PL/pgSQL |')
-print('|---|--:|--:|--:|')
+print('| function | safeguard | floor |' + (' PL/pgSQL |' if w1 else ''))
+print('|---|--:|--:|' + ('--:|' if w1 else ''))
 for fn in ('SPI_execute_plan', 'SPI_execute_snapshot', 'SPI_execute', 'SPI_execute_with_args', 'get_extension_oid',
            'RI_FKey_check_upd', 'RI_FKey_check_ins', 'pg_cryptohash_final', 'XLogFlush'):
-    print(f'| `{fn}` | {sg_calls(fn):g} | {fl_calls(fn):g} | {pl_calls(fn):g} |')
+    print(f'| `{fn}` | {sg_calls(fn):g} | {fl_calls(fn):g} |' + (f' {pl_calls(fn):g} |' if w1 else ''))
 print()
 print('## safeguard\'s own functions, inclusive, per transition (over 1% of it)')
 print()
@@ -244,8 +284,9 @@ EOF
 )
 mkdir -p "$RESULTS_DIR"
 out=$RESULTS_DIR/profile-$stamp.md
+[[ $WORKLOAD == w1 ]] || out=$RESULTS_DIR/profile-$WORKLOAD-$stamp.md
 {
-	echo "# W1 per-transition profile (bench/profile.sh)"
+	echo "# ${WORKLOAD^^} per-transition profile (bench/profile.sh)"
 	echo "$context"
 	echo
 	echo "$report"
