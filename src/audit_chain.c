@@ -36,31 +36,23 @@
 
 #include "audit.h"
 #include "audit_encoding.h"
+#include "key_scan.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
 
-#include "access/genam.h"
-#include "access/relscan.h"
-#include "access/skey.h"
-#include "access/stratnum.h"
 #include "access/table.h"
-#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/index.h"
-#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "common/cryptohash.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/relcache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -274,46 +266,23 @@ pg_noinline static bool
 read_chain_head(const char *chain_key, Datum key, int64 *seq,
 				unsigned char prev[SG_HASH_LEN])
 {
-	Relation	rel;
-	Relation	idx;
-	Oid			pk;
-	TupleDesc	desc;
-	Snapshot	snapshot;
-	ScanKeyData skey;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
+	static const char *const pkey[2] = {"chain_key", "chain_seq"};
+	SgKeyScan	ks;
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	bool		found;
 
 	/* the INSERT that follows takes this lock anyway */
-	rel = table_open(get_relname_relid("audit_event", get_namespace_oid("safeguard", false)),
-					 RowExclusiveLock);
-	desc = RelationGetDescr(rel);
-	pk = RelationGetPrimaryKeyIndex(rel);
-	if (!OidIsValid(pk))
-		elog(ERROR, "safeguard: safeguard.audit_event has no primary key");
-	idx = index_open(pk, AccessShareLock);
-	if (IndexRelationGetNumberOfKeyAttributes(idx) != 2 ||
-		idx->rd_index->indkey.values[0] != sg_attnum(desc, "chain_key") ||
-		idx->rd_index->indkey.values[1] != sg_attnum(desc, "chain_seq") ||
-		idx->rd_rel->relam != BTREE_AM_OID ||
-		(idx->rd_indoption[1] & (INDOPTION_DESC | INDOPTION_NULLS_FIRST)) != 0)
-		elog(ERROR, "safeguard: the primary key of safeguard.audit_event is not (chain_key, chain_seq)");
-
-	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
-						   idx->rd_indcollation[0], F_TEXTEQ, key);
-	slot = table_slot_create(rel, NULL);
-	scan = index_beginscan(rel, idx, snapshot, 1, 0);
-	index_rescan(scan, &skey, 1, NULL, 0);
-	found = index_getnext_slot(scan, BackwardScanDirection, slot);
+	sg_key_scan_begin(&ks, "audit_event", RowExclusiveLock, pkey, 2, snapshot, key);
+	found = sg_key_scan_next(&ks, BackwardScanDirection);
 	if (found)
 	{
+		TupleDesc	desc = RelationGetDescr(ks.rel);
 		bool		id_null,
 					seq_null,
 					hash_null;
-		Datum		id = slot_getattr(slot, sg_attnum(desc, "id"), &id_null);
-		Datum		head_seq = slot_getattr(slot, sg_attnum(desc, "chain_seq"), &seq_null);
-		Datum		head_hash = slot_getattr(slot, sg_attnum(desc, "row_hash"), &hash_null);
+		Datum		id = slot_getattr(ks.slot, sg_attnum(desc, "id"), &id_null);
+		Datum		head_seq = slot_getattr(ks.slot, sg_attnum(desc, "chain_seq"), &seq_null);
+		Datum		head_hash = slot_getattr(ks.slot, sg_attnum(desc, "row_hash"), &hash_null);
 		int64		head_id = id_null ? 0 : DatumGetInt64(id);
 
 		if (seq_null)
@@ -326,11 +295,8 @@ read_chain_head(const char *chain_key, Datum key, int64 *seq,
 		if (!hash_from_datum(head_hash, false, prev))
 			refuse_broken_chain(chain_key, head_id, true, *seq, "has a row hash that is not a SHA-256 hash");
 	}
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
+	sg_key_scan_end(&ks);
 	UnregisterSnapshot(snapshot);
-	index_close(idx, AccessShareLock);
-	table_close(rel, NoLock);
 	return found;
 }
 
