@@ -3192,6 +3192,58 @@ $packs_finish$;
 ALTER TABLE safeguard.tracking_pack OWNER TO safeguard_owner;
 ALTER TABLE safeguard.tracking_pack_case OWNER TO safeguard_owner;
 
+-- (branch writepath) The stamped organisation columns without foreign keys (issue 19 target 3)
+-- Organisations are never deleted (organisation_guard refuses DELETE, refuse_truncate
+-- TRUNCATE, for every role: pgTAP 31), and the "*_org_id" columns that safeguard's guards
+-- stamp from the acting role's grant are never supplied by a client, so their foreign keys
+-- checked nothing on every write but took a FOR KEY SHARE lock on the organisation's row,
+-- one row shared by every officer of an authority.  They are dropped (found by table,
+-- column and referenced table: their names are whatever the version that added them gave);
+-- the columns a client supplies keep theirs.  verify_organisation_references() names a
+-- stamped reference a superuser's deletion past the guard would leave dangling.
+DO $stamped_org_fks$
+DECLARE
+    k record;
+BEGIN
+    FOR k IN SELECT c.relname, n.conname
+             FROM pg_catalog.pg_constraint n
+             JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) n.conrelid
+             JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) n.conrelid
+                  AND a.attnum OPERATOR(pg_catalog.=) n.conkey[1]
+             WHERE n.contype OPERATOR(pg_catalog.=) 'f'
+               AND n.confrelid OPERATOR(pg_catalog.=) 'safeguard.organisation'::pg_catalog.regclass
+               AND c.relnamespace OPERATOR(pg_catalog.=) 'safeguard'::pg_catalog.regnamespace
+               AND pg_catalog.array_length(n.conkey, 1) OPERATOR(pg_catalog.=) 1
+               AND (c.relname::pg_catalog.text, a.attname::pg_catalog.text) IN (
+                   ('caused_enquiry', 'decided_org_id'), ('caused_enquiry', 'report_recorded_org_id'),
+                   ('caused_enquiry', 'requested_org_id'), ('commissioning_decision', 'decided_org_id'),
+                   ('concern', 'logged_org_id'), ('concern_decision', 'decided_org_id'),
+                   ('enquiry_meeting', 'recorded_org_id'), ('improvement_plan', 'issued_org_id'),
+                   ('improvement_plan', 'responded_org_id'), ('la_enquiry', 'closed_org_id'),
+                   ('la_enquiry', 'concluded_org_id'), ('la_enquiry', 'started_org_id'),
+                   ('la_enquiry_plan', 'recorded_org_id'), ('la_enquiry_plan_review', 'recorded_org_id'),
+                   ('la_enquiry_strategy', 'recorded_org_id'), ('provider_enquiry', 'closed_org_id'),
+                   ('provider_enquiry', 'decided_org_id'), ('provider_enquiry', 'proposed_org_id'),
+                   ('referral', 'acknowledged_org_id'), ('referral', 'closed_org_id'),
+                   ('referral', 'decided_org_id'), ('referral', 'outcome_org_id'),
+                   ('referral', 'sent_org_id'), ('referral', 'withdrawn_org_id'),
+                   ('sar_referral', 'completed_org_id'), ('sar_referral', 'decided_org_id'),
+                   ('sar_referral', 'referred_org_id'), ('triage', 'decided_org_id'))
+             ORDER BY c.relname, n.conname
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE safeguard.%I DROP CONSTRAINT %I', k.relname, k.conname);
+    END LOOP;
+END
+$stamped_org_fks$;
+
+CREATE FUNCTION safeguard.verify_organisation_references()
+    RETURNS TABLE (table_name text, column_name text, row_id bigint, organisation_id bigint)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_organisation_references';
+COMMENT ON FUNCTION safeguard.verify_organisation_references() IS
+    'Every organisation a record''s stamped "*_org_id" column names (for whom the acting role acted; these columns have no foreign key since 1.5) that is not in safeguard.organisation: the table, the column, the row (its id, or concern_id) and the missing organisation. None unless a superuser deleted an organisation past its guard. Reads every authority''s rows. Read-only.';
+REVOKE ALL ON FUNCTION safeguard.verify_organisation_references() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_organisation_references() TO safeguard_auditor, safeguard_admin;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

@@ -840,6 +840,19 @@ GRANT INSERT, UPDATE ON safeguard.organisation TO safeguard_admin;
 SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation', '');
 SELECT pg_catalog.pg_extension_config_dump('safeguard.organisation_id_seq', '');
 
+-- Organisations are never deleted (organisation_guard, refuse_truncate: pgTAP 31), so the
+-- "*_org_id" columns safeguard stamps from the acting role's grant carry no foreign key (its
+-- per-row check and FOR KEY SHARE lock on the organisation's row guarded against nothing
+-- that can happen); the columns a client supplies keep theirs.  A superuser who takes the
+-- guard away can still delete one: this names what that leaves dangling.
+CREATE FUNCTION safeguard.verify_organisation_references()
+    RETURNS TABLE (table_name text, column_name text, row_id bigint, organisation_id bigint)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'sg_verify_organisation_references';
+COMMENT ON FUNCTION safeguard.verify_organisation_references() IS
+    'Every organisation a record''s stamped "*_org_id" column names (for whom the acting role acted; these columns have no foreign key since 1.5) that is not in safeguard.organisation: the table, the column, the row (its id, or concern_id) and the missing organisation. None unless a superuser deleted an organisation past its guard. Reads every authority''s rows. Read-only.';
+REVOKE ALL ON FUNCTION safeguard.verify_organisation_references() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.verify_organisation_references() TO safeguard_auditor, safeguard_admin;
+
 CREATE TABLE safeguard.duty_grant (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     role            regrole NOT NULL,
@@ -1074,7 +1087,7 @@ CREATE TABLE safeguard.concern (
     case_id              bigint REFERENCES safeguard.safeguarding_case,
     joined_open_case     boolean NOT NULL DEFAULT false,
     logged_by            regrole,
-    logged_org_id        bigint REFERENCES safeguard.organisation,
+    logged_org_id        bigint,
     logged_at            timestamptz,
     adult_age_band       text GENERATED ALWAYS AS (safeguard.sac_age_band(
         adult_date_of_birth, (received_at AT TIME ZONE 'Europe/London')::date)) STORED,
@@ -1190,7 +1203,7 @@ CREATE TABLE safeguard.triage (
     la_id                  bigint REFERENCES safeguard.organisation,
     case_id                bigint REFERENCES safeguard.safeguarding_case,
     decided_by             regrole,
-    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_org_id         bigint,
     decided_duty           safeguard.duty,
     decided_at             timestamptz,
     decided_team           text,
@@ -1421,32 +1434,32 @@ CREATE TABLE safeguard.referral (
     sent_method            safeguard.contact_method,
     la_contact             text,
     sent_by                regrole,
-    sent_org_id            bigint REFERENCES safeguard.organisation,
+    sent_org_id            bigint,
     sent_recorded_at       timestamptz,
     acknowledged_at        timestamptz,
     la_reference           text,
     acknowledged_by        regrole,
-    acknowledged_org_id    bigint REFERENCES safeguard.organisation,
+    acknowledged_org_id    bigint,
     la_decision            safeguard.la_decision,
     la_decision_rationale  text,
     decided_by             regrole,
-    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_org_id         bigint,
     decided_at             timestamptz,
     action_result          safeguard.sac_action_result,
     risk_outcome           safeguard.sac_risk_outcome,
     harm_from_delay        safeguard.harm_finding,
     outcome_by             regrole,
-    outcome_org_id         bigint REFERENCES safeguard.organisation,
+    outcome_org_id         bigint,
     outcome_at             timestamptz,
     feedback_at            timestamptz,
     feedback_method        safeguard.contact_method,
     feedback_waived_reason text,
     closed_by              regrole,
-    closed_org_id          bigint REFERENCES safeguard.organisation,
+    closed_org_id          bigint,
     closed_at              timestamptz,
     withdrawal_rationale   text,
     withdrawn_by           regrole,
-    withdrawn_org_id       bigint REFERENCES safeguard.organisation,
+    withdrawn_org_id       bigint,
     withdrawn_at           timestamptz,
     lacked_capacity        safeguard.sac_capacity,
     advocate_supported     boolean,
@@ -1792,7 +1805,7 @@ CREATE TABLE safeguard.concern_decision (
     la_id                  bigint REFERENCES safeguard.organisation,
     case_id                bigint REFERENCES safeguard.safeguarding_case,
     decided_by             regrole,
-    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_org_id         bigint,
     decided_duty           safeguard.duty,
     decided_at             timestamptz,
     decided_team           text
@@ -1870,7 +1883,7 @@ CREATE TABLE safeguard.la_enquiry (
     advocate_arranged      boolean,
     advocate_not_arranged_reason text,
     started_by             regrole,
-    started_org_id         bigint REFERENCES safeguard.organisation,
+    started_org_id         bigint,
     started_at             timestamptz,
     action_result          safeguard.sac_action_result,
     risk_types             safeguard.sac_risk_type[],
@@ -1880,7 +1893,7 @@ CREATE TABLE safeguard.la_enquiry (
     msp_achieved           safeguard.sac_msp_achieved,
     sar_considered         boolean,
     concluded_by           regrole,
-    concluded_org_id       bigint REFERENCES safeguard.organisation,
+    concluded_org_id       bigint,
     concluded_at           timestamptz,
     feedback_at            timestamptz,
     feedback_method        safeguard.contact_method,
@@ -1888,7 +1901,7 @@ CREATE TABLE safeguard.la_enquiry (
     adult_feedback_at      timestamptz,
     adult_feedback_not_given_reason text,
     closed_by              regrole,
-    closed_org_id          bigint REFERENCES safeguard.organisation,
+    closed_org_id          bigint,
     closed_at              timestamptz,
     retrospective          boolean GENERATED ALWAYS AS (adult_date_of_death IS NOT NULL) STORED
 );
@@ -2135,7 +2148,7 @@ CREATE TABLE safeguard.la_enquiry_strategy (
     la_id           bigint REFERENCES safeguard.organisation,
     case_id         bigint REFERENCES safeguard.safeguarding_case,
     recorded_by     regrole,
-    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_org_id bigint,
     recorded_at     timestamptz
 );
 
@@ -2224,7 +2237,7 @@ CREATE TABLE safeguard.la_enquiry_plan (
     la_id           bigint REFERENCES safeguard.organisation,
     case_id         bigint REFERENCES safeguard.safeguarding_case,
     recorded_by     regrole,
-    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_org_id bigint,
     recorded_at     timestamptz
 );
 
@@ -2281,7 +2294,7 @@ CREATE TABLE safeguard.la_enquiry_plan_review (
     la_id           bigint REFERENCES safeguard.organisation,
     case_id         bigint REFERENCES safeguard.safeguarding_case,
     recorded_by     regrole,
-    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_org_id bigint,
     recorded_at     timestamptz
 );
 
@@ -2442,19 +2455,19 @@ CREATE TABLE safeguard.caused_enquiry (
     adult_date_of_birth    date,
     adult_nhs_number       text,
     requested_by           regrole,
-    requested_org_id       bigint REFERENCES safeguard.organisation,
+    requested_org_id       bigint,
     requested_at           timestamptz,
     report_due_at          timestamptz,
     report                 text,
     report_received_at     timestamptz,
     report_method          safeguard.caused_report_method,
     report_recorded_by     regrole,
-    report_recorded_org_id bigint REFERENCES safeguard.organisation,
+    report_recorded_org_id bigint,
     report_recorded_at     timestamptz,
     returned_reason        text,
     withdrawn_reason       text,
     decided_by             regrole,
-    decided_org_id         bigint REFERENCES safeguard.organisation,
+    decided_org_id         bigint,
     decided_at             timestamptz
 );
 
@@ -2751,7 +2764,7 @@ CREATE TABLE safeguard.provider_enquiry (
     stage                 safeguard.enquiry_stage NOT NULL DEFAULT 'proposed',
     raised_by_regulator   boolean NOT NULL DEFAULT false,
     proposed_by           regrole,
-    proposed_org_id       bigint REFERENCES safeguard.organisation,
+    proposed_org_id       bigint,
     proposed_at           timestamptz,
     risk_level            safeguard.risk_level,
     risk_actions          text[],
@@ -2759,7 +2772,7 @@ CREATE TABLE safeguard.provider_enquiry (
     override_rationale    text,
     alternative_action    text,
     decided_by            regrole,
-    decided_org_id        bigint REFERENCES safeguard.organisation,
+    decided_org_id        bigint,
     decided_at            timestamptz,
     cqc_advised_at        timestamptz,
     cqc_advised_method    safeguard.contact_method,
@@ -2775,7 +2788,7 @@ CREATE TABLE safeguard.provider_enquiry (
     sab_report_at         timestamptz,
     sab_report_reference  text,
     closed_by             regrole,
-    closed_org_id         bigint REFERENCES safeguard.organisation,
+    closed_org_id         bigint,
     closed_at             timestamptz
 );
 
@@ -2988,7 +3001,7 @@ CREATE TABLE safeguard.enquiry_meeting (
     decisions      text,
     fact_finding_working_days integer,
     recorded_by    regrole,
-    recorded_org_id bigint REFERENCES safeguard.organisation,
+    recorded_org_id bigint,
     recorded_at    timestamptz
 );
 
@@ -3078,7 +3091,7 @@ CREATE TABLE safeguard.commissioning_decision (
     action               safeguard.commissioning_action NOT NULL,
     rationale            text NOT NULL,
     decided_by           regrole,
-    decided_org_id       bigint REFERENCES safeguard.organisation,
+    decided_org_id       bigint,
     decided_at           timestamptz
 );
 
@@ -3175,11 +3188,11 @@ CREATE TABLE safeguard.improvement_plan (
     la_id             bigint REFERENCES safeguard.organisation,
     summary           text NOT NULL,
     issued_by         regrole,
-    issued_org_id     bigint REFERENCES safeguard.organisation,
+    issued_org_id     bigint,
     issued_at         timestamptz,
     provider_response text,
     responded_by      regrole,
-    responded_org_id  bigint REFERENCES safeguard.organisation,
+    responded_org_id  bigint,
     responded_at      timestamptz
 );
 
@@ -6695,17 +6708,17 @@ CREATE TABLE safeguard.sar_referral (
     criteria_note            text,
     state                    safeguard.sar_state NOT NULL DEFAULT 'referred',
     referred_by              regrole,
-    referred_org_id          bigint REFERENCES safeguard.organisation,
+    referred_org_id          bigint,
     referred_at              timestamptz,
     decision_rationale       text,
     reviewer                 text,
     methodology              text,
     decided_by               regrole,
-    decided_org_id           bigint REFERENCES safeguard.organisation,
+    decided_org_id           bigint,
     decided_at               timestamptz,
     findings_summary         text,
     completed_by             regrole,
-    completed_org_id         bigint REFERENCES safeguard.organisation,
+    completed_org_id         bigint,
     completed_at             timestamptz
 );
 CREATE INDEX sar_referral_case ON safeguard.sar_referral (case_id);

@@ -36,6 +36,7 @@
 
 #include "audit.h"
 #include "audit_encoding.h"
+#include "key_scan.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "sg_errcodes.h"
@@ -44,6 +45,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "common/cryptohash.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -250,6 +252,55 @@ refuse_broken_chain(const char *chain_key, int64 id, bool seq_known, int64 seq,
 }
 
 /*
+ * Reads the head of a chain (its row with the largest sequence, or a row
+ * with none) with the latest committed snapshot, as the chain's lock holder
+ * must: one backward scan of audit_event's primary key (chain_key,
+ * chain_seq), the index a "WHERE chain_key = $1 ORDER BY chain_seq DESC
+ * LIMIT 1" would use, without the SPI statement around it.  A backward scan
+ * of an ascending (NULLS LAST) index meets a NULL sequence first, as ORDER
+ * BY ... DESC does.  Returns false for an empty chain; otherwise sets *seq
+ * and prev from the head, or refuses a head that cannot be chained to
+ * (SG401).  The head is read from the heap tuple, not from the index.
+ */
+pg_noinline static bool
+read_chain_head(const char *chain_key, Datum key, int64 *seq,
+				unsigned char prev[SG_HASH_LEN])
+{
+	static const char *const pkey[2] = {"chain_key", "chain_seq"};
+	SgKeyScan	ks;
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	bool		found;
+
+	/* the INSERT that follows takes this lock anyway */
+	sg_key_scan_begin(&ks, "audit_event", RowExclusiveLock, pkey, 2, snapshot, key);
+	found = sg_key_scan_next(&ks, BackwardScanDirection);
+	if (found)
+	{
+		TupleDesc	desc = RelationGetDescr(ks.rel);
+		bool		id_null,
+					seq_null,
+					hash_null;
+		Datum		id = slot_getattr(ks.slot, sg_attnum(desc, "id"), &id_null);
+		Datum		head_seq = slot_getattr(ks.slot, sg_attnum(desc, "chain_seq"), &seq_null);
+		Datum		head_hash = slot_getattr(ks.slot, sg_attnum(desc, "row_hash"), &hash_null);
+		int64		head_id = id_null ? 0 : DatumGetInt64(id);
+
+		if (seq_null)
+			refuse_broken_chain(chain_key, head_id, false, 0, "has no sequence number");
+		*seq = DatumGetInt64(head_seq);
+		if (*seq < 1 || *seq == PG_INT64_MAX)
+			refuse_broken_chain(chain_key, head_id, true, *seq, "has an impossible sequence number");
+		if (hash_null)
+			refuse_broken_chain(chain_key, head_id, true, *seq, "has no row hash");
+		if (!hash_from_datum(head_hash, false, prev))
+			refuse_broken_chain(chain_key, head_id, true, *seq, "has a row hash that is not a SHA-256 hash");
+	}
+	sg_key_scan_end(&ks);
+	UnregisterSnapshot(snapshot);
+	return found;
+}
+
+/*
  * Appends an audit row to its chain: values/nulls hold the first 16 fields
  * (up to client_addr); the chain key, sequence and hashes are set here.
  * Runs inside the caller's SPI connection.  A chain whose newest row has no
@@ -270,7 +321,6 @@ void
 sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 {
 	char	   *chain_key;
-	Oid			htypes[1] = {TEXTOID};
 	Datum		hvalues[1];
 	unsigned char prev[SG_HASH_LEN];
 	unsigned char hash[SG_HASH_LEN];
@@ -288,36 +338,8 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 	sg_serial_lock(chain_key);
 	hvalues[0] = CStringGetTextDatum(chain_key);
 	memcpy(prev, genesis, SG_HASH_LEN);
-
-	/*
-	 * The newest row: the largest sequence, or a row with none (a NULL sorts
-	 * first in descending order), which then refuses the append.
-	 */
-	if (sg_query_internal_latest("SELECT id, chain_seq, row_hash FROM safeguard.audit_event "
-								 "WHERE chain_key OPERATOR(pg_catalog.=) $1 "
-								 "ORDER BY chain_seq DESC LIMIT 1", 1, htypes, hvalues, NULL) == 1)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		id_null,
-					seq_null,
-					hash_null;
-		Datum		id = SPI_getbinval(tup, desc, 1, &id_null);
-		Datum		head_seq = SPI_getbinval(tup, desc, 2, &seq_null);
-		Datum		head_hash = SPI_getbinval(tup, desc, 3, &hash_null);
-		int64		head_id = id_null ? 0 : DatumGetInt64(id);
-
-		if (seq_null)
-			refuse_broken_chain(chain_key, head_id, false, 0, "has no sequence number");
-		seq = DatumGetInt64(head_seq);
-		if (seq < 1 || seq == PG_INT64_MAX)
-			refuse_broken_chain(chain_key, head_id, true, seq, "has an impossible sequence number");
-		if (hash_null)
-			refuse_broken_chain(chain_key, head_id, true, seq, "has no row hash");
-		if (!hash_from_datum(head_hash, false, prev))
-			refuse_broken_chain(chain_key, head_id, true, seq, "has a row hash that is not a SHA-256 hash");
+	if (read_chain_head(chain_key, hvalues[0], &seq, prev))
 		seq++;
-	}
 	values[SG_AUDIT_F_CHAIN_KEY] = hvalues[0];
 	nulls[SG_AUDIT_F_CHAIN_KEY] = false;
 	values[SG_AUDIT_F_CHAIN_SEQ] = Int64GetDatum(seq);

@@ -37,6 +37,7 @@
  */
 #include "postgres.h"
 
+#include "key_scan.h"
 #include "safeguard.h"
 #include "spi_util.h"
 #include "session_guard.h"
@@ -48,6 +49,7 @@
 #include "access/multixact.h"
 #include "access/subtrans.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -78,6 +80,7 @@
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
@@ -498,6 +501,79 @@ run_bounded(LockPlans *p, SPIPlanPtr plan, Datum key, const char *what, const ch
 	pg_unreachable();
 }
 
+/* What the wait-free try on a chain lock found. */
+typedef enum SerialTry
+{
+	SERIAL_LOCKED,				/* the row is locked by this transaction */
+	SERIAL_NOT_LOCKED,			/* no row yet, or another transaction holds it */
+	SERIAL_ASK_SQL				/* anything else: let the SKIP LOCKED statement decide */
+} SerialTry;
+
+/*
+ * Tries the chain lock on key as the skip plan would (SELECT 1 FROM
+ * safeguard.serial_lock WHERE key = $1 FOR UPDATE SKIP LOCKED), without the
+ * SPI statement: the same command counter step and statement snapshot as
+ * SPI takes, one lookup of serial_lock's primary key, and a row lock that
+ * skips a row another transaction holds, with the executor's lock flags.
+ * A row that was updated, deleted or is otherwise not plainly lockable
+ * (serial_lock's rows never change: internal_only) is left to the SQL
+ * statement, so every outcome but the two common ones is the executor's own.
+ */
+pg_noinline static SerialTry
+serial_try_direct(Datum key)
+{
+	static const char *const pkey[1] = {"key"};
+	SgKeyScan	ks;
+	SerialTry	result = SERIAL_NOT_LOCKED;
+
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	sg_key_scan_begin(&ks, "serial_lock", RowShareLock, pkey, 1, GetActiveSnapshot(), key);
+	if (sg_key_scan_next(&ks, ForwardScanDirection))
+	{
+		ItemPointerData tid = ks.slot->tts_tid;
+		TM_FailureData tmfd;
+		int			flags = TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS;
+
+		if (!IsolationUsesXactSnapshot())
+			flags |= TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
+		ExecClearTuple(ks.slot);
+		switch (table_tuple_lock(ks.rel, &tid, GetActiveSnapshot(), ks.slot,
+								 GetCurrentCommandId(true), LockTupleExclusive,
+								 LockWaitSkip, flags, &tmfd))
+		{
+			case TM_Ok:
+				result = SERIAL_LOCKED;
+				break;
+			case TM_WouldBlock:
+				result = SERIAL_NOT_LOCKED;
+				break;
+			default:
+				result = SERIAL_ASK_SQL;
+				break;
+		}
+	}
+	sg_key_scan_end(&ks);
+	PopActiveSnapshot();
+	return result;
+}
+
+/*
+ * The wait-free try on the chain lock on key: the direct try, or the skip
+ * plan where that leaves it to SQL.  Returns true when this transaction
+ * holds the lock.
+ */
+static bool
+serial_try(LockPlans *p, Datum key)
+{
+	SerialTry	t = serial_try_direct(key);
+
+	if (t == SERIAL_ASK_SQL)
+		return run_as_owner(p->skip, key) == 1;
+	return t == SERIAL_LOCKED;
+}
+
 /* Takes the audit chain / case-linking lock on key, waiting boundedly (SG801). */
 void
 sg_serial_lock_bounded(const char *key)
@@ -507,7 +583,7 @@ sg_serial_lock_bounded(const char *key)
 	const char *what = "chain lock";
 	const char *keytext = quote_literal_cstr(key);
 
-	if (run_as_owner(p->skip, k) == 1 || run_bounded(p, p->wait, k, what, keytext) == 1)
+	if (serial_try(p, k) || run_bounded(p, p->wait, k, what, keytext) == 1)
 	{
 		xact_holds_locks = true;
 		return;
@@ -535,7 +611,7 @@ sg_serial_try_lock(const char *key)
 	LockPlans  *p = lock_plans("serial_lock", "key", TEXTOID);
 	Datum		k = CStringGetTextDatum(key);
 
-	if (run_as_owner(p->skip, k) == 1)
+	if (serial_try(p, k))
 	{
 		xact_holds_locks = true;
 		return true;

@@ -1,0 +1,32 @@
+/*
+ * key_scan.h
+ *		One lookup of a safeguard table by the leading text column of its
+ *		primary key, without SPI, for the audit chain's hot path (the chain
+ *		head, the chain lock).  Implemented in src/key_scan.c.
+ */
+#ifndef SAFEGUARD_KEY_SCAN_H
+#define SAFEGUARD_KEY_SCAN_H
+
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/sdir.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+
+typedef struct SgKeyScan
+{
+	Relation	rel;			/* the table, open with the caller's lock mode */
+	Relation	idx;			/* its primary key */
+	IndexScanDesc scan;
+	TupleTableSlot *slot;		/* the row found (heap tuple, not the index's copy) */
+} SgKeyScan;
+
+extern void sg_key_scan_begin(SgKeyScan *ks, const char *table, LOCKMODE lockmode,
+							  const char *const *pkey, int npkey, Snapshot snapshot,
+							  Datum key);
+extern bool sg_key_scan_next(SgKeyScan *ks, ScanDirection dir);
+extern void sg_key_scan_end(SgKeyScan *ks);
+
+#endif							/* SAFEGUARD_KEY_SCAN_H */
