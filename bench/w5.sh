@@ -21,7 +21,10 @@
 #   before: ...                 what issue 19 changed, as it was (bench/w5/before.sql), in
 #                               the same run: report_indicators, sac_return
 #   report_repeat_concerns, report_data_quality, report_feedback, report_provider_enquiries,
-#   report_unallocated, sac_return (this reporting year)   as the reader (issue 19, target 2)
+#   report_unallocated, sac_return (this reporting year)   as the reader (issue 19, target 2);
+#                               report_feedback filtered to the last 12 months by outcome_at as
+#                               a dashboard reads it, and unfiltered (a row per referral with an
+#                               outcome: its output is the history, so it grows with it)
 # Each query runs once to warm up, then SAFEGUARD_BENCH_REPS times (at least 3), first with
 # jit = off (the setting README.md recommends for a casework database), then with PostgreSQL's
 # default jit = on; reported for each: the median time at 10% and at 100%, ratio t100 / t10,
@@ -64,6 +67,7 @@ for f in "$BENCH_DIR/w5/before.sql" ${SAFEGUARD_BENCH_W5_SQL:-}; do
 	bench_psql -f "$f" >/dev/null
 done
 SAC_THIS_YEAR="sac_return(pg_catalog.date_part('year', current_date - 90)::integer)"
+FEEDBACK_FILTER="outcome_at >= (date_trunc('month', current_date) - interval '11 months')::date::timestamptz"
 EVENTS_FILTER="received_at >= (date_trunc('month', current_date) - interval '11 months')::date::timestamptz"
 
 # name | role | query
@@ -78,7 +82,8 @@ QUERIES=(
 	"report_repeat_concerns (12 months)|vol_reader|SELECT * FROM safeguard.report_repeat_concerns WHERE $EVENTS_FILTER"
 	"before: report_indicators (12 months)|vol_reader|SELECT * FROM sg_w5_before.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
 	"report_data_quality|vol_reader|SELECT * FROM safeguard.report_data_quality"
-	"report_feedback|vol_reader|SELECT * FROM safeguard.report_feedback"
+	"report_feedback (12 months by outcome_at)|vol_reader|SELECT * FROM safeguard.report_feedback WHERE $FEEDBACK_FILTER"
+	"report_feedback (all: grows with its output)|vol_reader|SELECT * FROM safeguard.report_feedback"
 	"report_provider_enquiries|vol_reader|SELECT * FROM safeguard.report_provider_enquiries"
 	"report_unallocated|vol_reader|SELECT * FROM safeguard.report_unallocated"
 	"sac_return (this year)|vol_reader|SELECT * FROM safeguard.$SAC_THIS_YEAR"

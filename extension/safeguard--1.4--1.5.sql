@@ -3194,7 +3194,7 @@ ALTER TABLE safeguard.tracking_pack_case OWNER TO safeguard_owner;
 
 -- (branch views) Issue 19 target 2: sac_return reads its reporting year through indexes
 -- (local_day_start(), referral_sent_at, referral_decided_at, referral_outcome_at), the same
--- rows as before for every role (pgTAP 29).
+-- rows as before for every role (pgTAP 29); report_feedback's period filter on outcome_at.
 CREATE FUNCTION safeguard.local_day_start(day date) RETURNS timestamptz
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN (day::timestamp AT TIME ZONE 'Europe/London');
@@ -3425,6 +3425,9 @@ LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_cata
      AND n.subcategory OPERATOR(pg_catalog.=) s.subcategory
 ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
 $$;
+
+-- report_feedback: dashboards filter a period on outcome_at (read through referral_outcome_at).
+COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it). Filter a period on it (a dashboard''s last 12 months: outcome_at >= a date): the view returns a row for every referral with an outcome, so unfiltered it grows with the history, while a range on outcome_at reads only that period, through an index, under row-level security too.';
 
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may

@@ -5786,7 +5786,7 @@ COMMENT ON COLUMN safeguard.report_feedback.la_id IS 'Local authority.';
 COMMENT ON COLUMN safeguard.report_feedback.local_authority IS 'Its name.';
 COMMENT ON COLUMN safeguard.report_feedback.source IS 'Who raised the concern.';
 COMMENT ON COLUMN safeguard.report_feedback.referrer_anonymous IS 'True for an anonymous referrer.';
-COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it).';
+COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it). Filter a period on it (a dashboard''s last 12 months: outcome_at >= a date): the view returns a row for every referral with an outcome, so unfiltered it grows with the history, while a range on outcome_at reads only that period, through an index, under row-level security too.';
 COMMENT ON COLUMN safeguard.report_feedback.feedback_due_at IS 'When feedback is (or was) due.';
 COMMENT ON COLUMN safeguard.report_feedback.feedback_at IS 'When feedback was given.';
 COMMENT ON COLUMN safeguard.report_feedback.feedback_method IS 'How.';

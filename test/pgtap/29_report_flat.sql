@@ -3,9 +3,10 @@
 -- filter that is an index condition under row-level security and the scope guard; sac_return
 -- reading its year through indexes (local_day_start() and the referrals' instants), with
 -- exactly the rows of its definition before (bench/w5/before.sql) on generated data for
--- every role, and the indexes used by the regulator's reader and by a scoped officer.
+-- every role, and the indexes used by the regulator's reader and by a scoped officer; a
+-- period on report_feedback.outcome_at read through its index.
 BEGIN;
-SELECT plan(30);
+SELECT plan(32);
 
 \set fixture T29
 \set clock '2025-01-06 10:00+00'
@@ -238,6 +239,20 @@ SELECT is(pg_temp.sac_scans(true), ARRAY[true, true, true, true],
 SET ROLE gen_reader_cqc;
 SELECT is(pg_temp.sac_scans(false), ARRAY[false, false, false, false],
           'control: the old definition (the local date of every row) uses none of them');
+RESET ROLE;
+RESET enable_seqscan;
+
+-- report_feedback: a period on outcome_at (as a dashboard filters it) reads referrals through
+-- referral_outcome_at, for the reader and a scoped officer.
+SET LOCAL enable_seqscan = off;
+SET ROLE gen_reader_cqc;
+SELECT matches(pg_temp.plan_of($$SELECT * FROM safeguard.report_feedback WHERE outcome_at >= timestamptz '2025-06-01 00:00+01'$$),
+               'referral_outcome_at',
+               'report_feedback filtered by outcome_at reads referrals through referral_outcome_at (the regulator''s reader)');
+SET ROLE gen_la1_hub;
+SELECT matches(pg_temp.plan_of($$SELECT * FROM safeguard.report_feedback WHERE outcome_at >= timestamptz '2025-06-01 00:00+01'$$),
+               'referral_outcome_at',
+               'the same for an authority''s officer, a scoped caller under the scope guard');
 RESET ROLE;
 RESET enable_seqscan;
 
