@@ -50,12 +50,13 @@ SELECT is((SELECT ARRAY[proleakproof, provolatile = 'i', proisstrict]
 -- 2. Casework: adult X at A five times over 13 months, then at B; a provider
 --    location at A three times (once with no adult named).
 --------------------------------------------------------------------------
-CREATE FUNCTION pg_temp.concern(at timestamptz, la bigint, nhs text, loc bigint) RETURNS bigint
+CREATE FUNCTION pg_temp.concern(at timestamptz, la bigint, nhs text, loc bigint,
+                                who text DEFAULT 't29_insp') RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE id bigint;
 BEGIN
     PERFORM safeguard.set_clock(at + interval '1 hour');
-    SET LOCAL ROLE t29_insp;
+    EXECUTE format('SET LOCAL ROLE %I', who);
     id := safeguard.log_concern(at, 'phone', 'anonymous', 'T29 concern', '{Neglect and Acts of Omission}',
         la_id => la, adult_nhs_number => nhs, provider_location_id => loc,
         referrer_anonymous => true);
@@ -139,19 +140,8 @@ SELECT is((SELECT count(*)::integer FROM t29_instants
 
 -- A concern B's officer logs at 23:30 UTC on 31 March 2025 (1 April in London: the SAC
 -- year 2025) and one at 22:59:59 UTC (23:59:59 on 31 March: the year 2024).
-CREATE FUNCTION pg_temp.la_concern(at timestamptz, la bigint) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE id bigint;
-BEGIN
-    PERFORM safeguard.set_clock(at + interval '1 hour');
-    SET LOCAL ROLE t29_la_b;
-    id := safeguard.log_concern(at, 'phone', 'anonymous', 'T29 LA concern', '{Neglect and Acts of Omission}',
-        la_id => la, referrer_anonymous => true);
-    RESET ROLE;
-    RETURN id;
-END $$;
-SELECT pg_temp.la_concern('2025-03-31 23:30+00', :lab) AS b1 \gset
-SELECT pg_temp.la_concern('2025-03-31 22:59:59+00', :lab) AS b2 \gset
+SELECT pg_temp.concern('2025-03-31 23:30+00', :lab, NULL, NULL, 't29_la_b') AS b1 \gset
+SELECT pg_temp.concern('2025-03-31 22:59:59+00', :lab, NULL, NULL, 't29_la_b') AS b2 \gset
 SET ROLE t29_la_b;
 SELECT is((SELECT array_agg("VALUE" ORDER BY y) FROM pg_catalog.generate_series(2024, 2025) y,
            LATERAL safeguard.sac_return(y) WHERE "LA_ID" = :lab AND "COLUMN_NAME" = 'SG1f Total Number of Safeguarding Concerns'),
