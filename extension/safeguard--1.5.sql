@@ -653,6 +653,11 @@ CREATE FUNCTION safeguard.local_month(at timestamptz) RETURNS date
     AS 'MODULE_PATHNAME', 'sg_local_month';
 COMMENT ON FUNCTION safeguard.local_month(timestamptz) IS 'The first day of the month of an instant''s date in Europe/London: the reports'' month (date_trunc(''month'', local_date(at))). Leakproof, so a filter on a month is an index condition under row-level security.';
 
+CREATE FUNCTION safeguard.local_day_start(day date) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (day::timestamp AT TIME ZONE 'Europe/London');
+COMMENT ON FUNCTION safeguard.local_day_start(date) IS 'The instant a date begins in Europe/London (midnight there, which every date has): local_date(t) >= day exactly when t >= local_day_start(day). A period of local dates as a range of stored instants, which an index serves under row-level security (sac_return).';
+
 CREATE FUNCTION safeguard.working_days_since(since timestamptz, division text)
     RETURNS integer LANGUAGE sql STABLE PARALLEL RESTRICTED
     RETURN safeguard.working_days_between(safeguard.local_date(since),
@@ -1491,6 +1496,20 @@ CREATE INDEX referral_open ON safeguard.referral (state, la_id)
 
 COMMENT ON INDEX safeguard.referral_open IS
     'Referrals still open (not closed or withdrawn), by state and local authority: its size follows open work, not history.';
+
+-- Referrals by the instants the reports count a period by: sac_return's year (sent,
+-- decided, outcome recorded) and a dashboard's period of report_feedback (outcome recorded).
+-- A range on these open columns is leakproof, so it reads only the period under row-level
+-- security and the scope guard (issue 19, target 2).
+CREATE INDEX referral_sent_at ON safeguard.referral (sent_at);
+CREATE INDEX referral_decided_at ON safeguard.referral (decided_at);
+CREATE INDEX referral_outcome_at ON safeguard.referral (outcome_at);
+COMMENT ON INDEX safeguard.referral_sent_at IS
+    'Referrals by time sent: sac_return reads only the year''s (SG1 concerns referred).';
+COMMENT ON INDEX safeguard.referral_decided_at IS
+    'Referrals by time the authority decided: sac_return reads only the enquiries commenced in the year.';
+COMMENT ON INDEX safeguard.referral_outcome_at IS
+    'Referrals by time the outcome was recorded: sac_return''s enquiries concluded in the year, and a period filter on report_feedback.outcome_at.';
 COMMENT ON TABLE safeguard.referral IS
     'A referral to a local authority. Created in awaiting_send by a refer_to_la triage decision; leaves the send queue only by being sent (contact centre of the regulator) or withdrawn (safeguard_admin, with a rationale). Every change is a transition checked in C; never deleted.';
 COMMENT ON COLUMN safeguard.referral.id IS 'Referral number.';
@@ -5245,6 +5264,12 @@ LANGUAGE sql STABLE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 WITH period AS (SELECT safeguard.sac_year(sac_return.year) AS p),
+-- The year's first and last instants (midnight in London begins a local date), which bound
+-- the stored instants of the rows counted: a range on received_at, sent_at, decided_at or
+-- outcome_at is leakproof on an open column, so under row-level security it reads the year
+-- through an index (concern_received_at, referral_sent_at, referral_decided_at,
+-- referral_outcome_at), not every row ever written (issue 19, target 2).  The local date
+-- still decides (the same test as before), the range only narrows what is read.
 authority AS (
     SELECT o.id, o.cassr_code, o.ons_code FROM safeguard.organisation o
     WHERE o.kind OPERATOR(pg_catalog.=) 'local_authority' AND safeguard.may_report_on(o.id)
@@ -5252,6 +5277,9 @@ authority AS (
 ),
 -- Concerns that reached the authority in the year: logged by its own
 -- staff (date received) or referred to it by the regulator (date sent).
+-- Two branches, read by their own instant: a concern its authority logged, by the
+-- time received; any other, by the time its referral was sent (a concern has at most one
+-- referral).
 concerns AS (
     SELECT coalesce(r.la_id, x.la_id) AS la, x.id, x.received_at, k.adult_pseudonym,
            x.adult_age_band, x.adult_gender::text AS gender,
@@ -5261,12 +5289,29 @@ concerns AS (
     LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
     LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
     CROSS JOIN period
-    WHERE safeguard.may_report_on(coalesce(r.la_id, x.la_id))
+    WHERE x.received_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+      AND x.received_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year)))
+      AND x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
+      AND safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
+      AND safeguard.may_report_on(coalesce(r.la_id, x.la_id))
       AND (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
-      AND CASE WHEN x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
-               THEN safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
-               ELSE r.sent_at IS NOT NULL AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p END
       -- a referral that arrived as the authority's concern is counted once, as the referral
+      AND x.referral_id IS NULL
+    UNION ALL
+    SELECT r.la_id, x.id, x.received_at, k.adult_pseudonym,
+           x.adult_age_band, x.adult_gender::text,
+           safeguard.sac_ethnic_group(x.adult_ethnicity),
+           safeguard.sac_support_group(x.adult_primary_support_reason), x.adult_autism
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    CROSS JOIN period
+    WHERE r.sent_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+      AND r.sent_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year)))
+      AND (x.logged_org_id OPERATOR(pg_catalog.=) x.la_id) IS NOT TRUE
+      AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p
+      AND safeguard.may_report_on(r.la_id)
+      AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
       AND x.referral_id IS NULL
 ),
 -- Enquiries commenced (decided) or concluded in the year, from both pathways:
@@ -5284,6 +5329,11 @@ enquiry_rows AS (
     FROM safeguard.referral r
     JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
     WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      -- only an enquiry commenced or concluded in the year counts (enquiries, below)
+      AND ((r.decided_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+            AND r.decided_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year))))
+           OR (r.outcome_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+               AND r.outcome_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year)))))
       AND NOT EXISTS (SELECT 1 FROM council e WHERE e.concern_id OPERATOR(pg_catalog.=) r.concern_id)
       -- a referral that arrived as the council's concern: its enquiry is an la_enquiry
       AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
@@ -5749,7 +5799,7 @@ COMMENT ON COLUMN safeguard.report_feedback.la_id IS 'Local authority.';
 COMMENT ON COLUMN safeguard.report_feedback.local_authority IS 'Its name.';
 COMMENT ON COLUMN safeguard.report_feedback.source IS 'Who raised the concern.';
 COMMENT ON COLUMN safeguard.report_feedback.referrer_anonymous IS 'True for an anonymous referrer.';
-COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it).';
+COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it). Filter a period on it (a dashboard''s last 12 months: outcome_at >= a date): the view returns a row for every referral with an outcome, so unfiltered it grows with the history, while a range on outcome_at reads only that period, through an index, under row-level security too.';
 COMMENT ON COLUMN safeguard.report_feedback.feedback_due_at IS 'When feedback is (or was) due.';
 COMMENT ON COLUMN safeguard.report_feedback.feedback_at IS 'When feedback was given.';
 COMMENT ON COLUMN safeguard.report_feedback.feedback_method IS 'How.';
