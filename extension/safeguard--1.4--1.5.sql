@@ -3481,6 +3481,352 @@ $$;
 -- report_feedback: dashboards filter a period on outcome_at (read through referral_outcome_at).
 COMMENT ON COLUMN safeguard.report_feedback.outcome_at IS 'When the outcome was recorded (feedback is counted from it). Filter a period on it (a dashboard''s last 12 months: outcome_at >= a date): the view returns a row for every referral with an outcome, so unfiltered it grows with the history, while a range on outcome_at reads only that period, through an index, under row-level security too.';
 
+-- (branch council) Issue 19 target 2: the council pathway's reports read only what they count
+-- (council_enquiries(active_from, active_to, open_only) and la_enquiry's indexes): sac_return
+-- reads the year's council enquiries, report_unallocated the open ones.  Replaced in place,
+-- same signatures and columns, so their dependents stay.
+-- The reports' reads that must not grow with closed history (issue 19, target 2):
+-- sac_return's year (decided or concluded in it) and report_unallocated's open work.
+CREATE INDEX la_enquiry_decided_at ON safeguard.la_enquiry (decided_at);
+CREATE INDEX la_enquiry_concluded_at ON safeguard.la_enquiry (concluded_at);
+CREATE INDEX la_enquiry_open ON safeguard.la_enquiry (la_id)
+    WHERE state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state;
+COMMENT ON INDEX safeguard.la_enquiry_decided_at IS
+    'Enquiries by the instant decided: a period of them (sac_return''s enquiries commenced in its year, through council_enquiries(active_from, active_to, open_only)) read under row-level security.';
+COMMENT ON INDEX safeguard.la_enquiry_concluded_at IS
+    'Enquiries by the instant concluded: a period of them (sac_return''s enquiries concluded in its year) read under row-level security.';
+COMMENT ON INDEX safeguard.la_enquiry_open IS
+    'Enquiries not yet closed (decided, allocated, in progress or concluded), by local authority: report_unallocated''s open work, read without the closed history.';
+
+-- The council's own enquiries as the reports read them (issue 16 item 6): the
+-- rows of la_enquiry the caller may read (its privileges and row-level
+-- security), in the columns a reader may read, with the team of the grant
+-- that decided.  A caller with no privilege on them (the regulator's staff,
+-- who run sac_return and report_unallocated too) gets none instead of 42501.
+-- The reports read only what they count (issue 19, target 2): a period of
+-- stored instants (the enquiries decided or concluded in it: sac_return's year)
+-- and the open ones (report_unallocated), each a condition an index serves under
+-- row-level security (la_enquiry_decided_at, la_enquiry_concluded_at: leakproof
+-- comparisons on open columns; la_enquiry_open: a partial index), so that they
+-- do not grow with the council's closed history.
+CREATE FUNCTION safeguard.council_enquiries(active_from timestamptz, active_to timestamptz,
+                                            open_only boolean)
+RETURNS TABLE (id bigint, concern_id bigint, la_id bigint, kind safeguard.la_decision,
+               state safeguard.la_enquiry_state, decided_at timestamptz, decided_team text,
+               allocated_at timestamptz, msp_asked safeguard.sac_msp_asked,
+               lacked_capacity safeguard.sac_capacity, advocate_arranged boolean,
+               action_result safeguard.sac_action_result, risk_types safeguard.sac_risk_type[],
+               risk_location safeguard.sac_risk_location, source_of_risk safeguard.sac_source_of_risk,
+               risk_outcome safeguard.sac_risk_outcome, msp_achieved safeguard.sac_msp_achieved,
+               concluded_at timestamptz, closed_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 1000
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT (pg_catalog.has_column_privilege('safeguard.la_enquiry', 'concluded_at', 'SELECT')
+            AND pg_catalog.has_column_privilege('safeguard.concern_decision', 'decided_team', 'SELECT')) THEN
+        RETURN;
+    END IF;
+    -- Fixed fragments, the bounds passed as parameters: each call is planned for the
+    -- conditions it has (no period: none on the instants; a period: a range on each).
+    RETURN QUERY EXECUTE
+        'SELECT e.id, e.concern_id, e.la_id, e.kind, e.state, e.decided_at, d.decided_team, e.allocated_at,
+                e.msp_asked, e.lacked_capacity, e.advocate_arranged, e.action_result, e.risk_types,
+                e.risk_location, e.source_of_risk, e.risk_outcome, e.msp_achieved, e.concluded_at, e.closed_at
+         FROM safeguard.la_enquiry e
+         JOIN safeguard.concern_decision d ON d.concern_id OPERATOR(pg_catalog.=) e.concern_id
+         WHERE true'
+        OPERATOR(pg_catalog.||)
+        CASE WHEN active_from IS NULL AND active_to IS NULL THEN ''
+             ELSE ' AND ((e.decided_at OPERATOR(pg_catalog.>=) $1 AND e.decided_at OPERATOR(pg_catalog.<) $2)
+                     OR (e.concluded_at OPERATOR(pg_catalog.>=) $1 AND e.concluded_at OPERATOR(pg_catalog.<) $2))' END
+        OPERATOR(pg_catalog.||)
+        CASE WHEN open_only THEN ' AND e.state OPERATOR(pg_catalog.<>) ''closed''::safeguard.la_enquiry_state'
+             ELSE '' END
+        USING coalesce(active_from, '-infinity'::timestamptz), coalesce(active_to, 'infinity'::timestamptz);
+END
+$$;
+COMMENT ON FUNCTION safeguard.council_enquiries(timestamptz, timestamptz, boolean) IS
+    'The council''s own enquiries the caller may read, as safeguard.council_enquiries() gives them, narrowed to what a report counts: with active_from or active_to, those decided or concluded in [active_from, active_to) (decided_at or concluded_at in it; a NULL bound leaves that side open), e.g. sac_return''s year; with open_only, those not closed (report_unallocated). Each condition is read through an index under row-level security (la_enquiry_decided_at, la_enquiry_concluded_at, la_enquiry_open), for a scoped officer too, so the result costs what it returns, not the council''s closed history. (NULL, NULL, false) gives every row, as council_enquiries() does; a caller with no privilege on la_enquiry gets no rows rather than 42501.';
+REVOKE ALL ON FUNCTION safeguard.council_enquiries(timestamptz, timestamptz, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.council_enquiries(timestamptz, timestamptz, boolean) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE OR REPLACE FUNCTION safeguard.council_enquiries()
+RETURNS TABLE (id bigint, concern_id bigint, la_id bigint, kind safeguard.la_decision,
+               state safeguard.la_enquiry_state, decided_at timestamptz, decided_team text,
+               allocated_at timestamptz, msp_asked safeguard.sac_msp_asked,
+               lacked_capacity safeguard.sac_capacity, advocate_arranged boolean,
+               action_result safeguard.sac_action_result, risk_types safeguard.sac_risk_type[],
+               risk_location safeguard.sac_risk_location, source_of_risk safeguard.sac_source_of_risk,
+               risk_outcome safeguard.sac_risk_outcome, msp_achieved safeguard.sac_msp_achieved,
+               concluded_at timestamptz, closed_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 1000
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM safeguard.council_enquiries(NULL::timestamptz, NULL::timestamptz, false);
+END
+$$;
+COMMENT ON FUNCTION safeguard.council_enquiries() IS
+    'The council''s own enquiries (safeguard.la_enquiry) the caller may read, every one ever decided, open or closed: the columns a reader may read and the team of the grant that decided (decided_team). Row-level security applies as to the caller; a caller with no privilege on la_enquiry (the regulator''s staff) gets no rows rather than 42501. It grows with the council''s closed history: sac_return and report_unallocated read council_enquiries(active_from, active_to, open_only), which gives only a period''s or the open ones through indexes.';
+REVOKE ALL ON FUNCTION safeguard.council_enquiries() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.council_enquiries() TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE OR REPLACE FUNCTION safeguard.sac_return(year integer, disclosure_control boolean DEFAULT false,
+                                     la_id bigint DEFAULT NULL)
+RETURNS TABLE ("LA_ID" bigint, "CASSR_CODE" text, "ONS_CODE" text,
+               "TABLE_REFERENCE" text, "ENQUIRY_TYPE" text, "CATEGORY" text, "SUBCATEGORY" text,
+               "COLUMN_NAME" text, "ROW_NAME" text, "VALUE" bigint)
+LANGUAGE sql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH period AS (SELECT safeguard.sac_year(sac_return.year) AS p),
+-- The year's first and last instants (midnight in London begins a local date), which bound
+-- the stored instants of the rows counted: a range on received_at, sent_at, decided_at or
+-- outcome_at is leakproof on an open column, so under row-level security it reads the year
+-- through an index (concern_received_at, referral_sent_at, referral_decided_at,
+-- referral_outcome_at), not every row ever written (issue 19, target 2).  The local date
+-- still decides (the same test as before), the range only narrows what is read.
+authority AS (
+    SELECT o.id, o.cassr_code, o.ons_code FROM safeguard.organisation o
+    WHERE o.kind OPERATOR(pg_catalog.=) 'local_authority' AND safeguard.may_report_on(o.id)
+      AND (sac_return.la_id IS NULL OR o.id OPERATOR(pg_catalog.=) sac_return.la_id)
+),
+-- Concerns that reached the authority in the year: logged by its own
+-- staff (date received) or referred to it by the regulator (date sent).
+-- Two branches, read by their own instant: a concern its authority logged, by the
+-- time received; any other, by the time its referral was sent (a concern has at most one
+-- referral).
+concerns AS (
+    SELECT coalesce(r.la_id, x.la_id) AS la, x.id, x.received_at, k.adult_pseudonym,
+           x.adult_age_band, x.adult_gender::text AS gender,
+           safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism
+    FROM safeguard.concern x
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    LEFT JOIN safeguard.referral r ON r.concern_id OPERATOR(pg_catalog.=) x.id
+    CROSS JOIN period
+    WHERE x.received_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+      AND x.received_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year)))
+      AND x.logged_org_id OPERATOR(pg_catalog.=) x.la_id
+      AND safeguard.local_date(x.received_at) OPERATOR(pg_catalog.<@) period.p
+      AND safeguard.may_report_on(coalesce(r.la_id, x.la_id))
+      AND (sac_return.la_id IS NULL OR coalesce(r.la_id, x.la_id) OPERATOR(pg_catalog.=) sac_return.la_id)
+      -- a referral that arrived as the authority's concern is counted once, as the referral
+      AND x.referral_id IS NULL
+    UNION ALL
+    SELECT r.la_id, x.id, x.received_at, k.adult_pseudonym,
+           x.adult_age_band, x.adult_gender::text,
+           safeguard.sac_ethnic_group(x.adult_ethnicity),
+           safeguard.sac_support_group(x.adult_primary_support_reason), x.adult_autism
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    CROSS JOIN period
+    WHERE r.sent_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+      AND r.sent_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year)))
+      AND (x.logged_org_id OPERATOR(pg_catalog.=) x.la_id) IS NOT TRUE
+      AND safeguard.local_date(r.sent_at) OPERATOR(pg_catalog.<@) period.p
+      AND safeguard.may_report_on(r.la_id)
+      AND (sac_return.la_id IS NULL OR r.la_id OPERATOR(pg_catalog.=) sac_return.la_id)
+      AND x.referral_id IS NULL
+),
+-- Enquiries commenced (decided) or concluded in the year, from both pathways:
+-- the LA-side decision and outcome of the regulator's referrals, and the
+-- council's own enquiries (la_enquiry: decided_at, concluded_at, and the SAC
+-- outcome the enquiry recorded).  A concern has a referral's decision or its
+-- authority's own, never both (SG214), so each enquiry counts once; one that
+-- did appear in both would count once, as the council's.  An adult with
+-- enquiries in both pathways is one individual per enquiry type (SG1a-SG1c).
+-- The council's enquiries are read for the year alone (decided or concluded in it, the
+-- year's instants as above), through la_enquiry_decided_at and la_enquiry_concluded_at:
+-- the rows counted below are those commenced or concluded in the year, and the test for a
+-- concern in both pathways needs no more, a council enquiry's concern having no referral
+-- decision (SG204 and SG214, refused on every client path).
+council AS (
+    SELECT * FROM safeguard.council_enquiries(
+        safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year))),
+        safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year))), false)
+),
+enquiry_rows AS (
+    SELECT r.la_id AS la, r.la_decision AS kind, r.decided_at, r.outcome_at AS concluded_at, r.concern_id,
+           x.risk_types, x.risk_location, x.source_of_risk, r.action_result, r.risk_outcome,
+           r.lacked_capacity, r.advocate_supported AS advocate, r.msp_asked, r.msp_achieved
+    FROM safeguard.referral r
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) r.concern_id
+    WHERE r.la_decision OPERATOR(pg_catalog.=) ANY ('{section_42_enquiry,other_enquiry}'::safeguard.la_decision[])
+      -- only an enquiry commenced or concluded in the year counts (enquiries, below)
+      AND ((r.decided_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+            AND r.decided_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year))))
+           OR (r.outcome_at OPERATOR(pg_catalog.>=) safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year)))
+               AND r.outcome_at OPERATOR(pg_catalog.<) safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year)))))
+      AND NOT EXISTS (SELECT 1 FROM council e WHERE e.concern_id OPERATOR(pg_catalog.=) r.concern_id)
+      -- a referral that arrived as the council's concern: its enquiry is an la_enquiry
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+    UNION ALL
+    SELECT e.la_id, e.kind, e.decided_at, e.concluded_at, e.concern_id, e.risk_types, e.risk_location,
+           e.source_of_risk, e.action_result, e.risk_outcome, e.lacked_capacity, e.advocate_arranged,
+           e.msp_asked, e.msp_achieved
+    FROM council e
+),
+enquiries AS (
+    SELECT n.la,
+           CASE n.kind WHEN 'section_42_enquiry' THEN 'Section 42 Enquiries' ELSE 'Other Enquiries' END AS enquiry_type,
+           safeguard.local_date(n.decided_at) OPERATOR(pg_catalog.<@) period.p AS commenced,
+           n.kind OPERATOR(pg_catalog.=) 'section_42_enquiry' AND n.concluded_at IS NOT NULL
+               AND safeguard.local_date(n.concluded_at) OPERATOR(pg_catalog.<@) period.p AS concluded_s42,
+           x.id, x.received_at, k.adult_pseudonym, x.adult_age_band, x.adult_gender::text AS gender,
+           safeguard.sac_ethnic_group(x.adult_ethnicity) AS ethnic_group,
+           safeguard.sac_support_group(x.adult_primary_support_reason) AS support_reason, x.adult_autism,
+           n.risk_types, n.risk_location::text AS risk_location, n.source_of_risk::text AS source_of_risk,
+           n.action_result::text AS action_result, n.risk_outcome::text AS risk_outcome,
+           coalesce(n.lacked_capacity::text, 'Not recorded') AS capacity,
+           n.lacked_capacity OPERATOR(pg_catalog.=) 'Yes, they lacked capacity' AND n.advocate AS advocate,
+           -- the enum's labels, as NHS Digital's template spells them
+           CASE n.msp_asked WHEN 'Yes, they were asked and outcomes were expressed'
+                                THEN 'Yes they were asked and outcomes were expressed'
+                            WHEN 'Yes, they were asked but no outcomes were expressed'
+                                THEN 'Yes they were asked but no outcomes were expressed'
+                            WHEN 'No' THEN 'No' WHEN 'Don''t know' THEN 'Don''t Know'
+                            ELSE 'Not Recorded' END AS msp_asked,
+           CASE WHEN n.msp_asked OPERATOR(pg_catalog.=) 'Yes, they were asked and outcomes were expressed'
+                THEN n.msp_achieved::text END AS msp_achieved
+    FROM enquiry_rows n
+    JOIN safeguard.concern x ON x.id OPERATOR(pg_catalog.=) n.concern_id
+    LEFT JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+    CROSS JOIN period
+    WHERE safeguard.may_report_on(n.la)
+      AND (sac_return.la_id IS NULL OR n.la OPERATOR(pg_catalog.=) sac_return.la_id)
+),
+-- SG1: each concern and each enquiry commenced, as a case; the adult
+-- (by pseudonym; an unidentified adult is one per concern) as an individual.
+cases AS (
+    SELECT c.la, 'Safeguarding Concerns'::text AS e, 'Total Number of Safeguarding Concerns'::text AS total,
+           coalesce(c.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) c.id::text) AS individual,
+           c.id, c.received_at, c.adult_age_band, c.gender, c.ethnic_group, c.support_reason, c.adult_autism
+    FROM concerns c
+    UNION ALL
+    SELECT n.la, n.enquiry_type,
+           CASE n.enquiry_type WHEN 'Section 42 Enquiries' THEN 'Total Number of Section 42 Safeguarding Enquiries'
+                ELSE 'Total Number of Other Safeguarding Enquiries' END,
+           coalesce(n.adult_pseudonym, 'concern:' OPERATOR(pg_catalog.||) n.id::text),
+           n.id, n.received_at, n.adult_age_band, n.gender, n.ethnic_group, n.support_reason, n.adult_autism
+    FROM enquiries n WHERE n.commenced
+),
+-- An individual counts once in SG1a-SG1c, as the latest of its cases records the adult.
+individuals AS (
+    SELECT DISTINCT ON (c.la, c.e, c.individual) c.la, c.e, c.adult_age_band, c.gender, c.ethnic_group
+    FROM cases c
+    ORDER BY c.la, c.e, c.individual, c.received_at DESC, c.id DESC
+),
+-- One row per count: (authority, table, enquiry type, category, subcategory).
+facts AS (
+    SELECT i.la, v.t, i.e, v.category, ''::text AS subcategory
+    FROM individuals i CROSS JOIN LATERAL (VALUES
+        ('SG1a', CASE WHEN i.adult_age_band OPERATOR(pg_catalog.=) 'Not Known' THEN 'Age Unknown'
+                      ELSE i.adult_age_band END),
+        ('SG1b', i.gender), ('SG1c', i.ethnic_group)) v(t, category)
+    UNION ALL
+    SELECT c.la, v.t, c.e, v.category, ''
+    FROM cases c CROSS JOIN LATERAL (VALUES
+        ('SG1d', c.support_reason),
+        ('SG1e', CASE c.adult_autism
+                     WHEN 'Autism (excluding Asperger''s Syndrome)'
+                         THEN 'Learning, Developmental or Intellectual Disability (Autism excluding Asperger''s Syndrome/ High Functioning Autism)'
+                     WHEN 'Asperger''s Syndrome / High Functioning Autism'
+                         THEN 'Learning, Developmental or Intellectual Disability (Asperger''s Syndrome/ High Functioning Autism)' END),
+        ('SG1f', c.total)) v(t, category)
+    WHERE v.category IS NOT NULL
+    UNION ALL
+    -- SG2: a concluded enquiry counts once under each of its types of risk.
+    SELECT n.la, 'SG2a', 'Concluded Section 42 Enquiries', rt::text, n.source_of_risk
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded_s42 AND n.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2a_b1', 'Concluded Section 42 Enquiries', rt::text, n.risk_location
+    FROM enquiries n CROSS JOIN LATERAL pg_catalog.unnest(n.risk_types) rt
+    WHERE n.concluded_s42 AND n.risk_location IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2b', 'Concluded Section 42 Enquiries', n.risk_location, n.source_of_risk
+    FROM enquiries n WHERE n.concluded_s42 AND n.risk_location IS NOT NULL AND n.source_of_risk IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2c', 'Concluded Section 42 Enquiries', n.action_result, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.action_result IS NOT NULL
+    UNION ALL
+    SELECT n.la, 'SG2e', 'Concluded Section 42 Enquiries', n.risk_outcome, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.risk_outcome IS NOT NULL AND n.action_result OPERATOR(pg_catalog.=) ANY
+        ('{Risk identified and action taken,Risk Assessment inconclusive and action taken}'::text[])
+    UNION ALL
+    SELECT n.la, 'SG3a', 'Concluded Section 42 Enquiries', n.capacity, ''
+    FROM enquiries n WHERE n.concluded_s42
+    UNION ALL
+    SELECT n.la, 'SG3a', 'Concluded Section 42 Enquiries',
+           'Of the enquiries recorded as Yes, in how many of these cases was support provided by an advocate, family or friend', ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.advocate
+    UNION ALL
+    SELECT n.la, 'SG4a', 'Concluded Section 42 Enquiries', n.msp_asked, ''
+    FROM enquiries n WHERE n.concluded_s42
+    UNION ALL
+    SELECT n.la, 'SG4a', 'Concluded Section 42 Enquiries', n.msp_achieved, ''
+    FROM enquiries n WHERE n.concluded_s42 AND n.msp_achieved IS NOT NULL
+),
+counted AS (
+    SELECT f.la, f.t, f.e, f.category, f.subcategory, pg_catalog.count(*) AS n
+    FROM facts f GROUP BY f.la, f.t, f.e, f.category, f.subcategory
+    UNION ALL
+    -- SG5: Safeguarding Adults Reviews completed in the year (counted by safeguard)
+    SELECT g.la_id, g.table_reference,
+           CASE g.table_reference WHEN 'SG5a' THEN 'Count of Safeguarding Adult Reviews'
+                ELSE 'Count of Individuals Involved in Safeguarding Adult Reviews' END,
+           g.category, '', g.n
+    FROM safeguard.sac_sg5_cells(sac_return.year) g
+)
+SELECT a.id, a.cassr_code, a.ons_code, s.table_reference, s.enquiry_type, s.category, s.subcategory,
+       s.column_name, s.row_name,
+       CASE WHEN sac_return.disclosure_control THEN safeguard.sac_disclose(coalesce(n.n, 0))
+            ELSE coalesce(n.n, 0) END
+FROM authority a
+CROSS JOIN safeguard.sac_template s
+LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_catalog.=) s.table_reference
+     AND n.e OPERATOR(pg_catalog.=) s.enquiry_type AND n.category OPERATOR(pg_catalog.=) s.category
+     AND n.subcategory OPERATOR(pg_catalog.=) s.subcategory
+ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
+$$;
+
+CREATE OR REPLACE VIEW safeguard.report_unallocated WITH (security_invoker = true) AS
+WITH work AS (
+    SELECT r.la_id, 'referral'::text AS pathway, NULL::text AS team,
+           r.allocated_to IS NOT NULL AS allocated, r.sent_at AS since
+    FROM safeguard.referral r
+    WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
+      -- a referral that arrived as the council's concern is the council's work once decided
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+    UNION ALL
+    SELECT e.la_id, 'council_enquiry', coalesce(e.decided_team, 'No team recorded'),
+           e.state OPERATOR(pg_catalog.<>) 'decided'::safeguard.la_enquiry_state, e.decided_at
+    -- the open ones only, through la_enquiry_open: not the council's closed history
+    FROM safeguard.council_enquiries(NULL::timestamptz, NULL::timestamptz, true) e
+), aged AS (
+    SELECT w.la_id, o.name AS local_authority, w.pathway, w.team, w.allocated,
+           safeguard.working_days_since(w.since, o.division) AS age
+    FROM work w
+    JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) w.la_id
+)
+SELECT a.la_id, a.local_authority,
+       pg_catalog.count(*) AS with_la,
+       pg_catalog.count(*) FILTER (WHERE a.allocated) AS allocated,
+       pg_catalog.count(*) FILTER (WHERE NOT a.allocated) AS unallocated,
+       pg_catalog.max(a.age) FILTER (WHERE NOT a.allocated) AS oldest_unallocated_working_days,
+       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY a.age::double precision)
+           FILTER (WHERE NOT a.allocated))::numeric AS median_unallocated_working_days,
+       pg_catalog.count(*) FILTER (WHERE NOT a.allocated AND a.age OPERATOR(pg_catalog.>) 20)
+           AS unallocated_over_20_working_days,
+       a.pathway, a.team
+FROM aged a
+GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

@@ -1934,6 +1934,18 @@ CREATE INDEX la_enquiry_unallocated ON safeguard.la_enquiry (la_id)
 
 COMMENT ON INDEX safeguard.la_enquiry_unallocated IS
     'Enquiries decided but not yet allocated (the "virtual worker" caseload), by local authority.';
+-- The reports' reads that must not grow with closed history (issue 19, target 2):
+-- sac_return's year (decided or concluded in it) and report_unallocated's open work.
+CREATE INDEX la_enquiry_decided_at ON safeguard.la_enquiry (decided_at);
+CREATE INDEX la_enquiry_concluded_at ON safeguard.la_enquiry (concluded_at);
+CREATE INDEX la_enquiry_open ON safeguard.la_enquiry (la_id)
+    WHERE state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state;
+COMMENT ON INDEX safeguard.la_enquiry_decided_at IS
+    'Enquiries by the instant decided: a period of them (sac_return''s enquiries commenced in its year, through council_enquiries(active_from, active_to, open_only)) read under row-level security.';
+COMMENT ON INDEX safeguard.la_enquiry_concluded_at IS
+    'Enquiries by the instant concluded: a period of them (sac_return''s enquiries concluded in its year) read under row-level security.';
+COMMENT ON INDEX safeguard.la_enquiry_open IS
+    'Enquiries not yet closed (decided, allocated, in progress or concluded), by local authority: report_unallocated''s open work, read without the closed history.';
 COMMENT ON TABLE safeguard.la_enquiry IS
     'A local authority''s own safeguarding enquiry (section 42 or other), one per enquiry decision on its own concern. Created in decided by safeguard.decide_concern; allocated by a SAM to a named officer, started with Making Safeguarding Personal, concluded with the SAC outcome, closed by a SAM with the feedback to the referrer. Every change is a transition checked in C; never deleted. Seen by the authority''s own staff only.';
 COMMENT ON COLUMN safeguard.la_enquiry.id IS 'Enquiry number.';
@@ -5210,7 +5222,14 @@ GRANT SELECT ON safeguard.sac_template TO safeguard_reader, safeguard_admin, saf
 -- security), in the columns a reader may read, with the team of the grant
 -- that decided.  A caller with no privilege on them (the regulator's staff,
 -- who run sac_return and report_unallocated too) gets none instead of 42501.
-CREATE FUNCTION safeguard.council_enquiries()
+-- The reports read only what they count (issue 19, target 2): a period of
+-- stored instants (the enquiries decided or concluded in it: sac_return's year)
+-- and the open ones (report_unallocated), each a condition an index serves under
+-- row-level security (la_enquiry_decided_at, la_enquiry_concluded_at: leakproof
+-- comparisons on open columns; la_enquiry_open: a partial index), so that they
+-- do not grow with the council's closed history.
+CREATE FUNCTION safeguard.council_enquiries(active_from timestamptz, active_to timestamptz,
+                                            open_only boolean)
 RETURNS TABLE (id bigint, concern_id bigint, la_id bigint, kind safeguard.la_decision,
                state safeguard.la_enquiry_state, decided_at timestamptz, decided_team text,
                allocated_at timestamptz, msp_asked safeguard.sac_msp_asked,
@@ -5227,16 +5246,49 @@ BEGIN
             AND pg_catalog.has_column_privilege('safeguard.concern_decision', 'decided_team', 'SELECT')) THEN
         RETURN;
     END IF;
-    RETURN QUERY
-    SELECT e.id, e.concern_id, e.la_id, e.kind, e.state, e.decided_at, d.decided_team, e.allocated_at,
-           e.msp_asked, e.lacked_capacity, e.advocate_arranged, e.action_result, e.risk_types,
-           e.risk_location, e.source_of_risk, e.risk_outcome, e.msp_achieved, e.concluded_at, e.closed_at
-    FROM safeguard.la_enquiry e
-    JOIN safeguard.concern_decision d ON d.concern_id OPERATOR(pg_catalog.=) e.concern_id;
+    -- Fixed fragments, the bounds passed as parameters: each call is planned for the
+    -- conditions it has (no period: none on the instants; a period: a range on each).
+    RETURN QUERY EXECUTE
+        'SELECT e.id, e.concern_id, e.la_id, e.kind, e.state, e.decided_at, d.decided_team, e.allocated_at,
+                e.msp_asked, e.lacked_capacity, e.advocate_arranged, e.action_result, e.risk_types,
+                e.risk_location, e.source_of_risk, e.risk_outcome, e.msp_achieved, e.concluded_at, e.closed_at
+         FROM safeguard.la_enquiry e
+         JOIN safeguard.concern_decision d ON d.concern_id OPERATOR(pg_catalog.=) e.concern_id
+         WHERE true'
+        OPERATOR(pg_catalog.||)
+        CASE WHEN active_from IS NULL AND active_to IS NULL THEN ''
+             ELSE ' AND ((e.decided_at OPERATOR(pg_catalog.>=) $1 AND e.decided_at OPERATOR(pg_catalog.<) $2)
+                     OR (e.concluded_at OPERATOR(pg_catalog.>=) $1 AND e.concluded_at OPERATOR(pg_catalog.<) $2))' END
+        OPERATOR(pg_catalog.||)
+        CASE WHEN open_only THEN ' AND e.state OPERATOR(pg_catalog.<>) ''closed''::safeguard.la_enquiry_state'
+             ELSE '' END
+        USING coalesce(active_from, '-infinity'::timestamptz), coalesce(active_to, 'infinity'::timestamptz);
+END
+$$;
+COMMENT ON FUNCTION safeguard.council_enquiries(timestamptz, timestamptz, boolean) IS
+    'The council''s own enquiries the caller may read, as safeguard.council_enquiries() gives them, narrowed to what a report counts: with active_from or active_to, those decided or concluded in [active_from, active_to) (decided_at or concluded_at in it; a NULL bound leaves that side open), e.g. sac_return''s year; with open_only, those not closed (report_unallocated). Each condition is read through an index under row-level security (la_enquiry_decided_at, la_enquiry_concluded_at, la_enquiry_open), for a scoped officer too, so the result costs what it returns, not the council''s closed history. (NULL, NULL, false) gives every row, as council_enquiries() does; a caller with no privilege on la_enquiry gets no rows rather than 42501.';
+REVOKE ALL ON FUNCTION safeguard.council_enquiries(timestamptz, timestamptz, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.council_enquiries(timestamptz, timestamptz, boolean) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE FUNCTION safeguard.council_enquiries()
+RETURNS TABLE (id bigint, concern_id bigint, la_id bigint, kind safeguard.la_decision,
+               state safeguard.la_enquiry_state, decided_at timestamptz, decided_team text,
+               allocated_at timestamptz, msp_asked safeguard.sac_msp_asked,
+               lacked_capacity safeguard.sac_capacity, advocate_arranged boolean,
+               action_result safeguard.sac_action_result, risk_types safeguard.sac_risk_type[],
+               risk_location safeguard.sac_risk_location, source_of_risk safeguard.sac_source_of_risk,
+               risk_outcome safeguard.sac_risk_outcome, msp_achieved safeguard.sac_msp_achieved,
+               concluded_at timestamptz, closed_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 1000
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM safeguard.council_enquiries(NULL::timestamptz, NULL::timestamptz, false);
 END
 $$;
 COMMENT ON FUNCTION safeguard.council_enquiries() IS
-    'The council''s own enquiries (safeguard.la_enquiry) the caller may read, as sac_return and report_unallocated count them: the columns a reader may read and the team of the grant that decided (decided_team). Row-level security applies as to the caller; a caller with no privilege on la_enquiry (the regulator''s staff) gets no rows rather than 42501.';
+    'The council''s own enquiries (safeguard.la_enquiry) the caller may read, every one ever decided, open or closed: the columns a reader may read and the team of the grant that decided (decided_team). Row-level security applies as to the caller; a caller with no privilege on la_enquiry (the regulator''s staff) gets no rows rather than 42501. It grows with the council''s closed history: sac_return and report_unallocated read council_enquiries(active_from, active_to, open_only), which gives only a period''s or the open ones through indexes.';
 REVOKE ALL ON FUNCTION safeguard.council_enquiries() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION safeguard.council_enquiries() TO safeguard_reader, safeguard_admin,
     safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
@@ -5321,7 +5373,16 @@ concerns AS (
 -- authority's own, never both (SG214), so each enquiry counts once; one that
 -- did appear in both would count once, as the council's.  An adult with
 -- enquiries in both pathways is one individual per enquiry type (SG1a-SG1c).
-council AS (SELECT * FROM safeguard.council_enquiries()),
+-- The council's enquiries are read for the year alone (decided or concluded in it, the
+-- year's instants as above), through la_enquiry_decided_at and la_enquiry_concluded_at:
+-- the rows counted below are those commenced or concluded in the year, and the test for a
+-- concern in both pathways needs no more, a council enquiry's concern having no referral
+-- decision (SG204 and SG214, refused on every client path).
+council AS (
+    SELECT * FROM safeguard.council_enquiries(
+        safeguard.local_day_start(pg_catalog.lower(safeguard.sac_year(sac_return.year))),
+        safeguard.local_day_start(pg_catalog.upper(safeguard.sac_year(sac_return.year))), false)
+),
 enquiry_rows AS (
     SELECT r.la_id AS la, r.la_decision AS kind, r.decided_at, r.outcome_at AS concluded_at, r.concern_id,
            x.risk_types, x.risk_location, x.source_of_risk, r.action_result, r.risk_outcome,
@@ -5737,8 +5798,8 @@ WITH work AS (
     UNION ALL
     SELECT e.la_id, 'council_enquiry', coalesce(e.decided_team, 'No team recorded'),
            e.state OPERATOR(pg_catalog.<>) 'decided'::safeguard.la_enquiry_state, e.decided_at
-    FROM safeguard.council_enquiries() e
-    WHERE e.state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state
+    -- the open ones only, through la_enquiry_open: not the council's closed history
+    FROM safeguard.council_enquiries(NULL::timestamptz, NULL::timestamptz, true) e
 ), aged AS (
     SELECT w.la_id, o.name AS local_authority, w.pathway, w.team, w.allocated,
            safeguard.working_days_since(w.since, o.division) AS age
