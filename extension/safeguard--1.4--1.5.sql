@@ -3794,6 +3794,8 @@ LEFT JOIN counted n ON n.la OPERATOR(pg_catalog.=) a.id AND n.t OPERATOR(pg_cata
      AND n.subcategory OPERATOR(pg_catalog.=) s.subcategory
 ORDER BY a.cassr_code COLLATE "C" NULLS LAST, a.id, s.cell_number
 $$;
+COMMENT ON FUNCTION safeguard.sac_return(integer, boolean, bigint) IS
+    'The Safeguarding Adults Collection return for the year starting 1 April of year, in the shape NHS Digital''s publication pipeline reads (table references SG1a-SG5b, its enquiry types and prefixed labels, CASSR_CODE per authority): every cell of safeguard.sac_template for every local authority the caller may report on (or la_id alone), zeros included. SG1 counts concerns that reached the authority and enquiries commenced in the year (SG1a-SG1c each adult once, SG1d-SG1f each case); SG2-SG4 count Section 42 enquiries concluded in it; enquiries come from both pathways, each once: the LA-side decisions and outcomes of the regulator''s referrals and the council''s own enquiries (safeguard.council_enquiries() of the year: those decided or concluded in it, read through indexes, with the outcome the enquiry recorded); SG5a and SG5b count the Safeguarding Adults Reviews completed in it (sac_sg5_cells). disclosure_control: values under 5 become NULL (suppressed), the rest are rounded to the nearest 5. SG601 for a year outside 2000-2100.';
 
 CREATE OR REPLACE VIEW safeguard.report_unallocated WITH (security_invoker = true) AS
 WITH work AS (
