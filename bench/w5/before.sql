@@ -214,3 +214,40 @@ $$;
 GRANT EXECUTE ON FUNCTION sg_w5_before.sac_return(integer, boolean, bigint) TO safeguard_reader,
     safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer,
     safeguard_sam;
+
+-- report_unallocated as it was before issue 19 bounded its council pathway: every council
+-- enquiry ever decided read through council_enquiries(), the closed ones then dropped (pgTAP
+-- 32 checks the shipped view gives exactly its rows, for every role).
+CREATE VIEW sg_w5_before.report_unallocated WITH (security_invoker = true) AS
+WITH work AS (
+    SELECT r.la_id, 'referral'::text AS pathway, NULL::text AS team,
+           r.allocated_to IS NOT NULL AS allocated, r.sent_at AS since
+    FROM safeguard.referral r
+    WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
+      -- a referral that arrived as the council's concern is the council's work once decided
+      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
+    UNION ALL
+    SELECT e.la_id, 'council_enquiry', coalesce(e.decided_team, 'No team recorded'),
+           e.state OPERATOR(pg_catalog.<>) 'decided'::safeguard.la_enquiry_state, e.decided_at
+    FROM safeguard.council_enquiries() e
+    WHERE e.state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state
+), aged AS (
+    SELECT w.la_id, o.name AS local_authority, w.pathway, w.team, w.allocated,
+           safeguard.working_days_since(w.since, o.division) AS age
+    FROM work w
+    JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) w.la_id
+)
+SELECT a.la_id, a.local_authority,
+       pg_catalog.count(*) AS with_la,
+       pg_catalog.count(*) FILTER (WHERE a.allocated) AS allocated,
+       pg_catalog.count(*) FILTER (WHERE NOT a.allocated) AS unallocated,
+       pg_catalog.max(a.age) FILTER (WHERE NOT a.allocated) AS oldest_unallocated_working_days,
+       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY a.age::double precision)
+           FILTER (WHERE NOT a.allocated))::numeric AS median_unallocated_working_days,
+       pg_catalog.count(*) FILTER (WHERE NOT a.allocated AND a.age OPERATOR(pg_catalog.>) 20)
+           AS unallocated_over_20_working_days,
+       a.pathway, a.team
+FROM aged a
+GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
+GRANT SELECT ON sg_w5_before.report_unallocated TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;

@@ -164,17 +164,8 @@ SELECT sg_gen.execute(:'as_of') AS steps \gset
 SET client_min_messages = warning;
 SELECT id AS gla1 FROM sg_gen.org WHERE code = 'GEN-LA1' \gset
 
--- Rows of the shipped return not in the old one and the other way round, for the years
--- 2024-2026, with and without disclosure control, and for one authority.
-CREATE FUNCTION pg_temp.sac_diff(la bigint) RETURNS integer LANGUAGE sql AS $$
-    SELECT count(*)::integer
-    FROM pg_catalog.generate_series(2024, 2026) y, (VALUES (false), (true)) dc(on_),
-    LATERAL ((SELECT * FROM safeguard.sac_return(y, dc.on_, la)
-              EXCEPT ALL SELECT * FROM sg_w5_before.sac_return(y, dc.on_, la))
-             UNION ALL
-             (SELECT * FROM sg_w5_before.sac_return(y, dc.on_, la)
-              EXCEPT ALL SELECT * FROM safeguard.sac_return(y, dc.on_, la))) d
-$$;
+-- Rows of the shipped return not in the old one and the other way round (pg_temp.sac_diff).
+\ir lib/sac_diff.sql
 SET ROLE gen_reader_cqc;
 SELECT ok((SELECT sum("VALUE") FILTER (WHERE "COLUMN_NAME" = 'SG1f Total Number of Safeguarding Concerns') > 0
                   AND sum("VALUE") FILTER (WHERE "TABLE_REFERENCE" = 'SG3a') > 0

@@ -3,8 +3,8 @@
 -- council_enquiries() narrowed to a period (decided or concluded in it) or to the open ones,
 -- for every role (an authority's officer, manager and reader, another authority's officer,
 -- the regulator's reader; the regulator's staff no rows and no error); sac_return (years
--- 2024-2026) and report_unallocated give exactly the rows of their definitions before (the
--- old sac_return is bench/w5/before.sql's, the old view is copied below), on the seeded
+-- 2024-2026) and report_unallocated give exactly the rows of their definitions before
+-- (bench/w5/before.sql), on the seeded
 -- generator's casework of both pathways; and they read la_enquiry through its new indexes
 -- as the regulator's reader and as a scoped officer, where the old definitions read every
 -- council enquiry.
@@ -21,43 +21,7 @@ SELECT sg_gen.execute(:'as_of') AS steps \gset
 SET client_min_messages = warning;
 SELECT id AS gla1 FROM sg_gen.org WHERE code = 'GEN-LA1' \gset
 
--- report_unallocated as it was before: every council enquiry read, the closed ones then
--- dropped.
-CREATE SCHEMA t32_old;
-GRANT USAGE ON SCHEMA t32_old TO PUBLIC;
-CREATE VIEW t32_old.report_unallocated WITH (security_invoker = true) AS
-WITH work AS (
-    SELECT r.la_id, 'referral'::text AS pathway, NULL::text AS team,
-           r.allocated_to IS NOT NULL AS allocated, r.sent_at AS since
-    FROM safeguard.referral r
-    WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
-      -- a referral that arrived as the council's concern is the council's work once decided
-      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
-    UNION ALL
-    SELECT e.la_id, 'council_enquiry', coalesce(e.decided_team, 'No team recorded'),
-           e.state OPERATOR(pg_catalog.<>) 'decided'::safeguard.la_enquiry_state, e.decided_at
-    FROM safeguard.council_enquiries() e
-    WHERE e.state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state
-), aged AS (
-    SELECT w.la_id, o.name AS local_authority, w.pathway, w.team, w.allocated,
-           safeguard.working_days_since(w.since, o.division) AS age
-    FROM work w
-    JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) w.la_id
-)
-SELECT a.la_id, a.local_authority,
-       pg_catalog.count(*) AS with_la,
-       pg_catalog.count(*) FILTER (WHERE a.allocated) AS allocated,
-       pg_catalog.count(*) FILTER (WHERE NOT a.allocated) AS unallocated,
-       pg_catalog.max(a.age) FILTER (WHERE NOT a.allocated) AS oldest_unallocated_working_days,
-       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY a.age::double precision)
-           FILTER (WHERE NOT a.allocated))::numeric AS median_unallocated_working_days,
-       pg_catalog.count(*) FILTER (WHERE NOT a.allocated AND a.age OPERATOR(pg_catalog.>) 20)
-           AS unallocated_over_20_working_days,
-       a.pathway, a.team
-FROM aged a
-GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
-
-GRANT SELECT ON t32_old.report_unallocated TO PUBLIC;
+\ir lib/sac_diff.sql
 
 --------------------------------------------------------------------------
 -- 1. The casework: council enquiries open and closed, commenced and
@@ -140,20 +104,11 @@ RESET ROLE;
 -- 3. sac_return and report_unallocated: the rows of their definitions
 --    before, for every role
 --------------------------------------------------------------------------
-CREATE FUNCTION pg_temp.sac_diff(la bigint) RETURNS integer LANGUAGE sql AS $$
-    SELECT count(*)::integer
-    FROM pg_catalog.generate_series(2024, 2026) y, (VALUES (false), (true)) dc(on_),
-    LATERAL ((SELECT * FROM safeguard.sac_return(y, dc.on_, la)
-              EXCEPT ALL SELECT * FROM sg_w5_before.sac_return(y, dc.on_, la))
-             UNION ALL
-             (SELECT * FROM sg_w5_before.sac_return(y, dc.on_, la)
-              EXCEPT ALL SELECT * FROM safeguard.sac_return(y, dc.on_, la))) d
-$$;
 CREATE FUNCTION pg_temp.unallocated_diff() RETURNS integer LANGUAGE sql AS $$
     SELECT count(*)::integer FROM (
-        (SELECT * FROM safeguard.report_unallocated EXCEPT ALL SELECT * FROM t32_old.report_unallocated)
+        (SELECT * FROM safeguard.report_unallocated EXCEPT ALL SELECT * FROM sg_w5_before.report_unallocated)
         UNION ALL
-        (SELECT * FROM t32_old.report_unallocated EXCEPT ALL SELECT * FROM safeguard.report_unallocated)) d
+        (SELECT * FROM sg_w5_before.report_unallocated EXCEPT ALL SELECT * FROM safeguard.report_unallocated)) d
 $$;
 SET ROLE gen_reader_cqc;
 SELECT ok((SELECT sum("VALUE") FILTER (WHERE "TABLE_REFERENCE" = 'SG3a') > 0
@@ -197,7 +152,7 @@ BEGIN
         WHEN 'sac' THEN PERFORM count(*) FROM safeguard.sac_return(2025);
         WHEN 'old sac' THEN PERFORM count(*) FROM sg_w5_before.sac_return(2025);
         WHEN 'unallocated' THEN PERFORM count(*) FROM safeguard.report_unallocated;
-        WHEN 'old unallocated' THEN PERFORM count(*) FROM t32_old.report_unallocated;
+        WHEN 'old unallocated' THEN PERFORM count(*) FROM sg_w5_before.report_unallocated;
     END CASE;
     after := pg_temp.scans();
     RETURN ARRAY(SELECT after[i] > before[i] FROM pg_catalog.generate_series(1, 3) i ORDER BY i);
