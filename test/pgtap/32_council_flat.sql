@@ -9,7 +9,7 @@
 -- as the regulator's reader and as a scoped officer, where the old definitions read every
 -- council enquiry.
 BEGIN;
-SELECT plan(31);
+SELECT plan(32);
 
 \set as_of '2026-01-21 12:00+00'
 \ir ../generator/generator.sql
@@ -40,6 +40,36 @@ SELECT ok((SELECT count(*) > 0 FROM safeguard.la_enquiry
            WHERE safeguard.local_date(decided_at) <@ safeguard.sac_year(2024)
              AND safeguard.local_date(concluded_at) <@ safeguard.sac_year(2025)),
           'some decided in 2024 were concluded in 2025 (read for 2025 by their conclusion alone)');
+
+-- Two enquiries at the year's edge in London, decided by the first authority's officer at
+-- 23:30 UTC on 31 March 2025 (00:30 on 1 April in London: the year 2025) and at 22:59:59 UTC
+-- (23:59:59 on 31 March: the year 2024); every comparison below includes them.
+CREATE FUNCTION pg_temp.edge_enquiry(at timestamptz, la bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE c bigint; e bigint;
+BEGIN
+    PERFORM safeguard.set_clock(at);
+    SET LOCAL ROLE gen_la1_hub;
+    c := safeguard.log_concern(at - interval '20 minutes', 'phone', 'anonymous', 'T32 edge',
+                               '{Neglect and Acts of Omission}', la_id => la, referrer_anonymous => true);
+    e := safeguard.decide_concern(c, 'section_42_enquiry', 'T32 edge', true, true, true);
+    RESET ROLE;
+    RETURN e;
+END $$;
+SELECT pg_temp.edge_enquiry('2025-03-31 23:30+00', :gla1) AS edge25 \gset
+SELECT pg_temp.edge_enquiry('2025-03-31 22:59:59+00', :gla1) AS edge24 \gset
+SELECT safeguard.set_clock(:'as_of') IS NOT NULL AS clock_back \gset
+CREATE FUNCTION pg_temp.in_year(id bigint, y integer) RETURNS boolean LANGUAGE sql AS $$
+    SELECT EXISTS (SELECT 1 FROM safeguard.council_enquiries(
+                       safeguard.local_day_start(lower(safeguard.sac_year(y))),
+                       safeguard.local_day_start(upper(safeguard.sac_year(y))), false) e
+                   WHERE e.id = in_year.id)
+$$;
+SET ROLE gen_la1_hub;
+SELECT is(ARRAY[pg_temp.in_year(:edge25, 2025), pg_temp.in_year(:edge25, 2024),
+                pg_temp.in_year(:edge24, 2024), pg_temp.in_year(:edge24, 2025)],
+          ARRAY[true, false, true, false],
+          'the year''s council enquiries: 00:30 on 1 April (London) in 2025, 23:59:59 on 31 March in 2024 (an authority''s officer)');
+RESET ROLE;
 
 --------------------------------------------------------------------------
 -- 2. council_enquiries(active_from, active_to, open_only): the rows of
