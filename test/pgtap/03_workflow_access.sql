@@ -58,8 +58,9 @@ SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
                 WHERE p.pronamespace = 'safeguard'::regnamespace AND p.prosqlbody IS NOT NULL$$,
               ARRAY['safeguard.local_date(timestamp with time zone)',
+                    'safeguard.local_day_start(date)',
                     'safeguard.working_days_since(timestamp with time zone,text)'],
-              'only the two inlinable helpers have SQL-standard bodies (bound at creation, no search_path to pin)');
+              'only the three inlinable helpers have SQL-standard bodies (bound at creation, no search_path to pin)');
 
 SELECT is_empty($$SELECT c.relname, t.tgname, t.tgenabled FROM pg_catalog.pg_trigger t
                   JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
