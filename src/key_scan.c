@@ -67,44 +67,48 @@ index_fits(HeapTuple indtup, const AttrNumber *keys, int nkeys, bool primary)
 	return ok;
 }
 
+/* Returns true when index indexid (a pg_index row in the cache) fits, as index_fits says. */
+static bool
+index_oid_fits(Oid indexid, const AttrNumber *keys, int nkeys, bool primary)
+{
+	HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+	bool		fits;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for index %u", indexid);
+	fits = index_fits(tup, keys, nkeys, primary);
+	ReleaseSysCache(tup);
+	return fits;
+}
+
 /*
  * Opens, with AccessShareLock, the index of rel on exactly the columns keys:
  * the primary key when it is on them, else a unique index on them; returns
- * NULL when there is none.
+ * NULL when there is none.  Only the index read is opened (and locked).
  */
 static Relation
 open_key_index(Relation rel, const AttrNumber *keys, int nkeys)
 {
 	Oid			pk = RelationGetPrimaryKeyIndex(rel);
 	Oid			found = InvalidOid;
-	List	   *indexes;
-	ListCell   *lc;
 
-	if (OidIsValid(pk))
+	if (OidIsValid(pk) && index_oid_fits(pk, keys, nkeys, true))
+		found = pk;
+	else
 	{
-		Relation	idx = index_open(pk, AccessShareLock);
+		List	   *indexes = RelationGetIndexList(rel);
+		ListCell   *lc;
 
-		if (index_fits(idx->rd_indextuple, keys, nkeys, true))
-			return idx;
-		index_close(idx, AccessShareLock);
+		foreach(lc, indexes)
+		{
+			if (lfirst_oid(lc) != pk && index_oid_fits(lfirst_oid(lc), keys, nkeys, false))
+			{
+				found = lfirst_oid(lc);
+				break;
+			}
+		}
+		list_free(indexes);
 	}
-	indexes = RelationGetIndexList(rel);
-	foreach(lc, indexes)
-	{
-		HeapTuple	tup;
-
-		if (lfirst_oid(lc) == pk)
-			continue;
-		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
-		if (!HeapTupleIsValid(tup))
-			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
-		if (index_fits(tup, keys, nkeys, false))
-			found = lfirst_oid(lc);
-		ReleaseSysCache(tup);
-		if (OidIsValid(found))
-			break;
-	}
-	list_free(indexes);
 	return OidIsValid(found) ? index_open(found, AccessShareLock) : NULL;
 }
 
