@@ -159,29 +159,32 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
+	SgRowPair	pair;
 
+	if (oldtup != NULL)
+		sg_row_pair(oldtup, newtup, desc, &pair);
+	else
+	{
+		pair.new_values = palloc(desc->natts * sizeof(Datum));
+		pair.new_nulls = palloc(desc->natts * sizeof(bool));
+		heap_deform_tuple(newtup, desc, pair.new_values, pair.new_nulls);
+	}
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *name = NameStr(att->attname);
-		bool		newnull,
-					oldnull;
-		Datum		nv,
-					ov;
 
 		if (att->attisdropped)
 			continue;
-		nv = heap_getattr(newtup, i + 1, desc, &newnull);
 		if (oldtup == NULL)
 		{
-			if (!newnull)
-				push_value(&state, name, false, nv, att->atttypid);
+			if (!pair.new_nulls[i])
+				push_value(&state, name, false, pair.new_values[i], att->atttypid);
 			continue;
 		}
-		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
+		if (!pair.changed[i])
 			continue;
-		ov = heap_getattr(oldtup, i + 1, desc, &oldnull);
 		{
 			JsonbValue	k;
 
@@ -190,8 +193,8 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
 			k.val.string.len = strlen(name);
 			pushJsonbValue(&state, WJB_KEY, &k);
 			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-			push_value(&state, "old", oldnull, ov, att->atttypid);
-			push_value(&state, "new", newnull, nv, att->atttypid);
+			push_value(&state, "old", pair.old_nulls[i], pair.old_values[i], att->atttypid);
+			push_value(&state, "new", pair.new_nulls[i], pair.new_values[i], att->atttypid);
 			pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 		}
 	}

@@ -59,6 +59,24 @@ sg_canonical_text(Datum value, Oid typid)
 
 	switch (typid)
 	{
+		/* what textout, varcharout, int8out and int4out return, without the call */
+		case TEXTOID:
+		case VARCHAROID:
+			return text_to_cstring(DatumGetTextPP(value));
+		case INT8OID:
+			{
+				char		buf[MAXINT8LEN + 1];
+
+				pg_lltoa(DatumGetInt64(value), buf);
+				return pstrdup(buf);
+			}
+		case INT4OID:
+			{
+				char		buf[12];
+
+				pg_ltoa(DatumGetInt32(value), buf);
+				return pstrdup(buf);
+			}
 		case BOOLOID:
 			return pstrdup(DatumGetBool(value) ? "true" : "false");
 		case DATEOID:
