@@ -155,7 +155,7 @@ push_value(JsonbParseState **state, const char *key, bool isnull, Datum v, Oid t
  * update, {"column": {"old": ..., "new": ...}} for each changed column.
  */
 static Jsonb *
-changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
+changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup, char **text)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
@@ -199,6 +199,7 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
 		}
 	}
 	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	*text = sg_jsonb_value_text(res);
 	return JsonbValueToJsonb(res);
 }
 
@@ -281,11 +282,12 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 	int64		case_id = 0;
 	char	   *chain_key = NULL;
 	Jsonb	   *changes;
+	char	   *changes_text;
 
 	if (nargs < 3)
 		elog(ERROR, "safeguard: audit_row of %s has %d arguments", relname, nargs);
 	/* a deleted row is recorded as it was, like an inserted one */
-	changes = changes_document(desc, is_update ? oldtup : NULL, row);
+	changes = changes_document(desc, is_update ? oldtup : NULL, row, &changes_text);
 	if (is_update && JB_ROOT_COUNT(changes) == 0)
 		return;					/* nothing changed: nothing to record */
 
@@ -342,7 +344,7 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 		if (enquiry != 0)
 			chain_key = psprintf("enquiry:" INT64_FORMAT, enquiry);
 	}
-	sg_audit_append_to(values, nulls, chain_key);
+	sg_audit_append_to(values, nulls, chain_key, changes_text);
 	sg_spi_finish();
 }
 

@@ -21,6 +21,8 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -119,4 +121,80 @@ sg_canonical_text(Datum value, Oid typid)
 			getTypeOutputInfo(typid, &typoutput, &typisvarlena);
 			return OidOutputFunctionCall(typoutput, value);
 	}
+}
+
+/* Appends a JSON string as escape_json() writes it, copying runs that need no escape whole. */
+static void
+put_json_string(StringInfo out, const char *s, int len)
+{
+	for (int i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c < ' ' || c == '"' || c == '\\')
+		{
+			escape_json(out, pnstrdup(s, len));
+			return;
+		}
+	}
+	appendStringInfoCharMacro(out, '"');
+	appendBinaryStringInfo(out, s, len);
+	appendStringInfoCharMacro(out, '"');
+}
+
+/* Appends v as jsonb_out() writes it; false for a kind of value it does not write. */
+static bool
+put_jsonb_value(StringInfo out, const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			appendBinaryStringInfo(out, "null", 4);
+			return true;
+		case jbvString:
+			put_json_string(out, v->val.string.val, v->val.string.len);
+			return true;
+		case jbvObject:
+			appendStringInfoCharMacro(out, '{');
+			for (int i = 0; i < v->val.object.nPairs; i++)
+			{
+				const JsonbPair *p = &v->val.object.pairs[i];
+
+				if (i > 0)
+					appendBinaryStringInfo(out, ", ", 2);
+				put_json_string(out, p->key.val.string.val, p->key.val.string.len);
+				appendBinaryStringInfo(out, ": ", 2);
+				if (!put_jsonb_value(out, &p->value))
+					return false;
+			}
+			appendStringInfoCharMacro(out, '}');
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Returns the text jsonb_out() gives for the jsonb that JsonbValueToJsonb(v)
+ * builds, from the value itself: v must be what pushJsonbValue() returned
+ * for a closed object (its keys sorted and unique, in the order the jsonb
+ * stores them) of strings, nulls and such objects.  Returns NULL for any
+ * other value (the caller then asks jsonb_out()).  For the audit row's
+ * changes document, whose canonical text the chain hashes: written once
+ * here, instead of read back out of the jsonb.
+ */
+char *
+sg_jsonb_value_text(const JsonbValue *v)
+{
+	StringInfoData out;
+
+	if (v == NULL || v->type != jbvObject)
+		return NULL;
+	initStringInfo(&out);
+	if (!put_jsonb_value(&out, v))
+	{
+		pfree(out.data);
+		return NULL;
+	}
+	return out.data;
 }
