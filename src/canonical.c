@@ -26,6 +26,50 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+/* Writes n decimal digits of v (0 <= v < 10^n) at out, zero-padded. */
+static char *
+put_digits(char *out, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+	{
+		out[i] = (char) ('0' + v % 10);
+		v /= 10;
+	}
+	return out + n;
+}
+
+/*
+ * Writes what iso_timestamp's format writes for a year of four digits
+ * (0-9999), digit by digit instead of through psprintf: the same text.
+ */
+static char *
+iso_digits(const struct pg_tm *tm, fsec_t fsec, bool zoned)
+{
+	char	   *s = palloc(32);
+	char	   *p = s;
+
+	p = put_digits(p, tm->tm_year, 4);
+	*p++ = '-';
+	p = put_digits(p, tm->tm_mon, 2);
+	*p++ = '-';
+	p = put_digits(p, tm->tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm->tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm->tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm->tm_sec, 2);
+	if (fsec != 0)
+	{
+		*p++ = '.';
+		p = put_digits(p, (int) fsec, 6);
+	}
+	if (zoned)
+		*p++ = 'Z';
+	*p = '\0';
+	return s;
+}
+
 /* Formats a timestamp as ISO 8601 (UTC when zoned), microseconds when nonzero. */
 static char *
 iso_timestamp(Timestamp ts, bool zoned)
@@ -39,6 +83,8 @@ iso_timestamp(Timestamp ts, bool zoned)
 		return pstrdup("infinity");
 	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		elog(ERROR, "timestamp out of range");
+	if (tm.tm_year >= 0 && tm.tm_year <= 9999)
+		return iso_digits(&tm, fsec, zoned);
 	if (fsec != 0)
 		return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06d%s",
 						tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour,
