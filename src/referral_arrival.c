@@ -70,7 +70,7 @@ arrival_installed(void)
 
 /*
  * Returns the bigint column want of the concern whose bigint column key
- * equals value, or 0 when there is none (or want is NULL).  What "SELECT
+ * equals value, or 0 when there is no such concern or its want is NULL.  What "SELECT
  * want FROM safeguard.concern WHERE key = $1" through sg_exec_internal
  * returned, without SPI: one lookup of the primary key (id) or the unique
  * index (referral_id), with the snapshot that statement ran with
