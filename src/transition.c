@@ -39,9 +39,13 @@ int
 sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 			 const char *state_column)
 {
-	char	   *label = sg_require_label(tup, desc, state_column, psprintf("the %s state", m->name),
-											 "Move a record between states with the workflow functions (see the README).");
+	char	   *label = sg_get_label(tup, desc, state_column);
 	int			s;
+
+	/* the refusal's message is built only when there is no state */
+	if (label == NULL)
+		label = sg_require_label(tup, desc, state_column, psprintf("the %s state", m->name),
+								 "Move a record between states with the workflow functions (see the README).");
 
 	if (!sg_fsm_state_parse(m, label, &s))
 		elog(ERROR, "safeguard: unknown %s state \"%s\"", m->name, label);
