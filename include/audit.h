@@ -13,6 +13,8 @@
 #include "referral_fsm.h"
 
 extern char *sg_canonical_text(Datum value, Oid typid);
+struct JsonbValue;
+extern char *sg_jsonb_value_text(const struct JsonbValue *v);
 
 /*
  * The hashed fields of an audit row: the columns of safeguard.audit_event
@@ -44,7 +46,8 @@ typedef enum SgAuditField
 } SgAuditField;
 
 extern void sg_audit_append(Datum *values, bool *nulls);
-extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key);
+extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key,
+							   const char *changes_text);
 extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
 							int nargs, const char *action, HeapTuple oldtup, HeapTuple newtup);
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);

@@ -1,8 +1,8 @@
 /*
  * key_scan.h
- *		One lookup of a safeguard table by the leading text column of its
- *		primary key, without SPI, for the audit chain's hot path (the chain
- *		head, the chain lock).  Implemented in src/key_scan.c.
+ *		One lookup of a safeguard table by the leading column (text or
+ *		bigint) of its primary key or a unique index, without SPI, for the
+ *		write path's hot lookups.  Implemented in src/key_scan.c.
  */
 #ifndef SAFEGUARD_KEY_SCAN_H
 #define SAFEGUARD_KEY_SCAN_H
@@ -18,14 +18,15 @@
 typedef struct SgKeyScan
 {
 	Relation	rel;			/* the table, open with the caller's lock mode */
-	Relation	idx;			/* its primary key */
+	Relation	idx;			/* the index read: its primary key or a unique index */
 	IndexScanDesc scan;
 	TupleTableSlot *slot;		/* the row found (heap tuple, not the index's copy) */
 } SgKeyScan;
 
 extern void sg_key_scan_begin(SgKeyScan *ks, const char *table, LOCKMODE lockmode,
-							  const char *const *pkey, int npkey, Snapshot snapshot,
+							  const char *const *keys, int nkeys, Snapshot snapshot,
 							  Datum key);
+extern Snapshot sg_key_scan_push_statement_snapshot(void);
 extern bool sg_key_scan_next(SgKeyScan *ks, ScanDirection dir);
 extern void sg_key_scan_end(SgKeyScan *ks);
 

@@ -26,6 +26,18 @@ extern int64 sg_get_int64(HeapTuple tup, TupleDesc desc, const char *name);
 extern HeapTuple sg_set(HeapTuple tup, TupleDesc desc, int n,
 						const char **names, Datum *values, bool *nulls);
 extern bool sg_column_unchanged(HeapTuple a, HeapTuple b, TupleDesc desc, int attnum);
+
+/* Two versions of a row, each deformed once, and which columns differ (index = attnum - 1). */
+typedef struct SgRowPair
+{
+	Datum	   *old_values;
+	bool	   *old_nulls;
+	Datum	   *new_values;
+	bool	   *new_nulls;
+	bool	   *changed;		/* as !sg_column_unchanged says */
+} SgRowPair;
+
+extern void sg_row_pair(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc, SgRowPair *p);
 extern void sg_refuse_change(const char *table, const char *what, const char *hint);
 
 #endif							/* SAFEGUARD_TRIGGER_UTIL_H */

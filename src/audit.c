@@ -155,33 +155,36 @@ push_value(JsonbParseState **state, const char *key, bool isnull, Datum v, Oid t
  * update, {"column": {"old": ..., "new": ...}} for each changed column.
  */
 static Jsonb *
-changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
+changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup, char **text)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
+	SgRowPair	pair;
 
+	if (oldtup != NULL)
+		sg_row_pair(oldtup, newtup, desc, &pair);
+	else
+	{
+		pair.new_values = palloc(desc->natts * sizeof(Datum));
+		pair.new_nulls = palloc(desc->natts * sizeof(bool));
+		heap_deform_tuple(newtup, desc, pair.new_values, pair.new_nulls);
+	}
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *name = NameStr(att->attname);
-		bool		newnull,
-					oldnull;
-		Datum		nv,
-					ov;
 
 		if (att->attisdropped)
 			continue;
-		nv = heap_getattr(newtup, i + 1, desc, &newnull);
 		if (oldtup == NULL)
 		{
-			if (!newnull)
-				push_value(&state, name, false, nv, att->atttypid);
+			if (!pair.new_nulls[i])
+				push_value(&state, name, false, pair.new_values[i], att->atttypid);
 			continue;
 		}
-		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
+		if (!pair.changed[i])
 			continue;
-		ov = heap_getattr(oldtup, i + 1, desc, &oldnull);
 		{
 			JsonbValue	k;
 
@@ -190,12 +193,13 @@ changes_document(TupleDesc desc, HeapTuple oldtup, HeapTuple newtup)
 			k.val.string.len = strlen(name);
 			pushJsonbValue(&state, WJB_KEY, &k);
 			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-			push_value(&state, "old", oldnull, ov, att->atttypid);
-			push_value(&state, "new", newnull, nv, att->atttypid);
+			push_value(&state, "old", pair.old_nulls[i], pair.old_values[i], att->atttypid);
+			push_value(&state, "new", pair.new_nulls[i], pair.new_values[i], att->atttypid);
 			pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 		}
 	}
 	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	*text = sg_jsonb_value_text(res);
 	return JsonbValueToJsonb(res);
 }
 
@@ -278,11 +282,12 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 	int64		case_id = 0;
 	char	   *chain_key = NULL;
 	Jsonb	   *changes;
+	char	   *changes_text;
 
 	if (nargs < 3)
 		elog(ERROR, "safeguard: audit_row of %s has %d arguments", relname, nargs);
 	/* a deleted row is recorded as it was, like an inserted one */
-	changes = changes_document(desc, is_update ? oldtup : NULL, row);
+	changes = changes_document(desc, is_update ? oldtup : NULL, row, &changes_text);
 	if (is_update && JB_ROOT_COUNT(changes) == 0)
 		return;					/* nothing changed: nothing to record */
 
@@ -339,7 +344,7 @@ sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args, int
 		if (enquiry != 0)
 			chain_key = psprintf("enquiry:" INT64_FORMAT, enquiry);
 	}
-	sg_audit_append_to(values, nulls, chain_key);
+	sg_audit_append_to(values, nulls, chain_key, changes_text);
 	sg_spi_finish();
 }
 

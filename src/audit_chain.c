@@ -176,19 +176,42 @@ hash_end(pg_cryptohash_ctx *ctx, unsigned char out[SG_HASH_LEN])
 	pg_cryptohash_free(ctx);
 }
 
-/* Computes an audit row's hash from the previous hash and its field values. */
+/*
+ * Computes an audit row's hash from the previous hash and its field values:
+ * the previous hash and every field's encoding, written into one buffer and
+ * hashed in one update (the same bytes as a field at a time).  changes_text,
+ * when not NULL, is the changes document's canonical text, already written
+ * by its builder (sg_jsonb_value_text: what jsonb_out gives).
+ */
 static void
 row_hash(const unsigned char *prev, const Datum *values, const bool *nulls,
-		 unsigned char out[SG_HASH_LEN])
+		 const char *changes_text, unsigned char out[SG_HASH_LEN])
 {
-	pg_cryptohash_ctx *ctx = hash_begin();
+	pg_cryptohash_ctx *ctx;
+	const char *text[SG_AUDIT_NFIELDS];
+	uint32		len[SG_AUDIT_NFIELDS];
+	size_t		total = SG_HASH_LEN;
+	unsigned char *buf;
+	size_t		n;
 
-	hash_update(ctx, prev, SG_HASH_LEN);
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
-		hash_field(ctx, (uint16) (i + 1),
-				   nulls[i] ? NULL : sg_canonical_text(values[i], audit_fields[i].type),
-				   nulls[i]);
+	{
+		text[i] = nulls[i] ? NULL :
+			i == SG_AUDIT_F_CHANGES && changes_text ? changes_text :
+			sg_canonical_text(values[i], audit_fields[i].type);
+		len[i] = nulls[i] ? 0 : (uint32) strlen(text[i]);
+		total += sg_encode_field(NULL, (uint16) (i + 1), text[i], len[i], nulls[i]);
+	}
+	buf = palloc(total);
+	memcpy(buf, prev, SG_HASH_LEN);
+	n = SG_HASH_LEN;
+	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
+		n += sg_encode_field(buf + n, (uint16) (i + 1), text[i], len[i], nulls[i]);
+	Assert(n == total);
+	ctx = hash_begin();
+	hash_update(ctx, buf, n);
 	hash_end(ctx, out);
+	pfree(buf);
 }
 
 /* Returns a bytea datum holding a hash. */
@@ -309,16 +332,19 @@ read_chain_head(const char *chain_key, Datum key, int64 *seq,
 void
 sg_audit_append(Datum *values, bool *nulls)
 {
-	sg_audit_append_to(values, nulls, NULL);
+	sg_audit_append_to(values, nulls, NULL, NULL);
 }
 
 /*
  * Appends an audit row to the chain named chain_key ("enquiry:<id>"), or,
  * when it is NULL, to its case's chain ("case:<id>") or else its table's
- * ("table:<name>").
+ * ("table:<name>").  changes_text is the changes document's canonical text
+ * when its builder wrote it (sg_jsonb_value_text), or NULL: read out of the
+ * jsonb then.
  */
 void
-sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
+sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null,
+				   const char *changes_text)
 {
 	char	   *chain_key;
 	Datum		hvalues[1];
@@ -344,7 +370,11 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null)
 	nulls[SG_AUDIT_F_CHAIN_KEY] = false;
 	values[SG_AUDIT_F_CHAIN_SEQ] = Int64GetDatum(seq);
 	nulls[SG_AUDIT_F_CHAIN_SEQ] = false;
-	row_hash(prev, values, nulls, hash);
+#ifdef USE_ASSERT_CHECKING
+	if (changes_text != NULL && !nulls[SG_AUDIT_F_CHANGES])
+		Assert(strcmp(changes_text, sg_canonical_text(values[SG_AUDIT_F_CHANGES], JSONBOID)) == 0);
+#endif
+	row_hash(prev, values, nulls, changes_text, hash);
 
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
 	{
@@ -494,7 +524,7 @@ verify_chains(Problem *p)
 				report(p, id, key, seq, "does not link to the previous row of its chain");
 			else
 			{
-				row_hash(prev, values, nulls, computed);
+				row_hash(prev, values, nulls, NULL, computed);
 				if (memcmp(computed, stored, SG_HASH_LEN) != 0)
 					report(p, id, key, seq, "contents do not match its hash (altered)");
 			}

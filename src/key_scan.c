@@ -1,22 +1,28 @@
 /*
  * key_scan.c
- *		One lookup of a safeguard table by the leading text column of its
- *		primary key, without SPI: what "SELECT ... FROM safeguard.<table>
- *		WHERE <key> = $1 [ORDER BY <next key column> DESC]" does through the
- *		primary key's index, without parsing, planning or an executor.  For
- *		the audit chain's hot path: the chain head (audit_chain.c) and the
- *		chain lock (session_guard.c).
+ *		One lookup of a safeguard table by the leading column (text or
+ *		bigint) of its primary key or of a unique index, without SPI: what
+ *		"SELECT ... FROM safeguard.<table> WHERE <key> = $1 [ORDER BY <next
+ *		key column> DESC]" does through that index, without parsing,
+ *		planning or an executor.  For the write path's hot lookups: the
+ *		audit chain head (audit_chain.c), the chain lock (session_guard.c)
+ *		and a referral's arrival as a council's concern (referral_arrival.c).
  *
  * Invariants:
- *	- The primary key must be a btree on exactly the columns the caller
- *	  names, in order, ascending with NULLS LAST, or the lookup raises a
- *	  can't-happen error naming the table: a schema that does not match
+ *	- The index must be a btree on exactly the columns the caller names,
+ *	  in order, ascending with NULLS LAST: the primary key, or else a
+ *	  valid unique index without a predicate.  Otherwise the lookup raises
+ *	  a can't-happen error naming the table: a schema that does not match
  *	  fails clearly instead of reading the wrong rows.
  *	- The key is compared with the index's own collation, as the planner's
  *	  index scan would (a descent under another collation could miss rows).
  *	- Rows are read with the caller's snapshot from the heap, never from
  *	  the index, and no privilege or row-level security is checked: these
  *	  are safeguard's own reads, as its owner (BYPASSRLS) would make them.
+ *	- sg_key_scan_push_statement_snapshot() gives a lookup the snapshot an
+ *	  SPI statement of safeguard's (sg_exec_internal: not read-only) would
+ *	  run with: the command counter stepped, then the transaction snapshot
+ *	  (a new one under READ COMMITTED) with that command id.
  */
 #include "postgres.h"
 
@@ -25,55 +31,145 @@
 #include "trigger_util.h"
 
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/relcache.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 /*
- * Opens safeguard.<table> with lockmode and its primary key, and starts a
- * scan of the rows whose first key column (text) equals key, with snapshot.
+ * Returns true when the index whose pg_index row is indtup is on exactly
+ * the columns keys (attnums), in order; unique, valid and without a
+ * predicate unless primary (the primary key is all of that by definition).
+ */
+static bool
+index_fits(HeapTuple indtup, const AttrNumber *keys, int nkeys, bool primary)
+{
+	Form_pg_index ind = (Form_pg_index) GETSTRUCT(indtup);
+	bool		ok = ind->indnkeyatts == nkeys &&
+		(primary || (ind->indisunique && ind->indisvalid &&
+					 heap_attisnull(indtup, Anum_pg_index_indpred, NULL)));
+
+	for (int i = 0; ok && i < nkeys; i++)
+		ok = ind->indkey.values[i] == keys[i];
+	return ok;
+}
+
+/* Returns true when index indexid (a pg_index row in the cache) fits, as index_fits says. */
+static bool
+index_oid_fits(Oid indexid, const AttrNumber *keys, int nkeys, bool primary)
+{
+	HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+	bool		fits;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for index %u", indexid);
+	fits = index_fits(tup, keys, nkeys, primary);
+	ReleaseSysCache(tup);
+	return fits;
+}
+
+/*
+ * Opens, with AccessShareLock, the index of rel on exactly the columns keys:
+ * the primary key when it is on them, else a unique index on them; returns
+ * NULL when there is none.  Only the index read is opened (and locked).
+ */
+static Relation
+open_key_index(Relation rel, const AttrNumber *keys, int nkeys)
+{
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	Oid			found = InvalidOid;
+
+	if (OidIsValid(pk) && index_oid_fits(pk, keys, nkeys, true))
+		found = pk;
+	else
+	{
+		List	   *indexes = RelationGetIndexList(rel);
+		ListCell   *lc;
+
+		foreach(lc, indexes)
+		{
+			if (lfirst_oid(lc) != pk && index_oid_fits(lfirst_oid(lc), keys, nkeys, false))
+			{
+				found = lfirst_oid(lc);
+				break;
+			}
+		}
+		list_free(indexes);
+	}
+	return OidIsValid(found) ? index_open(found, AccessShareLock) : NULL;
+}
+
+/*
+ * Opens safeguard.<table> with lockmode and its index on the columns keys
+ * (the primary key, or a unique index), and starts a scan of the rows whose
+ * first key column (text or bigint) equals key, with snapshot.
  */
 void
 sg_key_scan_begin(SgKeyScan *ks, const char *table, LOCKMODE lockmode,
-				  const char *const *pkey, int npkey, Snapshot snapshot, Datum key)
+				  const char *const *keys, int nkeys, Snapshot snapshot, Datum key)
 {
 	Oid			relid = get_relname_relid(table, get_namespace_oid("safeguard", false));
-	Oid			pk;
+	AttrNumber	attnums[INDEX_MAX_KEYS];
 	TupleDesc	desc;
 	ScanKeyData skey;
+	Oid			keytype;
 	bool		ok;
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "safeguard: table safeguard.%s not found", table);
+	if (nkeys < 1 || nkeys > INDEX_MAX_KEYS)
+		elog(ERROR, "safeguard: a key scan of safeguard.%s names %d columns", table, nkeys);
 	ks->rel = table_open(relid, lockmode);
 	desc = RelationGetDescr(ks->rel);
-	pk = RelationGetPrimaryKeyIndex(ks->rel);
-	if (!OidIsValid(pk))
-		elog(ERROR, "safeguard: safeguard.%s has no primary key", table);
-	ks->idx = index_open(pk, AccessShareLock);
+	for (int i = 0; i < nkeys; i++)
+		attnums[i] = sg_attnum(desc, keys[i]);
+	keytype = TupleDescAttr(desc, attnums[0] - 1)->atttypid;
+	ks->idx = open_key_index(ks->rel, attnums, nkeys);
+	if (ks->idx == NULL)
+		elog(ERROR, "safeguard: safeguard.%s has no primary key or unique index on (%s%s)",
+			 table, keys[0], nkeys > 1 ? ", ..." : "");
 	ok = ks->idx->rd_rel->relam == BTREE_AM_OID &&
-		IndexRelationGetNumberOfKeyAttributes(ks->idx) == npkey &&
-		TupleDescAttr(desc, ks->idx->rd_index->indkey.values[0] - 1)->atttypid == TEXTOID;
-	for (int i = 0; ok && i < npkey; i++)
-		ok = ks->idx->rd_index->indkey.values[i] == sg_attnum(desc, pkey[i]) &&
-			ks->idx->rd_indoption[i] == 0;
+		(keytype == TEXTOID || keytype == INT8OID);
+	for (int i = 0; ok && i < nkeys; i++)
+		ok = ks->idx->rd_indoption[i] == 0;
 	if (!ok)
-		elog(ERROR, "safeguard: the primary key of safeguard.%s is not what safeguard reads it as", table);
+		elog(ERROR, "safeguard: the index %s of safeguard.%s is not what safeguard reads it as",
+			 RelationGetRelationName(ks->idx), table);
 
 	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
-						   ks->idx->rd_indcollation[0], F_TEXTEQ, key);
+						   ks->idx->rd_indcollation[0],
+						   keytype == TEXTOID ? F_TEXTEQ : F_INT8EQ, key);
 	ks->slot = table_slot_create(ks->rel, NULL);
 	ks->scan = index_beginscan(ks->rel, ks->idx, snapshot, 1, 0);
 	index_rescan(ks->scan, &skey, 1, NULL, 0);
+}
+
+/*
+ * Pushes, as the active snapshot, the one an SPI statement of safeguard's
+ * own (not read-only) would run with: the command counter stepped, then the
+ * transaction snapshot with the new command id.  Returns it; the caller
+ * pops it (PopActiveSnapshot) when the lookup is done.
+ */
+Snapshot
+sg_key_scan_push_statement_snapshot(void)
+{
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	return GetActiveSnapshot();
 }
 
 /* Fetches the next visible row into ks->slot; false when there is none. */

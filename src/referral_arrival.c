@@ -41,6 +41,7 @@
 #include "postgres.h"
 
 #include "audit.h"
+#include "key_scan.h"
 #include "la_enquiry_fsm.h"
 #include "referral_arrival.h"
 #include "referral_fsm.h"
@@ -55,6 +56,7 @@
 #include "nodes/bitmapset.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 /* Returns true when the installed schema has concern.referral_id (from 1.5). */
 static bool
@@ -66,18 +68,32 @@ arrival_installed(void)
 	return OidIsValid(rel) && get_attnum(rel, "referral_id") != InvalidAttrNumber;
 }
 
-/* Runs a lookup of one bigint by a bigint key; returns it, or 0 when no row. */
+/*
+ * Returns the bigint column want of the concern whose bigint column key
+ * equals value, or 0 when there is no such concern or its want is NULL.  What "SELECT
+ * want FROM safeguard.concern WHERE key = $1" through sg_exec_internal
+ * returned, without SPI: one lookup of the primary key (id) or the unique
+ * index (referral_id), with the snapshot that statement ran with
+ * (key_scan.c), as the table owner reads (no privilege or policy).
+ */
 static int64
-lookup(const char *sql, int64 key)
+concern_lookup(const char *key, int64 value, const char *want)
 {
-	Oid			types[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(key)};
+	const char *const keys[1] = {key};
+	SgKeyScan	ks;
 	int64		found = 0;
 
-	sg_spi_connect();
-	if (sg_exec_internal(sql, 1, types, values, NULL) == 1)
-		found = sg_spi_int64(0, 1, 0);
-	sg_spi_finish();
+	sg_key_scan_begin(&ks, "concern", AccessShareLock, keys, 1,
+					  sg_key_scan_push_statement_snapshot(), Int64GetDatum(value));
+	if (sg_key_scan_next(&ks, ForwardScanDirection))
+	{
+		bool		isnull;
+		Datum		v = slot_getattr(ks.slot, sg_attnum(RelationGetDescr(ks.rel), want), &isnull);
+
+		found = isnull ? 0 : DatumGetInt64(v);
+	}
+	sg_key_scan_end(&ks);
+	PopActiveSnapshot();
 	return found;
 }
 
@@ -85,16 +101,14 @@ lookup(const char *sql, int64 key)
 static int64
 arrived_concern(int64 referral_id)
 {
-	return lookup("SELECT id FROM safeguard.concern WHERE referral_id OPERATOR(pg_catalog.=) $1",
-				  referral_id);
+	return concern_lookup("referral_id", referral_id, "id");
 }
 
 /* Returns the referral a concern arrived from, or 0. */
 static int64
 concern_referral(int64 concern_id)
 {
-	return lookup("SELECT referral_id FROM safeguard.concern WHERE id OPERATOR(pg_catalog.=) $1",
-				  concern_id);
+	return concern_lookup("id", concern_id, "referral_id");
 }
 
 /* Runs one write by safeguard with (referral, other) as $1, $2. */

@@ -526,10 +526,8 @@ serial_try_direct(Datum key)
 	SgKeyScan	ks;
 	SerialTry	result = SERIAL_NOT_LOCKED;
 
-	CommandCounterIncrement();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	UpdateActiveSnapshotCommandId();
-	sg_key_scan_begin(&ks, "serial_lock", RowShareLock, pkey, 1, GetActiveSnapshot(), key);
+	sg_key_scan_begin(&ks, "serial_lock", RowShareLock, pkey, 1,
+					  sg_key_scan_push_statement_snapshot(), key);
 	if (sg_key_scan_next(&ks, ForwardScanDirection))
 	{
 		ItemPointerData tid = ks.slot->tts_tid;

@@ -39,9 +39,13 @@ int
 sg_row_state(const SgMachine *m, HeapTuple tup, TupleDesc desc,
 			 const char *state_column)
 {
-	char	   *label = sg_require_label(tup, desc, state_column, psprintf("the %s state", m->name),
-											 "Move a record between states with the workflow functions (see the README).");
+	char	   *label = sg_get_label(tup, desc, state_column);
 	int			s;
+
+	/* the refusal's message is built only when there is no state */
+	if (label == NULL)
+		label = sg_require_label(tup, desc, state_column, psprintf("the %s state", m->name),
+								 "Move a record between states with the workflow functions (see the README).");
 
 	if (!sg_fsm_state_parse(m, label, &s))
 		elog(ERROR, "safeguard: unknown %s state \"%s\"", m->name, label);
@@ -186,16 +190,17 @@ sg_check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
 						 const char *state_column, const char *const *allowed,
 						 const char *when)
 {
+	SgRowPair	pair;
+
+	sg_row_pair(oldtup, newtup, desc, &pair);
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *name = NameStr(att->attname);
 
 		/* generated columns follow their inputs; no client can write them */
-		if (att->attisdropped || att->attgenerated ||
+		if (att->attisdropped || att->attgenerated || !pair.changed[i] ||
 			(state_column && strcmp(name, state_column) == 0))
-			continue;
-		if (sg_column_unchanged(oldtup, newtup, desc, i + 1))
 			continue;
 		if (allowed && sg_column_listed(allowed, name))
 			continue;
@@ -211,9 +216,12 @@ sg_check_changed_columns(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc,
 static bool
 any_change(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
 {
+	SgRowPair	pair;
+
+	sg_row_pair(oldtup, newtup, desc, &pair);
 	for (int i = 0; i < desc->natts; i++)
 		if (!TupleDescAttr(desc, i)->attisdropped && !TupleDescAttr(desc, i)->attgenerated &&
-			!sg_column_unchanged(oldtup, newtup, desc, i + 1))
+			pair.changed[i])
 			return true;
 	return false;
 }

@@ -294,6 +294,36 @@ sg_column_unchanged(HeapTuple a, HeapTuple b, TupleDesc desc, int attnum)
 	return datum_image_eq(av, bv, att->attbyval, att->attlen);
 }
 
+/*
+ * Deforms both versions of a row once and marks each column that differs,
+ * by the test sg_column_unchanged makes (null against null, else the bit
+ * image): for callers that look at every column, where a heap_getattr per
+ * column and version walks the tuple again from its start each time.
+ */
+void
+sg_row_pair(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc, SgRowPair *p)
+{
+	int			n = desc->natts;
+
+	p->old_values = palloc(n * sizeof(Datum));
+	p->old_nulls = palloc(n * sizeof(bool));
+	p->new_values = palloc(n * sizeof(Datum));
+	p->new_nulls = palloc(n * sizeof(bool));
+	p->changed = palloc(n * sizeof(bool));
+	heap_deform_tuple(oldtup, desc, p->old_values, p->old_nulls);
+	heap_deform_tuple(newtup, desc, p->new_values, p->new_nulls);
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (p->old_nulls[i] || p->new_nulls[i])
+			p->changed[i] = p->old_nulls[i] != p->new_nulls[i];
+		else
+			p->changed[i] = !datum_image_eq(p->old_values[i], p->new_values[i],
+											att->attbyval, att->attlen);
+	}
+}
+
 /* Raises SG204: the table's rows cannot be changed this way. */
 void
 sg_refuse_change(const char *table, const char *what, const char *hint)
