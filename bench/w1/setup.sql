@@ -118,8 +118,18 @@ BEGIN
             COMMIT;
         END IF;
     END LOOP;
+    -- Referral ids jump when rows were loaded with ids of their own in between (W6's
+    -- backlog, loaded as a restore loads rows, moves the identity past them).  A pool
+    -- with no reserved referrals then starts again at the new ids: what is left of the
+    -- old one is not used.  A pool with reserved referrals (W2's) cannot move.
     IF p.pool_hi IS NOT NULL AND first_id <> p.pool_hi + 1 THEN
-        RAISE EXCEPTION 'grow_pool: the pool would not be consecutive (% after %)', first_id, p.pool_hi;
+        IF p.reserved <> 0 THEN
+            RAISE EXCEPTION 'grow_pool: the pool would not be consecutive (% after %)', first_id, p.pool_hi;
+        END IF;
+        RAISE NOTICE 'grow_pool: referral ids jumped from % to %: the pool starts again at %',
+            p.pool_hi, first_id, first_id;
+        UPDATE safeguard_bench.pool SET pool_lo = NULL, pool_hi = NULL;
+        PERFORM safeguard_bench.restart_sequences(first_id);
     END IF;
     IF to_regprocedure('safeguard_bench.after_grow(bigint,bigint)') IS NOT NULL THEN
         EXECUTE 'SELECT safeguard_bench.after_grow($1, $2)' USING first_id, last_id;
@@ -162,6 +172,22 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION safeguard_bench.set_sequences() IS 'Points the pool sequences at the unreserved pool range.';
+
+/* Points every pool sequence at lo, unused: the pool starts again there (grow_pool). */
+CREATE FUNCTION safeguard_bench.restart_sequences(lo bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    s record;
+BEGIN
+    FOR s IN SELECT c.oid::regclass AS seq FROM pg_catalog.pg_class c
+              WHERE c.relkind = 'S' AND c.relnamespace = 'safeguard_bench'::regnamespace
+                AND c.relname LIKE 'next\_%' LOOP
+        EXECUTE format('ALTER SEQUENCE %s NO MAXVALUE', s.seq);
+        EXECUTE format('ALTER SEQUENCE %s MINVALUE %s START WITH %s RESTART', s.seq, lo, lo);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION safeguard_bench.restart_sequences(bigint) IS 'Points the pool sequences at a pool that starts again at lo (grow_pool, after the referral ids jumped).';
 
 /* Returns how many pool referrals sequence seq has left. */
 CREATE FUNCTION safeguard_bench.left_in_pool(seq regclass) RETURNS bigint
