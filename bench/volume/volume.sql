@@ -785,13 +785,22 @@ $$;
 -- each has three open deadlines (la_acknowledgement, la_outcome, la_outcome_escalation)
 -- whose three rungs (due_soon, breach, escalate) are all due, so 3n breaches wait for the
 -- sweep.  Load them with CALL sg_vol.load(case_from, case_to) (not followed by finish()).
--- Backlog case numbers start at 10,000,001, far above what the workflow's own sequences
--- reach, so that the workflow goes on numbering its rows consecutively (bench/w1's pool
--- relies on it) and backlogs can be added at any time.
+-- Backlog case numbers start at 10,000,001 or past every id already in the tables, whichever
+-- is higher.  Loading rows with their ids moves each identity past them (1.5), so the workflow
+-- numbers what it writes after a backlog above that backlog; the next backlog must start past
+-- those rows too, in every table whose ids derive from the case number: concern and referral
+-- 3(c-1)+j, deadline 8 per concern, outbox 4 per deadline, audit_event 10^9 + 100c + seq.
 CREATE OR REPLACE FUNCTION sg_vol.backlog_range(n integer) RETURNS TABLE (case_from integer, case_to integer)
 LANGUAGE sql STABLE AS $$
     SELECT c, c + n - 1
-    FROM (SELECT 1 + greatest(10000000, (SELECT max(case_to) FROM sg_vol.loaded)) AS c) first
+    FROM (SELECT 1 + greatest(10000000,
+                              (SELECT max(case_to) FROM sg_vol.loaded),
+                              (SELECT max(id) FROM safeguard.safeguarding_case),
+                              (SELECT max(id) / 3 + 1 FROM safeguard.concern),
+                              (SELECT max(id) / 3 + 1 FROM safeguard.referral),
+                              (SELECT max(id) / 24 + 1 FROM safeguard.deadline),
+                              (SELECT max(id) / 96 + 1 FROM safeguard.outbox),
+                              (SELECT (max(id) - 1000000000) / 100 + 1 FROM safeguard.audit_event))::integer AS c) first
 $$;
 
 -- After loading: identity sequences past every loaded id, statistics fresh.
