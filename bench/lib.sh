@@ -27,6 +27,9 @@
 #   SAFEGUARD_BENCH_SKIP_INSTALL=1  do not run make install first
 #   SAFEGUARD_BENCH_KEEP=1          keep scratch databases and the work directory
 #   SAFEGUARD_BENCH_ROWS_FILE=path  bench_row also appends its row there (bench/run sets it)
+#   BENCH_SERVER_OPTS="a=b c=d"     (set by a calling script before bench_init) more settings of
+#                                   the pg_virtualenv cluster, one -o each (W1 loads
+#                                   pg_stat_statements this way); ignored on a named server
 #
 # Variables set here: BENCH_DIR (bench/), REPO_DIR, BENCH_REPS, BENCH_SECONDS, BENCH_QUICK
 # (0/1), BENCH_WORK (a temporary directory, removed at exit), BENCH_DB (after
@@ -156,8 +159,11 @@ bench_init() {
 			[[ ! -e /var/run/postgresql/.s.PGSQL.$port ]] && ! (ss -ltnH 2>/dev/null | grep -q ":$port ") && break
 			((++tries < 50)) || die "no free port found for pg_virtualenv"
 		done
+		local -a extra=()
+		local o
+		for o in ${BENCH_SERVER_OPTS:-}; do extra+=(-o "$o"); done
 		PGPORT=$port SAFEGUARD_BENCH_SKIP_INSTALL=1 exec pg_virtualenv -t -v 15 -o "fsync=$BENCH_FSYNC" \
-			bash "$script" "$@"
+			"${extra[@]}" bash "$script" "$@"
 	fi
 	if command -v pgbench >/dev/null 2>&1; then
 		PGBENCH=$(command -v pgbench)

@@ -28,6 +28,16 @@
 #   SAFEGUARD_BENCH_W1_CLIENTS="1 2 8"   client counts
 #   SAFEGUARD_BENCH_W1_SYNCS="on off"    synchronous_commit settings
 #   SAFEGUARD_BENCH_W1_POOL=4000         referrals made before the first run (grown as needed)
+#   SAFEGUARD_BENCH_W1_STATEMENTS=0      1: load pg_stat_statements in the throwaway cluster and
+#                                        also report each script's server execution time per
+#                                        UPDATE (mean_exec_time, the commit's flush excluded)
+#                                        and its ratios, per run as the latencies are.  With
+#                                        more clients than cores the latencies converge (every
+#                                        script waits in the same run queue and the same group
+#                                        commit); the execution time of the statement itself
+#                                        still scales with the work it does.  Off by default:
+#                                        the extension's own per-statement cost (the same for
+#                                        every script) would be in every other figure.
 #
 # Exit status: 0 benchmark ran (targets met or not), 2 wrong results, 1 other error.
 set -euo pipefail
@@ -40,10 +50,34 @@ if ((BENCH_QUICK)); then POOL=${SAFEGUARD_BENCH_W1_POOL:-1500}; else POOL=${SAFE
 WARMUP=300
 SCRIPTS=(safeguard bare floor plpgsql)
 
+STATEMENTS=${SAFEGUARD_BENCH_W1_STATEMENTS:-0}
+[[ "$STATEMENTS" == 0 || "$STATEMENTS" == 1 ]] || die "SAFEGUARD_BENCH_W1_STATEMENTS must be 0 or 1, got '$STATEMENTS'"
+if ((STATEMENTS)); then BENCH_SERVER_OPTS="shared_preload_libraries=pg_stat_statements"; fi
+
 bench_init "$@"
 bench_require_int SAFEGUARD_BENCH_W1_POOL "$POOL"
 bench_db_create w1
 bench_w1_setup 100
+if ((STATEMENTS)); then
+	[[ "$(bench_psql -At -c "SELECT current_setting('shared_preload_libraries') ~ 'pg_stat_statements'")" == t ]] ||
+		die "SAFEGUARD_BENCH_W1_STATEMENTS=1 needs pg_stat_statements in shared_preload_libraries (a named server must load it)"
+	bench_psql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+fi
+: >"$BENCH_WORK/w1.statements"
+
+# The mean execution time (ms) of each script's UPDATE since the last reset, from
+# pg_stat_statements, appended to w1.statements as "rep clients sync script ms calls".
+record_statements() {
+	local rep=$1 clients=$2 sync=$3
+	bench_psql -At -F ' ' -c "
+		SELECT $rep, $clients, '$sync', s.script, round((sum(p.total_exec_time) / sum(p.calls))::numeric, 6), sum(p.calls)
+		FROM pg_stat_statements p
+		JOIN (VALUES ('safeguard', 'safeguard.referral'), ('bare', 'safeguard_bench.bare_referral'),
+		             ('floor', 'safeguard_bench.floor_referral'), ('plpgsql', 'safeguard_bench.pl_referral')) s(script, tbl)
+		  ON p.query ~ ('(^|\s)UPDATE\s+' || pg_catalog.replace(s.tbl, '.', '\.') || '\s')
+		WHERE p.toplevel AND p.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		GROUP BY s.script HAVING sum(p.calls) > 0" >>"$BENCH_WORK/w1.statements"
+}
 NEED=$POOL	# referrals each sequence must have left before a run; raised from what runs use
 
 # Grows the pool until every sequence has at least NEED referrals left.
@@ -58,8 +92,10 @@ run_cell() {
 	local rep=$1 clients=$2 sync=$3 secs=$4 out args=() s maxtps=0
 	for s in "${SCRIPTS[@]}"; do args+=(-f "$BENCH_DIR/w1/$s.sql@1"); done
 	ensure_pool
+	if ((STATEMENTS)); then bench_psql -At -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
 	out=$(BENCH_ROLE=$OFFICER bench_pgbench "$clients" "$sync" "$secs" "${args[@]}")
 	bench_record_run "$BENCH_WORK/w1.results" "$rep" "$clients" "$sync" "$out"
+	if ((STATEMENTS)); then record_statements "$rep" "$clients" "$sync"; fi
 	maxtps=$(awk '{ t = int($2); if (t > m) m = t } END { print m + 0 }' <<<"$out")
 	# the next run (perhaps with more clients, on a quieter machine) may take referrals twice as
 	# fast as the busiest script of this one did
@@ -128,3 +164,33 @@ for c in $CLIENTS; do
 done
 echo
 bench_print_p99 "$BENCH_WORK/w1.results" "$CLIENTS" "$SYNCS" "${SCRIPTS[@]}"
+
+if ((STATEMENTS)); then
+	# Every script's four UPDATEs counted?  A missing script would make its ratios empty.
+	for c in $CLIENTS; do for y in $SYNCS; do for s in "${SCRIPTS[@]}"; do
+		n=$(awk -v c="$c" -v y="$y" -v s="$s" '$1 > 0 && $2 == c && $3 == y && $4 == s' "$BENCH_WORK/w1.statements" | grep -c .) || true
+		((n == BENCH_REPS)) || die "W1: pg_stat_statements gave $n of $BENCH_REPS runs of $s ($c clients, sync $y)"
+	done; done; done
+	echo
+	echo "## W1: the same runs, server execution time of each script's UPDATE (pg_stat_statements)"
+	echo
+	echo "mean_exec_time of the UPDATE (its triggers included, the commit's flush excluded), median over" \
+		"repetitions; ratio = median over runs of safeguard / comparator (same run)."
+	echo
+	bench_header
+	for c in $CLIENTS; do
+		for y in $SYNCS; do
+			for s in "${SCRIPTS[@]}"; do
+				med=$(bench_cell_median "$BENCH_WORK/w1.statements" "$c" "$y" "$s")
+				if [[ $s == safeguard ]]; then
+					bench_row "W1 execution time" "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
+					continue
+				fi
+				ratio=$(bench_cell_ratio "$BENCH_WORK/w1.statements" "$c" "$y" safeguard "$s")
+				target=- met=-
+				if [[ $s == plpgsql ]]; then target="<= 0.6"; met=$(bench_verdict "$ratio" '<=' 0.6); fi
+				bench_row "W1 execution time" "$c" "$y" "$s" "$(printf '%.3f ms' "$med")" "$ratio" "$target" "$met"
+			done
+		done
+	done
+fi
