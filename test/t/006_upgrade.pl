@@ -394,8 +394,8 @@ JOIN safeguard.referral r ON r.concern_id = x.id WHERE x.id = $ids{c1}}),
 	'nhs_number 85-94 t t t t t t',
 	'old rows: generated columns computed (identified by NHS number, age band 85-94, ...), SAC answers and allocation empty');
 is( $node->safe_psql('upgraded', q{
-SELECT count(*) FROM safeguard.data_quality(NULL, NULL) WHERE must_be_zero AND failing <> 0}),
-	'0', 'data_quality(NULL, NULL): every must_be_zero check is zero on the upgraded rows');
+SELECT count(*) FROM safeguard.report_data_quality WHERE must_be_zero AND failing <> 0}),
+	'0', 'report_data_quality: every must_be_zero check is zero on the upgraded rows');
 
 #--------------------------------------------------------------------------
 # 4. The workflow after the update, on old rows and new
