@@ -20,7 +20,11 @@
 #                               received_at as its column comment advises (from 1.2)
 #   before: ...                 what issue 19 changed, as it was (bench/w5/before.sql), in
 #                               the same run: report_indicators, sac_return
-#   report_repeat_concerns, report_data_quality, report_feedback, report_provider_enquiries,
+#   before: report_repeat_concerns, report_data_quality   as they were (all history), beside
+#                               repeat_concerns(the 12 months' start, NULL) and the new
+#                               report_data_quality (the last 12 months), checked to give the
+#                               old views' rows (the 12 months; data_quality(NULL, NULL))
+#   report_data_quality, report_feedback, report_provider_enquiries,
 #   report_unallocated, sac_return (this reporting year)   as the reader (issue 19, target 2);
 #                               report_feedback filtered to the last 12 months by outcome_at as
 #                               a dashboard reads it, and unfiltered (a row per referral with an
@@ -68,7 +72,8 @@ for f in "$BENCH_DIR/w5/before.sql" ${SAFEGUARD_BENCH_W5_SQL:-}; do
 done
 SAC_THIS_YEAR="sac_return(pg_catalog.date_part('year', current_date - 90)::integer)"
 FEEDBACK_FILTER="outcome_at >= (date_trunc('month', current_date) - interval '11 months')::date::timestamptz"
-EVENTS_FILTER="received_at >= (date_trunc('month', current_date) - interval '11 months')::date::timestamptz"
+PERIOD_START="(date_trunc('month', current_date) - interval '11 months')::date::timestamptz"
+EVENTS_FILTER="received_at >= $PERIOD_START"
 
 # name | role | query
 QUERIES=(
@@ -79,9 +84,11 @@ QUERIES=(
 	"report_kpi|vol_reader|SELECT * FROM safeguard.report_kpi"
 	"report_indicators (12 months)|vol_reader|SELECT * FROM safeguard.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
 	"report_indicator_events (12 months)|vol_reader|SELECT * FROM safeguard.report_indicator_events WHERE $EVENTS_FILTER"
-	"report_repeat_concerns (12 months)|vol_reader|SELECT * FROM safeguard.report_repeat_concerns WHERE $EVENTS_FILTER"
+	"repeat_concerns (12 months)|vol_reader|SELECT * FROM safeguard.repeat_concerns($PERIOD_START, NULL)"
+	"before: report_repeat_concerns (12 months)|vol_reader|SELECT * FROM sg_w5_before.report_repeat_concerns WHERE $EVENTS_FILTER"
 	"before: report_indicators (12 months)|vol_reader|SELECT * FROM sg_w5_before.report_indicators WHERE month >= (date_trunc('month', current_date) - interval '11 months')::date"
-	"report_data_quality|vol_reader|SELECT * FROM safeguard.report_data_quality"
+	"report_data_quality (the last 12 months)|vol_reader|SELECT * FROM safeguard.report_data_quality"
+	"before: report_data_quality (all time)|vol_reader|SELECT * FROM sg_w5_before.report_data_quality"
 	"report_feedback (12 months by outcome_at)|vol_reader|SELECT * FROM safeguard.report_feedback WHERE $FEEDBACK_FILTER"
 	"report_feedback (all: grows with its output)|vol_reader|SELECT * FROM safeguard.report_feedback"
 	"report_provider_enquiries|vol_reader|SELECT * FROM safeguard.report_provider_enquiries"
@@ -177,6 +184,21 @@ for v in report_indicators "$SAC_THIS_YEAR"; do
 		status=2
 	else
 		bench_log "W5: $v gives exactly the rows of its definition before issue 19"
+	fi
+done
+# The periods of repeat_concerns and data_quality: exactly the old views' rows (the 12 months
+# as W5 times them; data_quality with no period, every row).
+for pair in "safeguard.repeat_concerns($PERIOD_START, NULL)|sg_w5_before.report_repeat_concerns WHERE $EVENTS_FILTER" \
+	"safeguard.data_quality(NULL, NULL)|sg_w5_before.report_data_quality"; do
+	IFS='|' read -r new old <<<"$pair"
+	diff=$(bench_psql -At -c "SET ROLE vol_reader" -c "SELECT count(*) FROM (
+		(SELECT * FROM $new EXCEPT ALL SELECT * FROM $old)
+		UNION ALL (SELECT * FROM $old EXCEPT ALL SELECT * FROM $new)) d")
+	if [[ "$diff" != 0 ]]; then
+		bench_log "W5: $new differs from $old in $diff rows"
+		status=2
+	else
+		bench_log "W5: $new gives exactly the rows of $old"
 	fi
 done
 if ((VERIFY)); then

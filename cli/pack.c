@@ -15,7 +15,7 @@
  *	  parameter, after it was checked here (ids and seeds digits only,
  *	  dates YYYY-MM-DD); every value from the server is HTML-escaped.
  *	- The clinic reads only what the reader duty may read
- *	  (report_council_indicators, report_data_quality and la_enquiry's
+ *	  (report_council_indicators, data_quality() and la_enquiry's
  *	  non-identifying columns), in one read-only REPEATABLE READ
  *	  transaction, so its figures agree with each other.
  *	- A chart's numbers are in its table too (screen readers, printing).
@@ -815,7 +815,7 @@ run_clinic(PGconn *conn, const PackArgs *a, const CliOptions *opts)
 	}
 	if (rc == CLI_EXIT_OK &&
 		(res = query(conn, "data quality",
-					 "SELECT q.check_name, q.records_checked, q.failing, q.failing_pct FROM safeguard.report_data_quality q "
+					 "SELECT q.check_name, q.records_checked, q.failing, q.failing_pct FROM safeguard.data_quality(NULL, NULL) q "
 					 "WHERE q.la_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8 ORDER BY q.check_name", 1, params, &rc)) != NULL)
 	{
 		fputs("<h2>Data quality</h2>\n<table class=\"data-quality\">\n<caption>Records missing what the return "

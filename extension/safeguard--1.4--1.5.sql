@@ -3440,6 +3440,190 @@ SELECT a.la_id, a.local_authority,
 FROM aged a
 GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
 
+-- (branch history) views flat in history
+-- Issue 19 target 2: report_repeat_concerns and report_data_quality with a period read through
+-- indexes.  repeat_concerns(received_from, received_to) gives the view's rows of a period,
+-- reading only the period and the 12 months before it; report_repeat_concerns keeps its rows
+-- (every repeat concern), defined through it.  data_quality(received_from, received_to) checks
+-- a period's records; report_data_quality now means the last 12 months (a behaviour change:
+-- it counted every record ever written), data_quality(NULL, NULL) all time.  Replaced in
+-- place, same columns, so their dependents stay.
+-- Repeat concerns of a period: the window functions of report_repeat_concerns over the
+-- concerns received from 12 months (and a day) before the period to its end, which is every
+-- concern a row of the period can name as its predecessor or count in its 12 months (a
+-- predecessor older than 12 months drops the row either way).  Read through
+-- concern_received_at under row-level security and the scope guard (received_at is an open
+-- column): a period costs its own concerns and the 12 months before, not the history.  The
+-- predecessor is looked for among the concerns the caller may see, as the view's window does;
+-- a lookup by pseudonym or provider location per concern would not do for a scoped caller (the
+-- scope guard keeps those guarded columns out of index conditions, docs/security.md).
+CREATE FUNCTION safeguard.repeat_concerns(received_from timestamptz, received_to timestamptz)
+RETURNS TABLE (repeat_of text, concern_id bigint, la_id bigint, local_authority text,
+               adult_pseudonym text, provider_location_id bigint, provider_location text,
+               received_at timestamptz, previous_concern_id bigint,
+               previous_received_at timestamptz, days_since_previous integer,
+               concerns_in_12_months bigint)
+LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 1000
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Fixed fragments, the bounds passed as parameters: each call is planned for the
+    -- conditions it has (no period: none on received_at; a period: a range on it).
+    RETURN QUERY EXECUTE
+        $q$WITH c AS (
+            SELECT x.id AS concern_id, x.la_id, x.received_at, x.provider_location_id, k.adult_pseudonym
+            FROM safeguard.concern x
+            JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+            WHERE true$q$
+        OPERATOR(pg_catalog.||)
+        CASE WHEN received_from IS NULL THEN ''
+             ELSE $q$ AND x.received_at OPERATOR(pg_catalog.>=) ($1 OPERATOR(pg_catalog.-) '12 months 1 day'::interval)$q$ END
+        OPERATOR(pg_catalog.||)
+        CASE WHEN received_to IS NULL THEN ''
+             ELSE $q$ AND x.received_at OPERATOR(pg_catalog.<) $2$q$ END
+        OPERATOR(pg_catalog.||)
+        $q$), by_subject AS (
+            SELECT 'adult'::text AS repeat_of, c.concern_id, c.la_id, c.received_at, c.adult_pseudonym,
+                   NULL::bigint AS provider_location_id,
+                   pg_catalog.lag(c.concern_id) OVER w AS previous_concern_id,
+                   pg_catalog.lag(c.received_at) OVER w AS previous_received_at,
+                   pg_catalog.count(*) OVER (PARTITION BY c.adult_pseudonym ORDER BY c.received_at
+                       RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW) AS concerns_in_12_months
+            FROM c WHERE c.adult_pseudonym IS NOT NULL
+            WINDOW w AS (PARTITION BY c.adult_pseudonym ORDER BY c.received_at, c.concern_id)
+            UNION ALL
+            SELECT 'provider_location', c.concern_id, c.la_id, c.received_at, NULL, c.provider_location_id,
+                   pg_catalog.lag(c.concern_id) OVER w,
+                   pg_catalog.lag(c.received_at) OVER w,
+                   pg_catalog.count(*) OVER (PARTITION BY c.provider_location_id ORDER BY c.received_at
+                       RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW)
+            FROM c WHERE c.provider_location_id IS NOT NULL
+            WINDOW w AS (PARTITION BY c.provider_location_id ORDER BY c.received_at, c.concern_id)
+        )
+        SELECT s.repeat_of, s.concern_id, s.la_id, o.name, s.adult_pseudonym,
+               s.provider_location_id, l.name, s.received_at,
+               s.previous_concern_id, s.previous_received_at,
+               safeguard.local_date(s.received_at) OPERATOR(pg_catalog.-) safeguard.local_date(s.previous_received_at),
+               s.concerns_in_12_months
+        FROM by_subject s
+        JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) s.la_id
+        LEFT JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) s.provider_location_id
+        WHERE s.previous_received_at OPERATOR(pg_catalog.>=) (s.received_at OPERATOR(pg_catalog.-) '12 months'::interval)
+          AND s.received_at OPERATOR(pg_catalog.>=) $1 AND s.received_at OPERATOR(pg_catalog.<) $2$q$
+        USING coalesce(received_from, '-infinity'::timestamptz), coalesce(received_to, 'infinity'::timestamptz);
+END
+$$;
+COMMENT ON FUNCTION safeguard.repeat_concerns(timestamptz, timestamptz) IS
+    'The rows of report_repeat_concerns received in [received_from, received_to) (a NULL bound leaves that side open), each with its previous concern and 12-month count among the concerns the caller may see, exactly as the view gives them. It reads only the concerns received from 12 months before received_from to received_to, through an index, under row-level security too: a dashboard''s last 12 months costs two years of concerns, not the history (the view, filtered on received_at, still computes every concern''s predecessor first). (NULL, NULL) gives every row, as the view does.';
+REVOKE ALL ON FUNCTION safeguard.repeat_concerns(timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.repeat_concerns(timestamptz, timestamptz) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE OR REPLACE VIEW safeguard.report_repeat_concerns WITH (security_invoker = true) AS
+SELECT r.repeat_of, r.concern_id, r.la_id, r.local_authority, r.adult_pseudonym,
+       r.provider_location_id, r.provider_location, r.received_at, r.previous_concern_id,
+       r.previous_received_at, r.days_since_previous, r.concerns_in_12_months
+FROM safeguard.repeat_concerns(NULL::timestamptz, NULL::timestamptz) r;
+COMMENT ON VIEW safeguard.report_repeat_concerns IS 'Repeat concerns: each concern received within 12 months of an earlier one about the same adult (by pseudonym) or the same provider location, across cases, open or closed. Every one ever received: a filter on received_at applies after each concern''s predecessor is found, so the view costs the whole history; for a period (a dashboard''s last 12 months) call safeguard.repeat_concerns(received_from, received_to), which gives the same rows and reads only the period and the 12 months before it.';
+
+-- Data quality of a period: the checks of report_data_quality over the concerns received in
+-- it and their triage and referral, read through concern_received_at and then by key (each
+-- concern's triage by its primary key, its referral by the unique concern_id), under
+-- row-level security and the scope guard too: a period costs its own records, not the
+-- history.  With no period it checks every live row (the all-time proof of the must-be-zero
+-- checks).
+CREATE FUNCTION safeguard.data_quality(received_from date, received_to date)
+RETURNS TABLE (la_id bigint, local_authority text, check_name text, must_be_zero boolean,
+               records_checked bigint, failing bigint, failing_pct numeric)
+LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 100
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Fixed fragments, the period's instants passed as parameters (local dates as the
+    -- instants they begin in London): each call is planned for the conditions it has.
+    RETURN QUERY EXECUTE
+        $q$WITH p AS MATERIALIZED (
+            SELECT x.id, x.la_id, x.risk_location, x.source_of_risk, x.adult_gender, x.adult_age_band,
+                   x.adult_ethnicity, x.adult_primary_support_reason, x.adult_identified_by,
+                   x.referrer_anonymous, x.referrer_identified
+            FROM safeguard.concern x
+            WHERE true$q$
+        OPERATOR(pg_catalog.||)
+        CASE WHEN received_from IS NULL THEN ''
+             ELSE $q$ AND x.received_at OPERATOR(pg_catalog.>=) $1$q$ END
+        OPERATOR(pg_catalog.||)
+        CASE WHEN received_to IS NULL THEN ''
+             ELSE $q$ AND x.received_at OPERATOR(pg_catalog.<) $2$q$ END
+        OPERATOR(pg_catalog.||)
+        $q$), checks AS (
+            SELECT p.la_id, q.check_name, q.must_be_zero, q.failing
+            FROM p
+            CROSS JOIN LATERAL (VALUES
+                ('concern: risk location missing', false, p.risk_location IS NULL),
+                ('concern: source of risk missing', false, p.source_of_risk IS NULL),
+                ('concern: gender not known', false, p.adult_gender OPERATOR(pg_catalog.=) 'Not Known'),
+                ('concern: age not known', false, p.adult_age_band OPERATOR(pg_catalog.=) 'Not Known'),
+                ('concern: ethnicity missing', false, p.adult_ethnicity IS NULL),
+                ('concern: primary support reason missing', false, p.adult_primary_support_reason IS NULL),
+                ('concern: adult not identified by NHS number', false,
+                    p.adult_identified_by OPERATOR(pg_catalog.<>) 'nhs_number'),
+                ('concern: invalid NHS number', true, p.adult_identified_by OPERATOR(pg_catalog.=) 'invalid_nhs_number'),
+                ('concern: referrer neither identified nor anonymous', true,
+                    NOT p.referrer_anonymous AND NOT p.referrer_identified)
+            ) AS q(check_name, must_be_zero, failing)
+            UNION ALL
+            SELECT t.la_id, 'triage: decision without rationale', true, NOT t.rationale_recorded
+            FROM p
+            -- OFFSET 0 keeps each lookup by key (not a join that could read every triage)
+            CROSS JOIN LATERAL (SELECT tt.la_id, tt.rationale_recorded FROM safeguard.triage tt
+                                WHERE tt.concern_id OPERATOR(pg_catalog.=) p.id OFFSET 0) t
+            UNION ALL
+            SELECT r.la_id, q.check_name, q.must_be_zero, q.failing
+            FROM p
+            CROSS JOIN LATERAL (SELECT rr.la_id, rr.decision_rationale_recorded, rr.withdrawal_rationale_recorded,
+                                       rr.la_decision, rr.outcome_at, rr.lacked_capacity, rr.msp_asked
+                                FROM safeguard.referral rr
+                                WHERE rr.concern_id OPERATOR(pg_catalog.=) p.id OFFSET 0) r
+            CROSS JOIN LATERAL (VALUES
+                ('referral: decision without rationale', true, NOT r.decision_rationale_recorded),
+                ('referral: withdrawal without rationale', true, NOT r.withdrawal_rationale_recorded),
+                ('enquiry concluded: capacity not recorded', false,
+                    CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                         THEN r.lacked_capacity IS NULL END),
+                ('enquiry concluded: Making Safeguarding Personal not recorded', false,
+                    CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                         THEN r.msp_asked IS NULL END)
+            ) AS q(check_name, must_be_zero, failing)
+            WHERE q.failing IS NOT NULL
+        )
+        SELECT c.la_id, o.name, c.check_name, c.must_be_zero,
+               pg_catalog.count(*),
+               pg_catalog.count(*) FILTER (WHERE c.failing),
+               pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE c.failing)
+                   OPERATOR(pg_catalog./) pg_catalog.count(*), 1)
+        FROM checks c
+        JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) c.la_id
+        GROUP BY c.la_id, o.name, c.check_name, c.must_be_zero$q$
+        USING safeguard.local_day_start(received_from),
+              safeguard.local_day_start(received_to OPERATOR(pg_catalog.+) 1);
+END
+$$;
+COMMENT ON FUNCTION safeguard.data_quality(date, date) IS
+    'Data quality by local authority, as report_data_quality gives it, over the concerns received from received_from through received_to (London dates, both included; a NULL bound leaves that side open) and the triage and referral of each. A period is read through indexes, under row-level security too, so it costs that period''s records, not the history. data_quality(NULL, NULL) checks every live row the caller may see: run it as the owner or a superuser to prove that every must_be_zero check fails on no record ever written (what the view did before 1.5).';
+REVOKE ALL ON FUNCTION safeguard.data_quality(date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION safeguard.data_quality(date, date) TO safeguard_reader,
+    safeguard_admin, safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+CREATE OR REPLACE VIEW safeguard.report_data_quality WITH (security_invoker = true) AS
+SELECT d.la_id, d.local_authority, d.check_name, d.must_be_zero, d.records_checked, d.failing,
+       d.failing_pct
+FROM safeguard.data_quality(
+    (pg_catalog.date_trunc('month', safeguard.local_date(safeguard.now())::timestamp)
+        OPERATOR(pg_catalog.-) '11 months'::interval)::date,
+    NULL::date) d;
+COMMENT ON VIEW safeguard.report_data_quality IS 'Data quality by local authority over the last 12 months (the concerns received this month and the 11 before, Europe/London, as report_kpi, with their triage and referral): records missing what the statutory return and casework need, and checks that must be zero because the guards make them impossible. From 1.5 the last 12 months, not every record ever written (it read the whole history): for another period, or the all-time proof of the must-be-zero checks on every live row, call safeguard.data_quality(received_from, received_to), with (NULL, NULL) for all time.';
+COMMENT ON COLUMN safeguard.report_data_quality.records_checked IS 'Records the check applies to, of the last 12 months (concerns received in them, and their triage and referral).';
+
 -- Issue 18 item 2: the reporting schema (keep this block last: it mirrors every relation the reader may read)
 -- The reporting schema: exactly the relations a reader (the performance team's duty) may
 -- read, as views of the same names, so that a BI tool pointed at it offers nothing that then

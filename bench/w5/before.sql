@@ -251,3 +251,91 @@ FROM aged a
 GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
 GRANT SELECT ON sg_w5_before.report_unallocated TO safeguard_reader, safeguard_admin,
     safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+-- report_repeat_concerns as it was before issue 19 gave it a period: its window functions over
+-- every concern the caller may see, a received_at filter applied after them (pgTAP 35 checks
+-- that safeguard.repeat_concerns(from, to) gives exactly its rows in [from, to), for every role).
+CREATE VIEW sg_w5_before.report_repeat_concerns WITH (security_invoker = true) AS
+WITH c AS (
+    SELECT x.id AS concern_id, x.la_id, x.received_at, x.provider_location_id, k.adult_pseudonym
+    FROM safeguard.concern x
+    JOIN safeguard.safeguarding_case k ON k.id OPERATOR(pg_catalog.=) x.case_id
+), by_subject AS (
+    SELECT 'adult'::text AS repeat_of, c.concern_id, c.la_id, c.received_at, c.adult_pseudonym,
+           NULL::bigint AS provider_location_id,
+           pg_catalog.lag(c.concern_id) OVER w AS previous_concern_id,
+           pg_catalog.lag(c.received_at) OVER w AS previous_received_at,
+           pg_catalog.count(*) OVER (PARTITION BY c.adult_pseudonym ORDER BY c.received_at
+               RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW) AS concerns_in_12_months
+    FROM c WHERE c.adult_pseudonym IS NOT NULL
+    WINDOW w AS (PARTITION BY c.adult_pseudonym ORDER BY c.received_at, c.concern_id)
+    UNION ALL
+    SELECT 'provider_location', c.concern_id, c.la_id, c.received_at, NULL, c.provider_location_id,
+           pg_catalog.lag(c.concern_id) OVER w,
+           pg_catalog.lag(c.received_at) OVER w,
+           pg_catalog.count(*) OVER (PARTITION BY c.provider_location_id ORDER BY c.received_at
+               RANGE BETWEEN '12 months'::interval PRECEDING AND CURRENT ROW)
+    FROM c WHERE c.provider_location_id IS NOT NULL
+    WINDOW w AS (PARTITION BY c.provider_location_id ORDER BY c.received_at, c.concern_id)
+)
+SELECT s.repeat_of, s.concern_id, s.la_id, o.name AS local_authority, s.adult_pseudonym,
+       s.provider_location_id, l.name AS provider_location, s.received_at,
+       s.previous_concern_id, s.previous_received_at,
+       safeguard.local_date(s.received_at) OPERATOR(pg_catalog.-) safeguard.local_date(s.previous_received_at)
+           AS days_since_previous,
+       s.concerns_in_12_months
+FROM by_subject s
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) s.la_id
+LEFT JOIN safeguard.organisation l ON l.id OPERATOR(pg_catalog.=) s.provider_location_id
+WHERE s.previous_received_at OPERATOR(pg_catalog.>=) (s.received_at OPERATOR(pg_catalog.-) '12 months'::interval);
+GRANT SELECT ON sg_w5_before.report_repeat_concerns TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
+
+-- report_data_quality as it was before issue 19 gave it a period: every concern, triage and
+-- referral ever written (pgTAP 35 checks that safeguard.data_quality(NULL, NULL) gives exactly
+-- its rows, for every role).
+CREATE VIEW sg_w5_before.report_data_quality WITH (security_invoker = true) AS
+WITH checks AS (
+    SELECT x.la_id, q.check_name, q.must_be_zero, q.failing
+    FROM safeguard.concern x
+    CROSS JOIN LATERAL (VALUES
+        ('concern: risk location missing', false, x.risk_location IS NULL),
+        ('concern: source of risk missing', false, x.source_of_risk IS NULL),
+        ('concern: gender not known', false, x.adult_gender OPERATOR(pg_catalog.=) 'Not Known'),
+        ('concern: age not known', false, x.adult_age_band OPERATOR(pg_catalog.=) 'Not Known'),
+        ('concern: ethnicity missing', false, x.adult_ethnicity IS NULL),
+        ('concern: primary support reason missing', false, x.adult_primary_support_reason IS NULL),
+        ('concern: adult not identified by NHS number', false,
+            x.adult_identified_by OPERATOR(pg_catalog.<>) 'nhs_number'),
+        ('concern: invalid NHS number', true, x.adult_identified_by OPERATOR(pg_catalog.=) 'invalid_nhs_number'),
+        ('concern: referrer neither identified nor anonymous', true,
+            NOT x.referrer_anonymous AND NOT x.referrer_identified)
+    ) AS q(check_name, must_be_zero, failing)
+    UNION ALL
+    SELECT t.la_id, 'triage: decision without rationale', true, NOT t.rationale_recorded
+    FROM safeguard.triage t
+    UNION ALL
+    SELECT r.la_id, q.check_name, q.must_be_zero, q.failing
+    FROM safeguard.referral r
+    CROSS JOIN LATERAL (VALUES
+        ('referral: decision without rationale', true, NOT r.decision_rationale_recorded),
+        ('referral: withdrawal without rationale', true, NOT r.withdrawal_rationale_recorded),
+        ('enquiry concluded: capacity not recorded', false,
+            CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                 THEN r.lacked_capacity IS NULL END),
+        ('enquiry concluded: Making Safeguarding Personal not recorded', false,
+            CASE WHEN r.la_decision OPERATOR(pg_catalog.<>) 'no_enquiry' AND r.outcome_at IS NOT NULL
+                 THEN r.msp_asked IS NULL END)
+    ) AS q(check_name, must_be_zero, failing)
+    WHERE q.failing IS NOT NULL
+)
+SELECT c.la_id, o.name AS local_authority, c.check_name, c.must_be_zero,
+       pg_catalog.count(*) AS records_checked,
+       pg_catalog.count(*) FILTER (WHERE c.failing) AS failing,
+       pg_catalog.round(100.0 OPERATOR(pg_catalog.*) pg_catalog.count(*) FILTER (WHERE c.failing)
+           OPERATOR(pg_catalog./) pg_catalog.count(*), 1) AS failing_pct
+FROM checks c
+JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) c.la_id
+GROUP BY c.la_id, o.name, c.check_name, c.must_be_zero;
+GRANT SELECT ON sg_w5_before.report_data_quality TO safeguard_reader, safeguard_admin,
+    safeguard_contact_centre, safeguard_inspector, safeguard_la_officer, safeguard_sam;
