@@ -260,7 +260,9 @@ rows = [
     ('&nbsp;&nbsp;&nbsp;&nbsp;the head read (latest snapshot)', 'read_chain_head or sg_query_internal_latest (sg_audit_append_to)',
      sg_arc('sg_audit_append_to', 'read_chain_head') + sg_arc('sg_audit_append_to', 'sg_query_internal_latest')),
     ('&nbsp;&nbsp;&nbsp;&nbsp;SHA-256 and the field encoding', 'row_hash (sg_audit_append_to)', sg_arc('sg_audit_append_to', 'row_hash')),
-    ('&nbsp;&nbsp;&nbsp;&nbsp;the audit INSERT through SPI', 'sg_exec_internal (sg_audit_append_to)', sg_arc('sg_audit_append_to', 'sg_exec_internal')),
+    # the audit row's insertion: without SPI since issue 19's audit branch (sg_audit_insert), an SPI INSERT before it
+    ('&nbsp;&nbsp;&nbsp;&nbsp;the audit row\'s insertion (heap, indexes, id)', 'sg_audit_insert or sg_exec_internal (sg_audit_append_to)',
+     sg_arc('sg_audit_append_to', 'sg_audit_insert') + sg_arc('sg_audit_append_to', 'sg_exec_internal')),
     ('the commit', 'CommitTransactionCommand', sg('CommitTransactionCommand')),
 ]
 for part, fn, v in rows:

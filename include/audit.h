@@ -50,6 +50,8 @@ extern void sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key
 							   const char *changes_text);
 extern void sg_audit_record(Oid relid, const char *relname, TupleDesc desc, char **args,
 							int nargs, const char *action, HeapTuple oldtup, HeapTuple newtup);
+extern bool sg_audit_insert(const char *const *columns, const Oid *types, Datum *values,
+							const bool *nulls, int n);
 extern void sg_audit_note_duty(Oid relid, int64 key, SgDuty d);
 extern void sg_audit_note_consequence(Oid relid, int64 key);
 

@@ -351,9 +351,11 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null,
 	unsigned char prev[SG_HASH_LEN];
 	unsigned char hash[SG_HASH_LEN];
 	int64		seq = 1;
+	const char *columns[SG_AUDIT_NFIELDS + 2];
 	Oid			types[SG_AUDIT_NFIELDS + 2];
 	Datum		ivalues[SG_AUDIT_NFIELDS + 2];
-	char		inulls[SG_AUDIT_NFIELDS + 2];
+	bool		bnulls[SG_AUDIT_NFIELDS + 2];
+	char		inulls[SG_AUDIT_NFIELDS + 3];
 
 	check_audit_columns();
 	chain_key = chain_key_or_null ? pstrdup(chain_key_or_null)
@@ -378,23 +380,34 @@ sg_audit_append_to(Datum *values, bool *nulls, const char *chain_key_or_null,
 
 	for (int i = 0; i < SG_AUDIT_NFIELDS; i++)
 	{
+		columns[i] = audit_fields[i].column;
 		types[i] = audit_fields[i].type;
 		ivalues[i] = values[i];
-		inulls[i] = nulls[i] ? 'n' : ' ';
+		bnulls[i] = nulls[i];
 	}
+	columns[SG_AUDIT_NFIELDS] = "prev_hash";
 	types[SG_AUDIT_NFIELDS] = BYTEAOID;
 	ivalues[SG_AUDIT_NFIELDS] = hash_datum(prev);
-	inulls[SG_AUDIT_NFIELDS] = ' ';
+	bnulls[SG_AUDIT_NFIELDS] = false;
+	columns[SG_AUDIT_NFIELDS + 1] = "row_hash";
 	types[SG_AUDIT_NFIELDS + 1] = BYTEAOID;
 	ivalues[SG_AUDIT_NFIELDS + 1] = hash_datum(hash);
-	inulls[SG_AUDIT_NFIELDS + 1] = ' ';
-	sg_exec_internal("INSERT INTO safeguard.audit_event (recorded_at, business_time, txid, "
-					 "login_role, acting_role, organisation_id, duty, table_name, row_key, "
-					 "case_id, action, from_state, to_state, changes, application_name, "
-					 "client_addr, chain_key, chain_seq, prev_hash, row_hash) "
-					 "VALUES ($1, $2, $3, $4, $5, $6, $7::safeguard.duty, $8, $9, $10, $11, "
-					 "$12, $13, $14, $15, $16, $17, $18, $19, $20)",
-					 SG_AUDIT_NFIELDS + 2, types, ivalues, inulls);
+	bnulls[SG_AUDIT_NFIELDS + 1] = false;
+
+	/* without SPI when audit_event is as installed (audit_insert.c); else the statement */
+	if (!sg_audit_insert(columns, types, ivalues, bnulls, SG_AUDIT_NFIELDS + 2))
+	{
+		for (int i = 0; i < SG_AUDIT_NFIELDS + 2; i++)
+			inulls[i] = bnulls[i] ? 'n' : ' ';
+		inulls[SG_AUDIT_NFIELDS + 2] = '\0';
+		sg_exec_internal("INSERT INTO safeguard.audit_event (recorded_at, business_time, txid, "
+						 "login_role, acting_role, organisation_id, duty, table_name, row_key, "
+						 "case_id, action, from_state, to_state, changes, application_name, "
+						 "client_addr, chain_key, chain_seq, prev_hash, row_hash) "
+						 "VALUES ($1, $2, $3, $4, $5, $6, $7::safeguard.duty, $8, $9, $10, $11, "
+						 "$12, $13, $14, $15, $16, $17, $18, $19, $20)",
+						 SG_AUDIT_NFIELDS + 2, types, ivalues, inulls);
+	}
 
 	/* The record of a change must survive a crash whatever the client asked. */
 	ForceSyncCommit();

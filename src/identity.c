@@ -39,6 +39,9 @@
  *	  here.
  *	- While a dump is restored (safeguard.restoring()) the trigger stands
  *	  aside like every row trigger: rows keep their dumped ids.
+ *	- The audit row, which safeguard inserts without the executor (so no
+ *	  trigger fires: audit_insert.c), takes its id from sg_identity_draw(),
+ *	  by the same rule.
  *	- One window is left: a value drawn before a rewind and not yet in the
  *	  index (its insert still running its triggers) is not seen by a repair
  *	  running at that moment, which may hand it out again.  The second of
@@ -48,6 +51,7 @@
  */
 #include "postgres.h"
 
+#include "identity.h"
 #include "safeguard.h"
 
 #include "access/genam.h"
@@ -315,6 +319,25 @@ drawn_for_this_row(const IdentityTarget *t, int64 id)
 	}
 	PG_END_TRY();
 	return drawn;
+}
+
+/*
+ * Returns the id of a row safeguard inserts into rel itself without the
+ * executor (the audit row: audit_insert.c), drawn as the trigger draws the
+ * id the column default would have drawn: the identity sequence's next
+ * value, or, when an index entry holds it or a larger one, a free one.
+ */
+int64
+sg_identity_draw(Relation rel, const char *column)
+{
+	/* a copy: taking a lock below may process invalidations that drop the entry */
+	IdentityTarget target = *identity_target(rel, column);
+	int64		id = nextval_internal(target.seqid, false);
+	int64		max;
+
+	if (id_taken(rel, &target, id, &max))
+		id = draw_free_id(rel, &target);
+	return id;
 }
 
 /*

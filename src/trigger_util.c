@@ -9,7 +9,9 @@
  * by the table's row type holds every column's number, built from the
  * table's descriptor on first use and dropped by a relation-cache
  * invalidation of that table (CacheRegisterRelcacheCallback), so an ALTER
- * TABLE in an upgrade script is seen at the next command.  A descriptor
+ * TABLE in an upgrade script is seen at the next command.  A small memo of
+ * recent answers sits in front of the hash tables (a write runs the same
+ * few dozen lookups every time) and is cleared with them.  A descriptor
  * that is not a table's (a query's row) is searched column by column.
  */
 #include "postgres.h"
@@ -66,6 +68,32 @@ typedef struct TableColumns
 static HTAB *table_columns = NULL;
 static MemoryContext columns_cxt = NULL;
 
+/*
+ * A memo of recent lookups in front of the two hash tables, direct-mapped by
+ * the row type and the address of the name asked for (callers pass string
+ * constants, so the same question lands in the same slot): a hit still
+ * compares the row type and the name itself, so an address reused for
+ * another name only misses.  Cleared with the tables it summarises.
+ */
+#define COLUMN_MEMO_SIZE 256
+typedef struct ColumnMemo
+{
+	Oid			rowtype;		/* InvalidOid: empty */
+	int			attnum;
+	const char *relname;		/* the TableColumns entry's, valid while it is */
+	char		name[NAMEDATALEN];
+} ColumnMemo;
+static ColumnMemo column_memo[COLUMN_MEMO_SIZE];
+
+/* Returns the memo slot for a row type and a name's address. */
+static inline ColumnMemo *
+memo_slot(Oid rowtype, const char *name)
+{
+	uint32		h = (uint32) ((uintptr_t) name >> 3) ^ (rowtype * 2654435761U);
+
+	return &column_memo[(h ^ (h >> 16)) % COLUMN_MEMO_SIZE];
+}
+
 /* Drops the cached numbers of a table (every table when relid is InvalidOid). */
 static void
 columns_relcache_callback(Datum arg, Oid relid)
@@ -75,6 +103,8 @@ columns_relcache_callback(Datum arg, Oid relid)
 
 	if (table_columns == NULL)
 		return;
+	/* the memo holds row types, not relids: cleared whole (a rare event) */
+	memset(column_memo, 0, sizeof(column_memo));
 	hash_seq_init(&status, table_columns);
 	while ((t = hash_seq_search(&status)) != NULL)
 		if (!OidIsValid(relid) || t->relid == relid)
@@ -164,15 +194,26 @@ scan_attnum(TupleDesc desc, const char *name)
 static int
 column_attnum(TupleDesc desc, const char *name, const char **relname)
 {
-	TableColumns *t = table_columns_of(desc);
+	ColumnMemo *m = memo_slot(desc->tdtypeid, name);
+	TableColumns *t;
 	ColumnNumber *c;
 
+	if (OidIsValid(m->rowtype) && m->rowtype == desc->tdtypeid && strcmp(m->name, name) == 0)
+	{
+		*relname = m->relname;
+		return m->attnum;
+	}
+	t = table_columns_of(desc);
 	*relname = NULL;
 	if (t == NULL || strlen(name) >= NAMEDATALEN)
 		return scan_attnum(desc, name);
 	*relname = t->relname;
 	c = hash_search(t->columns, name, HASH_FIND, NULL);
-	return c ? c->attnum : 0;
+	m->rowtype = desc->tdtypeid;
+	m->attnum = c ? c->attnum : 0;
+	m->relname = t->relname;
+	strlcpy(m->name, name, NAMEDATALEN);
+	return m->attnum;
 }
 
 /*
