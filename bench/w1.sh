@@ -133,39 +133,62 @@ bench_verify_audit
 bench_log "W1: correctness OK (decided rows match committed transactions, in-flight ones aside; audit verified)"
 
 # Report: medians and per-run ratios.
+
+# The targets of a latency ratio ($3) of safeguard against script $2 at synchronous_commit $1:
+# sets target and met (the caller's locals).
+latency_targets() {
+	local y=$1 s=$2 ratio=$3
+	if [[ $y == off && $s == floor ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
+	if [[ $y == off && $s == plpgsql ]]; then target="<= 0.9"; met=$(bench_verdict "$ratio" '<=' 0.9); fi
+	if [[ $y == on && $s == bare ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
+	# issue 19, targets 3 and 5 (synchronous commit on)
+	if [[ $y == on && $s == floor ]]; then target="<= 1.12"; met=$(bench_verdict "$ratio" '<=' 1.12); fi
+	if [[ $y == on && $s == plpgsql ]]; then target="<= 0.6"; met=$(bench_verdict "$ratio" '<=' 0.6); fi
+	return 0
+}
+
+# The same for an execution-time ratio: issue 19's target 5 against the PL/pgSQL peer.
+execution_targets() {
+	local s=$2 ratio=$3
+	if [[ $s == plpgsql ]]; then target="<= 0.6"; met=$(bench_verdict "$ratio" '<=' 0.6); fi
+	return 0
+}
+
+# The table's rows from results file $1 (laid out as for bench_cell_median), labelled $2, the
+# targets set by function $3; with $4 = floor-bare, after each cell the floor / bare row.
+w1_rows() {
+	local file=$1 label=$2 targets=$3 after=${4:-} c y s med ratio target met
+	for c in $CLIENTS; do
+		for y in $SYNCS; do
+			for s in "${SCRIPTS[@]}"; do
+				med=$(bench_cell_median "$file" "$c" "$y" "$s")
+				if [[ $s == safeguard ]]; then
+					bench_row "$label" "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
+					continue
+				fi
+				ratio=$(bench_cell_ratio "$file" "$c" "$y" safeguard "$s")
+				target=- met=-
+				"$targets" "$y" "$s" "$ratio"
+				bench_row "$label" "$c" "$y" "$s" "$(printf '%.3f ms' "$med")" "$ratio" "$target" "$met"
+			done
+			# What one audit row costs with no check at all: the floor against bare, in the
+			# same runs.  A product that writes its audit row in the transaction is at least
+			# this much slower than bare, so this is the least "safeguard / bare" could be.
+			if [[ $after == floor-bare && " ${SCRIPTS[*]} " == *" floor "* && " ${SCRIPTS[*]} " == *" bare "* ]]; then
+				bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - \
+					"$(bench_cell_ratio "$file" "$c" "$y" floor bare)" - -
+			fi
+		done
+	done
+}
+
 echo "## W1: a valid referral transition (acknowledged -> decided), latency per transaction"
 echo
 echo "$BENCH_REPS repetitions x ${BENCH_SECONDS} s per cell, the four scripts in the same pgbench run;" \
 	"median of each script's average latency; ratio = median over runs of safeguard / comparator (same run)."
 echo
 bench_header
-for c in $CLIENTS; do
-	for y in $SYNCS; do
-		for s in "${SCRIPTS[@]}"; do
-			med=$(bench_cell_median "$BENCH_WORK/w1.results" "$c" "$y" "$s")
-			if [[ $s == safeguard ]]; then
-				bench_row W1 "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
-				continue
-			fi
-			ratio=$(bench_cell_ratio "$BENCH_WORK/w1.results" "$c" "$y" safeguard "$s")
-			target=- met=-
-			if [[ $y == off && $s == floor ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
-			if [[ $y == off && $s == plpgsql ]]; then target="<= 0.9"; met=$(bench_verdict "$ratio" '<=' 0.9); fi
-			if [[ $y == on && $s == bare ]]; then target="<= 1.05"; met=$(bench_verdict "$ratio" '<=' 1.05); fi
-			# issue 19, targets 3 and 5 (synchronous commit on)
-			if [[ $y == on && $s == floor ]]; then target="<= 1.12"; met=$(bench_verdict "$ratio" '<=' 1.12); fi
-			if [[ $y == on && $s == plpgsql ]]; then target="<= 0.6"; met=$(bench_verdict "$ratio" '<=' 0.6); fi
-			bench_row W1 "$c" "$y" "$s" "$(printf '%.3f ms' "$med")" "$ratio" "$target" "$met"
-		done
-		# What one audit row costs with no check at all: the floor against bare, in the same
-		# runs.  A product that writes its audit row in the transaction is at least this much
-		# slower than bare, so this is the least "safeguard / bare" could be.
-		if [[ " ${SCRIPTS[*]} " == *" floor "* && " ${SCRIPTS[*]} " == *" bare "* ]]; then
-			bench_row "W1 floor (audit INSERT, no checks)" "$c" "$y" bare - \
-				"$(bench_cell_ratio "$BENCH_WORK/w1.results" "$c" "$y" floor bare)" - -
-		fi
-	done
-done
+w1_rows "$BENCH_WORK/w1.results" W1 latency_targets floor-bare
 echo
 bench_print_p99 "$BENCH_WORK/w1.results" "$CLIENTS" "$SYNCS" "${SCRIPTS[@]}"
 
@@ -182,19 +205,5 @@ if ((STATEMENTS)); then
 		"repetitions; ratio = median over runs of safeguard / comparator (same run)."
 	echo
 	bench_header
-	for c in $CLIENTS; do
-		for y in $SYNCS; do
-			for s in "${SCRIPTS[@]}"; do
-				med=$(bench_cell_median "$BENCH_WORK/w1.statements" "$c" "$y" "$s")
-				if [[ $s == safeguard ]]; then
-					bench_row "W1 execution time" "$c" "$y" safeguard "$(printf '%.3f ms' "$med")" - - -
-					continue
-				fi
-				ratio=$(bench_cell_ratio "$BENCH_WORK/w1.statements" "$c" "$y" safeguard "$s")
-				target=- met=-
-				if [[ $s == plpgsql ]]; then target="<= 0.6"; met=$(bench_verdict "$ratio" '<=' 0.6); fi
-				bench_row "W1 execution time" "$c" "$y" "$s" "$(printf '%.3f ms' "$med")" "$ratio" "$target" "$met"
-			done
-		done
-	done
+	w1_rows "$BENCH_WORK/w1.statements" "W1 execution time" execution_targets
 fi
