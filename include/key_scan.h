@@ -21,6 +21,7 @@ typedef struct SgKeyScan
 	Relation	idx;			/* the index read: its primary key or a unique index */
 	IndexScanDesc scan;
 	TupleTableSlot *slot;		/* the row found (heap tuple, not the index's copy) */
+	Oid			keytype;		/* of the first key column: text or bigint */
 } SgKeyScan;
 
 extern void sg_key_scan_begin(SgKeyScan *ks, const char *table, LOCKMODE lockmode,

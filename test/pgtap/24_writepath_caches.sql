@@ -7,7 +7,9 @@
 -- the old grants are gone and the cache follows the new duty_grant table (a
 -- cache that kept the dropped table's OID would never hear of the new
 -- table's changes); safeguard's protected writes (as its table owner) still
--- work there, and the audit trail still verifies.  Across sessions:
+-- work there, and the audit trail still verifies (the audit row's insertion
+-- and the key lookups of src/key_scan.c keep the old audit_event's and its
+-- index's OIDs per backend too, and must follow the new ones).  Across sessions:
 -- test/specs/writepath_grants_cache.spec.
 BEGIN;
 SELECT plan(14);
