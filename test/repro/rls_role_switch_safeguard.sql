@@ -23,6 +23,8 @@ CREATE FUNCTION pg_temp.rs_exec() RETURNS text LANGUAGE plpgsql AS $$
 DECLARE s text;
 BEGIN EXECUTE 'SELECT pg_temp.rs_seen()' INTO s; RETURN rpad(current_user, 16) || s; END $$;
 
+-- each read: the simple expression's result beside EXECUTE's
+\set both 'SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;'
 \echo '== each role in a transaction of its own (the truth)'
 SELECT pg_temp.rs_simple();
 SET ROLE gen_admin;      SELECT pg_temp.rs_simple();
@@ -34,27 +36,27 @@ RESET ROLE;
 
 \echo '== one transaction: admin, then the readers (pgTAP 35''s case): simple expression | EXECUTE'
 BEGIN;
-SET ROLE gen_admin;      SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_reader_cqc; SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_reader_la1; SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
+SET ROLE gen_admin;      :both
+SET ROLE gen_reader_cqc; :both
+SET ROLE gen_reader_la1; :both
 COMMIT;
 \echo '== one transaction: LA1 reader, then the admin, then LA2''s officer'
 BEGIN;
-SET ROLE gen_reader_la1; SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_admin;      SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_la2_hub;    SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
+SET ROLE gen_reader_la1; :both
+SET ROLE gen_admin;      :both
+SET ROLE gen_la2_hub;    :both
 COMMIT;
 \echo '== one transaction: LA1''s officer, then LA2''s officer, then the LA1 reader'
 BEGIN;
-SET ROLE gen_la1_hub;    SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_la2_hub;    SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_reader_la1; SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
+SET ROLE gen_la1_hub;    :both
+SET ROLE gen_la2_hub;    :both
+SET ROLE gen_reader_la1; :both
 COMMIT;
 \echo '== one transaction: the superuser (no row security in its plan), then the LA1 reader and LA2''s officer'
 BEGIN;
-RESET ROLE;              SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_reader_la1; SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
-SET ROLE gen_la2_hub;    SELECT pg_temp.rs_simple() AS simple, pg_temp.rs_exec() AS exec;
+RESET ROLE;              :both
+SET ROLE gen_reader_la1; :both
+SET ROLE gen_la2_hub;    :both
 COMMIT;
 \echo '== the same, SET LOCAL ROLE, one role per transaction (a pool): superuser then LA1 reader'
 RESET ROLE;
