@@ -122,10 +122,10 @@ SELECT is(pg_temp.rc_diff(), 0, 'repeat_concerns and report_repeat_concerns: the
 SELECT is(pg_temp.dq_diff(), 0, 'data_quality: the old report_data_quality''s rows (superuser, every row)');
 -- The three assertions as the current role (set at the top level before each call): it sees
 -- rows of both, and neither differs from before.  Each read is EXECUTEd, planned as the role
--- it runs as: PL/pgSQL's cached plans of these expressions, made as the first role, were
--- reused for the next ones and gave the readers no rows of the old views (the policies of
--- the role planned for; the inlined SQL functions' row security seems not to mark the plan
--- as the role's), where the same statements at the top level give the reader its rows.
+-- it runs as: called in PL/pgSQL simple expressions, these SQL functions (not inlined) kept
+-- for the transaction the plans made as the first role, and gave the readers no rows of the
+-- old views (the administrator's policies, without reader_scope), where the same statements
+-- at the top level give the reader its rows (PostgreSQL 15's, pgTAP 36, docs/security.md).
 CREATE FUNCTION pg_temp.same_rows(label text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE seen boolean; rc integer; dq integer;
 BEGIN
