@@ -2379,48 +2379,8 @@ GRANT EXECUTE ON FUNCTION safeguard.council_enquiries() TO safeguard_reader, saf
 -- sac_return, which counts both pathways, is created once, in the council block at the end
 -- of this step (its year read through the indexes that block and the views block add).
 
-CREATE OR REPLACE VIEW safeguard.report_unallocated WITH (security_invoker = true) AS
-WITH work AS (
-    SELECT r.la_id, 'referral'::text AS pathway, NULL::text AS team,
-           r.allocated_to IS NOT NULL AS allocated, r.sent_at AS since
-    FROM safeguard.referral r
-    WHERE r.state OPERATOR(pg_catalog.=) ANY ('{sent,acknowledged,decided,outcome_recorded}'::safeguard.referral_state[])
-      -- a referral that arrived as the council's concern is the council's work once decided
-      AND NOT EXISTS (SELECT 1 FROM safeguard.concern a WHERE a.referral_id OPERATOR(pg_catalog.=) r.id)
-    UNION ALL
-    SELECT e.la_id, 'council_enquiry', coalesce(e.decided_team, 'No team recorded'),
-           e.state OPERATOR(pg_catalog.<>) 'decided'::safeguard.la_enquiry_state, e.decided_at
-    FROM safeguard.council_enquiries() e
-    WHERE e.state OPERATOR(pg_catalog.<>) 'closed'::safeguard.la_enquiry_state
-), aged AS (
-    SELECT w.la_id, o.name AS local_authority, w.pathway, w.team, w.allocated,
-           safeguard.working_days_since(w.since, o.division) AS age
-    FROM work w
-    JOIN safeguard.organisation o ON o.id OPERATOR(pg_catalog.=) w.la_id
-)
-SELECT a.la_id, a.local_authority,
-       pg_catalog.count(*) AS with_la,
-       pg_catalog.count(*) FILTER (WHERE a.allocated) AS allocated,
-       pg_catalog.count(*) FILTER (WHERE NOT a.allocated) AS unallocated,
-       pg_catalog.max(a.age) FILTER (WHERE NOT a.allocated) AS oldest_unallocated_working_days,
-       (pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY a.age::double precision)
-           FILTER (WHERE NOT a.allocated))::numeric AS median_unallocated_working_days,
-       pg_catalog.count(*) FILTER (WHERE NOT a.allocated AND a.age OPERATOR(pg_catalog.>) 20)
-           AS unallocated_over_20_working_days,
-       a.pathway, a.team
-FROM aged a
-GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
-COMMENT ON VIEW safeguard.report_unallocated IS 'The "virtual worker" caseload: open work with each local authority and how much of it awaits allocation to a named worker, with its age in working days. One row per authority, pathway and team: the council''s own enquiries (pathway council_enquiry: decided to concluded, not yet closed; unallocated while decided; aged from the decision; by the team of the grant that decided) and the regulator''s referrals (pathway referral: sent, not yet closed; aged from sending; no team). Until 1.5 one row per authority, of referrals only: sum by la_id for that total.';
-COMMENT ON COLUMN safeguard.report_unallocated.la_id IS 'Local authority.';
-COMMENT ON COLUMN safeguard.report_unallocated.local_authority IS 'Its name.';
-COMMENT ON COLUMN safeguard.report_unallocated.with_la IS 'Open work of this pathway and team with the authority: enquiries decided, allocated, in progress or concluded (not closed); referrals sent, acknowledged, decided or with the outcome recorded.';
-COMMENT ON COLUMN safeguard.report_unallocated.allocated IS 'Of those, allocated to a named worker.';
-COMMENT ON COLUMN safeguard.report_unallocated.unallocated IS 'Of those, unallocated (an enquiry still decided, a referral with no worker): the virtual worker''s caseload.';
-COMMENT ON COLUMN safeguard.report_unallocated.oldest_unallocated_working_days IS 'Age of the oldest unallocated one, in working days (in the authority''s division) since the decision (enquiries) or since sending (referrals).';
-COMMENT ON COLUMN safeguard.report_unallocated.median_unallocated_working_days IS 'Median age of the unallocated ones, in working days.';
-COMMENT ON COLUMN safeguard.report_unallocated.unallocated_over_20_working_days IS 'Unallocated ones older than 20 working days.';
-COMMENT ON COLUMN safeguard.report_unallocated.pathway IS 'council_enquiry (the council''s own enquiries, safeguard.la_enquiry) or referral (the regulator''s referrals).';
-COMMENT ON COLUMN safeguard.report_unallocated.team IS 'For council enquiries, the team of the grant that decided (No team recorded when none); NULL for referrals.';
+-- report_unallocated, which counts both pathways, is replaced once, in the council block at
+-- the end of this step (reading only the open council enquiries, through its index).
 
 --------------------------------------------------------------------------
 -- Caused enquiries, Care Act s42(2) (branch caused)
@@ -3439,6 +3399,17 @@ SELECT a.la_id, a.local_authority,
        a.pathway, a.team
 FROM aged a
 GROUP BY a.la_id, a.local_authority, a.pathway, a.team;
+COMMENT ON VIEW safeguard.report_unallocated IS 'The "virtual worker" caseload: open work with each local authority and how much of it awaits allocation to a named worker, with its age in working days. One row per authority, pathway and team: the council''s own enquiries (pathway council_enquiry: decided to concluded, not yet closed; unallocated while decided; aged from the decision; by the team of the grant that decided) and the regulator''s referrals (pathway referral: sent, not yet closed; aged from sending; no team). Until 1.5 one row per authority, of referrals only: sum by la_id for that total.';
+COMMENT ON COLUMN safeguard.report_unallocated.la_id IS 'Local authority.';
+COMMENT ON COLUMN safeguard.report_unallocated.local_authority IS 'Its name.';
+COMMENT ON COLUMN safeguard.report_unallocated.with_la IS 'Open work of this pathway and team with the authority: enquiries decided, allocated, in progress or concluded (not closed); referrals sent, acknowledged, decided or with the outcome recorded.';
+COMMENT ON COLUMN safeguard.report_unallocated.allocated IS 'Of those, allocated to a named worker.';
+COMMENT ON COLUMN safeguard.report_unallocated.unallocated IS 'Of those, unallocated (an enquiry still decided, a referral with no worker): the virtual worker''s caseload.';
+COMMENT ON COLUMN safeguard.report_unallocated.oldest_unallocated_working_days IS 'Age of the oldest unallocated one, in working days (in the authority''s division) since the decision (enquiries) or since sending (referrals).';
+COMMENT ON COLUMN safeguard.report_unallocated.median_unallocated_working_days IS 'Median age of the unallocated ones, in working days.';
+COMMENT ON COLUMN safeguard.report_unallocated.unallocated_over_20_working_days IS 'Unallocated ones older than 20 working days.';
+COMMENT ON COLUMN safeguard.report_unallocated.pathway IS 'council_enquiry (the council''s own enquiries, safeguard.la_enquiry) or referral (the regulator''s referrals).';
+COMMENT ON COLUMN safeguard.report_unallocated.team IS 'For council enquiries, the team of the grant that decided (No team recorded when none); NULL for referrals.';
 
 -- (branch history) views flat in history
 -- Issue 19 target 2: report_repeat_concerns and report_data_quality with a period read through
