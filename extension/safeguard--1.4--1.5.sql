@@ -3438,6 +3438,11 @@ LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 1000
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF received_from OPERATOR(pg_catalog.>) received_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'SG609', MESSAGE = 'the period ends before it starts',
+            DETAIL = pg_catalog.format('received_from %s is later than received_to %s.', received_from, received_to),
+            HINT = 'Give received_from <= received_to, or NULL for an open end.';
+    END IF;
     -- Fixed fragments, the bounds passed as parameters: each call is planned for the
     -- conditions it has (no period: none on received_at; a period: a range on it).
     RETURN QUERY EXECUTE
@@ -3510,6 +3515,11 @@ LANGUAGE plpgsql STABLE SECURITY INVOKER ROWS 100
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF received_from OPERATOR(pg_catalog.>) received_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'SG609', MESSAGE = 'the period ends before it starts',
+            DETAIL = pg_catalog.format('received_from %s is later than received_to %s.', received_from, received_to),
+            HINT = 'Give received_from <= received_to (both days included), or NULL for an open end.';
+    END IF;
     -- Fixed fragments, the period's instants passed as parameters (local dates as the
     -- instants they begin in London): each call is planned for the conditions it has.
     RETURN QUERY EXECUTE

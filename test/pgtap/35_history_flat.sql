@@ -8,7 +8,7 @@
 -- through concern_received_at and triage and referrals by key, as the regulator's reader and
 -- as a scoped officer, without a sequential scan of any of them.
 BEGIN;
-SELECT plan(46);
+SELECT plan(48);
 
 \set as_of '2026-01-21 12:00+00'
 \ir ../generator/generator.sql
@@ -235,6 +235,12 @@ SELECT ok(obj_description('safeguard.report_data_quality'::regclass, 'pg_class')
           'report_data_quality''s comment says it is the last 12 months from 1.5');
 SELECT ok(obj_description('safeguard.report_repeat_concerns'::regclass, 'pg_class') LIKE '%repeat_concerns(received_from, received_to)%',
           'report_repeat_concerns''s comment points a dashboard at repeat_concerns()');
+
+-- A period that ends before it starts is refused, not read as empty.
+SELECT throws_ok($$SELECT * FROM safeguard.repeat_concerns('2025-06-01', '2025-01-01')$$, 'SG609', NULL,
+                 'repeat_concerns() refuses a period that ends before it starts (SG609)');
+SELECT throws_ok($$SELECT * FROM safeguard.data_quality('2025-06-01', '2025-05-31')$$, 'SG609', NULL,
+                 'data_quality() refuses a period that ends before it starts (SG609)');
 
 SELECT * FROM finish();
 ROLLBACK;
