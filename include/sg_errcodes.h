@@ -84,7 +84,7 @@
 #define ERRCODE_SG_INVALID_CASSR_CODE		MAKE_SQLSTATE('S','G','6','0','7')
 #define ERRCODE_SG_INVALID_ONS_CODE			MAKE_SQLSTATE('S','G','6','0','8')
 /* a report's period that ends before it starts (raised by repeat_concerns(), data_quality()) */
-#define ERRCODE_SG_INVALID_PERIOD			MAKE_SQLSTATE('S','G','6','0','9')
+#define ERRCODE_SG_PERIOD_REVERSED			MAKE_SQLSTATE('S','G','6','0','9')
 
 /* Backup and restore (SG7xx; docs/backup.md) */
 #define ERRCODE_SG_RESTORE_PROCEDURE		MAKE_SQLSTATE('S','G','7','0','1')
